@@ -1,0 +1,84 @@
+using Portico.Infrastructure.Tenancy;
+
+namespace Portico.Features.Accounts;
+
+/// A customer company: the tenant boundary for everything customers see.
+public sealed class Account
+{
+    public Guid Id { get; private set; } = Guid.NewGuid();
+    public string Name { get; private set; } = "";
+    /// The id of this account in the business's CRM, used to map synced records.
+    public string? ExternalId { get; private set; }
+    public DateTime CreatedAt { get; private set; }
+
+    private Account() { }
+
+    public Account(string name, DateTime createdAt, string? externalId = null)
+    {
+        Name = name;
+        CreatedAt = createdAt;
+        ExternalId = externalId;
+    }
+}
+
+/// A user's place in an account with one role; expired memberships grant nothing.
+public sealed class Membership : IAccountOwned
+{
+    public Guid Id { get; private set; } = Guid.NewGuid();
+    public Guid AccountId { get; private set; }
+    public Account Account { get; private set; } = null!;
+    public Guid UserId { get; private set; }
+    public Identity.PorticoUser User { get; private set; } = null!;
+    public Guid RoleId { get; private set; }
+    public Role Role { get; private set; } = null!;
+    public DateTime? ExpiresAt { get; private set; }
+    public DateTime CreatedAt { get; private set; }
+
+    private Membership() { }
+
+    public Membership(Guid accountId, Guid userId, Guid roleId, DateTime createdAt, DateTime? expiresAt = null)
+    {
+        AccountId = accountId;
+        UserId = userId;
+        RoleId = roleId;
+        CreatedAt = createdAt;
+        ExpiresAt = expiresAt;
+    }
+
+    public bool IsActiveAt(DateTime now) => ExpiresAt is null || ExpiresAt > now;
+
+    public void ChangeRole(Guid roleId) => RoleId = roleId;
+}
+
+/// A named set of permissions from the catalogue. Built-in roles cannot be edited.
+public sealed class Role
+{
+    public Guid Id { get; private set; } = Guid.NewGuid();
+    public string Name { get; private set; } = "";
+    public string Description { get; private set; } = "";
+    public bool IsBuiltIn { get; private set; }
+    public List<string> Permissions { get; private set; } = [];
+
+    private Role() { }
+
+    public Role(string name, string description, IEnumerable<string> permissions, bool isBuiltIn = false)
+    {
+        Name = name;
+        Description = description;
+        IsBuiltIn = isBuiltIn;
+        SetPermissions(permissions);
+    }
+
+    public void SetPermissions(IEnumerable<string> permissions)
+    {
+        var list = permissions.Distinct().Order(StringComparer.Ordinal).ToList();
+        var unknown = list.Where(p => !Accounts.Permissions.All.Contains(p)).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new ArgumentException($"Unknown permission: {string.Join(", ", unknown)}", nameof(permissions));
+        }
+        Permissions = list;
+    }
+
+    public bool Grants(string permission) => Permissions.Contains(permission);
+}

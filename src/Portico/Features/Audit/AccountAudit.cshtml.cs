@@ -1,0 +1,15 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Portico.Features.Accounts;
+using Portico.Infrastructure.Tenancy;
+
+namespace Portico.Features.Audit;
+
+[Authorize(Policy = "account:" + Permissions.AuditView)]
+public sealed class AccountAuditModel(SearchAuditEvents search, AccountContext account) : PageModel
+{
+    public AuditPage Events { get; private set; } = AuditPage.Empty;
+
+    public async Task OnGetAsync(long? before, CancellationToken cancellationToken) =>
+        Events = await search.RunAsync(new AuditQuery(AccountId: account.AccountId, Before: before), cancellationToken);
+}

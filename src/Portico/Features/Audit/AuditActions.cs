@@ -1,0 +1,16 @@
+namespace Portico.Features.Audit;
+
+/// Every audited action, named once. Searches and exports filter by these strings.
+public static class AuditActions
+{
+    public const string LoginSucceeded = "identity.login_succeeded";
+    public const string LoginFailed = "identity.login_failed";
+    public const string LockedOut = "identity.locked_out";
+    public const string LoggedOut = "identity.logged_out";
+    public const string MembershipRoleChanged = "membership.role_changed";
+    public const string RoleCreated = "role.created";
+    public const string RolePermissionsChanged = "role.permissions_changed";
+    public const string AccountSwitched = "account.switched";
+    public const string AuditVerified = "audit.verified";
+    public const string AccessDenied = "access.denied";
+}

@@ -1,0 +1,43 @@
+using Microsoft.EntityFrameworkCore;
+using Portico.Infrastructure.Data;
+
+namespace Portico.Features.Audit;
+
+public sealed record AuditQuery(Guid? AccountId = null, string? Action = null, Guid? ActorUserId = null, long? Before = null, int PageSize = 50);
+
+public sealed record AuditRow(long Sequence, DateTime OccurredAt, string? ActorName, string Action, string? TargetType, string? TargetId, string? IpAddress, string? Details);
+
+public sealed record AuditPage(IReadOnlyList<AuditRow> Rows, long? NextBefore)
+{
+    public static readonly AuditPage Empty = new([], null);
+}
+
+/// Newest first, keyset-paged by sequence so deep pages stay as fast as the first.
+public sealed class SearchAuditEvents(PorticoDb db)
+{
+    public async Task<AuditPage> RunAsync(AuditQuery query, CancellationToken cancellationToken)
+    {
+        var events = db.AuditEvents.AsNoTracking();
+        if (query.AccountId is { } accountId)
+        {
+            events = events.Where(e => e.AccountId == accountId);
+        }
+        if (!string.IsNullOrWhiteSpace(query.Action))
+        {
+            events = events.Where(e => e.Action == query.Action);
+        }
+        if (query.ActorUserId is { } actor)
+        {
+            events = events.Where(e => e.ActorUserId == actor);
+        }
+        if (query.Before is { } before)
+        {
+            events = events.Where(e => e.Sequence < before);
+        }
+        var size = Math.Clamp(query.PageSize, 1, 500);
+        var rows = await events.OrderByDescending(e => e.Sequence).Take(size + 1)
+            .Select(e => new AuditRow(e.Sequence, e.OccurredAt, e.ActorName, e.Action, e.TargetType, e.TargetId, e.IpAddress, e.Details))
+            .ToListAsync(cancellationToken);
+        return rows.Count > size ? new AuditPage(rows[..size], rows[size - 1].Sequence) : new AuditPage(rows, null);
+    }
+}

@@ -1,0 +1,58 @@
+using Microsoft.EntityFrameworkCore;
+using Portico.Features.Accounts;
+using Portico.Features.Audit;
+using Portico.Infrastructure.Data;
+using Portico.Infrastructure.Email;
+
+namespace Portico.Features.Contacts;
+
+public enum ChangeRoleResult
+{
+    Changed,
+    Unchanged,
+    NotFound,
+    UnknownRole,
+    LastOwner,
+}
+
+/// Changes one membership's role. The membership must belong to the given account
+/// (a forged pair answers NotFound), and an account never loses its last Owner.
+public sealed class ChangeMembershipRole(PorticoDb db, AuditLog audit, EmailOutbox email, TimeProvider clock)
+{
+    public async Task<ChangeRoleResult> RunAsync(Guid accountId, Guid membershipId, Guid roleId, CancellationToken cancellationToken)
+    {
+        var membership = await db.Memberships.Include(m => m.Role).Include(m => m.User).Include(m => m.Account)
+            .SingleOrDefaultAsync(m => m.Id == membershipId && m.AccountId == accountId, cancellationToken);
+        if (membership is null)
+        {
+            return ChangeRoleResult.NotFound;
+        }
+        var role = await db.Roles.SingleOrDefaultAsync(r => r.Id == roleId, cancellationToken);
+        if (role is null)
+        {
+            return ChangeRoleResult.UnknownRole;
+        }
+        if (role.Id == membership.RoleId)
+        {
+            return ChangeRoleResult.Unchanged;
+        }
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (membership.Role.Name == BuiltInRoles.Owner)
+        {
+            var otherOwners = await db.Memberships.CountAsync(m => m.AccountId == accountId && m.Id != membershipId
+                && m.Role.Name == BuiltInRoles.Owner && (m.ExpiresAt == null || m.ExpiresAt > now), cancellationToken);
+            if (otherOwners == 0)
+            {
+                return ChangeRoleResult.LastOwner;
+            }
+        }
+        var from = membership.Role.Name;
+        membership.ChangeRole(role.Id);
+        audit.Record(AuditActions.MembershipRoleChanged, accountId, "Membership", membership.Id.ToString(),
+            new { user = membership.User.Email, from, to = role.Name });
+        email.Queue(membership.User.Email!, $"Your role at {membership.Account.Name} changed",
+            $"Hello {membership.User.DisplayName},\n\nYour role at {membership.Account.Name} is now {role.Name} (was {from}).\n");
+        await db.SaveChangesAsync(cancellationToken);
+        return ChangeRoleResult.Changed;
+    }
+}

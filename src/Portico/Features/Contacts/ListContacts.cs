@@ -1,0 +1,20 @@
+using Microsoft.EntityFrameworkCore;
+using Portico.Infrastructure.Data;
+
+namespace Portico.Features.Contacts;
+
+public sealed record ContactRow(Guid MembershipId, Guid UserId, string Name, string Email, string Role, DateTime? ExpiresAt, bool Expired);
+
+/// The people of the active account; the account comes from the verified context, never from input.
+public sealed class ListContacts(PorticoDb db, TimeProvider clock)
+{
+    public async Task<IReadOnlyList<ContactRow>> RunAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        return await db.Memberships.AsNoTracking()
+            .OrderBy(m => m.User.DisplayName)
+            .Select(m => new ContactRow(m.Id, m.UserId, m.User.DisplayName, m.User.Email ?? "", m.Role.Name, m.ExpiresAt,
+                m.ExpiresAt != null && m.ExpiresAt <= now))
+            .ToListAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,59 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace Portico.Features.Identity;
+
+[AllowAnonymous]
+[EnableRateLimiting(LoginLimits.Policy)]
+public sealed class LoginModel(SignInWithPassword signIn) : PageModel
+{
+    [BindProperty]
+    public LoginForm Form { get; set; } = new();
+
+    [BindProperty(SupportsGet = true)]
+    public string? ReturnUrl { get; set; }
+
+    public void OnGet()
+    {
+    }
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
+    {
+        if (!ModelState.IsValid)
+        {
+            return Page();
+        }
+        var outcome = await signIn.RunAsync(Form.Email, Form.Password, Form.RememberMe, cancellationToken);
+        switch (outcome)
+        {
+            case SignInOutcome.SignedIn:
+                return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/");
+            case SignInOutcome.LockedOut:
+                ModelState.AddModelError(string.Empty, "Signing in is locked for a while after too many failed attempts. Try again later or reset your password.");
+                return Page();
+            default:
+                // Same words whether the email is unknown or the password wrong.
+                ModelState.AddModelError(string.Empty, "That email and password do not match an account.");
+                return Page();
+        }
+    }
+}
+
+public sealed class LoginForm
+{
+    [Required(ErrorMessage = "Enter your email address.")]
+    [EmailAddress(ErrorMessage = "Enter a valid email address.")]
+    [StringLength(256)]
+    public string Email { get; set; } = "";
+
+    [Required(ErrorMessage = "Enter your password.")]
+    [StringLength(256)]
+    [DataType(DataType.Password)]
+    public string Password { get; set; } = "";
+
+    [Display(Name = "Keep me signed in on this device")]
+    public bool RememberMe { get; set; }
+}

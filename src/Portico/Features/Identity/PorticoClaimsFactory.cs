@@ -1,0 +1,23 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+using Portico.Infrastructure.Tenancy;
+
+namespace Portico.Features.Identity;
+
+/// Adds the staff role and display name to the sign-in cookie; account access is never
+/// put in the cookie but checked against memberships on every request.
+public sealed class PorticoClaimsFactory(UserManager<PorticoUser> users, IOptions<IdentityOptions> options)
+    : UserClaimsPrincipalFactory<PorticoUser>(users, options)
+{
+    protected override async Task<ClaimsIdentity> GenerateClaimsAsync(PorticoUser user)
+    {
+        var identity = await base.GenerateClaimsAsync(user);
+        identity.AddClaim(new Claim("portico:display_name", user.DisplayName));
+        if (user.StaffRole is { } role)
+        {
+            identity.AddClaim(new Claim(StaffHandler.StaffRoleClaim, role.ToString()));
+        }
+        return identity;
+    }
+}

@@ -1,0 +1,87 @@
+using System.ComponentModel.DataAnnotations;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Identity;
+using Portico.Features.Audit;
+using Portico.Infrastructure.Data;
+using Portico.Infrastructure.Email;
+
+namespace Portico.Features.Identity;
+
+public sealed class LoginLimits
+{
+    public const string Section = "LoginLimits";
+    public const string Policy = "login";
+
+    /// Login attempts one IP address may make per minute, on top of per-user lockout.
+    [Range(1, 100_000)]
+    public int PerMinutePerAddress { get; set; } = 20;
+}
+
+public enum SignInOutcome
+{
+    SignedIn,
+    Failed,
+    LockedOut,
+}
+
+/// Password sign-in. Unknown emails and wrong passwords get the same answer and similar
+/// timing; every attempt is audited; a lockout also emails the person, in the same transaction.
+public sealed class SignInWithPassword(
+    PorticoDb db, UserManager<PorticoUser> users, SignInManager<PorticoUser> signIn, AuditLog audit, EmailOutbox email)
+{
+    private static readonly PorticoUser TimingUser = new();
+    private static readonly string TimingHash = new PasswordHasher<PorticoUser>().HashPassword(TimingUser, "timing-equaliser");
+
+    public async Task<SignInOutcome> RunAsync(string emailAddress, string password, bool remember, CancellationToken cancellationToken)
+    {
+        var user = await users.FindByEmailAsync(emailAddress);
+        if (user is null)
+        {
+            users.PasswordHasher.VerifyHashedPassword(TimingUser, TimingHash, password);
+            audit.Record(AuditActions.LoginFailed, details: new { reason = "unknown_email", email = Fingerprint(emailAddress) }, actorName: null);
+            await db.SaveChangesAsync(cancellationToken);
+            return SignInOutcome.Failed;
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var wasLocked = await users.IsLockedOutAsync(user);
+        var result = await signIn.PasswordSignInAsync(user, password, remember, lockoutOnFailure: true);
+        SignInOutcome outcome;
+        if (result.Succeeded)
+        {
+            audit.Record(AuditActions.LoginSucceeded, targetType: "User", targetId: user.Id.ToString(), actorUserId: user.Id, actorName: user.Email);
+            outcome = SignInOutcome.SignedIn;
+        }
+        else if (result.IsLockedOut)
+        {
+            if (!wasLocked)
+            {
+                audit.Record(AuditActions.LockedOut, targetType: "User", targetId: user.Id.ToString(), actorUserId: user.Id, actorName: user.Email,
+                    details: new { until = user.LockoutEnd });
+                email.Queue(user.Email!, "Your sign-in was locked",
+                    $"Hello {user.DisplayName},\n\nAfter several failed attempts, signing in to your account is locked for a while. " +
+                    "If this was not you, tell your administrator.\n");
+            }
+            else
+            {
+                audit.Record(AuditActions.LoginFailed, targetType: "User", targetId: user.Id.ToString(), actorUserId: user.Id, actorName: user.Email,
+                    details: new { reason = "locked_out" });
+            }
+            outcome = SignInOutcome.LockedOut;
+        }
+        else
+        {
+            audit.Record(AuditActions.LoginFailed, targetType: "User", targetId: user.Id.ToString(), actorUserId: user.Id, actorName: user.Email,
+                details: new { reason = result.IsNotAllowed ? "not_allowed" : "wrong_password" });
+            outcome = SignInOutcome.Failed;
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return outcome;
+    }
+
+    /// Lets staff correlate attempts on one unknown address without storing what was typed.
+    private static string Fingerprint(string value) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value.Trim().ToUpperInvariant())))[..16];
+}

@@ -1,0 +1,40 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Portico.Features.Identity;
+using Portico.Infrastructure.Data;
+using Portico.Infrastructure.Tenancy;
+using Portico.Infrastructure.Web;
+
+namespace Portico.Features.Shared;
+
+public sealed record AccountChoice(Guid AccountId, string AccountName, string RoleName);
+
+/// What the layout needs: who is signed in, which accounts they may switch to, where they are.
+public sealed record ShellView(
+    BrandingOptions Branding, string? DisplayName, StaffRole? StaffRole, IReadOnlyList<AccountChoice> Accounts,
+    AccountChoice? ActiveAccount, IReadOnlySet<string> Permissions);
+
+public sealed class PortalShell(PorticoDb db, AccountContext account, IOptions<BrandingOptions> branding, IHttpContextAccessor http, TimeProvider clock)
+{
+    public async Task<ShellView> LoadAsync()
+    {
+        var user = http.HttpContext?.User;
+        var userId = user?.UserId();
+        if (userId is null)
+        {
+            return new ShellView(branding.Value, null, null, [], null, new HashSet<string>());
+        }
+        var accounts = await ActiveAccountsAsync(db, userId.Value, clock.GetUtcNow().UtcDateTime, http.HttpContext!.RequestAborted);
+        var active = account.AccountId is { } id ? accounts.FirstOrDefault(a => a.AccountId == id) : null;
+        StaffRole? staffRole = Enum.TryParse<StaffRole>(user!.FindFirst(StaffHandler.StaffRoleClaim)?.Value, out var parsed) ? parsed : null;
+        return new ShellView(branding.Value, user.FindFirst("portico:display_name")?.Value ?? user.Identity?.Name,
+            staffRole, accounts, active, account.Permissions);
+    }
+
+    public static Task<List<AccountChoice>> ActiveAccountsAsync(PorticoDb db, Guid userId, DateTime now, CancellationToken cancellationToken) =>
+        db.Memberships.IgnoreQueryFilters().AsNoTracking()
+            .Where(m => m.UserId == userId && (m.ExpiresAt == null || m.ExpiresAt > now))
+            .OrderBy(m => m.Account.Name)
+            .Select(m => new AccountChoice(m.AccountId, m.Account.Name, m.Role.Name))
+            .ToListAsync(cancellationToken);
+}

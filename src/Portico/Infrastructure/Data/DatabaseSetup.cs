@@ -1,0 +1,125 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+using Microsoft.Extensions.Options;
+using Portico.Features.Accounts;
+using Portico.Infrastructure.Tenancy;
+
+namespace Portico.Infrastructure.Data;
+
+public enum DatabaseProvider
+{
+    Sqlite,
+    Postgres,
+}
+
+public sealed class DatabaseOptions : IValidatableObject
+{
+    public const string Section = "Database";
+
+    public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
+
+    /// Defaults to a file under data/ for SQLite; required for PostgreSQL.
+    public string? ConnectionString { get; set; }
+
+    /// Apply pending migrations at start-up. Turn off where a release step migrates instead.
+    public bool MigrateOnStartup { get; set; } = true;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Provider == DatabaseProvider.Postgres && string.IsNullOrWhiteSpace(ConnectionString))
+        {
+            yield return new ValidationResult(
+                "Database:ConnectionString is required when Database:Provider is Postgres, e.g. \"Host=127.0.0.1;Database=portico;Username=portico\".",
+                [nameof(ConnectionString)]);
+        }
+    }
+
+    public string EffectiveConnectionString(string contentRoot) =>
+        !string.IsNullOrWhiteSpace(ConnectionString) ? ConnectionString
+        : Provider == DatabaseProvider.Sqlite ? $"Data Source={Path.Combine(contentRoot, "data", "portico.db")}"
+        : throw new InvalidOperationException("Database:ConnectionString is not set.");
+}
+
+public static class DatabaseSetup
+{
+    public static IServiceCollection AddPorticoDatabase(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    {
+        services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection(DatabaseOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        var options = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        // Validated again by ValidateOnStart with a readable message; here we only need a value to configure EF.
+        var connectionString = options.Provider == DatabaseProvider.Postgres && string.IsNullOrWhiteSpace(options.ConnectionString)
+            ? "" : options.EffectiveConnectionString(environment.ContentRootPath);
+
+        if (options.Provider == DatabaseProvider.Sqlite)
+        {
+            var builder = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString);
+            var directory = Path.GetDirectoryName(Path.GetFullPath(builder.DataSource, environment.ContentRootPath));
+            if (!string.IsNullOrEmpty(directory) && builder.DataSource != ":memory:")
+            {
+                Directory.CreateDirectory(directory);
+            }
+            services.AddDbContext<PorticoDb, SqlitePorticoDb>(o => o.UseSqlite(connectionString));
+        }
+        else
+        {
+            services.AddDbContext<PorticoDb, PostgresPorticoDb>(o => o.UseNpgsql(connectionString));
+        }
+        services.AddHostedService<DatabaseInitializer>();
+        return services;
+    }
+}
+
+/// Runs before the server accepts requests: migrations (if enabled), built-in roles, demo data.
+public sealed class DatabaseInitializer(
+    IServiceScopeFactory scopes, IOptions<DatabaseOptions> options, IConfiguration configuration, ILogger<DatabaseInitializer> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<AccountContext>().EnterCrossAccount();
+        var db = scope.ServiceProvider.GetRequiredService<PorticoDb>();
+        if (options.Value.MigrateOnStartup)
+        {
+            if (db.Database.IsSqlite())
+            {
+                // WAL lets pages read while the outbox worker or an upload writes.
+                await db.Database.OpenConnectionAsync(cancellationToken);
+                await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+                await db.Database.CloseConnectionAsync();
+            }
+            await db.Database.MigrateAsync(cancellationToken);
+            logger.LogInformation("Database migrated ({Provider})", options.Value.Provider);
+        }
+        await EnsureBuiltInRolesAsync(db, cancellationToken);
+        if (configuration.GetValue<bool>("Portico:SeedDemoData"))
+        {
+            await scope.ServiceProvider.GetRequiredService<Features.Accounts.DemoData>().SeedAsync(cancellationToken);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private static async Task EnsureBuiltInRolesAsync(PorticoDb db, CancellationToken cancellationToken)
+    {
+        var existing = await db.Roles.Select(r => r.Name).ToListAsync(cancellationToken);
+        foreach (var role in BuiltInRoles.Create().Where(r => !existing.Contains(r.Name)))
+        {
+            db.Roles.Add(role);
+        }
+        await db.SaveChangesAsync(cancellationToken);
+    }
+}
+
+/// Lets the migrations tool build each provider's context without starting the app.
+public sealed class SqliteDesignTimeFactory : IDesignTimeDbContextFactory<SqlitePorticoDb>
+{
+    public SqlitePorticoDb CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<SqlitePorticoDb>().UseSqlite("Data Source=design.db").Options, new AccountContext());
+}
+
+public sealed class PostgresDesignTimeFactory : IDesignTimeDbContextFactory<PostgresPorticoDb>
+{
+    public PostgresPorticoDb CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<PostgresPorticoDb>().UseNpgsql("Host=localhost;Database=portico_design").Options, new AccountContext());
+}

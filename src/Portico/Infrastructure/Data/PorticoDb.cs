@@ -1,0 +1,157 @@
+using System.Linq.Expressions;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Portico.Features.Accounts;
+using Portico.Features.Audit;
+using Portico.Features.Identity;
+using Portico.Infrastructure.Outbox;
+using Portico.Infrastructure.Tenancy;
+
+namespace Portico.Infrastructure.Data;
+
+/// The one model. Each provider has a subclass only so that it gets its own migrations
+/// (see docs/adr/0002-migrations-per-provider.md).
+public abstract class PorticoDb(DbContextOptions options, AccountContext account, OutboxSignal? outboxSignal)
+    : IdentityUserContext<PorticoUser, Guid>(options), IDataProtectionKeyContext
+{
+    private static readonly SemaphoreSlim AuditChainLock = new(1, 1);
+
+    public DbSet<Account> Accounts => Set<Account>();
+    public DbSet<Membership> Memberships => Set<Membership>();
+    public DbSet<Role> Roles => Set<Role>();
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+    public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+    public DbSet<AuditChainHead> AuditChainHeads => Set<AuditChainHead>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    // Read by the global query filter; EF parameterises these per query.
+    internal Guid? ScopedAccountId => account.AccountId;
+    internal bool CrossAccount => account.CrossAccount;
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(PorticoDb).Assembly, t => t.Namespace?.StartsWith("Portico", StringComparison.Ordinal) == true && !t.IsAbstract);
+
+        foreach (var entity in builder.Model.GetEntityTypes().Where(t => typeof(IAccountOwned).IsAssignableFrom(t.ClrType)))
+        {
+            var parameter = Expression.Parameter(entity.ClrType, "e");
+            // e => CrossAccount || e.AccountId == ScopedAccountId
+            var body = Expression.OrElse(
+                Expression.Property(Expression.Constant(this), nameof(CrossAccount)),
+                Expression.Equal(
+                    Expression.Convert(Expression.Property(parameter, nameof(IAccountOwned.AccountId)), typeof(Guid?)),
+                    Expression.Property(Expression.Constant(this), nameof(ScopedAccountId))));
+            entity.SetQueryFilter(Expression.Lambda(body, parameter));
+        }
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        // Only the data protection key store saves synchronously; audit chaining is async-only.
+        if (ChangeTracker.Entries<AuditEvent>().Any() || ChangeTracker.Entries<OutboxMessage>().Any())
+        {
+            throw new NotSupportedException("Use SaveChangesAsync for audit events and outbox messages.");
+        }
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        var audit = ChangeTracker.Entries<AuditEvent>().ToList();
+        if (audit.Any(e => e.State is EntityState.Modified or EntityState.Deleted))
+        {
+            throw new InvalidOperationException("Audit events are append-only.");
+        }
+        var queuesOutbox = ChangeTracker.Entries<OutboxMessage>().Any(e => e.State == EntityState.Added);
+        var added = audit.Where(e => e.State == EntityState.Added).Select(e => e.Entity).ToList();
+
+        int saved;
+        if (added.Count == 0)
+        {
+            saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+        else
+        {
+            saved = await SaveWithChainedAuditAsync(added, acceptAllChangesOnSuccess, cancellationToken);
+        }
+        if (queuesOutbox && Database.CurrentTransaction is null)
+        {
+            outboxSignal?.Notify();
+        }
+        return saved;
+    }
+
+    /// Chains new audit events onto the last stored one. The chain needs one writer at a
+    /// time: a transaction-scoped advisory lock on PostgreSQL (several app nodes), and the
+    /// database's own single-writer lock plus an in-process gate on SQLite.
+    private async Task<int> SaveWithChainedAuditAsync(List<AuditEvent> added, bool acceptAll, CancellationToken cancellationToken)
+    {
+        await AuditChainLock.WaitAsync(cancellationToken);
+        try
+        {
+            var ownTransaction = Database.CurrentTransaction is null;
+            IDbContextTransaction? transaction = ownTransaction ? await Database.BeginTransactionAsync(cancellationToken) : null;
+            try
+            {
+                await LockAuditChainAsync(cancellationToken);
+                var last = await AuditEvents.AsNoTracking().OrderByDescending(e => e.Sequence)
+                    .Select(e => new { e.Sequence, e.Hash }).FirstOrDefaultAsync(cancellationToken);
+                var sequence = last?.Sequence ?? 0;
+                var previous = last?.Hash ?? "";
+                foreach (var e in added.OrderBy(e => e.OccurredAt))
+                {
+                    e.Sequence = ++sequence;
+                    e.PreviousHash = previous;
+                    e.Hash = e.ComputeHash();
+                    previous = e.Hash;
+                }
+                var saved = await base.SaveChangesAsync(acceptAll, cancellationToken);
+                if (transaction is not null)
+                {
+                    await transaction.CommitAsync(cancellationToken);
+                }
+                return saved;
+            }
+            finally
+            {
+                if (transaction is not null)
+                {
+                    await transaction.DisposeAsync();
+                }
+            }
+        }
+        finally
+        {
+            AuditChainLock.Release();
+        }
+    }
+
+    protected abstract Task LockAuditChainAsync(CancellationToken cancellationToken);
+}
+
+public sealed class SqlitePorticoDb(DbContextOptions<SqlitePorticoDb> options, AccountContext account, OutboxSignal? outboxSignal = null)
+    : PorticoDb(options, account, outboxSignal)
+{
+    // SQLite takes its write lock on the first write; make it the first statement so the
+    // "read last hash, then insert" pair cannot interleave with another connection.
+    protected override Task LockAuditChainAsync(CancellationToken cancellationToken) =>
+        Database.ExecuteSqlRawAsync("UPDATE \"AuditChainHeads\" SET \"Id\" = \"Id\" WHERE \"Id\" = 1", cancellationToken);
+}
+
+public sealed class PostgresPorticoDb(DbContextOptions<PostgresPorticoDb> options, AccountContext account, OutboxSignal? outboxSignal = null)
+    : PorticoDb(options, account, outboxSignal)
+{
+    private const long AuditChainLockKey = 0x506f727469636f; // "Portico"
+
+    protected override Task LockAuditChainAsync(CancellationToken cancellationToken) =>
+        Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({AuditChainLockKey})", cancellationToken);
+}
+
+/// A single row whose only job is to be locked while the audit chain grows (SQLite).
+public sealed class AuditChainHead
+{
+    public int Id { get; set; }
+}

@@ -1,0 +1,148 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Policy;
+using Microsoft.EntityFrameworkCore;
+using Portico.Features.Accounts;
+using Portico.Features.Identity;
+using Portico.Infrastructure.Data;
+
+namespace Portico.Infrastructure.Tenancy;
+
+/// Names of the policies every page and endpoint uses. One policy per catalogue permission.
+public static class Policies
+{
+    public const string AccountMember = "account";
+    public const string Staff = "staff";
+    public const string StaffAdmin = "staff.admin";
+
+    public static string Permission(string permission) => "account:" + permission;
+}
+
+/// The route's {accountId} must be an account the user has an active membership in,
+/// and that membership's role must grant the permission (if one is named).
+public sealed class AccountPermissionRequirement(string? permission) : IAuthorizationRequirement
+{
+    public string? Permission { get; } = permission;
+}
+
+public sealed class StaffRequirement(params StaffRole[] roles) : IAuthorizationRequirement
+{
+    public IReadOnlyList<StaffRole> Roles { get; } = roles;
+}
+
+/// Failure reasons the result handler turns into 404 (not yours) or 403 (yours, but not allowed).
+public sealed class NotAMemberReason(IAuthorizationHandler handler) : AuthorizationFailureReason(handler, "Not a member of this account");
+
+public sealed class MissingPermissionReason(IAuthorizationHandler handler, string permission)
+    : AuthorizationFailureReason(handler, $"Missing permission {permission}");
+
+public static class ClaimsPrincipalExtensions
+{
+    public static Guid? UserId(this ClaimsPrincipal user) =>
+        Guid.TryParse(user.FindFirstValue(ClaimTypes.NameIdentifier), out var id) ? id : null;
+}
+
+public sealed class AccountPermissionHandler(TimeProvider clock) : AuthorizationHandler<AccountPermissionRequirement>
+{
+    public const string RouteKey = "accountId";
+
+    protected override async Task HandleRequirementAsync(AuthorizationHandlerContext context, AccountPermissionRequirement requirement)
+    {
+        if (context.Resource is not HttpContext http || context.User.UserId() is not { } userId)
+        {
+            return;
+        }
+        if (!Guid.TryParse(http.GetRouteValue(RouteKey) as string, out var accountId))
+        {
+            context.Fail(new NotAMemberReason(this));
+            return;
+        }
+
+        var scope = http.RequestServices.GetRequiredService<AccountContext>();
+        var db = http.RequestServices.GetRequiredService<PorticoDb>();
+        var now = clock.GetUtcNow().UtcDateTime;
+        // Memberships are themselves account-owned; this is the one query that must look across accounts.
+        var membership = await db.Memberships.IgnoreQueryFilters().AsNoTracking()
+            .Where(m => m.UserId == userId && m.AccountId == accountId && (m.ExpiresAt == null || m.ExpiresAt > now))
+            .Select(m => new { m.Id, RoleName = m.Role.Name, m.Role.Permissions })
+            .FirstOrDefaultAsync(http.RequestAborted);
+        if (membership is null)
+        {
+            context.Fail(new NotAMemberReason(this));
+            return;
+        }
+        if (requirement.Permission is not null && !membership.Permissions.Contains(requirement.Permission))
+        {
+            context.Fail(new MissingPermissionReason(this, requirement.Permission));
+            return;
+        }
+        scope.EnterAccount(accountId, membership.Id, membership.RoleName, membership.Permissions.ToHashSet());
+        context.Succeed(requirement);
+    }
+}
+
+public sealed class StaffHandler : AuthorizationHandler<StaffRequirement>
+{
+    public const string StaffRoleClaim = "portico:staff_role";
+
+    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, StaffRequirement requirement)
+    {
+        if (Enum.TryParse<StaffRole>(context.User.FindFirstValue(StaffRoleClaim), out var role)
+            && (requirement.Roles.Count == 0 || requirement.Roles.Contains(role)))
+        {
+            if (context.Resource is HttpContext http)
+            {
+                http.RequestServices.GetRequiredService<AccountContext>().EnterCrossAccount();
+            }
+            context.Succeed(requirement);
+        }
+        return Task.CompletedTask;
+    }
+}
+
+/// Another account's id answers 404, never 403, so ids reveal nothing. A member without
+/// the permission gets a plain 403. Neither redirects: there is nothing to sign in to.
+public sealed class AccountAuthorizationResultHandler : IAuthorizationMiddlewareResultHandler
+{
+    private readonly AuthorizationMiddlewareResultHandler _default = new();
+
+    public Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
+    {
+        if (authorizeResult.Forbidden && authorizeResult.AuthorizationFailure is { } failure)
+        {
+            if (failure.FailureReasons.OfType<NotAMemberReason>().Any())
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return Task.CompletedTask;
+            }
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            return Task.CompletedTask;
+        }
+        return _default.HandleAsync(next, context, policy, authorizeResult);
+    }
+}
+
+public static class AuthorizationSetup
+{
+    public static IServiceCollection AddPorticoAuthorization(this IServiceCollection services)
+    {
+        services.AddScoped<AccountContext>();
+        services.AddSingleton<IAuthorizationHandler, StaffHandler>();
+        services.AddScoped<IAuthorizationHandler, AccountPermissionHandler>();
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, AccountAuthorizationResultHandler>();
+        services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+            .AddPolicy(Policies.AccountMember, p => p.RequireAuthenticatedUser().AddRequirements(new AccountPermissionRequirement(null)))
+            .AddPolicy(Policies.Staff, p => p.RequireAuthenticatedUser().AddRequirements(new StaffRequirement()))
+            .AddPolicy(Policies.StaffAdmin, p => p.RequireAuthenticatedUser().AddRequirements(new StaffRequirement(StaffRole.Admin)));
+        services.Configure<AuthorizationOptions>(options =>
+        {
+            foreach (var permission in Permissions.All)
+            {
+                options.AddPolicy(Policies.Permission(permission),
+                    p => p.RequireAuthenticatedUser().AddRequirements(new AccountPermissionRequirement(permission)));
+            }
+        });
+        return services;
+    }
+}

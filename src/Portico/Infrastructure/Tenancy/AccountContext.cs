@@ -1,0 +1,36 @@
+namespace Portico.Infrastructure.Tenancy;
+
+/// Marks an entity that belongs to one customer account; the DbContext filters it centrally.
+public interface IAccountOwned
+{
+    Guid AccountId { get; }
+}
+
+/// The account the current request acts in, set only after membership was verified.
+/// Unset means "no account": account-owned queries then return nothing (fail closed).
+public sealed class AccountContext
+{
+    public Guid? AccountId { get; private set; }
+    public Guid? MembershipId { get; private set; }
+    public string? RoleName { get; private set; }
+    public IReadOnlySet<string> Permissions { get; private set; } = new HashSet<string>();
+
+    /// Staff console and background work read across accounts on purpose.
+    public bool CrossAccount { get; private set; }
+
+    public void EnterAccount(Guid accountId, Guid? membershipId, string? roleName, IReadOnlySet<string> permissions)
+    {
+        if (AccountId is not null && AccountId != accountId)
+        {
+            throw new InvalidOperationException("A request acts in one account only.");
+        }
+        AccountId = accountId;
+        MembershipId = membershipId;
+        RoleName = roleName;
+        Permissions = permissions;
+    }
+
+    public void EnterCrossAccount() => CrossAccount = true;
+
+    public bool Has(string permission) => Permissions.Contains(permission);
+}

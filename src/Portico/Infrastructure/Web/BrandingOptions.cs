@@ -1,0 +1,19 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Portico.Infrastructure.Web;
+
+/// How the portal presents itself to customers; set per installation.
+public sealed class BrandingOptions
+{
+    public const string Section = "Branding";
+
+    [Required, StringLength(80, MinimumLength = 1)]
+    public string PortalName { get; set; } = "Portico";
+
+    /// A path under wwwroot or an absolute https URL.
+    [StringLength(500)]
+    public string LogoUrl { get; set; } = "/img/logo.svg";
+
+    [Required, RegularExpression("^#[0-9a-fA-F]{6}$", ErrorMessage = "Branding:PrimaryColor must be a colour like #1d4ed8.")]
+    public string PrimaryColor { get; set; } = "#1d4ed8";
+}

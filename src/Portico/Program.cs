@@ -1,0 +1,147 @@
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.RateLimiting;
+using Portico.Features.Accounts;
+using Portico.Features.Audit;
+using Portico.Features.Identity;
+using Portico.Infrastructure.Data;
+using Portico.Infrastructure.Email;
+using Portico.Infrastructure.Outbox;
+using Portico.Infrastructure.Tenancy;
+using Portico.Infrastructure.Web;
+
+// "--demo" is a flag, not a key/value pair, so it is taken out before configuration reads the rest.
+var demo = args.Contains("--demo");
+var builder = WebApplication.CreateBuilder(args.Where(a => a != "--demo").ToArray());
+if (demo)
+{
+    builder.Configuration["Portico:SeedDemoData"] = "true";
+}
+
+var services = builder.Services;
+services.AddOptions<BrandingOptions>().Bind(builder.Configuration.GetSection(BrandingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+services.AddOptions<SmtpOptions>().Bind(builder.Configuration.GetSection(SmtpOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+services.AddOptions<OutboxOptions>().Bind(builder.Configuration.GetSection(OutboxOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+services.AddOptions<LoginLimits>().Bind(builder.Configuration.GetSection(LoginLimits.Section)).ValidateDataAnnotations().ValidateOnStart();
+services.AddSingleton(TimeProvider.System);
+services.AddHttpContextAccessor();
+
+services.AddPorticoDatabase(builder.Configuration, builder.Environment);
+services.AddPorticoAuthorization();
+
+services.AddIdentityCore<PorticoUser>(o =>
+    {
+        o.User.RequireUniqueEmail = true;
+        o.Password.RequiredLength = 12;
+        o.Password.RequireNonAlphanumeric = false;
+        o.Lockout.MaxFailedAccessAttempts = 5;
+        o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+        o.Lockout.AllowedForNewUsers = true;
+        o.SignIn.RequireConfirmedAccount = false;
+    })
+    .AddEntityFrameworkStores<PorticoDb>()
+    .AddSignInManager()
+    .AddClaimsPrincipalFactory<PorticoClaimsFactory>()
+    .AddDefaultTokenProviders();
+services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
+services.ConfigureApplicationCookie(o =>
+{
+    o.Cookie.Name = "portico.session";
+    o.Cookie.HttpOnly = true;
+    o.Cookie.SameSite = SameSiteMode.Lax;
+    o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+    o.LoginPath = "/login";
+    o.LogoutPath = "/logout";
+    o.AccessDeniedPath = "/error/403";
+    o.ExpireTimeSpan = TimeSpan.FromHours(8);
+    o.SlidingExpiration = true;
+    o.Events.OnRedirectToLogin = context => ApiAware(context, StatusCodes.Status401Unauthorized);
+    o.Events.OnRedirectToAccessDenied = context => ApiAware(context, StatusCodes.Status403Forbidden);
+});
+services.AddDataProtection().SetApplicationName("Portico").PersistKeysToDbContext<PorticoDb>();
+services.AddAntiforgery(o => o.Cookie.Name = "portico.antiforgery");
+
+services.AddScoped<AuditLog>();
+services.AddScoped<VerifyAuditChain>();
+services.AddScoped<EmailOutbox>();
+services.AddScoped<SignInWithPassword>();
+services.AddScoped<DemoData>();
+services.AddScoped<Portico.Features.Contacts.ChangeMembershipRole>();
+services.AddScoped<Portico.Features.Contacts.ListContacts>();
+services.AddScoped<SearchAuditEvents>();
+services.AddScoped<Portico.Features.Shared.PortalShell>();
+services.AddSingleton<OutboxSignal>();
+services.AddSingleton<OutboxProcessor>();
+services.AddSingleton<IOutboxHandler, SendEmail>();
+services.AddHostedService<OutboxWorker>();
+
+services.AddRazorPages(o =>
+{
+    o.RootDirectory = "/Features";
+});
+services.AddProblemDetails();
+services.AddValidation();
+services.AddOpenApi();
+services.AddHealthChecks().AddDbContextCheck<PorticoDb>("database", tags: ["ready"]);
+services.AddRateLimiter(o =>
+{
+    o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+    o.AddPolicy(LoginLimits.Policy, context =>
+    {
+        var limits = context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<LoginLimits>>().Value;
+        return RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+            _ => new FixedWindowRateLimiterOptions { PermitLimit = limits.PerMinutePerAddress, Window = TimeSpan.FromMinutes(1) });
+    });
+});
+
+var app = builder.Build();
+
+app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api =>
+{
+    api.UseExceptionHandler();
+    api.UseStatusCodePages();
+});
+app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api"), web =>
+{
+    web.UseExceptionHandler("/error");
+    web.UseStatusCodePagesWithReExecute("/error/{0}");
+});
+if (!app.Environment.IsDevelopment())
+{
+    app.UseHsts();
+}
+app.UseSecurityHeaders();
+app.UseStaticFiles();
+app.UseRouting();
+app.UseRateLimiter();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
+app.MapOpenApi().AllowAnonymous();
+app.MapRazorPages();
+app.MapAccountsApi();
+app.MapAuditApi();
+
+if (app.Configuration.GetValue<bool>("Portico:SeedDemoData"))
+{
+    app.Lifetime.ApplicationStarted.Register(() => DemoBanner.Print(app));
+}
+
+app.Run();
+
+static Task ApiAware(Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> context, int apiStatus)
+{
+    if (context.Request.Path.StartsWithSegments("/api"))
+    {
+        context.Response.StatusCode = apiStatus;
+        return Task.CompletedTask;
+    }
+    context.Response.Redirect(context.RedirectUri);
+    return Task.CompletedTask;
+}
+
+public partial class Program;
