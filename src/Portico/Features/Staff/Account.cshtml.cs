@@ -45,7 +45,7 @@ public sealed class AccountModel(PorticoDb db, ChangeMembershipRole changeRole, 
     {
         if (!CanManage)
         {
-            return Forbid();
+            return StatusCode(StatusCodes.Status403Forbidden);
         }
         if (!ModelState.IsValid)
         {

@@ -103,11 +103,25 @@ public sealed class DatabaseInitializer(
     private static async Task EnsureBuiltInRolesAsync(PorticoDb db, CancellationToken cancellationToken)
     {
         var existing = await db.Roles.Select(r => r.Name).ToListAsync(cancellationToken);
-        foreach (var role in BuiltInRoles.Create().Where(r => !existing.Contains(r.Name)))
+        var missing = BuiltInRoles.Create().Where(r => !existing.Contains(r.Name)).ToList();
+        if (missing.Count == 0)
         {
-            db.Roles.Add(role);
+            return;
         }
-        await db.SaveChangesAsync(cancellationToken);
+        db.Roles.AddRange(missing);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Another app node starting at the same moment may have created them first.
+            db.ChangeTracker.Clear();
+            if (await db.Roles.CountAsync(r => r.IsBuiltIn, cancellationToken) < BuiltInRoles.Create().Count())
+            {
+                throw;
+            }
+        }
     }
 }
 

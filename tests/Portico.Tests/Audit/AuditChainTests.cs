@@ -1,0 +1,131 @@
+using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Portico.Features.Audit;
+using Portico.Infrastructure.Data;
+using Portico.Infrastructure.Tenancy;
+using Portico.Tests.Infrastructure;
+
+namespace Portico.Tests.Audit;
+
+/// Chain tests tamper with rows, so they get an app and database of their own.
+public sealed class AuditChainTests : IAsyncLifetime
+{
+    private readonly PorticoApp _app = new();
+
+    public Task InitializeAsync()
+    {
+        _ = _app.Services; // start the host once, before tests touch it from several threads
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    private async Task WriteEventsAsync(int count, string action = "test.event")
+    {
+        await using var scope = _app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PorticoDb>();
+        var audit = scope.ServiceProvider.GetRequiredService<AuditLog>();
+        for (var i = 0; i < count; i++)
+        {
+            audit.Record(action, targetType: "Thing", targetId: i.ToString(System.Globalization.CultureInfo.InvariantCulture), details: new { i });
+        }
+        await db.SaveChangesAsync();
+    }
+
+    private Task<ChainVerification> VerifyAsync() => _app.WithDbAsync((_, services) => services.GetRequiredService<VerifyAuditChain>().RunAsync(default));
+
+    [Fact]
+    public async Task Events_form_an_intact_chain_in_order()
+    {
+        await WriteEventsAsync(5);
+        await WriteEventsAsync(3);
+
+        var result = await VerifyAsync();
+
+        Assert.True(result.IsIntact, result.Problem);
+        var sequences = await _app.WithDbAsync((db, _) => db.AuditEvents.OrderBy(e => e.Sequence).Select(e => e.Sequence).ToListAsync());
+        Assert.Equal(Enumerable.Range(1, sequences.Count).Select(i => (long)i), sequences);
+        Assert.True(result.EventsChecked >= 8);
+    }
+
+    [Fact]
+    public async Task Concurrent_writers_still_produce_one_gap_free_chain()
+    {
+        await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => Task.Run(() => WriteEventsAsync(3))));
+
+        var result = await VerifyAsync();
+
+        Assert.True(result.IsIntact, result.Problem);
+        Assert.Equal(36, await _app.WithDbAsync((db, _) => db.AuditEvents.CountAsync(e => e.Action == "test.event")));
+    }
+
+    [Fact]
+    public async Task Editing_a_stored_event_is_reported_at_that_event()
+    {
+        await WriteEventsAsync(6);
+        var target = await _app.WithDbAsync((db, _) => db.AuditEvents.OrderBy(e => e.Sequence).Skip(3).Select(e => e.Sequence).FirstAsync());
+
+        await _app.WithDbAsync(db => db.Database.ExecuteSqlRawAsync(
+            "UPDATE \"AuditEvents\" SET \"Action\" = 'nothing.happened' WHERE \"Sequence\" = {0}", target));
+
+        var result = await VerifyAsync();
+        Assert.False(result.IsIntact);
+        Assert.Equal(target, result.FirstBrokenSequence);
+    }
+
+    [Fact]
+    public async Task Deleting_a_stored_event_is_reported_as_missing()
+    {
+        await WriteEventsAsync(6);
+        var target = await _app.WithDbAsync((db, _) => db.AuditEvents.OrderBy(e => e.Sequence).Skip(2).Select(e => e.Sequence).FirstAsync());
+
+        await _app.WithDbAsync(db => db.Database.ExecuteSqlRawAsync("DELETE FROM \"AuditEvents\" WHERE \"Sequence\" = {0}", target));
+
+        var result = await VerifyAsync();
+        Assert.Equal(target, result.FirstBrokenSequence);
+        Assert.Contains("missing", result.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_app_refuses_to_modify_or_delete_audit_events()
+    {
+        await WriteEventsAsync(1);
+        await using var scope = _app.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<AccountContext>().EnterCrossAccount();
+        var db = scope.ServiceProvider.GetRequiredService<PorticoDb>();
+        var stored = await db.AuditEvents.FirstAsync();
+        db.AuditEvents.Remove(stored);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => db.SaveChangesAsync());
+    }
+
+    [Fact]
+    public async Task Staff_admin_can_verify_the_chain_from_the_console_and_the_api()
+    {
+        var admin = await _app.CreateUserAsync(staffRole: Features.Identity.StaffRole.Admin);
+        using var client = await _app.SignInAsync(admin);
+        var page = await client.GetPageAsync("/staff/audit");
+
+        var verified = await client.PostFormAsync("/staff/audit?handler=Verify", page, new Dictionary<string, string>());
+        var result = await PorticoClient.ParseAsync(verified);
+        Assert.StartsWith("Intact:", result.QuerySelector("[data-testid=verification]")!.TextContent.Trim(), StringComparison.Ordinal);
+
+        var api = await client.Http.GetFromJsonAsync<ChainVerification>(new Uri("/api/staff/audit/verify", UriKind.Relative));
+        Assert.True(api!.IsIntact);
+        Assert.True(api.EventsChecked > 0);
+    }
+
+    [Fact]
+    public async Task Agents_cannot_reach_the_audit_console()
+    {
+        var agent = await _app.CreateUserAsync(staffRole: Features.Identity.StaffRole.Agent);
+        using var client = await _app.SignInAsync(agent);
+
+        var page = await client.Http.GetAsync(new Uri("/staff/audit", UriKind.Relative));
+        var api = await client.Http.GetAsync(new Uri("/api/staff/audit/verify", UriKind.Relative));
+
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, page.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, api.StatusCode);
+    }
+}

@@ -1,0 +1,146 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Portico.Features.Accounts;
+using Portico.Features.Identity;
+using Portico.Infrastructure.Data;
+using Portico.Infrastructure.Tenancy;
+
+namespace Portico.Tests.Infrastructure;
+
+/// The whole app on a real database of its own (SQLite file or PostgreSQL database) with a
+/// real SMTP server behind it. Tests create their own accounts and people with unique names.
+public class PorticoApp : WebApplicationFactory<Program>
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "portico-test-" + Guid.NewGuid().ToString("N"));
+
+    public SmtpSink Mail { get; } = new();
+    public string Provider { get; }
+    public string ConnectionString { get; }
+    public const string Password = "Correct-horse-battery-1";
+
+    public PorticoApp()
+    {
+        Directory.CreateDirectory(_directory);
+        (Provider, ConnectionString) = TestDatabase.CreateNew(_directory);
+    }
+
+    protected virtual IDictionary<string, string?> Settings() => new Dictionary<string, string?>();
+
+    protected virtual void ConfigureTestServices(IServiceCollection services)
+    {
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        var settings = new Dictionary<string, string?>
+        {
+            ["Database:Provider"] = Provider,
+            ["Database:ConnectionString"] = ConnectionString,
+            ["Smtp:Host"] = "127.0.0.1",
+            ["Smtp:Port"] = Mail.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Outbox:PollInterval"] = "00:00:00.200",
+            ["Outbox:FirstRetryDelay"] = "00:00:00.200",
+            ["LoginLimits:PerMinutePerAddress"] = "10000",
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:Console:FormatterName"] = "simple",
+        };
+        foreach (var (key, value) in Settings())
+        {
+            settings[key] = value;
+        }
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
+        builder.ConfigureTestServices(ConfigureTestServices);
+    }
+
+    public async Task<T> WithDbAsync<T>(Func<PorticoDb, IServiceProvider, Task<T>> work)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<AccountContext>().EnterCrossAccount();
+        return await work(scope.ServiceProvider.GetRequiredService<PorticoDb>(), scope.ServiceProvider);
+    }
+
+    public Task WithDbAsync(Func<PorticoDb, Task> work) => WithDbAsync(async (db, _) => { await work(db); return 0; });
+
+    public Task<Account> CreateAccountAsync(string? name = null) => WithDbAsync(async (db, _) =>
+    {
+        var account = new Account(name ?? "Account " + Unique(), DateTime.UtcNow);
+        db.Accounts.Add(account);
+        await db.SaveChangesAsync();
+        return account;
+    });
+
+    public Task<PorticoUser> CreateUserAsync(string? email = null, StaffRole? staffRole = null) => WithDbAsync(async (_, services) =>
+    {
+        var users = services.GetRequiredService<UserManager<PorticoUser>>();
+        email ??= $"user-{Unique()}@example.com";
+        var user = new PorticoUser { UserName = email, Email = email, DisplayName = "Person " + email, StaffRole = staffRole, CreatedAt = DateTime.UtcNow };
+        var result = await users.CreateAsync(user, Password);
+        Assert.True(result.Succeeded, string.Join("; ", result.Errors.Select(e => e.Description)));
+        return user;
+    });
+
+    public Task<Membership> AddMemberAsync(Account account, PorticoUser user, string role, DateTime? expiresAt = null) => WithDbAsync(async (db, _) =>
+    {
+        var roleId = await db.Roles.Where(r => r.Name == role).Select(r => r.Id).SingleAsync();
+        var membership = new Membership(account.Id, user.Id, roleId, DateTime.UtcNow, expiresAt);
+        db.Memberships.Add(membership);
+        await db.SaveChangesAsync();
+        return membership;
+    });
+
+    /// A customer with one membership in a new account.
+    public async Task<(Account Account, PorticoUser User)> CreateCustomerAsync(string role)
+    {
+        var account = await CreateAccountAsync();
+        var user = await CreateUserAsync();
+        await AddMemberAsync(account, user, role);
+        return (account, user);
+    }
+
+    public async Task<PorticoClient> SignInAsync(PorticoUser user)
+    {
+        var client = new PorticoClient(CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false }));
+        var response = await client.LoginAsync(user.Email!, Password);
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, response.StatusCode);
+        return client;
+    }
+
+    public PorticoClient Anonymous() => new(CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false }));
+
+    public static string Unique() => Guid.NewGuid().ToString("N")[..10];
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            Mail.Dispose();
+            try { Directory.Delete(_directory, recursive: true); } catch (IOException) { }
+        }
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        if (Provider == "Postgres")
+        {
+            // Drop this app's database so repeated runs do not pile them up.
+            await WithDbAsync(async db => await db.Database.EnsureDeletedAsync());
+        }
+        await base.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class AppCollection : ICollectionFixture<PorticoApp>
+{
+    public const string Name = "app";
+}

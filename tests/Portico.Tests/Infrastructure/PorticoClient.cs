@@ -1,0 +1,45 @@
+using System.Net;
+using AngleSharp.Html.Dom;
+using AngleSharp.Html.Parser;
+
+namespace Portico.Tests.Infrastructure;
+
+/// An HttpClient that signs in through the real login form and posts forms with their antiforgery token.
+public sealed class PorticoClient(HttpClient http) : IDisposable
+{
+    private static readonly HtmlParser Parser = new();
+
+    public HttpClient Http { get; } = http;
+
+    public async Task<HttpResponseMessage> LoginAsync(string email, string password)
+    {
+        var page = await GetPageAsync("/login");
+        return await PostFormAsync("/login", page, new Dictionary<string, string>
+        {
+            ["Form.Email"] = email,
+            ["Form.Password"] = password,
+        });
+    }
+
+    public async Task<IHtmlDocument> GetPageAsync(string url)
+    {
+        var response = await Http.GetAsync(new Uri(url, UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await ParseAsync(response);
+    }
+
+    public static async Task<IHtmlDocument> ParseAsync(HttpResponseMessage response) =>
+        await Parser.ParseDocumentAsync(await response.Content.ReadAsStringAsync());
+
+    public static string Token(IHtmlDocument page) =>
+        page.QuerySelector("input[name=__RequestVerificationToken]")?.GetAttribute("value")
+        ?? throw new InvalidOperationException("The page has no antiforgery token.");
+
+    public Task<HttpResponseMessage> PostFormAsync(string url, IHtmlDocument tokenSource, IDictionary<string, string> fields)
+    {
+        var values = new List<KeyValuePair<string, string>>(fields) { new("__RequestVerificationToken", Token(tokenSource)) };
+        return Http.PostAsync(new Uri(url, UriKind.Relative), new FormUrlEncodedContent(values));
+    }
+
+    public void Dispose() => Http.Dispose();
+}

@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Portico.Tests.Infrastructure;
+
+/// A real SMTP server (postfix's smtp-sink) that writes every message it accepts to a file.
+public sealed class SmtpSink : IDisposable
+{
+    private readonly Process _process;
+
+    public int Port { get; }
+    public string Directory { get; }
+
+    public SmtpSink()
+    {
+        Directory = Path.Combine(Path.GetTempPath(), "portico-mail-" + Guid.NewGuid().ToString("N"));
+        System.IO.Directory.CreateDirectory(Directory);
+        if (!OperatingSystem.IsWindows())
+        {
+            // smtp-sink drops root for "nobody", which must be able to write here.
+            File.SetUnixFileMode(Directory, (UnixFileMode)0b111_111_111);
+        }
+        Port = FreePort();
+        var start = new ProcessStartInfo("smtp-sink")
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+        };
+        foreach (var arg in new[] { "-u", "nobody", "-d", Path.Combine(Directory, "%Y%m%d%H%M%S."), $"127.0.0.1:{Port}", "64" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+        _process = Process.Start(start) ?? throw new InvalidOperationException("smtp-sink did not start. Install postfix (the test command does).");
+        WaitUntilListening();
+    }
+
+    public IReadOnlyList<string> Messages() =>
+        System.IO.Directory.GetFiles(Directory).Order(StringComparer.Ordinal).Select(File.ReadAllText).ToList();
+
+    /// Waits for a message for which the predicate holds; fails the test after the timeout.
+    public async Task<string> WaitForAsync(Func<string, bool> predicate, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
+        while (DateTime.UtcNow < deadline)
+        {
+            var match = Messages().FirstOrDefault(predicate);
+            if (match is not null)
+            {
+                return match;
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"No matching email arrived; {Messages().Count} message(s) received.");
+    }
+
+    private void WaitUntilListening()
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            try
+            {
+                using var client = new TcpClient();
+                client.Connect(IPAddress.Loopback, Port);
+                return;
+            }
+            catch (SocketException)
+            {
+                if (_process.HasExited)
+                {
+                    throw new InvalidOperationException("smtp-sink exited: " + _process.StandardError.ReadToEnd());
+                }
+                Thread.Sleep(50);
+            }
+        }
+        throw new InvalidOperationException("smtp-sink did not listen in time.");
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit(5000);
+        }
+        catch (InvalidOperationException)
+        {
+        }
+        _process.Dispose();
+        try { System.IO.Directory.Delete(Directory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+}
