@@ -1,0 +1,49 @@
+using Microsoft.Playwright;
+using Portico.Tests.Infrastructure;
+
+namespace Portico.BrowserTests;
+
+/// The app on a real port and Debian's Chromium driving it; screenshots go to artifacts/screenshots.
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    private IPlaywright? _playwright;
+
+    public PorticoApp App { get; } = new();
+    public IBrowser Browser { get; private set; } = null!;
+    public string BaseUrl { get; private set; } = "";
+
+    public static string ScreenshotDirectory
+    {
+        get
+        {
+            var directory = Environment.GetEnvironmentVariable("PORTICO_ARTIFACTS") is { Length: > 0 } configured
+                ? Path.Combine(configured, "screenshots")
+                : Path.Combine(AppContext.BaseDirectory, "screenshots");
+            Directory.CreateDirectory(directory);
+            return directory;
+        }
+    }
+
+    public async Task InitializeAsync()
+    {
+        var port = SmtpSink.FreePort();
+        App.UseKestrel(port);
+        App.StartServer();
+        BaseUrl = $"http://127.0.0.1:{port}";
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync"],
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Browser.DisposeAsync();
+        _playwright?.Dispose();
+        await App.DisposeAsync();
+    }
+}
