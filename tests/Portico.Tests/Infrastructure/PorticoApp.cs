@@ -131,8 +131,15 @@ public class PorticoApp : WebApplicationFactory<Program>
     {
         if (Provider == "Postgres")
         {
-            // Drop this app's database so repeated runs do not pile them up.
-            await WithDbAsync(async db => await db.Database.EnsureDeletedAsync());
+            try
+            {
+                // Drop this app's database so repeated runs do not pile them up.
+                await WithDbAsync(async db => await db.Database.EnsureDeletedAsync());
+            }
+            catch (Microsoft.Extensions.Options.OptionsValidationException)
+            {
+                // A deliberately misconfigured app never started, so it has no database.
+            }
         }
         await base.DisposeAsync();
         GC.SuppressFinalize(this);
