@@ -123,6 +123,7 @@ app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => fa
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
 app.MapOpenApi().AllowAnonymous();
 app.MapRazorPages();
+app.MapBrandingStyles();
 app.MapAccountsApi();
 app.MapAuditApi();
 

@@ -17,3 +17,14 @@ public sealed class BrandingOptions
     [Required, RegularExpression("^#[0-9a-fA-F]{6}$", ErrorMessage = "Branding:PrimaryColor must be a colour like #1d4ed8.")]
     public string PrimaryColor { get; set; } = "#1d4ed8";
 }
+
+public static class BrandingStyles
+{
+    /// The brand colour as a stylesheet, because the CSP forbids inline styles.
+    public static void MapBrandingStyles(this IEndpointRouteBuilder routes) =>
+        routes.MapGet("/branding.css", (Microsoft.Extensions.Options.IOptions<BrandingOptions> options, HttpContext http) =>
+        {
+            http.Response.Headers.CacheControl = "public, max-age=300";
+            return Results.Text($":root {{ --primary: {options.Value.PrimaryColor}; }}\n", "text/css");
+        }).AllowAnonymous().ExcludeFromDescription();
+}

@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using System.Net;
+using Portico.Features.Accounts;
+using Portico.Tests.Infrastructure;
+
+namespace Portico.Tests.Outbox;
+
+/// Runs the real app as a separate process, kills it with SIGKILL after it accepted a change
+/// whose email was not yet sent, starts it again on the same database, and waits for the email.
+public sealed class CrashRecoveryTests : IDisposable
+{
+    private readonly SmtpSink _mail = new();
+    private readonly string _directory = Directory.CreateTempSubdirectory("portico-crash-").FullName;
+
+    private static string AppDirectory()
+    {
+        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Portico.slnx")))
+        {
+            directory = directory.Parent;
+        }
+        return Path.Combine(directory?.FullName ?? throw new InvalidOperationException("Repository root not found."),
+            "src", "Portico", "bin", configuration, "net10.0");
+    }
+
+    private Process Start(string connectionString, string provider, int port, bool outboxEnabled)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = AppDirectory(),
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var arg in new[] { "Portico.dll", "--demo", "--urls", $"http://127.0.0.1:{port}", "--contentRoot", _directory })
+        {
+            start.ArgumentList.Add(arg);
+        }
+        start.Environment["Database__Provider"] = provider;
+        start.Environment["Database__ConnectionString"] = connectionString;
+        start.Environment["Smtp__Host"] = "127.0.0.1";
+        start.Environment["Smtp__Port"] = _mail.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["Outbox__Enabled"] = outboxEnabled ? "true" : "false";
+        start.Environment["Outbox__PollInterval"] = "00:00:00.200";
+        start.Environment["LoginLimits__PerMinutePerAddress"] = "1000";
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static async Task WaitReadyAsync(HttpClient http, Process process)
+    {
+        for (var i = 0; i < 300; i++)
+        {
+            Assert.False(process.HasExited, "The app exited during start-up.");
+            try
+            {
+                if ((await http.GetAsync(new Uri("/health/ready", UriKind.Relative))).StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException("The app did not become ready.");
+    }
+
+    [Fact]
+    public async Task A_queued_email_survives_a_kill_and_is_sent_after_restart()
+    {
+        var (provider, connectionString) = TestDatabase.CreateNew(_directory);
+        var port = SmtpSink.FreePort();
+        var victim = DemoData.Logins.First(l => l.What.StartsWith("Owner", StringComparison.Ordinal)).Email;
+
+        using (var first = Start(connectionString, provider, port, outboxEnabled: false))
+        {
+            using var handler = new HttpClientHandler { UseCookies = true, AllowAutoRedirect = false };
+            using var http = new HttpClient(handler) { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+            await WaitReadyAsync(http, first);
+            using var client = new PorticoClient(http);
+            for (var i = 0; i < 5; i++)
+            {
+                await client.LoginAsync(victim, "wrong-password-" + i);
+            }
+            var locked = await client.LoginAsync(victim, DemoData.Password);
+            Assert.Contains("locked", await locked.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+            first.Kill(); // SIGKILL: no shutdown hooks run
+            await first.WaitForExitAsync();
+        }
+        Assert.Empty(_mail.Messages());
+
+        using var second = Start(connectionString, provider, port, outboxEnabled: true);
+        try
+        {
+            var email = await _mail.WaitForAsync(m => m.Contains(victim, StringComparison.Ordinal), TimeSpan.FromSeconds(60));
+            Assert.Contains("Subject: Your sign-in was locked", email, StringComparison.Ordinal);
+            await Task.Delay(1000);
+            Assert.Single(_mail.Messages(), m => m.Contains(victim, StringComparison.Ordinal));
+        }
+        finally
+        {
+            second.Kill();
+            await second.WaitForExitAsync();
+        }
+    }
+
+    public void Dispose()
+    {
+        _mail.Dispose();
+        try { Directory.Delete(_directory, recursive: true); } catch (IOException) { }
+    }
+}
