@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.RateLimiting;
 using Portico.Features.Accounts;
 using Portico.Features.Audit;
+using Portico.Features.Benchmark;
 using Portico.Features.Identity;
 using Portico.Infrastructure.Data;
 using Portico.Infrastructure.Email;
@@ -124,6 +125,7 @@ app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c
 app.MapOpenApi().AllowAnonymous();
 app.MapRazorPages();
 app.MapBrandingStyles();
+app.MapBenchmarkEndpoints();
 app.MapAccountsApi();
 app.MapAuditApi();
 

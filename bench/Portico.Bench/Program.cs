@@ -1,0 +1,194 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Portico.Features.Accounts;
+using Portico.Features.Audit;
+using Portico.Features.Identity;
+using Portico.Infrastructure.Data;
+using Portico.Infrastructure.Tenancy;
+
+// Benchmark helper.
+//   generate <Sqlite|Postgres> <connection string> <scale>   realistic data set (scale 1 = 10,000 accounts)
+//   sessions <base url> <count> <out.lua>                     signs in customers and writes their cookies for wrk
+return args switch
+{
+    ["generate", var provider, var connection, var scale] => await Generate(Enum.Parse<DatabaseProvider>(provider, true), connection, double.Parse(scale, CultureInfo.InvariantCulture)),
+    ["sessions", var baseUrl, var count, var output] => await Sessions(new Uri(baseUrl), int.Parse(count, CultureInfo.InvariantCulture), output),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: generate <Sqlite|Postgres> <connection> <scale> | sessions <base url> <count> <out.lua>");
+    return 2;
+}
+
+static PorticoDb Open(DatabaseProvider provider, string connection)
+{
+    var account = new AccountContext();
+    account.EnterCrossAccount();
+    return provider == DatabaseProvider.Sqlite
+        ? new SqlitePorticoDb(new DbContextOptionsBuilder<SqlitePorticoDb>().UseSqlite(connection).Options, account)
+        : new PostgresPorticoDb(new DbContextOptionsBuilder<PostgresPorticoDb>().UseNpgsql(connection).Options, account);
+}
+
+static async Task<int> Generate(DatabaseProvider provider, string connection, double scale)
+{
+    var clock = Stopwatch.StartNew();
+    var accounts = (int)(10_000 * scale);
+    var users = (int)(40_000 * scale);
+    var auditEvents = (int)(3_000_000 * scale);
+    await using (var db = Open(provider, connection))
+    {
+        await db.Database.MigrateAsync();
+        if (await db.Accounts.AnyAsync())
+        {
+            Console.WriteLine("Data already generated.");
+            return 0;
+        }
+        foreach (var role in BuiltInRoles.Create())
+        {
+            db.Roles.Add(role);
+        }
+        await db.SaveChangesAsync();
+    }
+
+    var random = new Random(42);
+    var now = DateTime.UtcNow;
+    // One real hash reused: every generated person can sign in with the demo password.
+    var passwordHash = new PasswordHasher<PorticoUser>().HashPassword(new PorticoUser(), DemoData.Password);
+    Dictionary<string, Guid> roles;
+    await using (var db = Open(provider, connection))
+    {
+        roles = await db.Roles.ToDictionaryAsync(r => r.Name, r => r.Id);
+    }
+    string[] customerRoles = [BuiltInRoles.Owner, BuiltInRoles.Requester, BuiltInRoles.Requester, BuiltInRoles.Billing, BuiltInRoles.Viewer];
+
+    var accountIds = new Guid[accounts];
+    var userIds = new Guid[users];
+    const int batch = 5000;
+    for (var start = 0; start < accounts; start += batch)
+    {
+        await using var db = Open(provider, connection);
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        for (var i = start; i < Math.Min(accounts, start + batch); i++)
+        {
+            var account = new Account($"Account {i:D6} {Words[random.Next(Words.Length)]}", now.AddDays(-random.Next(1000)), $"CRM-{i:D6}");
+            accountIds[i] = account.Id;
+            db.Accounts.Add(account);
+        }
+        await db.SaveChangesAsync();
+    }
+    for (var start = 0; start < users; start += batch)
+    {
+        await using var db = Open(provider, connection);
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        for (var i = start; i < Math.Min(users, start + batch); i++)
+        {
+            var email = $"user{i:D6}@bench.example";
+            var user = new PorticoUser
+            {
+                UserName = email, NormalizedUserName = email.ToUpperInvariant(), Email = email, NormalizedEmail = email.ToUpperInvariant(),
+                EmailConfirmed = true, PasswordHash = passwordHash, SecurityStamp = Guid.NewGuid().ToString("N"), LockoutEnabled = true,
+                DisplayName = $"{Words[random.Next(Words.Length)]} {Words[random.Next(Words.Length)]} {i}", CreatedAt = now,
+                StaffRole = i < 20 ? StaffRole.Agent : null,
+            };
+            userIds[i] = user.Id;
+            db.Users.Add(user);
+        }
+        await db.SaveChangesAsync();
+    }
+    // Four people per account on average; user i belongs to account i/4, every 50th also to a second account.
+    var memberships = 0;
+    for (var start = 20; start < users; start += batch)
+    {
+        await using var db = Open(provider, connection);
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        for (var i = start; i < Math.Min(users, start + batch); i++)
+        {
+            var home = accountIds[(i * accounts / users) % accounts];
+            var role = (i % 4 == 0) ? BuiltInRoles.Owner : customerRoles[random.Next(customerRoles.Length)];
+            db.Memberships.Add(new Membership(home, userIds[i], roles[role], now));
+            memberships++;
+            if (i % 50 == 0)
+            {
+                var second = accountIds[random.Next(accounts)];
+                if (second != home)
+                {
+                    db.Memberships.Add(new Membership(second, userIds[i], roles[BuiltInRoles.Auditor], now, now.AddDays(90)));
+                    memberships++;
+                }
+            }
+        }
+        await db.SaveChangesAsync();
+    }
+    Console.WriteLine($"{accounts} accounts, {users} users, {memberships} memberships in {clock.Elapsed.TotalSeconds:F0} s");
+
+    string[] actions = [AuditActions.LoginSucceeded, AuditActions.LoginFailed, AuditActions.AccountSwitched, AuditActions.MembershipRoleChanged, AuditActions.LoggedOut];
+    const int auditBatch = 20_000;
+    for (var start = 0; start < auditEvents; start += auditBatch)
+    {
+        await using var db = Open(provider, connection);
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        var at = now.AddSeconds(-(auditEvents - start));
+        for (var i = start; i < Math.Min(auditEvents, start + auditBatch); i++)
+        {
+            var u = random.Next(20, users);
+            db.AuditEvents.Add(new AuditEvent(at.AddMilliseconds(i - start), actions[random.Next(actions.Length)], userIds[u], $"user{u:D6}@bench.example",
+                accountIds[(u * accounts / users) % accounts], "User", userIds[u].ToString(), null, "127.0.0.1", "bench"));
+        }
+        await db.SaveChangesAsync();
+        if ((start / auditBatch) % 25 == 0)
+        {
+            Console.WriteLine($"  audit events: {start + auditBatch:N0} ({clock.Elapsed.TotalSeconds:F0} s)");
+        }
+    }
+    Console.WriteLine($"Generated scale {scale.ToString(CultureInfo.InvariantCulture)} in {clock.Elapsed.TotalSeconds:F0} s");
+    return 0;
+}
+
+static async Task<int> Sessions(Uri baseUrl, int count, string output)
+{
+    // Customers spread over the whole data set; user numbers below 20 are staff agents.
+    var lua = new StringBuilder("sessions = {\n");
+    var token = new Regex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"");
+    var signedIn = 0;
+    // BENCH_USERS is the generated user count, so sessions spread over all accounts.
+    var total = int.Parse(Environment.GetEnvironmentVariable("BENCH_USERS") ?? "4000", CultureInfo.InvariantCulture);
+    for (var n = 0; n < count; n++)
+    {
+        var i = 20 + (int)((long)n * (total - 20) / count);
+        using var handler = new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true };
+        using var http = new HttpClient(handler) { BaseAddress = baseUrl };
+        var login = await http.GetStringAsync(new Uri("/login", UriKind.Relative));
+        var form = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Form.Email"] = $"user{i:D6}@bench.example",
+            ["Form.Password"] = DemoData.Password,
+            ["__RequestVerificationToken"] = token.Match(login).Groups[1].Value,
+        });
+        var response = await http.PostAsync(new Uri("/login", UriKind.Relative), form);
+        if (response.StatusCode != System.Net.HttpStatusCode.Redirect)
+        {
+            continue;
+        }
+        var me = await http.GetStringAsync(new Uri("/api/me", UriKind.Relative));
+        var account = Regex.Match(me, "\"accountId\":\"([0-9a-f-]+)\"").Groups[1].Value;
+        var cookie = string.Join("; ", handler.CookieContainer.GetCookies(baseUrl).Select(c => $"{c.Name}={c.Value}"));
+        lua.Append(CultureInfo.InvariantCulture, $"  {{ account = \"{account}\", cookie = \"{cookie}\" }},\n");
+        signedIn++;
+    }
+    lua.Append("}\n");
+    await File.WriteAllTextAsync(output, lua.ToString());
+    Console.WriteLine($"{signedIn} sessions written to {output}");
+    return signedIn > 0 ? 0 : 1;
+}
+
+internal static partial class Program
+{
+    private static readonly string[] Words =
+        ["Northwind", "Contoso", "Fabrikam", "Tailspin", "Litware", "Adatum", "Proseware", "Wingtip", "Coho", "Alpine", "Blue", "Lucerne"];
+}

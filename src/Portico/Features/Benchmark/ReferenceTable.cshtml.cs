@@ -1,0 +1,41 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Portico.Infrastructure.Data;
+using Portico.Infrastructure.Tenancy;
+
+namespace Portico.Features.Benchmark;
+
+/// The benchmark's yardstick: one indexed query rendered as a 10-row table in the normal
+/// layout. Answers 404 unless Portico:BenchmarkEndpoints is on.
+[AllowAnonymous]
+public sealed class ReferenceTableModel(PorticoDb db, AccountContext account, IConfiguration configuration) : PageModel
+{
+    public IReadOnlyList<(string Name, string? ExternalId)> Rows { get; private set; } = [];
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
+    {
+        if (!configuration.GetValue<bool>(BenchmarkEndpoints.Setting))
+        {
+            return NotFound();
+        }
+        account.EnterCrossAccount();
+        Rows = (await db.Accounts.AsNoTracking().OrderBy(a => a.Name).Take(10).Select(a => new { a.Name, a.ExternalId }).ToListAsync(cancellationToken))
+            .Select(a => (a.Name, a.ExternalId)).ToList();
+        return Page();
+    }
+}
+
+public static class BenchmarkEndpoints
+{
+    public const string Setting = "Portico:BenchmarkEndpoints";
+
+    public static void MapBenchmarkEndpoints(this WebApplication app)
+    {
+        if (app.Configuration.GetValue<bool>(Setting))
+        {
+            app.MapGet("/bench/plaintext", () => Results.Text("Hello, World!")).AllowAnonymous().ExcludeFromDescription();
+        }
+    }
+}
