@@ -91,6 +91,7 @@ static async Task<int> Generate(DatabaseProvider provider, string connection, do
             var email = $"user{i:D6}@bench.example";
             var user = new PorticoUser
             {
+                Id = Guid.NewGuid(),
                 UserName = email, NormalizedUserName = email.ToUpperInvariant(), Email = email, NormalizedEmail = email.ToUpperInvariant(),
                 EmailConfirmed = true, PasswordHash = passwordHash, SecurityStamp = Guid.NewGuid().ToString("N"), LockoutEnabled = true,
                 DisplayName = $"{Words[random.Next(Words.Length)]} {Words[random.Next(Words.Length)]} {i}", CreatedAt = now,
