@@ -45,8 +45,6 @@ public sealed class Membership : IAccountOwned
         ExpiresAt = expiresAt;
     }
 
-    public bool IsActiveAt(DateTime now) => ExpiresAt is null || ExpiresAt > now;
-
     public void ChangeRole(Guid roleId) => RoleId = roleId;
 }
 

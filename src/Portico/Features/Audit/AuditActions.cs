@@ -9,7 +9,6 @@ public static class AuditActions
     public const string LoggedOut = "identity.logged_out";
     public const string MembershipRoleChanged = "membership.role_changed";
     public const string RoleCreated = "role.created";
-    public const string RolePermissionsChanged = "role.permissions_changed";
     public const string AccountSwitched = "account.switched";
     public const string AuditVerified = "audit.verified";
     public const string AccessDenied = "access.denied";

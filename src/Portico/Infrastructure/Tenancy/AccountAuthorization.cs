@@ -11,7 +11,6 @@ namespace Portico.Infrastructure.Tenancy;
 /// Names of the policies every page and endpoint uses. One policy per catalogue permission.
 public static class Policies
 {
-    public const string AccountMember = "account";
     public const string Staff = "staff";
     public const string StaffAdmin = "staff.admin";
 
@@ -19,10 +18,10 @@ public static class Policies
 }
 
 /// The route's {accountId} must be an account the user has an active membership in,
-/// and that membership's role must grant the permission (if one is named).
-public sealed class AccountPermissionRequirement(string? permission) : IAuthorizationRequirement
+/// and that membership's role must grant the permission.
+public sealed class AccountPermissionRequirement(string permission) : IAuthorizationRequirement
 {
-    public string? Permission { get; } = permission;
+    public string Permission { get; } = permission;
 }
 
 public sealed class StaffRequirement(params StaffRole[] roles) : IAuthorizationRequirement
@@ -71,7 +70,7 @@ public sealed class AccountPermissionHandler(TimeProvider clock) : Authorization
             context.Fail(new NotAMemberReason(this));
             return;
         }
-        if (requirement.Permission is not null && !membership.Permissions.Contains(requirement.Permission))
+        if (!membership.Permissions.Contains(requirement.Permission))
         {
             context.Fail(new MissingPermissionReason(this, requirement.Permission));
             return;
@@ -132,7 +131,6 @@ public static class AuthorizationSetup
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, AccountAuthorizationResultHandler>();
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
-            .AddPolicy(Policies.AccountMember, p => p.RequireAuthenticatedUser().AddRequirements(new AccountPermissionRequirement(null)))
             .AddPolicy(Policies.Staff, p => p.RequireAuthenticatedUser().AddRequirements(new StaffRequirement()))
             .AddPolicy(Policies.StaffAdmin, p => p.RequireAuthenticatedUser().AddRequirements(new StaffRequirement(StaffRole.Admin)));
         services.Configure<AuthorizationOptions>(options =>

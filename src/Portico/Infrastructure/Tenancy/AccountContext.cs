@@ -31,6 +31,4 @@ public sealed class AccountContext
     }
 
     public void EnterCrossAccount() => CrossAccount = true;
-
-    public bool Has(string permission) => Permissions.Contains(permission);
 }
