@@ -7,6 +7,7 @@ using Portico.Features.Accounts;
 using Portico.Features.Audit;
 using Portico.Features.Benchmark;
 using Portico.Features.Identity;
+using Portico.Features.Requests;
 using Portico.Infrastructure.Data;
 using Portico.Infrastructure.Email;
 using Portico.Infrastructure.Outbox;
@@ -73,6 +74,12 @@ services.AddScoped<Portico.Features.Contacts.ChangeMembershipRole>();
 services.AddScoped<Portico.Features.Contacts.ListContacts>();
 services.AddScoped<SearchAuditEvents>();
 services.AddScoped<Portico.Features.Shared.PortalShell>();
+services.AddOptions<RequestOptions>().Bind(builder.Configuration.GetSection(RequestOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+services.AddScoped<RequestAccess>();
+services.AddScoped<RequestNotifier>();
+services.AddScoped<SubmitRequest>();
+services.AddScoped<CustomerRequestActions>();
+services.AddScoped<StaffRequestActions>();
 services.AddSingleton<OutboxSignal>();
 services.AddSingleton<OutboxProcessor>();
 services.AddSingleton<IOutboxHandler, SendEmail>();
@@ -128,6 +135,7 @@ app.MapBrandingStyles();
 app.MapBenchmarkEndpoints();
 app.MapAccountsApi();
 app.MapAuditApi();
+app.MapRequestsApi();
 
 if (app.Configuration.GetValue<bool>("Portico:SeedDemoData"))
 {

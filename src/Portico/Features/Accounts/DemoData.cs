@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Portico.Features.Identity;
+using Portico.Features.Requests;
 using Portico.Infrastructure.Data;
 
 namespace Portico.Features.Accounts;
@@ -73,6 +74,69 @@ public sealed class DemoData(PorticoDb db, UserManager<PorticoUser> users, TimeP
         Member(contoso, "rita@contoso.example", BuiltInRoles.Requester);
         Member(fabrikam, "audrey@audit.example", BuiltInRoles.Auditor, now.AddDays(30));
         await db.SaveChangesAsync(cancellationToken);
+        await SeedRequestsAsync(people, northwind, contoso, now, cancellationToken);
         logger.LogInformation("Demo data seeded: {Accounts} accounts, {Users} people", 3, people.Count);
+    }
+
+    private async Task SeedRequestsAsync(Dictionary<string, PorticoUser> people, Account northwind, Account contoso, DateTime now, CancellationToken cancellationToken)
+    {
+        var agent = people["agent@portico.example"];
+        var support = new RequestType("Technical support", "Something does not work as expected.", now);
+        support.Update(support.Name, support.Description, true,
+        [
+            new RequestField("product", "Product", FieldKind.Choice, true, ["Customer portal", "API", "Mobile app"]),
+            new RequestField("steps", "What happened, step by step", FieldKind.LongText, true, []),
+            new RequestField("environment", "Browser or device", FieldKind.Text, false, []),
+            new RequestField("screenshot", "Screenshot", FieldKind.File, false, []),
+        ], [], agent.Id, RequestType.DefaultSla(), now);
+        var billing = new RequestType("Billing question", "Questions about an invoice or a payment.", now);
+        billing.Update(billing.Name, billing.Description, true,
+        [
+            new RequestField("invoice-number", "Invoice number", FieldKind.Text, true, []),
+            new RequestField("amount", "Amount in question", FieldKind.Number, false, []),
+        ], [], null, RequestType.DefaultSla(), now);
+        var change = new RequestType("Change request", "Ask for a change to the work we do for you.", now);
+        change.Update(change.Name, change.Description, true,
+        [
+            new RequestField("wanted-by", "Wanted by", FieldKind.Date, true, []),
+            new RequestField("areas", "Areas", FieldKind.MultiChoice, true, ["Design", "Content", "Integration"]),
+            new RequestField("details", "Details", FieldKind.LongText, true, []),
+        ], [BuiltInRoles.Owner], null, RequestType.DefaultSla(), now);
+        db.RequestTypes.AddRange(support, billing, change);
+
+        var casey = people["casey@consulting.example"];
+        var olivia = people["olivia@northwind.example"];
+        var rita = people["rita@contoso.example"];
+        var login = new Request(northwind.Id, 1, support, "Cannot download the March report", RequestPriority.High, casey.Id, casey.DisplayName, true,
+            new() { ["product"] = "Customer portal", ["steps"] = "1. Open Reports\n2. Click March\n3. The download never starts" }, now.AddHours(-30));
+        login.AssignTo(agent.Id, agent.DisplayName, now.AddHours(-30));
+        db.Requests.Add(login);
+        db.RequestEvents.Add(new RequestEvent(login, now.AddHours(-30), casey.DisplayName, "Submitted"));
+        var reply = new RequestMessage(login, agent.Id, agent.DisplayName, true, false, "Thanks Casey. Which browser do you use? A screenshot of the Reports page would help.", now.AddHours(-27));
+        db.RequestMessages.Add(reply);
+        login.RecordStaffResponse(now.AddHours(-27));
+        login.MoveTo(RequestStatus.WaitingOnCustomer, now.AddHours(-27));
+        db.RequestEvents.Add(new RequestEvent(login, now.AddHours(-27), agent.DisplayName, "New → Waiting on customer"));
+        db.RequestMessages.Add(new RequestMessage(login, agent.Id, agent.DisplayName, true, true, "Probably the PDF export timeout again; see last week's incident.", now.AddHours(-27)));
+
+        var invoice = new Request(northwind.Id, 2, billing, "Invoice INV-2041 charged twice", RequestPriority.Normal, olivia.Id, olivia.DisplayName, false,
+            new() { ["invoice-number"] = "INV-2041", ["amount"] = "1250.00" }, now.AddDays(-3));
+        db.Requests.Add(invoice);
+        db.RequestEvents.Add(new RequestEvent(invoice, now.AddDays(-3), olivia.DisplayName, "Submitted"));
+        db.RequestMessages.Add(new RequestMessage(invoice, agent.Id, agent.DisplayName, true, false, "You are right, the second charge is refunded today.", now.AddDays(-2)));
+        invoice.RecordStaffResponse(now.AddDays(-2));
+        invoice.MoveTo(RequestStatus.Resolved, now.AddDays(-2));
+        db.RequestEvents.Add(new RequestEvent(invoice, now.AddDays(-2), agent.DisplayName, "New → Resolved"));
+
+        var api = new Request(contoso.Id, 1, support, "API returns 429 during nightly sync", RequestPriority.Urgent, rita.Id, rita.DisplayName, false,
+            new() { ["product"] = "API", ["steps"] = "Our nightly sync gets HTTP 429 after about 500 calls." }, now.AddHours(-2));
+        db.Requests.Add(api);
+        db.RequestEvents.Add(new RequestEvent(api, now.AddHours(-2), rita.DisplayName, "Submitted"));
+        foreach (var r in new[] { login, invoice, api })
+        {
+            db.ActivityEntries.Add(new Activity.ActivityEntry(r.AccountId, r.CreatedAt, r.SubmitterName, $"submitted request #{r.Number} \"{r.Subject}\"",
+                RequestNotifier.CustomerPath(r), r.Id));
+        }
+        await db.SaveChangesAsync(cancellationToken);
     }
 }

@@ -12,4 +12,11 @@ public static class AuditActions
     public const string AccountSwitched = "account.switched";
     public const string AuditVerified = "audit.verified";
     public const string AccessDenied = "access.denied";
+    public const string RequestCreated = "request.created";
+    public const string RequestReplied = "request.replied";
+    public const string RequestStatusChanged = "request.status_changed";
+    public const string RequestAssigned = "request.assigned";
+    public const string RequestInternalNoteAdded = "request.internal_note_added";
+    public const string RequestVisibilityChanged = "request.visibility_changed";
+    public const string RequestTypeSaved = "request_type.saved";
 }

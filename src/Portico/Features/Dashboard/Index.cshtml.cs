@@ -2,16 +2,26 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Portico.Features.Accounts;
+using Portico.Features.Activity;
+using Portico.Features.Requests;
 using Portico.Infrastructure.Data;
 using Portico.Infrastructure.Tenancy;
 
 namespace Portico.Features.Dashboard;
 
+public sealed record ActionItem(Guid RequestId, int Number, string Subject, RequestStatus Status);
+
 [Authorize(Policy = "account:" + Permissions.AccountView)]
-public sealed class IndexModel(PorticoDb db, AccountContext account, TimeProvider clock) : PageModel
+public sealed class IndexModel(PorticoDb db, AccountContext account, RequestAccess requests, TimeProvider clock) : PageModel
 {
+    private const int FeedLength = 10;
+
     public string AccountName { get; private set; } = "";
     public int ActiveMembers { get; private set; }
+    public int OpenRequests { get; private set; }
+    public bool SeesRequests { get; private set; }
+    public IReadOnlyList<ActionItem> NeedsAction { get; private set; } = [];
+    public IReadOnlyList<ActivityEntry> Activity { get; private set; } = [];
     public IReadOnlyList<string> YourPermissions { get; private set; } = [];
 
     public async Task OnGetAsync(Guid accountId, CancellationToken cancellationToken)
@@ -21,5 +31,27 @@ public sealed class IndexModel(PorticoDb db, AccountContext account, TimeProvide
         // The global filter already limits memberships to this account.
         ActiveMembers = await db.Memberships.CountAsync(m => m.ExpiresAt == null || m.ExpiresAt > now, cancellationToken);
         YourPermissions = account.Permissions.Order(StringComparer.Ordinal).Select(p => Permissions.Descriptions[p]).ToList();
+        SeesRequests = account.Permissions.Contains(Permissions.RequestsView);
+        if (!SeesRequests)
+        {
+            return;
+        }
+        var visible = requests.Visible();
+        OpenRequests = await visible.CountAsync(r => r.Status != RequestStatus.Resolved && r.Status != RequestStatus.Closed, cancellationToken);
+        if (requests.CanAct)
+        {
+            var userId = requests.UserId;
+            NeedsAction = await visible
+                .Where(r => r.Status == RequestStatus.WaitingOnCustomer || r.Status == RequestStatus.Resolved)
+                .Where(r => r.SubmitterId == userId || r.SharedWithAccount)
+                .OrderBy(r => r.UpdatedAt).Take(20)
+                .Select(r => new ActionItem(r.Id, r.Number, r.Subject, r.Status))
+                .ToListAsync(cancellationToken);
+        }
+        // Only entries about requests this person may see.
+        Activity = await db.ActivityEntries.AsNoTracking()
+            .Where(e => e.RequestId == null || visible.Any(r => r.Id == e.RequestId))
+            .OrderByDescending(e => e.At).ThenByDescending(e => e.Id).Take(FeedLength)
+            .ToListAsync(cancellationToken);
     }
 }

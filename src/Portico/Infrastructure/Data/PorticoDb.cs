@@ -4,6 +4,9 @@ using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Portico.Features.Accounts;
+using Portico.Features.Activity;
+using Portico.Features.Notifications;
+using Portico.Features.Requests;
 using Portico.Features.Audit;
 using Portico.Features.Identity;
 using Portico.Infrastructure.Outbox;
@@ -25,6 +28,13 @@ public abstract class PorticoDb(DbContextOptions options, AccountContext account
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
     public DbSet<AuditChainHead> AuditChainHeads => Set<AuditChainHead>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<RequestType> RequestTypes => Set<RequestType>();
+    public DbSet<Request> Requests => Set<Request>();
+    public DbSet<RequestMessage> RequestMessages => Set<RequestMessage>();
+    public DbSet<RequestAttachment> RequestAttachments => Set<RequestAttachment>();
+    public DbSet<RequestEvent> RequestEvents => Set<RequestEvent>();
+    public DbSet<ActivityEntry> ActivityEntries => Set<ActivityEntry>();
+    public DbSet<NotificationPreferences> NotificationPreferences => Set<NotificationPreferences>();
 
     // Read by the global query filter; EF parameterises these per query.
     internal Guid? ScopedAccountId => account.AccountId;

@@ -13,6 +13,8 @@ public static class Policies
 {
     public const string Staff = "staff";
     public const string StaffAdmin = "staff.admin";
+    /// Agents and admins work the request queue; finance staff do not.
+    public const string StaffRequests = "staff.requests";
 
     public static string Permission(string permission) => "account:" + permission;
 }
@@ -132,7 +134,8 @@ public static class AuthorizationSetup
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(Policies.Staff, p => p.RequireAuthenticatedUser().AddRequirements(new StaffRequirement()))
-            .AddPolicy(Policies.StaffAdmin, p => p.RequireAuthenticatedUser().AddRequirements(new StaffRequirement(StaffRole.Admin)));
+            .AddPolicy(Policies.StaffAdmin, p => p.RequireAuthenticatedUser().AddRequirements(new StaffRequirement(StaffRole.Admin)))
+            .AddPolicy(Policies.StaffRequests, p => p.RequireAuthenticatedUser().AddRequirements(new StaffRequirement(StaffRole.Agent, StaffRole.Admin)));
         services.Configure<AuthorizationOptions>(options =>
         {
             foreach (var permission in Permissions.All)

@@ -16,6 +16,12 @@ public sealed class BrandingOptions
 
     [Required, RegularExpression("^#[0-9a-fA-F]{6}$", ErrorMessage = "Branding:PrimaryColor must be a colour like #1d4ed8.")]
     public string PrimaryColor { get; set; } = "#1d4ed8";
+
+    /// The address people reach the portal at; links in email start with it.
+    [Required, Url(ErrorMessage = "Branding:PublicUrl must be an absolute URL such as https://portal.example.com.")]
+    public string PublicUrl { get; set; } = "http://localhost:5000";
+
+    public string Link(string path) => PublicUrl.TrimEnd('/') + path;
 }
 
 public static class BrandingStyles

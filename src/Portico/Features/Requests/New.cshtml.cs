@@ -1,0 +1,75 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Options;
+using Portico.Features.Accounts;
+
+namespace Portico.Features.Requests;
+
+[Authorize(Policy = "account:" + Permissions.RequestsCreate)]
+[RequestSizeLimit(Uploads.MaxFormBytes)]
+[RequestFormLimits(MultipartBodyLengthLimit = Uploads.MaxFormBytes)]
+public sealed class NewModel(SubmitRequest submit, IOptions<RequestOptions> options) : PageModel
+{
+    public const string ValuePrefix = "f.";
+    public const string FilePrefix = "file.";
+
+    public List<RequestType> Types { get; private set; } = [];
+    public RequestType? Type { get; private set; }
+    public Dictionary<string, string> Errors { get; private set; } = [];
+    public RequestOptions Limits => options.Value;
+
+    [BindProperty(SupportsGet = true, Name = "type")] public Guid? TypeId { get; set; }
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    {
+        Types = await submit.TypesAsync(ct);
+        if (TypeId is { } id)
+        {
+            Type = Types.FirstOrDefault(t => t.Id == id);
+            if (Type is null)
+            {
+                return NotFound();
+            }
+        }
+        else if (Types.Count == 1)
+        {
+            Type = Types[0];
+        }
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(Guid accountId, CancellationToken ct)
+    {
+        Types = await submit.TypesAsync(ct);
+        Type = TypeId is { } id ? Types.FirstOrDefault(t => t.Id == id) : null;
+        if (Type is null)
+        {
+            Errors["type"] = "Choose a request type you may submit.";
+            return Page();
+        }
+        var form = Request.Form;
+        var values = form.Keys.Where(k => k.StartsWith(ValuePrefix, StringComparison.Ordinal))
+            .ToDictionary(k => k[ValuePrefix.Length..], k => (IReadOnlyList<string>)form[k].Select(v => v ?? "").ToList());
+        var files = new Dictionary<string, IReadOnlyList<UploadedFile>>();
+        foreach (var field in Type.Fields.Where(f => f.Kind == FieldKind.File))
+        {
+            files[field.Key] = await Uploads.ReadAsync(form.Files, FilePrefix + field.Key, options.Value.MaxAttachmentBytes, ct);
+        }
+        var input = new RequestInput(form["subject"], form["priority"], form["shared"] == "true", values, files);
+        var result = await submit.RunAsync(Type.Id, input, ct);
+        if (result.Request is null)
+        {
+            Errors = result.Errors;
+            Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+            return Page();
+        }
+        return Redirect($"/a/{accountId}/requests/{result.Request.Id}?submitted=true");
+    }
+
+    public string Value(string key) => Request.HasFormContentType ? Request.Form[ValuePrefix + key].ToString() : "";
+
+    public bool Selected(string key, string option) => Request.HasFormContentType && Request.Form[ValuePrefix + key].Contains(option);
+
+    public string Posted(string name) => Request.HasFormContentType ? Request.Form[name].ToString() : "";
+}

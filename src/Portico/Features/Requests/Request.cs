@@ -1,0 +1,263 @@
+using Portico.Infrastructure.Tenancy;
+
+namespace Portico.Features.Requests;
+
+public enum RequestStatus
+{
+    New = 1,
+    InProgress = 2,
+    WaitingOnCustomer = 3,
+    Resolved = 4,
+    Closed = 5,
+}
+
+/// The allowed moves between statuses; everything else is refused with a message.
+public static class RequestWorkflow
+{
+    private static readonly Dictionary<RequestStatus, RequestStatus[]> Allowed = new()
+    {
+        [RequestStatus.New] = [RequestStatus.InProgress, RequestStatus.WaitingOnCustomer, RequestStatus.Resolved, RequestStatus.Closed],
+        [RequestStatus.InProgress] = [RequestStatus.WaitingOnCustomer, RequestStatus.Resolved, RequestStatus.Closed],
+        [RequestStatus.WaitingOnCustomer] = [RequestStatus.InProgress, RequestStatus.Resolved, RequestStatus.Closed],
+        [RequestStatus.Resolved] = [RequestStatus.InProgress, RequestStatus.Closed],
+        [RequestStatus.Closed] = [],
+    };
+
+    public static IReadOnlyList<RequestStatus> NextFrom(RequestStatus status) => Allowed[status];
+
+    public static bool CanMove(RequestStatus from, RequestStatus to) => Allowed[from].Contains(to);
+
+    public static string Label(this RequestStatus status) => status switch
+    {
+        RequestStatus.New => "New",
+        RequestStatus.InProgress => "In progress",
+        RequestStatus.WaitingOnCustomer => "Waiting on customer",
+        RequestStatus.Resolved => "Resolved",
+        RequestStatus.Closed => "Closed",
+        _ => status.ToString(),
+    };
+
+    public static bool IsOpen(this RequestStatus status) => status is not (RequestStatus.Resolved or RequestStatus.Closed);
+}
+
+/// A customer's request for help, owned by one account.
+public sealed class Request : IAccountOwned
+{
+    public Guid Id { get; private set; } = Guid.NewGuid();
+    public Guid AccountId { get; private set; }
+    /// Human-facing number, unique within the account ("#12").
+    public int Number { get; private set; }
+    public Guid TypeId { get; private set; }
+    public RequestType Type { get; private set; } = null!;
+    public string Subject { get; private set; } = "";
+    public RequestPriority Priority { get; private set; }
+    public RequestStatus Status { get; private set; } = RequestStatus.New;
+    public Guid SubmitterId { get; private set; }
+    public string SubmitterName { get; private set; } = "";
+    public Guid? AssigneeId { get; private set; }
+    public string? AssigneeName { get; private set; }
+    /// Shared requests are visible to every member who may see requests, not only the submitter.
+    public bool SharedWithAccount { get; private set; }
+    public Dictionary<string, string> FieldValues { get; private set; } = [];
+    public DateTime CreatedAt { get; private set; }
+    public DateTime UpdatedAt { get; private set; }
+    public DateTime? FirstRespondedAt { get; private set; }
+    public DateTime? ResolvedAt { get; private set; }
+    public DateTime? ClosedAt { get; private set; }
+    /// Set while waiting on the customer; SLA clocks do not run then.
+    public DateTime? WaitingSince { get; private set; }
+    public long PausedSeconds { get; private set; }
+    public long PausedBeforeFirstResponseSeconds { get; private set; }
+    public DateTime FirstResponseDueAt { get; private set; }
+    public DateTime ResolutionDueAt { get; private set; }
+    /// Bumped on every change so two people acting at once cannot overwrite each other.
+    public int Version { get; private set; }
+
+    private Request() { }
+
+    public Request(Guid accountId, int number, RequestType type, string subject, RequestPriority priority, Guid submitterId, string submitterName,
+        bool shared, Dictionary<string, string> fieldValues, DateTime now)
+    {
+        AccountId = accountId;
+        Number = number;
+        TypeId = type.Id;
+        Subject = subject;
+        Priority = priority;
+        SubmitterId = submitterId;
+        SubmitterName = submitterName;
+        SharedWithAccount = shared;
+        FieldValues = fieldValues;
+        CreatedAt = now;
+        UpdatedAt = now;
+        var target = type.TargetFor(priority);
+        FirstResponseDueAt = now.AddHours(target.FirstResponseHours);
+        ResolutionDueAt = now.AddHours(target.ResolutionHours);
+    }
+
+    public void MoveTo(RequestStatus to, DateTime now)
+    {
+        if (!RequestWorkflow.CanMove(Status, to))
+        {
+            throw new InvalidOperationException($"A request that is {Status.Label()} cannot move to {to.Label()}.");
+        }
+        if (Status == RequestStatus.WaitingOnCustomer && WaitingSince is { } since)
+        {
+            var paused = (long)(now - since).TotalSeconds;
+            PausedSeconds += paused;
+            ResolutionDueAt = ResolutionDueAt.AddSeconds(paused);
+            if (FirstRespondedAt is null)
+            {
+                FirstResponseDueAt = FirstResponseDueAt.AddSeconds(paused);
+            }
+            WaitingSince = null;
+        }
+        if (to == RequestStatus.WaitingOnCustomer)
+        {
+            WaitingSince = now;
+        }
+        if (to == RequestStatus.Resolved)
+        {
+            ResolvedAt = now;
+        }
+        else if (to is RequestStatus.InProgress && Status == RequestStatus.Resolved)
+        {
+            ResolvedAt = null; // reopened: resolution time is measured again
+        }
+        if (to == RequestStatus.Closed)
+        {
+            ClosedAt = now;
+            ResolvedAt ??= now;
+        }
+        Status = to;
+        Touch(now);
+    }
+
+    public void RecordStaffResponse(DateTime now)
+    {
+        if (FirstRespondedAt is null)
+        {
+            FirstRespondedAt = now;
+            PausedBeforeFirstResponseSeconds = PausedSeconds + (WaitingSince is { } since ? (long)(now - since).TotalSeconds : 0);
+        }
+        Touch(now);
+    }
+
+    public void AssignTo(Guid? assigneeId, string? assigneeName, DateTime now)
+    {
+        AssigneeId = assigneeId;
+        AssigneeName = assigneeId is null ? null : assigneeName;
+        Touch(now);
+    }
+
+    public void ShareWithAccount(bool shared, DateTime now)
+    {
+        SharedWithAccount = shared;
+        Touch(now);
+    }
+
+    public void Touch(DateTime now)
+    {
+        UpdatedAt = now;
+        Version++;
+    }
+
+    /// Working seconds from submission to the first staff reply, excluding time waiting on the customer.
+    public long? FirstResponseSeconds => FirstRespondedAt is { } at ? (long)(at - CreatedAt).TotalSeconds - PausedBeforeFirstResponseSeconds : null;
+
+    /// Working seconds from submission to resolution, excluding time waiting on the customer.
+    public long? ResolutionSeconds => ResolvedAt is { } at ? (long)(at - CreatedAt).TotalSeconds - PausedSeconds : null;
+
+    public bool FirstResponseBreached(DateTime now) =>
+        FirstRespondedAt is { } at ? at > FirstResponseDueAt : Status.IsOpen() && Status != RequestStatus.WaitingOnCustomer && now > FirstResponseDueAt;
+
+    public bool ResolutionBreached(DateTime now) =>
+        ResolvedAt is { } at ? at > ResolutionDueAt : Status != RequestStatus.WaitingOnCustomer && now > ResolutionDueAt;
+}
+
+/// A public reply or an internal note. Internal notes are staff-only, always.
+public sealed class RequestMessage : IAccountOwned
+{
+    public Guid Id { get; private set; } = Guid.NewGuid();
+    public Guid AccountId { get; private set; }
+    public Guid RequestId { get; private set; }
+    public Guid AuthorId { get; private set; }
+    public string AuthorName { get; private set; } = "";
+    public bool FromStaff { get; private set; }
+    public bool IsInternal { get; private set; }
+    public string Body { get; private set; } = "";
+    public DateTime CreatedAt { get; private set; }
+    public List<RequestAttachment> Attachments { get; private set; } = [];
+
+    private RequestMessage() { }
+
+    public RequestMessage(Request request, Guid authorId, string authorName, bool fromStaff, bool isInternal, string body, DateTime now)
+    {
+        AccountId = request.AccountId;
+        RequestId = request.Id;
+        AuthorId = authorId;
+        AuthorName = authorName;
+        FromStaff = fromStaff;
+        IsInternal = isInternal;
+        Body = body;
+        CreatedAt = now;
+    }
+}
+
+/// A file on a request: from a file field of the form, or attached to a message.
+public sealed class RequestAttachment : IAccountOwned
+{
+    public Guid Id { get; private set; } = Guid.NewGuid();
+    public Guid AccountId { get; private set; }
+    public Guid RequestId { get; private set; }
+    public Guid? MessageId { get; private set; }
+    public string? FieldKey { get; private set; }
+    public string FileName { get; private set; } = "";
+    public string ContentType { get; private set; } = "";
+    public long Size { get; private set; }
+    public byte[] Content { get; private set; } = [];
+    public Guid UploadedById { get; private set; }
+    public DateTime CreatedAt { get; private set; }
+
+    private RequestAttachment() { }
+
+    public RequestAttachment(Request request, Guid? messageId, string? fieldKey, UploadedFile file, Guid uploadedById, DateTime now)
+    {
+        AccountId = request.AccountId;
+        RequestId = request.Id;
+        MessageId = messageId;
+        FieldKey = fieldKey;
+        FileName = file.FileName;
+        ContentType = file.ContentType;
+        Size = file.Content.Length;
+        Content = file.Content;
+        UploadedById = uploadedById;
+        CreatedAt = now;
+    }
+}
+
+/// One line of a request's timeline: submitted, status moves, assignment, visibility.
+public sealed class RequestEvent : IAccountOwned
+{
+    public long Id { get; private set; }
+    public Guid AccountId { get; private set; }
+    public Guid RequestId { get; private set; }
+    public DateTime At { get; private set; }
+    public string ActorName { get; private set; } = "";
+    public string Text { get; private set; } = "";
+    /// Events only staff see, such as who it was assigned to.
+    public bool StaffOnly { get; private set; }
+
+    private RequestEvent() { }
+
+    public RequestEvent(Request request, DateTime at, string actorName, string text, bool staffOnly = false)
+    {
+        AccountId = request.AccountId;
+        RequestId = request.Id;
+        At = at;
+        ActorName = actorName;
+        Text = text;
+        StaffOnly = staffOnly;
+    }
+}
+
+public sealed record UploadedFile(string FileName, string ContentType, byte[] Content);

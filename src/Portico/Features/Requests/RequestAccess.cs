@@ -1,0 +1,28 @@
+using System.Security.Claims;
+using Portico.Features.Accounts;
+using Portico.Infrastructure.Data;
+using Portico.Infrastructure.Tenancy;
+
+namespace Portico.Features.Requests;
+
+/// Which of the account's requests the current member sees: all of them with requests.view_all
+/// (Owner, Auditor), otherwise their own and those shared with the account.
+public sealed class RequestAccess(PorticoDb db, AccountContext account, IHttpContextAccessor http)
+{
+    public Guid UserId => http.HttpContext?.User.UserId() ?? throw new InvalidOperationException("No signed-in user.");
+
+    public string UserName => DisplayName(http.HttpContext?.User);
+
+    public bool SeesAll => account.Permissions.Contains(Permissions.RequestsViewAll);
+
+    public bool CanAct => account.Permissions.Contains(Permissions.RequestsCreate);
+
+    public IQueryable<Request> Visible()
+    {
+        var userId = UserId;
+        return SeesAll ? db.Requests : db.Requests.Where(r => r.SubmitterId == userId || r.SharedWithAccount);
+    }
+
+    public static string DisplayName(ClaimsPrincipal? user) =>
+        user?.FindFirst("portico:display_name")?.Value is { Length: > 0 } name ? name : user?.Identity?.Name ?? "Someone";
+}

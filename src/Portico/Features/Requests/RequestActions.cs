@@ -1,0 +1,341 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Portico.Features.Audit;
+using Portico.Features.Identity;
+using Portico.Infrastructure.Data;
+using Portico.Infrastructure.Tenancy;
+
+namespace Portico.Features.Requests;
+
+/// The outcome of an action on a request: done, not there (or not visible), or refused with a reason.
+public sealed record RequestOutcome(bool Succeeded, bool NotFound, string? Error)
+{
+    public static readonly RequestOutcome Done = new(true, false, null);
+    public static readonly RequestOutcome Missing = new(false, true, null);
+    public static RequestOutcome Refused(string error) => new(false, false, error);
+
+    public const string ChangedMeanwhile = "This request was changed by someone else just now. Reload the page and try again.";
+}
+
+/// What customers do on a request they can see: reply, provide information, confirm, reopen, share.
+public sealed class CustomerRequestActions(PorticoDb db, RequestAccess access, RequestNotifier notifier, AuditLog audit,
+    IOptions<RequestOptions> options, TimeProvider clock)
+{
+    public async Task<RequestOutcome> ReplyAsync(Guid requestId, string? body, IReadOnlyList<UploadedFile> files, CancellationToken ct)
+    {
+        var request = await access.Visible().SingleOrDefaultAsync(r => r.Id == requestId, ct);
+        if (request is null)
+        {
+            return RequestOutcome.Missing;
+        }
+        if (!access.CanAct)
+        {
+            return RequestOutcome.Refused("Your role can read requests but not reply to them.");
+        }
+        if (request.Status == RequestStatus.Closed)
+        {
+            return RequestOutcome.Refused("This request is closed. Submit a new request if you need more help.");
+        }
+        if (request.Status == RequestStatus.Resolved)
+        {
+            return RequestOutcome.Refused("This request is resolved. Reopen it to reply.");
+        }
+        if (ValidateBody(body) is { } bodyError)
+        {
+            return RequestOutcome.Refused(bodyError);
+        }
+        if (files.Count > 0 && RequestForm.CheckFiles(files, options.Value) is { } fileError)
+        {
+            return RequestOutcome.Refused(fileError);
+        }
+        var now = clock.GetUtcNow().UtcDateTime;
+        var message = new RequestMessage(request, access.UserId, access.UserName, fromStaff: false, isInternal: false, body!.Trim(), now);
+        db.RequestMessages.Add(message);
+        foreach (var file in files)
+        {
+            db.RequestAttachments.Add(new RequestAttachment(request, message.Id, null, file, access.UserId, now));
+        }
+        var from = request.Status;
+        if (from == RequestStatus.WaitingOnCustomer)
+        {
+            // Providing the information asked for hands the request back to the team.
+            request.MoveTo(RequestStatus.InProgress, now);
+            db.RequestEvents.Add(new RequestEvent(request, now, access.UserName, $"Provided information: {from.Label()} → {request.Status.Label()}"));
+            audit.Record(AuditActions.RequestStatusChanged, request.AccountId, "Request", request.Id.ToString(),
+                new { number = request.Number, from = from.ToString(), to = request.Status.ToString() });
+        }
+        else
+        {
+            request.Touch(now);
+        }
+        audit.Record(AuditActions.RequestReplied, request.AccountId, "Request", request.Id.ToString(),
+            new { number = request.Number, message = message.Id, attachments = files.Count });
+        await notifier.CustomerRepliedAsync(request, message, ct);
+        return await SaveAsync(ct);
+    }
+
+    public Task<RequestOutcome> ConfirmResolvedAsync(Guid requestId, CancellationToken ct) =>
+        MoveAsync(requestId, RequestStatus.Resolved, RequestStatus.Closed, "Confirmed resolved", null, ct);
+
+    public Task<RequestOutcome> ReopenAsync(Guid requestId, CancellationToken ct) =>
+        MoveAsync(requestId, RequestStatus.Resolved, RequestStatus.InProgress, "Reopened", r =>
+            r.ResolvedAt is { } at && clock.GetUtcNow().UtcDateTime > at.AddDays(options.Value.ReopenWindowDays)
+                ? $"Requests can be reopened up to {options.Value.ReopenWindowDays} days after they are resolved. Submit a new request instead."
+                : null, ct);
+
+    private async Task<RequestOutcome> MoveAsync(Guid requestId, RequestStatus requiredStatus, RequestStatus to, string what,
+        Func<Request, string?>? extraCheck, CancellationToken ct)
+    {
+        var request = await access.Visible().SingleOrDefaultAsync(r => r.Id == requestId, ct);
+        if (request is null)
+        {
+            return RequestOutcome.Missing;
+        }
+        if (!access.CanAct)
+        {
+            return RequestOutcome.Refused("Your role can read requests but not change them.");
+        }
+        if (request.Status != requiredStatus)
+        {
+            return RequestOutcome.Refused($"This request is {request.Status.Label()}; only a {requiredStatus.Label()} request can be {what.ToLowerInvariant()}.");
+        }
+        if (extraCheck?.Invoke(request) is { } error)
+        {
+            return RequestOutcome.Refused(error);
+        }
+        var now = clock.GetUtcNow().UtcDateTime;
+        var from = request.Status;
+        request.MoveTo(to, now);
+        db.RequestEvents.Add(new RequestEvent(request, now, access.UserName, $"{what}: {from.Label()} → {to.Label()}"));
+        audit.Record(AuditActions.RequestStatusChanged, request.AccountId, "Request", request.Id.ToString(),
+            new { number = request.Number, from = from.ToString(), to = to.ToString() });
+        await notifier.StatusChangedAsync(request, from, access.UserName, ct);
+        return await SaveAsync(ct);
+    }
+
+    public async Task<RequestOutcome> ShareAsync(Guid requestId, bool shared, CancellationToken ct)
+    {
+        var request = await access.Visible().SingleOrDefaultAsync(r => r.Id == requestId, ct);
+        if (request is null)
+        {
+            return RequestOutcome.Missing;
+        }
+        if (!access.CanAct || (request.SubmitterId != access.UserId && !access.SeesAll))
+        {
+            return RequestOutcome.Refused("Only the person who submitted the request or an account owner can change who sees it.");
+        }
+        if (request.SharedWithAccount == shared)
+        {
+            return RequestOutcome.Done;
+        }
+        var now = clock.GetUtcNow().UtcDateTime;
+        request.ShareWithAccount(shared, now);
+        db.RequestEvents.Add(new RequestEvent(request, now, access.UserName, shared ? "Shared with everyone in the account" : "Made private to the submitter"));
+        audit.Record(AuditActions.RequestVisibilityChanged, request.AccountId, "Request", request.Id.ToString(), new { number = request.Number, shared });
+        return await SaveAsync(ct);
+    }
+
+    internal static string? ValidateBody(string? body)
+    {
+        var text = body?.Trim() ?? "";
+        if (text.Length == 0)
+        {
+            return "Write a message.";
+        }
+        return text.Length > RequestLimits.Body ? $"A message can be at most {RequestLimits.Body:N0} characters (this one has {text.Length:N0})." : null;
+    }
+
+    private async Task<RequestOutcome> SaveAsync(CancellationToken ct)
+    {
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return RequestOutcome.Done;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return RequestOutcome.Refused(RequestOutcome.ChangedMeanwhile);
+        }
+    }
+}
+
+public sealed record StaffMember(Guid Id, string Name);
+
+/// What agents do from the console: reply, add internal notes, move status, assign, in bulk too.
+public sealed class StaffRequestActions(PorticoDb db, RequestNotifier notifier, AuditLog audit, IHttpContextAccessor http,
+    IOptions<RequestOptions> options, TimeProvider clock)
+{
+    private Guid UserId => http.HttpContext!.User.UserId()!.Value;
+    private string UserName => RequestAccess.DisplayName(http.HttpContext?.User);
+
+    public Task<List<StaffMember>> AssigneesAsync(CancellationToken ct) =>
+        db.Users.AsNoTracking().Where(u => u.StaffRole == StaffRole.Agent || u.StaffRole == StaffRole.Admin)
+            .OrderBy(u => u.DisplayName).Select(u => new StaffMember(u.Id, u.DisplayName)).ToListAsync(ct);
+
+    public async Task<RequestOutcome> ReplyAsync(Guid requestId, string? body, bool isInternal, RequestStatus? thenStatus,
+        IReadOnlyList<UploadedFile> files, CancellationToken ct)
+    {
+        var request = await db.Requests.SingleOrDefaultAsync(r => r.Id == requestId, ct);
+        if (request is null)
+        {
+            return RequestOutcome.Missing;
+        }
+        if (request.Status == RequestStatus.Closed && !isInternal)
+        {
+            return RequestOutcome.Refused("This request is closed; public replies are no longer possible. Add an internal note instead.");
+        }
+        if (CustomerRequestActions.ValidateBody(body) is { } bodyError)
+        {
+            return RequestOutcome.Refused(bodyError);
+        }
+        if (files.Count > 0 && RequestForm.CheckFiles(files, options.Value) is { } fileError)
+        {
+            return RequestOutcome.Refused(fileError);
+        }
+        if (thenStatus is { } next && next != request.Status && !RequestWorkflow.CanMove(request.Status, next))
+        {
+            return RequestOutcome.Refused($"A request that is {request.Status.Label()} cannot move to {next.Label()}.");
+        }
+        var now = clock.GetUtcNow().UtcDateTime;
+        var message = new RequestMessage(request, UserId, UserName, fromStaff: true, isInternal, body!.Trim(), now);
+        db.RequestMessages.Add(message);
+        foreach (var file in files)
+        {
+            db.RequestAttachments.Add(new RequestAttachment(request, message.Id, null, file, UserId, now));
+        }
+        if (isInternal)
+        {
+            request.Touch(now);
+            audit.Record(AuditActions.RequestInternalNoteAdded, request.AccountId, "Request", request.Id.ToString(), new { number = request.Number, message = message.Id });
+        }
+        else
+        {
+            request.RecordStaffResponse(now);
+            audit.Record(AuditActions.RequestReplied, request.AccountId, "Request", request.Id.ToString(),
+                new { number = request.Number, message = message.Id, attachments = files.Count });
+            await notifier.StaffRepliedAsync(request, message, ct);
+        }
+        if (thenStatus is { } to && to != request.Status)
+        {
+            await MoveAsync(request, to, now, ct);
+        }
+        return await SaveAsync(ct);
+    }
+
+    public async Task<RequestOutcome> ChangeStatusAsync(Guid requestId, RequestStatus to, CancellationToken ct)
+    {
+        var request = await db.Requests.SingleOrDefaultAsync(r => r.Id == requestId, ct);
+        if (request is null)
+        {
+            return RequestOutcome.Missing;
+        }
+        if (request.Status == to)
+        {
+            return RequestOutcome.Done;
+        }
+        if (!RequestWorkflow.CanMove(request.Status, to))
+        {
+            return RequestOutcome.Refused($"A request that is {request.Status.Label()} cannot move to {to.Label()}.");
+        }
+        await MoveAsync(request, to, clock.GetUtcNow().UtcDateTime, ct);
+        return await SaveAsync(ct);
+    }
+
+    public async Task<RequestOutcome> AssignAsync(Guid requestId, Guid? assigneeId, CancellationToken ct)
+    {
+        var request = await db.Requests.SingleOrDefaultAsync(r => r.Id == requestId, ct);
+        if (request is null)
+        {
+            return RequestOutcome.Missing;
+        }
+        var outcome = await AssignAsync(request, assigneeId, ct);
+        return outcome.Succeeded ? await SaveAsync(ct) : outcome;
+    }
+
+    /// Applies one change to many requests; all or nothing, so a refused one stops the batch.
+    public async Task<RequestOutcome> BulkAsync(IReadOnlyCollection<Guid> requestIds, RequestStatus? status, Guid? assigneeId, bool unassign, CancellationToken ct)
+    {
+        if (requestIds.Count == 0)
+        {
+            return RequestOutcome.Refused("Select at least one request.");
+        }
+        if (status is null && assigneeId is null && !unassign)
+        {
+            return RequestOutcome.Refused("Choose a status or an assignee to apply.");
+        }
+        var requests = await db.Requests.Where(r => requestIds.Contains(r.Id)).ToListAsync(ct);
+        if (requests.Count != requestIds.Count)
+        {
+            return RequestOutcome.Refused("Some selected requests no longer exist. Reload the queue.");
+        }
+        var now = clock.GetUtcNow().UtcDateTime;
+        foreach (var request in requests)
+        {
+            if (status is { } to && to != request.Status)
+            {
+                if (!RequestWorkflow.CanMove(request.Status, to))
+                {
+                    return RequestOutcome.Refused($"Request #{request.Number} ({request.Subject}) is {request.Status.Label()} and cannot move to {to.Label()}. Nothing was changed.");
+                }
+                await MoveAsync(request, to, now, ct);
+            }
+            if (assigneeId is not null || unassign)
+            {
+                var assigned = await AssignAsync(request, unassign ? null : assigneeId, ct);
+                if (!assigned.Succeeded)
+                {
+                    return assigned;
+                }
+            }
+        }
+        return await SaveAsync(ct);
+    }
+
+    private async Task MoveAsync(Request request, RequestStatus to, DateTime now, CancellationToken ct)
+    {
+        var from = request.Status;
+        request.MoveTo(to, now);
+        db.RequestEvents.Add(new RequestEvent(request, now, UserName, $"{from.Label()} → {to.Label()}"));
+        audit.Record(AuditActions.RequestStatusChanged, request.AccountId, "Request", request.Id.ToString(),
+            new { number = request.Number, from = from.ToString(), to = to.ToString() });
+        await notifier.StatusChangedAsync(request, from, UserName, ct);
+    }
+
+    private async Task<RequestOutcome> AssignAsync(Request request, Guid? assigneeId, CancellationToken ct)
+    {
+        if (request.AssigneeId == assigneeId)
+        {
+            return RequestOutcome.Done;
+        }
+        string? name = null;
+        if (assigneeId is { } id)
+        {
+            name = await db.Users.Where(u => u.Id == id && (u.StaffRole == StaffRole.Agent || u.StaffRole == StaffRole.Admin))
+                .Select(u => u.DisplayName).SingleOrDefaultAsync(ct);
+            if (name is null)
+            {
+                return RequestOutcome.Refused("Requests can only be assigned to agents and admins.");
+            }
+        }
+        var now = clock.GetUtcNow().UtcDateTime;
+        var before = request.AssigneeName;
+        request.AssignTo(assigneeId, name, now);
+        db.RequestEvents.Add(new RequestEvent(request, now, UserName, name is null ? "Unassigned" : $"Assigned to {name}", staffOnly: true));
+        audit.Record(AuditActions.RequestAssigned, request.AccountId, "Request", request.Id.ToString(),
+            new { number = request.Number, from = before, to = name });
+        return RequestOutcome.Done;
+    }
+
+    private async Task<RequestOutcome> SaveAsync(CancellationToken ct)
+    {
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return RequestOutcome.Done;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return RequestOutcome.Refused(RequestOutcome.ChangedMeanwhile);
+        }
+    }
+}

@@ -1,0 +1,105 @@
+using System.Text.RegularExpressions;
+
+namespace Portico.Features.Requests;
+
+public enum FieldKind
+{
+    Text,
+    LongText,
+    Number,
+    Date,
+    Choice,
+    MultiChoice,
+    File,
+}
+
+public enum RequestPriority
+{
+    Low = 1,
+    Normal = 2,
+    High = 3,
+    Urgent = 4,
+}
+
+/// One question on a request type's form. Key is stable; Label may change.
+public sealed record RequestField(string Key, string Label, FieldKind Kind, bool Required, IReadOnlyList<string> Options)
+{
+    public bool HasOptions => Kind is FieldKind.Choice or FieldKind.MultiChoice;
+}
+
+/// Hours to first response and to resolution for one priority.
+public sealed record SlaTarget(RequestPriority Priority, int FirstResponseHours, int ResolutionHours);
+
+/// A kind of request customers can submit, configured by staff.
+public sealed partial class RequestType
+{
+    public Guid Id { get; private set; } = Guid.NewGuid();
+    public string Name { get; private set; } = "";
+    public string Description { get; private set; } = "";
+    public bool IsActive { get; private set; } = true;
+    public List<RequestField> Fields { get; private set; } = [];
+    /// Customer roles that may submit this type; empty means every role that may submit requests.
+    public List<string> AllowedRoles { get; private set; } = [];
+    public Guid? DefaultAssigneeId { get; private set; }
+    public List<SlaTarget> SlaTargets { get; private set; } = [];
+    public DateTime CreatedAt { get; private set; }
+    public DateTime UpdatedAt { get; private set; }
+
+    private RequestType() { }
+
+    public RequestType(string name, string description, DateTime now)
+    {
+        Name = name;
+        Description = description;
+        CreatedAt = now;
+        UpdatedAt = now;
+        SlaTargets = DefaultSla();
+    }
+
+    public void Update(string name, string description, bool isActive, IEnumerable<RequestField> fields, IEnumerable<string> allowedRoles,
+        Guid? defaultAssigneeId, IEnumerable<SlaTarget> slaTargets, DateTime now)
+    {
+        Name = name;
+        Description = description;
+        IsActive = isActive;
+        Fields = fields.ToList();
+        AllowedRoles = allowedRoles.Distinct().Order(StringComparer.Ordinal).ToList();
+        DefaultAssigneeId = defaultAssigneeId;
+        SlaTargets = slaTargets.OrderBy(t => t.Priority).ToList();
+        UpdatedAt = now;
+    }
+
+    public bool AllowsRole(string? roleName) => AllowedRoles.Count == 0 || (roleName is not null && AllowedRoles.Contains(roleName));
+
+    public SlaTarget TargetFor(RequestPriority priority) =>
+        SlaTargets.FirstOrDefault(t => t.Priority == priority) ?? DefaultSla().First(t => t.Priority == priority);
+
+    public static List<SlaTarget> DefaultSla() =>
+    [
+        new(RequestPriority.Low, 24, 240),
+        new(RequestPriority.Normal, 8, 120),
+        new(RequestPriority.High, 4, 48),
+        new(RequestPriority.Urgent, 1, 8),
+    ];
+
+    /// A field key from its label: lower-case words joined by dashes, unique within the type.
+    public static string KeyFor(string label, IEnumerable<string> taken)
+    {
+        var key = NonWord().Replace(label.Trim().ToLowerInvariant(), "-").Trim('-');
+        if (key.Length == 0)
+        {
+            key = "field";
+        }
+        key = key.Length > 40 ? key[..40] : key;
+        var set = taken.ToHashSet(StringComparer.Ordinal);
+        var candidate = key;
+        for (var i = 2; set.Contains(candidate); i++)
+        {
+            candidate = $"{key}-{i}";
+        }
+        return candidate;
+    }
+
+    [GeneratedRegex("[^a-z0-9]+")]
+    private static partial Regex NonWord();
+}

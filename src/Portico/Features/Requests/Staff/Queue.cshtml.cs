@@ -1,0 +1,142 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Portico.Infrastructure.Data;
+using Portico.Infrastructure.Tenancy;
+
+namespace Portico.Features.Requests.Staff;
+
+public sealed record QueueRow(Guid Id, int Number, string Subject, string AccountName, string TypeName, RequestStatus Status, RequestPriority Priority,
+    string? AssigneeName, DateTime UpdatedAt, DateTime FirstResponseDueAt, DateTime? FirstRespondedAt, DateTime ResolutionDueAt, DateTime? ResolvedAt);
+
+[Authorize(Policy = Policies.StaffRequests)]
+public sealed class QueueModel(PorticoDb db, StaffRequestActions actions, TimeProvider clock) : PageModel
+{
+    public const int PageSize = 50;
+
+    /// "open" (default), "all" or one status name.
+    [BindProperty(SupportsGet = true)] public string? Status { get; set; }
+    /// "me", "none", "any" (default) or a staff user id.
+    [BindProperty(SupportsGet = true)] public string? Assignee { get; set; }
+    [BindProperty(SupportsGet = true)] public Guid? Type { get; set; }
+    [BindProperty(SupportsGet = true)] public Guid? Account { get; set; }
+    [BindProperty(SupportsGet = true)] public bool Breached { get; set; }
+    [BindProperty(SupportsGet = true)] public string? Q { get; set; }
+    [BindProperty(SupportsGet = true, Name = "p")] public int PageNumber { get; set; } = 1;
+
+    public Paged<QueueRow> Rows { get; private set; } = new([], 1, PageSize, 0);
+    public List<StaffMember> Assignees { get; private set; } = [];
+    public List<(Guid Id, string Name)> Types { get; private set; } = [];
+    public List<(Guid Id, string Name)> Accounts { get; private set; } = [];
+    public DateTime Now { get; } = clock.GetUtcNow().UtcDateTime;
+    public string? Error { get; private set; }
+    public string? Notice { get; private set; }
+
+    public async Task OnGetAsync(bool done, CancellationToken ct)
+    {
+        Notice = done ? "Saved." : null;
+        await LoadAsync(ct);
+    }
+
+    public async Task<IActionResult> OnPostBulkAsync(List<Guid> selected, string? bulkStatus, string? bulkAssignee, CancellationToken ct)
+    {
+        RequestStatus? status = Enum.TryParse<RequestStatus>(bulkStatus, out var s) && Enum.IsDefined(s) ? s : null;
+        var me = User.UserId()!.Value;
+        Guid? assignee = bulkAssignee switch
+        {
+            "me" => me,
+            _ when Guid.TryParse(bulkAssignee, out var id) => id,
+            _ => null,
+        };
+        var outcome = await actions.BulkAsync(selected.Distinct().ToList(), status, assignee, unassign: bulkAssignee == "none", ct);
+        if (outcome.Succeeded)
+        {
+            return Redirect("/staff/requests?done=true");
+        }
+        Error = outcome.Error;
+        Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+        await LoadAsync(ct);
+        return Page();
+    }
+
+    private async Task LoadAsync(CancellationToken ct)
+    {
+        var me = User.UserId()!.Value;
+        var query = db.Requests.AsNoTracking().MatchingText(db, Q?.Length > 200 ? Q[..200] : Q, includeInternal: true);
+        query = Status switch
+        {
+            null or "" or "open" => query.Where(r => r.Status != RequestStatus.Resolved && r.Status != RequestStatus.Closed),
+            "all" => query,
+            _ when Enum.TryParse<RequestStatus>(Status, out var st) => query.Where(r => r.Status == st),
+            _ => query,
+        };
+        query = Assignee switch
+        {
+            "me" => query.Where(r => r.AssigneeId == me),
+            "none" => query.Where(r => r.AssigneeId == null),
+            _ when Guid.TryParse(Assignee, out var id) => query.Where(r => r.AssigneeId == id),
+            _ => query,
+        };
+        if (Type is { } typeId)
+        {
+            query = query.Where(r => r.TypeId == typeId);
+        }
+        if (Account is { } accountId)
+        {
+            query = query.Where(r => r.AccountId == accountId);
+        }
+        if (Breached)
+        {
+            var now = Now;
+            query = query.Where(r => r.Status != RequestStatus.WaitingOnCustomer && (
+                (r.FirstRespondedAt == null && r.Status != RequestStatus.Resolved && r.Status != RequestStatus.Closed && r.FirstResponseDueAt < now)
+                || (r.ResolvedAt == null && r.ResolutionDueAt < now)));
+        }
+        var page = Math.Clamp(PageNumber, 1, 10_000);
+        var total = await query.CountAsync(ct);
+        // Most urgent first: the earliest due clock among open work.
+        var items = await query
+            .OrderBy(r => r.Status == RequestStatus.Resolved || r.Status == RequestStatus.Closed)
+            .ThenBy(r => r.FirstRespondedAt == null ? r.FirstResponseDueAt : r.ResolutionDueAt)
+            .Skip((page - 1) * PageSize).Take(PageSize)
+            .Join(db.Accounts, r => r.AccountId, a => a.Id, (r, a) => new QueueRow(r.Id, r.Number, r.Subject, a.Name, r.Type.Name, r.Status, r.Priority,
+                r.AssigneeName, r.UpdatedAt, r.FirstResponseDueAt, r.FirstRespondedAt, r.ResolutionDueAt, r.ResolvedAt))
+            .ToListAsync(ct);
+        Rows = new Paged<QueueRow>(items, page, PageSize, total);
+        Assignees = await actions.AssigneesAsync(ct);
+        Types = (await db.RequestTypes.AsNoTracking().OrderBy(t => t.Name).Select(t => new { t.Id, t.Name }).ToListAsync(ct)).Select(t => (t.Id, t.Name)).ToList();
+        Accounts = (await db.Accounts.AsNoTracking().Where(a => db.Requests.Any(r => r.AccountId == a.Id)).OrderBy(a => a.Name)
+            .Select(a => new { a.Id, a.Name }).ToListAsync(ct)).Select(a => (a.Id, a.Name)).ToList();
+    }
+
+    public string Clock(QueueRow r)
+    {
+        if (r.Status == RequestStatus.WaitingOnCustomer)
+        {
+            return "Paused";
+        }
+        if (r.FirstRespondedAt is null && r.Status.IsOpen())
+        {
+            return Remaining("Reply", r.FirstResponseDueAt);
+        }
+        return r.ResolvedAt is null ? Remaining("Resolve", r.ResolutionDueAt) : "Done";
+    }
+
+    public bool IsBreached(QueueRow r) => r.Status != RequestStatus.WaitingOnCustomer &&
+        ((r.FirstRespondedAt is null && r.Status.IsOpen() && r.FirstResponseDueAt < Now) || (r.ResolvedAt is null && r.ResolutionDueAt < Now));
+
+    private string Remaining(string what, DateTime due)
+    {
+        var left = due - Now;
+        var span = left.Duration();
+        var text = span.TotalHours >= 48 ? $"{(int)span.TotalDays} d" : span.TotalHours >= 1 ? $"{(int)span.TotalHours} h {span.Minutes} min" : $"{span.Minutes} min";
+        return left < TimeSpan.Zero ? $"{what}: overdue {text}" : $"{what} within {text}";
+    }
+
+    public string PageLink(int page) => QueryString.Create(new Dictionary<string, string?>
+    {
+        ["status"] = Status, ["assignee"] = Assignee, ["type"] = Type?.ToString(), ["account"] = Account?.ToString(),
+        ["breached"] = Breached ? "true" : null, ["q"] = Q, ["p"] = page.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    }.Where(kv => !string.IsNullOrEmpty(kv.Value))).ToUriComponent();
+}

@@ -1,0 +1,16 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Portico.Infrastructure.Data;
+using Portico.Infrastructure.Tenancy;
+
+namespace Portico.Features.Requests.Staff;
+
+[Authorize(Policy = Policies.StaffAdmin)]
+public sealed class TypesModel(PorticoDb db) : PageModel
+{
+    public List<RequestType> Types { get; private set; } = [];
+
+    public async Task OnGetAsync(CancellationToken ct) =>
+        Types = await db.RequestTypes.AsNoTracking().OrderBy(t => t.Name).ToListAsync(ct);
+}

@@ -1,0 +1,79 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Portico.Features.Audit;
+using Portico.Infrastructure.Data;
+using Portico.Infrastructure.Tenancy;
+
+namespace Portico.Features.Requests;
+
+public sealed record SubmitResult(Request? Request, Dictionary<string, string> Errors, bool TypeNotFound = false);
+
+/// A customer submits a request: validated against its type, numbered within the account,
+/// assigned to the type's default assignee, and announced by email and in the activity feed,
+/// all in one save.
+public sealed class SubmitRequest(PorticoDb db, AccountContext account, RequestAccess access, RequestNotifier notifier, AuditLog audit,
+    IOptions<RequestOptions> options, TimeProvider clock)
+{
+    private const int NumberAttempts = 5;
+
+    /// Active types the current member's role may submit.
+    public async Task<List<RequestType>> TypesAsync(CancellationToken ct)
+    {
+        var types = await db.RequestTypes.AsNoTracking().Where(t => t.IsActive).OrderBy(t => t.Name).ToListAsync(ct);
+        return types.Where(t => t.AllowsRole(account.RoleName)).ToList();
+    }
+
+    public async Task<RequestType?> TypeAsync(Guid typeId, CancellationToken ct) =>
+        (await TypesAsync(ct)).FirstOrDefault(t => t.Id == typeId);
+
+    public async Task<SubmitResult> RunAsync(Guid typeId, RequestInput input, CancellationToken ct)
+    {
+        var accountId = account.AccountId ?? throw new InvalidOperationException("No account in scope.");
+        var type = await TypeAsync(typeId, ct);
+        if (type is null)
+        {
+            return new SubmitResult(null, new() { ["type"] = "Choose a request type you may submit." }, TypeNotFound: true);
+        }
+        var (valid, errors) = RequestForm.Validate(type, input, options.Value);
+        if (valid is null)
+        {
+            return new SubmitResult(null, errors);
+        }
+        var accountName = await db.Accounts.Where(a => a.Id == accountId).Select(a => a.Name).SingleAsync(ct);
+        string? assigneeName = type.DefaultAssigneeId is { } assigneeId
+            ? await db.Users.Where(u => u.Id == assigneeId && u.StaffRole != null).Select(u => u.DisplayName).SingleOrDefaultAsync(ct)
+            : null;
+
+        // Two submissions at once may pick the same number; the unique index refuses the
+        // second, which then starts over with the next one.
+        for (var attempt = 1; ; attempt++)
+        {
+            var now = clock.GetUtcNow().UtcDateTime;
+            var number = (await db.Requests.MaxAsync(r => (int?)r.Number, ct) ?? 0) + 1;
+            var request = new Request(accountId, number, type, valid.Subject, valid.Priority, access.UserId, access.UserName, valid.Shared, valid.Values, now);
+            db.Requests.Add(request);
+            db.RequestEvents.Add(new RequestEvent(request, now, access.UserName, "Submitted"));
+            if (assigneeName is not null)
+            {
+                request.AssignTo(type.DefaultAssigneeId, assigneeName, now);
+                db.RequestEvents.Add(new RequestEvent(request, now, "Portico", $"Assigned to {assigneeName}", staffOnly: true));
+            }
+            foreach (var (fieldKey, file) in valid.Files)
+            {
+                db.RequestAttachments.Add(new RequestAttachment(request, null, fieldKey, file, access.UserId, now));
+            }
+            audit.Record(AuditActions.RequestCreated, accountId, "Request", request.Id.ToString(),
+                new { number, type = type.Name, subject = request.Subject, priority = request.Priority.ToString(), shared = request.SharedWithAccount });
+            await notifier.SubmittedAsync(request, accountName, ct);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                return new SubmitResult(request, errors);
+            }
+            catch (DbUpdateException) when (attempt < NumberAttempts)
+            {
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+}
