@@ -41,5 +41,21 @@ public sealed class PorticoClient(HttpClient http) : IDisposable
         return Http.PostAsync(new Uri(url, UriKind.Relative), new FormUrlEncodedContent(values));
     }
 
+    /// Posts a multipart form, as browsers do for forms with file inputs.
+    public Task<HttpResponseMessage> PostMultipartAsync(string url, IHtmlDocument tokenSource, IEnumerable<KeyValuePair<string, string>> fields,
+        IEnumerable<(string Name, string FileName, byte[] Content)>? files = null)
+    {
+        var content = new MultipartFormDataContent { { new StringContent(Token(tokenSource)), "__RequestVerificationToken" } };
+        foreach (var (name, value) in fields)
+        {
+            content.Add(new StringContent(value), name);
+        }
+        foreach (var (name, fileName, bytes) in files ?? [])
+        {
+            content.Add(new ByteArrayContent(bytes), name, fileName);
+        }
+        return Http.PostAsync(new Uri(url, UriKind.Relative), content);
+    }
+
     public void Dispose() => Http.Dispose();
 }

@@ -1,4 +1,7 @@
 using System.Net;
+using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Portico.Features.Identity;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Portico.Features.Accounts;
@@ -11,13 +14,51 @@ namespace Portico.Tests.Tenancy;
 [Collection(AppCollection.Name)]
 public sealed class AccountIsolationTests(PorticoApp app)
 {
-    public static readonly TheoryData<string, string> AccountRoutes = new()
+    /// Route, the permission it needs, and the method to call it with (POST rows send a valid JSON body).
+    public static readonly TheoryData<string, string, string> AccountRoutes = new()
     {
-        { "a/{accountId:guid}", Permissions.AccountView },
-        { "a/{accountId:guid}/contacts", Permissions.ContactsView },
-        { "a/{accountId:guid}/audit", Permissions.AuditView },
-        { "api/accounts/{accountId:guid}/memberships", Permissions.ContactsView },
+        { "a/{accountId:guid}", Permissions.AccountView, "GET" },
+        { "a/{accountId:guid}/contacts", Permissions.ContactsView, "GET" },
+        { "a/{accountId:guid}/audit", Permissions.AuditView, "GET" },
+        { "a/{accountId:guid}/requests", Permissions.RequestsView, "GET" },
+        { "a/{accountId:guid}/requests/new", Permissions.RequestsCreate, "GET" },
+        { "a/{accountId:guid}/requests/{requestId:guid}", Permissions.RequestsView, "GET" },
+        { "a/{accountId:guid}/requests/{requestId:guid}/files/{attachmentId:guid}", Permissions.RequestsView, "GET" },
+        { "api/accounts/{accountId:guid}/memberships", Permissions.ContactsView, "GET" },
+        { "api/accounts/{accountId:guid}/request-types", Permissions.RequestsCreate, "GET" },
+        { "api/accounts/{accountId:guid}/requests", Permissions.RequestsView, "GET" },
+        { "api/accounts/{accountId:guid}/requests", Permissions.RequestsCreate, "POST" },
+        { "api/accounts/{accountId:guid}/requests/{requestId:guid}", Permissions.RequestsView, "GET" },
+        { "api/accounts/{accountId:guid}/requests/{requestId:guid}/replies", Permissions.RequestsCreate, "POST" },
     };
+
+    /// One request type named after the account and one request in it, so every route has an object to show.
+    private async Task<Dictionary<string, string>> ObjectsAsync(Account account, PorticoUser submitter)
+    {
+        var type = await app.CreateRequestTypeAsync("Type for " + account.Name);
+        var request = await app.CreateRequestAsync(account, submitter, type, subject: "Request about " + account.Name, shared: true);
+        var attachmentId = await app.WithDbAsync((db, _) => db.RequestAttachments.Where(a => a.RequestId == request.Id).Select(a => a.Id).SingleAsync());
+        return new Dictionary<string, string>
+        {
+            ["{accountId:guid}"] = account.Id.ToString(),
+            ["{requestId:guid}"] = request.Id.ToString(),
+            ["{attachmentId:guid}"] = attachmentId.ToString(),
+            ["typeId"] = type.Id.ToString(),
+        };
+    }
+
+    private static Task<HttpResponseMessage> CallAsync(PorticoClient client, string method, string pattern, Dictionary<string, string> ids)
+    {
+        var url = "/" + ids.Where(kv => kv.Key.StartsWith('{')).Aggregate(pattern, (u, kv) => u.Replace(kv.Key, kv.Value, StringComparison.Ordinal));
+        if (method == "GET")
+        {
+            return client.Http.GetAsync(new Uri(url, UriKind.Relative));
+        }
+        object body = pattern.EndsWith("/replies", StringComparison.Ordinal)
+            ? new { body = "A reply from the isolation test" }
+            : new { typeId = ids["typeId"], subject = "Created by the isolation test", priority = "Normal" };
+        return client.Http.PostAsJsonAsync(new Uri(url, UriKind.Relative), body);
+    }
 
     [Fact]
     public void Every_account_route_is_covered_by_the_isolation_tests()
@@ -33,19 +74,18 @@ public sealed class AccountIsolationTests(PorticoApp app)
         Assert.Empty(covered.Except(routes));
     }
 
-    private static string Url(string pattern, Guid accountId) => "/" + pattern.Replace("{accountId:guid}", accountId.ToString(), StringComparison.Ordinal);
-
     [Theory]
     [MemberData(nameof(AccountRoutes))]
-    public async Task A_member_with_the_permission_sees_their_own_account(string pattern, string permission)
+    public async Task A_member_with_the_permission_sees_their_own_account(string pattern, string permission, string method)
     {
         var (account, user) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
+        var ids = await ObjectsAsync(account, user);
         Assert.Contains(permission, Permissions.All);
         using var client = await app.SignInAsync(user);
 
-        var response = await client.Http.GetAsync(new Uri(Url(pattern, account.Id), UriKind.Relative));
+        var response = await CallAsync(client, method, pattern, ids);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(method == "POST" && !pattern.EndsWith("/replies", StringComparison.Ordinal) ? HttpStatusCode.Created : HttpStatusCode.OK, response.StatusCode);
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(body.Contains(account.Name, StringComparison.Ordinal) || body.Contains(user.Email!, StringComparison.Ordinal),
             "The page should show the account's own data.");
@@ -53,13 +93,14 @@ public sealed class AccountIsolationTests(PorticoApp app)
 
     [Theory]
     [MemberData(nameof(AccountRoutes))]
-    public async Task A_member_of_another_account_gets_404_and_none_of_its_data(string pattern, string permission)
+    public async Task A_member_of_another_account_gets_404_and_none_of_its_data(string pattern, string permission, string method)
     {
         var (victim, victimUser) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
+        var ids = await ObjectsAsync(victim, victimUser);
         var (_, intruder) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
         using var client = await app.SignInAsync(intruder);
 
-        var response = await client.Http.GetAsync(new Uri(Url(pattern, victim.Id), UriKind.Relative));
+        var response = await CallAsync(client, method, pattern, ids);
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         var body = await response.Content.ReadAsStringAsync();
@@ -70,11 +111,12 @@ public sealed class AccountIsolationTests(PorticoApp app)
 
     [Theory]
     [MemberData(nameof(AccountRoutes))]
-    public async Task A_member_without_the_permission_gets_nothing(string pattern, string permission)
+    public async Task A_member_without_the_permission_gets_nothing(string pattern, string permission, string method)
     {
         var account = await app.CreateAccountAsync();
         var owner = await app.CreateUserAsync();
         await app.AddMemberAsync(account, owner, BuiltInRoles.Owner);
+        var ids = await ObjectsAsync(account, owner);
         var roleName = "All but " + permission + " " + PorticoApp.Unique();
         await app.WithDbAsync(async db =>
         {
@@ -85,23 +127,25 @@ public sealed class AccountIsolationTests(PorticoApp app)
         await app.AddMemberAsync(account, user, roleName);
         using var client = await app.SignInAsync(user);
 
-        var response = await client.Http.GetAsync(new Uri(Url(pattern, account.Id), UriKind.Relative));
+        var response = await CallAsync(client, method, pattern, ids);
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         var body = await response.Content.ReadAsStringAsync();
         Assert.DoesNotContain(owner.Email!, body, StringComparison.Ordinal);
+        Assert.DoesNotContain("Request about", body, StringComparison.Ordinal);
     }
 
     [Theory]
     [MemberData(nameof(AccountRoutes))]
-    public async Task A_member_whose_access_expired_gets_404(string pattern, string permission)
+    public async Task A_member_whose_access_expired_gets_404(string pattern, string permission, string method)
     {
         var account = await app.CreateAccountAsync();
         var user = await app.CreateUserAsync();
         await app.AddMemberAsync(account, user, BuiltInRoles.Owner, expiresAt: DateTime.UtcNow.AddMinutes(-1));
+        var ids = await ObjectsAsync(account, user);
         using var client = await app.SignInAsync(user);
 
-        var response = await client.Http.GetAsync(new Uri(Url(pattern, account.Id), UriKind.Relative));
+        var response = await CallAsync(client, method, pattern, ids);
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.DoesNotContain(account.Name, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -110,13 +154,14 @@ public sealed class AccountIsolationTests(PorticoApp app)
 
     [Theory]
     [MemberData(nameof(AccountRoutes))]
-    public async Task Staff_do_not_reach_customer_routes_directly(string pattern, string permission)
+    public async Task Staff_do_not_reach_customer_routes_directly(string pattern, string permission, string method)
     {
-        var (account, _) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
+        var (account, customer) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
+        var ids = await ObjectsAsync(account, customer);
         var staff = await app.CreateUserAsync(staffRole: Features.Identity.StaffRole.Admin);
         using var client = await app.SignInAsync(staff);
 
-        var response = await client.Http.GetAsync(new Uri(Url(pattern, account.Id), UriKind.Relative));
+        var response = await CallAsync(client, method, pattern, ids);
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.NotNull(permission);
@@ -124,12 +169,13 @@ public sealed class AccountIsolationTests(PorticoApp app)
 
     [Theory]
     [MemberData(nameof(AccountRoutes))]
-    public async Task Anonymous_visitors_are_sent_to_sign_in(string pattern, string permission)
+    public async Task Anonymous_visitors_are_sent_to_sign_in(string pattern, string permission, string method)
     {
-        var (account, _) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
+        var (account, customer) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
+        var ids = await ObjectsAsync(account, customer);
         using var client = app.Anonymous();
 
-        var response = await client.Http.GetAsync(new Uri(Url(pattern, account.Id), UriKind.Relative));
+        var response = await CallAsync(client, method, pattern, ids);
 
         if (pattern.StartsWith("api/", StringComparison.Ordinal))
         {

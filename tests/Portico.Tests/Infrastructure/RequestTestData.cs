@@ -1,0 +1,36 @@
+using Portico.Features.Accounts;
+using Portico.Features.Identity;
+using Portico.Features.Requests;
+
+namespace Portico.Tests.Infrastructure;
+
+/// Request types and requests written straight to the database, for tests that need one to exist.
+public static class RequestTestData
+{
+    public static Task<RequestType> CreateRequestTypeAsync(this PorticoApp app, string? name = null, IEnumerable<RequestField>? fields = null,
+        IEnumerable<string>? allowedRoles = null, Guid? defaultAssigneeId = null) => app.WithDbAsync(async (db, _) =>
+    {
+        var now = DateTime.UtcNow;
+        var type = new RequestType(name ?? "Type " + PorticoApp.Unique(), "A request type for tests", now);
+        type.Update(type.Name, type.Description, true, fields ?? [], allowedRoles ?? [], defaultAssigneeId, RequestType.DefaultSla(), now);
+        db.RequestTypes.Add(type);
+        await db.SaveChangesAsync();
+        return type;
+    });
+
+    /// A request in the account with one public staff reply, one internal note and one attachment.
+    public static Task<Request> CreateRequestAsync(this PorticoApp app, Account account, PorticoUser submitter, RequestType type, string? subject = null,
+        bool shared = false, byte[]? attachment = null) => app.WithDbAsync(async (db, _) =>
+    {
+        var now = DateTime.UtcNow;
+        var number = db.Requests.Where(r => r.AccountId == account.Id).Select(r => (int?)r.Number).Max() ?? 0;
+        var request = new Request(account.Id, number + 1, type, subject ?? "Request " + PorticoApp.Unique(), RequestPriority.Normal,
+            submitter.Id, submitter.DisplayName, shared, [], now);
+        db.Requests.Add(request);
+        db.RequestEvents.Add(new RequestEvent(request, now, submitter.DisplayName, "Submitted"));
+        db.RequestAttachments.Add(new RequestAttachment(request, null, null,
+            new UploadedFile("evidence.txt", "text/plain", attachment ?? System.Text.Encoding.UTF8.GetBytes("Evidence for " + account.Name)), submitter.Id, now));
+        await db.SaveChangesAsync();
+        return request;
+    });
+}
