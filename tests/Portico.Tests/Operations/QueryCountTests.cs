@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Portico.Features.Accounts;
+using Portico.Features.Identity;
+using Portico.Features.Requests;
+using Portico.Tests.Infrastructure;
+
+namespace Portico.Tests.Operations;
+
+/// Counts the SQL commands one page load runs against this app's database. Other test
+/// apps run in parallel in the same process, so commands are matched by connection string.
+public sealed class QueryCounter : IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>, IDisposable
+{
+    private readonly string _connectionString;
+    private readonly List<IDisposable> _subscriptions = [];
+    private int _count;
+
+    public QueryCounter(string connectionString)
+    {
+        _connectionString = connectionString;
+        _subscriptions.Add(DiagnosticListener.AllListeners.Subscribe(this));
+    }
+
+    public int Count => Volatile.Read(ref _count);
+    public List<string> Commands { get; } = [];
+
+    public void Reset() { Interlocked.Exchange(ref _count, 0); lock (Commands) { Commands.Clear(); } }
+
+    public void OnNext(DiagnosticListener value)
+    {
+        if (value.Name == DbLoggerCategory.Name)
+        {
+            lock (_subscriptions)
+            {
+                _subscriptions.Add(value.Subscribe(this));
+            }
+        }
+    }
+
+    public void OnNext(KeyValuePair<string, object?> value)
+    {
+        if (value.Key == RelationalEventId.CommandExecuted.Name && value.Value is CommandExecutedEventData data
+            && data.Context?.Database.GetConnectionString() == _connectionString
+            // The outbox worker polls the same database in the background; it is not part of any page.
+            && !data.Command.CommandText.Contains("\"OutboxMessages\"", StringComparison.Ordinal))
+        {
+            Interlocked.Increment(ref _count);
+            lock (Commands) { Commands.Add(data.Command.CommandText); }
+        }
+    }
+
+    public void OnCompleted() { }
+    public void OnError(Exception error) { }
+
+    public void Dispose()
+    {
+        lock (_subscriptions)
+        {
+            _subscriptions.ForEach(s => s.Dispose());
+        }
+    }
+}
+
+/// No page may run more queries because an account has more data: a list of 25 requests
+/// costs the same number of queries as a list of one.
+[Collection(AppCollection.Name)]
+public sealed class QueryCountTests(PorticoApp app)
+{
+    private async Task<int> QueriesForAsync(PorticoClient client, string url)
+    {
+        using var counter = new QueryCounter(app.ConnectionString);
+        // First load warms caches (data protection keys, model building).
+        await client.GetPageAsync(url);
+        counter.Reset();
+        await client.GetPageAsync(url);
+        return counter.Count;
+    }
+
+    private async Task<(Account Account, PorticoUser Owner, Request First)> AccountWithRequestsAsync(int requests)
+    {
+        var (account, owner) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
+        var type = await app.CreateRequestTypeAsync(fields: [new RequestField("detail", "Detail", FieldKind.Text, false, [])]);
+        Request? first = null;
+        for (var i = 0; i < requests; i++)
+        {
+            var request = await app.CreateRequestAsync(account, owner, type, shared: true);
+            first ??= request;
+            await app.WithDbAsync(async db =>
+            {
+                // More requests also means longer conversations, so per-message queries show too.
+                for (var m = 0; m < Math.Min(requests, 6); m++)
+                {
+                    db.RequestMessages.Add(new RequestMessage(request, owner.Id, owner.DisplayName, m % 2 == 1, false, $"Message {m}", DateTime.UtcNow));
+                    db.RequestEvents.Add(new RequestEvent(request, DateTime.UtcNow, owner.DisplayName, $"Event {m}"));
+                }
+                db.ActivityEntries.Add(new Features.Activity.ActivityEntry(account.Id, DateTime.UtcNow, owner.DisplayName, "did something", "/", request.Id));
+                await db.SaveChangesAsync();
+            });
+        }
+        return (account, owner, first!);
+    }
+
+    [Fact]
+    public async Task Customer_pages_run_a_fixed_number_of_queries_however_much_data_the_account_has()
+    {
+        var small = await AccountWithRequestsAsync(1);
+        var large = await AccountWithRequestsAsync(12);
+        using var smallClient = await app.SignInAsync(small.Owner);
+        using var largeClient = await app.SignInAsync(large.Owner);
+
+        foreach (var (name, url, budget) in new (string, Func<Account, Request, string>, int)[]
+        {
+            ("dashboard", (a, _) => $"/a/{a.Id}", 12),
+            ("request list", (a, _) => $"/a/{a.Id}/requests", 12),
+            ("request detail", (a, r) => $"/a/{a.Id}/requests/{r.Id}", 14),
+            ("contacts", (a, _) => $"/a/{a.Id}/contacts", 8),
+        })
+        {
+            var few = await QueriesForAsync(smallClient, url(small.Account, small.First));
+            var many = await QueriesForAsync(largeClient, url(large.Account, large.First));
+            Assert.True(few > 0, $"{name}: the counter saw no queries, so it measures nothing.");
+            Assert.True(many == few, $"{name}: {few} queries with one request, {many} with twelve (N+1).");
+            Assert.True(many <= budget, $"{name}: {many} queries, budget {budget}.");
+        }
+    }
+
+    [Fact]
+    public async Task The_staff_queue_runs_a_fixed_number_of_queries_however_many_requests_it_lists()
+    {
+        var staff = await app.CreateUserAsync(staffRole: StaffRole.Agent);
+        using var client = await app.SignInAsync(staff);
+        var (account, _, _) = await AccountWithRequestsAsync(1);
+        var few = await QueriesForAsync(client, $"/staff/requests?account={account.Id}");
+        var (bigger, _, _) = await AccountWithRequestsAsync(12);
+        var many = await QueriesForAsync(client, $"/staff/requests?account={bigger.Id}");
+
+        Assert.True(few > 0);
+        Assert.Equal(few, many);
+        Assert.True(many <= 10, $"staff queue: {many} queries.");
+    }
+}
