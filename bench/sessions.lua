@@ -8,7 +8,7 @@ request = function()
     return wrk.format("GET", template, { ["Cookie"] = staff })
   end
   local s = sessions[math.random(#sessions)]
-  local path = template:gsub("{account}", s.account)
+  local path = template:gsub("{account}", s.account):gsub("{request}", s.request)
   return wrk.format("GET", path, { ["Cookie"] = s.cookie })
 end
 

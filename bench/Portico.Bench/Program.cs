@@ -5,6 +5,8 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Portico.Features.Accounts;
+using Portico.Features.Activity;
+using Portico.Features.Requests;
 using Portico.Features.Audit;
 using Portico.Features.Identity;
 using Portico.Infrastructure.Data;
@@ -13,10 +15,12 @@ using Portico.Infrastructure.Tenancy;
 // Benchmark helper.
 //   generate <Sqlite|Postgres> <connection string> <scale>   realistic data set (scale 1 = 10,000 accounts)
 //   sessions <base url> <count> <out.lua>                     signs in customers and writes their cookies for wrk
+//   staff-session <base url> <out.txt>                        signs in a staff agent and writes its cookie
 return args switch
 {
     ["generate", var provider, var connection, var scale] => await Generate(Enum.Parse<DatabaseProvider>(provider, true), connection, double.Parse(scale, CultureInfo.InvariantCulture)),
     ["sessions", var baseUrl, var count, var output] => await Sessions(new Uri(baseUrl), int.Parse(count, CultureInfo.InvariantCulture), output),
+    ["staff-session", var baseUrl, var output] => await StaffSession(new Uri(baseUrl), output),
     _ => Usage(),
 };
 
@@ -128,6 +132,71 @@ static async Task<int> Generate(DatabaseProvider provider, string connection, do
     }
     Console.WriteLine($"{accounts} accounts, {users} users, {memberships} memberships in {clock.Elapsed.TotalSeconds:F0} s");
 
+    // Requests: 30 per account, about 3.3 messages each, with a timeline event per request.
+    var requestCount = (int)(300_000 * scale);
+    var messageCount = (int)(1_000_000 * scale);
+    RequestType[] types;
+    await using (var db = Open(provider, connection))
+    {
+        types =
+        [
+            new RequestType("Technical support", "Something does not work.", now),
+            new RequestType("Billing question", "About an invoice.", now),
+            new RequestType("Change request", "Ask for a change.", now),
+        ];
+        types[0].Update(types[0].Name, types[0].Description, true,
+            [new RequestField("product", "Product", FieldKind.Choice, true, ["Portal", "API", "Mobile"]), new RequestField("steps", "Steps", FieldKind.LongText, true, [])],
+            [], userIds[0], RequestType.DefaultSla(), now);
+        db.RequestTypes.AddRange(types);
+        await db.SaveChangesAsync();
+    }
+    RequestStatus[] statuses = [RequestStatus.New, RequestStatus.InProgress, RequestStatus.WaitingOnCustomer, RequestStatus.Resolved, RequestStatus.Closed, RequestStatus.Closed];
+    var messagesLeft = messageCount;
+    for (var start = 0; start < requestCount; start += batch)
+    {
+        await using var db = Open(provider, connection);
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        for (var i = start; i < Math.Min(requestCount, start + batch); i++)
+        {
+            var accountIndex = i % accounts;
+            // The account's first member submits; user index matches the membership layout above.
+            var submitter = Math.Max(20, (int)((long)accountIndex * users / accounts));
+            var created = now.AddMinutes(-random.Next(1, 525_600));
+            var type = types[random.Next(types.Length)];
+            var request = new Request(accountIds[accountIndex], i / accounts + 1, type, $"{Words[random.Next(Words.Length)]} request {i}",
+                (RequestPriority)random.Next(1, 5), userIds[submitter], $"User {submitter}", random.Next(3) == 0,
+                new Dictionary<string, string> { ["product"] = "Portal", ["steps"] = "Open the page and click the button." }, created);
+            db.Requests.Add(request);
+            db.RequestEvents.Add(new RequestEvent(request, created, $"User {submitter}", "Submitted"));
+            var messages = i == requestCount - 1 ? messagesLeft : Math.Min(messagesLeft, random.Next(1, 6));
+            for (var m = 0; m < messages; m++)
+            {
+                var fromStaff = m % 2 == 1;
+                db.RequestMessages.Add(new RequestMessage(request, fromStaff ? userIds[0] : userIds[submitter], fromStaff ? "Agent" : $"User {submitter}",
+                    fromStaff, fromStaff && m == 3, $"Message {m} about request {i}: the button does nothing when clicked twice.", created.AddMinutes(m * 30)));
+            }
+            messagesLeft -= messages;
+            var status = statuses[random.Next(statuses.Length)];
+            if (status != RequestStatus.New)
+            {
+                request.RecordStaffResponse(created.AddMinutes(30));
+                request.MoveTo(status == RequestStatus.Closed ? RequestStatus.Resolved : status, created.AddMinutes(30));
+                if (status == RequestStatus.Closed)
+                {
+                    request.MoveTo(RequestStatus.Closed, created.AddMinutes(60));
+                }
+            }
+            db.ActivityEntries.Add(new ActivityEntry(request.AccountId, created, $"User {submitter}", $"submitted request #{request.Number}",
+                RequestNotifier.CustomerPath(request), request.Id));
+        }
+        await db.SaveChangesAsync();
+        if ((start / batch) % 10 == 0)
+        {
+            Console.WriteLine($"  requests: {Math.Min(requestCount, start + batch):N0} ({clock.Elapsed.TotalSeconds:F0} s)");
+        }
+    }
+    Console.WriteLine($"{requestCount:N0} requests, {messageCount - messagesLeft:N0} messages in {clock.Elapsed.TotalSeconds:F0} s");
+
     string[] actions = [AuditActions.LoginSucceeded, AuditActions.LoginFailed, AuditActions.AccountSwitched, AuditActions.MembershipRoleChanged, AuditActions.LoggedOut];
     const int auditBatch = 20_000;
     for (var start = 0; start < auditEvents; start += auditBatch)
@@ -151,35 +220,66 @@ static async Task<int> Generate(DatabaseProvider provider, string connection, do
     return 0;
 }
 
+static async Task<(HttpClient Http, HttpClientHandler Handler)?> SignIn(Uri baseUrl, string email)
+{
+    var token = new Regex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"");
+    var handler = new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true };
+    var http = new HttpClient(handler) { BaseAddress = baseUrl };
+    var login = await http.GetStringAsync(new Uri("/login", UriKind.Relative));
+    using var form = new FormUrlEncodedContent(new Dictionary<string, string>
+    {
+        ["Form.Email"] = email,
+        ["Form.Password"] = DemoData.Password,
+        ["__RequestVerificationToken"] = token.Match(login).Groups[1].Value,
+    });
+    var response = await http.PostAsync(new Uri("/login", UriKind.Relative), form);
+    if (response.StatusCode == System.Net.HttpStatusCode.Redirect)
+    {
+        return (http, handler);
+    }
+    http.Dispose();
+    return null;
+}
+
+static async Task<int> StaffSession(Uri baseUrl, string output)
+{
+    // User 0 is a generated staff agent.
+    if (await SignIn(baseUrl, "user000000@bench.example") is not { } session)
+    {
+        return 1;
+    }
+    using var http = session.Http;
+    await File.WriteAllTextAsync(output, string.Join("; ", session.Handler.CookieContainer.GetCookies(baseUrl).Select(c => $"{c.Name}={c.Value}")));
+    return 0;
+}
+
 static async Task<int> Sessions(Uri baseUrl, int count, string output)
 {
     // Customers spread over the whole data set; user numbers below 20 are staff agents.
     var lua = new StringBuilder("sessions = {\n");
-    var token = new Regex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"");
     var signedIn = 0;
     // BENCH_USERS is the generated user count, so sessions spread over all accounts.
     var total = int.Parse(Environment.GetEnvironmentVariable("BENCH_USERS") ?? "4000", CultureInfo.InvariantCulture);
     for (var n = 0; n < count; n++)
     {
         var i = 20 + (int)((long)n * (total - 20) / count);
-        using var handler = new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true };
-        using var http = new HttpClient(handler) { BaseAddress = baseUrl };
-        var login = await http.GetStringAsync(new Uri("/login", UriKind.Relative));
-        var form = new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["Form.Email"] = $"user{i:D6}@bench.example",
-            ["Form.Password"] = DemoData.Password,
-            ["__RequestVerificationToken"] = token.Match(login).Groups[1].Value,
-        });
-        var response = await http.PostAsync(new Uri("/login", UriKind.Relative), form);
-        if (response.StatusCode != System.Net.HttpStatusCode.Redirect)
+        if (await SignIn(baseUrl, $"user{i:D6}@bench.example") is not { } session)
         {
             continue;
         }
+        using var http = session.Http;
+        var handler = session.Handler;
         var me = await http.GetStringAsync(new Uri("/api/me", UriKind.Relative));
         var account = Regex.Match(me, "\"accountId\":\"([0-9a-f-]+)\"").Groups[1].Value;
+        // Only people who see requests, with at least one visible, so every page answers 200.
+        var list = await http.GetAsync(new Uri($"/api/accounts/{account}/requests", UriKind.Relative));
+        var request = list.IsSuccessStatusCode ? Regex.Match(await list.Content.ReadAsStringAsync(), "\"id\":\"([0-9a-f-]+)\"").Groups[1].Value : "";
+        if (request.Length == 0)
+        {
+            continue;
+        }
         var cookie = string.Join("; ", handler.CookieContainer.GetCookies(baseUrl).Select(c => $"{c.Name}={c.Value}"));
-        lua.Append(CultureInfo.InvariantCulture, $"  {{ account = \"{account}\", cookie = \"{cookie}\" }},\n");
+        lua.Append(CultureInfo.InvariantCulture, $"  {{ account = \"{account}\", request = \"{request}\", cookie = \"{cookie}\" }},\n");
         signedIn++;
     }
     lua.Append("}\n");
