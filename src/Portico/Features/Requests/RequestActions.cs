@@ -49,7 +49,7 @@ public sealed class CustomerRequestActions(PorticoDb db, RequestAccess access, R
             return RequestOutcome.Refused(fileError);
         }
         var now = clock.GetUtcNow().UtcDateTime;
-        var message = new RequestMessage(request, access.UserId, access.UserName, fromStaff: false, isInternal: false, body!.Trim(), now);
+        var message = new RequestMessage(request, access.UserId, access.UserName, fromStaff: false, isInternal: false, body!.Trim().ReplaceLineEndings("\n"), now);
         db.RequestMessages.Add(message);
         foreach (var file in files)
         {
@@ -197,7 +197,7 @@ public sealed class StaffRequestActions(PorticoDb db, RequestNotifier notifier, 
             return RequestOutcome.Refused($"A request that is {request.Status.Label()} cannot move to {next.Label()}.");
         }
         var now = clock.GetUtcNow().UtcDateTime;
-        var message = new RequestMessage(request, UserId, UserName, fromStaff: true, isInternal, body!.Trim(), now);
+        var message = new RequestMessage(request, UserId, UserName, fromStaff: true, isInternal, body!.Trim().ReplaceLineEndings("\n"), now);
         db.RequestMessages.Add(message);
         foreach (var file in files)
         {

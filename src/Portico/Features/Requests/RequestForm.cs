@@ -43,7 +43,7 @@ public static class RequestForm
         foreach (var field in type.Fields)
         {
             var raw = input.Values.TryGetValue(field.Key, out var given)
-                ? given.Select(v => v.Trim()).Where(v => v.Length > 0).ToList()
+                ? given.Select(v => v.Trim().ReplaceLineEndings("\n")).Where(v => v.Length > 0).ToList()
                 : [];
             if (field.Kind == FieldKind.File)
             {
