@@ -7,10 +7,12 @@ using Portico.Features.Accounts;
 using Portico.Features.Audit;
 using Portico.Features.Benchmark;
 using Portico.Features.Identity;
+using Portico.Features.Documents;
 using Portico.Features.Requests;
 using Portico.Infrastructure.Data;
 using Portico.Infrastructure.Email;
 using Portico.Infrastructure.Outbox;
+using Portico.Infrastructure.Storage;
 using Portico.Infrastructure.Tenancy;
 using Portico.Infrastructure.Web;
 
@@ -77,9 +79,21 @@ services.AddScoped<Portico.Features.Shared.PortalShell>();
 services.AddOptions<RequestOptions>().Bind(builder.Configuration.GetSection(RequestOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 services.AddScoped<RequestAccess>();
 services.AddScoped<RequestNotifier>();
+services.AddScoped<Portico.Features.Notifications.Recipients>();
 services.AddScoped<SubmitRequest>();
 services.AddScoped<CustomerRequestActions>();
 services.AddScoped<StaffRequestActions>();
+services.AddOptions<StorageOptions>().Bind(builder.Configuration.GetSection(StorageOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+services.AddOptions<DocumentOptions>().Bind(builder.Configuration.GetSection(DocumentOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+services.AddSingleton<IBlobStorage, LocalDiskBlobStorage>();
+services.AddScoped<DocumentAccess>();
+services.AddScoped<DocumentNotifier>();
+services.AddScoped<UploadDocument>();
+services.AddScoped<DocumentFiles>();
+services.AddScoped<DocumentActions>();
+services.AddSingleton<BlobSweeper>();
+services.AddSingleton<DocumentReminders>();
+services.AddHostedService<DocumentMaintenanceWorker>();
 services.AddSingleton<OutboxSignal>();
 services.AddSingleton<OutboxProcessor>();
 services.AddSingleton<IOutboxHandler, SendEmail>();
@@ -136,6 +150,7 @@ app.MapBenchmarkEndpoints();
 app.MapAccountsApi();
 app.MapAuditApi();
 app.MapRequestsApi();
+app.MapDocumentsApi();
 
 if (app.Configuration.GetValue<bool>("Portico:SeedDemoData"))
 {

@@ -7,7 +7,7 @@ using Portico.Infrastructure.Data;
 namespace Portico.Features.Accounts;
 
 /// Demo accounts and people for a first look; only seeded when Portico:SeedDemoData is on.
-public sealed class DemoData(PorticoDb db, UserManager<PorticoUser> users, TimeProvider clock, ILogger<DemoData> logger)
+public sealed class DemoData(PorticoDb db, UserManager<PorticoUser> users, Infrastructure.Storage.IBlobStorage storage, TimeProvider clock, ILogger<DemoData> logger)
 {
     public const string Password = "Portico-demo-2026";
 
@@ -75,6 +75,7 @@ public sealed class DemoData(PorticoDb db, UserManager<PorticoUser> users, TimeP
         Member(fabrikam, "audrey@audit.example", BuiltInRoles.Auditor, now.AddDays(30));
         await db.SaveChangesAsync(cancellationToken);
         await SeedRequestsAsync(people, northwind, contoso, now, cancellationToken);
+        await SeedDocumentsAsync(people, [northwind, contoso, fabrikam], now, cancellationToken);
         logger.LogInformation("Demo data seeded: {Accounts} accounts, {Users} people", 3, people.Count);
     }
 
@@ -136,6 +137,30 @@ public sealed class DemoData(PorticoDb db, UserManager<PorticoUser> users, TimeP
         {
             db.ActivityEntries.Add(new Activity.ActivityEntry(r.AccountId, r.CreatedAt, r.SubmitterName, $"submitted request #{r.Number} \"{r.Subject}\"",
                 RequestNotifier.CustomerPath(r), r.Id));
+        }
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    private async Task SeedDocumentsAsync(Dictionary<string, PorticoUser> people, Account[] accounts, DateTime now, CancellationToken cancellationToken)
+    {
+        var admin = people["admin@portico.example"];
+        foreach (var account in accounts)
+        {
+            var general = new Documents.DocumentFolder(account.Id, "General", false, [], [], now);
+            var billing = new Documents.DocumentFolder(account.Id, "Billing", false, [BuiltInRoles.Owner, BuiltInRoles.Billing, BuiltInRoles.Auditor], [BuiltInRoles.Owner, BuiltInRoles.Billing], now);
+            var contracts = new Documents.DocumentFolder(account.Id, "Contracts", false, [BuiltInRoles.Owner, BuiltInRoles.Auditor], [BuiltInRoles.Owner], now);
+            var notes = new Documents.DocumentFolder(account.Id, "Staff notes", true, [], [], now);
+            db.DocumentFolders.AddRange(general, billing, contracts, notes);
+
+            var text = System.Text.Encoding.UTF8.GetBytes($"Welcome to the {account.Name} portal.\nThis guide explains how requests and documents work.\n");
+            using var content = new MemoryStream(text);
+            var blob = await storage.WriteAsync(content, text.Length, cancellationToken);
+            var guide = new Documents.Document(account.Id, general.Id, "Getting started.txt", now);
+            db.Documents.Add(guide);
+            db.DocumentVersions.Add(guide.AddVersion(Guid.NewGuid(), blob.Key, blob.Size, blob.Sha256, "text/plain", admin.Id, admin.DisplayName, true, now));
+            guide.RequireAcknowledgement([BuiltInRoles.Owner], now);
+            db.DocumentRequests.Add(new Documents.DocumentRequest(account.Id, contracts.Id, "Signed service agreement 2027", "Please upload the signed PDF.",
+                DateOnly.FromDateTime(now.AddDays(7)), admin.DisplayName, now));
         }
         await db.SaveChangesAsync(cancellationToken);
     }

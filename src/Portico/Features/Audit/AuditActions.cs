@@ -19,4 +19,15 @@ public static class AuditActions
     public const string RequestInternalNoteAdded = "request.internal_note_added";
     public const string RequestVisibilityChanged = "request.visibility_changed";
     public const string RequestTypeSaved = "request_type.saved";
+    public const string DocumentUploaded = "document.uploaded";
+    public const string DocumentViewed = "document.viewed";
+    public const string DocumentDownloaded = "document.downloaded";
+    public const string DocumentDeleted = "document.deleted";
+    public const string DocumentAcknowledged = "document.acknowledged";
+    public const string DocumentAcknowledgementRequired = "document.acknowledgement_required";
+    public const string DocumentIntegrityFailed = "document.integrity_failed";
+    public const string FolderCreated = "document_folder.created";
+    public const string FolderAccessChanged = "document_folder.access_changed";
+    public const string DocumentRequested = "document_request.created";
+    public const string DocumentRequestFulfilled = "document_request.fulfilled";
 }

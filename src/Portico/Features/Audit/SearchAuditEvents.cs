@@ -3,7 +3,8 @@ using Portico.Infrastructure.Data;
 
 namespace Portico.Features.Audit;
 
-public sealed record AuditQuery(Guid? AccountId = null, string? Action = null, Guid? ActorUserId = null, long? Before = null, int PageSize = 50);
+public sealed record AuditQuery(Guid? AccountId = null, string? Action = null, Guid? ActorUserId = null, long? Before = null, int PageSize = 50,
+    string? TargetType = null, string? TargetId = null);
 
 public sealed record AuditRow(long Sequence, DateTime OccurredAt, string? ActorName, string Action, string? TargetType, string? TargetId, string? IpAddress, string? Details);
 
@@ -29,6 +30,10 @@ public sealed class SearchAuditEvents(PorticoDb db)
         if (query.ActorUserId is { } actor)
         {
             events = events.Where(e => e.ActorUserId == actor);
+        }
+        if (query.TargetId is { } targetId)
+        {
+            events = events.Where(e => e.TargetId == targetId && e.TargetType == query.TargetType);
         }
         if (query.Before is { } before)
         {

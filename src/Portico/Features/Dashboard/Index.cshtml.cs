@@ -12,7 +12,7 @@ namespace Portico.Features.Dashboard;
 public sealed record ActionItem(Guid RequestId, int Number, string Subject, RequestStatus Status);
 
 [Authorize(Policy = "account:" + Permissions.AccountView)]
-public sealed class IndexModel(PorticoDb db, AccountContext account, RequestAccess requests, TimeProvider clock) : PageModel
+public sealed class IndexModel(PorticoDb db, AccountContext account, RequestAccess requests, Documents.DocumentAccess documents, TimeProvider clock) : PageModel
 {
     private const int FeedLength = 10;
 
@@ -22,6 +22,9 @@ public sealed class IndexModel(PorticoDb db, AccountContext account, RequestAcce
     public bool SeesRequests { get; private set; }
     public IReadOnlyList<ActionItem> NeedsAction { get; private set; } = [];
     public IReadOnlyList<ActivityEntry> Activity { get; private set; } = [];
+    public IReadOnlyList<Documents.DocumentRequestRow> AskedDocuments { get; private set; } = [];
+    public int ToAcknowledge { get; private set; }
+    public DateTime Now => clock.GetUtcNow().UtcDateTime;
     public IReadOnlyList<string> YourPermissions { get; private set; } = [];
 
     public async Task OnGetAsync(Guid accountId, CancellationToken cancellationToken)
@@ -31,6 +34,15 @@ public sealed class IndexModel(PorticoDb db, AccountContext account, RequestAcce
         // The global filter already limits memberships to this account.
         ActiveMembers = await db.Memberships.CountAsync(m => m.ExpiresAt == null || m.ExpiresAt > now, cancellationToken);
         YourPermissions = account.Permissions.Order(StringComparer.Ordinal).Select(p => Permissions.Descriptions[p]).ToList();
+        if (account.Permissions.Contains(Permissions.DocumentsView))
+        {
+            var folders = documents.VisibleFolders();
+            AskedDocuments = await Documents.DocumentQueries.RequestsAsync(folders, db, openOnly: true, cancellationToken);
+            var me = documents.Customer;
+            var role = me.RoleName ?? "";
+            ToAcknowledge = await documents.VisibleDocuments().CountAsync(d => d.AcknowledgementRoles.Contains(role)
+                && !db.DocumentAcknowledgements.Any(a => a.VersionId == d.CurrentVersionId && a.UserId == me.UserId), cancellationToken);
+        }
         SeesRequests = account.Permissions.Contains(Permissions.RequestsView);
         if (!SeesRequests)
         {
@@ -48,9 +60,10 @@ public sealed class IndexModel(PorticoDb db, AccountContext account, RequestAcce
                 .Select(r => new ActionItem(r.Id, r.Number, r.Subject, r.Status))
                 .ToListAsync(cancellationToken);
         }
-        // Only entries about requests this person may see.
+        // Only entries about requests this person may see; document entries only with documents access.
+        var seesDocuments = account.Permissions.Contains(Permissions.DocumentsView);
         Activity = await db.ActivityEntries.AsNoTracking()
-            .Where(e => e.RequestId == null || visible.Any(r => r.Id == e.RequestId))
+            .Where(e => e.RequestId == null ? seesDocuments : visible.Any(r => r.Id == e.RequestId))
             .OrderByDescending(e => e.At).ThenByDescending(e => e.Id).Take(FeedLength)
             .ToListAsync(cancellationToken);
     }

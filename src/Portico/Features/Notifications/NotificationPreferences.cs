@@ -10,6 +10,8 @@ public sealed class NotificationPreferences
     public bool NewRequests { get; set; } = true;
     /// Staff: a customer replied on a request assigned to them (or unassigned).
     public bool CustomerReplies { get; set; } = true;
+    /// Everyone: a document was shared with me, requested from my account, or is overdue.
+    public bool DocumentUpdates { get; set; } = true;
 
     private NotificationPreferences() { }
 

@@ -12,6 +12,7 @@ public sealed class SettingsModel(PorticoDb db) : PageModel
     [BindProperty] public bool RequestUpdates { get; set; }
     [BindProperty] public bool NewRequests { get; set; }
     [BindProperty] public bool CustomerReplies { get; set; }
+    [BindProperty] public bool DocumentUpdates { get; set; }
     public bool IsStaff => User.HasClaim(c => c.Type == StaffHandler.StaffRoleClaim);
     public bool Saved { get; private set; }
 
@@ -20,7 +21,7 @@ public sealed class SettingsModel(PorticoDb db) : PageModel
         Saved = saved;
         var userId = User.UserId()!.Value;
         var p = await db.NotificationPreferences.AsNoTracking().SingleOrDefaultAsync(x => x.UserId == userId, ct) ?? new NotificationPreferences(userId);
-        (RequestUpdates, NewRequests, CustomerReplies) = (p.RequestUpdates, p.NewRequests, p.CustomerReplies);
+        (RequestUpdates, NewRequests, CustomerReplies, DocumentUpdates) = (p.RequestUpdates, p.NewRequests, p.CustomerReplies, p.DocumentUpdates);
     }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
@@ -33,6 +34,7 @@ public sealed class SettingsModel(PorticoDb db) : PageModel
             db.NotificationPreferences.Add(p);
         }
         p.RequestUpdates = RequestUpdates;
+        p.DocumentUpdates = DocumentUpdates;
         if (IsStaff)
         {
             p.NewRequests = NewRequests;

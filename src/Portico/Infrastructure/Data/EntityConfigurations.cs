@@ -24,6 +24,7 @@ internal sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEv
         b.HasIndex(e => new { e.AccountId, e.Sequence });
         b.HasIndex(e => new { e.Action, e.Sequence });
         b.HasIndex(e => new { e.ActorUserId, e.Sequence });
+        b.HasIndex(e => new { e.TargetId, e.Sequence });
         b.Property(e => e.Action).HasMaxLength(100);
         b.Property(e => e.ActorName).HasMaxLength(200);
         b.Property(e => e.TargetType).HasMaxLength(100);

@@ -8,6 +8,7 @@ using Portico.Features.Activity;
 using Portico.Features.Notifications;
 using Portico.Features.Requests;
 using Portico.Features.Audit;
+using Portico.Features.Documents;
 using Portico.Features.Identity;
 using Portico.Infrastructure.Outbox;
 using Portico.Infrastructure.Tenancy;
@@ -35,6 +36,11 @@ public abstract class PorticoDb(DbContextOptions options, AccountContext account
     public DbSet<RequestEvent> RequestEvents => Set<RequestEvent>();
     public DbSet<ActivityEntry> ActivityEntries => Set<ActivityEntry>();
     public DbSet<NotificationPreferences> NotificationPreferences => Set<NotificationPreferences>();
+    public DbSet<DocumentFolder> DocumentFolders => Set<DocumentFolder>();
+    public DbSet<Document> Documents => Set<Document>();
+    public DbSet<DocumentVersion> DocumentVersions => Set<DocumentVersion>();
+    public DbSet<DocumentAcknowledgement> DocumentAcknowledgements => Set<DocumentAcknowledgement>();
+    public DbSet<DocumentRequest> DocumentRequests => Set<DocumentRequest>();
 
     // Read by the global query filter; EF parameterises these per query.
     internal Guid? ScopedAccountId => account.AccountId;

@@ -16,7 +16,8 @@ public static class SecurityHeaders
             headers["Referrer-Policy"] = "same-origin";
             headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=()";
             headers["Cross-Origin-Opener-Policy"] = "same-origin";
-            if (!context.Request.Path.StartsWithSegments("/openapi"))
+            // Downloads set a stricter policy of their own.
+            if (!context.Request.Path.StartsWithSegments("/openapi") && !headers.ContainsKey("Content-Security-Policy"))
             {
                 headers.ContentSecurityPolicy = ContentSecurityPolicy;
             }

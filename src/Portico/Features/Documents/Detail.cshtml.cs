@@ -1,0 +1,64 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Portico.Features.Accounts;
+using Portico.Features.Audit;
+using Portico.Infrastructure.Data;
+
+namespace Portico.Features.Documents;
+
+[Authorize(Policy = "account:" + Permissions.DocumentsView)]
+public sealed class DetailModel(PorticoDb db, DocumentAccess access, DocumentActions actions, AuditLog audit) : PageModel
+{
+    public Document Document { get; private set; } = null!;
+    public string FolderName { get; private set; } = "";
+    public List<VersionRow> Versions { get; private set; } = [];
+    public bool MustAcknowledge { get; private set; }
+    public DateTime? AcknowledgedAt { get; private set; }
+    public string? Error { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(Guid documentId, CancellationToken ct)
+    {
+        if (!await LoadAsync(documentId, ct))
+        {
+            return NotFound();
+        }
+        audit.Record(AuditActions.DocumentViewed, Document.AccountId, "Document", Document.Id.ToString(), new { name = Document.Name, version = Document.VersionCount });
+        await db.SaveChangesAsync(ct);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAcknowledgeAsync(Guid accountId, Guid documentId, CancellationToken ct)
+    {
+        var outcome = await actions.AcknowledgeAsync(documentId, ct);
+        if (outcome.NotFound)
+        {
+            return NotFound();
+        }
+        if (outcome.Succeeded)
+        {
+            return Redirect($"/a/{accountId}/documents/{documentId}");
+        }
+        Error = outcome.Error;
+        Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+        return await LoadAsync(documentId, ct) ? Page() : NotFound();
+    }
+
+    private async Task<bool> LoadAsync(Guid documentId, CancellationToken ct)
+    {
+        var document = await access.VisibleDocuments().AsNoTracking().SingleOrDefaultAsync(d => d.Id == documentId, ct);
+        if (document is null)
+        {
+            return false;
+        }
+        Document = document;
+        FolderName = await db.DocumentFolders.Where(f => f.Id == document.FolderId).Select(f => f.Name).SingleAsync(ct);
+        Versions = await DocumentQueries.VersionsAsync(db, documentId, ct);
+        var actor = access.Customer;
+        MustAcknowledge = document.AcknowledgementRoles.Contains(actor.RoleName ?? "");
+        AcknowledgedAt = await db.DocumentAcknowledgements.Where(a => a.VersionId == document.CurrentVersionId && a.UserId == actor.UserId)
+            .Select(a => (DateTime?)a.At).FirstOrDefaultAsync(ct);
+        return true;
+    }
+}

@@ -1,0 +1,33 @@
+using Portico.Features.Accounts;
+using Portico.Features.Requests;
+using Portico.Infrastructure.Data;
+using Portico.Infrastructure.Tenancy;
+
+namespace Portico.Features.Documents;
+
+/// Who is acting on documents: a customer member of the account in scope, or staff.
+public sealed record DocumentActor(Guid UserId, string Name, bool IsStaff, string? RoleName);
+
+/// Which folders and documents the current customer member sees, from the folder's roles.
+public sealed class DocumentAccess(PorticoDb db, AccountContext account, IHttpContextAccessor http)
+{
+    public DocumentActor Customer => new(http.HttpContext!.User.UserId()!.Value, RequestAccess.DisplayName(http.HttpContext.User), false, account.RoleName);
+
+    public DocumentActor Staff => new(http.HttpContext!.User.UserId()!.Value, RequestAccess.DisplayName(http.HttpContext.User), true, null);
+
+    public bool CanUploadAtAll => account.Permissions.Contains(Permissions.DocumentsUpload);
+
+    public IQueryable<DocumentFolder> VisibleFolders()
+    {
+        var role = account.RoleName ?? "";
+        return db.DocumentFolders.Where(f => !f.StaffOnly && (f.ViewRoles.Count == 0 || f.ViewRoles.Contains(role)));
+    }
+
+    public IQueryable<Document> VisibleDocuments()
+    {
+        var folders = VisibleFolders();
+        return db.Documents.Where(d => d.DeletedAt == null && folders.Any(f => f.Id == d.FolderId));
+    }
+
+    public bool MayUpload(DocumentFolder folder) => CanUploadAtAll && folder.CustomerCanUpload(account.RoleName);
+}

@@ -1,0 +1,66 @@
+using Microsoft.Extensions.Options;
+using Portico.Features.Accounts;
+using Portico.Features.Activity;
+using Portico.Features.Notifications;
+using Portico.Infrastructure.Data;
+using Portico.Infrastructure.Email;
+using Portico.Infrastructure.Web;
+
+namespace Portico.Features.Documents;
+
+/// Email and activity feed entries about documents, queued in the same save as the change.
+public sealed class DocumentNotifier(PorticoDb db, EmailOutbox email, Recipients recipients, IOptions<BrandingOptions> branding, TimeProvider clock)
+{
+    public static string CustomerPath(Guid accountId, Guid documentId) => $"/a/{accountId}/documents/{documentId}";
+
+    /// Staff shared a file: everyone who may see the folder hears of it.
+    public async Task SharedByStaffAsync(DocumentFolder folder, Document document, int version, string actorName, CancellationToken ct)
+    {
+        db.ActivityEntries.Add(new ActivityEntry(document.AccountId, clock.GetUtcNow().UtcDateTime, actorName,
+            version == 1 ? $"shared the document \"{document.Name}\"" : $"shared version {version} of \"{document.Name}\"", CustomerPath(document.AccountId, document.Id), null));
+        foreach (var r in await recipients.MembersWhoWantAsync(document.AccountId, Permissions.DocumentsView, folder.ViewRoles, p => p.DocumentUpdates, ct))
+        {
+            email.Queue(r.Email, $"New document: {document.Name}",
+                $"Hello {r.Name},\n\n{actorName} shared \"{document.Name}\" (version {version}) in the folder {folder.Name}.\n\n{branding.Value.Link(CustomerPath(document.AccountId, document.Id))}\n");
+        }
+    }
+
+    public async Task UploadedByCustomerAsync(DocumentFolder folder, Document document, string actorName, DocumentRequest? fulfils, CancellationToken ct)
+    {
+        db.ActivityEntries.Add(new ActivityEntry(document.AccountId, clock.GetUtcNow().UtcDateTime, actorName,
+            fulfils is null ? $"uploaded \"{document.Name}\"" : $"uploaded \"{document.Name}\" for \"{fulfils.Title}\"", CustomerPath(document.AccountId, document.Id), null));
+        if (fulfils is not null)
+        {
+            foreach (var r in await recipients.StaffWhoWantAsync(null, p => p.DocumentUpdates, ct))
+            {
+                email.Queue(r.Email, $"Document received: {fulfils.Title}",
+                    $"{actorName} uploaded \"{document.Name}\" to {folder.Name}, fulfilling \"{fulfils.Title}\" (due {fulfils.DueOn:yyyy-MM-dd}).\n\n{branding.Value.Link($"/staff/documents/{document.Id}")}\n");
+            }
+        }
+    }
+
+    public async Task RequestedAsync(DocumentRequest request, DocumentFolder folder, CancellationToken ct)
+    {
+        var path = $"/a/{request.AccountId}/documents";
+        db.ActivityEntries.Add(new ActivityEntry(request.AccountId, clock.GetUtcNow().UtcDateTime, request.RequestedByName,
+            $"asked for \"{request.Title}\" by {request.DueOn:yyyy-MM-dd}", path, null));
+        foreach (var r in await UploadersAsync(request.AccountId, folder, ct))
+        {
+            email.Queue(r.Email, $"Please upload: {request.Title} (due {request.DueOn:d MMM})",
+                $"Hello {r.Name},\n\n{request.RequestedByName} asks for \"{request.Title}\" by {request.DueOn:yyyy-MM-dd}.\n{request.Description}\n\nUpload it here: {branding.Value.Link(path)}\n");
+        }
+    }
+
+    public async Task OverdueAsync(DocumentRequest request, DocumentFolder folder, CancellationToken ct)
+    {
+        foreach (var r in await UploadersAsync(request.AccountId, folder, ct))
+        {
+            email.Queue(r.Email, $"Overdue: {request.Title} (was due {request.DueOn:d MMM})",
+                $"Hello {r.Name},\n\n\"{request.Title}\" was due on {request.DueOn:yyyy-MM-dd} and has not been uploaded yet.\n\nUpload it here: {branding.Value.Link($"/a/{request.AccountId}/documents")}\n");
+        }
+    }
+
+    private Task<List<Recipient>> UploadersAsync(Guid accountId, DocumentFolder folder, CancellationToken ct) =>
+        recipients.MembersWhoWantAsync(accountId, Permissions.DocumentsUpload, folder.UploadRoles.Count > 0 ? folder.UploadRoles : folder.ViewRoles,
+            p => p.DocumentUpdates, ct);
+}

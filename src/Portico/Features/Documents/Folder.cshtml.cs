@@ -1,0 +1,63 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Portico.Features.Accounts;
+using Portico.Infrastructure.Data;
+
+namespace Portico.Features.Documents;
+
+[Authorize(Policy = "account:" + Permissions.DocumentsView)]
+[RequestSizeLimit(DocumentUploads.MaxFormBytes)]
+[RequestFormLimits(MultipartBodyLengthLimit = DocumentUploads.MaxFormBytes)]
+public sealed class FolderModel(PorticoDb db, DocumentAccess access, UploadDocument upload) : PageModel
+{
+    public DocumentFolder Folder { get; private set; } = null!;
+    public List<DocumentRow> Documents { get; private set; } = [];
+    public bool CanUpload { get; private set; }
+    public string? Error { get; private set; }
+    public string? Notice { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(Guid folderId, string? uploaded, CancellationToken ct)
+    {
+        Notice = uploaded is null ? null : $"{uploaded} was uploaded.";
+        return await LoadAsync(folderId, ct) ? Page() : NotFound();
+    }
+
+    public async Task<IActionResult> OnPostAsync(Guid accountId, Guid folderId, IFormFile? file, CancellationToken ct)
+    {
+        if (file is null)
+        {
+            Error = "Choose a file to upload.";
+        }
+        else
+        {
+            await using var stream = file.OpenReadStream();
+            var result = await upload.RunAsync(accountId, folderId, file.FileName, stream, access.Customer, null, ct);
+            if (result.NotFound)
+            {
+                return NotFound();
+            }
+            if (result.Error is null)
+            {
+                return Redirect($"/a/{accountId}/documents/folders/{folderId}?uploaded={Uri.EscapeDataString(result.Document!.Name)}");
+            }
+            Error = result.Error;
+        }
+        Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+        return await LoadAsync(folderId, ct) ? Page() : NotFound();
+    }
+
+    private async Task<bool> LoadAsync(Guid folderId, CancellationToken ct)
+    {
+        var folder = await access.VisibleFolders().AsNoTracking().SingleOrDefaultAsync(f => f.Id == folderId, ct);
+        if (folder is null)
+        {
+            return false;
+        }
+        Folder = folder;
+        CanUpload = access.MayUpload(folder);
+        Documents = await DocumentQueries.DocumentsAsync(access.VisibleDocuments().Where(d => d.FolderId == folderId), db, ct);
+        return true;
+    }
+}

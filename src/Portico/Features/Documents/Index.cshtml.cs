@@ -1,0 +1,68 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Portico.Features.Accounts;
+using Portico.Infrastructure.Data;
+
+namespace Portico.Features.Documents;
+
+[Authorize(Policy = "account:" + Permissions.DocumentsView)]
+[RequestSizeLimit(DocumentUploads.MaxFormBytes)]
+[RequestFormLimits(MultipartBodyLengthLimit = DocumentUploads.MaxFormBytes)]
+public sealed class IndexModel(PorticoDb db, DocumentAccess access, UploadDocument upload, TimeProvider clock) : PageModel
+{
+    public List<FolderRow> Folders { get; private set; } = [];
+    public List<DocumentRequestRow> Requests { get; private set; } = [];
+    public List<DocumentRow> ToAcknowledge { get; private set; } = [];
+    public HashSet<Guid> UploadableFolders { get; private set; } = [];
+    public DateTime Now => clock.GetUtcNow().UtcDateTime;
+    public string? Error { get; private set; }
+    public string? Notice { get; private set; }
+
+    public async Task OnGetAsync(bool done, CancellationToken ct)
+    {
+        Notice = done ? "Thank you, the file was uploaded." : null;
+        await LoadAsync(ct);
+    }
+
+    /// Fulfils a document request by uploading the file it asks for.
+    public async Task<IActionResult> OnPostFulfilAsync(Guid accountId, Guid requestId, Guid folderId, IFormFile? file, CancellationToken ct)
+    {
+        if (file is null)
+        {
+            Error = "Choose the file to upload.";
+        }
+        else
+        {
+            await using var stream = file.OpenReadStream();
+            var result = await upload.RunAsync(accountId, folderId, file.FileName, stream, access.Customer, requestId, ct);
+            if (result.NotFound)
+            {
+                return NotFound();
+            }
+            if (result.Error is null)
+            {
+                return Redirect($"/a/{accountId}/documents?done=true");
+            }
+            Error = result.Error;
+        }
+        Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+        await LoadAsync(ct);
+        return Page();
+    }
+
+    private async Task LoadAsync(CancellationToken ct)
+    {
+        var folders = access.VisibleFolders();
+        Folders = await DocumentQueries.FoldersAsync(folders, db, ct);
+        Requests = await DocumentQueries.RequestsAsync(folders, db, openOnly: true, ct);
+        var actor = access.Customer;
+        var role = actor.RoleName ?? "";
+        ToAcknowledge = await DocumentQueries.DocumentsAsync(access.VisibleDocuments()
+            .Where(d => d.AcknowledgementRoles.Contains(role)
+                && !db.DocumentAcknowledgements.Any(a => a.VersionId == d.CurrentVersionId && a.UserId == actor.UserId)), db, ct);
+        var all = await folders.ToListAsync(ct);
+        UploadableFolders = all.Where(access.MayUpload).Select(f => f.Id).ToHashSet();
+    }
+}

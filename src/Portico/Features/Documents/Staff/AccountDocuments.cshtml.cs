@@ -1,0 +1,90 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Portico.Infrastructure.Data;
+using Portico.Infrastructure.Tenancy;
+
+namespace Portico.Features.Documents.Staff;
+
+/// One account's folders, documents and document requests, from the staff side.
+[Authorize(Policy = Policies.Staff)]
+[RequestSizeLimit(DocumentUploads.MaxFormBytes)]
+[RequestFormLimits(MultipartBodyLengthLimit = DocumentUploads.MaxFormBytes)]
+public sealed class AccountDocumentsModel(PorticoDb db, DocumentAccess access, DocumentActions actions, UploadDocument upload, TimeProvider clock) : PageModel
+{
+    public string AccountName { get; private set; } = "";
+    public List<FolderRow> Folders { get; private set; } = [];
+    public List<DocumentRow> Documents { get; private set; } = [];
+    public List<DocumentRequestRow> Requests { get; private set; } = [];
+    public List<string> RoleNames { get; private set; } = [];
+    public DateTime Now => clock.GetUtcNow().UtcDateTime;
+    public string? Error { get; private set; }
+    public string? Notice { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(Guid id, string? done, CancellationToken ct)
+    {
+        Notice = done;
+        return await LoadAsync(id, ct) ? Page() : NotFound();
+    }
+
+    public async Task<IActionResult> OnPostFolderAsync(Guid id, string? name, bool staffOnly, List<string> viewRoles, List<string> uploadRoles, CancellationToken ct)
+    {
+        var (folder, error) = await actions.CreateFolderAsync(id, name, staffOnly, viewRoles, uploadRoles, ct);
+        if (folder is null && error is null)
+        {
+            return NotFound();
+        }
+        return await AfterAsync(id, error, $"Folder {folder?.Name} created.", ct);
+    }
+
+    public async Task<IActionResult> OnPostAccessAsync(Guid id, Guid folderId, bool staffOnly, List<string> viewRoles, List<string> uploadRoles, CancellationToken ct)
+    {
+        var outcome = await actions.ChangeFolderAccessAsync(id, folderId, staffOnly, viewRoles, uploadRoles, ct);
+        return outcome.NotFound ? NotFound() : await AfterAsync(id, outcome.Error, "Folder access saved.", ct);
+    }
+
+    public async Task<IActionResult> OnPostUploadAsync(Guid id, Guid folderId, IFormFile? file, CancellationToken ct)
+    {
+        if (file is null)
+        {
+            return await AfterAsync(id, "Choose a file to upload.", null, ct);
+        }
+        await using var stream = file.OpenReadStream();
+        var result = await upload.RunAsync(id, folderId, file.FileName, stream, access.Staff, null, ct);
+        return result.NotFound ? NotFound() : await AfterAsync(id, result.Error, $"{result.Document?.Name} uploaded as version {result.Version?.Number}.", ct);
+    }
+
+    public async Task<IActionResult> OnPostRequestAsync(Guid id, Guid folderId, string? title, string? description, DateOnly? dueOn, CancellationToken ct)
+    {
+        var outcome = await actions.RequestDocumentAsync(id, folderId, title, description, dueOn, access.Staff.Name, ct);
+        return await AfterAsync(id, outcome.Error, $"Asked the account for \"{title}\".", ct);
+    }
+
+    private async Task<IActionResult> AfterAsync(Guid id, string? error, string? notice, CancellationToken ct)
+    {
+        if (error is null)
+        {
+            return Redirect($"/staff/accounts/{id}/documents?done={Uri.EscapeDataString(notice ?? "Saved.")}");
+        }
+        Error = error;
+        Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+        return await LoadAsync(id, ct) ? Page() : NotFound();
+    }
+
+    private async Task<bool> LoadAsync(Guid id, CancellationToken ct)
+    {
+        var name = await db.Accounts.Where(a => a.Id == id).Select(a => a.Name).SingleOrDefaultAsync(ct);
+        if (name is null)
+        {
+            return false;
+        }
+        AccountName = name;
+        var folders = db.DocumentFolders.Where(f => f.AccountId == id);
+        Folders = await DocumentQueries.FoldersAsync(folders, db, ct);
+        Documents = await DocumentQueries.DocumentsAsync(db.Documents.Where(d => d.AccountId == id), db, ct);
+        Requests = await DocumentQueries.RequestsAsync(folders, db, openOnly: false, ct);
+        RoleNames = await db.Roles.OrderBy(r => r.Name).Select(r => r.Name).ToListAsync(ct);
+        return true;
+    }
+}

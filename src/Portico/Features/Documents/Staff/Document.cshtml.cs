@@ -1,0 +1,68 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Portico.Features.Audit;
+using Portico.Infrastructure.Data;
+using Portico.Infrastructure.Tenancy;
+
+namespace Portico.Features.Documents.Staff;
+
+/// One document for staff: versions, who acknowledged, and its whole trail.
+[Authorize(Policy = Policies.Staff)]
+public sealed class DocumentModel(PorticoDb db, DocumentActions actions, SearchAuditEvents search) : PageModel
+{
+    public Document Document { get; private set; } = null!;
+    public string AccountName { get; private set; } = "";
+    public string FolderName { get; private set; } = "";
+    public List<VersionRow> Versions { get; private set; } = [];
+    public List<AcknowledgementStatus> Acknowledgements { get; private set; } = [];
+    public List<string> RoleNames { get; private set; } = [];
+    public AuditPage Trail { get; private set; } = AuditPage.Empty;
+    public string? Error { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(Guid documentId, CancellationToken ct) =>
+        await LoadAsync(documentId, ct) ? Page() : NotFound();
+
+    public async Task<IActionResult> OnPostAcknowledgementAsync(Guid documentId, List<string> roles, CancellationToken ct) =>
+        await AfterAsync(documentId, await actions.RequireAcknowledgementAsync(documentId, roles, ct), ct);
+
+    public async Task<IActionResult> OnPostDeleteAsync(Guid documentId, CancellationToken ct)
+    {
+        var document = await db.Documents.AsNoTracking().SingleOrDefaultAsync(d => d.Id == documentId, ct);
+        var outcome = await actions.DeleteAsync(documentId, ct);
+        return outcome.Succeeded ? Redirect($"/staff/accounts/{document!.AccountId}/documents?done=Deleted") : await AfterAsync(documentId, outcome, ct);
+    }
+
+    private async Task<IActionResult> AfterAsync(Guid documentId, DocumentOutcome outcome, CancellationToken ct)
+    {
+        if (outcome.NotFound)
+        {
+            return NotFound();
+        }
+        if (outcome.Succeeded)
+        {
+            return Redirect($"/staff/documents/{documentId}");
+        }
+        Error = outcome.Error;
+        Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+        return await LoadAsync(documentId, ct) ? Page() : NotFound();
+    }
+
+    private async Task<bool> LoadAsync(Guid documentId, CancellationToken ct)
+    {
+        var document = await db.Documents.AsNoTracking().SingleOrDefaultAsync(d => d.Id == documentId && d.DeletedAt == null, ct);
+        if (document is null)
+        {
+            return false;
+        }
+        Document = document;
+        AccountName = await db.Accounts.Where(a => a.Id == document.AccountId).Select(a => a.Name).SingleAsync(ct);
+        FolderName = await db.DocumentFolders.Where(f => f.Id == document.FolderId).Select(f => f.Name).SingleAsync(ct);
+        Versions = await DocumentQueries.VersionsAsync(db, documentId, ct);
+        Acknowledgements = await actions.AcknowledgementsAsync(document, ct);
+        RoleNames = await db.Roles.OrderBy(r => r.Name).Select(r => r.Name).ToListAsync(ct);
+        Trail = await search.RunAsync(new AuditQuery(AccountId: document.AccountId, TargetType: "Document", TargetId: documentId.ToString()), ct);
+        return true;
+    }
+}

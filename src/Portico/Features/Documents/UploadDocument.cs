@@ -1,0 +1,157 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Portico.Features.Audit;
+using Portico.Infrastructure.Data;
+using Portico.Infrastructure.Storage;
+
+namespace Portico.Features.Documents;
+
+public sealed record UploadResult(Document? Document, DocumentVersion? Version, string? Error, bool NotFound = false)
+{
+    public static UploadResult Missing => new(null, null, null, NotFound: true);
+    public static UploadResult Refused(string error) => new(null, null, error);
+}
+
+/// Streams an upload to storage, then records the version in one save. The blob is written
+/// first and the metadata after, so a crash leaves at most an unreferenced blob, which the
+/// sweeper removes; no version ever points at a missing or partial file.
+public sealed class UploadDocument(PorticoDb db, IBlobStorage storage, DocumentAccess access, AuditLog audit, DocumentNotifier notifier,
+    IOptions<DocumentOptions> options, TimeProvider clock, ILogger<UploadDocument> logger)
+{
+    public async Task<UploadResult> RunAsync(Guid accountId, Guid folderId, string? rawName, Stream content, DocumentActor actor,
+        Guid? documentRequestId, CancellationToken ct)
+    {
+        // Customers only reach folders of the account in scope that their role may see.
+        var folder = actor.IsStaff
+            ? await db.DocumentFolders.SingleOrDefaultAsync(f => f.Id == folderId && f.AccountId == accountId, ct)
+            : await access.VisibleFolders().SingleOrDefaultAsync(f => f.Id == folderId, ct);
+        if (folder is null)
+        {
+            return UploadResult.Missing;
+        }
+        if (!actor.IsStaff && !access.MayUpload(folder))
+        {
+            return UploadResult.Refused($"Your role cannot upload to the folder {folder.Name}.");
+        }
+        DocumentRequest? request = null;
+        if (documentRequestId is { } requestId)
+        {
+            request = await db.DocumentRequests.SingleOrDefaultAsync(r => r.Id == requestId && r.AccountId == accountId && r.FolderId == folder.Id, ct);
+            if (request is null)
+            {
+                return UploadResult.Refused("That document request does not belong to this folder.");
+            }
+            if (request.FulfilledAt is not null)
+            {
+                return UploadResult.Refused("That document request was already fulfilled.");
+            }
+        }
+        var (name, nameError) = FileChecks.CleanName(rawName);
+        if (name is null)
+        {
+            return UploadResult.Refused(nameError!);
+        }
+        if (FileChecks.CheckExtension(name, options.Value) is { } extensionError)
+        {
+            return UploadResult.Refused(extensionError);
+        }
+
+        StoredBlob blob;
+        try
+        {
+            blob = await storage.WriteAsync(content, options.Value.MaxFileBytes, ct);
+        }
+        catch (BlobTooLargeException e)
+        {
+            return UploadResult.Refused($"\"{name}\" is larger than the limit of {Requests.RequestForm.FormatSize(e.Limit)}.");
+        }
+        var saved = false;
+        try
+        {
+            if (blob.Size == 0)
+            {
+                return UploadResult.Refused($"\"{name}\" is empty.");
+            }
+            var contentType = FileChecks.DetectContentType(name, blob.Head);
+            if (contentType is null)
+            {
+                return UploadResult.Refused($"The content of \"{name}\" does not match its name. Check that it is really a {Path.GetExtension(name)} file.");
+            }
+            var result = await RecordAsync(folder, name, blob, contentType, actor, request, ct);
+            saved = true;
+            return result;
+        }
+        finally
+        {
+            if (!saved)
+            {
+                await DeleteQuietlyAsync(blob.Key);
+            }
+        }
+    }
+
+    private async Task<UploadResult> RecordAsync(DocumentFolder folder, string name, StoredBlob blob, string contentType, DocumentActor actor,
+        DocumentRequest? request, CancellationToken ct)
+    {
+        // Two uploads of one new name at once: the unique index refuses the second, which then adds a version instead.
+        for (var attempt = 1; ; attempt++)
+        {
+            var now = clock.GetUtcNow().UtcDateTime;
+            var normalized = name.ToUpperInvariant();
+            var document = await db.Documents.SingleOrDefaultAsync(d => d.FolderId == folder.Id && d.NormalizedName == normalized, ct);
+            if (document is null)
+            {
+                document = new Document(folder.AccountId, folder.Id, name, now);
+                db.Documents.Add(document);
+            }
+            var version = document.AddVersion(Guid.NewGuid(), blob.Key, blob.Size, blob.Sha256, contentType, actor.UserId, actor.Name, actor.IsStaff, now);
+            db.DocumentVersions.Add(version);
+            audit.Record(AuditActions.DocumentUploaded, folder.AccountId, "Document", document.Id.ToString(),
+                new { name, folder = folder.Name, version = version.Number, size = blob.Size, sha256 = blob.Sha256, contentType });
+            if (request is not null)
+            {
+                request.Fulfil(document.Id, actor.Name, now);
+                audit.Record(AuditActions.DocumentRequestFulfilled, folder.AccountId, "DocumentRequest", request.Id.ToString(),
+                    new { request.Title, document = document.Id });
+            }
+            if (actor.IsStaff)
+            {
+                await notifier.SharedByStaffAsync(folder, document, version.Number, actor.Name, ct);
+            }
+            else
+            {
+                await notifier.UploadedByCustomerAsync(folder, document, actor.Name, request, ct);
+            }
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                return new UploadResult(document, version, null);
+            }
+            catch (DbUpdateException) when (attempt < 3)
+            {
+                db.ChangeTracker.Clear();
+                if (request is not null)
+                {
+                    request = await db.DocumentRequests.SingleAsync(r => r.Id == request.Id, ct);
+                    if (request.FulfilledAt is not null)
+                    {
+                        return UploadResult.Refused("That document request was fulfilled by someone else just now.");
+                    }
+                }
+            }
+        }
+    }
+
+    private async Task DeleteQuietlyAsync(string key)
+    {
+        try
+        {
+            await storage.DeleteAsync(key, CancellationToken.None);
+        }
+        catch (IOException e)
+        {
+            // The sweeper removes it later.
+            logger.LogWarning(e, "Could not remove unused blob {Key}", key);
+        }
+    }
+}
