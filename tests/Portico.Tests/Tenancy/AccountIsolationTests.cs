@@ -30,17 +30,34 @@ public sealed class AccountIsolationTests(PorticoApp app)
         { "api/accounts/{accountId:guid}/requests", Permissions.RequestsCreate, "POST" },
         { "api/accounts/{accountId:guid}/requests/{requestId:guid}", Permissions.RequestsView, "GET" },
         { "api/accounts/{accountId:guid}/requests/{requestId:guid}/replies", Permissions.RequestsCreate, "POST" },
+        { "a/{accountId:guid}/documents", Permissions.DocumentsView, "GET" },
+        { "a/{accountId:guid}/documents/folders/{folderId:guid}", Permissions.DocumentsView, "GET" },
+        { "a/{accountId:guid}/documents/{documentId:guid}", Permissions.DocumentsView, "GET" },
+        { "a/{accountId:guid}/documents/{documentId:guid}/versions/{versionId:guid}", Permissions.DocumentsView, "GET" },
+        { "api/accounts/{accountId:guid}/documents/folders", Permissions.DocumentsView, "GET" },
+        { "api/accounts/{accountId:guid}/documents", Permissions.DocumentsView, "GET" },
+        { "api/accounts/{accountId:guid}/documents/{documentId:guid}", Permissions.DocumentsView, "GET" },
+        { "api/accounts/{accountId:guid}/documents/{documentId:guid}/versions/{versionId:guid}/content", Permissions.DocumentsView, "GET" },
+        { "api/accounts/{accountId:guid}/documents/folders/{folderId:guid}/files", Permissions.DocumentsUpload, "POST" },
     };
 
-    /// One request type named after the account and one request in it, so every route has an object to show.
+    /// One request type named after the account and one request in it, and a folder with one
+    /// document, so every route has an object to show.
     private async Task<Dictionary<string, string>> ObjectsAsync(Account account, PorticoUser submitter)
     {
         var type = await app.CreateRequestTypeAsync("Type for " + account.Name);
         var request = await app.CreateRequestAsync(account, submitter, type, subject: "Request about " + account.Name, shared: true);
         var attachmentId = await app.WithDbAsync((db, _) => db.RequestAttachments.Where(a => a.RequestId == request.Id).Select(a => a.Id).SingleAsync());
+        var folder = await app.CreateFolderAsync(account, "Folder of " + account.Name);
+        var (document, version) = await app.CreateDocumentAsync(folder, submitter, "Document of " + account.Name + ".txt",
+            System.Text.Encoding.UTF8.GetBytes("Contents for " + account.Name));
         return new Dictionary<string, string>
         {
             ["{accountId:guid}"] = account.Id.ToString(),
+            ["{folderId:guid}"] = folder.Id.ToString(),
+            ["{documentId:guid}"] = document.Id.ToString(),
+            ["{versionId:guid}"] = version.Id.ToString(),
+            ["accountName"] = account.Name,
             ["{requestId:guid}"] = request.Id.ToString(),
             ["{attachmentId:guid}"] = attachmentId.ToString(),
             ["typeId"] = type.Id.ToString(),
@@ -53,6 +70,12 @@ public sealed class AccountIsolationTests(PorticoApp app)
         if (method == "GET")
         {
             return client.Http.GetAsync(new Uri(url, UriKind.Relative));
+        }
+        if (pattern.EndsWith("/files", StringComparison.Ordinal))
+        {
+            var file = new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes("Uploaded by the isolation test"));
+            file.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/octet-stream");
+            return client.Http.PostAsync(new Uri(url + "?name=" + Uri.EscapeDataString("Upload for " + ids["accountName"] + ".txt"), UriKind.Relative), file);
         }
         object body = pattern.EndsWith("/replies", StringComparison.Ordinal)
             ? new { body = "A reply from the isolation test" }
@@ -86,6 +109,10 @@ public sealed class AccountIsolationTests(PorticoApp app)
         var response = await CallAsync(client, method, pattern, ids);
 
         Assert.Equal(method == "POST" && !pattern.EndsWith("/replies", StringComparison.Ordinal) ? HttpStatusCode.Created : HttpStatusCode.OK, response.StatusCode);
+        if (pattern.Contains("/files", StringComparison.Ordinal) && method == "POST")
+        {
+            Assert.Equal(2, await app.WithDbAsync((db, _) => db.Documents.CountAsync(d => d.AccountId == account.Id)));
+        }
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(body.Contains(account.Name, StringComparison.Ordinal) || body.Contains(user.Email!, StringComparison.Ordinal),
             "The page should show the account's own data.");
@@ -106,6 +133,8 @@ public sealed class AccountIsolationTests(PorticoApp app)
         var body = await response.Content.ReadAsStringAsync();
         Assert.DoesNotContain(victim.Name, body, StringComparison.Ordinal);
         Assert.DoesNotContain(victimUser.Email!, body, StringComparison.Ordinal);
+        Assert.Equal(1, await app.WithDbAsync((db, _) => db.Documents.CountAsync(d => d.AccountId == victim.Id)));
+        Assert.Equal(1, await app.WithDbAsync((db, _) => db.Requests.CountAsync(r => r.AccountId == victim.Id)));
         Assert.NotNull(permission);
     }
 
@@ -133,6 +162,8 @@ public sealed class AccountIsolationTests(PorticoApp app)
         var body = await response.Content.ReadAsStringAsync();
         Assert.DoesNotContain(owner.Email!, body, StringComparison.Ordinal);
         Assert.DoesNotContain("Request about", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("Contents for", body, StringComparison.Ordinal);
+        Assert.Equal(1, await app.WithDbAsync((db, _) => db.Documents.CountAsync(d => d.AccountId == account.Id)));
     }
 
     [Theory]
