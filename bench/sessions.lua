@@ -8,7 +8,7 @@ request = function()
     return wrk.format("GET", template, { ["Cookie"] = staff })
   end
   local s = sessions[math.random(#sessions)]
-  local path = template:gsub("{account}", s.account):gsub("{request}", s.request)
+  local path = template:gsub("{account}", s.account):gsub("{request}", s.request):gsub("{folder}", s.folder):gsub("{download}", s.download)
   return wrk.format("GET", path, { ["Cookie"] = s.cookie })
 end
 

@@ -13,12 +13,12 @@ using Portico.Infrastructure.Data;
 using Portico.Infrastructure.Tenancy;
 
 // Benchmark helper.
-//   generate <Sqlite|Postgres> <connection string> <scale>   realistic data set (scale 1 = 10,000 accounts)
+//   generate <Sqlite|Postgres> <connection string> <scale> <blob folder>   realistic data set (scale 1 = 10,000 accounts)
 //   sessions <base url> <count> <out.lua>                     signs in customers and writes their cookies for wrk
 //   staff-session <base url> <out.txt>                        signs in a staff agent and writes its cookie
 return args switch
 {
-    ["generate", var provider, var connection, var scale] => await Generate(Enum.Parse<DatabaseProvider>(provider, true), connection, double.Parse(scale, CultureInfo.InvariantCulture)),
+    ["generate", var provider, var connection, var scale, var blobs] => await Generate(Enum.Parse<DatabaseProvider>(provider, true), connection, double.Parse(scale, CultureInfo.InvariantCulture), blobs),
     ["sessions", var baseUrl, var count, var output] => await Sessions(new Uri(baseUrl), int.Parse(count, CultureInfo.InvariantCulture), output),
     ["staff-session", var baseUrl, var output] => await StaffSession(new Uri(baseUrl), output),
     _ => Usage(),
@@ -39,7 +39,7 @@ static PorticoDb Open(DatabaseProvider provider, string connection)
         : new PostgresPorticoDb(new DbContextOptionsBuilder<PostgresPorticoDb>().UseNpgsql(connection).Options, account);
 }
 
-static async Task<int> Generate(DatabaseProvider provider, string connection, double scale)
+static async Task<int> Generate(DatabaseProvider provider, string connection, double scale, string blobRoot)
 {
     var clock = Stopwatch.StartNew();
     var accounts = (int)(10_000 * scale);
@@ -197,6 +197,40 @@ static async Task<int> Generate(DatabaseProvider provider, string connection, do
     }
     Console.WriteLine($"{requestCount:N0} requests, {messageCount - messagesLeft:N0} messages in {clock.Elapsed.TotalSeconds:F0} s");
 
+    // Documents: two folders per account, 20 documents, 10 of them with a second version: 30 versions an account.
+    // Blobs are written in the storage layout (root/ab/abcdef…) without the app's per-file fsync.
+    var versions = 0;
+    for (var start = 0; start < accounts; start += 500)
+    {
+        await using var db = Open(provider, connection);
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        for (var a = start; a < Math.Min(accounts, start + 500); a++)
+        {
+            var general = new Portico.Features.Documents.DocumentFolder(accountIds[a], "General", false, [], [], now);
+            var billing = new Portico.Features.Documents.DocumentFolder(accountIds[a], "Billing", false,
+                [BuiltInRoles.Owner, BuiltInRoles.Billing, BuiltInRoles.Auditor], [BuiltInRoles.Owner, BuiltInRoles.Billing], now);
+            db.DocumentFolders.AddRange(general, billing);
+            for (var d = 0; d < 20; d++)
+            {
+                var document = new Portico.Features.Documents.Document(accountIds[a], d % 4 == 0 ? billing.Id : general.Id, $"Report {d:D2}.txt", now.AddDays(-d));
+                db.Documents.Add(document);
+                for (var v = 0; v < (d < 10 ? 2 : 1); v++)
+                {
+                    var bytes = Encoding.UTF8.GetBytes($"Report {d} version {v + 1} for account {a}.\n{new string('x', 200 + random.Next(800))}\n");
+                    var key = Guid.NewGuid().ToString("N");
+                    var path = Path.Combine(blobRoot, key[..2], key);
+                    Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                    await File.WriteAllBytesAsync(path, bytes);
+                    db.DocumentVersions.Add(document.AddVersion(Guid.NewGuid(), key, bytes.Length,
+                        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)), "text/plain", userIds[0], "Agent", true, now.AddDays(-d)));
+                    versions++;
+                }
+            }
+        }
+        await db.SaveChangesAsync();
+    }
+    Console.WriteLine($"{versions:N0} document versions in {clock.Elapsed.TotalSeconds:F0} s");
+
     string[] actions = [AuditActions.LoginSucceeded, AuditActions.LoginFailed, AuditActions.AccountSwitched, AuditActions.MembershipRoleChanged, AuditActions.LoggedOut];
     const int auditBatch = 20_000;
     for (var start = 0; start < auditEvents; start += auditBatch)
@@ -271,15 +305,24 @@ static async Task<int> Sessions(Uri baseUrl, int count, string output)
         var handler = session.Handler;
         var me = await http.GetStringAsync(new Uri("/api/me", UriKind.Relative));
         var account = Regex.Match(me, "\"accountId\":\"([0-9a-f-]+)\"").Groups[1].Value;
-        // Only people who see requests, with at least one visible, so every page answers 200.
+        // Only people who see requests and documents, with at least one of each, so every page answers 200.
         var list = await http.GetAsync(new Uri($"/api/accounts/{account}/requests", UriKind.Relative));
         var request = list.IsSuccessStatusCode ? Regex.Match(await list.Content.ReadAsStringAsync(), "\"id\":\"([0-9a-f-]+)\"").Groups[1].Value : "";
         if (request.Length == 0)
         {
             continue;
         }
+        var documents = await http.GetStringAsync(new Uri($"/api/accounts/{account}/documents", UriKind.Relative));
+        var document = Regex.Match(documents, "\"id\":\"([0-9a-f-]+)\",\"folderId\":\"([0-9a-f-]+)\"");
+        if (!document.Success)
+        {
+            continue;
+        }
+        var detail = await http.GetStringAsync(new Uri($"/api/accounts/{account}/documents/{document.Groups[1].Value}", UriKind.Relative));
+        var download = Regex.Match(detail, "\"url\":\"([^\"]+)\"").Groups[1].Value;
         var cookie = string.Join("; ", handler.CookieContainer.GetCookies(baseUrl).Select(c => $"{c.Name}={c.Value}"));
-        lua.Append(CultureInfo.InvariantCulture, $"  {{ account = \"{account}\", request = \"{request}\", cookie = \"{cookie}\" }},\n");
+        lua.Append(CultureInfo.InvariantCulture,
+            $"  {{ account = \"{account}\", request = \"{request}\", folder = \"{document.Groups[2].Value}\", download = \"{download}\", cookie = \"{cookie}\" }},\n");
         signedIn++;
     }
     lua.Append("}\n");
