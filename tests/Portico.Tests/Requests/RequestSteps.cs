@@ -117,6 +117,10 @@ internal static class RequestSteps
             .Select(href => Guid.Parse(href[hrefPrefix.Length..], CultureInfo.InvariantCulture))
             .ToHashSet();
 
+    /// The same requests, in any order.
+    public static void SameRequests(IEnumerable<Guid> expected, IEnumerable<Guid> actual) =>
+        Assert.Equal(expected.Order().ToList(), actual.Order().ToList());
+
     public static Task<Request> LoadRequestAsync(this PorticoApp app, Guid requestId) =>
         app.WithDbAsync((db, _) => db.Requests.AsNoTracking().SingleAsync(r => r.Id == requestId));
 
@@ -147,6 +151,9 @@ internal static class RequestSteps
             && Parse(raw) is { } m && m.IsTo(address) && predicate(m));
         return Parse(raw)!;
     }
+
+    /// The plain-text body, decoded.
+    public static string Text(this MimeMessage message) => message.TextBody ?? "";
 
     public static bool IsTo(this MimeMessage message, string address) =>
         message.To.Mailboxes.Any(m => string.Equals(m.Address, address, StringComparison.OrdinalIgnoreCase));
