@@ -69,8 +69,10 @@ public sealed class StaffRequestTests(PorticoApp app)
         using var staff = await app.SignInAsync(agent);
         await staff.StaffMoveAsync(closed.Id, RequestStatus.Closed);
         var all = open.Append(closed).Select(r => r.Id).ToList();
-        Task<List<(Guid Id, RequestStatus Status, Guid? AssigneeId, int Version)>> StateAsync() => app.WithDbAsync((db, _) =>
-            db.Requests.Where(r => all.Contains(r.Id)).OrderBy(r => r.Number).Select(r => ValueTuple.Create(r.Id, r.Status, r.AssigneeId, r.Version)).ToListAsync());
+        async Task<List<(Guid Id, RequestStatus Status, Guid? AssigneeId, int Version)>> StateAsync() =>
+            (await app.WithDbAsync((db, _) => db.Requests.Where(r => all.Contains(r.Id)).OrderBy(r => r.Number)
+                .Select(r => new { r.Id, r.Status, r.AssigneeId, r.Version }).ToListAsync()))
+            .Select(r => (r.Id, r.Status, r.AssigneeId, r.Version)).ToList();
         Task<int> AuditCountAsync() => app.WithDbAsync((db, _) => db.AuditEvents.CountAsync(e => e.AccountId == account.Id));
         Task<int> OutboxCountAsync() => app.WithDbAsync((db, _) => db.OutboxMessages.CountAsync(m => m.Payload.Contains(user.Email!)));
         var (stateBefore, auditBefore, outboxBefore) = (await StateAsync(), await AuditCountAsync(), await OutboxCountAsync());
