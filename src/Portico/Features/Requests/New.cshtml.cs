@@ -46,6 +46,7 @@ public sealed class NewModel(SubmitRequest submit, IOptions<RequestOptions> opti
         if (Type is null)
         {
             Errors["type"] = "Choose a request type you may submit.";
+            Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
             return Page();
         }
         var form = Request.Form;
