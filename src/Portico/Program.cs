@@ -7,6 +7,7 @@ using Portico.Features.Accounts;
 using Portico.Features.Audit;
 using Portico.Features.Benchmark;
 using Portico.Features.Identity;
+using Portico.Features.Integrations;
 using Portico.Features.Documents;
 using Portico.Features.Requests;
 using Portico.Infrastructure.Data;
@@ -49,7 +50,10 @@ services.AddIdentityCore<PorticoUser>(o =>
     .AddSignInManager()
     .AddClaimsPrincipalFactory<PorticoClaimsFactory>()
     .AddDefaultTokenProviders();
-services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
+services.AddAuthentication(IdentityConstants.ApplicationScheme)
+    .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, Portico.Features.Integrations.IntegrationKeyAuthentication>(
+        Portico.Features.Integrations.IntegrationKeyAuthentication.SchemeName, null);
+services.AddAuthentication().AddIdentityCookies();
 services.ConfigureApplicationCookie(o =>
 {
     o.Cookie.Name = "portico.session";
@@ -94,6 +98,8 @@ services.AddScoped<DocumentActions>();
 services.AddSingleton<BlobSweeper>();
 services.AddSingleton<DocumentReminders>();
 services.AddHostedService<DocumentMaintenanceWorker>();
+services.AddScoped<Portico.Features.Integrations.IntegrationSync>();
+services.AddScoped<Portico.Features.Integrations.Freshness>();
 services.AddSingleton<OutboxSignal>();
 services.AddSingleton<OutboxProcessor>();
 services.AddSingleton<IOutboxHandler, SendEmail>();
@@ -110,6 +116,10 @@ services.AddHealthChecks().AddDbContextCheck<PorticoDb>("database", tags: ["read
 services.AddRateLimiter(o =>
 {
     o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+    // Each integration key gets its own budget, so one busy source cannot starve the others.
+    o.AddPolicy(Portico.Features.Integrations.IntegrationApi.RateLimit, context =>
+        RateLimitPartition.GetFixedWindowLimiter(IntegrationKey.Parse(context.Request.Headers.Authorization.ToString().Replace("Bearer ", "", StringComparison.OrdinalIgnoreCase))?.KeyId ?? "",
+            _ => new FixedWindowRateLimiterOptions { PermitLimit = 600, Window = TimeSpan.FromMinutes(1) }));
     o.AddPolicy(LoginLimits.Policy, context =>
     {
         var limits = context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<LoginLimits>>().Value;
@@ -151,6 +161,7 @@ app.MapAccountsApi();
 app.MapAuditApi();
 app.MapRequestsApi();
 app.MapDocumentsApi();
+app.MapIntegrationApi();
 
 if (app.Configuration.GetValue<bool>("Portico:SeedDemoData"))
 {

@@ -19,6 +19,8 @@ public sealed class Account
         CreatedAt = createdAt;
         ExternalId = externalId;
     }
+
+    public void Rename(string name) => Name = name;
 }
 
 /// A user's place in an account with one role; expired memberships grant nothing.

@@ -76,6 +76,7 @@ public sealed class DemoData(PorticoDb db, UserManager<PorticoUser> users, Infra
         await db.SaveChangesAsync(cancellationToken);
         await SeedRequestsAsync(people, northwind, contoso, now, cancellationToken);
         await SeedDocumentsAsync(people, [northwind, contoso, fabrikam], now, cancellationToken);
+        await SeedSystemsOfRecordAsync([northwind, contoso, fabrikam], now, cancellationToken);
         logger.LogInformation("Demo data seeded: {Accounts} accounts, {Users} people", 3, people.Count);
     }
 
@@ -161,6 +162,44 @@ public sealed class DemoData(PorticoDb db, UserManager<PorticoUser> users, Infra
             guide.RequireAcknowledgement([BuiltInRoles.Owner], now);
             db.DocumentRequests.Add(new Documents.DocumentRequest(account.Id, contracts.Id, "Signed service agreement 2027", "Please upload the signed PDF.",
                 DateOnly.FromDateTime(now.AddDays(7)), admin.DisplayName, now));
+        }
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    private async Task SeedSystemsOfRecordAsync(Account[] accounts, DateTime now, CancellationToken cancellationToken)
+    {
+        var billing = new Integrations.Integration("Billing system", 60, now);
+        var erp = new Integrations.Integration("ERP", 30, now);
+        billing.Succeeded(accounts.Length * 3, now.AddMinutes(-12));
+        // The ERP is late on purpose, so the stale warning can be seen on the orders page.
+        erp.Succeeded(accounts.Length * 2, now.AddHours(-3));
+        db.Integrations.AddRange(billing, erp);
+        db.SystemsOfRecord.AddRange(new Integrations.SystemOfRecord(Integrations.SyncedObjectTypes.Invoices, billing.Id),
+            new Integrations.SystemOfRecord(Integrations.SyncedObjectTypes.Accounts, billing.Id),
+            new Integrations.SystemOfRecord(Integrations.SyncedObjectTypes.Orders, erp.Id));
+        var today = DateOnly.FromDateTime(now);
+        var n = 1000;
+        foreach (var account in accounts)
+        {
+            foreach (var (status, issuedDaysAgo, total, paid) in new[] { (Billing.InvoiceStatus.Paid, 75, 240_000L, 240_000L), (Billing.InvoiceStatus.Open, 45, 125_000L, 25_000L), (Billing.InvoiceStatus.Open, 5, 98_050L, 0L) })
+            {
+                var invoice = new Billing.Invoice(billing.Id, $"INV-{++n}");
+                invoice.Apply(account.Id, $"INV-{n}", "EUR", today.AddDays(-issuedDaysAgo), today.AddDays(-issuedDaysAgo + 30), status, total,
+                    [new Billing.InvoiceLine("Support plan", 1, total * 4 / 5, total * 4 / 5), new Billing.InvoiceLine("Consulting hours", 2, total / 10, total / 5)],
+                    paid > 0 ? [new Billing.InvoicePayment(today.AddDays(-issuedDaysAgo + 20), paid, "Bank transfer")] : [],
+                    null, "demo", now.AddMinutes(-12));
+                db.Invoices.Add(invoice);
+            }
+            var order = new Orders.Order(erp.Id, $"SO-{++n}");
+            order.Apply(account.Id, $"SO-{n}", "Replacement hardware", "Order", "Shipped",
+                [new Orders.Milestone("Ordered", today.AddDays(-10), today.AddDays(-10)), new Orders.Milestone("Shipped", today.AddDays(-2), today.AddDays(-2)), new Orders.Milestone("Delivered", today.AddDays(2), null)],
+                new Orders.Tracking("DHL", "00340434161094042557", "https://www.dhl.com/"), [new Orders.OrderEvent(now.AddDays(-10), "Order received"), new Orders.OrderEvent(now.AddDays(-2), "Handed to DHL")],
+                "demo", now.AddHours(-3));
+            var project = new Orders.Order(erp.Id, $"PRJ-{++n}");
+            project.Apply(account.Id, $"PRJ-{n}", "Portal roll-out", "Project", "InProgress",
+                [new Orders.Milestone("Kick-off", today.AddDays(-20), today.AddDays(-19)), new Orders.Milestone("Pilot", today.AddDays(10), null), new Orders.Milestone("Go-live", today.AddDays(40), null)],
+                null, [new Orders.OrderEvent(now.AddDays(-19), "Kick-off held")], "demo", now.AddHours(-3));
+            db.Orders.AddRange(order, project);
         }
         await db.SaveChangesAsync(cancellationToken);
     }

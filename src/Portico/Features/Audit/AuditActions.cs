@@ -30,4 +30,10 @@ public static class AuditActions
     public const string FolderAccessChanged = "document_folder.access_changed";
     public const string DocumentRequested = "document_request.created";
     public const string DocumentRequestFulfilled = "document_request.fulfilled";
+    public const string IntegrationBatch = "integration.batch";
+    public const string IntegrationRecordDeleted = "integration.record_deleted";
+    public const string IntegrationSaved = "integration.saved";
+    public const string IntegrationKeyCreated = "integration.key_created";
+    public const string IntegrationKeyRevoked = "integration.key_revoked";
+    public const string SystemOfRecordChanged = "integration.system_of_record_changed";
 }

@@ -25,6 +25,8 @@ public sealed class IndexModel(PorticoDb db, AccountContext account, RequestAcce
     public IReadOnlyList<Documents.DocumentRequestRow> AskedDocuments { get; private set; } = [];
     public int ToAcknowledge { get; private set; }
     public DateTime Now => clock.GetUtcNow().UtcDateTime;
+    public IReadOnlyList<Billing.InvoiceRow> InvoicesDue { get; private set; } = [];
+    public IReadOnlyList<Orders.OrderRow> ActiveOrders { get; private set; } = [];
     public IReadOnlyList<string> YourPermissions { get; private set; } = [];
 
     public async Task OnGetAsync(Guid accountId, CancellationToken cancellationToken)
@@ -42,6 +44,24 @@ public sealed class IndexModel(PorticoDb db, AccountContext account, RequestAcce
             var role = me.RoleName ?? "";
             ToAcknowledge = await documents.VisibleDocuments().CountAsync(d => d.AcknowledgementRoles.Contains(role)
                 && !db.DocumentAcknowledgements.Any(a => a.VersionId == d.CurrentVersionId && a.UserId == me.UserId), cancellationToken);
+        }
+        var today = DateOnly.FromDateTime(now);
+        if (account.Permissions.Contains(Permissions.InvoicesView))
+        {
+            // Overdue first, then what falls due in the next two weeks.
+            var soon = today.AddDays(14);
+            InvoicesDue = await db.Invoices.AsNoTracking()
+                .Where(i => i.Status == Billing.InvoiceStatus.Open && i.TotalMinor > i.PaidMinor && i.DueOn <= soon)
+                .OrderBy(i => i.DueOn).Take(10)
+                .Select(i => new Billing.InvoiceRow(i.Id, i.Number, i.Currency, i.IssuedOn, i.DueOn, i.Status, i.TotalMinor, i.PaidMinor, i.SyncedAt))
+                .ToListAsync(cancellationToken);
+        }
+        if (account.Permissions.Contains(Permissions.OrdersView))
+        {
+            string[] done = ["Delivered", "Completed", "Cancelled"];
+            ActiveOrders = await db.Orders.AsNoTracking().Where(o => !done.Contains(o.Status)).OrderByDescending(o => o.UpdatedAt).Take(5)
+                .Select(o => new Orders.OrderRow(o.Id, o.Reference, o.Title, o.Kind, o.Status, o.Milestones, o.UpdatedAt))
+                .ToListAsync(cancellationToken);
         }
         SeesRequests = account.Permissions.Contains(Permissions.RequestsView);
         if (!SeesRequests)

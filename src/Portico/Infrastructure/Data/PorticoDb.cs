@@ -8,7 +8,10 @@ using Portico.Features.Activity;
 using Portico.Features.Notifications;
 using Portico.Features.Requests;
 using Portico.Features.Audit;
+using Portico.Features.Billing;
 using Portico.Features.Documents;
+using Portico.Features.Integrations;
+using Portico.Features.Orders;
 using Portico.Features.Identity;
 using Portico.Infrastructure.Outbox;
 using Portico.Infrastructure.Tenancy;
@@ -41,6 +44,12 @@ public abstract class PorticoDb(DbContextOptions options, AccountContext account
     public DbSet<DocumentVersion> DocumentVersions => Set<DocumentVersion>();
     public DbSet<DocumentAcknowledgement> DocumentAcknowledgements => Set<DocumentAcknowledgement>();
     public DbSet<DocumentRequest> DocumentRequests => Set<DocumentRequest>();
+    public DbSet<Integration> Integrations => Set<Integration>();
+    public DbSet<IntegrationKey> IntegrationKeys => Set<IntegrationKey>();
+    public DbSet<SystemOfRecord> SystemsOfRecord => Set<SystemOfRecord>();
+    public DbSet<DataQualityIncident> DataQualityIncidents => Set<DataQualityIncident>();
+    public DbSet<Invoice> Invoices => Set<Invoice>();
+    public DbSet<Order> Orders => Set<Order>();
 
     // Read by the global query filter; EF parameterises these per query.
     internal Guid? ScopedAccountId => account.AccountId;

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.EntityFrameworkCore;
 using Portico.Features.Accounts;
 using Portico.Features.Identity;
+using Portico.Features.Integrations;
 using Portico.Infrastructure.Data;
 
 namespace Portico.Infrastructure.Tenancy;
@@ -15,6 +16,8 @@ public static class Policies
     public const string StaffAdmin = "staff.admin";
     /// Agents and admins work the request queue; finance staff do not.
     public const string StaffRequests = "staff.requests";
+    /// Finance and admins see invoices across accounts.
+    public const string StaffBilling = "staff.billing";
 
     public static string Permission(string permission) => "account:" + permission;
 }
@@ -135,7 +138,9 @@ public static class AuthorizationSetup
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(Policies.Staff, p => p.RequireAuthenticatedUser().AddRequirements(new StaffRequirement()))
             .AddPolicy(Policies.StaffAdmin, p => p.RequireAuthenticatedUser().AddRequirements(new StaffRequirement(StaffRole.Admin)))
-            .AddPolicy(Policies.StaffRequests, p => p.RequireAuthenticatedUser().AddRequirements(new StaffRequirement(StaffRole.Agent, StaffRole.Admin)));
+            .AddPolicy(Policies.StaffRequests, p => p.RequireAuthenticatedUser().AddRequirements(new StaffRequirement(StaffRole.Agent, StaffRole.Admin)))
+            .AddPolicy(Policies.StaffBilling, p => p.RequireAuthenticatedUser().AddRequirements(new StaffRequirement(StaffRole.Finance, StaffRole.Admin)))
+            .AddIntegrationPolicy();
         services.Configure<AuthorizationOptions>(options =>
         {
             foreach (var permission in Permissions.All)

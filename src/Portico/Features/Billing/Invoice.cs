@@ -1,0 +1,102 @@
+using System.Globalization;
+using Portico.Infrastructure.Tenancy;
+
+namespace Portico.Features.Billing;
+
+public enum InvoiceStatus
+{
+    Open = 1,
+    Paid = 2,
+    Void = 3,
+}
+
+public sealed record InvoiceLine(string Description, decimal Quantity, long UnitPriceMinor, long AmountMinor);
+
+public sealed record InvoicePayment(DateOnly PaidOn, long AmountMinor, string? Reference);
+
+/// An invoice synced from the billing system; read-only in the portal. Amounts are in the
+/// currency's minor units (cents), so sums are exact on every database.
+public sealed class Invoice : IAccountOwned
+{
+    public Guid Id { get; private set; } = Guid.NewGuid();
+    public Guid AccountId { get; private set; }
+    public Guid IntegrationId { get; private set; }
+    public string ExternalId { get; private set; } = "";
+    public string Number { get; private set; } = "";
+    public string Currency { get; private set; } = "";
+    public DateOnly IssuedOn { get; private set; }
+    public DateOnly DueOn { get; private set; }
+    public InvoiceStatus Status { get; private set; }
+    public long TotalMinor { get; private set; }
+    public long PaidMinor { get; private set; }
+    public List<InvoiceLine> Lines { get; private set; } = [];
+    public List<InvoicePayment> Payments { get; private set; } = [];
+    public string? PdfUrl { get; private set; }
+    /// When the source last sent this record, and a hash of what it sent, so replays change nothing.
+    public DateTime SyncedAt { get; private set; }
+    public string ContentHash { get; private set; } = "";
+    public DateTime UpdatedAt { get; private set; }
+
+    private Invoice() { }
+
+    public Invoice(Guid integrationId, string externalId)
+    {
+        IntegrationId = integrationId;
+        ExternalId = externalId;
+    }
+
+    public void Apply(Guid accountId, string number, string currency, DateOnly issuedOn, DateOnly dueOn, InvoiceStatus status, long totalMinor,
+        List<InvoiceLine> lines, List<InvoicePayment> payments, string? pdfUrl, string contentHash, DateTime now)
+    {
+        AccountId = accountId;
+        Number = number;
+        Currency = currency;
+        IssuedOn = issuedOn;
+        DueOn = dueOn;
+        Status = status;
+        TotalMinor = totalMinor;
+        Lines = lines;
+        Payments = payments;
+        PaidMinor = payments.Sum(p => p.AmountMinor);
+        PdfUrl = pdfUrl;
+        ContentHash = contentHash;
+        UpdatedAt = now;
+        SyncedAt = now;
+    }
+
+    public void Confirmed(DateTime now) => SyncedAt = now;
+
+    public long DueMinor => Status == InvoiceStatus.Open ? Math.Max(0, TotalMinor - PaidMinor) : 0;
+
+    public bool IsOverdue(DateOnly today) => Status == InvoiceStatus.Open && DueOn < today && DueMinor > 0;
+
+    public string StatusLabel(DateOnly today) => IsOverdue(today) ? "Overdue" : Status.ToString();
+}
+
+/// ISO 4217 currencies the portal accepts, with their minor-unit digits.
+public static class Currencies
+{
+    public static readonly IReadOnlyDictionary<string, int> Digits = new Dictionary<string, int>(StringComparer.Ordinal)
+    {
+        ["USD"] = 2, ["EUR"] = 2, ["GBP"] = 2, ["CHF"] = 2, ["CAD"] = 2, ["AUD"] = 2, ["NZD"] = 2, ["SEK"] = 2, ["NOK"] = 2, ["DKK"] = 2,
+        ["PLN"] = 2, ["CZK"] = 2, ["HUF"] = 2, ["INR"] = 2, ["CNY"] = 2, ["HKD"] = 2, ["SGD"] = 2, ["BRL"] = 2, ["MXN"] = 2, ["ZAR"] = 2,
+        ["JPY"] = 0, ["KRW"] = 0, ["ISK"] = 0, ["KWD"] = 3, ["BHD"] = 3, ["OMR"] = 3, ["TND"] = 3,
+    };
+
+    /// Converts an amount to minor units, refusing more decimals than the currency has.
+    public static long? ToMinor(decimal amount, string currency)
+    {
+        var digits = Digits[currency];
+        var scaled = amount * Pow10(digits);
+        return scaled == decimal.Truncate(scaled) && Math.Abs(scaled) < long.MaxValue / 10 ? (long)scaled : null;
+    }
+
+    public static string Format(long minor, string currency)
+    {
+        var digits = Digits.TryGetValue(currency, out var d) ? d : 2;
+        var value = minor / Pow10(digits);
+        return $"{currency} {value.ToString("N" + digits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture)}";
+    }
+
+    private static decimal Pow10(int digits) => digits switch { 0 => 1m, 1 => 10m, 2 => 100m, _ => 1000m };
+}

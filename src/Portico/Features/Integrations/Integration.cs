@@ -1,0 +1,161 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Portico.Features.Integrations;
+
+/// An outside system of record (billing, CRM, ERP, helpdesk) that pushes data into the portal.
+public sealed class Integration
+{
+    public Guid Id { get; private set; } = Guid.NewGuid();
+    public string Name { get; private set; } = "";
+    /// How often the source is expected to sync; later than this and pages warn that data may be stale.
+    public int ExpectedSyncMinutes { get; private set; }
+    public DateTime CreatedAt { get; private set; }
+    public DateTime? LastSuccessAt { get; private set; }
+    public DateTime? LastFailureAt { get; private set; }
+    public string? LastError { get; private set; }
+    public long RecordsSynced { get; private set; }
+
+    private Integration() { }
+
+    public Integration(string name, int expectedSyncMinutes, DateTime now)
+    {
+        Name = name;
+        ExpectedSyncMinutes = expectedSyncMinutes;
+        CreatedAt = now;
+    }
+
+    public void Update(string name, int expectedSyncMinutes)
+    {
+        Name = name;
+        ExpectedSyncMinutes = expectedSyncMinutes;
+    }
+
+    public void Succeeded(int records, DateTime now)
+    {
+        LastSuccessAt = now;
+        RecordsSynced += records;
+    }
+
+    public void Failed(string error, DateTime now)
+    {
+        LastFailureAt = now;
+        LastError = error.Length > 1000 ? error[..1000] : error;
+    }
+
+    public bool IsStale(DateTime now) => LastSuccessAt is not { } at || now - at > TimeSpan.FromMinutes(ExpectedSyncMinutes);
+}
+
+/// A secret an integration authenticates with. Only a hash is stored; the secret is shown once.
+public sealed class IntegrationKey
+{
+    public const string Prefix = "portico_";
+
+    public Guid Id { get; private set; } = Guid.NewGuid();
+    public Guid IntegrationId { get; private set; }
+    public string Name { get; private set; } = "";
+    /// Public part of the key used to find it; the rest is secret.
+    public string KeyId { get; private set; } = "";
+    public string SecretHash { get; private set; } = "";
+    public DateTime CreatedAt { get; private set; }
+    public DateTime? LastUsedAt { get; private set; }
+    public DateTime? RevokedAt { get; private set; }
+
+    private IntegrationKey() { }
+
+    /// Creates a key and returns the full secret, which is never stored.
+    public static (IntegrationKey Key, string Secret) Create(Guid integrationId, string name, DateTime now)
+    {
+        var keyId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+        var secret = Base64Url(RandomNumberGenerator.GetBytes(32));
+        var key = new IntegrationKey { IntegrationId = integrationId, Name = name, KeyId = keyId, SecretHash = Hash(secret), CreatedAt = now };
+        return (key, $"{Prefix}{keyId}_{secret}");
+    }
+
+    /// The key id and secret from a presented token, or null when it is not shaped like one.
+    public static (string KeyId, string Secret)? Parse(string token)
+    {
+        if (!token.StartsWith(Prefix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+        var rest = token[Prefix.Length..];
+        var split = rest.IndexOf('_', StringComparison.Ordinal);
+        return split == 12 ? (rest[..split], rest[(split + 1)..]) : null;
+    }
+
+    // The secret is 256 random bits, so a plain SHA-256 is enough; no password stretching needed.
+    public bool Matches(string secret) =>
+        CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Hash(secret)), Encoding.ASCII.GetBytes(SecretHash));
+
+    public void Used(DateTime now) => LastUsedAt = now;
+
+    public void Revoke(DateTime now) => RevokedAt ??= now;
+
+    private static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}
+
+/// Which integration owns an object type. Only its keys may write that type; the portal never edits it.
+public sealed class SystemOfRecord
+{
+    public string ObjectType { get; private set; } = "";
+    public Guid IntegrationId { get; private set; }
+
+    private SystemOfRecord() { }
+
+    public SystemOfRecord(string objectType, Guid integrationId)
+    {
+        ObjectType = objectType;
+        IntegrationId = integrationId;
+    }
+
+    public void AssignTo(Guid integrationId) => IntegrationId = integrationId;
+}
+
+public static class SyncedObjectTypes
+{
+    public const string Accounts = "accounts";
+    public const string Invoices = "invoices";
+    public const string Orders = "orders";
+
+    public static readonly IReadOnlyList<string> All = [Accounts, Invoices, Orders];
+}
+
+/// A record the portal could not place, reported instead of guessed (for example an unknown account).
+public sealed class DataQualityIncident
+{
+    public long Id { get; private set; }
+    public Guid IntegrationId { get; private set; }
+    public string ObjectType { get; private set; } = "";
+    public string ExternalId { get; private set; } = "";
+    public string Problem { get; private set; } = "";
+    public DateTime FirstSeenAt { get; private set; }
+    public DateTime LastSeenAt { get; private set; }
+    public int Occurrences { get; private set; }
+    public DateTime? ResolvedAt { get; private set; }
+
+    private DataQualityIncident() { }
+
+    public DataQualityIncident(Guid integrationId, string objectType, string externalId, string problem, DateTime now)
+    {
+        IntegrationId = integrationId;
+        ObjectType = objectType;
+        ExternalId = externalId;
+        Problem = problem;
+        FirstSeenAt = now;
+        LastSeenAt = now;
+        Occurrences = 1;
+    }
+
+    public void SeenAgain(string problem, DateTime now)
+    {
+        Problem = problem;
+        LastSeenAt = now;
+        Occurrences++;
+        ResolvedAt = null;
+    }
+
+    public void Resolve(DateTime now) => ResolvedAt = now;
+}

@@ -1,0 +1,103 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Portico.Infrastructure.Data;
+using Portico.Infrastructure.Tenancy;
+
+namespace Portico.Features.Integrations;
+
+public sealed record IntegrationStatusDto(Guid Id, string Name, int ExpectedSyncMinutes, DateTime? LastSuccessAt, DateTime? LastFailureAt, string? LastError,
+    long RecordsSynced, int OpenIncidents, IReadOnlyList<string> SystemOfRecordFor);
+
+/// The inbound API for systems of record, authenticated by integration keys only (never a browser session).
+public static class IntegrationApi
+{
+    public const string Policy = "integration";
+    public const string RateLimit = "integration";
+
+    public static AuthorizationBuilder AddIntegrationPolicy(this AuthorizationBuilder builder) =>
+        builder.AddPolicy(Policy, p => p.AddAuthenticationSchemes(IntegrationKeyAuthentication.SchemeName)
+            .RequireAuthenticatedUser().RequireClaim(IntegrationKeyAuthentication.IntegrationClaim));
+
+    private static Guid IntegrationId(HttpContext http) => Guid.Parse(http.User.FindFirst(IntegrationKeyAuthentication.IntegrationClaim)!.Value);
+
+    public static void MapIntegrationApi(this IEndpointRouteBuilder routes)
+    {
+        var api = routes.MapGroup("/api/integration").WithTags("Integration").RequireAuthorization(Policy).RequireRateLimiting(RateLimit);
+
+        api.MapGet("/status", async Task<Ok<IntegrationStatusDto>> (HttpContext http, PorticoDb db, CancellationToken ct) =>
+        {
+            var id = IntegrationId(http);
+            var i = await db.Integrations.AsNoTracking().SingleAsync(x => x.Id == id, ct);
+            var incidents = await db.DataQualityIncidents.CountAsync(x => x.IntegrationId == id && x.ResolvedAt == null, ct);
+            var owns = await db.SystemsOfRecord.Where(s => s.IntegrationId == id).Select(s => s.ObjectType).ToListAsync(ct);
+            return TypedResults.Ok(new IntegrationStatusDto(i.Id, i.Name, i.ExpectedSyncMinutes, i.LastSuccessAt, i.LastFailureAt, i.LastError, i.RecordsSynced, incidents, owns));
+        }).WithName("GetIntegrationStatus").WithSummary("The calling integration: last success and failure, records synced, open data-quality incidents.");
+
+        MapBatch<AccountRecord>(api, SyncedObjectTypes.Accounts, (sync, id, records, ct) => sync.AccountsAsync(id, records, ct), "UpsertAccounts",
+            "Create or rename accounts by the CRM's id (externalId). Accounts are never deleted through the API.");
+        MapBatch<InvoiceRecord>(api, SyncedObjectTypes.Invoices, (sync, id, records, ct) => sync.InvoicesAsync(id, records, ct), "UpsertInvoices",
+            "Create or update invoices by the billing system's id. Amounts are decimal numbers with at most the currency's decimals.");
+        MapBatch<OrderRecord>(api, SyncedObjectTypes.Orders, (sync, id, records, ct) => sync.OrdersAsync(id, records, ct), "UpsertOrders",
+            "Create or update orders and projects by the source system's id.");
+        MapDelete(api, SyncedObjectTypes.Invoices, "DeleteInvoice");
+        MapDelete(api, SyncedObjectTypes.Orders, "DeleteOrder");
+    }
+
+    private static void MapBatch<T>(RouteGroupBuilder api, string objectType,
+        Func<IntegrationSync, Guid, List<(int Index, T? Record, string? Error)>, CancellationToken, Task<BatchResult>> run, string name, string summary) where T : class
+    {
+        api.MapPut("/" + objectType, async Task<Results<Ok<BatchResult>, ValidationProblem, ProblemHttpResult>> (HttpContext http, IntegrationSync sync, CancellationToken ct) =>
+        {
+            var id = IntegrationId(http);
+            if (await sync.RefusalAsync(id, objectType, ct) is { } refusal)
+            {
+                return TypedResults.Problem(refusal, statusCode: StatusCodes.Status403Forbidden);
+            }
+            if (!(http.Request.ContentType?.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) ?? false))
+            {
+                return TypedResults.Problem("Send the batch as application/json.", statusCode: StatusCodes.Status415UnsupportedMediaType);
+            }
+            JsonDocument document;
+            try
+            {
+                document = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: ct);
+            }
+            catch (JsonException e)
+            {
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [$"Malformed JSON: {e.Message}"] });
+            }
+            using (document)
+            {
+                var (records, error) = IntegrationSync.Parse<T>(document);
+                if (records is null)
+                {
+                    return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["records"] = [error!] });
+                }
+                try
+                {
+                    return TypedResults.Ok(await run(sync, id, records, ct));
+                }
+                catch (DbUpdateException)
+                {
+                    return TypedResults.Problem("Another batch changed the same records at the same moment; nothing from this batch was applied. Send it again.",
+                        statusCode: StatusCodes.Status409Conflict);
+                }
+            }
+        }).Accepts<Batch<T>>("application/json")
+          .WithName(name).WithSummary(summary)
+          .WithDescription("Each record is checked on its own: valid records are applied and invalid ones are listed with their errors, in one transaction. Replaying a batch changes nothing; unknown fields are errors; records whose account is not mapped are reported as data-quality incidents, never guessed.");
+    }
+
+    private static void MapDelete(RouteGroupBuilder api, string objectType, string name) =>
+        api.MapDelete($"/{objectType}/{{externalId}}", async Task<Results<NoContent, NotFound, ProblemHttpResult>> (string externalId, HttpContext http, IntegrationSync sync, CancellationToken ct) =>
+        {
+            var id = IntegrationId(http);
+            if (await sync.RefusalAsync(id, objectType, ct) is { } refusal)
+            {
+                return TypedResults.Problem(refusal, statusCode: StatusCodes.Status403Forbidden);
+            }
+            return await sync.DeleteAsync(id, objectType, externalId, ct) ? TypedResults.NoContent() : TypedResults.NotFound();
+        }).WithName(name).WithSummary($"Delete one of {objectType} by the source's id.");
+}

@@ -1,0 +1,53 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Portico.Infrastructure.Data;
+
+namespace Portico.Features.Integrations;
+
+/// Authenticates systems of record by "Authorization: Bearer portico_…" keys. Only the key's
+/// hash is stored; revoked keys and unknown keys get the same 401.
+public sealed class IntegrationKeyAuthentication(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
+    PorticoDb db, TimeProvider clock) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "IntegrationKey";
+    public const string IntegrationClaim = "portico:integration";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var header = Request.Headers.Authorization.ToString();
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return AuthenticateResult.NoResult();
+        }
+        if (IntegrationKey.Parse(header["Bearer ".Length..].Trim()) is not var (keyId, secret))
+        {
+            return AuthenticateResult.Fail("Malformed key.");
+        }
+        var key = await db.IntegrationKeys.SingleOrDefaultAsync(k => k.KeyId == keyId, Context.RequestAborted);
+        if (key is null || key.RevokedAt is not null || !key.Matches(secret))
+        {
+            return AuthenticateResult.Fail("Unknown or revoked key.");
+        }
+        var integration = await db.Integrations.AsNoTracking().SingleAsync(i => i.Id == key.IntegrationId, Context.RequestAborted);
+        var now = clock.GetUtcNow().UtcDateTime;
+        // "Last used" to the minute is enough and keeps busy integrations from writing on every call.
+        if (key.LastUsedAt is not { } last || now - last > TimeSpan.FromMinutes(1))
+        {
+            key.Used(now);
+            await db.SaveChangesAsync(Context.RequestAborted);
+        }
+        var identity = new ClaimsIdentity(
+            [new Claim(IntegrationClaim, integration.Id.ToString()), new Claim(ClaimTypes.Name, "integration:" + integration.Name)], SchemeName);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        Response.Headers.WWWAuthenticate = "Bearer realm=\"portico-integrations\"";
+        return Task.CompletedTask;
+    }
+}

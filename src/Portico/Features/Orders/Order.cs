@@ -1,0 +1,63 @@
+using Portico.Infrastructure.Tenancy;
+
+namespace Portico.Features.Orders;
+
+public sealed record Milestone(string Name, DateOnly? DueOn, DateOnly? DoneOn);
+
+public sealed record Tracking(string? Carrier, string? Number, string? Url);
+
+public sealed record OrderEvent(DateTime At, string Text);
+
+/// An order or project synced from the ERP or project tool; read-only in the portal.
+public sealed class Order : IAccountOwned
+{
+    public static readonly IReadOnlyList<string> Statuses = ["Received", "Planned", "InProgress", "OnHold", "Shipped", "Delivered", "Completed", "Cancelled"];
+    public static readonly IReadOnlyList<string> Kinds = ["Order", "Project"];
+
+    public Guid Id { get; private set; } = Guid.NewGuid();
+    public Guid AccountId { get; private set; }
+    public Guid IntegrationId { get; private set; }
+    public string ExternalId { get; private set; } = "";
+    public string Reference { get; private set; } = "";
+    public string Title { get; private set; } = "";
+    public string Kind { get; private set; } = "Order";
+    public string Status { get; private set; } = "Received";
+    public List<Milestone> Milestones { get; private set; } = [];
+    public string? TrackingCarrier { get; private set; }
+    public string? TrackingNumber { get; private set; }
+    public string? TrackingUrl { get; private set; }
+    public List<OrderEvent> Timeline { get; private set; } = [];
+    public DateTime SyncedAt { get; private set; }
+    public string ContentHash { get; private set; } = "";
+    public DateTime UpdatedAt { get; private set; }
+
+    private Order() { }
+
+    public Order(Guid integrationId, string externalId)
+    {
+        IntegrationId = integrationId;
+        ExternalId = externalId;
+    }
+
+    public void Apply(Guid accountId, string reference, string title, string kind, string status, List<Milestone> milestones, Tracking? tracking,
+        List<OrderEvent> timeline, string contentHash, DateTime now)
+    {
+        AccountId = accountId;
+        Reference = reference;
+        Title = title;
+        Kind = kind;
+        Status = status;
+        Milestones = milestones;
+        (TrackingCarrier, TrackingNumber, TrackingUrl) = (tracking?.Carrier, tracking?.Number, tracking?.Url);
+        Timeline = timeline;
+        ContentHash = contentHash;
+        UpdatedAt = now;
+        SyncedAt = now;
+    }
+
+    public void Confirmed(DateTime now) => SyncedAt = now;
+
+    public bool IsActive => Status is not ("Delivered" or "Completed" or "Cancelled");
+
+    public Milestone? NextMilestone => Milestones.Where(m => m.DoneOn is null).OrderBy(m => m.DueOn ?? DateOnly.MaxValue).FirstOrDefault();
+}
