@@ -39,6 +39,10 @@ public sealed class AccountIsolationTests(PorticoApp app)
         { "api/accounts/{accountId:guid}/documents/{documentId:guid}", Permissions.DocumentsView, "GET" },
         { "api/accounts/{accountId:guid}/documents/{documentId:guid}/versions/{versionId:guid}/content", Permissions.DocumentsView, "GET" },
         { "api/accounts/{accountId:guid}/documents/folders/{folderId:guid}/files", Permissions.DocumentsUpload, "POST" },
+        { "a/{accountId:guid}/invoices", Permissions.InvoicesView, "GET" },
+        { "a/{accountId:guid}/invoices/{invoiceId:guid}", Permissions.InvoicesView, "GET" },
+        { "a/{accountId:guid}/orders", Permissions.OrdersView, "GET" },
+        { "a/{accountId:guid}/orders/{orderId:guid}", Permissions.OrdersView, "GET" },
     };
 
     /// One request type named after the account and one request in it, and a folder with one
@@ -51,9 +55,14 @@ public sealed class AccountIsolationTests(PorticoApp app)
         var folder = await app.CreateFolderAsync(account, "Folder of " + account.Name);
         var (document, version) = await app.CreateDocumentAsync(folder, submitter, "Document of " + account.Name + ".txt",
             System.Text.Encoding.UTF8.GetBytes("Contents for " + account.Name));
+        var integration = await app.CreateIntegrationAsync();
+        var invoice = await app.CreateInvoiceAsync(account, integration);
+        var order = await app.CreateOrderAsync(account, integration);
         return new Dictionary<string, string>
         {
             ["{accountId:guid}"] = account.Id.ToString(),
+            ["{invoiceId:guid}"] = invoice.Id.ToString(),
+            ["{orderId:guid}"] = order.Id.ToString(),
             ["{folderId:guid}"] = folder.Id.ToString(),
             ["{documentId:guid}"] = document.Id.ToString(),
             ["{versionId:guid}"] = version.Id.ToString(),
