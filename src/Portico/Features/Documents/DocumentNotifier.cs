@@ -9,8 +9,25 @@ using Portico.Infrastructure.Web;
 namespace Portico.Features.Documents;
 
 /// Email and activity feed entries about documents, queued in the same save as the change.
-public sealed class DocumentNotifier(PorticoDb db, EmailOutbox email, Recipients recipients, IOptions<BrandingOptions> branding, TimeProvider clock)
+public sealed class DocumentNotifier(PorticoDb db, EmailOutbox email, Recipients recipients, Webhooks.WebhookPublisher webhooks,
+    IOptions<BrandingOptions> branding, TimeProvider clock)
 {
+    /// Webhooks for every upload; staff-only folders are included, since receivers are the business's own systems.
+    public async Task UploadedAsync(DocumentFolder folder, Document document, DocumentVersion version, DocumentRequest? fulfils, CancellationToken ct)
+    {
+        var data = new
+        {
+            document = new { document.Id, document.AccountId, document.Name, folder = folder.Name, staffOnly = folder.StaffOnly },
+            version = new { version.Id, version.Number, version.Size, version.Sha256, version.ContentType, version.UploadedByName, version.FromStaff },
+        };
+        await webhooks.PublishAsync(Webhooks.WebhookEvents.DocumentUploaded, data, ct);
+        if (fulfils is not null)
+        {
+            await webhooks.PublishAsync(Webhooks.WebhookEvents.DocumentRequestFulfilled,
+                new { documentRequest = new { fulfils.Id, fulfils.Title, fulfils.DueOn }, data.document }, ct);
+        }
+    }
+
     public static string CustomerPath(Guid accountId, Guid documentId) => $"/a/{accountId}/documents/{documentId}";
 
     /// Staff shared a file: everyone who may see the folder hears of it.

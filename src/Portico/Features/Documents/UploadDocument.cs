@@ -114,6 +114,7 @@ public sealed class UploadDocument(PorticoDb db, IBlobStorage storage, DocumentA
                 audit.Record(AuditActions.DocumentRequestFulfilled, folder.AccountId, "DocumentRequest", request.Id.ToString(),
                     new { request.Title, document = document.Id });
             }
+            await notifier.UploadedAsync(folder, document, version, request, ct);
             if (actor.IsStaff)
             {
                 await notifier.SharedByStaffAsync(folder, document, version.Number, actor.Name, ct);

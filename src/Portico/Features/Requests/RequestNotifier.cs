@@ -9,8 +9,14 @@ namespace Portico.Features.Requests;
 
 /// Email and activity feed entries for request events. Everything is added to the current
 /// unit of work, so it is delivered only if the change itself is saved.
-public sealed class RequestNotifier(PorticoDb db, EmailOutbox email, Recipients recipients, IOptions<BrandingOptions> branding, TimeProvider clock)
+public sealed class RequestNotifier(PorticoDb db, EmailOutbox email, Recipients recipients, Webhooks.WebhookPublisher webhooks,
+    IOptions<BrandingOptions> branding, TimeProvider clock)
 {
+    private static object Summary(Request r) => new
+    {
+        r.Id, r.AccountId, r.Number, r.Subject, Status = r.Status.ToString(), Priority = r.Priority.ToString(), r.SubmitterName, r.AssigneeName, r.UpdatedAt,
+    };
+
     public static string CustomerPath(Request r) => $"/a/{r.AccountId}/requests/{r.Id}";
 
     public static string StaffPath(Request r) => $"/staff/requests/{r.Id}";
@@ -18,6 +24,7 @@ public sealed class RequestNotifier(PorticoDb db, EmailOutbox email, Recipients 
     public async Task SubmittedAsync(Request request, string accountName, CancellationToken ct)
     {
         Feed(request, request.SubmitterName, $"submitted request #{request.Number} \"{request.Subject}\"");
+        await webhooks.PublishAsync(Webhooks.WebhookEvents.RequestCreated, new { request = Summary(request) }, ct);
         foreach (var r in await CustomersAsync([request.SubmitterId], p => p.RequestUpdates, ct))
         {
             email.Queue(r.Email, $"[#{request.Number}] We received your request: {request.Subject}",
@@ -33,6 +40,7 @@ public sealed class RequestNotifier(PorticoDb db, EmailOutbox email, Recipients 
     public async Task StaffRepliedAsync(Request request, RequestMessage message, CancellationToken ct)
     {
         Feed(request, message.AuthorName, $"replied on request #{request.Number} \"{request.Subject}\"");
+        await webhooks.PublishAsync(Webhooks.WebhookEvents.RequestReplied, new { request = Summary(request), reply = new { message.Id, message.AuthorName, fromStaff = true, message.Body } }, ct);
         foreach (var r in await CustomersAsync([request.SubmitterId], p => p.RequestUpdates, ct))
         {
             email.Queue(r.Email, $"[#{request.Number}] New reply: {request.Subject}",
@@ -43,6 +51,7 @@ public sealed class RequestNotifier(PorticoDb db, EmailOutbox email, Recipients 
     public async Task StatusChangedAsync(Request request, RequestStatus from, string actorName, CancellationToken ct)
     {
         Feed(request, actorName, $"moved request #{request.Number} from {from.Label()} to {request.Status.Label()}");
+        await webhooks.PublishAsync(Webhooks.WebhookEvents.RequestStatusChanged, new { request = Summary(request), from = from.ToString(), to = request.Status.ToString() }, ct);
         foreach (var r in await CustomersAsync([request.SubmitterId], p => p.RequestUpdates, ct))
         {
             var extra = request.Status switch
@@ -59,6 +68,7 @@ public sealed class RequestNotifier(PorticoDb db, EmailOutbox email, Recipients 
     public async Task CustomerRepliedAsync(Request request, RequestMessage message, CancellationToken ct)
     {
         Feed(request, message.AuthorName, $"replied on request #{request.Number} \"{request.Subject}\"");
+        await webhooks.PublishAsync(Webhooks.WebhookEvents.RequestReplied, new { request = Summary(request), reply = new { message.Id, message.AuthorName, fromStaff = false, message.Body } }, ct);
         foreach (var r in await recipients.StaffWhoWantAsync(request.AssigneeId, p => p.CustomerReplies, ct))
         {
             email.Queue(r.Email, $"[#{request.Number}] Customer reply: {request.Subject}",

@@ -50,6 +50,8 @@ public abstract class PorticoDb(DbContextOptions options, AccountContext account
     public DbSet<DataQualityIncident> DataQualityIncidents => Set<DataQualityIncident>();
     public DbSet<Invoice> Invoices => Set<Invoice>();
     public DbSet<Order> Orders => Set<Order>();
+    public DbSet<Features.Webhooks.WebhookEndpoint> WebhookEndpoints => Set<Features.Webhooks.WebhookEndpoint>();
+    public DbSet<Features.Webhooks.WebhookDelivery> WebhookDeliveries => Set<Features.Webhooks.WebhookDelivery>();
 
     // Read by the global query filter; EF parameterises these per query.
     internal Guid? ScopedAccountId => account.AccountId;
