@@ -101,6 +101,7 @@ services.AddHostedService<DocumentMaintenanceWorker>();
 services.AddScoped<Portico.Features.Integrations.IntegrationSync>();
 services.AddScoped<Portico.Features.Integrations.Freshness>();
 services.AddScoped<Portico.Features.Webhooks.WebhookPublisher>();
+services.AddScoped<Portico.Features.Imports.CsvImport>();
 services.AddSingleton<IOutboxHandler, Portico.Features.Webhooks.SendWebhook>();
 services.AddHttpClient("webhooks", c => c.Timeout = TimeSpan.FromSeconds(10));
 services.AddSingleton<OutboxSignal>();

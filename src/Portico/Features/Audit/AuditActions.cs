@@ -39,4 +39,5 @@ public static class AuditActions
     public const string WebhookEndpointCreated = "webhook.endpoint_created";
     public const string WebhookEndpointDeactivated = "webhook.endpoint_deactivated";
     public const string WebhookRedelivered = "webhook.redelivered";
+    public const string CsvImported = "import.csv";
 }

@@ -35,11 +35,11 @@ public static class IntegrationApi
             return TypedResults.Ok(new IntegrationStatusDto(i.Id, i.Name, i.ExpectedSyncMinutes, i.LastSuccessAt, i.LastFailureAt, i.LastError, i.RecordsSynced, incidents, owns));
         }).WithName("GetIntegrationStatus").WithSummary("The calling integration: last success and failure, records synced, open data-quality incidents.");
 
-        MapBatch<AccountRecord>(api, SyncedObjectTypes.Accounts, (sync, id, records, ct) => sync.AccountsAsync(id, records, ct), "UpsertAccounts",
+        MapBatch<AccountRecord>(api, SyncedObjectTypes.Accounts, (sync, id, records, ct) => sync.AccountsAsync(id, false, records, ct), "UpsertAccounts",
             "Create or rename accounts by the CRM's id (externalId). Accounts are never deleted through the API.");
-        MapBatch<InvoiceRecord>(api, SyncedObjectTypes.Invoices, (sync, id, records, ct) => sync.InvoicesAsync(id, records, ct), "UpsertInvoices",
+        MapBatch<InvoiceRecord>(api, SyncedObjectTypes.Invoices, (sync, id, records, ct) => sync.InvoicesAsync(id, false, records, ct), "UpsertInvoices",
             "Create or update invoices by the billing system's id. Amounts are decimal numbers with at most the currency's decimals.");
-        MapBatch<OrderRecord>(api, SyncedObjectTypes.Orders, (sync, id, records, ct) => sync.OrdersAsync(id, records, ct), "UpsertOrders",
+        MapBatch<OrderRecord>(api, SyncedObjectTypes.Orders, (sync, id, records, ct) => sync.OrdersAsync(id, false, records, ct), "UpsertOrders",
             "Create or update orders and projects by the source system's id.");
         MapDelete(api, SyncedObjectTypes.Invoices, "DeleteInvoice");
         MapDelete(api, SyncedObjectTypes.Orders, "DeleteOrder");

@@ -61,8 +61,8 @@ public sealed class IntegrationSync(PorticoDb db, AuditLog audit, TimeProvider c
             : $"Another integration is the system of record for {objectType}; this key cannot write them.";
     }
 
-    public Task<BatchResult> AccountsAsync(Guid integrationId, List<(int Index, AccountRecord? Record, string? Error)> records, CancellationToken ct) =>
-        RunAsync(integrationId, SyncedObjectTypes.Accounts, records, r => r.ExternalId, _ => null, ValidateAccount,
+    public Task<BatchResult> AccountsAsync(Guid integrationId, bool dryRun, List<(int Index, AccountRecord? Record, string? Error)> records, CancellationToken ct) =>
+        RunAsync(integrationId, dryRun, SyncedObjectTypes.Accounts, records, r => r.ExternalId, _ => null, ValidateAccount,
             async (ids, _) => (await db.Accounts.Where(a => ids.Contains(a.ExternalId!)).ToListAsync(ct)).ToDictionary(a => a.ExternalId!, a => (object)a),
             (existing, record, _, now) =>
             {
@@ -77,8 +77,8 @@ public sealed class IntegrationSync(PorticoDb db, AuditLog audit, TimeProvider c
             },
             existing => ((Account)existing).Name, record => record.Name!.Trim(), ct);
 
-    public Task<BatchResult> InvoicesAsync(Guid integrationId, List<(int Index, InvoiceRecord? Record, string? Error)> records, CancellationToken ct) =>
-        RunAsync(integrationId, SyncedObjectTypes.Invoices, records, r => r.ExternalId, r => r.ExternalAccountId, ValidateInvoice,
+    public Task<BatchResult> InvoicesAsync(Guid integrationId, bool dryRun, List<(int Index, InvoiceRecord? Record, string? Error)> records, CancellationToken ct) =>
+        RunAsync(integrationId, dryRun, SyncedObjectTypes.Invoices, records, r => r.ExternalId, r => r.ExternalAccountId, ValidateInvoice,
             async (ids, ct2) => (await db.Invoices.IgnoreQueryFilters().Where(i => i.IntegrationId == integrationId && ids.Contains(i.ExternalId)).ToListAsync(ct2))
                 .ToDictionary(i => i.ExternalId, i => (object)i),
             (existing, r, accountId, now) =>
@@ -99,8 +99,8 @@ public sealed class IntegrationSync(PorticoDb db, AuditLog audit, TimeProvider c
             },
             existing => ((Invoice)existing).ContentHash + ((Invoice)existing).AccountId, r => Hash(r), ct, includeAccountInComparison: true);
 
-    public Task<BatchResult> OrdersAsync(Guid integrationId, List<(int Index, OrderRecord? Record, string? Error)> records, CancellationToken ct) =>
-        RunAsync(integrationId, SyncedObjectTypes.Orders, records, r => r.ExternalId, r => r.ExternalAccountId, ValidateOrder,
+    public Task<BatchResult> OrdersAsync(Guid integrationId, bool dryRun, List<(int Index, OrderRecord? Record, string? Error)> records, CancellationToken ct) =>
+        RunAsync(integrationId, dryRun, SyncedObjectTypes.Orders, records, r => r.ExternalId, r => r.ExternalAccountId, ValidateOrder,
             async (ids, ct2) => (await db.Orders.IgnoreQueryFilters().Where(o => o.IntegrationId == integrationId && ids.Contains(o.ExternalId)).ToListAsync(ct2))
                 .ToDictionary(o => o.ExternalId, o => (object)o),
             (existing, r, accountId, now) =>
@@ -138,7 +138,7 @@ public sealed class IntegrationSync(PorticoDb db, AuditLog audit, TimeProvider c
         return deleted > 0;
     }
 
-    private async Task<BatchResult> RunAsync<T>(Guid integrationId, string objectType, List<(int Index, T? Record, string? Error)> records,
+    private async Task<BatchResult> RunAsync<T>(Guid integrationId, bool dryRun, string objectType, List<(int Index, T? Record, string? Error)> records,
         Func<T, string?> externalId, Func<T, string?> externalAccountId, Func<T, Dictionary<string, string>> validate,
         Func<List<string>, CancellationToken, Task<Dictionary<string, object>>> loadExisting,
         Func<object?, T, Guid?, DateTime, object> apply, Func<object, string> existingFingerprint, Func<T, string> fingerprint,
@@ -261,7 +261,15 @@ public sealed class IntegrationSync(PorticoDb db, AuditLog audit, TimeProvider c
         audit.Record(AuditActions.IntegrationBatch, null, "Integration", integrationId.ToString(),
             new { objectType, records = records.Count, created, updated, unchanged = unchanged.Count, failed });
         await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
+        // A dry run goes through every check and write, then takes it all back.
+        if (dryRun)
+        {
+            await transaction.RollbackAsync(ct);
+        }
+        else
+        {
+            await transaction.CommitAsync(ct);
+        }
         return new BatchResult(created, updated, unchanged.Count, failed, results.Select(r => r!).ToList());
     }
 
