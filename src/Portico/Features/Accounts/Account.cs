@@ -48,6 +48,8 @@ public sealed class Membership : IAccountOwned
     }
 
     public void ChangeRole(Guid roleId) => RoleId = roleId;
+
+    public void SetExpiry(DateTime? expiresAt) => ExpiresAt = expiresAt;
 }
 
 /// A named set of permissions from the catalogue. Built-in roles cannot be edited.

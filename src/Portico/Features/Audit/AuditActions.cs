@@ -40,4 +40,13 @@ public static class AuditActions
     public const string WebhookEndpointDeactivated = "webhook.endpoint_deactivated";
     public const string WebhookRedelivered = "webhook.redelivered";
     public const string CsvImported = "import.csv";
+    public const string InvitationCreated = "invitation.created";
+    public const string InvitationAccepted = "invitation.accepted";
+    public const string InvitationRevoked = "invitation.revoked";
+    public const string InvitationRefused = "invitation.refused";
+    public const string MembershipRemoved = "membership.removed";
+    public const string MembershipExpiryChanged = "membership.expiry_changed";
+    public const string MagicLinkRequested = "identity.magic_link_requested";
+    public const string MagicLinkUsed = "identity.magic_link_used";
+    public const string MagicLinkRefused = "identity.magic_link_refused";
 }

@@ -1,15 +1,102 @@
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
 using Portico.Features.Accounts;
+using Portico.Features.Requests;
+using Portico.Features.Staff;
 using Portico.Infrastructure.Data;
+using Portico.Infrastructure.Tenancy;
 
 namespace Portico.Features.Contacts;
 
+public sealed record InvitationRow(Guid Id, string Email, string Role, DateTime ExpiresAt, string InvitedBy);
+
 [Authorize(Policy = "account:" + Permissions.ContactsView)]
-public sealed class IndexModel(ListContacts listContacts) : PageModel
+public sealed class IndexModel(ListContacts listContacts, ManageContacts manage, ChangeMembershipRole changeRole, AccountContext account, PorticoDb db, TimeProvider clock) : PageModel
 {
     public IReadOnlyList<ContactRow> Contacts { get; private set; } = [];
+    public IReadOnlyList<InvitationRow> Invitations { get; private set; } = [];
+    public IReadOnlyList<RoleOption> Roles { get; private set; } = [];
+    public bool CanManage => account.Permissions.Contains(Permissions.ContactsManage);
+    public string? Error { get; private set; }
+    public string? Notice { get; private set; }
 
-    public async Task OnGetAsync(CancellationToken cancellationToken) =>
-        Contacts = await listContacts.RunAsync(cancellationToken);
+    private ManageContacts.Actor Actor => new(RequestAccess.DisplayName(User), account.Permissions);
+
+    public async Task OnGetAsync(string? done, CancellationToken ct)
+    {
+        Notice = done;
+        await LoadAsync(ct);
+    }
+
+    public Task<IActionResult> OnPostInviteAsync(Guid accountId, string? email, Guid roleId, DateOnly? accessUntil, CancellationToken ct) =>
+        ManagedAsync(accountId, () => manage.InviteAsync(accountId, email, roleId, accessUntil, Actor, ct), $"Invitation sent to {email}.", ct);
+
+    public Task<IActionResult> OnPostRevokeAsync(Guid accountId, Guid invitationId, CancellationToken ct) =>
+        ManagedAsync(accountId, () => manage.RevokeInvitationAsync(accountId, invitationId, ct), "Invitation withdrawn.", ct);
+
+    public Task<IActionResult> OnPostExpiryAsync(Guid accountId, Guid membershipId, DateOnly? accessUntil, CancellationToken ct) =>
+        ManagedAsync(accountId, () => manage.SetAccessUntilAsync(accountId, membershipId, accessUntil, Actor, ct), "Access end date saved.", ct);
+
+    public Task<IActionResult> OnPostRemoveAsync(Guid accountId, Guid membershipId, CancellationToken ct) =>
+        ManagedAsync(accountId, () => manage.RemoveAsync(accountId, membershipId, Actor, ct), "Access removed.", ct);
+
+    public Task<IActionResult> OnPostRoleAsync(Guid accountId, Guid membershipId, Guid roleId, CancellationToken ct) =>
+        ManagedAsync(accountId, async () =>
+        {
+            var role = await db.Roles.AsNoTracking().SingleOrDefaultAsync(r => r.Id == roleId, ct);
+            var current = await db.Memberships.AsNoTracking().Where(m => m.Id == membershipId).Select(m => m.Role).SingleOrDefaultAsync(ct);
+            if (role is null || current is null)
+            {
+                return current is null ? ContactOutcome.Missing : ContactOutcome.Refused("Choose a role.");
+            }
+            if (role.Permissions.Concat(current.Permissions).Any(p => !account.Permissions.Contains(p)))
+            {
+                return ContactOutcome.Refused($"You cannot give or take the {(role.Permissions.Any(p => !account.Permissions.Contains(p)) ? role.Name : current.Name)} role: it has permissions your own role does not.");
+            }
+            return await changeRole.RunAsync(accountId, membershipId, roleId, ct) switch
+            {
+                ChangeRoleResult.NotFound => ContactOutcome.Missing,
+                ChangeRoleResult.LastOwner => ContactOutcome.Refused("The account's last Owner cannot be given another role. Make someone else Owner first."),
+                ChangeRoleResult.UnknownRole => ContactOutcome.Refused("Choose a role."),
+                _ => ContactOutcome.Done,
+            };
+        }, "Role changed.", ct);
+
+    private async Task<IActionResult> ManagedAsync(Guid accountId, Func<Task<ContactOutcome>> action, string notice, CancellationToken ct)
+    {
+        if (!CanManage)
+        {
+            return StatusCode(StatusCodes.Status403Forbidden);
+        }
+        var outcome = await action();
+        if (outcome.NotFound)
+        {
+            return NotFound();
+        }
+        if (outcome.Succeeded)
+        {
+            return Redirect($"/a/{accountId}/contacts?done={Uri.EscapeDataString(notice)}");
+        }
+        Error = outcome.Error;
+        Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+        await LoadAsync(ct);
+        return Page();
+    }
+
+    private async Task LoadAsync(CancellationToken ct)
+    {
+        Contacts = await listContacts.RunAsync(ct);
+        if (CanManage)
+        {
+            var now = clock.GetUtcNow().UtcDateTime;
+            Invitations = await db.Invitations.AsNoTracking().Where(i => i.AcceptedAt == null && i.RevokedAt == null && i.ExpiresAt > now)
+                .Join(db.Roles, i => i.RoleId, r => r.Id, (i, r) => new InvitationRow(i.Id, i.Email, r.Name, i.ExpiresAt, i.InvitedByName))
+                .ToListAsync(ct);
+            // Only roles within the manager's own permissions are offered.
+            var roles = await db.Roles.AsNoTracking().OrderBy(r => r.Name).ToListAsync(ct);
+            Roles = roles.Where(r => r.Permissions.All(account.Permissions.Contains)).Select(r => new RoleOption(r.Id, r.Name)).ToList();
+        }
+    }
 }

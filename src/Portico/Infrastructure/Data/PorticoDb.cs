@@ -52,6 +52,8 @@ public abstract class PorticoDb(DbContextOptions options, AccountContext account
     public DbSet<Order> Orders => Set<Order>();
     public DbSet<Features.Webhooks.WebhookEndpoint> WebhookEndpoints => Set<Features.Webhooks.WebhookEndpoint>();
     public DbSet<Features.Webhooks.WebhookDelivery> WebhookDeliveries => Set<Features.Webhooks.WebhookDelivery>();
+    public DbSet<Features.Contacts.Invitation> Invitations => Set<Features.Contacts.Invitation>();
+    public DbSet<MagicLinkToken> MagicLinkTokens => Set<MagicLinkToken>();
 
     // Read by the global query filter; EF parameterises these per query.
     internal Guid? ScopedAccountId => account.AccountId;

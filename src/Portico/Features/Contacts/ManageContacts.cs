@@ -1,0 +1,161 @@
+using System.Net.Mail;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Portico.Features.Accounts;
+using Portico.Features.Audit;
+using Portico.Infrastructure.Data;
+using Portico.Infrastructure.Email;
+using Portico.Infrastructure.Web;
+
+namespace Portico.Features.Contacts;
+
+public sealed record ContactOutcome(bool Succeeded, bool NotFound, string? Error)
+{
+    public static readonly ContactOutcome Done = new(true, false, null);
+    public static readonly ContactOutcome Missing = new(false, true, null);
+    public static ContactOutcome Refused(string error) => new(false, false, error);
+}
+
+/// Invites, expiry and removal of an account's people, by an account Owner (or a role with
+/// contacts.manage) or by staff. Nobody grants a role with permissions they do not hold
+/// themselves, and an account never loses its last Owner.
+public sealed class ManageContacts(PorticoDb db, AuditLog audit, EmailOutbox email, IOptions<BrandingOptions> branding, TimeProvider clock)
+{
+    public const int MaxInvitationsPerHour = 50;
+
+    /// The permissions of the person acting; null for staff, who may grant any role.
+    public sealed record Actor(string Name, IReadOnlySet<string>? Permissions);
+
+    public async Task<ContactOutcome> InviteAsync(Guid accountId, string? address, Guid roleId, DateOnly? accessUntil, Actor actor, CancellationToken ct)
+    {
+        var clean = address?.Trim() ?? "";
+        if (clean.Length is 0 or > 256 || !MailAddress.TryCreate(clean, out var parsed) || parsed.Address != clean)
+        {
+            return ContactOutcome.Refused("Enter the email address of the person to invite, such as ana@example.com.");
+        }
+        var role = await db.Roles.AsNoTracking().SingleOrDefaultAsync(r => r.Id == roleId, ct);
+        if (role is null)
+        {
+            return ContactOutcome.Refused("Choose a role.");
+        }
+        if (Beyond(actor, role) is { } beyond)
+        {
+            return ContactOutcome.Refused(beyond);
+        }
+        var now = clock.GetUtcNow().UtcDateTime;
+        DateTime? until = null;
+        if (accessUntil is { } date)
+        {
+            until = date.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+            if (until <= now)
+            {
+                return ContactOutcome.Refused("Access must end in the future.");
+            }
+        }
+        var normalized = clean.ToUpperInvariant();
+        var alreadyMember = await db.Memberships.IgnoreQueryFilters()
+            .AnyAsync(m => m.AccountId == accountId && m.User.NormalizedEmail == normalized && (m.ExpiresAt == null || m.ExpiresAt > now), ct);
+        if (alreadyMember)
+        {
+            return ContactOutcome.Refused($"{clean} already has access to this account.");
+        }
+        var recent = await db.Invitations.IgnoreQueryFilters().CountAsync(i => i.AccountId == accountId && i.CreatedAt > now.AddHours(-1), ct);
+        if (recent >= MaxInvitationsPerHour)
+        {
+            return ContactOutcome.Refused($"At most {MaxInvitationsPerHour} invitations an hour per account. Try again later.");
+        }
+        // A new invitation replaces any open one for the same person.
+        foreach (var open in await db.Invitations.IgnoreQueryFilters()
+                     .Where(i => i.AccountId == accountId && i.NormalizedEmail == normalized && i.AcceptedAt == null && i.RevokedAt == null).ToListAsync(ct))
+        {
+            open.Revoke(now);
+        }
+        var accountName = await db.Accounts.Where(a => a.Id == accountId).Select(a => a.Name).SingleAsync(ct);
+        var (invitation, token) = Invitation.Create(accountId, clean, role.Id, until, actor.Name, now);
+        db.Invitations.Add(invitation);
+        audit.Record(AuditActions.InvitationCreated, accountId, "Invitation", invitation.Id.ToString(), new { email = clean, role = role.Name, accessUntil = until });
+        email.Queue(clean, $"{actor.Name} invited you to {accountName} on {branding.Value.PortalName}",
+            $"Hello,\n\n{actor.Name} invited you to the {accountName} account on {branding.Value.PortalName} as {role.Name}.\n\n" +
+            $"Accept within {Invitation.Lifetime.TotalDays:0} days: {branding.Value.Link($"/invitations/{token}")}\n\nIf you did not expect this, ignore this email.\n");
+        await db.SaveChangesAsync(ct);
+        return ContactOutcome.Done;
+    }
+
+    public async Task<ContactOutcome> RevokeInvitationAsync(Guid accountId, Guid invitationId, CancellationToken ct)
+    {
+        var invitation = await db.Invitations.IgnoreQueryFilters().SingleOrDefaultAsync(i => i.Id == invitationId && i.AccountId == accountId, ct);
+        if (invitation is null)
+        {
+            return ContactOutcome.Missing;
+        }
+        invitation.Revoke(clock.GetUtcNow().UtcDateTime);
+        audit.Record(AuditActions.InvitationRevoked, accountId, "Invitation", invitation.Id.ToString(), new { invitation.Email });
+        await db.SaveChangesAsync(ct);
+        return ContactOutcome.Done;
+    }
+
+    public async Task<ContactOutcome> SetAccessUntilAsync(Guid accountId, Guid membershipId, DateOnly? until, Actor actor, CancellationToken ct)
+    {
+        var membership = await db.Memberships.IgnoreQueryFilters().Include(m => m.Role).Include(m => m.User)
+            .SingleOrDefaultAsync(m => m.Id == membershipId && m.AccountId == accountId, ct);
+        if (membership is null)
+        {
+            return ContactOutcome.Missing;
+        }
+        if (Beyond(actor, membership.Role) is { } beyond)
+        {
+            return ContactOutcome.Refused(beyond);
+        }
+        var now = clock.GetUtcNow().UtcDateTime;
+        DateTime? end = until?.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+        if (end is not null && end <= now)
+        {
+            return ContactOutcome.Refused("Access must end in the future; remove the person to end it now.");
+        }
+        if (end is not null && membership.Role.Name == BuiltInRoles.Owner && await IsLastOwnerAsync(membership, now, ct))
+        {
+            return ContactOutcome.Refused("The account's last Owner cannot have an end date. Make someone else Owner first.");
+        }
+        var before = membership.ExpiresAt;
+        membership.SetExpiry(end);
+        audit.Record(AuditActions.MembershipExpiryChanged, accountId, "Membership", membership.Id.ToString(), new { user = membership.User.Email, from = before, to = end });
+        await db.SaveChangesAsync(ct);
+        return ContactOutcome.Done;
+    }
+
+    public async Task<ContactOutcome> RemoveAsync(Guid accountId, Guid membershipId, Actor actor, CancellationToken ct)
+    {
+        var membership = await db.Memberships.IgnoreQueryFilters().Include(m => m.Role).Include(m => m.User).Include(m => m.Account)
+            .SingleOrDefaultAsync(m => m.Id == membershipId && m.AccountId == accountId, ct);
+        if (membership is null)
+        {
+            return ContactOutcome.Missing;
+        }
+        if (Beyond(actor, membership.Role) is { } beyond)
+        {
+            return ContactOutcome.Refused(beyond);
+        }
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (membership.Role.Name == BuiltInRoles.Owner && await IsLastOwnerAsync(membership, now, ct))
+        {
+            return ContactOutcome.Refused("The account's last Owner cannot be removed. Make someone else Owner first.");
+        }
+        db.Memberships.Remove(membership);
+        audit.Record(AuditActions.MembershipRemoved, accountId, "Membership", membership.Id.ToString(), new { user = membership.User.Email, role = membership.Role.Name });
+        email.Queue(membership.User.Email!, $"Your access to {membership.Account.Name} ended",
+            $"Hello {membership.User.DisplayName},\n\n{actor.Name} removed your access to {membership.Account.Name}.\n");
+        // Bumping the security stamp signs the person out everywhere, so the removal takes effect at once.
+        membership.User.SecurityStamp = Guid.NewGuid().ToString("N");
+        await db.SaveChangesAsync(ct);
+        return ContactOutcome.Done;
+    }
+
+    private async Task<bool> IsLastOwnerAsync(Membership membership, DateTime now, CancellationToken ct) =>
+        !await db.Memberships.IgnoreQueryFilters().AnyAsync(m => m.AccountId == membership.AccountId && m.Id != membership.Id
+            && m.Role.Name == BuiltInRoles.Owner && (m.ExpiresAt == null || m.ExpiresAt > now), ct);
+
+    private static string? Beyond(Actor actor, Role role) =>
+        actor.Permissions is { } held && role.Permissions.Any(p => !held.Contains(p))
+            ? $"You cannot manage people in the {role.Name} role: it has permissions your own role does not."
+            : null;
+}

@@ -1,0 +1,124 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.Extensions.Options;
+using Portico.Features.Audit;
+using Portico.Infrastructure.Data;
+using Portico.Infrastructure.Email;
+using Portico.Infrastructure.Web;
+
+namespace Portico.Features.Identity;
+
+/// A one-time sign-in link. Only hashes are stored: of the token in the email and of a nonce in
+/// a cookie of the browser that asked, so the link works once, briefly, and only in that browser.
+public sealed class MagicLinkToken
+{
+    public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(15);
+
+    public Guid Id { get; private set; } = Guid.NewGuid();
+    public Guid UserId { get; private set; }
+    public string TokenHash { get; private set; } = "";
+    public string BrowserHash { get; private set; } = "";
+    public DateTime CreatedAt { get; private set; }
+    public DateTime ExpiresAt { get; private set; }
+    public DateTime? UsedAt { get; private set; }
+
+    private MagicLinkToken() { }
+
+    public MagicLinkToken(Guid userId, string tokenHash, string browserHash, DateTime now)
+    {
+        UserId = userId;
+        TokenHash = tokenHash;
+        BrowserHash = browserHash;
+        CreatedAt = now;
+        ExpiresAt = now + Lifetime;
+    }
+
+    public void Use(DateTime now) => UsedAt = now;
+}
+
+internal sealed class MagicLinkTokenConfiguration : IEntityTypeConfiguration<MagicLinkToken>
+{
+    public void Configure(EntityTypeBuilder<MagicLinkToken> b)
+    {
+        b.HasIndex(t => t.TokenHash).IsUnique();
+        b.HasIndex(t => t.UserId);
+        b.HasOne<PorticoUser>().WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
+        b.Property(t => t.TokenHash).HasMaxLength(64);
+        b.Property(t => t.BrowserHash).HasMaxLength(64);
+    }
+}
+
+public enum MagicLinkOutcome
+{
+    SignedIn,
+    Invalid,
+    OtherBrowser,
+}
+
+public sealed class MagicLinks(PorticoDb db, UserManager<PorticoUser> users, SignInManager<PorticoUser> signIn, AuditLog audit, EmailOutbox email,
+    IOptions<BrandingOptions> branding, TimeProvider clock)
+{
+    public const string BrowserCookie = "portico.magiclink";
+
+    /// Same work and the same answer whether or not the address has an account.
+    public async Task RequestAsync(string address, HttpContext http, CancellationToken ct)
+    {
+        var nonce = RandomToken();
+        http.Response.Cookies.Append(BrowserCookie, nonce, new CookieOptions
+        {
+            HttpOnly = true, Secure = http.Request.IsHttps, SameSite = SameSiteMode.Lax, MaxAge = MagicLinkToken.Lifetime, IsEssential = true,
+        });
+        var user = await users.FindByEmailAsync(address);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var token = RandomToken();
+        if (user is not null && !await users.IsLockedOutAsync(user))
+        {
+            db.Set<MagicLinkToken>().Add(new MagicLinkToken(user.Id, Hash(token), Hash(nonce), now));
+            email.Queue(user.Email!, $"Your sign-in link for {branding.Value.PortalName}",
+                $"Hello {user.DisplayName},\n\nSign in with this link within {MagicLinkToken.Lifetime.TotalMinutes:0} minutes, in the same browser where you asked for it:\n\n" +
+                $"{branding.Value.Link($"/login/link/{token}")}\n\nIt works once. If you did not ask for it, ignore this email.\n");
+        }
+        audit.Record(AuditActions.MagicLinkRequested, targetType: user is null ? null : "User", targetId: user?.Id.ToString(),
+            details: new { known = user is not null }, actorUserId: user?.Id, actorName: null);
+        await db.SaveChangesAsync(ct);
+    }
+
+    public async Task<MagicLinkOutcome> UseAsync(string token, HttpContext http, CancellationToken ct)
+    {
+        var hash = Hash(token);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var link = await db.Set<MagicLinkToken>().SingleOrDefaultAsync(t => t.TokenHash == hash, ct);
+        if (link is null || link.UsedAt is not null || now > link.ExpiresAt)
+        {
+            audit.Record(AuditActions.MagicLinkRefused, targetType: link is null ? null : "User", targetId: link?.UserId.ToString(),
+                details: new { reason = link is null ? "unknown" : link.UsedAt is not null ? "used" : "expired" }, actorName: null);
+            await db.SaveChangesAsync(ct);
+            return MagicLinkOutcome.Invalid;
+        }
+        var nonce = http.Request.Cookies[BrowserCookie];
+        if (nonce is null || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Hash(nonce)), Encoding.ASCII.GetBytes(link.BrowserHash)))
+        {
+            audit.Record(AuditActions.MagicLinkRefused, targetType: "User", targetId: link.UserId.ToString(), details: new { reason = "other_browser" }, actorName: null);
+            await db.SaveChangesAsync(ct);
+            return MagicLinkOutcome.OtherBrowser;
+        }
+        var user = await users.FindByIdAsync(link.UserId.ToString());
+        if (user is null || await users.IsLockedOutAsync(user))
+        {
+            return MagicLinkOutcome.Invalid;
+        }
+        link.Use(now);
+        audit.Record(AuditActions.MagicLinkUsed, targetType: "User", targetId: user.Id.ToString(), actorUserId: user.Id, actorName: user.Email);
+        await db.SaveChangesAsync(ct);
+        http.Response.Cookies.Delete(BrowserCookie);
+        await signIn.SignInAsync(user, isPersistent: false, authenticationMethod: "magic-link");
+        return MagicLinkOutcome.SignedIn;
+    }
+
+    private static string RandomToken() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static string Hash(string value) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)));
+}
