@@ -68,6 +68,7 @@ services.ConfigureApplicationCookie(o =>
     o.Events.OnRedirectToLogin = context => ApiAware(context, StatusCodes.Status401Unauthorized);
     o.Events.OnRedirectToAccessDenied = context => ApiAware(context, StatusCodes.Status403Forbidden);
 });
+services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
 services.AddDataProtection().SetApplicationName("Portico").PersistKeysToDbContext<PorticoDb>();
 services.AddAntiforgery(o => o.Cookie.Name = "portico.antiforgery");
 
