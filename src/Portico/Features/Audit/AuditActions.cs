@@ -49,4 +49,5 @@ public static class AuditActions
     public const string MagicLinkRequested = "identity.magic_link_requested";
     public const string MagicLinkUsed = "identity.magic_link_used";
     public const string MagicLinkRefused = "identity.magic_link_refused";
+    public const string SessionsEnded = "identity.sessions_ended";
 }

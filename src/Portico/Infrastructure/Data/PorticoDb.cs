@@ -54,6 +54,7 @@ public abstract class PorticoDb(DbContextOptions options, AccountContext account
     public DbSet<Features.Webhooks.WebhookDelivery> WebhookDeliveries => Set<Features.Webhooks.WebhookDelivery>();
     public DbSet<Features.Contacts.Invitation> Invitations => Set<Features.Contacts.Invitation>();
     public DbSet<MagicLinkToken> MagicLinkTokens => Set<MagicLinkToken>();
+    public DbSet<UserSession> UserSessions => Set<UserSession>();
 
     // Read by the global query filter; EF parameterises these per query.
     internal Guid? ScopedAccountId => account.AccountId;

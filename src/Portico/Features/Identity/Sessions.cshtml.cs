@@ -1,0 +1,50 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Portico.Features.Audit;
+using Portico.Infrastructure.Data;
+using Portico.Infrastructure.Tenancy;
+
+namespace Portico.Features.Identity;
+
+public sealed record SessionRow(string Id, DateTime CreatedAt, DateTime LastSeenAt, string? IpAddress, string? UserAgent, bool IsCurrent);
+
+/// A person's signed-in browsers, each of which they can end.
+public sealed class SessionsModel(PorticoDb db, AuditLog audit, TimeProvider clock) : PageModel
+{
+    public List<SessionRow> Sessions { get; private set; } = [];
+    public string? Notice { get; private set; }
+
+    private string? CurrentSessionId => User.FindFirst(DatabaseTicketStore.SessionIdClaim)?.Value;
+
+    public async Task OnGetAsync(bool ended, CancellationToken ct)
+    {
+        Notice = ended ? "Signed out there." : null;
+        var userId = User.UserId()!.Value;
+        var now = clock.GetUtcNow().UtcDateTime;
+        var current = CurrentSessionId;
+        Sessions = (await db.UserSessions.AsNoTracking().Where(s => s.UserId == userId && s.RevokedAt == null && (s.ExpiresAt == null || s.ExpiresAt > now))
+                .OrderByDescending(s => s.LastSeenAt).ToListAsync(ct))
+            .Select(s => new SessionRow(s.Id, s.CreatedAt, s.LastSeenAt, s.IpAddress, s.UserAgent, s.Id == current)).ToList();
+    }
+
+    public async Task<IActionResult> OnPostEndAsync(string? sessionId, bool others, CancellationToken ct)
+    {
+        var userId = User.UserId()!.Value;
+        var current = CurrentSessionId;
+        var now = clock.GetUtcNow().UtcDateTime;
+        var sessions = await db.UserSessions.Where(s => s.UserId == userId && s.RevokedAt == null
+            && (others ? s.Id != current : s.Id == sessionId)).ToListAsync(ct);
+        if (!others && sessions.Count == 0)
+        {
+            return NotFound();
+        }
+        foreach (var s in sessions)
+        {
+            s.Revoke(now);
+        }
+        audit.Record(AuditActions.SessionsEnded, targetType: "User", targetId: userId.ToString(), details: new { count = sessions.Count, others });
+        await db.SaveChangesAsync(ct);
+        return Redirect("/account/sessions?ended=true");
+    }
+}

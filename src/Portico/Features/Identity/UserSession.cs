@@ -1,0 +1,144 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Portico.Infrastructure.Data;
+using Portico.Infrastructure.Tenancy;
+
+namespace Portico.Features.Identity;
+
+/// One signed-in browser. The cookie holds only this row's key; the ticket lives here,
+/// encrypted, so people can see their sessions and end any of them at once.
+public sealed class UserSession
+{
+    public string Id { get; private set; } = "";
+    public Guid UserId { get; private set; }
+    public byte[] Ticket { get; private set; } = [];
+    public DateTime CreatedAt { get; private set; }
+    public DateTime LastSeenAt { get; private set; }
+    public DateTime? ExpiresAt { get; private set; }
+    public string? IpAddress { get; private set; }
+    public string? UserAgent { get; private set; }
+    public DateTime? RevokedAt { get; private set; }
+
+    private UserSession() { }
+
+    public UserSession(string id, Guid userId, byte[] ticket, DateTime now, DateTime? expiresAt, string? ip, string? userAgent)
+    {
+        Id = id;
+        UserId = userId;
+        Ticket = ticket;
+        CreatedAt = now;
+        LastSeenAt = now;
+        ExpiresAt = expiresAt;
+        IpAddress = ip;
+        UserAgent = userAgent is { Length: > 300 } ? userAgent[..300] : userAgent;
+    }
+
+    public void Renew(byte[] ticket, DateTime? expiresAt, DateTime now)
+    {
+        Ticket = ticket;
+        ExpiresAt = expiresAt;
+        LastSeenAt = now;
+    }
+
+    public void Seen(DateTime now) => LastSeenAt = now;
+
+    public void Revoke(DateTime now) => RevokedAt ??= now;
+
+    public bool IsActive(DateTime now) => RevokedAt is null && (ExpiresAt is null || ExpiresAt > now);
+}
+
+internal sealed class UserSessionConfiguration : IEntityTypeConfiguration<UserSession>
+{
+    public void Configure(EntityTypeBuilder<UserSession> b)
+    {
+        b.Property(s => s.Id).HasMaxLength(64);
+        b.HasIndex(s => new { s.UserId, s.RevokedAt });
+        b.HasOne<PorticoUser>().WithMany().HasForeignKey(s => s.UserId).OnDelete(DeleteBehavior.Cascade);
+        b.Property(s => s.IpAddress).HasMaxLength(64);
+        b.Property(s => s.UserAgent).HasMaxLength(300);
+    }
+}
+
+/// Keeps authentication tickets in the database instead of the cookie.
+public sealed class DatabaseTicketStore(IServiceScopeFactory scopes, IDataProtectionProvider protection, IHttpContextAccessor http, TimeProvider clock) : ITicketStore
+{
+    public const string SessionIdClaim = "portico:session";
+    private static readonly TimeSpan SeenResolution = TimeSpan.FromMinutes(1);
+
+    private IDataProtector Protector => protection.CreateProtector("Portico.Sessions");
+
+    // Sign-in may run inside the request's own transaction (password sign-in does), and SQLite
+    // allows one writer; so the request's context is used whenever there is a request.
+    private async Task<T> WithDbAsync<T>(Func<PorticoDb, Task<T>> work)
+    {
+        if (http.HttpContext?.RequestServices.GetService<PorticoDb>() is { } requestDb)
+        {
+            return await work(requestDb);
+        }
+        await using var scope = scopes.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<AccountContext>().EnterCrossAccount();
+        return await work(scope.ServiceProvider.GetRequiredService<PorticoDb>());
+    }
+
+    public async Task<string> StoreAsync(AuthenticationTicket ticket)
+    {
+        var id = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        var userId = Guid.Parse(ticket.Principal.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)!.Value);
+        var context = http.HttpContext;
+        var now = clock.GetUtcNow().UtcDateTime;
+        Tag(ticket, id);
+        await WithDbAsync(async db =>
+        {
+            db.UserSessions.Add(new UserSession(id, userId, Protect(ticket), now, ticket.Properties.ExpiresUtc?.UtcDateTime,
+                context?.Connection.RemoteIpAddress?.ToString(), context?.Request.Headers.UserAgent.ToString()));
+            return await db.SaveChangesAsync();
+        });
+        return id;
+    }
+
+    public Task RenewAsync(string key, AuthenticationTicket ticket) => WithDbAsync(async db =>
+    {
+        var session = await db.UserSessions.SingleOrDefaultAsync(s => s.Id == key);
+        if (session is null || session.RevokedAt is not null)
+        {
+            return 0;
+        }
+        // A refreshed sign-in builds a new principal; it keeps pointing at this session.
+        Tag(ticket, key);
+        session.Renew(Protect(ticket), ticket.Properties.ExpiresUtc?.UtcDateTime, clock.GetUtcNow().UtcDateTime);
+        return await db.SaveChangesAsync();
+    });
+
+    public Task<AuthenticationTicket?> RetrieveAsync(string key) => WithDbAsync(async db =>
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var session = await db.UserSessions.SingleOrDefaultAsync(s => s.Id == key);
+        if (session is null || !session.IsActive(now))
+        {
+            return null;
+        }
+        if (now - session.LastSeenAt > SeenResolution)
+        {
+            session.Seen(now);
+            await db.SaveChangesAsync();
+        }
+        var ticket = TicketSerializer.Default.Deserialize(Protector.Unprotect(session.Ticket));
+        return ticket;
+    });
+
+    public Task RemoveAsync(string key) => WithDbAsync(async db =>
+        await db.UserSessions.Where(s => s.Id == key).ExecuteUpdateAsync(s => s.SetProperty(x => x.RevokedAt, clock.GetUtcNow().UtcDateTime)));
+
+    private static void Tag(AuthenticationTicket ticket, string id)
+    {
+        if (ticket.Principal.Identity is System.Security.Claims.ClaimsIdentity identity && !identity.HasClaim(c => c.Type == SessionIdClaim))
+        {
+            identity.AddClaim(new System.Security.Claims.Claim(SessionIdClaim, id));
+        }
+    }
+
+    private byte[] Protect(AuthenticationTicket ticket) => Protector.Protect(TicketSerializer.Default.Serialize(ticket));
+}
