@@ -60,7 +60,20 @@ public sealed class DocumentNotifier(PorticoDb db, EmailOutbox email, Recipients
         }
     }
 
-    private Task<List<Recipient>> UploadersAsync(Guid accountId, DocumentFolder folder, CancellationToken ct) =>
-        recipients.MembersWhoWantAsync(accountId, Permissions.DocumentsUpload, folder.UploadRoles.Count > 0 ? folder.UploadRoles : folder.ViewRoles,
-            p => p.DocumentUpdates, ct);
+    /// Members who may upload to the folder: their role must be allowed to see it as well as to upload to it.
+    private async Task<List<Recipient>> UploadersAsync(Guid accountId, DocumentFolder folder, CancellationToken ct)
+    {
+        List<string>? roles = (folder.UploadRoles.Count, folder.ViewRoles.Count) switch
+        {
+            (0, 0) => null,
+            (0, _) => folder.ViewRoles,
+            (_, 0) => folder.UploadRoles,
+            _ => folder.UploadRoles.Intersect(folder.ViewRoles, StringComparer.Ordinal).ToList(),
+        };
+        if (folder.StaffOnly || roles is { Count: 0 })
+        {
+            return [];
+        }
+        return await recipients.MembersWhoWantAsync(accountId, Permissions.DocumentsUpload, roles, p => p.DocumentUpdates, ct);
+    }
 }
