@@ -79,10 +79,12 @@ public sealed class InterruptedUploadTests(DocumentStorageApp app)
         var (account, owner) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
         var folder = await app.CreateFolderAsync(account);
         using var client = await app.SignInAsync(owner);
-        var stream = new SlowStream(60 * 1024, chunk: 4 * 1024, delay: TimeSpan.FromMilliseconds(40), failAfter: 40 * 1024);
+        var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var stream = new SlowStream(60 * 1024, chunk: 4 * 1024, delay: TimeSpan.FromMilliseconds(40), failAfter: 40 * 1024, failWhen: seen.Task);
 
         var upload = client.UploadByApiAsync(account.Id, folder.Id, "half.txt", Body(stream));
         var partial = await PartialAppearsAsync(app.Root);
+        seen.SetResult();
         await AssertFailedAsync(upload);
 
         Assert.Equal(40 * 1024, stream.Sent);
@@ -95,7 +97,8 @@ public sealed class InterruptedUploadTests(DocumentStorageApp app)
         var (account, owner) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
         var folder = await app.CreateFolderAsync(account);
         using var client = await app.SignInAsync(owner);
-        var stream = new SlowStream(60 * 1024, chunk: 2 * 1024, delay: TimeSpan.FromMilliseconds(100));
+        // A minute to send it all: it is cancelled long before.
+        var stream = new SlowStream(60 * 1024, chunk: 1024, delay: TimeSpan.FromMilliseconds(1000));
         using var cancel = new CancellationTokenSource();
 
         var upload = client.UploadByApiAsync(account.Id, folder.Id, "cancelled.txt", Body(stream), cancel.Token);

@@ -1,8 +1,9 @@
 namespace Portico.Tests.Documents;
 
 /// A request body that hands out a chunk at a time, optionally slowly, and fails with an
-/// IOException once it has handed out <see cref="FailAfter"/> bytes, as a dropped connection would.
-public sealed class SlowStream(long length, int chunk = 16 * 1024, TimeSpan? delay = null, long? failAfter = null) : Stream
+/// IOException once it has handed out <see cref="FailAfter"/> bytes, as a dropped connection would;
+/// not before <paramref name="failWhen"/> completes, when given, so a test can first watch the upload arrive.
+public sealed class SlowStream(long length, int chunk = 16 * 1024, TimeSpan? delay = null, long? failAfter = null, Task? failWhen = null) : Stream
 {
     private long _position;
 
@@ -32,6 +33,10 @@ public sealed class SlowStream(long length, int chunk = 16 * 1024, TimeSpan? del
         }
         if (FailAfter is { } limit && _position >= limit)
         {
+            if (failWhen is not null)
+            {
+                await failWhen.WaitAsync(cancellationToken);
+            }
             throw new IOException("The connection dropped in the middle of the upload.");
         }
         var count = (int)Math.Min(Math.Min(buffer.Length, chunk), length - _position);
