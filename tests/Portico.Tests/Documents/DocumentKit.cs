@@ -108,19 +108,27 @@ public static class DocumentKit
 
     public static async Task<MimeMessage> WaitForEmailAsync(this PorticoApp app, string to, Func<MimeMessage, bool> predicate, TimeSpan? timeout = null)
     {
-        var raw = await app.Mail.WaitForAsync(m => IsFor(Parse(m), to) && predicate(Parse(m)), timeout);
-        return Parse(raw);
+        var raw = await app.Mail.WaitForAsync(m => Parse(m) is { } message && IsFor(message, to) && predicate(message), timeout);
+        return Parse(raw)!;
     }
 
     public static List<MimeMessage> EmailsTo(this PorticoApp app, string to) =>
-        app.Mail.Messages().Select(Parse).Where(m => IsFor(m, to)).ToList();
+        app.Mail.Messages().Select(Parse).OfType<MimeMessage>().Where(m => IsFor(m, to)).ToList();
 
     private static bool IsFor(MimeMessage message, string to) =>
         message.To.Mailboxes.Any(a => string.Equals(a.Address, to, StringComparison.OrdinalIgnoreCase));
 
-    private static MimeMessage Parse(string raw)
+    /// Null while the SMTP server is still writing the message to its file.
+    private static MimeMessage? Parse(string raw)
     {
         using var stream = new MemoryStream(Encoding.UTF8.GetBytes(raw));
-        return MimeMessage.Load(stream);
+        try
+        {
+            return MimeMessage.Load(stream);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
     }
 }
