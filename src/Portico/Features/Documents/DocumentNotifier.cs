@@ -30,11 +30,22 @@ public sealed class DocumentNotifier(PorticoDb db, EmailOutbox email, Recipients
 
     public static string CustomerPath(Guid accountId, Guid documentId) => $"/a/{accountId}/documents/{documentId}";
 
-    /// Staff shared a file: everyone who may see the folder hears of it.
+    /// The activity feed shows document entries to every member with documents access, whatever
+    /// their role, so only folders open to all of them may appear there.
+    private static bool InFeed(DocumentFolder folder) => !folder.StaffOnly && folder.ViewRoles.Count == 0;
+
+    /// Staff shared a file: everyone who may see the folder hears of it; nobody, for a staff-only folder.
     public async Task SharedByStaffAsync(DocumentFolder folder, Document document, int version, string actorName, CancellationToken ct)
     {
-        db.ActivityEntries.Add(new ActivityEntry(document.AccountId, clock.GetUtcNow().UtcDateTime, actorName,
-            version == 1 ? $"shared the document \"{document.Name}\"" : $"shared version {version} of \"{document.Name}\"", CustomerPath(document.AccountId, document.Id), null));
+        if (folder.StaffOnly)
+        {
+            return;
+        }
+        if (InFeed(folder))
+        {
+            db.ActivityEntries.Add(new ActivityEntry(document.AccountId, clock.GetUtcNow().UtcDateTime, actorName,
+                version == 1 ? $"shared the document \"{document.Name}\"" : $"shared version {version} of \"{document.Name}\"", CustomerPath(document.AccountId, document.Id), null));
+        }
         foreach (var r in await recipients.MembersWhoWantAsync(document.AccountId, Permissions.DocumentsView, folder.ViewRoles, p => p.DocumentUpdates, ct))
         {
             email.Queue(r.Email, $"New document: {document.Name}",
@@ -44,8 +55,11 @@ public sealed class DocumentNotifier(PorticoDb db, EmailOutbox email, Recipients
 
     public async Task UploadedByCustomerAsync(DocumentFolder folder, Document document, string actorName, DocumentRequest? fulfils, CancellationToken ct)
     {
-        db.ActivityEntries.Add(new ActivityEntry(document.AccountId, clock.GetUtcNow().UtcDateTime, actorName,
-            fulfils is null ? $"uploaded \"{document.Name}\"" : $"uploaded \"{document.Name}\" for \"{fulfils.Title}\"", CustomerPath(document.AccountId, document.Id), null));
+        if (InFeed(folder))
+        {
+            db.ActivityEntries.Add(new ActivityEntry(document.AccountId, clock.GetUtcNow().UtcDateTime, actorName,
+                fulfils is null ? $"uploaded \"{document.Name}\"" : $"uploaded \"{document.Name}\" for \"{fulfils.Title}\"", CustomerPath(document.AccountId, document.Id), null));
+        }
         if (fulfils is not null)
         {
             foreach (var r in await recipients.StaffWhoWantAsync(null, p => p.DocumentUpdates, ct))
@@ -59,8 +73,11 @@ public sealed class DocumentNotifier(PorticoDb db, EmailOutbox email, Recipients
     public async Task RequestedAsync(DocumentRequest request, DocumentFolder folder, CancellationToken ct)
     {
         var path = $"/a/{request.AccountId}/documents";
-        db.ActivityEntries.Add(new ActivityEntry(request.AccountId, clock.GetUtcNow().UtcDateTime, request.RequestedByName,
-            $"asked for \"{request.Title}\" by {request.DueOn:yyyy-MM-dd}", path, null));
+        if (InFeed(folder))
+        {
+            db.ActivityEntries.Add(new ActivityEntry(request.AccountId, clock.GetUtcNow().UtcDateTime, request.RequestedByName,
+                $"asked for \"{request.Title}\" by {request.DueOn:yyyy-MM-dd}", path, null));
+        }
         foreach (var r in await UploadersAsync(request.AccountId, folder, ct))
         {
             email.Queue(r.Email, $"Please upload: {request.Title} (due {request.DueOn:d MMM})",
@@ -77,7 +94,20 @@ public sealed class DocumentNotifier(PorticoDb db, EmailOutbox email, Recipients
         }
     }
 
-    private Task<List<Recipient>> UploadersAsync(Guid accountId, DocumentFolder folder, CancellationToken ct) =>
-        recipients.MembersWhoWantAsync(accountId, Permissions.DocumentsUpload, folder.UploadRoles.Count > 0 ? folder.UploadRoles : folder.ViewRoles,
-            p => p.DocumentUpdates, ct);
+    /// Members who may upload to the folder: their role must be allowed to see it as well as to upload to it.
+    private async Task<List<Recipient>> UploadersAsync(Guid accountId, DocumentFolder folder, CancellationToken ct)
+    {
+        List<string>? roles = (folder.UploadRoles.Count, folder.ViewRoles.Count) switch
+        {
+            (0, 0) => null,
+            (0, _) => folder.ViewRoles,
+            (_, 0) => folder.UploadRoles,
+            _ => folder.UploadRoles.Intersect(folder.ViewRoles, StringComparer.Ordinal).ToList(),
+        };
+        if (folder.StaffOnly || roles is { Count: 0 })
+        {
+            return [];
+        }
+        return await recipients.MembersWhoWantAsync(accountId, Permissions.DocumentsUpload, roles, p => p.DocumentUpdates, ct);
+    }
 }

@@ -1,0 +1,159 @@
+using System.Net;
+using System.Net.Http.Json;
+using Portico.Features.Accounts;
+using Portico.Features.Documents;
+using Portico.Features.Identity;
+using Portico.Tests.Infrastructure;
+using static Portico.Tests.Documents.DocumentKit;
+
+namespace Portico.Tests.Documents;
+
+/// Names, sizes and contents that must be refused or cleaned, on an app whose storage folder
+/// is its own, so "nothing stored" is checked against every file it holds.
+[Collection(DocumentStorageCollection.Name)]
+public sealed class BadInputTests(DocumentStorageApp app)
+{
+    private async Task<(Account Account, DocumentFolder Folder, PorticoUser Owner)> OwnerWithFolderAsync()
+    {
+        var (account, owner) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
+        var folder = await app.CreateFolderAsync(account);
+        return (account, folder, owner);
+    }
+
+    [Theory]
+    [InlineData("../../etc/passwd.txt", "passwd.txt", false)]
+    [InlineData("..\\..\\x.txt", "x.txt", false)]
+    [InlineData("../../etc/passwd.txt", "passwd.txt", true)]
+    [InlineData("..\\..\\x.txt", "x.txt", true)]
+    public async Task Path_traversal_names_are_cleaned_to_their_last_segment_and_stored_inside_the_root(string rawName, string expected, bool onPage)
+    {
+        var (account, folder, owner) = await OwnerWithFolderAsync();
+        using var client = await app.SignInAsync(owner);
+        var content = Text("root:x:0:0:not really " + PorticoApp.Unique());
+
+        var response = onPage
+            ? await client.UploadOnPageAsync(account.Id, folder.Id, rawName, content)
+            : await client.UploadByApiAsync(account.Id, folder.Id, rawName, content);
+
+        Assert.Equal(onPage ? HttpStatusCode.Redirect : HttpStatusCode.Created, response.StatusCode);
+        var document = Assert.Single(await app.DocumentsInAsync(folder.Id));
+        Assert.Equal(expected, document.Name);
+        var version = Assert.Single(await app.VersionsOfAsync(document.Id));
+        Assert.Matches("^[0-9a-f]{32}$", version.StorageKey);
+        Assert.Equal(content, await File.ReadAllBytesAsync(BlobPath(app.Root, version.StorageKey)));
+        // Nothing anywhere in the sandbox but blobs inside the root; nothing by the given name.
+        var files = FilesUnder(app.Sandbox);
+        Assert.All(files, f => Assert.StartsWith(app.Root + Path.DirectorySeparatorChar, f, StringComparison.Ordinal));
+        Assert.DoesNotContain(files, f => Path.GetFileName(f) == expected);
+        Assert.False(File.Exists(Path.Combine(app.Root, "../../etc/passwd.txt")));
+        await app.AssertStorageHoldsOnlySavedVersionsAsync();
+    }
+
+    [Fact]
+    public async Task An_empty_file_is_refused_clearly_and_nothing_is_stored()
+    {
+        var (account, folder, owner) = await OwnerWithFolderAsync();
+        using var client = await app.SignInAsync(owner);
+
+        var onPage = await client.UploadOnPageAsync(account.Id, folder.Id, "empty.txt", []);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, onPage.StatusCode);
+        Assert.Equal("\"empty.txt\" is empty.", await PageErrorAsync(onPage));
+
+        var byApi = await client.UploadByApiAsync(account.Id, folder.Id, "empty.txt", []);
+        Assert.Equal(HttpStatusCode.BadRequest, byApi.StatusCode);
+        Assert.Equal("\"empty.txt\" is empty.", await ApiErrorAsync(byApi));
+
+        Assert.Empty(await app.DocumentsInAsync(folder.Id));
+        await app.AssertStorageHoldsOnlySavedVersionsAsync();
+    }
+
+    [Fact]
+    public async Task A_file_over_the_limit_is_refused_clearly_and_leaves_no_version_and_no_blob()
+    {
+        var (account, folder, owner) = await OwnerWithFolderAsync();
+        using var client = await app.SignInAsync(owner);
+        var tooBig = new byte[DocumentStorageApp.MaxFileBytes + 1];
+        Array.Fill(tooBig, (byte)'x');
+
+        var byApi = await client.UploadByApiAsync(account.Id, folder.Id, "big.txt", tooBig);
+        Assert.Equal(HttpStatusCode.BadRequest, byApi.StatusCode);
+        Assert.Equal("\"big.txt\" is larger than the limit of 64 KB.", await ApiErrorAsync(byApi));
+
+        var onPage = await client.UploadOnPageAsync(account.Id, folder.Id, "big.txt", tooBig);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, onPage.StatusCode);
+        Assert.Equal("\"big.txt\" is larger than the limit of 64 KB.", await PageErrorAsync(onPage));
+
+        Assert.Empty(await app.DocumentsInAsync(folder.Id));
+        Assert.Empty(await app.VersionsInAsync(folder.Id));
+        await app.AssertStorageHoldsOnlySavedVersionsAsync();
+
+        // Exactly at the limit is accepted.
+        var atLimit = await client.UploadByApiAsync(account.Id, folder.Id, "big.txt", tooBig[..^1]);
+        Assert.Equal(HttpStatusCode.Created, atLimit.StatusCode);
+        Assert.Equal(DocumentStorageApp.MaxFileBytes, Assert.Single(await app.VersionsInAsync(folder.Id)).Size);
+    }
+
+    [Fact]
+    public async Task A_name_of_1000_characters_is_refused_clearly()
+    {
+        var (account, folder, owner) = await OwnerWithFolderAsync();
+        using var client = await app.SignInAsync(owner);
+        var name = new string('n', 996) + ".txt";
+
+        var byApi = await client.UploadByApiAsync(account.Id, folder.Id, name, Text("hello"));
+        Assert.Equal(HttpStatusCode.BadRequest, byApi.StatusCode);
+        Assert.Equal("File names can be at most 200 characters (this one has 1,000).", await ApiErrorAsync(byApi));
+
+        var onPage = await client.UploadOnPageAsync(account.Id, folder.Id, name, Text("hello"));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, onPage.StatusCode);
+        Assert.Equal("File names can be at most 200 characters (this one has 1,000).", await PageErrorAsync(onPage));
+
+        Assert.Empty(await app.DocumentsInAsync(folder.Id));
+        await app.AssertStorageHoldsOnlySavedVersionsAsync();
+    }
+
+    [Theory]
+    [InlineData("contract.pdf", "This is plain text pretending to be a PDF.")]
+    [InlineData("photo.png", "%PDF-1.4 a PDF pretending to be a picture")]
+    [InlineData("notes.txt", "MZ\u0090\u0000 an executable pretending to be text")]
+    public async Task A_file_whose_bytes_contradict_its_name_is_refused(string name, string content)
+    {
+        var (account, folder, owner) = await OwnerWithFolderAsync();
+        using var client = await app.SignInAsync(owner);
+        var extension = Path.GetExtension(name);
+
+        var onPage = await client.UploadOnPageAsync(account.Id, folder.Id, name, Text(content));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, onPage.StatusCode);
+        Assert.Equal($"The content of \"{name}\" does not match its name. Check that it is really a {extension} file.", await PageErrorAsync(onPage));
+
+        var byApi = await client.UploadByApiAsync(account.Id, folder.Id, name, Text(content));
+        Assert.Equal(HttpStatusCode.BadRequest, byApi.StatusCode);
+        Assert.Equal($"The content of \"{name}\" does not match its name. Check that it is really a {extension} file.", await ApiErrorAsync(byApi));
+
+        Assert.Empty(await app.DocumentsInAsync(folder.Id));
+        await app.AssertStorageHoldsOnlySavedVersionsAsync();
+    }
+
+    [Fact]
+    public async Task A_folder_id_from_another_account_answers_404_and_nothing_is_stored()
+    {
+        var (account, _, owner) = await OwnerWithFolderAsync();
+        using var client = await app.SignInAsync(owner);
+        var other = await app.CreateAccountAsync();
+        var foreign = await app.CreateFolderAsync(other, "Their folder " + PorticoApp.Unique());
+
+        var byApi = await client.UploadByApiAsync(account.Id, foreign.Id, "planted.txt", Text("planted"));
+        Assert.Equal(HttpStatusCode.NotFound, byApi.StatusCode);
+        var onPage = await client.UploadOnPageAsync(account.Id, foreign.Id, "planted.txt", Text("planted"));
+        Assert.Equal(HttpStatusCode.NotFound, onPage.StatusCode);
+        Assert.DoesNotContain(foreign.Name, await onPage.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        // Its own account in the address does not help either.
+        var direct = await client.UploadByApiAsync(other.Id, foreign.Id, "planted.txt", Text("planted"));
+        Assert.Equal(HttpStatusCode.NotFound, direct.StatusCode);
+
+        Assert.Empty(await app.DocumentsInAsync(foreign.Id));
+        var listed = await client.Http.GetFromJsonAsync<List<DocumentDto>>(new Uri(ApiPath(account.Id), UriKind.Relative));
+        Assert.Empty(listed!);
+        await app.AssertStorageHoldsOnlySavedVersionsAsync();
+    }
+}
