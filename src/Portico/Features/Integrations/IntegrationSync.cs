@@ -71,7 +71,7 @@ public sealed class IntegrationSync(PorticoDb db, AuditLog audit, TimeProvider c
                     account.Rename(record.Name!.Trim());
                     return account;
                 }
-                var created = new Account(record.Name!.Trim(), now, record.ExternalId);
+                var created = new Account(record.Name!.Trim(), now, record.ExternalId!.Trim());
                 db.Accounts.Add(created);
                 return created;
             },
@@ -83,7 +83,7 @@ public sealed class IntegrationSync(PorticoDb db, AuditLog audit, TimeProvider c
                 .ToDictionary(i => i.ExternalId, i => (object)i),
             (existing, r, accountId, now) =>
             {
-                var invoice = existing as Invoice ?? new Invoice(integrationId, r.ExternalId!);
+                var invoice = existing as Invoice ?? new Invoice(integrationId, r.ExternalId!.Trim());
                 if (existing is null)
                 {
                     db.Invoices.Add(invoice);
@@ -105,7 +105,7 @@ public sealed class IntegrationSync(PorticoDb db, AuditLog audit, TimeProvider c
                 .ToDictionary(o => o.ExternalId, o => (object)o),
             (existing, r, accountId, now) =>
             {
-                var order = existing as Order ?? new Order(integrationId, r.ExternalId!);
+                var order = existing as Order ?? new Order(integrationId, r.ExternalId!.Trim());
                 if (existing is null)
                 {
                     db.Orders.Add(order);
