@@ -336,6 +336,10 @@ public sealed class IntegrationSync(PorticoDb db, AuditLog audit, TimeProvider c
         {
             errors[field] = $"{field} cannot be negative.";
         }
+        else if (Currencies.IsTooLarge(amount, currency))
+        {
+            errors[field] = $"{field} is too large: {amount.ToString(CultureInfo.InvariantCulture)}.";
+        }
         else if (Currencies.ToMinor(amount, currency) is null)
         {
             errors[field] = $"{field} has more decimals than {currency} allows ({Currencies.Digits[currency]}): {amount.ToString(CultureInfo.InvariantCulture)}.";
