@@ -34,6 +34,8 @@ public sealed partial class IntegrationKeyTests(PorticoApp app)
             ["name"] = name,
         });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        // The page with the secret must not be kept by the browser or anything in between.
+        Assert.True(response.Headers.CacheControl?.NoStore, "The page showing a new key must be sent with Cache-Control: no-store.");
         var created = await PorticoClient.ParseAsync(response);
         return created.QuerySelector("[data-testid=new-key]")?.TextContent.Trim() ?? throw new InvalidOperationException("The page did not show the new key.");
     }
