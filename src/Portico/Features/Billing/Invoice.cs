@@ -86,10 +86,16 @@ public static class Currencies
     /// Converts an amount to minor units, refusing more decimals than the currency has.
     public static long? ToMinor(decimal amount, string currency)
     {
-        var digits = Digits[currency];
-        var scaled = amount * Pow10(digits);
-        return scaled == decimal.Truncate(scaled) && Math.Abs(scaled) < long.MaxValue / 10 ? (long)scaled : null;
+        if (IsTooLarge(amount, currency))
+        {
+            return null;
+        }
+        var scaled = amount * Pow10(Digits[currency]);
+        return scaled == decimal.Truncate(scaled) ? (long)scaled : null;
     }
+
+    /// Whether the amount is beyond what minor units can hold; checked before scaling, which would overflow for the largest decimals.
+    public static bool IsTooLarge(decimal amount, string currency) => Math.Abs(amount) >= long.MaxValue / 10 / Pow10(Digits[currency]);
 
     public static string Format(long minor, string currency)
     {

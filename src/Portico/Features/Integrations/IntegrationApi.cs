@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.OpenApi;
 using Portico.Infrastructure.Data;
 using Portico.Infrastructure.Tenancy;
 
@@ -85,7 +86,14 @@ public static class IntegrationApi
                         statusCode: StatusCodes.Status409Conflict);
                 }
             }
-        }).Accepts<Batch<T>>("application/json")
+        })
+          // Described for the OpenAPI document only. Accepts() would also make routing answer another content type
+          // before the key is checked, with a misleading 401 instead of the 415 above.
+          .AddOpenApiOperationTransformer(async (operation, context, ct) => operation.RequestBody = new OpenApiRequestBody
+          {
+              Required = true,
+              Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = await context.GetOrCreateSchemaAsync(typeof(Batch<T>), null, ct) } },
+          })
           .WithName(name).WithSummary(summary)
           .WithDescription("Each record is checked on its own: valid records are applied and invalid ones are listed with their errors, in one transaction. Replaying a batch changes nothing; unknown fields are errors; records whose account is not mapped are reported as data-quality incidents, never guessed.");
     }

@@ -71,7 +71,7 @@ public sealed class IntegrationSync(PorticoDb db, AuditLog audit, TimeProvider c
                     account.Rename(record.Name!.Trim());
                     return account;
                 }
-                var created = new Account(record.Name!.Trim(), now, record.ExternalId);
+                var created = new Account(record.Name!.Trim(), now, record.ExternalId!.Trim());
                 db.Accounts.Add(created);
                 return created;
             },
@@ -83,7 +83,7 @@ public sealed class IntegrationSync(PorticoDb db, AuditLog audit, TimeProvider c
                 .ToDictionary(i => i.ExternalId, i => (object)i),
             (existing, r, accountId, now) =>
             {
-                var invoice = existing as Invoice ?? new Invoice(integrationId, r.ExternalId!);
+                var invoice = existing as Invoice ?? new Invoice(integrationId, r.ExternalId!.Trim());
                 if (existing is null)
                 {
                     db.Invoices.Add(invoice);
@@ -105,7 +105,7 @@ public sealed class IntegrationSync(PorticoDb db, AuditLog audit, TimeProvider c
                 .ToDictionary(o => o.ExternalId, o => (object)o),
             (existing, r, accountId, now) =>
             {
-                var order = existing as Order ?? new Order(integrationId, r.ExternalId!);
+                var order = existing as Order ?? new Order(integrationId, r.ExternalId!.Trim());
                 if (existing is null)
                 {
                     db.Orders.Add(order);
@@ -162,16 +162,15 @@ public sealed class IntegrationSync(PorticoDb db, AuditLog audit, TimeProvider c
             }
             valid.Add((index, record, externalId(record)!.Trim()));
         }
-        // The same id twice in one batch is ambiguous: neither is applied.
-        foreach (var group in valid.GroupBy(v => v.Id, StringComparer.Ordinal).Where(g => g.Count() > 1).ToList())
+        // The same id twice in one batch is ambiguous: neither is applied, even when one of the copies is invalid anyway.
+        var sent = records.Where(r => r.Record is not null).Select(r => externalId(r.Record!)?.Trim()).OfType<string>().Where(id => id.Length > 0)
+            .GroupBy(id => id, StringComparer.Ordinal).Where(g => g.Count() > 1).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        foreach (var duplicate in valid.Where(v => sent.ContainsKey(v.Id)))
         {
-            foreach (var duplicate in group)
-            {
-                results[duplicate.Index] = new RecordResult(duplicate.Index, duplicate.Id, "error",
-                    new Dictionary<string, string> { ["externalId"] = $"\"{duplicate.Id}\" appears {group.Count()} times in this batch; send it once." });
-                valid.Remove(duplicate);
-            }
+            results[duplicate.Index] = new RecordResult(duplicate.Index, duplicate.Id, "error",
+                new Dictionary<string, string> { ["externalId"] = $"\"{duplicate.Id}\" appears {sent[duplicate.Id]} times in this batch; send it once." });
         }
+        valid.RemoveAll(v => sent.ContainsKey(v.Id));
 
         var accountIds = new Dictionary<string, Guid>(StringComparer.Ordinal);
         var wantedAccounts = valid.Select(v => externalAccountId(v.Record)?.Trim()).OfType<string>().Distinct().ToList();
@@ -343,6 +342,10 @@ public sealed class IntegrationSync(PorticoDb db, AuditLog audit, TimeProvider c
         else if (!allowNegative && amount < 0)
         {
             errors[field] = $"{field} cannot be negative.";
+        }
+        else if (Currencies.IsTooLarge(amount, currency))
+        {
+            errors[field] = $"{field} is too large: {amount.ToString(CultureInfo.InvariantCulture)}.";
         }
         else if (Currencies.ToMinor(amount, currency) is null)
         {
