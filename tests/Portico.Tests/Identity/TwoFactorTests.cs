@@ -429,3 +429,30 @@ public static class TwoFactorSteps
     public static IEnumerable<string> SetCookies(HttpResponseMessage response) =>
         response.Headers.TryGetValues("Set-Cookie", out var values) ? values : [];
 }
+
+public sealed class TwoFactorRateLimitTests : IAsyncLifetime
+{
+    private sealed class StrictApp : PorticoApp
+    {
+        protected override IDictionary<string, string?> Settings() => new Dictionary<string, string?> { ["LoginLimits:PerMinutePerAddress"] = "3" };
+    }
+
+    private readonly StrictApp _app = new();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    [Fact]
+    public async Task The_code_step_shares_the_sign_in_rate_limit()
+    {
+        using var client = _app.Anonymous();
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 5; i++)
+        {
+            statuses.Add((await client.Http.GetAsync(new Uri(i % 2 == 0 ? "/login/two-factor" : "/login", UriKind.Relative))).StatusCode);
+        }
+
+        Assert.Equal([HttpStatusCode.Redirect, HttpStatusCode.OK, HttpStatusCode.Redirect, HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], statuses);
+    }
+}
