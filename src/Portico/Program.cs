@@ -29,6 +29,7 @@ var services = builder.Services;
 services.AddOptions<BrandingOptions>().Bind(builder.Configuration.GetSection(BrandingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 services.AddOptions<SmtpOptions>().Bind(builder.Configuration.GetSection(SmtpOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 services.AddOptions<OutboxOptions>().Bind(builder.Configuration.GetSection(OutboxOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+services.AddOptions<SecurityOptions>().Bind(builder.Configuration.GetSection(SecurityOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 services.AddOptions<LoginLimits>().Bind(builder.Configuration.GetSection(LoginLimits.Section)).ValidateDataAnnotations().ValidateOnStart();
 services.AddSingleton(TimeProvider.System);
 services.AddHttpContextAccessor();
@@ -45,11 +46,13 @@ services.AddIdentityCore<PorticoUser>(o =>
         o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
         o.Lockout.AllowedForNewUsers = true;
         o.SignIn.RequireConfirmedAccount = false;
+        o.Tokens.AuthenticatorTokenProvider = AuthenticatorCodes.ProviderName;
     })
     .AddEntityFrameworkStores<PorticoDb>()
     .AddSignInManager()
     .AddClaimsPrincipalFactory<PorticoClaimsFactory>()
-    .AddDefaultTokenProviders();
+    .AddDefaultTokenProviders()
+    .AddTokenProvider<AuthenticatorCodes>(AuthenticatorCodes.ProviderName);
 services.AddAuthentication(IdentityConstants.ApplicationScheme)
     .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, Portico.Features.Integrations.IntegrationKeyAuthentication>(
         Portico.Features.Integrations.IntegrationKeyAuthentication.SchemeName, null);
@@ -80,6 +83,7 @@ services.AddScoped<VerifyAuditChain>();
 services.AddScoped<EmailOutbox>();
 services.AddScoped<SignInWithPassword>();
 services.AddScoped<MagicLinks>();
+services.AddScoped<SignInWithSecondFactor>();
 services.AddScoped<DemoData>();
 services.AddScoped<Portico.Features.Contacts.ChangeMembershipRole>();
 services.AddScoped<Portico.Features.Contacts.ListContacts>();

@@ -7,6 +7,11 @@ public static class AuditActions
     public const string LoginFailed = "identity.login_failed";
     public const string LockedOut = "identity.locked_out";
     public const string LoggedOut = "identity.logged_out";
+    public const string TwoFactorSucceeded = "identity.two_factor_succeeded";
+    public const string TwoFactorFailed = "identity.two_factor_failed";
+    public const string TwoFactorEnabled = "identity.two_factor_enabled";
+    public const string TwoFactorDisabled = "identity.two_factor_disabled";
+    public const string RecoveryCodesGenerated = "identity.recovery_codes_generated";
     public const string MembershipRoleChanged = "membership.role_changed";
     public const string RoleCreated = "role.created";
     public const string AccountSwitched = "account.switched";

@@ -31,6 +31,10 @@ public sealed class LoginModel(SignInWithPassword signIn) : PageModel
         {
             case SignInOutcome.SignedIn:
                 return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/");
+            case SignInOutcome.RequiresTwoFactor:
+                return LocalRedirect(Url.IsLocalUrl(ReturnUrl)
+                    ? $"/login/two-factor?returnUrl={Uri.EscapeDataString(ReturnUrl)}&rememberMe={Form.RememberMe}"
+                    : $"/login/two-factor?rememberMe={Form.RememberMe}");
             case SignInOutcome.LockedOut:
                 ModelState.AddModelError(string.Empty, "Signing in is locked for a while after too many failed attempts. Try again later or reset your password.");
                 return Page();

@@ -23,6 +23,8 @@ public enum SignInOutcome
     SignedIn,
     Failed,
     LockedOut,
+    /// The password was right; the person still has to give a code from their authenticator app.
+    RequiresTwoFactor,
 }
 
 /// Password sign-in. Unknown emails and wrong passwords get the same answer and similar
@@ -53,15 +55,16 @@ public sealed class SignInWithPassword(
             audit.Record(AuditActions.LoginSucceeded, targetType: "User", targetId: user.Id.ToString(), actorUserId: user.Id, actorName: user.Email);
             outcome = SignInOutcome.SignedIn;
         }
+        else if (result.RequiresTwoFactor)
+        {
+            // Not signed in yet, so nothing is audited as a sign-in; the code step records the outcome.
+            outcome = SignInOutcome.RequiresTwoFactor;
+        }
         else if (result.IsLockedOut)
         {
             if (!wasLocked)
             {
-                audit.Record(AuditActions.LockedOut, targetType: "User", targetId: user.Id.ToString(), actorUserId: user.Id, actorName: user.Email,
-                    details: new { until = user.LockoutEnd });
-                email.Queue(user.Email!, "Your sign-in was locked",
-                    $"Hello {user.DisplayName},\n\nAfter several failed attempts, signing in to your account is locked for a while. " +
-                    "If this was not you, tell your administrator.\n");
+                RecordLockout(audit, email, user);
             }
             else
             {
@@ -79,6 +82,16 @@ public sealed class SignInWithPassword(
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return outcome;
+    }
+
+    /// A lockout is audited once and the person is told, whichever check (password or code) caused it.
+    internal static void RecordLockout(AuditLog audit, EmailOutbox email, PorticoUser user)
+    {
+        audit.Record(AuditActions.LockedOut, targetType: "User", targetId: user.Id.ToString(), actorUserId: user.Id, actorName: user.Email,
+            details: new { until = user.LockoutEnd });
+        email.Queue(user.Email!, "Your sign-in was locked",
+            $"Hello {user.DisplayName},\n\nAfter several failed attempts, signing in to your account is locked for a while. " +
+            "If this was not you, tell your administrator.\n");
     }
 
     /// Lets staff correlate attempts on one unknown address without storing what was typed.

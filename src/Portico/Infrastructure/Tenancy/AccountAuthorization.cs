@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Portico.Features.Accounts;
 using Portico.Features.Identity;
 using Portico.Features.Integrations;
@@ -33,6 +34,15 @@ public sealed class StaffRequirement(params StaffRole[] roles) : IAuthorizationR
 {
     public IReadOnlyList<StaffRole> Roles { get; } = roles;
 }
+
+/// With Security:RequireMfaForStaff on, staff pages open only for staff who have two-factor sign-in on.
+/// Every new sign-in of such a person takes a code; the session in which they turned it on proved a code too.
+public sealed class StaffMfaRequirement : IAuthorizationRequirement
+{
+    public static readonly StaffMfaRequirement Instance = new();
+}
+
+public sealed class MfaSetupRequiredReason(IAuthorizationHandler handler) : AuthorizationFailureReason(handler, "Two-factor sign-in must be set up first");
 
 /// Failure reasons the result handler turns into 404 (not yours) or 403 (yours, but not allowed).
 public sealed class NotAMemberReason(IAuthorizationHandler handler) : AuthorizationFailureReason(handler, "Not a member of this account");
@@ -104,8 +114,39 @@ public sealed class StaffHandler : AuthorizationHandler<StaffRequirement>
     }
 }
 
+public sealed class StaffMfaHandler(IOptions<SecurityOptions> options) : AuthorizationHandler<StaffMfaRequirement>
+{
+    public const string SetupPath = "/account/security";
+
+    protected override async Task HandleRequirementAsync(AuthorizationHandlerContext context, StaffMfaRequirement requirement)
+    {
+        // Someone who is not staff is refused by the staff requirement; sending them to set-up would say nothing useful.
+        if (!options.Value.RequireMfaForStaff || !context.User.HasClaim(c => c.Type == StaffHandler.StaffRoleClaim))
+        {
+            context.Succeed(requirement);
+            return;
+        }
+        if (context.Resource is not HttpContext http || context.User.UserId() is not { } userId)
+        {
+            return;
+        }
+        // Read from the database: the cookie does not carry it, and the session that turns it on must get in at once.
+        var enabled = await http.RequestServices.GetRequiredService<PorticoDb>().Users.AsNoTracking()
+            .Where(u => u.Id == userId).Select(u => u.TwoFactorEnabled).FirstOrDefaultAsync(http.RequestAborted);
+        if (enabled)
+        {
+            context.Succeed(requirement);
+        }
+        else
+        {
+            context.Fail(new MfaSetupRequiredReason(this));
+        }
+    }
+}
+
 /// Another account's id answers 404, never 403, so ids reveal nothing. A member without
-/// the permission gets a plain 403. Neither redirects: there is nothing to sign in to.
+/// the permission gets a plain 403. Neither redirects: there is nothing to sign in to. Staff who
+/// must set up two-factor sign-in first are sent to the page where they do it (API callers get 403).
 public sealed class AccountAuthorizationResultHandler : IAuthorizationMiddlewareResultHandler
 {
     private readonly AuthorizationMiddlewareResultHandler _default = new();
@@ -114,6 +155,11 @@ public sealed class AccountAuthorizationResultHandler : IAuthorizationMiddleware
     {
         if (authorizeResult.Forbidden && authorizeResult.AuthorizationFailure is { } failure)
         {
+            if (failure.FailureReasons.OfType<MfaSetupRequiredReason>().Any() && !context.Request.Path.StartsWithSegments("/api"))
+            {
+                context.Response.Redirect(StaffMfaHandler.SetupPath);
+                return Task.CompletedTask;
+            }
             if (failure.FailureReasons.OfType<NotAMemberReason>().Any())
             {
                 context.Response.StatusCode = StatusCodes.Status404NotFound;
@@ -132,14 +178,15 @@ public static class AuthorizationSetup
     {
         services.AddScoped<AccountContext>();
         services.AddSingleton<IAuthorizationHandler, StaffHandler>();
+        services.AddSingleton<IAuthorizationHandler, StaffMfaHandler>();
         services.AddScoped<IAuthorizationHandler, AccountPermissionHandler>();
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, AccountAuthorizationResultHandler>();
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
-            .AddPolicy(Policies.Staff, p => p.RequireAuthenticatedUser().AddRequirements(new StaffRequirement()))
-            .AddPolicy(Policies.StaffAdmin, p => p.RequireAuthenticatedUser().AddRequirements(new StaffRequirement(StaffRole.Admin)))
-            .AddPolicy(Policies.StaffRequests, p => p.RequireAuthenticatedUser().AddRequirements(new StaffRequirement(StaffRole.Agent, StaffRole.Admin)))
-            .AddPolicy(Policies.StaffBilling, p => p.RequireAuthenticatedUser().AddRequirements(new StaffRequirement(StaffRole.Finance, StaffRole.Admin)))
+            .AddPolicy(Policies.Staff, p => p.RequireAuthenticatedUser().AddRequirements(new StaffRequirement(), StaffMfaRequirement.Instance))
+            .AddPolicy(Policies.StaffAdmin, p => p.RequireAuthenticatedUser().AddRequirements(new StaffRequirement(StaffRole.Admin), StaffMfaRequirement.Instance))
+            .AddPolicy(Policies.StaffRequests, p => p.RequireAuthenticatedUser().AddRequirements(new StaffRequirement(StaffRole.Agent, StaffRole.Admin), StaffMfaRequirement.Instance))
+            .AddPolicy(Policies.StaffBilling, p => p.RequireAuthenticatedUser().AddRequirements(new StaffRequirement(StaffRole.Finance, StaffRole.Admin), StaffMfaRequirement.Instance))
             .AddIntegrationPolicy();
         services.Configure<AuthorizationOptions>(options =>
         {
