@@ -312,7 +312,8 @@ static async Task<int> Sessions(Uri baseUrl, int count, string output)
         {
             continue;
         }
-        var documents = await http.GetStringAsync(new Uri($"/api/accounts/{account}/documents", UriKind.Relative));
+        var documentList = await http.GetAsync(new Uri($"/api/accounts/{account}/documents", UriKind.Relative));
+        var documents = documentList.IsSuccessStatusCode ? await documentList.Content.ReadAsStringAsync() : "";
         var document = Regex.Match(documents, "\"id\":\"([0-9a-f-]+)\",\"folderId\":\"([0-9a-f-]+)\"");
         if (!document.Success)
         {
