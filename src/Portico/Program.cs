@@ -57,6 +57,7 @@ services.AddAuthentication(IdentityConstants.ApplicationScheme)
     .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, Portico.Features.Integrations.IntegrationKeyAuthentication>(
         Portico.Features.Integrations.IntegrationKeyAuthentication.SchemeName, null);
 services.AddAuthentication().AddIdentityCookies();
+services.AddMemoryCache();
 services.AddSingleton<DatabaseTicketStore>();
 services.AddOptions<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme)
     .Configure<DatabaseTicketStore>((o, store) => o.SessionStore = store);

@@ -10,7 +10,7 @@ namespace Portico.Features.Identity;
 public sealed record SessionRow(string Id, DateTime CreatedAt, DateTime LastSeenAt, string? IpAddress, string? UserAgent, bool IsCurrent);
 
 /// A person's signed-in browsers, each of which they can end.
-public sealed class SessionsModel(PorticoDb db, AuditLog audit, TimeProvider clock) : PageModel
+public sealed class SessionsModel(PorticoDb db, DatabaseTicketStore store, AuditLog audit, TimeProvider clock) : PageModel
 {
     public List<SessionRow> Sessions { get; private set; } = [];
     public string? Notice { get; private set; }
@@ -42,6 +42,7 @@ public sealed class SessionsModel(PorticoDb db, AuditLog audit, TimeProvider clo
         foreach (var s in sessions)
         {
             s.Revoke(now);
+            store.Forget(s.Id);
         }
         audit.Record(AuditActions.SessionsEnded, targetType: "User", targetId: userId.ToString(), details: new { count = sessions.Count, others });
         await db.SaveChangesAsync(ct);

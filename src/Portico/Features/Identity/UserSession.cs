@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Portico.Infrastructure.Data;
@@ -63,10 +64,21 @@ internal sealed class UserSessionConfiguration : IEntityTypeConfiguration<UserSe
 }
 
 /// Keeps authentication tickets in the database instead of the cookie.
-public sealed class DatabaseTicketStore(IServiceScopeFactory scopes, IDataProtectionProvider protection, IHttpContextAccessor http, TimeProvider clock) : ITicketStore
+public sealed class DatabaseTicketStore(IServiceScopeFactory scopes, IDataProtectionProvider protection, IHttpContextAccessor http, TimeProvider clock,
+    IMemoryCache cache) : ITicketStore
 {
     public const string SessionIdClaim = "portico:session";
     private static readonly TimeSpan SeenResolution = TimeSpan.FromMinutes(1);
+
+    /// How long this node trusts a session it has read without asking the database again. Ending
+    /// a session on this node forgets it at once; another node notices within this time.
+    public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(20);
+
+    private sealed record Cached(AuthenticationTicket Ticket, DateTime? ExpiresAt);
+
+    private static string CacheKey(string key) => "session:" + key;
+
+    public void Forget(string key) => cache.Remove(CacheKey(key));
 
     private IDataProtector Protector => protection.CreateProtector("Portico.Sessions");
 
@@ -108,29 +120,46 @@ public sealed class DatabaseTicketStore(IServiceScopeFactory scopes, IDataProtec
         }
         // A refreshed sign-in builds a new principal; it keeps pointing at this session.
         Tag(ticket, key);
+        Forget(key);
         session.Renew(Protect(ticket), ticket.Properties.ExpiresUtc?.UtcDateTime, clock.GetUtcNow().UtcDateTime);
         return await db.SaveChangesAsync();
     });
 
-    public Task<AuthenticationTicket?> RetrieveAsync(string key) => WithDbAsync(async db =>
+    public async Task<AuthenticationTicket?> RetrieveAsync(string key)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        var session = await db.UserSessions.SingleOrDefaultAsync(s => s.Id == key);
-        if (session is null || !session.IsActive(now))
+        if (cache.TryGetValue(CacheKey(key), out Cached? cached) && cached is not null && (cached.ExpiresAt is null || cached.ExpiresAt > now))
         {
-            return null;
+            // The cookie handler may change a ticket's properties, so each request gets its own copy.
+            return cached.Ticket.Clone();
         }
-        if (now - session.LastSeenAt > SeenResolution)
+        return await WithDbAsync(async db =>
         {
-            session.Seen(now);
-            await db.SaveChangesAsync();
-        }
-        var ticket = TicketSerializer.Default.Deserialize(Protector.Unprotect(session.Ticket));
-        return ticket;
-    });
+            var session = await db.UserSessions.SingleOrDefaultAsync(s => s.Id == key);
+            if (session is null || !session.IsActive(now))
+            {
+                return null;
+            }
+            if (now - session.LastSeenAt > SeenResolution)
+            {
+                session.Seen(now);
+                await db.SaveChangesAsync();
+            }
+            var ticket = TicketSerializer.Default.Deserialize(Protector.Unprotect(session.Ticket));
+            if (ticket is not null)
+            {
+                cache.Set(CacheKey(key), new Cached(ticket.Clone(), session.ExpiresAt), CacheFor);
+            }
+            return ticket;
+        });
+    }
 
-    public Task RemoveAsync(string key) => WithDbAsync(async db =>
-        await db.UserSessions.Where(s => s.Id == key).ExecuteUpdateAsync(s => s.SetProperty(x => x.RevokedAt, clock.GetUtcNow().UtcDateTime)));
+    public Task RemoveAsync(string key)
+    {
+        Forget(key);
+        return WithDbAsync(async db =>
+            await db.UserSessions.Where(s => s.Id == key).ExecuteUpdateAsync(s => s.SetProperty(x => x.RevokedAt, clock.GetUtcNow().UtcDateTime)));
+    }
 
     private static void Tag(AuthenticationTicket ticket, string id)
     {

@@ -70,6 +70,9 @@ public sealed class Request : IAccountOwned
     public long PausedBeforeFirstResponseSeconds { get; private set; }
     public DateTime FirstResponseDueAt { get; private set; }
     public DateTime ResolutionDueAt { get; private set; }
+    /// Kept in step with the status and clocks so the staff queue can read open work in due order from an index.
+    public bool IsOpen { get; private set; } = true;
+    public DateTime NextDueAt { get; private set; }
     /// Bumped on every change so two people acting at once cannot overwrite each other.
     public int Version { get; private set; }
 
@@ -92,6 +95,7 @@ public sealed class Request : IAccountOwned
         var target = type.TargetFor(priority);
         FirstResponseDueAt = now.AddHours(target.FirstResponseHours);
         ResolutionDueAt = now.AddHours(target.ResolutionHours);
+        NextDueAt = FirstResponseDueAt;
     }
 
     public void MoveTo(RequestStatus to, DateTime now)
@@ -157,6 +161,8 @@ public sealed class Request : IAccountOwned
 
     public void Touch(DateTime now)
     {
+        IsOpen = Status.IsOpen();
+        NextDueAt = FirstRespondedAt is null ? FirstResponseDueAt : ResolutionDueAt;
         UpdatedAt = now;
         Version++;
     }

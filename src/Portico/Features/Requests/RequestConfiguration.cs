@@ -43,6 +43,7 @@ internal sealed class RequestConfiguration : IEntityTypeConfiguration<Request>
         b.HasIndex(r => new { r.AccountId, r.UpdatedAt });
         b.HasIndex(r => new { r.Status, r.UpdatedAt });
         b.HasIndex(r => new { r.AssigneeId, r.Status });
+        b.HasIndex(r => new { r.IsOpen, r.NextDueAt });
         b.HasOne(r => r.Type).WithMany().HasForeignKey(r => r.TypeId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Accounts.Account>().WithMany().HasForeignKey(r => r.AccountId).OnDelete(DeleteBehavior.Cascade);
         b.Property(r => r.Subject).HasMaxLength(RequestLimits.Subject);

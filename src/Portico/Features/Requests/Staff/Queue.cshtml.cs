@@ -66,7 +66,7 @@ public sealed class QueueModel(PorticoDb db, StaffRequestActions actions, TimePr
         var query = db.Requests.AsNoTracking().MatchingText(db, Q?.Length > 200 ? Q[..200] : Q, includeInternal: true);
         query = Status switch
         {
-            null or "" or "open" => query.Where(r => r.Status != RequestStatus.Resolved && r.Status != RequestStatus.Closed),
+            null or "" or "open" => query.Where(r => r.IsOpen),
             "all" => query,
             _ when Enum.TryParse<RequestStatus>(Status, out var st) => query.Where(r => r.Status == st),
             _ => query,
@@ -96,9 +96,9 @@ public sealed class QueueModel(PorticoDb db, StaffRequestActions actions, TimePr
         var page = Math.Clamp(PageNumber, 1, 10_000);
         var total = await query.CountAsync(ct);
         // Most urgent first: the earliest due clock among open work.
-        var items = await query
-            .OrderBy(r => r.Status == RequestStatus.Resolved || r.Status == RequestStatus.Closed)
-            .ThenBy(r => r.FirstRespondedAt == null ? r.FirstResponseDueAt : r.ResolutionDueAt)
+        // Open work by the next due clock; with closed work included, open first.
+        var ordered = Status is null or "" or "open" ? query.OrderBy(r => r.NextDueAt) : query.OrderByDescending(r => r.IsOpen).ThenBy(r => r.NextDueAt);
+        var items = await ordered
             .Skip((page - 1) * PageSize).Take(PageSize)
             .Join(db.Accounts, r => r.AccountId, a => a.Id, (r, a) => new QueueRow(r.Id, r.Number, r.Subject, a.Name, r.Type.Name, r.Status, r.Priority,
                 r.AssigneeName, r.UpdatedAt, r.FirstResponseDueAt, r.FirstRespondedAt, r.ResolutionDueAt, r.ResolvedAt))

@@ -1118,6 +1118,12 @@ namespace Portico.Infrastructure.Migrations.Postgres
                     b.Property<DateTime>("FirstResponseDueAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<bool>("IsOpen")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTime>("NextDueAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<int>("Number")
                         .HasColumnType("integer");
 
@@ -1182,6 +1188,8 @@ namespace Portico.Infrastructure.Migrations.Postgres
                     b.HasIndex("AccountId", "UpdatedAt");
 
                     b.HasIndex("AssigneeId", "Status");
+
+                    b.HasIndex("IsOpen", "NextDueAt");
 
                     b.HasIndex("Status", "UpdatedAt");
 

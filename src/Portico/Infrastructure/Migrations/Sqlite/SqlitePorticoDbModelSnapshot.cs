@@ -1102,6 +1102,12 @@ namespace Portico.Infrastructure.Migrations.Sqlite
                     b.Property<DateTime>("FirstResponseDueAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("IsOpen")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("NextDueAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Number")
                         .HasColumnType("INTEGER");
 
@@ -1166,6 +1172,8 @@ namespace Portico.Infrastructure.Migrations.Sqlite
                     b.HasIndex("AccountId", "UpdatedAt");
 
                     b.HasIndex("AssigneeId", "Status");
+
+                    b.HasIndex("IsOpen", "NextDueAt");
 
                     b.HasIndex("Status", "UpdatedAt");
 
