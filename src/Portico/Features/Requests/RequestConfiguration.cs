@@ -43,7 +43,8 @@ internal sealed class RequestConfiguration : IEntityTypeConfiguration<Request>
         b.HasIndex(r => new { r.AccountId, r.UpdatedAt });
         b.HasIndex(r => new { r.Status, r.UpdatedAt });
         b.HasIndex(r => new { r.AssigneeId, r.Status });
-        b.HasIndex(r => new { r.IsOpen, r.NextDueAt });
+        // Partial, so the queue's "open, soonest due first" reads the index in order on both databases.
+        b.HasIndex(r => r.NextDueAt).HasFilter("\"IsOpen\"").HasDatabaseName("IX_Requests_Open_NextDueAt");
         b.HasOne(r => r.Type).WithMany().HasForeignKey(r => r.TypeId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Accounts.Account>().WithMany().HasForeignKey(r => r.AccountId).OnDelete(DeleteBehavior.Cascade);
         b.Property(r => r.Subject).HasMaxLength(RequestLimits.Subject);

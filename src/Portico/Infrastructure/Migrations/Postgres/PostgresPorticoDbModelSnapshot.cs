@@ -1180,6 +1180,10 @@ namespace Portico.Infrastructure.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("NextDueAt")
+                        .HasDatabaseName("IX_Requests_Open_NextDueAt")
+                        .HasFilter("\"IsOpen\"");
+
                     b.HasIndex("TypeId");
 
                     b.HasIndex("AccountId", "Number")
@@ -1188,8 +1192,6 @@ namespace Portico.Infrastructure.Migrations.Postgres
                     b.HasIndex("AccountId", "UpdatedAt");
 
                     b.HasIndex("AssigneeId", "Status");
-
-                    b.HasIndex("IsOpen", "NextDueAt");
 
                     b.HasIndex("Status", "UpdatedAt");
 

@@ -1164,6 +1164,10 @@ namespace Portico.Infrastructure.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("NextDueAt")
+                        .HasDatabaseName("IX_Requests_Open_NextDueAt")
+                        .HasFilter("\"IsOpen\"");
+
                     b.HasIndex("TypeId");
 
                     b.HasIndex("AccountId", "Number")
@@ -1172,8 +1176,6 @@ namespace Portico.Infrastructure.Migrations.Sqlite
                     b.HasIndex("AccountId", "UpdatedAt");
 
                     b.HasIndex("AssigneeId", "Status");
-
-                    b.HasIndex("IsOpen", "NextDueAt");
 
                     b.HasIndex("Status", "UpdatedAt");
 

@@ -30,16 +30,17 @@ namespace Portico.Infrastructure.Migrations.Sqlite
                 "\"NextDueAt\" = CASE WHEN \"FirstRespondedAt\" IS NULL THEN \"FirstResponseDueAt\" ELSE \"ResolutionDueAt\" END;");
 
             migrationBuilder.CreateIndex(
-                name: "IX_Requests_IsOpen_NextDueAt",
+                name: "IX_Requests_Open_NextDueAt",
                 table: "Requests",
-                columns: new[] { "IsOpen", "NextDueAt" });
+                column: "NextDueAt",
+                filter: "\"IsOpen\"");
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropIndex(
-                name: "IX_Requests_IsOpen_NextDueAt",
+                name: "IX_Requests_Open_NextDueAt",
                 table: "Requests");
 
             migrationBuilder.DropColumn(
