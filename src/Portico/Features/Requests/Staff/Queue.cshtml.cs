@@ -28,7 +28,10 @@ public sealed class QueueModel(PorticoDb db, StaffRequestActions actions, TimePr
     public Paged<QueueRow> Rows { get; private set; } = new([], 1, PageSize, 0);
     public List<StaffMember> Assignees { get; private set; } = [];
     public List<(Guid Id, string Name)> Types { get; private set; } = [];
-    public List<(Guid Id, string Name)> Accounts { get; private set; } = [];
+    /// Name of the account filtered by id, shown so a link from an account page reads clearly.
+    public string? AccountName { get; private set; }
+    /// Counting stops here: the exact size of a very long queue is not worth a full index walk on every load.
+    public const int CountLimit = 1000;
     public DateTime Now { get; } = clock.GetUtcNow().UtcDateTime;
     public string? Error { get; private set; }
     public string? Notice { get; private set; }
@@ -94,7 +97,7 @@ public sealed class QueueModel(PorticoDb db, StaffRequestActions actions, TimePr
                 || (r.ResolvedAt == null && r.ResolutionDueAt < now)));
         }
         var page = Math.Clamp(PageNumber, 1, 10_000);
-        var total = await query.CountAsync(ct);
+        var total = await query.Take(CountLimit + 1).CountAsync(ct);
         // Most urgent first: the earliest due clock among open work.
         // Open work by the next due clock; with closed work included, open first.
         var ordered = Status is null or "" or "open" ? query.OrderBy(r => r.NextDueAt) : query.OrderByDescending(r => r.IsOpen).ThenBy(r => r.NextDueAt);
@@ -106,8 +109,7 @@ public sealed class QueueModel(PorticoDb db, StaffRequestActions actions, TimePr
         Rows = new Paged<QueueRow>(items, page, PageSize, total);
         Assignees = await actions.AssigneesAsync(ct);
         Types = (await db.RequestTypes.AsNoTracking().OrderBy(t => t.Name).Select(t => new { t.Id, t.Name }).ToListAsync(ct)).Select(t => (t.Id, t.Name)).ToList();
-        Accounts = (await db.Accounts.AsNoTracking().Where(a => db.Requests.Any(r => r.AccountId == a.Id)).OrderBy(a => a.Name)
-            .Select(a => new { a.Id, a.Name }).ToListAsync(ct)).Select(a => (a.Id, a.Name)).ToList();
+        AccountName = Account is { } filteredAccount ? await db.Accounts.Where(a => a.Id == filteredAccount).Select(a => a.Name).SingleOrDefaultAsync(ct) : null;
     }
 
     public string Clock(QueueRow r)
