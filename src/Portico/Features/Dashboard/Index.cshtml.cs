@@ -58,7 +58,7 @@ public sealed class IndexModel(PorticoDb db, AccountContext account, RequestAcce
         }
         if (account.Permissions.Contains(Permissions.OrdersView))
         {
-            string[] done = ["Delivered", "Completed", "Cancelled"];
+            var done = Orders.Order.FinishedStatuses;
             ActiveOrders = await db.Orders.AsNoTracking().Where(o => !done.Contains(o.Status)).OrderByDescending(o => o.UpdatedAt).Take(5)
                 .Select(o => new Orders.OrderRow(o.Id, o.Reference, o.Title, o.Kind, o.Status, o.Milestones, o.UpdatedAt))
                 .ToListAsync(cancellationToken);

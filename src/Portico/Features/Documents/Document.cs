@@ -33,7 +33,10 @@ public sealed class DocumentFolder : IAccountOwned
 
     public bool CustomerCanView(string? role) => !StaffOnly && (ViewRoles.Count == 0 || (role is not null && ViewRoles.Contains(role)));
 
-    public bool CustomerCanUpload(string? role) => CustomerCanView(role) && (UploadRoles.Count == 0 || (role is not null && UploadRoles.Contains(role)));
+    public bool CustomerCanUpload(string? role) => CustomerCanView(role) && RoleMayUpload(UploadRoles, role);
+
+    public static bool RoleMayUpload(IReadOnlyCollection<string> uploadRoles, string? role) =>
+        uploadRoles.Count == 0 || (role is not null && uploadRoles.Contains(role));
 }
 
 /// A named file in a folder; uploading the same name again adds a version.

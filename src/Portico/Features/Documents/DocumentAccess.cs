@@ -30,4 +30,7 @@ public sealed class DocumentAccess(PorticoDb db, AccountContext account, IHttpCo
     }
 
     public bool MayUpload(DocumentFolder folder) => CanUploadAtAll && folder.CustomerCanUpload(account.RoleName);
+
+    /// For a folder already read through VisibleFolders, so it needs no second query.
+    public bool MayUpload(FolderRow visible) => CanUploadAtAll && DocumentFolder.RoleMayUpload(visible.UploadRoles, account.RoleName);
 }

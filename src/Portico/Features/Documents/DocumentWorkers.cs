@@ -98,7 +98,8 @@ public sealed class DocumentMaintenanceWorker(BlobSweeper sweeper, DocumentRemin
     {
         var interval = TimeSpan.FromTicks(Math.Min(storage.Value.SweepInterval.Ticks, documents.Value.ReminderInterval.Ticks));
         using var timer = new PeriodicTimer(interval);
-        do
+        // The first sweep waits one interval: walking every stored file belongs to quiet time, not start-up.
+        while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try
             {
@@ -110,6 +111,5 @@ public sealed class DocumentMaintenanceWorker(BlobSweeper sweeper, DocumentRemin
                 logger.LogError(e, "Document maintenance failed; trying again in {Interval}", interval);
             }
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 }

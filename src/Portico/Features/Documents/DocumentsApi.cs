@@ -20,9 +20,8 @@ public static class DocumentsApi
 
         api.MapGet("/folders", async Task<Ok<List<FolderDto>>> (DocumentAccess access, PorticoDb db, CancellationToken ct) =>
         {
-            var folders = await access.VisibleFolders().AsNoTracking().OrderBy(f => f.Name).ToListAsync(ct);
-            var counts = await DocumentQueries.FoldersAsync(access.VisibleFolders(), db, ct);
-            return TypedResults.Ok(folders.Select(f => new FolderDto(f.Id, f.Name, counts.Single(c => c.Id == f.Id).Documents, access.MayUpload(f))).ToList());
+            var folders = await DocumentQueries.FoldersAsync(access.VisibleFolders(), db, ct);
+            return TypedResults.Ok(folders.Select(f => new FolderDto(f.Id, f.Name, f.Documents, access.MayUpload(f))).ToList());
         }).RequireAuthorization(Policies.Permission(Permissions.DocumentsView))
           .WithName("ListDocumentFolders").WithSummary("Folders the member's role may see.");
 

@@ -62,7 +62,6 @@ public sealed class IndexModel(PorticoDb db, DocumentAccess access, UploadDocume
         ToAcknowledge = await DocumentQueries.DocumentsAsync(access.VisibleDocuments()
             .Where(d => d.AcknowledgementRoles.Contains(role)
                 && !db.DocumentAcknowledgements.Any(a => a.VersionId == d.CurrentVersionId && a.UserId == actor.UserId)), db, ct);
-        var all = await folders.ToListAsync(ct);
-        UploadableFolders = all.Where(access.MayUpload).Select(f => f.Id).ToHashSet();
+        UploadableFolders = Folders.Where(access.MayUpload).Select(f => f.Id).ToHashSet();
     }
 }

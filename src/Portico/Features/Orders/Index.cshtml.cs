@@ -10,7 +10,7 @@ namespace Portico.Features.Orders;
 
 public sealed record OrderRow(Guid Id, string Reference, string Title, string Kind, string Status, List<Milestone> Milestones, DateTime UpdatedAt)
 {
-    public Milestone? NextMilestone => Milestones.Where(m => m.DoneOn is null).OrderBy(m => m.DueOn ?? DateOnly.MaxValue).FirstOrDefault();
+    public Milestone? NextMilestone => Order.Next(Milestones);
 }
 
 [Authorize(Policy = "account:" + Permissions.OrdersView)]
@@ -29,7 +29,7 @@ public sealed class IndexModel(PorticoDb db, Freshness freshness, TimeProvider c
 
     public async Task OnGetAsync(CancellationToken ct)
     {
-        string[] done = ["Delivered", "Completed", "Cancelled"];
+        var done = Order.FinishedStatuses;
         var orders = db.Orders.AsNoTracking();
         orders = Show switch
         {

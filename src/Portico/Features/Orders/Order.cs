@@ -57,7 +57,11 @@ public sealed class Order : IAccountOwned
 
     public void Confirmed(DateTime now) => SyncedAt = now;
 
-    public bool IsActive => Status is not ("Delivered" or "Completed" or "Cancelled");
+    /// Statuses after which an order or project is no longer active.
+    public static readonly string[] FinishedStatuses = ["Delivered", "Completed", "Cancelled"];
 
-    public Milestone? NextMilestone => Milestones.Where(m => m.DoneOn is null).OrderBy(m => m.DueOn ?? DateOnly.MaxValue).FirstOrDefault();
+    public Milestone? NextMilestone => Next(Milestones);
+
+    public static Milestone? Next(IEnumerable<Milestone> milestones) =>
+        milestones.Where(m => m.DoneOn is null).OrderBy(m => m.DueOn ?? DateOnly.MaxValue).FirstOrDefault();
 }

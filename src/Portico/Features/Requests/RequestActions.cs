@@ -15,6 +15,20 @@ public sealed record RequestOutcome(bool Succeeded, bool NotFound, string? Error
     public static RequestOutcome Refused(string error) => new(false, false, error);
 
     public const string ChangedMeanwhile = "This request was changed by someone else just now. Reload the page and try again.";
+
+    /// Saves the unit of work; a concurrent change to the same request is refused, not overwritten.
+    public static async Task<RequestOutcome> SaveAsync(PorticoDb db, CancellationToken ct)
+    {
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return Done;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return Refused(ChangedMeanwhile);
+        }
+    }
 }
 
 /// What customers do on a request they can see: reply, provide information, confirm, reopen, share.
@@ -145,18 +159,7 @@ public sealed class CustomerRequestActions(PorticoDb db, RequestAccess access, R
         return text.Length > RequestLimits.Body ? $"A message can be at most {RequestLimits.Body:N0} characters (this one has {text.Length:N0})." : null;
     }
 
-    private async Task<RequestOutcome> SaveAsync(CancellationToken ct)
-    {
-        try
-        {
-            await db.SaveChangesAsync(ct);
-            return RequestOutcome.Done;
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return RequestOutcome.Refused(RequestOutcome.ChangedMeanwhile);
-        }
-    }
+    private Task<RequestOutcome> SaveAsync(CancellationToken ct) => RequestOutcome.SaveAsync(db, ct);
 }
 
 public sealed record StaffMember(Guid Id, string Name);
@@ -326,16 +329,5 @@ public sealed class StaffRequestActions(PorticoDb db, RequestNotifier notifier, 
         return RequestOutcome.Done;
     }
 
-    private async Task<RequestOutcome> SaveAsync(CancellationToken ct)
-    {
-        try
-        {
-            await db.SaveChangesAsync(ct);
-            return RequestOutcome.Done;
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return RequestOutcome.Refused(RequestOutcome.ChangedMeanwhile);
-        }
-    }
+    private Task<RequestOutcome> SaveAsync(CancellationToken ct) => RequestOutcome.SaveAsync(db, ct);
 }
