@@ -10,6 +10,8 @@ public sealed class Account
     /// The id of this account in the business's CRM, used to map synced records.
     public string? ExternalId { get; private set; }
     public DateTime CreatedAt { get; private set; }
+    /// Members reach this account only with two-factor sign-in on; staff Admins set it.
+    public bool RequireMfa { get; private set; }
 
     private Account() { }
 
@@ -21,6 +23,8 @@ public sealed class Account
     }
 
     public void Rename(string name) => Name = name;
+
+    public void SetRequireMfa(bool required) => RequireMfa = required;
 }
 
 /// A user's place in an account with one role; expired memberships grant nothing.

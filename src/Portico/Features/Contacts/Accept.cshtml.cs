@@ -36,6 +36,7 @@ public sealed class AcceptModel(PorticoDb db, UserManager<PorticoUser> users, Si
     public Invitation? Invitation { get; private set; }
     public string AccountName { get; private set; } = "";
     public string RoleName { get; private set; } = "";
+    public bool RequireMfa { get; private set; }
     public string? Problem { get; private set; }
     public bool HasAccount { get; private set; }
     public bool SignedInAsSomeoneElse { get; private set; }
@@ -143,7 +144,9 @@ public sealed class AcceptModel(PorticoDb db, UserManager<PorticoUser> users, Si
         }
         var now = clock.GetUtcNow().UtcDateTime;
         Problem = Invitation.Unusable(now);
-        AccountName = await db.Accounts.Where(a => a.Id == Invitation.AccountId).Select(a => a.Name).SingleAsync(ct);
+        var account = await db.Accounts.Where(a => a.Id == Invitation.AccountId).Select(a => new { a.Name, a.RequireMfa }).SingleAsync(ct);
+        AccountName = account.Name;
+        RequireMfa = account.RequireMfa;
         RoleName = await db.Roles.Where(r => r.Id == Invitation.RoleId).Select(r => r.Name).SingleAsync(ct);
         HasAccount = await users.FindByEmailAsync(Invitation.Email) is not null;
         if (User.Identity?.IsAuthenticated == true && !string.Equals(User.Identity.Name, Invitation.Email, StringComparison.OrdinalIgnoreCase))

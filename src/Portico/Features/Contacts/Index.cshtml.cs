@@ -21,6 +21,7 @@ public sealed class IndexModel(ListContacts listContacts, ManageContacts manage,
     public bool CanManage => account.Permissions.Contains(Permissions.ContactsManage);
     public string? Error { get; private set; }
     public string? Notice { get; private set; }
+    public bool RequireMfa { get; private set; }
 
     private ManageContacts.Actor Actor => new(RequestAccess.DisplayName(User), account.Permissions);
 
@@ -88,6 +89,7 @@ public sealed class IndexModel(ListContacts listContacts, ManageContacts manage,
     private async Task LoadAsync(CancellationToken ct)
     {
         Contacts = await listContacts.RunAsync(ct);
+        RequireMfa = await db.Accounts.AsNoTracking().Where(a => a.Id == account.AccountId).Select(a => a.RequireMfa).SingleOrDefaultAsync(ct);
         if (CanManage)
         {
             var now = clock.GetUtcNow().UtcDateTime;

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Portico.Features.Audit;
 using Portico.Infrastructure.Data;
@@ -15,7 +16,7 @@ namespace Portico.Features.Identity;
 /// so a session left open on a shared computer cannot quietly weaken the account.
 public sealed class SecurityModel(
     UserManager<PorticoUser> users, SignInManager<PorticoUser> signIn, PorticoDb db, AuditLog audit, EmailOutbox email,
-    IOptions<BrandingOptions> branding, IOptions<SecurityOptions> security) : PageModel
+    IOptions<BrandingOptions> branding, IOptions<SecurityOptions> security, TimeProvider clock) : PageModel
 {
     public const int RecoveryCodeCount = 10;
 
@@ -23,7 +24,10 @@ public sealed class SecurityModel(
     public string? Code { get; set; }
 
     public bool TwoFactorOn { get; private set; }
-    public bool Required { get; private set; }
+    public bool Required => RequiredForStaff || AccountsRequiringIt.Count > 0;
+    public bool RequiredForStaff { get; private set; }
+    /// Accounts this person belongs to whose staff Admin asked for two-factor sign-in.
+    public IReadOnlyList<string> AccountsRequiringIt { get; private set; } = [];
     public int RecoveryCodesLeft { get; private set; }
     public string? Notice { get; private set; }
 
@@ -131,10 +135,12 @@ public sealed class SecurityModel(
         {
             return Redirect("/account/security");
         }
-        if (security.Value.RequiresMfa(user))
+        await LoadAsync(user, setup: false);
+        if (Required)
         {
-            ModelState.AddModelError(string.Empty, "Staff must use two-factor sign-in on this portal, so it cannot be turned off.");
-            await LoadAsync(user, setup: false);
+            ModelState.AddModelError(string.Empty, RequiredForStaff
+                ? "Staff must use two-factor sign-in on this portal, so it cannot be turned off."
+                : $"{string.Join(", ", AccountsRequiringIt)} require{(AccountsRequiringIt.Count == 1 ? "s" : "")} two-factor sign-in, so it cannot be turned off.");
             return Page();
         }
         if (!await CheckCodeAsync(user, "disable", countTowardsLockout: true, cancellationToken))
@@ -190,7 +196,11 @@ public sealed class SecurityModel(
     private async Task LoadAsync(PorticoUser user, bool setup)
     {
         TwoFactorOn = user.TwoFactorEnabled;
-        Required = security.Value.RequiresMfa(user);
+        RequiredForStaff = security.Value.RequiresMfa(user);
+        var now = clock.GetUtcNow().UtcDateTime;
+        AccountsRequiringIt = await db.Memberships.IgnoreQueryFilters().AsNoTracking()
+            .Where(m => m.UserId == user.Id && m.Account.RequireMfa && (m.ExpiresAt == null || m.ExpiresAt > now))
+            .OrderBy(m => m.Account.Name).Select(m => m.Account.Name).ToListAsync(HttpContext.RequestAborted);
         RecoveryCodesLeft = TwoFactorOn ? await users.CountRecoveryCodesAsync(user) : 0;
         if (!TwoFactorOn && setup && await users.GetAuthenticatorKeyAsync(user) is { Length: > 0 } key)
         {

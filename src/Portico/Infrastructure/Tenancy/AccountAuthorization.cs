@@ -42,6 +42,13 @@ public sealed class StaffMfaRequirement : IAuthorizationRequirement
     public static readonly StaffMfaRequirement Instance = new();
 }
 
+/// An account whose staff Admin asked for it opens only to members with two-factor sign-in on,
+/// checked on every request so turning the rule on takes effect at once.
+public sealed class AccountMfaRequirement : IAuthorizationRequirement
+{
+    public static readonly AccountMfaRequirement Instance = new();
+}
+
 public sealed class MfaSetupRequiredReason(IAuthorizationHandler handler) : AuthorizationFailureReason(handler, "Two-factor sign-in must be set up first");
 
 /// Failure reasons the result handler turns into 404 (not yours) or 403 (yours, but not allowed).
@@ -56,12 +63,19 @@ public static class ClaimsPrincipalExtensions
         Guid.TryParse(user.FindFirstValue(ClaimTypes.NameIdentifier), out var id) ? id : null;
 }
 
-public sealed class AccountPermissionHandler(TimeProvider clock) : AuthorizationHandler<AccountPermissionRequirement>
+/// Answers the permission and the account's two-factor rule together, from one membership lookup.
+public sealed class AccountPermissionHandler(TimeProvider clock) : IAuthorizationHandler
 {
     public const string RouteKey = "accountId";
 
-    protected override async Task HandleRequirementAsync(AuthorizationHandlerContext context, AccountPermissionRequirement requirement)
+    public async Task HandleAsync(AuthorizationHandlerContext context)
     {
+        var permission = context.PendingRequirements.OfType<AccountPermissionRequirement>().FirstOrDefault();
+        var mfa = context.PendingRequirements.OfType<AccountMfaRequirement>().FirstOrDefault();
+        if (permission is null && mfa is null)
+        {
+            return;
+        }
         if (context.Resource is not HttpContext http || context.User.UserId() is not { } userId)
         {
             return;
@@ -78,20 +92,32 @@ public sealed class AccountPermissionHandler(TimeProvider clock) : Authorization
         // Memberships are themselves account-owned; this is the one query that must look across accounts.
         var membership = await db.Memberships.IgnoreQueryFilters().AsNoTracking()
             .Where(m => m.UserId == userId && m.AccountId == accountId && (m.ExpiresAt == null || m.ExpiresAt > now))
-            .Select(m => new { m.Id, RoleName = m.Role.Name, m.Role.Permissions })
+            .Select(m => new { m.Id, RoleName = m.Role.Name, m.Role.Permissions, m.Account.RequireMfa, m.User.TwoFactorEnabled })
             .FirstOrDefaultAsync(http.RequestAborted);
         if (membership is null)
         {
             context.Fail(new NotAMemberReason(this));
             return;
         }
-        if (!membership.Permissions.Contains(requirement.Permission))
+        if (permission is not null && !membership.Permissions.Contains(permission.Permission))
         {
-            context.Fail(new MissingPermissionReason(this, requirement.Permission));
+            context.Fail(new MissingPermissionReason(this, permission.Permission));
             return;
         }
+        if (mfa is not null)
+        {
+            if (membership.RequireMfa && !membership.TwoFactorEnabled)
+            {
+                context.Fail(new MfaSetupRequiredReason(this));
+                return;
+            }
+            context.Succeed(mfa);
+        }
         scope.EnterAccount(accountId, membership.Id, membership.RoleName, membership.Permissions.ToHashSet());
-        context.Succeed(requirement);
+        if (permission is not null)
+        {
+            context.Succeed(permission);
+        }
     }
 }
 
@@ -145,8 +171,9 @@ public sealed class StaffMfaHandler(IOptions<SecurityOptions> options) : Authori
 }
 
 /// Another account's id answers 404, never 403, so ids reveal nothing. A member without
-/// the permission gets a plain 403. Neither redirects: there is nothing to sign in to. Staff who
-/// must set up two-factor sign-in first are sent to the page where they do it (API callers get 403).
+/// the permission gets a plain 403. Neither redirects: there is nothing to sign in to. People who
+/// must set up two-factor sign-in first are sent to the page where they do it; API callers get a
+/// 403 problem saying so.
 public sealed class AccountAuthorizationResultHandler : IAuthorizationMiddlewareResultHandler
 {
     private readonly AuthorizationMiddlewareResultHandler _default = new();
@@ -155,15 +182,21 @@ public sealed class AccountAuthorizationResultHandler : IAuthorizationMiddleware
     {
         if (authorizeResult.Forbidden && authorizeResult.AuthorizationFailure is { } failure)
         {
-            if (failure.FailureReasons.OfType<MfaSetupRequiredReason>().Any() && !context.Request.Path.StartsWithSegments("/api"))
-            {
-                context.Response.Redirect(StaffMfaHandler.SetupPath);
-                return Task.CompletedTask;
-            }
+            // Checked first: whether a foreign account asks for two-factor sign-in is none of an outsider's business.
             if (failure.FailureReasons.OfType<NotAMemberReason>().Any())
             {
                 context.Response.StatusCode = StatusCodes.Status404NotFound;
                 return Task.CompletedTask;
+            }
+            if (failure.FailureReasons.OfType<MfaSetupRequiredReason>().Any())
+            {
+                if (!context.Request.Path.StartsWithSegments("/api"))
+                {
+                    context.Response.Redirect(StaffMfaHandler.SetupPath);
+                    return Task.CompletedTask;
+                }
+                return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Two-factor sign-in required",
+                    detail: $"Turn on two-factor sign-in at {StaffMfaHandler.SetupPath} before using this.").ExecuteAsync(context);
             }
             context.Response.StatusCode = StatusCodes.Status403Forbidden;
             return Task.CompletedTask;
@@ -193,7 +226,7 @@ public static class AuthorizationSetup
             foreach (var permission in Permissions.All)
             {
                 options.AddPolicy(Policies.Permission(permission),
-                    p => p.RequireAuthenticatedUser().AddRequirements(new AccountPermissionRequirement(permission)));
+                    p => p.RequireAuthenticatedUser().AddRequirements(new AccountPermissionRequirement(permission), AccountMfaRequirement.Instance));
             }
         });
         return services;
