@@ -55,4 +55,7 @@ public static class AuditActions
     public const string MagicLinkUsed = "identity.magic_link_used";
     public const string MagicLinkRefused = "identity.magic_link_refused";
     public const string SessionsEnded = "identity.sessions_ended";
+    public const string TwoFactorReset = "identity.two_factor_reset";
+    public const string AccountMfaPolicyChanged = "account.mfa_policy_changed";
+    public const string ContactChangeRefused = "membership.change_refused";
 }

@@ -140,10 +140,19 @@ public sealed class AcceptModel(PorticoDb db, UserManager<PorticoUser> users, Si
         if (Invitation is null)
         {
             Problem = "This invitation link is not valid. Check that you copied all of it, or ask for a new one.";
+            audit.Record(AuditActions.InvitationRefused, details: new { reason = "unknown" });
+            await db.SaveChangesAsync(ct);
             return;
         }
         var now = clock.GetUtcNow().UtcDateTime;
         Problem = Invitation.Unusable(now);
+        if (Problem is not null)
+        {
+            // A used or expired link that comes back may be a forwarded email or a leak; staff see it in the log.
+            var reason = Invitation.AcceptedAt is not null ? "used" : Invitation.RevokedAt is not null ? "revoked" : "expired";
+            audit.Record(AuditActions.InvitationRefused, Invitation.AccountId, "Invitation", Invitation.Id.ToString(), new { reason });
+            await db.SaveChangesAsync(ct);
+        }
         var account = await db.Accounts.Where(a => a.Id == Invitation.AccountId).Select(a => new { a.Name, a.RequireMfa }).SingleAsync(ct);
         AccountName = account.Name;
         RequireMfa = account.RequireMfa;

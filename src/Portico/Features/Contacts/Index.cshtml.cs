@@ -13,7 +13,7 @@ namespace Portico.Features.Contacts;
 public sealed record InvitationRow(Guid Id, string Email, string Role, DateTime ExpiresAt, string InvitedBy);
 
 [Authorize(Policy = "account:" + Permissions.ContactsView)]
-public sealed class IndexModel(ListContacts listContacts, ManageContacts manage, ChangeMembershipRole changeRole, AccountContext account, PorticoDb db, TimeProvider clock) : PageModel
+public sealed class IndexModel(ListContacts listContacts, ManageContacts manage, AccountContext account, PorticoDb db, TimeProvider clock) : PageModel
 {
     public IReadOnlyList<ContactRow> Contacts { get; private set; } = [];
     public IReadOnlyList<InvitationRow> Invitations { get; private set; } = [];
@@ -44,26 +44,7 @@ public sealed class IndexModel(ListContacts listContacts, ManageContacts manage,
         ManagedAsync(accountId, () => manage.RemoveAsync(accountId, membershipId, Actor, ct), "Access removed.", ct);
 
     public Task<IActionResult> OnPostRoleAsync(Guid accountId, Guid membershipId, Guid roleId, CancellationToken ct) =>
-        ManagedAsync(accountId, async () =>
-        {
-            var role = await db.Roles.AsNoTracking().SingleOrDefaultAsync(r => r.Id == roleId, ct);
-            var current = await db.Memberships.AsNoTracking().Where(m => m.Id == membershipId).Select(m => m.Role).SingleOrDefaultAsync(ct);
-            if (role is null || current is null)
-            {
-                return current is null ? ContactOutcome.Missing : ContactOutcome.Refused("Choose a role.");
-            }
-            if (role.Permissions.Concat(current.Permissions).Any(p => !account.Permissions.Contains(p)))
-            {
-                return ContactOutcome.Refused($"You cannot give or take the {(role.Permissions.Any(p => !account.Permissions.Contains(p)) ? role.Name : current.Name)} role: it has permissions your own role does not.");
-            }
-            return await changeRole.RunAsync(accountId, membershipId, roleId, ct) switch
-            {
-                ChangeRoleResult.NotFound => ContactOutcome.Missing,
-                ChangeRoleResult.LastOwner => ContactOutcome.Refused("The account's last Owner cannot be given another role. Make someone else Owner first."),
-                ChangeRoleResult.UnknownRole => ContactOutcome.Refused("Choose a role."),
-                _ => ContactOutcome.Done,
-            };
-        }, "Role changed.", ct);
+        ManagedAsync(accountId, () => manage.ChangeRoleAsync(accountId, membershipId, roleId, Actor, ct), "Role changed.", ct);
 
     private async Task<IActionResult> ManagedAsync(Guid accountId, Func<Task<ContactOutcome>> action, string notice, CancellationToken ct)
     {

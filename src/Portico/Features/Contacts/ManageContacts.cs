@@ -19,7 +19,7 @@ public sealed record ContactOutcome(bool Succeeded, bool NotFound, string? Error
 /// Invites, expiry and removal of an account's people, by an account Owner (or a role with
 /// contacts.manage) or by staff. Nobody grants a role with permissions they do not hold
 /// themselves, and an account never loses its last Owner.
-public sealed class ManageContacts(PorticoDb db, AuditLog audit, EmailOutbox email, IOptions<BrandingOptions> branding, TimeProvider clock)
+public sealed class ManageContacts(PorticoDb db, AuditLog audit, EmailOutbox email, ChangeMembershipRole changeRole, IOptions<BrandingOptions> branding, TimeProvider clock)
 {
     public const int MaxInvitationsPerHour = 50;
 
@@ -40,7 +40,7 @@ public sealed class ManageContacts(PorticoDb db, AuditLog audit, EmailOutbox ema
         }
         if (Beyond(actor, role) is { } beyond)
         {
-            return ContactOutcome.Refused(beyond);
+            return await EscalationRefusedAsync(accountId, "invite", "Invitation", null, role.Name, beyond, ct);
         }
         var now = clock.GetUtcNow().UtcDateTime;
         DateTime? until = null;
@@ -104,7 +104,7 @@ public sealed class ManageContacts(PorticoDb db, AuditLog audit, EmailOutbox ema
         }
         if (Beyond(actor, membership.Role) is { } beyond)
         {
-            return ContactOutcome.Refused(beyond);
+            return await EscalationRefusedAsync(accountId, "set_expiry", "Membership", membership.Id, membership.Role.Name, beyond, ct);
         }
         var now = clock.GetUtcNow().UtcDateTime;
         DateTime? end = until?.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
@@ -133,7 +133,7 @@ public sealed class ManageContacts(PorticoDb db, AuditLog audit, EmailOutbox ema
         }
         if (Beyond(actor, membership.Role) is { } beyond)
         {
-            return ContactOutcome.Refused(beyond);
+            return await EscalationRefusedAsync(accountId, "remove", "Membership", membership.Id, membership.Role.Name, beyond, ct);
         }
         var now = clock.GetUtcNow().UtcDateTime;
         if (membership.Role.Name == BuiltInRoles.Owner && await IsLastOwnerAsync(membership, now, ct))
@@ -148,6 +148,43 @@ public sealed class ManageContacts(PorticoDb db, AuditLog audit, EmailOutbox ema
         membership.User.SecurityStamp = Guid.NewGuid().ToString("N");
         await db.SaveChangesAsync(ct);
         return ContactOutcome.Done;
+    }
+
+    /// Nobody gives or takes a role with permissions beyond their own; staff may give any.
+    public async Task<ContactOutcome> ChangeRoleAsync(Guid accountId, Guid membershipId, Guid roleId, Actor actor, CancellationToken ct)
+    {
+        var role = await db.Roles.AsNoTracking().SingleOrDefaultAsync(r => r.Id == roleId, ct);
+        var current = await db.Memberships.IgnoreQueryFilters().AsNoTracking().Where(m => m.Id == membershipId && m.AccountId == accountId)
+            .Select(m => m.Role).SingleOrDefaultAsync(ct);
+        if (current is null)
+        {
+            return ContactOutcome.Missing;
+        }
+        if (role is null)
+        {
+            return ContactOutcome.Refused("Choose a role.");
+        }
+        if ((Beyond(actor, role) ?? Beyond(actor, current)) is not null)
+        {
+            var beyondRole = Beyond(actor, role) is not null ? role : current;
+            return await EscalationRefusedAsync(accountId, "change_role", "Membership", membershipId, beyondRole.Name,
+                $"You cannot give or take the {beyondRole.Name} role: it has permissions your own role does not.", ct);
+        }
+        return await changeRole.RunAsync(accountId, membershipId, roleId, ct) switch
+        {
+            ChangeRoleResult.NotFound => ContactOutcome.Missing,
+            ChangeRoleResult.LastOwner => ContactOutcome.Refused("The account's last Owner cannot be given another role. Make someone else Owner first."),
+            ChangeRoleResult.UnknownRole => ContactOutcome.Refused("Choose a role."),
+            _ => ContactOutcome.Done,
+        };
+    }
+
+    /// An attempt to reach beyond one's own permissions is worth a line in the audit log, not just an error.
+    private async Task<ContactOutcome> EscalationRefusedAsync(Guid accountId, string action, string targetType, Guid? targetId, string role, string message, CancellationToken ct)
+    {
+        audit.Record(AuditActions.ContactChangeRefused, accountId, targetType, targetId?.ToString(), new { action, role, reason = "beyond_own_permissions" });
+        await db.SaveChangesAsync(ct);
+        return ContactOutcome.Refused(message);
     }
 
     private async Task<bool> IsLastOwnerAsync(Membership membership, DateTime now, CancellationToken ct) =>
