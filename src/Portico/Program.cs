@@ -85,6 +85,7 @@ services.AddScoped<EmailOutbox>();
 services.AddScoped<SignInWithPassword>();
 services.AddScoped<MagicLinks>();
 services.AddScoped<SignInWithSecondFactor>();
+services.AddScoped<ResetTwoFactor>();
 services.AddScoped<DemoData>();
 services.AddScoped<Portico.Features.Contacts.ChangeMembershipRole>();
 services.AddScoped<Portico.Features.Contacts.ListContacts>();

@@ -71,14 +71,15 @@ public sealed class MembershipRoleTests(PorticoApp app)
         using var client = await app.SignInAsync(admin);
         var page = await client.GetPageAsync($"/staff/accounts/{account.Id}");
 
-        await client.PostFormAsync($"/staff/accounts/{account.Id}?handler=ChangeRole", page, new Dictionary<string, string>
+        var response = await client.PostFormAsync($"/staff/accounts/{account.Id}?handler=ChangeRole", page, new Dictionary<string, string>
         {
             ["membershipId"] = membership.Id.ToString(),
             ["roleId"] = (await RoleIdAsync(BuiltInRoles.Viewer)).ToString(),
         });
 
-        var after = await client.GetPageAsync($"/staff/accounts/{account.Id}");
-        Assert.Contains("last Owner", after.QuerySelector("[role=status]")!.TextContent, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var after = await PorticoClient.ParseAsync(response);
+        Assert.Contains("last Owner", after.QuerySelector("[data-testid=action-error]")!.TextContent, StringComparison.Ordinal);
         var role = await app.WithDbAsync((db, _) => db.Memberships.IgnoreQueryFilters().Where(m => m.Id == membership.Id).Select(m => m.Role.Name).SingleAsync());
         Assert.Equal(BuiltInRoles.Owner, role);
     }

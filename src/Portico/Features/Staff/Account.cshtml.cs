@@ -1,10 +1,11 @@
-using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
+using Portico.Features.Audit;
 using Portico.Features.Contacts;
 using Portico.Features.Identity;
+using Portico.Features.Requests;
 using Portico.Infrastructure.Data;
 using Portico.Infrastructure.Tenancy;
 
@@ -12,63 +13,128 @@ namespace Portico.Features.Staff;
 
 public sealed record RoleOption(Guid Id, string Name);
 
+public sealed record StaffContactRow(ContactRow Contact, bool TwoFactorOn);
+
+/// The account seen from the console. Every staff role may look; only Admins change who has
+/// access, because granting a role (Owner included) is the most sensitive change there is, and
+/// Agents and Finance work requests and invoices, not access. The same rules as the customer's
+/// own contacts page apply (ManageContacts), with the staff member as the audited actor.
 [Authorize(Policy = Policies.Staff)]
-public sealed class AccountModel(PorticoDb db, ChangeMembershipRole changeRole, TimeProvider clock) : PageModel
+public sealed class AccountModel(PorticoDb db, ManageContacts manage, ResetTwoFactor resetTwoFactor, AuditLog audit, TimeProvider clock) : PageModel
 {
     public string Name { get; private set; } = "";
     public string? ExternalId { get; private set; }
-    public IReadOnlyList<ContactRow> Contacts { get; private set; } = [];
+    public bool RequireMfa { get; private set; }
+    public IReadOnlyList<StaffContactRow> Contacts { get; private set; } = [];
+    public IReadOnlyList<InvitationRow> Invitations { get; private set; } = [];
     public IReadOnlyList<RoleOption> Roles { get; private set; } = [];
     public bool CanManage => User.HasClaim(StaffHandler.StaffRoleClaim, nameof(StaffRole.Admin));
+    public string? Error { get; private set; }
 
     [TempData]
     public string? Notice { get; set; }
 
-    public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken)
-    {
-        var account = await db.Accounts.AsNoTracking().Where(a => a.Id == id).Select(a => new { a.Name, a.ExternalId }).SingleOrDefaultAsync(cancellationToken);
-        if (account is null)
-        {
-            return NotFound();
-        }
-        var now = clock.GetUtcNow().UtcDateTime;
-        Name = account.Name;
-        ExternalId = account.ExternalId;
-        Contacts = await db.Memberships.AsNoTracking().Where(m => m.AccountId == id).OrderBy(m => m.User.DisplayName)
-            .Select(m => new ContactRow(m.Id, m.UserId, m.User.DisplayName, m.User.Email ?? "", m.Role.Name, m.ExpiresAt, m.ExpiresAt != null && m.ExpiresAt <= now))
-            .ToListAsync(cancellationToken);
-        Roles = await db.Roles.AsNoTracking().OrderBy(r => r.Name).Select(r => new RoleOption(r.Id, r.Name)).ToListAsync(cancellationToken);
-        return Page();
-    }
+    private ManageContacts.Actor Actor => new(RequestAccess.DisplayName(User), null);
 
-    public async Task<IActionResult> OnPostChangeRoleAsync(Guid id, [Required] Guid? membershipId, [Required] Guid? roleId, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct) =>
+        await LoadAsync(id, ct) ? Page() : NotFound();
+
+    public Task<IActionResult> OnPostInviteAsync(Guid id, string? email, Guid roleId, DateOnly? accessUntil, CancellationToken ct) =>
+        ManagedAsync(id, () => manage.InviteAsync(id, email, roleId, accessUntil, Actor, ct), $"Invitation sent to {email}.", ct);
+
+    public Task<IActionResult> OnPostRevokeAsync(Guid id, Guid invitationId, CancellationToken ct) =>
+        ManagedAsync(id, () => manage.RevokeInvitationAsync(id, invitationId, ct), "Invitation withdrawn.", ct);
+
+    public Task<IActionResult> OnPostChangeRoleAsync(Guid id, Guid membershipId, Guid roleId, CancellationToken ct) =>
+        ManagedAsync(id, () => manage.ChangeRoleAsync(id, membershipId, roleId, Actor, ct), "Role changed.", ct);
+
+    public Task<IActionResult> OnPostExpiryAsync(Guid id, Guid membershipId, DateOnly? accessUntil, CancellationToken ct) =>
+        ManagedAsync(id, () => manage.SetAccessUntilAsync(id, membershipId, accessUntil, Actor, ct),
+            accessUntil is null ? "Access end date cleared." : "Access end date saved.", ct);
+
+    public Task<IActionResult> OnPostRemoveAsync(Guid id, Guid membershipId, CancellationToken ct) =>
+        ManagedAsync(id, () => manage.RemoveAsync(id, membershipId, Actor, ct), "Access removed.", ct);
+
+    public Task<IActionResult> OnPostRequireMfaAsync(Guid id, bool required, CancellationToken ct) =>
+        ManagedAsync(id, async () =>
+        {
+            var account = await db.Accounts.SingleOrDefaultAsync(a => a.Id == id, ct);
+            if (account is null)
+            {
+                return ContactOutcome.Missing;
+            }
+            if (account.RequireMfa != required)
+            {
+                account.SetRequireMfa(required);
+                audit.Record(AuditActions.AccountMfaPolicyChanged, id, "Account", id.ToString(), new { require_mfa = required });
+                await db.SaveChangesAsync(ct);
+            }
+            return ContactOutcome.Done;
+        }, required ? "Members now need two-factor sign-in to open this account." : "Two-factor sign-in is no longer required for this account.", ct);
+
+    public Task<IActionResult> OnPostResetTwoFactorAsync(Guid id, Guid userId, string? reason, CancellationToken ct) =>
+        ManagedAsync(id, async () =>
+        {
+            // Only people of this account are reset from its page; anyone else answers 404.
+            if (!await db.Memberships.IgnoreQueryFilters().AnyAsync(m => m.AccountId == id && m.UserId == userId, ct))
+            {
+                return ContactOutcome.Missing;
+            }
+            return await resetTwoFactor.RunAsync(userId, id, reason, ct) switch
+            {
+                ResetTwoFactorResult.NotFound => ContactOutcome.Missing,
+                ResetTwoFactorResult.NoReason => ContactOutcome.Refused($"Give the reason for the reset (at most {ResetTwoFactor.MaxReasonLength} characters); it goes into the audit log."),
+                ResetTwoFactorResult.NotOn => ContactOutcome.Refused("That person has no two-factor sign-in to reset."),
+                _ => ContactOutcome.Done,
+            };
+        }, "Two-factor sign-in was reset and the person was signed out everywhere. They have been emailed.", ct);
+
+    private async Task<IActionResult> ManagedAsync(Guid id, Func<Task<ContactOutcome>> action, string notice, CancellationToken ct)
     {
         if (!CanManage)
         {
             return StatusCode(StatusCodes.Status403Forbidden);
         }
-        if (!ModelState.IsValid)
+        if (!await db.Accounts.AnyAsync(a => a.Id == id, ct))
         {
-            return BadRequest();
+            return NotFound();
         }
-        var result = await changeRole.RunAsync(id, membershipId!.Value, roleId!.Value, cancellationToken);
-        switch (result)
+        var outcome = await action();
+        if (outcome.NotFound)
         {
-            case ChangeRoleResult.NotFound:
-                return NotFound();
-            case ChangeRoleResult.UnknownRole:
-                Notice = "That role does not exist.";
-                break;
-            case ChangeRoleResult.LastOwner:
-                Notice = "The account's last Owner cannot be given another role. Make someone else Owner first.";
-                break;
-            case ChangeRoleResult.Unchanged:
-                Notice = "The role was already set.";
-                break;
-            default:
-                Notice = "Role changed.";
-                break;
+            return NotFound();
         }
-        return RedirectToPage(new { id });
+        if (outcome.Succeeded)
+        {
+            Notice = notice;
+            return RedirectToPage(new { id });
+        }
+        Error = outcome.Error;
+        Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+        await LoadAsync(id, ct);
+        return Page();
+    }
+
+    private async Task<bool> LoadAsync(Guid id, CancellationToken ct)
+    {
+        var account = await db.Accounts.AsNoTracking().Where(a => a.Id == id).Select(a => new { a.Name, a.ExternalId, a.RequireMfa }).SingleOrDefaultAsync(ct);
+        if (account is null)
+        {
+            return false;
+        }
+        var now = clock.GetUtcNow().UtcDateTime;
+        Name = account.Name;
+        ExternalId = account.ExternalId;
+        RequireMfa = account.RequireMfa;
+        Contacts = await db.Memberships.AsNoTracking().Where(m => m.AccountId == id).OrderBy(m => m.User.DisplayName)
+            .Select(m => new StaffContactRow(
+                new ContactRow(m.Id, m.UserId, m.User.DisplayName, m.User.Email ?? "", m.Role.Name, m.ExpiresAt, m.ExpiresAt != null && m.ExpiresAt <= now),
+                m.User.TwoFactorEnabled))
+            .ToListAsync(ct);
+        Invitations = await db.Invitations.AsNoTracking().Where(i => i.AccountId == id && i.AcceptedAt == null && i.RevokedAt == null && i.ExpiresAt > now)
+            .Join(db.Roles, i => i.RoleId, r => r.Id, (i, r) => new InvitationRow(i.Id, i.Email, r.Name, i.ExpiresAt, i.InvitedByName))
+            .ToListAsync(ct);
+        Roles = await db.Roles.AsNoTracking().OrderBy(r => r.Name).Select(r => new RoleOption(r.Id, r.Name)).ToListAsync(ct);
+        return true;
     }
 }
