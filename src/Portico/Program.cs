@@ -31,6 +31,7 @@ services.AddOptions<SmtpOptions>().Bind(builder.Configuration.GetSection(SmtpOpt
 services.AddOptions<OutboxOptions>().Bind(builder.Configuration.GetSection(OutboxOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 services.AddOptions<SecurityOptions>().Bind(builder.Configuration.GetSection(SecurityOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 services.AddOptions<LoginLimits>().Bind(builder.Configuration.GetSection(LoginLimits.Section)).ValidateDataAnnotations().ValidateOnStart();
+services.AddOptions<ApiLimits>().Bind(builder.Configuration.GetSection(ApiLimits.Section)).ValidateDataAnnotations().ValidateOnStart();
 services.AddSingleton(TimeProvider.System);
 services.AddHttpContextAccessor();
 
@@ -132,6 +133,8 @@ services.AddHealthChecks().AddDbContextCheck<PorticoDb>("database", tags: ["read
 services.AddRateLimiter(o =>
 {
     o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+    o.OnRejected = ApiLimits.OnRejectedAsync;
+    o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(ApiLimits.Partition);
     // Each integration key gets its own budget, so one busy source cannot starve the others.
     o.AddPolicy(Portico.Features.Integrations.IntegrationApi.RateLimit, context =>
         RateLimitPartition.GetFixedWindowLimiter(IntegrationKey.Parse(context.Request.Headers.Authorization.ToString().Replace("Bearer ", "", StringComparison.OrdinalIgnoreCase))?.KeyId ?? "",
@@ -163,8 +166,9 @@ if (!app.Environment.IsDevelopment())
 app.UseSecurityHeaders();
 app.UseStaticFiles();
 app.UseRouting();
-app.UseRateLimiter();
 app.UseAuthentication();
+// After authentication, so the API budget can be per person rather than per address.
+app.UseRateLimiter();
 app.UseAuthorization();
 
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();

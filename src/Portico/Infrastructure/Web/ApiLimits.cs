@@ -1,0 +1,45 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+using Portico.Infrastructure.Tenancy;
+
+namespace Portico.Infrastructure.Web;
+
+/// Requests one person may make to the API per minute. Integration keys have their own budget.
+public sealed class ApiLimits
+{
+    public const string Section = "ApiLimits";
+
+    [Range(1, 1_000_000)]
+    public int PerMinutePerUser { get; set; } = 600;
+
+    /// Every /api route a person calls, found by path so a new endpoint is limited without remembering to.
+    /// Each signed-in person has a budget of their own; callers without a session share one per address.
+    public static RateLimitPartition<string> Partition(HttpContext context)
+    {
+        var path = context.Request.Path;
+        if (!path.StartsWithSegments("/api") || path.StartsWithSegments("/api/integration"))
+        {
+            return RateLimitPartition.GetNoLimiter("");
+        }
+        var limit = context.RequestServices.GetRequiredService<IOptions<ApiLimits>>().Value.PerMinutePerUser;
+        var key = context.User.UserId() is { } userId ? "user:" + userId : "ip:" + context.Connection.RemoteIpAddress;
+        return RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions { PermitLimit = limit, Window = TimeSpan.FromMinutes(1) });
+    }
+
+    /// Every refusal says when to come back; API callers also get a problem detail, pages the error page.
+    public static async ValueTask OnRejectedAsync(OnRejectedContext rejected, CancellationToken ct)
+    {
+        var http = rejected.HttpContext;
+        var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
+        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+        http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        if (http.Request.Path.StartsWithSegments("/api"))
+        {
+            await Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests",
+                detail: $"The limit of requests per minute was reached. Try again in {seconds} seconds.").ExecuteAsync(http);
+        }
+    }
+}
