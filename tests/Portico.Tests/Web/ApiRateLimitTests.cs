@@ -1,0 +1,64 @@
+using System.Net;
+using System.Text.Json;
+using Portico.Features.Accounts;
+using Portico.Tests.Infrastructure;
+
+namespace Portico.Tests.Web;
+
+public sealed class ApiRateLimitTests : IAsyncLifetime
+{
+    private sealed class StrictApp : PorticoApp
+    {
+        protected override IDictionary<string, string?> Settings() => new Dictionary<string, string?> { ["ApiLimits:PerMinutePerUser"] = "3" };
+    }
+
+    private readonly StrictApp _app = new();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    [Fact]
+    public async Task Each_person_has_their_own_api_budget_and_going_over_it_gets_429_with_retry_after_and_a_problem()
+    {
+        var (account, first) = await _app.CreateCustomerAsync(BuiltInRoles.Owner);
+        var second = await _app.CreateUserAsync();
+        await _app.AddMemberAsync(account, second, BuiltInRoles.Viewer);
+        using var firstClient = await _app.SignInAsync(first);
+        using var secondClient = await _app.SignInAsync(second);
+
+        var statuses = new List<HttpStatusCode>();
+        HttpResponseMessage? last = null;
+        foreach (var path in new[] { "/api/me", $"/api/accounts/{account.Id}/memberships", "/api/me", "/api/me" })
+        {
+            last = await firstClient.Http.GetAsync(new Uri(path, UriKind.Relative));
+            statuses.Add(last.StatusCode);
+        }
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], statuses);
+        Assert.True(last!.Headers.RetryAfter?.Delta is { TotalSeconds: > 0 and <= 60 }, "Retry-After should say how many seconds to wait.");
+        Assert.Equal("application/problem+json", last.Content.Headers.ContentType!.MediaType);
+        using (var problem = JsonDocument.Parse(await last.Content.ReadAsStringAsync()))
+        {
+            Assert.Equal(429, problem.RootElement.GetProperty("status").GetInt32());
+            Assert.Equal("Too many requests", problem.RootElement.GetProperty("title").GetString());
+        }
+        // The same address, another person: a budget of their own. Pages are not counted.
+        Assert.Equal(HttpStatusCode.OK, (await secondClient.Http.GetAsync(new Uri("/api/me", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await firstClient.Http.GetAsync(new Uri($"/a/{account.Id}", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await firstClient.Http.GetAsync(new Uri("/health/live", UriKind.Relative))).StatusCode);
+    }
+
+    [Fact]
+    public async Task Callers_without_a_session_share_one_budget_per_address()
+    {
+        using var anonymous = _app.Anonymous();
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 4; i++)
+        {
+            statuses.Add((await anonymous.Http.GetAsync(new Uri("/api/me", UriKind.Relative))).StatusCode);
+        }
+
+        Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests], statuses);
+    }
+}
