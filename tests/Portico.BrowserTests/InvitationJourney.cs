@@ -1,0 +1,80 @@
+using System.Text;
+using Microsoft.Playwright;
+using MimeKit;
+using Portico.Features.Accounts;
+using Portico.Tests.Infrastructure;
+
+namespace Portico.BrowserTests;
+
+public sealed class InvitationJourney(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+{
+    [Fact]
+    public async Task An_owner_invites_a_colleague_who_opens_the_link_elsewhere_sets_a_password_and_lands_on_the_account()
+    {
+        var app = fixture.App;
+        var account = await app.CreateAccountAsync("Epsilon Works " + PorticoApp.Unique());
+        var owner = await app.CreateUserAsync();
+        await app.AddMemberAsync(account, owner, BuiltInRoles.Owner);
+        var colleague = $"colleague-{PorticoApp.Unique()}@example.com";
+
+        await using var ownerContext = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = fixture.BaseUrl });
+        var page = await ownerContext.NewPageAsync();
+        await page.GotoAsync("/login");
+        await page.GetByLabel("Email").FillAsync(owner.Email!);
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(PorticoApp.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.WaitForURLAsync($"**/a/{account.Id}");
+
+        await page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Contacts" }).ClickAsync();
+        var invite = page.GetByRole(AriaRole.Region, new() { Name = "Invite someone" });
+        await invite.GetByLabel("Email").FillAsync(colleague);
+        await invite.GetByLabel("Role").SelectOptionAsync(new SelectOptionValue { Label = BuiltInRoles.Requester });
+        await invite.GetByRole(AriaRole.Button, new() { Name = "Send invitation" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync($"Invitation sent to {colleague}");
+        await Assertions.Expect(page.GetByTestId("invitation").Filter(new() { HasText = colleague })).ToHaveCountAsync(1);
+
+        var email = await WaitForEmailAsync(app, colleague);
+        Assert.Contains(account.Name, email.Subject, StringComparison.Ordinal);
+        var link = (email.TextBody ?? "").Split(['\n', ' '], StringSplitOptions.RemoveEmptyEntries).Single(w => w.Contains("/invitations/", StringComparison.Ordinal)).Trim();
+        var path = new Uri(link).PathAndQuery;
+
+        // The colleague's own browser: nothing shared with the owner's.
+        await using var colleagueContext = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = fixture.BaseUrl });
+        var newcomer = await colleagueContext.NewPageAsync();
+        await newcomer.GotoAsync(path);
+        await Assertions.Expect(newcomer.GetByRole(AriaRole.Heading, new() { Name = "Join " + account.Name })).ToBeVisibleAsync();
+        await newcomer.GetByLabel("Your name").FillAsync("Casey Colleague");
+        await newcomer.GetByLabel("Choose a password").FillAsync("A-colleague-password-1");
+        await newcomer.GetByLabel("Repeat the password").FillAsync("A-colleague-password-1");
+        await newcomer.GetByRole(AriaRole.Button, new() { Name = "Create my sign-in and join" }).ClickAsync();
+
+        await newcomer.WaitForURLAsync($"**/a/{account.Id}");
+        await Assertions.Expect(newcomer.GetByRole(AriaRole.Heading, new() { Name = account.Name, Exact = true })).ToBeVisibleAsync();
+        await Assertions.Expect(newcomer.GetByTestId("active-account")).ToContainTextAsync(BuiltInRoles.Requester);
+        await Assertions.Expect(newcomer.GetByRole(AriaRole.Button, new() { Name = "Sign out" })).ToBeVisibleAsync();
+        await newcomer.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "invitation-accepted.png"), FullPage = true });
+
+        // The owner sees the colleague among the account's people.
+        await page.ReloadAsync();
+        await Assertions.Expect(page.GetByTestId("contact").Filter(new() { HasText = colleague })).ToContainTextAsync(BuiltInRoles.Requester);
+
+        // The link worked once.
+        await using var laterContext = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = fixture.BaseUrl });
+        var later = await laterContext.NewPageAsync();
+        var reuse = await later.GotoAsync(path);
+        Assert.Equal(410, reuse!.Status);
+        await Assertions.Expect(later.GetByTestId("invitation-problem")).ToContainTextAsync("already used");
+    }
+
+    private static async Task<MimeMessage> WaitForEmailAsync(PorticoApp app, string to)
+    {
+        var raw = await app.Mail.WaitForAsync(m => Parse(m).To.Mailboxes.Any(a => string.Equals(a.Address, to, StringComparison.OrdinalIgnoreCase)));
+        return Parse(raw);
+    }
+
+    internal static MimeMessage Parse(string raw)
+    {
+        using var stream = new MemoryStream(Encoding.UTF8.GetBytes(raw));
+        return MimeMessage.Load(stream);
+    }
+}
