@@ -47,6 +47,7 @@ services.AddIdentityCore<PorticoUser>(o =>
         o.Lockout.AllowedForNewUsers = true;
         o.SignIn.RequireConfirmedAccount = false;
         o.Tokens.AuthenticatorTokenProvider = AuthenticatorCodes.ProviderName;
+        o.Stores.SchemaVersion = PorticoDb.IdentitySchemaVersion;
     })
     .AddEntityFrameworkStores<PorticoDb>()
     .AddSignInManager()
