@@ -55,4 +55,12 @@ public static class AuditActions
     public const string MagicLinkUsed = "identity.magic_link_used";
     public const string MagicLinkRefused = "identity.magic_link_refused";
     public const string SessionsEnded = "identity.sessions_ended";
+    public const string PasskeyAdded = "identity.passkey_added";
+    public const string PasskeyRenamed = "identity.passkey_renamed";
+    public const string PasskeyRemoved = "identity.passkey_removed";
+    public const string PasskeyRefused = "identity.passkey_refused";
+    public const string PasskeyUsed = "identity.passkey_used";
+    public const string PasswordChanged = "identity.password_changed";
+    public const string PasswordChangeFailed = "identity.password_change_failed";
+    public const string ProfileUpdated = "identity.profile_updated";
 }
