@@ -48,6 +48,7 @@ services.AddIdentityCore<PorticoUser>(o =>
         o.Lockout.AllowedForNewUsers = true;
         o.SignIn.RequireConfirmedAccount = false;
         o.Tokens.AuthenticatorTokenProvider = AuthenticatorCodes.ProviderName;
+        o.Stores.SchemaVersion = PorticoDb.IdentitySchemaVersion;
     })
     .AddEntityFrameworkStores<PorticoDb>()
     .AddSignInManager()
@@ -61,7 +62,14 @@ services.AddAuthentication().AddIdentityCookies();
 services.AddMemoryCache();
 services.AddSingleton<DatabaseTicketStore>();
 services.AddOptions<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme)
-    .Configure<DatabaseTicketStore>((o, store) => o.SessionStore = store);
+    .Configure<DatabaseTicketStore, Microsoft.Extensions.Options.IOptions<SecurityOptions>, TimeProvider>((o, store, security, clock) =>
+    {
+        o.SessionStore = store;
+        // Sliding: each use renews the cookie; the absolute limit is kept by the session store.
+        o.ExpireTimeSpan = security.Value.IdleTimeout;
+        o.SlidingExpiration = true;
+        o.TimeProvider = clock;
+    });
 services.ConfigureApplicationCookie(o =>
 {
     o.Cookie.Name = "portico.session";
@@ -71,8 +79,6 @@ services.ConfigureApplicationCookie(o =>
     o.LoginPath = "/login";
     o.LogoutPath = "/logout";
     o.AccessDeniedPath = "/error/403";
-    o.ExpireTimeSpan = TimeSpan.FromHours(8);
-    o.SlidingExpiration = true;
     o.Events.OnRedirectToLogin = context => ApiAware(context, StatusCodes.Status401Unauthorized);
     o.Events.OnRedirectToAccessDenied = context => ApiAware(context, StatusCodes.Status403Forbidden);
 });
@@ -87,6 +93,9 @@ services.AddScoped<SignInWithPassword>();
 services.AddScoped<MagicLinks>();
 services.AddScoped<SignInWithSecondFactor>();
 services.AddScoped<ResetTwoFactor>();
+services.AddScoped<ManagePasskeys>();
+services.AddScoped<SignInWithPasskey>();
+services.AddScoped<ChangePassword>();
 services.AddScoped<DemoData>();
 services.AddScoped<Portico.Features.Contacts.ChangeMembershipRole>();
 services.AddScoped<Portico.Features.Contacts.ListContacts>();

@@ -58,4 +58,12 @@ public static class AuditActions
     public const string TwoFactorReset = "identity.two_factor_reset";
     public const string AccountMfaPolicyChanged = "account.mfa_policy_changed";
     public const string ContactChangeRefused = "membership.change_refused";
+    public const string PasskeyAdded = "identity.passkey_added";
+    public const string PasskeyRenamed = "identity.passkey_renamed";
+    public const string PasskeyRemoved = "identity.passkey_removed";
+    public const string PasskeyRefused = "identity.passkey_refused";
+    public const string PasskeyUsed = "identity.passkey_used";
+    public const string PasswordChanged = "identity.password_changed";
+    public const string PasswordChangeFailed = "identity.password_change_failed";
+    public const string ProfileUpdated = "identity.profile_updated";
 }

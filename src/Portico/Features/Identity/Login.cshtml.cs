@@ -8,7 +8,7 @@ namespace Portico.Features.Identity;
 
 [AllowAnonymous]
 [EnableRateLimiting(LoginLimits.Policy)]
-public sealed class LoginModel(SignInWithPassword signIn) : PageModel
+public sealed class LoginModel(SignInWithPassword signIn, SignInWithPasskey passkeySignIn) : PageModel
 {
     [BindProperty]
     public LoginForm Form { get; set; } = new();
@@ -27,6 +27,27 @@ public sealed class LoginModel(SignInWithPassword signIn) : PageModel
             return Page();
         }
         var outcome = await signIn.RunAsync(Form.Email, Form.Password, Form.RememberMe, cancellationToken);
+        return AfterSignIn(outcome);
+    }
+
+    /// The JSON the page's script hands to navigator.credentials.get.
+    public async Task<IActionResult> OnPostPasskeyOptionsAsync() => Content(await passkeySignIn.RequestOptionsAsync(), "application/json");
+
+    public async Task<IActionResult> OnPostPasskeyAsync(string? credentialJson, CancellationToken cancellationToken)
+    {
+        // The password form's fields are not part of this sign-in.
+        ModelState.Clear();
+        var outcome = await passkeySignIn.RunAsync(credentialJson, cancellationToken);
+        if (outcome == SignInOutcome.Failed)
+        {
+            ModelState.AddModelError(string.Empty, "That passkey did not sign you in. Try again, or sign in with your password.");
+            return Page();
+        }
+        return AfterSignIn(outcome);
+    }
+
+    private IActionResult AfterSignIn(SignInOutcome outcome)
+    {
         switch (outcome)
         {
             case SignInOutcome.SignedIn:

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -16,7 +17,8 @@ namespace Portico.Features.Identity;
 /// so a session left open on a shared computer cannot quietly weaken the account.
 public sealed class SecurityModel(
     UserManager<PorticoUser> users, SignInManager<PorticoUser> signIn, PorticoDb db, AuditLog audit, EmailOutbox email,
-    IOptions<BrandingOptions> branding, IOptions<SecurityOptions> security, TimeProvider clock) : PageModel
+    IOptions<BrandingOptions> branding, IOptions<SecurityOptions> security, TimeProvider clock,
+    ManagePasskeys passkeys, ChangePassword changePassword) : PageModel
 {
     public const int RecoveryCodeCount = 10;
 
@@ -39,6 +41,16 @@ public sealed class SecurityModel(
     /// Shown once, right after they are made; the page never shows them again.
     public IReadOnlyList<string> NewRecoveryCodes { get; private set; } = [];
 
+    public IReadOnlyList<PasskeyRow> Passkeys { get; private set; } = [];
+    public bool HasPassword { get; private set; }
+
+    /// What was typed into the passkey name field, shown again when adding failed.
+    public string? PasskeyName { get; private set; }
+    public string? PasskeyError { get; private set; }
+
+    /// Bound only by the password handler (prefix "Password"), so other forms on the page are not validated against it.
+    public PasswordForm Password { get; set; } = new();
+
     public async Task<IActionResult> OnGetAsync(bool setup, string? done)
     {
         if (await users.GetUserAsync(User) is not { } user)
@@ -48,6 +60,10 @@ public sealed class SecurityModel(
         Notice = done switch
         {
             "off" => "Two-factor sign-in is off. Signing in now takes only your password.",
+            "passkey-added" => "Your passkey is ready. You can now sign in with it instead of your password.",
+            "passkey-renamed" => "The passkey was renamed.",
+            "passkey-removed" => "The passkey was removed. It no longer signs you in.",
+            "password" => "Your password was changed, and you were signed out everywhere else.",
             _ => null,
         };
         await LoadAsync(user, setup);
@@ -159,6 +175,96 @@ public sealed class SecurityModel(
         return Redirect("/account/security?done=off");
     }
 
+    /// The JSON the page's script hands to navigator.credentials.create.
+    public async Task<IActionResult> OnPostPasskeyOptionsAsync()
+    {
+        if (await users.GetUserAsync(User) is not { } user)
+        {
+            return Challenge();
+        }
+        return Content(await passkeys.CreationOptionsAsync(user), "application/json");
+    }
+
+    public async Task<IActionResult> OnPostAddPasskeyAsync(string? name, string? credentialJson, CancellationToken cancellationToken)
+    {
+        if (await users.GetUserAsync(User) is not { } user)
+        {
+            return Challenge();
+        }
+        var change = await passkeys.AddAsync(user, name, credentialJson, cancellationToken);
+        if (change.Outcome == PasskeyChangeOutcome.Done)
+        {
+            return Redirect("/account/security?done=passkey-added");
+        }
+        PasskeyName = name;
+        PasskeyError = change.Error;
+        await LoadAsync(user, setup: false);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostRenamePasskeyAsync(string? id, string? name, CancellationToken cancellationToken)
+    {
+        if (await users.GetUserAsync(User) is not { } user)
+        {
+            return Challenge();
+        }
+        return await AfterPasskeyChangeAsync(user, await passkeys.RenameAsync(user, id, name, cancellationToken), "passkey-renamed");
+    }
+
+    public async Task<IActionResult> OnPostRemovePasskeyAsync(string? id, CancellationToken cancellationToken)
+    {
+        if (await users.GetUserAsync(User) is not { } user)
+        {
+            return Challenge();
+        }
+        var change = await passkeys.RemoveAsync(user, id, cancellationToken);
+        if (change.Outcome == PasskeyChangeOutcome.Done)
+        {
+            // Removing a passkey may rotate the security stamp; keep this browser signed in.
+            await signIn.RefreshSignInAsync(user);
+        }
+        return await AfterPasskeyChangeAsync(user, change, "passkey-removed");
+    }
+
+    private async Task<IActionResult> AfterPasskeyChangeAsync(PorticoUser user, PasskeyChange change, string done)
+    {
+        switch (change.Outcome)
+        {
+            case PasskeyChangeOutcome.Done:
+                return Redirect("/account/security?done=" + done);
+            case PasskeyChangeOutcome.NotFound:
+                return NotFound();
+            default:
+                ModelState.AddModelError(string.Empty, change.Error!);
+                await LoadAsync(user, setup: false);
+                return Page();
+        }
+    }
+
+    public async Task<IActionResult> OnPostPasswordAsync([Bind(Prefix = "Password")] PasswordForm form, CancellationToken cancellationToken)
+    {
+        if (await users.GetUserAsync(User) is not { } user)
+        {
+            return Challenge();
+        }
+        // Passwords are never shown again on the page.
+        Password = new PasswordForm();
+        if (ModelState.IsValid)
+        {
+            var errors = await changePassword.RunAsync(user, form.CurrentPassword, form.NewPassword, cancellationToken);
+            if (errors.Count == 0)
+            {
+                return Redirect("/account/security?done=password");
+            }
+            foreach (var error in errors)
+            {
+                ModelState.AddModelError(error.Field, error.Message);
+            }
+        }
+        await LoadAsync(user, setup: false);
+        return Page();
+    }
+
     /// A wrong code is audited; where the code guards a change to an account that already has
     /// two-factor on, it also counts towards lockout, which bounds guessing from a hijacked session.
     private async Task<bool> CheckCodeAsync(PorticoUser user, string purpose, bool countTowardsLockout, CancellationToken cancellationToken)
@@ -196,6 +302,8 @@ public sealed class SecurityModel(
     private async Task LoadAsync(PorticoUser user, bool setup)
     {
         TwoFactorOn = user.TwoFactorEnabled;
+        HasPassword = await users.HasPasswordAsync(user);
+        Passkeys = await passkeys.ListAsync(user);
         RequiredForStaff = security.Value.RequiresMfa(user);
         var now = clock.GetUtcNow().UtcDateTime;
         AccountsRequiringIt = await db.Memberships.IgnoreQueryFilters().AsNoTracking()
@@ -212,4 +320,25 @@ public sealed class SecurityModel(
             QrCode = "data:image/png;base64," + Convert.ToBase64String(new PngByteQRCode(data).GetGraphic(5));
         }
     }
+}
+
+public sealed class PasswordForm
+{
+    /// Not required here: people without a password (link or passkey sign-in) set a first one without it.
+    [StringLength(256)]
+    [DataType(DataType.Password)]
+    [Display(Name = "Current password")]
+    public string? CurrentPassword { get; set; }
+
+    [Required(ErrorMessage = "Enter a new password.")]
+    [StringLength(256, ErrorMessage = "Passwords are at most 256 characters.")]
+    [DataType(DataType.Password)]
+    [Display(Name = "New password")]
+    public string NewPassword { get; set; } = "";
+
+    [Required(ErrorMessage = "Type the new password again.")]
+    [Compare(nameof(NewPassword), ErrorMessage = "The two new passwords are not the same.")]
+    [DataType(DataType.Password)]
+    [Display(Name = "New password again")]
+    public string ConfirmPassword { get; set; } = "";
 }

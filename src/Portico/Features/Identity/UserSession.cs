@@ -65,7 +65,7 @@ internal sealed class UserSessionConfiguration : IEntityTypeConfiguration<UserSe
 
 /// Keeps authentication tickets in the database instead of the cookie.
 public sealed class DatabaseTicketStore(IServiceScopeFactory scopes, IDataProtectionProvider protection, IHttpContextAccessor http, TimeProvider clock,
-    IMemoryCache cache) : ITicketStore
+    IMemoryCache cache, Microsoft.Extensions.Options.IOptions<SecurityOptions> security) : ITicketStore
 {
     public const string SessionIdClaim = "portico:session";
     private static readonly TimeSpan SeenResolution = TimeSpan.FromMinutes(1);
@@ -102,6 +102,7 @@ public sealed class DatabaseTicketStore(IServiceScopeFactory scopes, IDataProtec
         var context = http.HttpContext;
         var now = clock.GetUtcNow().UtcDateTime;
         Tag(ticket, id);
+        LimitToAbsolute(ticket, now);
         await WithDbAsync(async db =>
         {
             db.UserSessions.Add(new UserSession(id, userId, Protect(ticket), now, ticket.Properties.ExpiresUtc?.UtcDateTime,
@@ -120,6 +121,8 @@ public sealed class DatabaseTicketStore(IServiceScopeFactory scopes, IDataProtec
         }
         // A refreshed sign-in builds a new principal; it keeps pointing at this session.
         Tag(ticket, key);
+        // Sliding renews the idle timeout, never past the absolute end counted from sign-in.
+        LimitToAbsolute(ticket, session.CreatedAt);
         Forget(key);
         session.Renew(Protect(ticket), ticket.Properties.ExpiresUtc?.UtcDateTime, clock.GetUtcNow().UtcDateTime);
         return await db.SaveChangesAsync();
@@ -136,7 +139,8 @@ public sealed class DatabaseTicketStore(IServiceScopeFactory scopes, IDataProtec
         return await WithDbAsync(async db =>
         {
             var session = await db.UserSessions.SingleOrDefaultAsync(s => s.Id == key);
-            if (session is null || !session.IsActive(now))
+            // The sign-in time counts even for sessions made before the absolute limit was lowered.
+            if (session is null || !session.IsActive(now) || now >= session.CreatedAt + security.Value.AbsoluteTimeout)
             {
                 return null;
             }
@@ -148,7 +152,8 @@ public sealed class DatabaseTicketStore(IServiceScopeFactory scopes, IDataProtec
             var ticket = TicketSerializer.Default.Deserialize(Protector.Unprotect(session.Ticket));
             if (ticket is not null)
             {
-                cache.Set(CacheKey(key), new Cached(ticket.Clone(), session.ExpiresAt), CacheFor);
+                var end = session.CreatedAt + security.Value.AbsoluteTimeout;
+                cache.Set(CacheKey(key), new Cached(ticket.Clone(), session.ExpiresAt is { } expires && expires < end ? expires : end), CacheFor);
             }
             return ticket;
         });
@@ -159,6 +164,15 @@ public sealed class DatabaseTicketStore(IServiceScopeFactory scopes, IDataProtec
         Forget(key);
         return WithDbAsync(async db =>
             await db.UserSessions.Where(s => s.Id == key).ExecuteUpdateAsync(s => s.SetProperty(x => x.RevokedAt, clock.GetUtcNow().UtcDateTime)));
+    }
+
+    private void LimitToAbsolute(AuthenticationTicket ticket, DateTime signedInAt)
+    {
+        var end = new DateTimeOffset(DateTime.SpecifyKind(signedInAt, DateTimeKind.Utc) + security.Value.AbsoluteTimeout);
+        if (ticket.Properties.ExpiresUtc is null || ticket.Properties.ExpiresUtc > end)
+        {
+            ticket.Properties.ExpiresUtc = end;
+        }
     }
 
     private static void Tag(AuthenticationTicket ticket, string id)

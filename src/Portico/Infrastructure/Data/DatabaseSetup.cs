@@ -129,11 +129,22 @@ public sealed class DatabaseInitializer(
 public sealed class SqliteDesignTimeFactory : IDesignTimeDbContextFactory<SqlitePorticoDb>
 {
     public SqlitePorticoDb CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<SqlitePorticoDb>().UseSqlite("Data Source=design.db").Options, new AccountContext());
+        new(new DbContextOptionsBuilder<SqlitePorticoDb>().UseSqlite("Data Source=design.db")
+            .UseApplicationServiceProvider(DesignTimeServices.Identity).Options, new AccountContext());
 }
 
 public sealed class PostgresDesignTimeFactory : IDesignTimeDbContextFactory<PostgresPorticoDb>
 {
     public PostgresPorticoDb CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<PostgresPorticoDb>().UseNpgsql("Host=localhost;Database=portico_design").Options, new AccountContext());
+        new(new DbContextOptionsBuilder<PostgresPorticoDb>().UseNpgsql("Host=localhost;Database=portico_design")
+            .UseApplicationServiceProvider(DesignTimeServices.Identity).Options, new AccountContext());
+}
+
+/// Identity shapes its tables from IdentityOptions found among the app's services; the migrations
+/// tool has no app, so it gets the same schema version here.
+internal static class DesignTimeServices
+{
+    public static readonly IServiceProvider Identity = new ServiceCollection()
+        .Configure<Microsoft.AspNetCore.Identity.IdentityOptions>(o => o.Stores.SchemaVersion = PorticoDb.IdentitySchemaVersion)
+        .BuildServiceProvider();
 }

@@ -56,6 +56,10 @@ public abstract class PorticoDb(DbContextOptions options, AccountContext account
     public DbSet<MagicLinkToken> MagicLinkTokens => Set<MagicLinkToken>();
     public DbSet<UserSession> UserSessions => Set<UserSession>();
 
+    /// Identity's schema version; 3 adds the passkey table. Identity reads it from IdentityOptions, so the
+    /// app and the design-time factories both set it from here.
+    public static readonly Version IdentitySchemaVersion = Microsoft.AspNetCore.Identity.IdentitySchemaVersions.Version3;
+
     // Read by the global query filter; EF parameterises these per query.
     internal Guid? ScopedAccountId => account.AccountId;
     internal bool CrossAccount => account.CrossAccount;
