@@ -55,4 +55,13 @@ public static class AuditActions
     public const string MagicLinkUsed = "identity.magic_link_used";
     public const string MagicLinkRefused = "identity.magic_link_refused";
     public const string SessionsEnded = "identity.sessions_ended";
+    public const string ApprovalRequested = "approval.requested";
+    public const string ApprovalApproved = "approval.approved";
+    public const string ApprovalRejected = "approval.rejected";
+    public const string ApprovalWithdrawn = "approval.withdrawn";
+    public const string ApprovalRefused = "approval.refused";
+    public const string ApprovalRuleSaved = "approval_rule.saved";
+    public const string ApprovalRuleDeleted = "approval_rule.deleted";
+    public const string AccountAddressChanged = "account.address_changed";
+    public const string AccountManagerChanged = "account.manager_changed";
 }

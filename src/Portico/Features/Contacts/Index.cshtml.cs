@@ -13,7 +13,8 @@ namespace Portico.Features.Contacts;
 public sealed record InvitationRow(Guid Id, string Email, string Role, DateTime ExpiresAt, string InvitedBy);
 
 [Authorize(Policy = "account:" + Permissions.ContactsView)]
-public sealed class IndexModel(ListContacts listContacts, ManageContacts manage, ChangeMembershipRole changeRole, AccountContext account, PorticoDb db, TimeProvider clock) : PageModel
+public sealed class IndexModel(ListContacts listContacts, ManageContacts manage, ChangeMembershipRole changeRole, Approvals.ApprovalGate approvals,
+    AccountContext account, PorticoDb db, TimeProvider clock) : PageModel
 {
     public IReadOnlyList<ContactRow> Contacts { get; private set; } = [];
     public IReadOnlyList<InvitationRow> Invitations { get; private set; } = [];
@@ -22,7 +23,7 @@ public sealed class IndexModel(ListContacts listContacts, ManageContacts manage,
     public string? Error { get; private set; }
     public string? Notice { get; private set; }
 
-    private ManageContacts.Actor Actor => new(RequestAccess.DisplayName(User), account.Permissions);
+    private ManageContacts.Actor Actor => new(RequestAccess.DisplayName(User), account.Permissions, User.UserId());
 
     public async Task OnGetAsync(string? done, CancellationToken ct)
     {
@@ -46,16 +47,26 @@ public sealed class IndexModel(ListContacts listContacts, ManageContacts manage,
         ManagedAsync(accountId, async () =>
         {
             var role = await db.Roles.AsNoTracking().SingleOrDefaultAsync(r => r.Id == roleId, ct);
-            var current = await db.Memberships.AsNoTracking().Where(m => m.Id == membershipId).Select(m => m.Role).SingleOrDefaultAsync(ct);
+            var current = await db.Memberships.AsNoTracking().Where(m => m.Id == membershipId)
+                .Select(m => new { m.Role, m.User.DisplayName, m.User.Email }).SingleOrDefaultAsync(ct);
             if (role is null || current is null)
             {
                 return current is null ? ContactOutcome.Missing : ContactOutcome.Refused("Choose a role.");
             }
-            if (role.Permissions.Concat(current.Permissions).Any(p => !account.Permissions.Contains(p)))
+            if (ChangeMembershipRole.Beyond(account.Permissions, current.Role, role) is { } beyond)
             {
-                return ContactOutcome.Refused($"You cannot give or take the {(role.Permissions.Any(p => !account.Permissions.Contains(p)) ? role.Name : current.Name)} role: it has permissions your own role does not.");
+                return ContactOutcome.Refused(beyond);
             }
-            return await changeRole.RunAsync(accountId, membershipId, roleId, ct) switch
+            var check = await changeRole.CheckAsync(accountId, membershipId, roleId, ct);
+            if (check == ChangeRoleResult.Changed && await approvals.RuleForAsync(Approvals.ChangeKinds.RoleGrant, role.Name, ct) is { } rule)
+            {
+                var held = await approvals.HoldAsync(accountId, rule, Approvals.ChangeTypes.RoleChange, "membership:" + membershipId,
+                    $"Give {current.DisplayName} ({current.Email}) the {role.Name} role (now {current.Role.Name})",
+                    new Approvals.RoleChangePayload(membershipId, role.Id, role.Name, current.Role.Name, current.DisplayName, current.Email ?? ""),
+                    new Approvals.Requester(User.UserId()!.Value, Actor.Name), ct);
+                return held is null ? ContactOutcome.Held : ContactOutcome.Refused(held);
+            }
+            return (check == ChangeRoleResult.Changed ? await changeRole.RunAsync(accountId, membershipId, roleId, ct) : check) switch
             {
                 ChangeRoleResult.NotFound => ContactOutcome.Missing,
                 ChangeRoleResult.LastOwner => ContactOutcome.Refused("The account's last Owner cannot be given another role. Make someone else Owner first."),
@@ -74,6 +85,10 @@ public sealed class IndexModel(ListContacts listContacts, ManageContacts manage,
         if (outcome.NotFound)
         {
             return NotFound();
+        }
+        if (outcome.AwaitingApproval)
+        {
+            return Redirect($"/a/{accountId}/contacts?done={Uri.EscapeDataString("This change needs approval first. You can follow it under Approvals.")}");
         }
         if (outcome.Succeeded)
         {

@@ -13,9 +13,12 @@ namespace Portico.Features.Staff;
 public sealed record RoleOption(Guid Id, string Name);
 
 [Authorize(Policy = Policies.Staff)]
-public sealed class AccountModel(PorticoDb db, ChangeMembershipRole changeRole, TimeProvider clock) : PageModel
+public sealed class AccountModel(PorticoDb db, ChangeMembershipRole changeRole, Audit.AuditLog audit, TimeProvider clock) : PageModel
 {
     public string Name { get; private set; } = "";
+    public Accounts.CompanyAddress? Address { get; private set; }
+    public Guid? AccountManagerId { get; private set; }
+    public IReadOnlyList<RoleOption> StaffMembers { get; private set; } = [];
     public string? ExternalId { get; private set; }
     public IReadOnlyList<ContactRow> Contacts { get; private set; } = [];
     public IReadOnlyList<RoleOption> Roles { get; private set; } = [];
@@ -26,7 +29,7 @@ public sealed class AccountModel(PorticoDb db, ChangeMembershipRole changeRole, 
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken)
     {
-        var account = await db.Accounts.AsNoTracking().Where(a => a.Id == id).Select(a => new { a.Name, a.ExternalId }).SingleOrDefaultAsync(cancellationToken);
+        var account = await db.Accounts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == id, cancellationToken);
         if (account is null)
         {
             return NotFound();
@@ -34,11 +37,40 @@ public sealed class AccountModel(PorticoDb db, ChangeMembershipRole changeRole, 
         var now = clock.GetUtcNow().UtcDateTime;
         Name = account.Name;
         ExternalId = account.ExternalId;
+        Address = account.Address;
+        AccountManagerId = account.AccountManagerId;
+        StaffMembers = await db.Users.AsNoTracking().Where(u => u.StaffRole != null).OrderBy(u => u.DisplayName)
+            .Select(u => new RoleOption(u.Id, u.DisplayName)).ToListAsync(cancellationToken);
         Contacts = await db.Memberships.AsNoTracking().Where(m => m.AccountId == id).OrderBy(m => m.User.DisplayName)
             .Select(m => new ContactRow(m.Id, m.UserId, m.User.DisplayName, m.User.Email ?? "", m.Role.Name, m.ExpiresAt, m.ExpiresAt != null && m.ExpiresAt <= now))
             .ToListAsync(cancellationToken);
         Roles = await db.Roles.AsNoTracking().OrderBy(r => r.Name).Select(r => new RoleOption(r.Id, r.Name)).ToListAsync(cancellationToken);
         return Page();
+    }
+
+    /// The account manager approves the account's changes that rules route to them.
+    public async Task<IActionResult> OnPostManagerAsync(Guid id, Guid? managerId, CancellationToken cancellationToken)
+    {
+        if (!CanManage)
+        {
+            return StatusCode(StatusCodes.Status403Forbidden);
+        }
+        var account = await db.Accounts.SingleOrDefaultAsync(a => a.Id == id, cancellationToken);
+        if (account is null)
+        {
+            return NotFound();
+        }
+        if (managerId is { } staffId && !await db.Users.AnyAsync(u => u.Id == staffId && u.StaffRole != null, cancellationToken))
+        {
+            Notice = "Choose a staff member as account manager.";
+            return RedirectToPage(new { id });
+        }
+        var before = account.AccountManagerId;
+        account.AssignManager(managerId);
+        audit.Record(Audit.AuditActions.AccountManagerChanged, id, "Account", id.ToString(), new { from = before, to = managerId });
+        await db.SaveChangesAsync(cancellationToken);
+        Notice = managerId is null ? "The account has no account manager now." : "Account manager set.";
+        return RedirectToPage(new { id });
     }
 
     public async Task<IActionResult> OnPostChangeRoleAsync(Guid id, [Required] Guid? membershipId, [Required] Guid? roleId, CancellationToken cancellationToken)
