@@ -19,13 +19,16 @@ public static class ApprovalQueries
     /// Pending changes first (oldest first), then the latest decisions.
     public static async Task<(List<ChangeRow> Pending, List<ChangeRow> Decided)> ListAsync(IQueryable<ChangeRequest> changes, PorticoDb db, CancellationToken ct)
     {
-        var rows = changes.Join(db.Accounts, c => c.AccountId, a => a.Id, (c, a) => new ChangeRow(
+        var pending = await Rows(changes.Where(c => c.Status == ChangeStatus.Pending).OrderBy(c => c.RequestedAt).Take(200), db).ToListAsync(ct);
+        var decided = await Rows(changes.Where(c => c.Status != ChangeStatus.Pending).OrderByDescending(c => c.DecidedAt).Take(DecidedShown), db).ToListAsync(ct);
+        // The join may not keep the order of the limited set, so order again here.
+        return (pending.OrderBy(r => r.RequestedAt).ToList(), decided.OrderByDescending(r => r.DecidedAt).ToList());
+    }
+
+    private static IQueryable<ChangeRow> Rows(IQueryable<ChangeRequest> changes, PorticoDb db) =>
+        changes.Join(db.Accounts, c => c.AccountId, a => a.Id, (c, a) => new ChangeRow(
             c.Id, c.AccountId, a.Name, c.Summary, c.Approver, c.RequestedById, c.RequestedByName, c.RequestedAt, c.Status,
             c.DecidedByName, c.DecidedAt, c.Reason, a.AccountManagerId));
-        var pending = await rows.Where(r => r.Status == ChangeStatus.Pending).OrderBy(r => r.RequestedAt).Take(200).ToListAsync(ct);
-        var decided = await rows.Where(r => r.Status != ChangeStatus.Pending).OrderByDescending(r => r.DecidedAt).Take(DecidedShown).ToListAsync(ct);
-        return (pending, decided);
-    }
 }
 
 public sealed record ChangeListView(IReadOnlyList<ChangeRow> Pending, IReadOnlyList<ChangeRow> Decided, bool ShowAccount);
