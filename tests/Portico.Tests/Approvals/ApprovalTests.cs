@@ -44,6 +44,8 @@ public sealed class ApprovalTests(PorticoApp app)
         Assert.Contains("Withdraw", item.TextContent, StringComparison.Ordinal);
 
         using var managerClient = await app.SignInAsync(manager);
+        await app.Mail.WaitForAsync(m => m.Contains(manager.Email!, StringComparison.Ordinal) && m.Contains("waiting for your approval", StringComparison.Ordinal));
+        Assert.Equal("1", (await managerClient.GetPageAsync("/staff")).QuerySelector("[data-testid=approvals-waiting]")!.TextContent.Trim());
         var queue = await managerClient.GetPageAsync("/staff/approvals");
         Assert.Contains(queue.QuerySelectorAll("[data-testid=pending-change]"), li => li.GetAttribute("data-change-id") == change.Id.ToString()
             && li.QuerySelector("textarea[name=reason]") is not null);
@@ -52,6 +54,7 @@ public sealed class ApprovalTests(PorticoApp app)
 
         ApprovalSteps.Redirected(approved);
         Assert.Equal(BuiltInRoles.Billing, await app.RoleOfAsync(person.Id));
+        Assert.Equal("0", (await managerClient.GetPageAsync("/staff")).QuerySelector("[data-testid=approvals-waiting]")!.TextContent.Trim());
         var decided = await app.ChangeAsync(change.Id);
         Assert.Equal(ChangeStatus.Approved, decided.Status);
         Assert.Equal(reason, decided.Reason);
@@ -91,6 +94,7 @@ public sealed class ApprovalTests(PorticoApp app)
         var company = await askerClient.GetPageAsync($"/a/{account.Id}/company");
         Assert.Equal("Not recorded yet", company.QuerySelector("[data-testid=company-address]")!.TextContent.Trim());
         Assert.Contains(street, company.QuerySelector("[data-testid=pending-address]")!.TextContent, StringComparison.Ordinal);
+        await app.Mail.WaitForAsync(m => m.Contains(approver.Email!, StringComparison.Ordinal) && m.Contains("waiting for your approval", StringComparison.Ordinal));
         using var approverClient = await app.SignInAsync(approver);
         var dashboard = await approverClient.GetPageAsync($"/a/{account.Id}");
         Assert.Contains("1 approval waiting for you", dashboard.QuerySelector("[data-testid=approvals-waiting]")!.TextContent, StringComparison.Ordinal);
