@@ -433,4 +433,33 @@ public sealed class ApprovalTests(PorticoApp app)
         using var agentClient = await app.SignInAsync(agent);
         Assert.Equal(HttpStatusCode.Forbidden, (await agentClient.Http.GetAsync(new Uri("/staff/approvals/rules", UriKind.Relative))).StatusCode);
     }
+
+    [Fact]
+    public async Task Only_staff_admins_choose_the_account_manager_and_only_among_staff()
+    {
+        var (account, customer) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
+        var agent = await app.CreateUserAsync(staffRole: StaffRole.Agent);
+        using var agentClient = await app.SignInAsync(agent);
+        var agentPage = await agentClient.GetPageAsync($"/staff/accounts/{account.Id}");
+        Assert.Null(agentPage.QuerySelector("select[name=managerId]"));
+
+        var byAgent = await agentClient.PostFormAsync($"/staff/accounts/{account.Id}?handler=Manager", agentPage,
+            new Dictionary<string, string> { ["managerId"] = agent.Id.ToString() });
+
+        Assert.Equal(HttpStatusCode.Forbidden, byAgent.StatusCode);
+        var admin = await app.CreateUserAsync(staffRole: StaffRole.Admin);
+        using var adminClient = await app.SignInAsync(admin);
+        var page = await adminClient.GetPageAsync($"/staff/accounts/{account.Id}");
+        ApprovalSteps.Redirected(await adminClient.PostFormAsync($"/staff/accounts/{account.Id}?handler=Manager", page,
+            new Dictionary<string, string> { ["managerId"] = customer.Id.ToString() }));
+        Assert.Contains("Choose a staff member", (await adminClient.GetPageAsync($"/staff/accounts/{account.Id}")).QuerySelector("[role=status]")!.TextContent, StringComparison.Ordinal);
+        Assert.Null(await app.WithDbAsync((db, _) => db.Accounts.Where(a => a.Id == account.Id).Select(a => a.AccountManagerId).SingleAsync()));
+
+        ApprovalSteps.Redirected(await adminClient.PostFormAsync($"/staff/accounts/{account.Id}?handler=Manager", page,
+            new Dictionary<string, string> { ["managerId"] = agent.Id.ToString() }));
+        Assert.Equal(agent.Id, await app.WithDbAsync((db, _) => db.Accounts.Where(a => a.Id == account.Id).Select(a => a.AccountManagerId).SingleAsync()));
+        Assert.Equal(1, await app.AuditCountAsync(AuditActions.AccountManagerChanged, account.Id.ToString()));
+        using var customerClient = await app.SignInAsync(customer);
+        Assert.Contains(agent.DisplayName, (await customerClient.GetPageAsync($"/a/{account.Id}/company")).QuerySelector("main")!.TextContent, StringComparison.Ordinal);
+    }
 }
