@@ -11,7 +11,7 @@ namespace Portico.Features.Accounts;
 /// An applied change goes to the account's system of record as a webhook, in the same transaction.
 public sealed class ChangeCompanyAddress(PorticoDb db, ApprovalGate approvals, AuditLog audit, WebhookPublisher webhooks)
 {
-    /// Null when applied at once; otherwise whether it was held, or why it was refused.
+    /// (false, null) when applied at once, (true, null) when held for approval, otherwise the reason it was refused.
     public async Task<(bool Held, string? Error)> RequestAsync(Guid accountId, CompanyAddress address, Requester requester, CancellationToken ct)
     {
         var account = await db.Accounts.SingleAsync(a => a.Id == accountId, ct);
