@@ -341,6 +341,9 @@ public sealed class ApprovalTests(PorticoApp app)
         Assert.Equal(0, await app.WithDbAsync((db, _) => db.Invitations.IgnoreQueryFilters().CountAsync(i => i.AccountId == account.Id)));
         var change = Assert.Single(await app.ChangesAsync(account.Id));
         Assert.Equal(ChangeTypes.Invitation, change.Type);
+        var contacts = await ownerClient.GetPageAsync($"/a/{account.Id}/contacts");
+        Assert.Contains(invitee, contacts.QuerySelector("[data-testid=awaiting-approval]")!.TextContent, StringComparison.Ordinal);
+        Assert.Empty(contacts.QuerySelectorAll("[data-testid=invitation]"));
         var admin = await app.CreateUserAsync(staffRole: StaffRole.Admin);
         using var adminClient = await app.SignInAsync(admin);
 

@@ -19,6 +19,8 @@ public sealed class IndexModel(ListContacts listContacts, ManageContacts manage,
     public IReadOnlyList<ContactRow> Contacts { get; private set; } = [];
     public IReadOnlyList<InvitationRow> Invitations { get; private set; } = [];
     public IReadOnlyList<RoleOption> Roles { get; private set; } = [];
+    /// Role changes and invitations held for approval.
+    public IReadOnlyList<string> AwaitingApproval { get; private set; } = [];
     public bool CanManage => account.Permissions.Contains(Permissions.ContactsManage);
     public string? Error { get; private set; }
     public string? Notice { get; private set; }
@@ -109,6 +111,9 @@ public sealed class IndexModel(ListContacts listContacts, ManageContacts manage,
             Invitations = await db.Invitations.AsNoTracking().Where(i => i.AcceptedAt == null && i.RevokedAt == null && i.ExpiresAt > now)
                 .Join(db.Roles, i => i.RoleId, r => r.Id, (i, r) => new InvitationRow(i.Id, i.Email, r.Name, i.ExpiresAt, i.InvitedByName))
                 .ToListAsync(ct);
+            AwaitingApproval = await db.ChangeRequests.AsNoTracking()
+                .Where(c => c.Status == Approvals.ChangeStatus.Pending && (c.Type == Approvals.ChangeTypes.RoleChange || c.Type == Approvals.ChangeTypes.Invitation))
+                .OrderBy(c => c.RequestedAt).Select(c => c.Summary).ToListAsync(ct);
             // Only roles within the manager's own permissions are offered.
             var roles = await db.Roles.AsNoTracking().OrderBy(r => r.Name).ToListAsync(ct);
             Roles = roles.Where(r => r.Permissions.All(account.Permissions.Contains)).Select(r => new RoleOption(r.Id, r.Name)).ToList();
