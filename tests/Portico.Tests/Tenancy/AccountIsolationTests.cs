@@ -43,6 +43,8 @@ public sealed class AccountIsolationTests(PorticoApp app)
         { "a/{accountId:guid}/invoices/{invoiceId:guid}", Permissions.InvoicesView, "GET" },
         { "a/{accountId:guid}/orders", Permissions.OrdersView, "GET" },
         { "a/{accountId:guid}/orders/{orderId:guid}", Permissions.OrdersView, "GET" },
+        { "a/{accountId:guid}/approvals", Permissions.AccountView, "GET" },
+        { "a/{accountId:guid}/company", Permissions.AccountView, "GET" },
     };
 
     /// One request type named after the account and one request in it, and a folder with one

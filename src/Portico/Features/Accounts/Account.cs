@@ -12,6 +12,12 @@ public sealed class Account
     public DateTime CreatedAt { get; private set; }
     /// Members reach this account only with two-factor sign-in on; staff Admins set it.
     public bool RequireMfa { get; private set; }
+    /// The staff member who looks after this account; approves its sensitive changes when a rule says so.
+    public Guid? AccountManagerId { get; private set; }
+    public string? AddressLines { get; private set; }
+    public string? AddressCity { get; private set; }
+    public string? AddressPostalCode { get; private set; }
+    public string? AddressCountry { get; private set; }
 
     private Account() { }
 
@@ -25,6 +31,25 @@ public sealed class Account
     public void Rename(string name) => Name = name;
 
     public void SetRequireMfa(bool required) => RequireMfa = required;
+
+    public void AssignManager(Guid? staffUserId) => AccountManagerId = staffUserId;
+
+    public CompanyAddress? Address =>
+        AddressLines is null ? null : new CompanyAddress(AddressLines, AddressCity ?? "", AddressPostalCode ?? "", AddressCountry ?? "");
+
+    public void ChangeAddress(CompanyAddress address)
+    {
+        AddressLines = address.Lines;
+        AddressCity = address.City;
+        AddressPostalCode = address.PostalCode;
+        AddressCountry = address.Country;
+    }
+}
+
+/// A company's postal address, kept simple: free lines, city, postal code and country.
+public sealed record CompanyAddress(string Lines, string City, string PostalCode, string Country)
+{
+    public override string ToString() => $"{Lines}, {PostalCode} {City}, {Country}";
 }
 
 /// A user's place in an account with one role; expired memberships grant nothing.

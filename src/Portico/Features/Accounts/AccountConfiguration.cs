@@ -11,6 +11,12 @@ internal sealed class AccountConfiguration : IEntityTypeConfiguration<Account>
         b.Property(a => a.ExternalId).HasMaxLength(100);
         b.HasIndex(a => a.ExternalId).IsUnique();
         b.HasIndex(a => a.Name);
+        b.Ignore(a => a.Address);
+        b.Property(a => a.AddressLines).HasMaxLength(CompanyAddressLimits.Lines);
+        b.Property(a => a.AddressCity).HasMaxLength(CompanyAddressLimits.City);
+        b.Property(a => a.AddressPostalCode).HasMaxLength(CompanyAddressLimits.PostalCode);
+        b.Property(a => a.AddressCountry).HasMaxLength(CompanyAddressLimits.Country);
+        b.HasOne<Identity.PorticoUser>().WithMany().HasForeignKey(a => a.AccountManagerId).OnDelete(DeleteBehavior.SetNull);
     }
 }
 
@@ -34,4 +40,12 @@ internal sealed class RoleConfiguration : IEntityTypeConfiguration<Role>
         b.Property(r => r.Description).HasMaxLength(500);
         b.HasIndex(r => r.Name).IsUnique();
     }
+}
+
+public static class CompanyAddressLimits
+{
+    public const int Lines = 300;
+    public const int City = 100;
+    public const int PostalCode = 20;
+    public const int Country = 100;
 }

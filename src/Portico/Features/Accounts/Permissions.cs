@@ -4,6 +4,7 @@ namespace Portico.Features.Accounts;
 public static class Permissions
 {
     public const string AccountView = "account.view";
+    public const string AccountManage = "account.manage";
     public const string RequestsView = "requests.view";
     public const string RequestsViewAll = "requests.view_all";
     public const string RequestsCreate = "requests.create";
@@ -18,6 +19,7 @@ public static class Permissions
     public static readonly IReadOnlyDictionary<string, string> Descriptions = new Dictionary<string, string>
     {
         [AccountView] = "See the account dashboard",
+        [AccountManage] = "Change company details such as the address",
         [RequestsView] = "See requests they submitted or that were shared with them",
         [RequestsViewAll] = "See every request of the account",
         [RequestsCreate] = "Submit and reply to requests",

@@ -66,4 +66,13 @@ public static class AuditActions
     public const string PasswordChanged = "identity.password_changed";
     public const string PasswordChangeFailed = "identity.password_change_failed";
     public const string ProfileUpdated = "identity.profile_updated";
+    public const string ApprovalRequested = "approval.requested";
+    public const string ApprovalApproved = "approval.approved";
+    public const string ApprovalRejected = "approval.rejected";
+    public const string ApprovalWithdrawn = "approval.withdrawn";
+    public const string ApprovalRefused = "approval.refused";
+    public const string ApprovalRuleSaved = "approval_rule.saved";
+    public const string ApprovalRuleDeleted = "approval_rule.deleted";
+    public const string AccountAddressChanged = "account.address_changed";
+    public const string AccountManagerChanged = "account.manager_changed";
 }

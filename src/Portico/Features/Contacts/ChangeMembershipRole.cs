@@ -19,32 +19,16 @@ public enum ChangeRoleResult
 /// (a forged pair answers NotFound), and an account never loses its last Owner.
 public sealed class ChangeMembershipRole(PorticoDb db, AuditLog audit, EmailOutbox email, TimeProvider clock)
 {
+    /// What RunAsync would answer, without changing anything; Changed means the change is possible.
+    public async Task<ChangeRoleResult> CheckAsync(Guid accountId, Guid membershipId, Guid roleId, CancellationToken cancellationToken) =>
+        (await PrepareAsync(accountId, membershipId, roleId, cancellationToken)).Result;
+
     public async Task<ChangeRoleResult> RunAsync(Guid accountId, Guid membershipId, Guid roleId, CancellationToken cancellationToken)
     {
-        var membership = await db.Memberships.Include(m => m.Role).Include(m => m.User).Include(m => m.Account)
-            .SingleOrDefaultAsync(m => m.Id == membershipId && m.AccountId == accountId, cancellationToken);
-        if (membership is null)
+        var (result, membership, role) = await PrepareAsync(accountId, membershipId, roleId, cancellationToken);
+        if (result != ChangeRoleResult.Changed)
         {
-            return ChangeRoleResult.NotFound;
-        }
-        var role = await db.Roles.SingleOrDefaultAsync(r => r.Id == roleId, cancellationToken);
-        if (role is null)
-        {
-            return ChangeRoleResult.UnknownRole;
-        }
-        if (role.Id == membership.RoleId)
-        {
-            return ChangeRoleResult.Unchanged;
-        }
-        var now = clock.GetUtcNow().UtcDateTime;
-        if (membership.Role.Name == BuiltInRoles.Owner)
-        {
-            var otherOwners = await db.Memberships.CountAsync(m => m.AccountId == accountId && m.Id != membershipId
-                && m.Role.Name == BuiltInRoles.Owner && (m.ExpiresAt == null || m.ExpiresAt > now), cancellationToken);
-            if (otherOwners == 0)
-            {
-                return ChangeRoleResult.LastOwner;
-            }
+            return result;
         }
         var from = membership.Role.Name;
         membership.ChangeRole(role.Id);
@@ -55,4 +39,40 @@ public sealed class ChangeMembershipRole(PorticoDb db, AuditLog audit, EmailOutb
         await db.SaveChangesAsync(cancellationToken);
         return ChangeRoleResult.Changed;
     }
+
+    private async Task<(ChangeRoleResult Result, Membership Membership, Role Role)> PrepareAsync(Guid accountId, Guid membershipId, Guid roleId, CancellationToken cancellationToken)
+    {
+        var membership = await db.Memberships.Include(m => m.Role).Include(m => m.User).Include(m => m.Account)
+            .SingleOrDefaultAsync(m => m.Id == membershipId && m.AccountId == accountId, cancellationToken);
+        if (membership is null)
+        {
+            return (ChangeRoleResult.NotFound, null!, null!);
+        }
+        var role = await db.Roles.SingleOrDefaultAsync(r => r.Id == roleId, cancellationToken);
+        if (role is null)
+        {
+            return (ChangeRoleResult.UnknownRole, membership, null!);
+        }
+        if (role.Id == membership.RoleId)
+        {
+            return (ChangeRoleResult.Unchanged, membership, role);
+        }
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (membership.Role.Name == BuiltInRoles.Owner)
+        {
+            var otherOwners = await db.Memberships.CountAsync(m => m.AccountId == accountId && m.Id != membershipId
+                && m.Role.Name == BuiltInRoles.Owner && (m.ExpiresAt == null || m.ExpiresAt > now), cancellationToken);
+            if (otherOwners == 0)
+            {
+                return (ChangeRoleResult.LastOwner, membership, role);
+            }
+        }
+        return (ChangeRoleResult.Changed, membership, role);
+    }
+
+    /// Why someone holding these permissions may not move a person from one role to another, or null when they may.
+    public static string? Beyond(IReadOnlySet<string> held, Role from, Role to) =>
+        to.Permissions.Concat(from.Permissions).Any(p => !held.Contains(p))
+            ? $"You cannot give or take the {(to.Permissions.Any(p => !held.Contains(p)) ? to.Name : from.Name)} role: it has permissions your own role does not."
+            : null;
 }

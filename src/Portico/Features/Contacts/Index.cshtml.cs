@@ -18,12 +18,14 @@ public sealed class IndexModel(ListContacts listContacts, ManageContacts manage,
     public IReadOnlyList<ContactRow> Contacts { get; private set; } = [];
     public IReadOnlyList<InvitationRow> Invitations { get; private set; } = [];
     public IReadOnlyList<RoleOption> Roles { get; private set; } = [];
+    /// Role changes and invitations held for approval.
+    public IReadOnlyList<string> AwaitingApproval { get; private set; } = [];
     public bool CanManage => account.Permissions.Contains(Permissions.ContactsManage);
     public string? Error { get; private set; }
     public string? Notice { get; private set; }
     public bool RequireMfa { get; private set; }
 
-    private ManageContacts.Actor Actor => new(RequestAccess.DisplayName(User), account.Permissions);
+    private ManageContacts.Actor Actor => new(RequestAccess.DisplayName(User), account.Permissions, User.UserId());
 
     public async Task OnGetAsync(string? done, CancellationToken ct)
     {
@@ -57,6 +59,10 @@ public sealed class IndexModel(ListContacts listContacts, ManageContacts manage,
         {
             return NotFound();
         }
+        if (outcome.AwaitingApproval)
+        {
+            return Redirect($"/a/{accountId}/contacts?done={Uri.EscapeDataString("This change needs approval first. You can follow it under Approvals.")}");
+        }
         if (outcome.Succeeded)
         {
             return Redirect($"/a/{accountId}/contacts?done={Uri.EscapeDataString(notice)}");
@@ -77,6 +83,9 @@ public sealed class IndexModel(ListContacts listContacts, ManageContacts manage,
             Invitations = await db.Invitations.AsNoTracking().Where(i => i.AcceptedAt == null && i.RevokedAt == null && i.ExpiresAt > now)
                 .Join(db.Roles, i => i.RoleId, r => r.Id, (i, r) => new InvitationRow(i.Id, i.Email, r.Name, i.ExpiresAt, i.InvitedByName))
                 .ToListAsync(ct);
+            AwaitingApproval = await db.ChangeRequests.AsNoTracking()
+                .Where(c => c.Status == Approvals.ChangeStatus.Pending && (c.Type == Approvals.ChangeTypes.RoleChange || c.Type == Approvals.ChangeTypes.Invitation))
+                .OrderBy(c => c.RequestedAt).Select(c => c.Summary).ToListAsync(ct);
             // Only roles within the manager's own permissions are offered.
             var roles = await db.Roles.AsNoTracking().OrderBy(r => r.Name).ToListAsync(ct);
             Roles = roles.Where(r => r.Permissions.All(account.Permissions.Contains)).Select(r => new RoleOption(r.Id, r.Name)).ToList();

@@ -9,9 +9,11 @@ using Portico.Infrastructure.Web;
 
 namespace Portico.Features.Contacts;
 
-public sealed record ContactOutcome(bool Succeeded, bool NotFound, string? Error)
+public sealed record ContactOutcome(bool Succeeded, bool NotFound, string? Error, bool AwaitingApproval = false)
 {
     public static readonly ContactOutcome Done = new(true, false, null);
+    /// Stored for approval; nothing applied yet.
+    public static readonly ContactOutcome Held = new(true, false, null, AwaitingApproval: true);
     public static readonly ContactOutcome Missing = new(false, true, null);
     public static ContactOutcome Refused(string error) => new(false, false, error);
 }
@@ -19,14 +21,19 @@ public sealed record ContactOutcome(bool Succeeded, bool NotFound, string? Error
 /// Invites, expiry and removal of an account's people, by an account Owner (or a role with
 /// contacts.manage) or by staff. Nobody grants a role with permissions they do not hold
 /// themselves, and an account never loses its last Owner.
-public sealed class ManageContacts(PorticoDb db, AuditLog audit, EmailOutbox email, ChangeMembershipRole changeRole, IOptions<BrandingOptions> branding, TimeProvider clock)
+public sealed class ManageContacts(PorticoDb db, AuditLog audit, EmailOutbox email, ChangeMembershipRole changeRole, Approvals.ApprovalGate approvals,
+    IOptions<BrandingOptions> branding, TimeProvider clock)
 {
     public const int MaxInvitationsPerHour = 50;
 
     /// The permissions of the person acting; null for staff, who may grant any role.
-    public sealed record Actor(string Name, IReadOnlySet<string>? Permissions);
+    /// UserId is who asks when an approval rule holds the change back.
+    public sealed record Actor(string Name, IReadOnlySet<string>? Permissions, Guid? UserId = null);
 
-    public async Task<ContactOutcome> InviteAsync(Guid accountId, string? address, Guid roleId, DateOnly? accessUntil, Actor actor, CancellationToken ct)
+    /// Sends an invitation, or stores it for approval when a rule covers its role. An approved
+    /// invitation comes back here with approved set, checked again against the requester's permissions.
+    public async Task<ContactOutcome> InviteAsync(Guid accountId, string? address, Guid roleId, DateOnly? accessUntil, Actor actor, CancellationToken ct,
+        bool approved = false)
     {
         var clean = address?.Trim() ?? "";
         if (clean.Length is 0 or > 256 || !MailAddress.TryCreate(clean, out var parsed) || parsed.Address != clean)
@@ -63,6 +70,14 @@ public sealed class ManageContacts(PorticoDb db, AuditLog audit, EmailOutbox ema
         if (recent >= MaxInvitationsPerHour)
         {
             return ContactOutcome.Refused($"At most {MaxInvitationsPerHour} invitations an hour per account. Try again later.");
+        }
+        if (!approved && actor.UserId is { } requesterId
+            && await approvals.RuleForAsync(Approvals.ChangeKinds.RoleGrant, role.Name, ct) is { } rule)
+        {
+            var held = await approvals.HoldAsync(accountId, rule, Approvals.ChangeTypes.Invitation, "invitation:" + normalized,
+                $"Invite {clean} as {role.Name}", new Approvals.InvitationPayload(clean, role.Id, role.Name, accessUntil),
+                new Approvals.Requester(requesterId, actor.Name), ct);
+            return held is null ? ContactOutcome.Held : ContactOutcome.Refused(held);
         }
         // A new invitation replaces any open one for the same person.
         foreach (var open in await db.Invitations.IgnoreQueryFilters()
@@ -154,12 +169,13 @@ public sealed class ManageContacts(PorticoDb db, AuditLog audit, EmailOutbox ema
     public async Task<ContactOutcome> ChangeRoleAsync(Guid accountId, Guid membershipId, Guid roleId, Actor actor, CancellationToken ct)
     {
         var role = await db.Roles.AsNoTracking().SingleOrDefaultAsync(r => r.Id == roleId, ct);
-        var current = await db.Memberships.IgnoreQueryFilters().AsNoTracking().Where(m => m.Id == membershipId && m.AccountId == accountId)
-            .Select(m => m.Role).SingleOrDefaultAsync(ct);
-        if (current is null)
+        var member = await db.Memberships.IgnoreQueryFilters().AsNoTracking().Where(m => m.Id == membershipId && m.AccountId == accountId)
+            .Select(m => new { m.Role, m.User.DisplayName, m.User.Email }).SingleOrDefaultAsync(ct);
+        if (member is null)
         {
             return ContactOutcome.Missing;
         }
+        var current = member.Role;
         if (role is null)
         {
             return ContactOutcome.Refused("Choose a role.");
@@ -170,7 +186,18 @@ public sealed class ManageContacts(PorticoDb db, AuditLog audit, EmailOutbox ema
             return await EscalationRefusedAsync(accountId, "change_role", "Membership", membershipId, beyondRole.Name,
                 $"You cannot give or take the {beyondRole.Name} role: it has permissions your own role does not.", ct);
         }
-        return await changeRole.RunAsync(accountId, membershipId, roleId, ct) switch
+        var check = await changeRole.CheckAsync(accountId, membershipId, roleId, ct);
+        // Staff act without a user id here and are not held; an account member's grant may wait for approval.
+        if (check == ChangeRoleResult.Changed && actor.UserId is { } requesterId
+            && await approvals.RuleForAsync(Approvals.ChangeKinds.RoleGrant, role.Name, ct) is { } rule)
+        {
+            var held = await approvals.HoldAsync(accountId, rule, Approvals.ChangeTypes.RoleChange, "membership:" + membershipId,
+                $"Give {member.DisplayName} ({member.Email}) the {role.Name} role (now {current.Name})",
+                new Approvals.RoleChangePayload(membershipId, role.Id, role.Name, current.Name, member.DisplayName, member.Email ?? ""),
+                new Approvals.Requester(requesterId, actor.Name), ct);
+            return held is null ? ContactOutcome.Held : ContactOutcome.Refused(held);
+        }
+        return (check == ChangeRoleResult.Changed ? await changeRole.RunAsync(accountId, membershipId, roleId, ct) : check) switch
         {
             ChangeRoleResult.NotFound => ContactOutcome.Missing,
             ChangeRoleResult.LastOwner => ContactOutcome.Refused("The account's last Owner cannot be given another role. Make someone else Owner first."),

@@ -28,6 +28,8 @@ public sealed class IndexModel(PorticoDb db, AccountContext account, RequestAcce
     public IReadOnlyList<Billing.InvoiceRow> InvoicesDue { get; private set; } = [];
     public IReadOnlyList<Orders.OrderRow> ActiveOrders { get; private set; } = [];
     public IReadOnlyList<string> YourPermissions { get; private set; } = [];
+    /// Changes routed to an Owner that this Owner may decide.
+    public int ApprovalsWaiting { get; private set; }
 
     public async Task OnGetAsync(Guid accountId, CancellationToken cancellationToken)
     {
@@ -36,6 +38,12 @@ public sealed class IndexModel(PorticoDb db, AccountContext account, RequestAcce
         // The global filter already limits memberships to this account.
         ActiveMembers = await db.Memberships.CountAsync(m => m.ExpiresAt == null || m.ExpiresAt > now, cancellationToken);
         YourPermissions = account.Permissions.Order(StringComparer.Ordinal).Select(p => Permissions.Descriptions[p]).ToList();
+        if (account.RoleName == BuiltInRoles.Owner)
+        {
+            var me = User.UserId();
+            ApprovalsWaiting = await db.ChangeRequests.CountAsync(c => c.Status == Approvals.ChangeStatus.Pending
+                && c.Approver == Approvals.ApproverKind.AccountOwner && c.RequestedById != me, cancellationToken);
+        }
         if (account.Permissions.Contains(Permissions.DocumentsView))
         {
             var folders = documents.VisibleFolders();

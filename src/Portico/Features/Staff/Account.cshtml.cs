@@ -23,6 +23,9 @@ public sealed record StaffContactRow(ContactRow Contact, bool TwoFactorOn);
 public sealed class AccountModel(PorticoDb db, ManageContacts manage, ResetTwoFactor resetTwoFactor, AuditLog audit, TimeProvider clock) : PageModel
 {
     public string Name { get; private set; } = "";
+    public Accounts.CompanyAddress? Address { get; private set; }
+    public Guid? AccountManagerId { get; private set; }
+    public IReadOnlyList<RoleOption> StaffMembers { get; private set; } = [];
     public string? ExternalId { get; private set; }
     public bool RequireMfa { get; private set; }
     public IReadOnlyList<StaffContactRow> Contacts { get; private set; } = [];
@@ -89,6 +92,31 @@ public sealed class AccountModel(PorticoDb db, ManageContacts manage, ResetTwoFa
             };
         }, "Two-factor sign-in was reset and the person was signed out everywhere. They have been emailed.", ct);
 
+    /// The account manager approves the account's changes that rules route to them.
+    public async Task<IActionResult> OnPostManagerAsync(Guid id, Guid? managerId, CancellationToken ct)
+    {
+        if (!CanManage)
+        {
+            return StatusCode(StatusCodes.Status403Forbidden);
+        }
+        var account = await db.Accounts.SingleOrDefaultAsync(a => a.Id == id, ct);
+        if (account is null)
+        {
+            return NotFound();
+        }
+        if (managerId is { } staffId && !await db.Users.AnyAsync(u => u.Id == staffId && u.StaffRole != null, ct))
+        {
+            Notice = "Choose a staff member as account manager.";
+            return RedirectToPage(new { id });
+        }
+        var before = account.AccountManagerId;
+        account.AssignManager(managerId);
+        audit.Record(AuditActions.AccountManagerChanged, id, "Account", id.ToString(), new { from = before, to = managerId });
+        await db.SaveChangesAsync(ct);
+        Notice = managerId is null ? "The account has no account manager now." : "Account manager set.";
+        return RedirectToPage(new { id });
+    }
+
     private async Task<IActionResult> ManagedAsync(Guid id, Func<Task<ContactOutcome>> action, string notice, CancellationToken ct)
     {
         if (!CanManage)
@@ -117,7 +145,7 @@ public sealed class AccountModel(PorticoDb db, ManageContacts manage, ResetTwoFa
 
     private async Task<bool> LoadAsync(Guid id, CancellationToken ct)
     {
-        var account = await db.Accounts.AsNoTracking().Where(a => a.Id == id).Select(a => new { a.Name, a.ExternalId, a.RequireMfa }).SingleOrDefaultAsync(ct);
+        var account = await db.Accounts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == id, ct);
         if (account is null)
         {
             return false;
@@ -126,6 +154,10 @@ public sealed class AccountModel(PorticoDb db, ManageContacts manage, ResetTwoFa
         Name = account.Name;
         ExternalId = account.ExternalId;
         RequireMfa = account.RequireMfa;
+        Address = account.Address;
+        AccountManagerId = account.AccountManagerId;
+        StaffMembers = await db.Users.AsNoTracking().Where(u => u.StaffRole != null).OrderBy(u => u.DisplayName)
+            .Select(u => new RoleOption(u.Id, u.DisplayName)).ToListAsync(ct);
         Contacts = await db.Memberships.AsNoTracking().Where(m => m.AccountId == id).OrderBy(m => m.User.DisplayName)
             .Select(m => new StaffContactRow(
                 new ContactRow(m.Id, m.UserId, m.User.DisplayName, m.User.Email ?? "", m.Role.Name, m.ExpiresAt, m.ExpiresAt != null && m.ExpiresAt <= now),

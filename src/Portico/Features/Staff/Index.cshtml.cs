@@ -17,12 +17,20 @@ public sealed class IndexModel(PorticoDb db, TimeProvider clock) : PageModel
     public int Accounts { get; private set; }
     public int PendingOutbox { get; private set; }
     public int FailedOutbox { get; private set; }
+    /// Pending changes this staff member may decide.
+    public int ApprovalsWaiting { get; private set; }
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         Accounts = await db.Accounts.CountAsync(cancellationToken);
         PendingOutbox = await db.OutboxMessages.CountAsync(m => m.DeliveredAt == null && m.FailedAt == null, cancellationToken);
         FailedOutbox = await db.OutboxMessages.CountAsync(m => m.FailedAt != null, cancellationToken);
+        var userId = User.UserId();
+        var isAdmin = User.HasClaim(StaffHandler.StaffRoleClaim, nameof(Identity.StaffRole.Admin));
+        ApprovalsWaiting = await db.ChangeRequests.CountAsync(c => c.Status == Approvals.ChangeStatus.Pending && c.RequestedById != userId
+            && (c.Approver == Approvals.ApproverKind.StaffAdmin ? isAdmin
+                : c.Approver == Approvals.ApproverKind.AccountManager && db.Accounts.Any(a => a.Id == c.AccountId
+                    && (a.AccountManagerId == null ? isAdmin : a.AccountManagerId == userId))), cancellationToken);
         WorksRequests = !User.HasClaim(StaffHandler.StaffRoleClaim, nameof(Identity.StaffRole.Finance));
         if (WorksRequests)
         {

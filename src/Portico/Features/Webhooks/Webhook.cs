@@ -8,8 +8,10 @@ public static class WebhookEvents
     public const string RequestReplied = "request.replied";
     public const string DocumentUploaded = "document.uploaded";
     public const string DocumentRequestFulfilled = "document_request.fulfilled";
+    /// An approved address change, for the system of record that keeps accounts.
+    public const string AccountAddressChanged = "account.address_changed";
 
-    public static readonly IReadOnlyList<string> All = [RequestCreated, RequestStatusChanged, RequestReplied, DocumentUploaded, DocumentRequestFulfilled];
+    public static readonly IReadOnlyList<string> All = [RequestCreated, RequestStatusChanged, RequestReplied, DocumentUploaded, DocumentRequestFulfilled, AccountAddressChanged];
 }
 
 /// A receiver staff registered. The signing secret is kept encrypted with the app's data protection keys.

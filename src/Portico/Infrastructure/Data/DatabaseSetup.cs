@@ -102,6 +102,16 @@ public sealed class DatabaseInitializer(
 
     private static async Task EnsureBuiltInRolesAsync(PorticoDb db, CancellationToken cancellationToken)
     {
+        // Built-in roles follow the catalogue: a permission added in a release reaches existing databases too.
+        foreach (var builtIn in BuiltInRoles.Create())
+        {
+            var stored = await db.Roles.SingleOrDefaultAsync(r => r.Name == builtIn.Name && r.IsBuiltIn, cancellationToken);
+            if (stored is not null && !stored.Permissions.SequenceEqual(builtIn.Permissions))
+            {
+                stored.SetPermissions(builtIn.Permissions);
+            }
+        }
+        await db.SaveChangesAsync(cancellationToken);
         var existing = await db.Roles.Select(r => r.Name).ToListAsync(cancellationToken);
         var missing = BuiltInRoles.Create().Where(r => !existing.Contains(r.Name)).ToList();
         if (missing.Count == 0)

@@ -55,6 +55,8 @@ public abstract class PorticoDb(DbContextOptions options, AccountContext account
     public DbSet<Features.Contacts.Invitation> Invitations => Set<Features.Contacts.Invitation>();
     public DbSet<MagicLinkToken> MagicLinkTokens => Set<MagicLinkToken>();
     public DbSet<UserSession> UserSessions => Set<UserSession>();
+    public DbSet<Features.Approvals.ApprovalRule> ApprovalRules => Set<Features.Approvals.ApprovalRule>();
+    public DbSet<Features.Approvals.ChangeRequest> ChangeRequests => Set<Features.Approvals.ChangeRequest>();
 
     /// Identity's schema version; 3 adds the passkey table. Identity reads it from IdentityOptions, so the
     /// app and the design-time factories both set it from here.

@@ -132,6 +132,25 @@ namespace Portico.Infrastructure.Migrations.Postgres
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<Guid?>("AccountManagerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("AddressCity")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("AddressCountry")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("AddressLines")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<string>("AddressPostalCode")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -148,6 +167,8 @@ namespace Portico.Infrastructure.Migrations.Postgres
                         .HasColumnType("boolean");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("AccountManagerId");
 
                     b.HasIndex("ExternalId")
                         .IsUnique();
@@ -258,6 +279,146 @@ namespace Portico.Infrastructure.Migrations.Postgres
                     b.HasIndex("AccountId", "At");
 
                     b.ToTable("ActivityEntries");
+                });
+
+            modelBuilder.Entity("Portico.Features.Approvals.ApprovalRule", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Approver")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
+                    b.Property<string>("RoleName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Kind", "RoleName")
+                        .IsUnique();
+
+                    b.ToTable("ApprovalRules");
+
+                    b.HasData(
+                        new
+                        {
+                            Id = new Guid("6f1d2c1e-8b1a-4c39-9a51-0a6e2f3b7c01"),
+                            Approver = "AccountManager",
+                            Kind = "role.grant",
+                            RoleName = "Owner",
+                            UpdatedAt = new DateTime(2026, 11, 26, 0, 0, 0, 0, DateTimeKind.Utc)
+                        },
+                        new
+                        {
+                            Id = new Guid("6f1d2c1e-8b1a-4c39-9a51-0a6e2f3b7c02"),
+                            Approver = "AccountManager",
+                            Kind = "role.grant",
+                            RoleName = "Billing",
+                            UpdatedAt = new DateTime(2026, 11, 26, 0, 0, 0, 0, DateTimeKind.Utc)
+                        },
+                        new
+                        {
+                            Id = new Guid("6f1d2c1e-8b1a-4c39-9a51-0a6e2f3b7c03"),
+                            Approver = "AccountOwner",
+                            Kind = "account.address",
+                            RoleName = "",
+                            UpdatedAt = new DateTime(2026, 11, 26, 0, 0, 0, 0, DateTimeKind.Utc)
+                        });
+                });
+
+            modelBuilder.Entity("Portico.Features.Approvals.ChangeRequest", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Approver")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)");
+
+                    b.Property<DateTime?>("DecidedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("DecidedById")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("DecidedByName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<DateTime>("RequestedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("RequestedById")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("RequestedByName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<string>("Summary")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId", "Status", "RequestedAt");
+
+                    b.HasIndex("Status", "Approver", "RequestedAt");
+
+                    b.ToTable("ChangeRequests");
                 });
 
             modelBuilder.Entity("Portico.Features.Audit.AuditEvent", b =>
@@ -1622,6 +1783,14 @@ namespace Portico.Infrastructure.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Portico.Features.Accounts.Account", b =>
+                {
+                    b.HasOne("Portico.Features.Identity.PorticoUser", null)
+                        .WithMany()
+                        .HasForeignKey("AccountManagerId")
+                        .OnDelete(DeleteBehavior.SetNull);
+                });
+
             modelBuilder.Entity("Portico.Features.Accounts.Membership", b =>
                 {
                     b.HasOne("Portico.Features.Accounts.Account", "Account")
@@ -1650,6 +1819,15 @@ namespace Portico.Infrastructure.Migrations.Postgres
                 });
 
             modelBuilder.Entity("Portico.Features.Activity.ActivityEntry", b =>
+                {
+                    b.HasOne("Portico.Features.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portico.Features.Approvals.ChangeRequest", b =>
                 {
                     b.HasOne("Portico.Features.Accounts.Account", null)
                         .WithMany()

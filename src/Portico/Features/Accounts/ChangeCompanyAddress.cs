@@ -1,0 +1,50 @@
+using Microsoft.EntityFrameworkCore;
+using Portico.Features.Approvals;
+using Portico.Features.Audit;
+using Portico.Features.Integrations;
+using Portico.Features.Webhooks;
+using Portico.Infrastructure.Data;
+
+namespace Portico.Features.Accounts;
+
+/// Changes an account's address, or holds the change for approval when a rule says so.
+/// An applied change goes to the account's system of record as a webhook, in the same transaction.
+public sealed class ChangeCompanyAddress(PorticoDb db, ApprovalGate approvals, AuditLog audit, WebhookPublisher webhooks)
+{
+    /// (false, null) when applied at once, (true, null) when held for approval, otherwise the reason it was refused.
+    public async Task<(bool Held, string? Error)> RequestAsync(Guid accountId, CompanyAddress address, Requester requester, CancellationToken ct)
+    {
+        var account = await db.Accounts.SingleAsync(a => a.Id == accountId, ct);
+        if (account.Address == address)
+        {
+            return (false, "That is already the company's address.");
+        }
+        if (await approvals.RuleForAsync(ChangeKinds.AccountAddress, null, ct) is { } rule)
+        {
+            var error = await approvals.HoldAsync(accountId, rule, ChangeTypes.Address, "address",
+                $"Change the company address to {address}", new AddressPayload(address.Lines, address.City, address.PostalCode, address.Country), requester, ct);
+            return (error is null, error);
+        }
+        await ApplyAsync(account, address, null, ct);
+        await db.SaveChangesAsync(ct);
+        return (false, null);
+    }
+
+    /// Applies the change in the current unit of work; the caller saves.
+    public async Task ApplyAsync(Account account, CompanyAddress address, Guid? changeRequestId, CancellationToken ct)
+    {
+        var before = account.Address;
+        account.ChangeAddress(address);
+        audit.Record(AuditActions.AccountAddressChanged, account.Id, nameof(Account), account.Id.ToString(),
+            new { from = before?.ToString(), to = address.ToString(), changeRequestId });
+        var systemOfRecord = await db.SystemsOfRecord.AsNoTracking().Where(s => s.ObjectType == SyncedObjectTypes.Accounts)
+            .Join(db.Integrations, s => s.IntegrationId, i => i.Id, (s, i) => i.Name).FirstOrDefaultAsync(ct);
+        await webhooks.PublishAsync(WebhookEvents.AccountAddressChanged, new
+        {
+            account = new { account.Id, account.ExternalId, account.Name },
+            address = new { address.Lines, address.City, address.PostalCode, address.Country },
+            systemOfRecord,
+            changeRequestId,
+        }, ct);
+    }
+}

@@ -1,0 +1,91 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Portico.Features.Approvals;
+using Portico.Features.Requests;
+using Portico.Infrastructure.Data;
+using Portico.Infrastructure.Tenancy;
+
+namespace Portico.Features.Accounts;
+
+public sealed class AddressForm
+{
+    [Required(ErrorMessage = "Enter the street address.")]
+    [StringLength(CompanyAddressLimits.Lines, ErrorMessage = "Keep the street address under 300 characters.")]
+    public string? Lines { get; set; }
+
+    [Required(ErrorMessage = "Enter the city.")]
+    [StringLength(CompanyAddressLimits.City, ErrorMessage = "Keep the city under 100 characters.")]
+    public string? City { get; set; }
+
+    [Required(ErrorMessage = "Enter the postal code.")]
+    [StringLength(CompanyAddressLimits.PostalCode, ErrorMessage = "Keep the postal code under 20 characters.")]
+    public string? PostalCode { get; set; }
+
+    [Required(ErrorMessage = "Enter the country.")]
+    [StringLength(CompanyAddressLimits.Country, ErrorMessage = "Keep the country under 100 characters.")]
+    public string? Country { get; set; }
+
+    public CompanyAddress ToAddress() => new(Lines!.Trim(), City!.Trim(), PostalCode!.Trim(), Country!.Trim());
+}
+
+/// The company's details as the portal knows them; people with account.manage ask to change the address.
+[Authorize(Policy = "account:" + Permissions.AccountView)]
+public sealed class CompanyModel(PorticoDb db, AccountContext account, ChangeCompanyAddress changeAddress) : PageModel
+{
+    public string Name { get; private set; } = "";
+    public CompanyAddress? Address { get; private set; }
+    public string? AccountManager { get; private set; }
+    public string? PendingAddressChange { get; private set; }
+    public bool CanManage => account.Permissions.Contains(Permissions.AccountManage);
+    public string? Notice { get; private set; }
+
+    [BindProperty]
+    public AddressForm Form { get; set; } = new();
+
+    public async Task OnGetAsync(Guid accountId, string? done, CancellationToken ct)
+    {
+        Notice = done;
+        await LoadAsync(accountId, ct);
+        if (Address is { } a)
+        {
+            Form = new AddressForm { Lines = a.Lines, City = a.City, PostalCode = a.PostalCode, Country = a.Country };
+        }
+    }
+
+    public async Task<IActionResult> OnPostAddressAsync(Guid accountId, CancellationToken ct)
+    {
+        if (!CanManage)
+        {
+            return StatusCode(StatusCodes.Status403Forbidden);
+        }
+        if (ModelState.IsValid)
+        {
+            var (held, error) = await changeAddress.RequestAsync(accountId, Form.ToAddress(),
+                new Requester(User.UserId()!.Value, RequestAccess.DisplayName(User)), ct);
+            if (error is null)
+            {
+                var notice = held ? "The new address needs approval first. You can follow it under Approvals." : "Address saved.";
+                return Redirect($"/a/{accountId}/company?done={Uri.EscapeDataString(notice)}");
+            }
+            ModelState.AddModelError("", error);
+        }
+        Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+        await LoadAsync(accountId, ct);
+        return Page();
+    }
+
+    private async Task LoadAsync(Guid accountId, CancellationToken ct)
+    {
+        var company = await db.Accounts.AsNoTracking().SingleAsync(a => a.Id == accountId, ct);
+        Name = company.Name;
+        Address = company.Address;
+        AccountManager = company.AccountManagerId is { } managerId
+            ? await db.Users.AsNoTracking().Where(u => u.Id == managerId).Select(u => u.DisplayName).SingleOrDefaultAsync(ct)
+            : null;
+        PendingAddressChange = await db.ChangeRequests.AsNoTracking()
+            .Where(c => c.Type == ChangeTypes.Address && c.Status == ChangeStatus.Pending).Select(c => c.Summary).FirstOrDefaultAsync(ct);
+    }
+}

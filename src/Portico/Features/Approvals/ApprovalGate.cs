@@ -1,0 +1,68 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Portico.Features.Accounts;
+using Portico.Features.Audit;
+using Portico.Features.Identity;
+using Portico.Infrastructure.Data;
+using Portico.Infrastructure.Email;
+using Portico.Infrastructure.Web;
+
+namespace Portico.Features.Approvals;
+
+/// The person asking for a change.
+public sealed record Requester(Guid UserId, string Name);
+
+/// Decides whether a change waits for approval, and stores it as pending when it does.
+public sealed class ApprovalGate(PorticoDb db, AuditLog audit, EmailOutbox email, IOptions<BrandingOptions> branding, TimeProvider clock)
+{
+    public Task<ApprovalRule?> RuleForAsync(string kind, string? roleName, CancellationToken ct)
+    {
+        var role = kind == ChangeKinds.RoleGrant ? roleName ?? "" : "";
+        return db.ApprovalRules.AsNoTracking().SingleOrDefaultAsync(r => r.Kind == kind && r.RoleName == role, ct);
+    }
+
+    /// Saves the change as pending and applies nothing. Returns an error when the same thing already waits.
+    public async Task<string?> HoldAsync(Guid accountId, ApprovalRule rule, string type, string subject, string summary, object payload,
+        Requester requester, CancellationToken ct)
+    {
+        var open = await db.ChangeRequests.IgnoreQueryFilters()
+            .AnyAsync(c => c.AccountId == accountId && c.Subject == subject && c.Status == ChangeStatus.Pending, ct);
+        if (open)
+        {
+            return "A change of this is already waiting for approval. Withdraw it or wait for the decision first.";
+        }
+        var change = new ChangeRequest(accountId, type, rule.Kind, subject, summary, payload, rule.Approver,
+            requester.UserId, requester.Name, clock.GetUtcNow().UtcDateTime);
+        db.ChangeRequests.Add(change);
+        audit.Record(AuditActions.ApprovalRequested, accountId, nameof(ChangeRequest), change.Id.ToString(),
+            new { change.Type, change.Summary, approver = rule.Approver.ToString(), payload });
+        var accountName = await db.Accounts.Where(a => a.Id == accountId).Select(a => a.Name).SingleAsync(ct);
+        var (addresses, link) = await ApproversAsync(accountId, rule.Approver, requester.UserId, ct);
+        foreach (var to in addresses)
+        {
+            email.Queue(to, $"A change at {accountName} is waiting for your approval",
+                $"Hello,\n\n{requester.Name} asked to make this change at {accountName}: {summary}.\n\nApprove or reject it with a reason: {branding.Value.Link(link)}\n");
+        }
+        await db.SaveChangesAsync(ct);
+        return null;
+    }
+
+    /// The email addresses of the people who may decide, and the page where they do.
+    private async Task<(List<string> Addresses, string Link)> ApproversAsync(Guid accountId, ApproverKind approver, Guid requesterId, CancellationToken ct)
+    {
+        if (approver == ApproverKind.AccountOwner)
+        {
+            var now = clock.GetUtcNow().UtcDateTime;
+            var owners = await db.Memberships.IgnoreQueryFilters()
+                .Where(m => m.AccountId == accountId && m.UserId != requesterId && m.Role.Name == BuiltInRoles.Owner && (m.ExpiresAt == null || m.ExpiresAt > now))
+                .Select(m => m.User.Email!).ToListAsync(ct);
+            return (owners, $"/a/{accountId}/approvals");
+        }
+        var managerId = approver == ApproverKind.AccountManager
+            ? await db.Accounts.Where(a => a.Id == accountId).Select(a => a.AccountManagerId).SingleAsync(ct)
+            : null;
+        // Staff admins as a group work from the approvals queue and the console count rather than a mail to each.
+        var staff = db.Users.Where(u => managerId != null && u.Id == managerId && u.StaffRole != null);
+        return (await staff.Select(u => u.Email!).ToListAsync(ct), "/staff/approvals");
+    }
+}

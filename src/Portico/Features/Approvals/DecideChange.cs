@@ -1,0 +1,224 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Portico.Features.Accounts;
+using Portico.Features.Audit;
+using Portico.Features.Contacts;
+using Portico.Features.Identity;
+using Portico.Infrastructure.Data;
+using Portico.Infrastructure.Email;
+using Portico.Infrastructure.Web;
+
+namespace Portico.Features.Approvals;
+
+/// Who is deciding: a customer (an Owner of the account in the route, or not) or a staff member.
+public sealed record Decider(Guid UserId, string Name, StaffRole? StaffRole, bool IsAccountOwner);
+
+public enum DecisionStatus
+{
+    Done,
+    NotFound,
+    NotAllowed,
+    Invalid,
+}
+
+public sealed record DecisionResult(DecisionStatus Status, string? Error = null)
+{
+    public static readonly DecisionResult Done = new(DecisionStatus.Done);
+}
+
+/// Approves, rejects or withdraws a pending change. Approval re-checks the change and applies it in the
+/// same save as the decision; anyone not allowed to decide is refused and the attempt is audited.
+public sealed class DecideChange(PorticoDb db, AuditLog audit, EmailOutbox email, ChangeMembershipRole changeRole, ManageContacts contacts,
+    ChangeCompanyAddress changeAddress, IOptions<BrandingOptions> branding, TimeProvider clock)
+{
+    public static bool MayDecide(Guid requestedById, ApproverKind approver, Guid? accountManagerId, Decider who) =>
+        requestedById != who.UserId && approver switch
+        {
+            ApproverKind.AccountOwner => who.IsAccountOwner,
+            ApproverKind.StaffAdmin => who.StaffRole == StaffRole.Admin,
+            _ => accountManagerId is { } manager ? who.UserId == manager : who.StaffRole == StaffRole.Admin,
+        };
+
+    public Task<DecisionResult> ApproveAsync(Guid changeId, Decider who, string? reason, CancellationToken ct) => DecideAsync(changeId, who, reason, approve: true, ct);
+
+    public Task<DecisionResult> RejectAsync(Guid changeId, Decider who, string? reason, CancellationToken ct) => DecideAsync(changeId, who, reason, approve: false, ct);
+
+    public async Task<DecisionResult> WithdrawAsync(Guid changeId, Decider who, CancellationToken ct)
+    {
+        var change = await db.ChangeRequests.SingleOrDefaultAsync(c => c.Id == changeId, ct);
+        if (change is null)
+        {
+            return await RefuseAsync(changeId.ToString(), null, "withdraw", "not_found", who, DecisionStatus.NotFound, ct);
+        }
+        if (change.RequestedById != who.UserId)
+        {
+            return await RefuseAsync(change.Id.ToString(), change.AccountId, "withdraw", "not_the_requester", who, DecisionStatus.NotAllowed, ct);
+        }
+        if (change.Status != ChangeStatus.Pending)
+        {
+            return new DecisionResult(DecisionStatus.Invalid, $"This change was already {change.Status.ToString().ToLowerInvariant()}.");
+        }
+        change.Withdraw(who.UserId, who.Name, clock.GetUtcNow().UtcDateTime);
+        audit.Record(AuditActions.ApprovalWithdrawn, change.AccountId, nameof(ChangeRequest), change.Id.ToString(), new { change.Summary });
+        return await SaveAsync(ct);
+    }
+
+    private async Task<DecisionResult> DecideAsync(Guid changeId, Decider who, string? reason, bool approve, CancellationToken ct)
+    {
+        var verb = approve ? "approve" : "reject";
+        // The global filter limits customers to the account in the route; staff read across accounts.
+        var change = await db.ChangeRequests.SingleOrDefaultAsync(c => c.Id == changeId, ct);
+        if (change is null)
+        {
+            return await RefuseAsync(changeId.ToString(), null, verb, "not_found", who, DecisionStatus.NotFound, ct);
+        }
+        var account = await db.Accounts.SingleAsync(a => a.Id == change.AccountId, ct);
+        if (!MayDecide(change.RequestedById, change.Approver, account.AccountManagerId, who))
+        {
+            var why = change.RequestedById == who.UserId ? "own_request" : "not_an_approver";
+            return await RefuseAsync(change.Id.ToString(), change.AccountId, verb, why, who, DecisionStatus.NotAllowed, ct);
+        }
+        if (change.Status != ChangeStatus.Pending)
+        {
+            return new DecisionResult(DecisionStatus.Invalid, $"This change was already {change.Status.ToString().ToLowerInvariant()}.");
+        }
+        var cleanReason = reason?.Trim() ?? "";
+        if (cleanReason.Length == 0)
+        {
+            return new DecisionResult(DecisionStatus.Invalid, approve ? "Give a reason for approving." : "Give a reason for rejecting.");
+        }
+        if (cleanReason.Length > ChangeRequest.ReasonMaxLength)
+        {
+            return new DecisionResult(DecisionStatus.Invalid, $"Keep the reason under {ChangeRequest.ReasonMaxLength} characters.");
+        }
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (approve)
+        {
+            change.Approve(who.UserId, who.Name, cleanReason, now);
+        }
+        else
+        {
+            change.Reject(who.UserId, who.Name, cleanReason, now);
+        }
+        audit.Record(approve ? AuditActions.ApprovalApproved : AuditActions.ApprovalRejected, change.AccountId, nameof(ChangeRequest), change.Id.ToString(),
+            new { change.Summary, reason = cleanReason });
+        await TellRequesterAsync(change, account, approve, cleanReason, ct);
+        if (!approve)
+        {
+            return await SaveAsync(ct);
+        }
+        try
+        {
+            var problem = await ApplyAsync(change, account, ct);
+            if (problem is not null)
+            {
+                // Nothing of the decision is kept: the approver sees why and may reject instead.
+                db.ChangeTracker.Clear();
+                return new DecisionResult(DecisionStatus.Invalid, problem);
+            }
+            return DecisionResult.Done;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            db.ChangeTracker.Clear();
+            return new DecisionResult(DecisionStatus.Invalid, "Someone else decided this change a moment ago.");
+        }
+    }
+
+    /// Applies an approved change and saves it with the decision, or says why it no longer applies.
+    private async Task<string?> ApplyAsync(ChangeRequest change, Account account, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var held = await db.Memberships.IgnoreQueryFilters().AsNoTracking()
+            .Where(m => m.AccountId == change.AccountId && m.UserId == change.RequestedById && (m.ExpiresAt == null || m.ExpiresAt > now))
+            .Select(m => m.Role.Permissions).SingleOrDefaultAsync(ct);
+        var requesterPermissions = held?.ToHashSet();
+        const string RequesterLostAccess = "The person who asked no longer has permission to make this change. Reject it instead.";
+        switch (change.Type)
+        {
+            case ChangeTypes.RoleChange:
+            {
+                var payload = change.Read<RoleChangePayload>();
+                var current = await db.Memberships.IgnoreQueryFilters().AsNoTracking().Where(m => m.Id == payload.MembershipId && m.AccountId == change.AccountId)
+                    .Select(m => m.Role).SingleOrDefaultAsync(ct);
+                var target = await db.Roles.AsNoTracking().SingleOrDefaultAsync(r => r.Id == payload.RoleId, ct);
+                if (current is null || target is null)
+                {
+                    return "The person no longer has access to the account, or the role no longer exists. Reject the change instead.";
+                }
+                if (requesterPermissions is null || !requesterPermissions.Contains(Permissions.ContactsManage)
+                    || ChangeMembershipRole.Beyond(requesterPermissions, current, target) is not null)
+                {
+                    return RequesterLostAccess;
+                }
+                return await changeRole.RunAsync(change.AccountId, payload.MembershipId, payload.RoleId, ct) switch
+                {
+                    ChangeRoleResult.Changed => null,
+                    ChangeRoleResult.LastOwner => "This would leave the account without an Owner. Reject the change instead.",
+                    ChangeRoleResult.Unchanged => "The person already has this role. Reject the change instead.",
+                    _ => "The person no longer has access to the account, or the role no longer exists. Reject the change instead.",
+                };
+            }
+            case ChangeTypes.Invitation:
+            {
+                var payload = change.Read<InvitationPayload>();
+                if (requesterPermissions is null || !requesterPermissions.Contains(Permissions.ContactsManage))
+                {
+                    return RequesterLostAccess;
+                }
+                var outcome = await contacts.InviteAsync(change.AccountId, payload.Email, payload.RoleId, payload.AccessUntil,
+                    new ManageContacts.Actor(change.RequestedByName, requesterPermissions, change.RequestedById), ct, approved: true);
+                return outcome.Succeeded ? null : outcome.Error ?? "The invitation can no longer be sent. Reject the change instead.";
+            }
+            case ChangeTypes.Address:
+            {
+                if (requesterPermissions is null || !requesterPermissions.Contains(Permissions.AccountManage))
+                {
+                    return RequesterLostAccess;
+                }
+                var payload = change.Read<AddressPayload>();
+                await changeAddress.ApplyAsync(account, new CompanyAddress(payload.Lines, payload.City, payload.PostalCode, payload.Country), change.Id, ct);
+                await db.SaveChangesAsync(ct);
+                return null;
+            }
+            default:
+                throw new InvalidOperationException($"Unknown change type {change.Type}.");
+        }
+    }
+
+    private async Task TellRequesterAsync(ChangeRequest change, Account account, bool approved, string reason, CancellationToken ct)
+    {
+        var to = await db.Users.AsNoTracking().Where(u => u.Id == change.RequestedById).Select(u => u.Email).SingleOrDefaultAsync(ct);
+        if (string.IsNullOrEmpty(to))
+        {
+            return;
+        }
+        var decision = approved ? "approved" : "rejected";
+        email.Queue(to, $"Your change at {account.Name} was {decision}",
+            $"Hello {change.RequestedByName},\n\n{change.DecidedByName} {decision} your change: {change.Summary}.\n\nReason: {reason}\n\n" +
+            $"See it at {branding.Value.Link($"/a/{account.Id}/approvals")}\n");
+    }
+
+    private async Task<DecisionResult> SaveAsync(CancellationToken ct)
+    {
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return DecisionResult.Done;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            db.ChangeTracker.Clear();
+            return new DecisionResult(DecisionStatus.Invalid, "Someone else decided this change a moment ago.");
+        }
+    }
+
+    private async Task<DecisionResult> RefuseAsync(string targetId, Guid? accountId, string attempted, string why, Decider who, DecisionStatus status, CancellationToken ct)
+    {
+        db.ChangeTracker.Clear();
+        audit.Record(AuditActions.ApprovalRefused, accountId, nameof(ChangeRequest), targetId.Length > 100 ? targetId[..100] : targetId,
+            new { attempted, reason = why, staffRole = who.StaffRole?.ToString() });
+        await db.SaveChangesAsync(ct);
+        return new DecisionResult(status, status == DecisionStatus.NotAllowed ? "You may not decide this change." : null);
+    }
+}

@@ -1,0 +1,69 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Portico.Features.Accounts;
+using Portico.Features.Requests;
+using Portico.Infrastructure.Data;
+using Portico.Infrastructure.Tenancy;
+
+namespace Portico.Features.Approvals;
+
+/// An account's changes waiting for approval and the decisions made. People see the changes they
+/// asked for; Owners see all and decide those routed to an Owner.
+[Authorize(Policy = "account:" + Permissions.AccountView)]
+public sealed class IndexModel(PorticoDb db, AccountContext account, DecideChange decide) : PageModel
+{
+    public ChangeListView List { get; private set; } = new([], [], false);
+    public bool IsOwner => account.RoleName == BuiltInRoles.Owner;
+    public string? Error { get; private set; }
+    public string? Notice { get; private set; }
+
+    private Decider Me => new(User.UserId()!.Value, RequestAccess.DisplayName(User), null, IsOwner);
+
+    public async Task OnGetAsync(string? done, CancellationToken ct)
+    {
+        Notice = done;
+        await LoadAsync(ct);
+    }
+
+    public async Task<IActionResult> OnPostApproveAsync(Guid accountId, Guid changeId, string? reason, CancellationToken ct) =>
+        await AfterAsync(accountId, await decide.ApproveAsync(changeId, Me, reason, ct), "Approved and applied.", ct);
+
+    public async Task<IActionResult> OnPostRejectAsync(Guid accountId, Guid changeId, string? reason, CancellationToken ct) =>
+        await AfterAsync(accountId, await decide.RejectAsync(changeId, Me, reason, ct), "Rejected; nothing was changed.", ct);
+
+    public async Task<IActionResult> OnPostWithdrawAsync(Guid accountId, Guid changeId, CancellationToken ct) =>
+        await AfterAsync(accountId, await decide.WithdrawAsync(changeId, Me, ct), "Withdrawn.", ct);
+
+    private async Task<IActionResult> AfterAsync(Guid accountId, DecisionResult result, string notice, CancellationToken ct)
+    {
+        switch (result.Status)
+        {
+            case DecisionStatus.Done:
+                return Redirect($"/a/{accountId}/approvals?done={Uri.EscapeDataString(notice)}");
+            case DecisionStatus.NotFound:
+                return NotFound();
+            case DecisionStatus.NotAllowed:
+                Response.StatusCode = StatusCodes.Status403Forbidden;
+                break;
+            default:
+                Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+                break;
+        }
+        Error = result.Error;
+        await LoadAsync(ct);
+        return Page();
+    }
+
+    private async Task LoadAsync(CancellationToken ct)
+    {
+        var me = User.UserId()!.Value;
+        // The global filter keeps this to the account in the route.
+        var changes = IsOwner ? db.ChangeRequests : db.ChangeRequests.Where(c => c.RequestedById == me);
+        var (pending, decided) = await ApprovalQueries.ListAsync(changes, db, ct);
+        var who = Me;
+        List = new ChangeListView(
+            pending.Select(c => c with { CanDecide = DecideChange.MayDecide(c.RequestedById, c.Approver, c.AccountManagerId, who), CanWithdraw = c.RequestedById == me }).ToList(),
+            decided, false);
+    }
+}

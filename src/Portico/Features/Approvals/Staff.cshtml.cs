@@ -1,0 +1,66 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Portico.Features.Identity;
+using Portico.Features.Requests;
+using Portico.Infrastructure.Data;
+using Portico.Infrastructure.Tenancy;
+
+namespace Portico.Features.Approvals;
+
+/// Changes routed to staff: an account manager sees their accounts', admins see all.
+[Authorize(Policy = Policies.Staff)]
+public sealed class StaffModel(PorticoDb db, DecideChange decide) : PageModel
+{
+    public ChangeListView List { get; private set; } = new([], [], true);
+    public bool IsAdmin => StaffRole == Identity.StaffRole.Admin;
+    public string? Error { get; private set; }
+
+    [TempData]
+    public string? Notice { get; set; }
+
+    private StaffRole? StaffRole => Enum.TryParse<StaffRole>(User.FindFirst(StaffHandler.StaffRoleClaim)?.Value, out var role) ? role : null;
+
+    private Decider Me => new(User.UserId()!.Value, RequestAccess.DisplayName(User), StaffRole, false);
+
+    public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
+
+    public async Task<IActionResult> OnPostApproveAsync(Guid changeId, string? reason, CancellationToken ct) =>
+        await AfterAsync(await decide.ApproveAsync(changeId, Me, reason, ct), "Approved and applied.", ct);
+
+    public async Task<IActionResult> OnPostRejectAsync(Guid changeId, string? reason, CancellationToken ct) =>
+        await AfterAsync(await decide.RejectAsync(changeId, Me, reason, ct), "Rejected; nothing was changed.", ct);
+
+    private async Task<IActionResult> AfterAsync(DecisionResult result, string notice, CancellationToken ct)
+    {
+        switch (result.Status)
+        {
+            case DecisionStatus.Done:
+                Notice = notice;
+                return RedirectToPage();
+            case DecisionStatus.NotFound:
+                return NotFound();
+            case DecisionStatus.NotAllowed:
+                Response.StatusCode = StatusCodes.Status403Forbidden;
+                break;
+            default:
+                Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+                break;
+        }
+        Error = result.Error;
+        await LoadAsync(ct);
+        return Page();
+    }
+
+    private async Task LoadAsync(CancellationToken ct)
+    {
+        var me = User.UserId()!.Value;
+        var routedToStaff = db.ChangeRequests.Where(c => c.Approver != ApproverKind.AccountOwner);
+        var changes = IsAdmin ? routedToStaff : routedToStaff.Where(c => db.Accounts.Any(a => a.Id == c.AccountId && a.AccountManagerId == me));
+        var (pending, decided) = await ApprovalQueries.ListAsync(changes, db, ct);
+        var who = Me;
+        List = new ChangeListView(
+            pending.Select(c => c with { CanDecide = DecideChange.MayDecide(c.RequestedById, c.Approver, c.AccountManagerId, who) }).ToList(),
+            decided, true);
+    }
+}

@@ -1,0 +1,56 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Playwright;
+using Portico.Features.Accounts;
+using Portico.Tests.Infrastructure;
+
+namespace Portico.BrowserTests;
+
+public sealed class ApprovalJourney(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+{
+    private static async Task SignInAsync(IPage page, string email)
+    {
+        await page.GotoAsync("/login");
+        await page.GetByLabel("Email").FillAsync(email);
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(PorticoApp.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+    }
+
+    [Fact]
+    public async Task An_owner_asks_for_a_new_address_and_another_owner_approves_it_with_a_reason()
+    {
+        var app = fixture.App;
+        var (account, asker) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
+        var approver = await app.CreateUserAsync();
+        await app.AddMemberAsync(account, approver, BuiltInRoles.Owner);
+        var street = "8 Harbour Road " + PorticoApp.Unique();
+
+        await using (var askerContext = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = fixture.BaseUrl }))
+        {
+            var page = await askerContext.NewPageAsync();
+            await SignInAsync(page, asker.Email!);
+            await page.GetByRole(AriaRole.Link, new() { Name = "Company" }).ClickAsync();
+            await page.GetByLabel("Street address").FillAsync(street);
+            await page.GetByLabel("Postal code").FillAsync("BS1 4RN");
+            await page.GetByLabel("City").FillAsync("Bristol");
+            await page.GetByLabel("Country").FillAsync("United Kingdom");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Save address" }).ClickAsync();
+            await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("needs approval");
+            await Assertions.Expect(page.GetByTestId("pending-address")).ToContainTextAsync(street);
+        }
+
+        await using var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = fixture.BaseUrl });
+        var approverPage = await context.NewPageAsync();
+        await SignInAsync(approverPage, approver.Email!);
+        await approverPage.GetByTestId("approvals-waiting").GetByRole(AriaRole.Link).ClickAsync();
+        var item = approverPage.GetByTestId("pending-change").Filter(new() { HasText = street });
+        await item.GetByLabel("Reason for your decision").FillAsync("We moved in October.");
+        await item.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
+        await Assertions.Expect(approverPage.GetByRole(AriaRole.Status)).ToContainTextAsync("Approved and applied.");
+        await Assertions.Expect(approverPage.GetByTestId("decided-change").Filter(new() { HasText = street })).ToContainTextAsync("We moved in October.");
+        await approverPage.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "approvals.png"), FullPage = true });
+
+        await approverPage.GetByRole(AriaRole.Link, new() { Name = "Company" }).ClickAsync();
+        await Assertions.Expect(approverPage.GetByTestId("company-address")).ToContainTextAsync(street);
+        Assert.Equal(street, await app.WithDbAsync((db, _) => db.Accounts.Where(a => a.Id == account.Id).Select(a => a.AddressLines!).SingleAsync()));
+    }
+}

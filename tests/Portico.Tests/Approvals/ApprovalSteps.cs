@@ -1,0 +1,79 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Portico.Features.Accounts;
+using Portico.Features.Approvals;
+using Portico.Tests.Infrastructure;
+
+namespace Portico.Tests.Approvals;
+
+/// Shared steps of the approval tests: asking for changes through the real forms and reading what was stored.
+internal static class ApprovalSteps
+{
+    public static Task<Guid> RoleIdAsync(this PorticoApp app, string name) =>
+        app.WithDbAsync((db, _) => db.Roles.Where(r => r.Name == name).Select(r => r.Id).SingleAsync());
+
+    public static Task<string> RoleOfAsync(this PorticoApp app, Guid membershipId) =>
+        app.WithDbAsync((db, _) => db.Memberships.IgnoreQueryFilters().Where(m => m.Id == membershipId).Select(m => m.Role.Name).SingleAsync());
+
+    public static Task<List<ChangeRequest>> ChangesAsync(this PorticoApp app, Guid accountId) =>
+        app.WithDbAsync((db, _) => db.ChangeRequests.Where(c => c.AccountId == accountId).ToListAsync());
+
+    public static Task<ChangeRequest> ChangeAsync(this PorticoApp app, Guid changeId) =>
+        app.WithDbAsync((db, _) => db.ChangeRequests.SingleAsync(c => c.Id == changeId));
+
+    public static Task<int> AuditCountAsync(this PorticoApp app, string action, string targetId) =>
+        app.WithDbAsync((db, _) => db.AuditEvents.CountAsync(e => e.Action == action && e.TargetId == targetId));
+
+    public static Task SetAccountManagerAsync(this PorticoApp app, Guid accountId, Guid? staffId) => app.WithDbAsync(async db =>
+    {
+        var account = await db.Accounts.SingleAsync(a => a.Id == accountId);
+        account.AssignManager(staffId);
+        await db.SaveChangesAsync();
+    });
+
+    public static async Task<HttpResponseMessage> ChangeRoleAsync(this PorticoClient client, Guid accountId, Guid membershipId, Guid roleId)
+    {
+        var page = await client.GetPageAsync($"/a/{accountId}/contacts");
+        return await client.PostFormAsync($"/a/{accountId}/contacts?handler=Role", page, new Dictionary<string, string>
+        {
+            ["membershipId"] = membershipId.ToString(),
+            ["roleId"] = roleId.ToString(),
+        });
+    }
+
+    public static async Task<HttpResponseMessage> RequestAddressAsync(this PorticoClient client, Guid accountId, string lines, string city = "Lyon",
+        string postalCode = "69002", string country = "France")
+    {
+        var page = await client.GetPageAsync($"/a/{accountId}/company");
+        return await client.PostFormAsync($"/a/{accountId}/company?handler=Address", page, new Dictionary<string, string>
+        {
+            ["Form.Lines"] = lines,
+            ["Form.City"] = city,
+            ["Form.PostalCode"] = postalCode,
+            ["Form.Country"] = country,
+        });
+    }
+
+    /// Posts a decision from the given approvals page (customer /a/{id}/approvals or staff /staff/approvals).
+    public static async Task<HttpResponseMessage> DecideAsync(this PorticoClient client, string page, string handler, Guid changeId, string? reason = null)
+    {
+        var html = await client.GetPageAsync(page);
+        var fields = new Dictionary<string, string> { ["changeId"] = changeId.ToString() };
+        if (reason is not null)
+        {
+            fields["reason"] = reason;
+        }
+        return await client.PostFormAsync($"{page}?handler={handler}", html, fields);
+    }
+
+    /// An account with an Owner who asks, and a Viewer whose role they change.
+    public static async Task<(Account Account, Features.Identity.PorticoUser Owner, Membership Person)> AccountWithViewerAsync(this PorticoApp app)
+    {
+        var (account, owner) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
+        var person = await app.CreateUserAsync();
+        var membership = await app.AddMemberAsync(account, person, BuiltInRoles.Viewer);
+        return (account, owner, membership);
+    }
+
+    public static void Redirected(HttpResponseMessage response) => Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+}
