@@ -118,6 +118,30 @@ public sealed class ApprovalTests(PorticoApp app)
     }
 
     [Fact]
+    public async Task An_address_change_by_the_only_owner_goes_to_the_account_manager()
+    {
+        var (account, owner) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
+        var manager = await app.CreateUserAsync(staffRole: StaffRole.Agent);
+        await app.WithDbAsync(async db =>
+        {
+            (await db.Accounts.SingleAsync(a => a.Id == account.Id)).AssignManager(manager.Id);
+            await db.SaveChangesAsync();
+        });
+        using var ownerClient = await app.SignInAsync(owner);
+        var street = "3 Quai " + PorticoApp.Unique();
+
+        ApprovalSteps.Redirected(await ownerClient.RequestAddressAsync(account.Id, street));
+
+        var change = Assert.Single(await app.ChangesAsync(account.Id));
+        Assert.Equal(ApproverKind.AccountManager, change.Approver);
+        await app.Mail.WaitForAsync(m => m.Contains(manager.Email!, StringComparison.Ordinal) && m.Contains("waiting for your approval", StringComparison.Ordinal));
+        using var managerClient = await app.SignInAsync(manager);
+        ApprovalSteps.Redirected(await managerClient.DecideAsync("/staff/approvals", "Approve", change.Id, "Checked with the owner"));
+        var stored = await app.WithDbAsync((db, _) => db.Accounts.Where(a => a.Id == account.Id).Select(a => a.AddressLines).SingleAsync());
+        Assert.Equal(street, stored);
+    }
+
+    [Fact]
     public async Task A_rejection_needs_a_reason_and_applies_nothing()
     {
         var (account, owner, person) = await app.AccountWithViewerAsync();

@@ -31,13 +31,21 @@ public sealed class ApprovalGate(PorticoDb db, AuditLog audit, EmailOutbox email
         {
             return "A change of this is already waiting for approval. Withdraw it or wait for the decision first.";
         }
-        var change = new ChangeRequest(accountId, type, rule.Kind, subject, summary, payload, rule.Approver,
-            requester.UserId, requester.Name, clock.GetUtcNow().UtcDateTime);
+        var approver = rule.Approver;
+        var now = clock.GetUtcNow().UtcDateTime;
+        // An account with one Owner has nobody else to ask: its account manager decides instead.
+        if (approver == ApproverKind.AccountOwner && !await db.Memberships.IgnoreQueryFilters().AnyAsync(m => m.AccountId == accountId
+                && m.UserId != requester.UserId && m.Role.Name == BuiltInRoles.Owner && (m.ExpiresAt == null || m.ExpiresAt > now), ct))
+        {
+            approver = ApproverKind.AccountManager;
+        }
+        var change = new ChangeRequest(accountId, type, rule.Kind, subject, summary, payload, approver,
+            requester.UserId, requester.Name, now);
         db.ChangeRequests.Add(change);
         audit.Record(AuditActions.ApprovalRequested, accountId, nameof(ChangeRequest), change.Id.ToString(),
-            new { change.Type, change.Summary, approver = rule.Approver.ToString(), payload });
+            new { change.Type, change.Summary, approver = approver.ToString(), payload });
         var accountName = await db.Accounts.Where(a => a.Id == accountId).Select(a => a.Name).SingleAsync(ct);
-        var (addresses, link) = await ApproversAsync(accountId, rule.Approver, requester.UserId, ct);
+        var (addresses, link) = await ApproversAsync(accountId, approver, requester.UserId, ct);
         foreach (var to in addresses)
         {
             email.Queue(to, $"A change at {accountName} is waiting for your approval",
