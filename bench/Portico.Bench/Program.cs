@@ -454,9 +454,12 @@ static async Task<int> Sessions(Uri baseUrl, int count, string output)
         }
         var detail = await http.GetStringAsync(new Uri($"/api/accounts/{account}/documents/{document.Groups[1].Value}", UriKind.Relative));
         var download = Regex.Match(detail, "\"url\":\"([^\"]+)\"").Groups[1].Value;
+        // Whether this person's role sees invoices and orders, so those pages are driven only by people who may open them.
+        var invoices = (await http.GetAsync(new Uri($"/a/{account}/invoices", UriKind.Relative))).IsSuccessStatusCode ? "true" : "false";
+        var orders = (await http.GetAsync(new Uri($"/a/{account}/orders", UriKind.Relative))).IsSuccessStatusCode ? "true" : "false";
         var cookie = string.Join("; ", handler.CookieContainer.GetCookies(baseUrl).Select(c => $"{c.Name}={c.Value}"));
         lua.Append(CultureInfo.InvariantCulture,
-            $"  {{ account = \"{account}\", request = \"{request}\", folder = \"{document.Groups[2].Value}\", download = \"{download}\", cookie = \"{cookie}\" }},\n");
+            $"  {{ account = \"{account}\", request = \"{request}\", folder = \"{document.Groups[2].Value}\", download = \"{download}\", invoices = {invoices}, orders = {orders}, cookie = \"{cookie}\" }},\n");
         signedIn++;
     }
     lua.Append("}\n");
