@@ -32,18 +32,28 @@ public sealed class IndexModel(PorticoDb db, AccountContext account, RequestAcce
     public async Task OnGetAsync(Guid accountId, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        AccountName = await db.Accounts.Where(a => a.Id == accountId).Select(a => a.Name).SingleAsync(cancellationToken);
-        // The global filter already limits memberships to this account.
-        ActiveMembers = await db.Memberships.CountAsync(m => m.ExpiresAt == null || m.ExpiresAt > now, cancellationToken);
         YourPermissions = account.Permissions.Order(StringComparer.Ordinal).Select(p => Permissions.Descriptions[p]).ToList();
-        if (account.Permissions.Contains(Permissions.DocumentsView))
+        SeesRequests = account.Permissions.Contains(Permissions.RequestsView);
+        var seesDocuments = account.Permissions.Contains(Permissions.DocumentsView);
+        var visible = requests.Visible();
+        var role = account.RoleName ?? "";
+        var userId = requests.UserId;
+        var unacknowledged = documents.VisibleDocuments().Where(d => d.AcknowledgementRoles.Contains(role)
+            && !db.DocumentAcknowledgements.Any(a => a.VersionId == d.CurrentVersionId && a.UserId == userId));
+        // The headline numbers in one round trip; a count the role may not see is not run (CASE short-circuits).
+        var summary = await db.Accounts.AsNoTracking().Where(a => a.Id == accountId).Select(a => new
+            {
+                a.Name,
+                // The global filter already limits memberships, requests and documents to this account.
+                Members = db.Memberships.Count(m => m.ExpiresAt == null || m.ExpiresAt > now),
+                Open = SeesRequests ? visible.Count(r => r.Status != RequestStatus.Resolved && r.Status != RequestStatus.Closed) : 0,
+                ToAcknowledge = seesDocuments ? unacknowledged.Count() : 0,
+            })
+            .SingleAsync(cancellationToken);
+        (AccountName, ActiveMembers, OpenRequests, ToAcknowledge) = (summary.Name, summary.Members, summary.Open, summary.ToAcknowledge);
+        if (seesDocuments)
         {
-            var folders = documents.VisibleFolders();
-            AskedDocuments = await Documents.DocumentQueries.RequestsAsync(folders, db, openOnly: true, cancellationToken);
-            var me = documents.Customer;
-            var role = me.RoleName ?? "";
-            ToAcknowledge = await documents.VisibleDocuments().CountAsync(d => d.AcknowledgementRoles.Contains(role)
-                && !db.DocumentAcknowledgements.Any(a => a.VersionId == d.CurrentVersionId && a.UserId == me.UserId), cancellationToken);
+            AskedDocuments = await Documents.DocumentQueries.RequestsAsync(documents.VisibleFolders(), db, openOnly: true, cancellationToken);
         }
         var today = DateOnly.FromDateTime(now);
         if (account.Permissions.Contains(Permissions.InvoicesView))
@@ -63,16 +73,12 @@ public sealed class IndexModel(PorticoDb db, AccountContext account, RequestAcce
                 .Select(o => new Orders.OrderRow(o.Id, o.Reference, o.Title, o.Kind, o.Status, o.Milestones, o.UpdatedAt))
                 .ToListAsync(cancellationToken);
         }
-        SeesRequests = account.Permissions.Contains(Permissions.RequestsView);
         if (!SeesRequests)
         {
             return;
         }
-        var visible = requests.Visible();
-        OpenRequests = await visible.CountAsync(r => r.Status != RequestStatus.Resolved && r.Status != RequestStatus.Closed, cancellationToken);
         if (requests.CanAct)
         {
-            var userId = requests.UserId;
             NeedsAction = await visible
                 .Where(r => r.Status == RequestStatus.WaitingOnCustomer || r.Status == RequestStatus.Resolved)
                 .Where(r => r.SubmitterId == userId || r.SharedWithAccount)
@@ -81,7 +87,6 @@ public sealed class IndexModel(PorticoDb db, AccountContext account, RequestAcce
                 .ToListAsync(cancellationToken);
         }
         // Only entries about requests this person may see; document entries only with documents access.
-        var seesDocuments = account.Permissions.Contains(Permissions.DocumentsView);
         Activity = await db.ActivityEntries.AsNoTracking()
             .Where(e => e.RequestId == null ? seesDocuments : visible.Any(r => r.Id == e.RequestId))
             .OrderByDescending(e => e.At).ThenByDescending(e => e.Id).Take(FeedLength)
