@@ -32,6 +32,8 @@ public sealed class IndexModel(PorticoDb db, AccountContext account, RequestAcce
     public async Task OnGetAsync(Guid accountId, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
+        // Six queries and the layout's one share one open connection instead of taking it from the pool and resetting it each time.
+        await db.Database.OpenConnectionAsync(cancellationToken);
         YourPermissions = account.Permissions.Order(StringComparer.Ordinal).Select(p => Permissions.Descriptions[p]).ToList();
         SeesRequests = account.Permissions.Contains(Permissions.RequestsView);
         var seesDocuments = account.Permissions.Contains(Permissions.DocumentsView);
