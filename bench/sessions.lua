@@ -1,5 +1,14 @@
 -- Each request comes from one of many signed-in customers, chosen at random.
 dofile(os.getenv("SESSIONS"))
+-- NEED names a page only some roles see ("invoices", "orders"): only those sessions drive it.
+local need = os.getenv("NEED")
+if need and need ~= "" then
+  local some = {}
+  for _, s in ipairs(sessions) do
+    if s[need] then some[#some + 1] = s end
+  end
+  sessions = some
+end
 local template = os.getenv("TARGET")
 local staff = os.getenv("STAFF_COOKIE")
 

@@ -8,6 +8,8 @@ using Portico.Features.Accounts;
 using Portico.Features.Activity;
 using Portico.Features.Requests;
 using Portico.Features.Audit;
+using Portico.Features.Billing;
+using Portico.Features.Orders;
 using Portico.Features.Identity;
 using Portico.Infrastructure.Data;
 using Portico.Infrastructure.Tenancy;
@@ -50,8 +52,9 @@ static async Task<int> Generate(DatabaseProvider provider, string connection, do
         await db.Database.MigrateAsync();
         if (await db.Accounts.AnyAsync())
         {
-            Console.WriteLine("Data already generated.");
-            return 0;
+            // A data set from an earlier generator gets only the parts it lacks.
+            Console.WriteLine("Accounts, requests, documents and audit events already generated.");
+            return await GenerateBilling(provider, connection, scale, clock);
         }
         foreach (var role in BuiltInRoles.Create())
         {
@@ -250,6 +253,136 @@ static async Task<int> Generate(DatabaseProvider provider, string connection, do
             Console.WriteLine($"  audit events: {start + auditBatch:N0} ({clock.Elapsed.TotalSeconds:F0} s)");
         }
     }
+    return await GenerateBilling(provider, connection, scale, clock);
+}
+
+/// Invoices (20 an account at scale 1) and orders (10 an account), synced from two integrations,
+/// spread over all accounts like requests are. Skipped when invoices already exist.
+static async Task<int> GenerateBilling(DatabaseProvider provider, string connection, double scale, Stopwatch clock)
+{
+    var now = DateTime.UtcNow;
+    var today = DateOnly.FromDateTime(now);
+    Guid[] accountIds;
+    Guid billingSystem, erp;
+    await using (var db = Open(provider, connection))
+    {
+        if (await db.Invoices.AnyAsync())
+        {
+            Console.WriteLine("Invoices and orders already generated.");
+            return 0;
+        }
+        // Generated account names start with their index, so name order is generation order.
+        accountIds = [.. await db.Accounts.OrderBy(a => a.Name).Select(a => a.Id).ToListAsync()];
+        var billing = new Portico.Features.Integrations.Integration("Billing system", 60, now.AddDays(-400));
+        var orders = new Portico.Features.Integrations.Integration("ERP", 60, now.AddDays(-400));
+        billing.Succeeded(0, now.AddMinutes(-5));
+        orders.Succeeded(0, now.AddMinutes(-5));
+        db.Integrations.AddRange(billing, orders);
+        db.SystemsOfRecord.Add(new Portico.Features.Integrations.SystemOfRecord(Portico.Features.Integrations.SyncedObjectTypes.Invoices, billing.Id));
+        db.SystemsOfRecord.Add(new Portico.Features.Integrations.SystemOfRecord(Portico.Features.Integrations.SyncedObjectTypes.Orders, orders.Id));
+        await db.SaveChangesAsync();
+        (billingSystem, erp) = (billing.Id, orders.Id);
+    }
+    var accounts = accountIds.Length;
+    var random = new Random(7);
+    // Most accounts bill in one currency; every tenth invoice is in another one.
+    string[] currencies = ["EUR", "USD", "GBP", "CHF", "JPY", "SEK"];
+    string[] products = ["Support plan", "Licence", "Consulting day", "Hosting", "Training seat", "Hardware"];
+    const int batch = 5000;
+    var invoiceCount = (int)(200_000 * scale);
+    int paid = 0, open = 0, overdue = 0;
+    for (var start = 0; start < invoiceCount; start += batch)
+    {
+        await using var db = Open(provider, connection);
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        for (var i = start; i < Math.Min(invoiceCount, start + batch); i++)
+        {
+            var accountIndex = i % accounts;
+            var currency = i % 10 == 9 ? currencies[random.Next(currencies.Length)] : currencies[accountIndex % currencies.Length];
+            var lines = new List<InvoiceLine>();
+            for (var l = random.Next(1, 6); l > 0; l--)
+            {
+                var quantity = random.Next(1, 10);
+                var price = currency == "JPY" ? random.Next(2_000, 200_000) : random.Next(20, 2_000) * 100L;
+                lines.Add(new InvoiceLine(products[random.Next(products.Length)], quantity, price, quantity * price));
+            }
+            var total = lines.Sum(l => l.AmountMinor);
+            // Invoices go back two years, one every five weeks or so per account; the newest are open.
+            var issued = today.AddDays(-(i / accounts) * 36 - random.Next(30));
+            var due = issued.AddDays(30);
+            var payments = new List<InvoicePayment>();
+            InvoiceStatus status;
+            if (random.Next(50) == 0)
+            {
+                status = InvoiceStatus.Void;
+            }
+            else if (due < today.AddDays(-45) || random.Next(3) == 0)
+            {
+                status = InvoiceStatus.Paid;
+                if (random.Next(5) == 0)
+                {
+                    payments.Add(new InvoicePayment(issued.AddDays(10), total / 2, $"PAY-{i}-1"));
+                    payments.Add(new InvoicePayment(issued.AddDays(25), total - total / 2, $"PAY-{i}-2"));
+                }
+                else
+                {
+                    payments.Add(new InvoicePayment(issued.AddDays(random.Next(1, 40)), total, $"PAY-{i}"));
+                }
+                paid++;
+            }
+            else
+            {
+                status = InvoiceStatus.Open;
+                if (random.Next(6) == 0)
+                {
+                    payments.Add(new InvoicePayment(issued.AddDays(12), total / 3, $"PAY-{i}-1"));
+                }
+                if (due < today)
+                {
+                    overdue++;
+                }
+                else
+                {
+                    open++;
+                }
+            }
+            var invoice = new Invoice(billingSystem, $"INV-{i:D7}");
+            invoice.Apply(accountIds[accountIndex], $"{issued.Year}-{i:D7}", currency, issued, due, status, total, lines, payments,
+                $"https://billing.bench.example/invoices/{i}.pdf", $"{i:x16}", now.AddMinutes(-random.Next(1, 600)));
+            db.Invoices.Add(invoice);
+        }
+        await db.SaveChangesAsync();
+    }
+    Console.WriteLine($"{invoiceCount:N0} invoices ({paid:N0} paid, {open:N0} open, {overdue:N0} overdue) in {clock.Elapsed.TotalSeconds:F0} s");
+
+    var orderCount = (int)(100_000 * scale);
+    string[] stepNames = ["Kick-off", "Design", "Build", "Acceptance", "Go-live"];
+    for (var start = 0; start < orderCount; start += batch)
+    {
+        await using var db = Open(provider, connection);
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        for (var i = start; i < Math.Min(orderCount, start + batch); i++)
+        {
+            var accountIndex = i % accounts;
+            var project = i % 3 == 0;
+            var begun = today.AddDays(-random.Next(1, 400));
+            var steps = random.Next(2, 6);
+            var done = random.Next(steps + 1);
+            var milestones = Enumerable.Range(0, steps).Select(m => new Milestone(project ? stepNames[m] : (m == 0 ? "Confirmed" : m == steps - 1 ? "Delivered" : $"Shipment {m}"),
+                begun.AddDays(14 * (m + 1)), m < done ? begun.AddDays(14 * (m + 1) - random.Next(3)) : null)).ToList();
+            var status = done == steps ? (random.Next(10) == 0 ? "Cancelled" : project ? "Completed" : "Delivered")
+                : done == 0 ? "Received" : Order.Statuses[1 + random.Next(4)];
+            var updated = now.AddMinutes(-random.Next(1, 525_600));
+            var tracking = !project && done > 0 ? new Tracking("DHL", $"JD{i:D12}", $"https://track.bench.example/{i}") : null;
+            var order = new Order(erp, $"ORD-{i:D7}");
+            order.Apply(accountIds[accountIndex], project ? $"PRJ-{i:D6}" : $"SO-{i:D6}", $"{Words[random.Next(Words.Length)]} {(project ? "rollout" : "delivery")} {i}",
+                project ? "Project" : "Order", status, milestones, tracking,
+                [new OrderEvent(begun.ToDateTime(TimeOnly.MinValue), "Received"), new OrderEvent(updated, $"Now {status}")], $"{i:x16}", updated);
+            db.Orders.Add(order);
+        }
+        await db.SaveChangesAsync();
+    }
+    Console.WriteLine($"{orderCount:N0} orders in {clock.Elapsed.TotalSeconds:F0} s");
     Console.WriteLine($"Generated scale {scale.ToString(CultureInfo.InvariantCulture)} in {clock.Elapsed.TotalSeconds:F0} s");
     return 0;
 }
@@ -321,9 +454,12 @@ static async Task<int> Sessions(Uri baseUrl, int count, string output)
         }
         var detail = await http.GetStringAsync(new Uri($"/api/accounts/{account}/documents/{document.Groups[1].Value}", UriKind.Relative));
         var download = Regex.Match(detail, "\"url\":\"([^\"]+)\"").Groups[1].Value;
+        // Whether this person's role sees invoices and orders, so those pages are driven only by people who may open them.
+        var invoices = (await http.GetAsync(new Uri($"/a/{account}/invoices", UriKind.Relative))).IsSuccessStatusCode ? "true" : "false";
+        var orders = (await http.GetAsync(new Uri($"/a/{account}/orders", UriKind.Relative))).IsSuccessStatusCode ? "true" : "false";
         var cookie = string.Join("; ", handler.CookieContainer.GetCookies(baseUrl).Select(c => $"{c.Name}={c.Value}"));
         lua.Append(CultureInfo.InvariantCulture,
-            $"  {{ account = \"{account}\", request = \"{request}\", folder = \"{document.Groups[2].Value}\", download = \"{download}\", cookie = \"{cookie}\" }},\n");
+            $"  {{ account = \"{account}\", request = \"{request}\", folder = \"{document.Groups[2].Value}\", download = \"{download}\", invoices = {invoices}, orders = {orders}, cookie = \"{cookie}\" }},\n");
         signedIn++;
     }
     lua.Append("}\n");

@@ -97,9 +97,13 @@ public sealed class QueryCountTests(PorticoApp app)
     {
         var (account, owner) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
         var type = await app.CreateRequestTypeAsync(fields: [new RequestField("detail", "Detail", FieldKind.Text, false, [])]);
+        var integration = await app.CreateIntegrationAsync();
         Request? first = null;
         for (var i = 0; i < requests; i++)
         {
+            // Invoices due and active orders too, so the dashboard's sections and the billing and order lists have rows.
+            await app.CreateInvoiceAsync(account, integration, dueOn: DateOnly.FromDateTime(DateTime.UtcNow).AddDays(i - 3));
+            await app.CreateOrderAsync(account, integration);
             var request = await app.CreateRequestAsync(account, owner, type, shared: true);
             first ??= request;
             await app.WithDbAsync(async db =>
@@ -127,17 +131,20 @@ public sealed class QueryCountTests(PorticoApp app)
 
         foreach (var (name, url, budget) in new (string, Func<Account, Request, string>, int)[]
         {
-            ("dashboard", (a, _) => $"/a/{a.Id}", 12),
-            ("request list", (a, _) => $"/a/{a.Id}/requests", 12),
-            ("request detail", (a, r) => $"/a/{a.Id}/requests/{r.Id}", 14),
-            ("contacts", (a, _) => $"/a/{a.Id}/contacts", 8),
+            // Budgets are today's counts, sign-in check and layout included: a page that needs more says why in review.
+            ("dashboard", (a, _) => $"/a/{a.Id}", 8),
+            ("request list", (a, _) => $"/a/{a.Id}/requests", 6),
+            ("request detail", (a, r) => $"/a/{a.Id}/requests/{r.Id}", 7),
+            ("contacts", (a, _) => $"/a/{a.Id}/contacts", 6),
+            ("invoice list", (a, _) => $"/a/{a.Id}/invoices", 6),
+            ("order list", (a, _) => $"/a/{a.Id}/orders", 5),
         })
         {
             var few = await QueriesForAsync(smallClient, url(small.Account, small.First));
             var many = await QueriesForAsync(largeClient, url(large.Account, large.First));
             Assert.True(few > 0, $"{name}: the counter saw no queries, so it measures nothing.");
             Assert.True(many == few, $"{name}: {few} queries with one request, {many} with twelve (N+1).");
-            Assert.True(many <= budget, $"{name}: {many} queries, budget {budget}.");
+            Assert.True(many <= budget, $"{name}: {many} queries, budget {budget}:\n{string.Join("\n---\n", LastCommands)}");
             if (app.Provider == "Sqlite")
             {
                 // SQLite only uses the AccountId index once the cross-account flag is out of the query.

@@ -76,7 +76,7 @@ public sealed class IndexModel(ListContacts listContacts, ManageContacts manage,
     private async Task LoadAsync(CancellationToken ct)
     {
         Contacts = await listContacts.RunAsync(ct);
-        RequireMfa = await db.Accounts.AsNoTracking().Where(a => a.Id == account.AccountId).Select(a => a.RequireMfa).SingleOrDefaultAsync(ct);
+        RequireMfa = account.RequiresMfa;
         if (CanManage)
         {
             var now = clock.GetUtcNow().UtcDateTime;

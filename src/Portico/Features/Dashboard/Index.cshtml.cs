@@ -34,24 +34,34 @@ public sealed class IndexModel(PorticoDb db, AccountContext account, RequestAcce
     public async Task OnGetAsync(Guid accountId, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        AccountName = await db.Accounts.Where(a => a.Id == accountId).Select(a => a.Name).SingleAsync(cancellationToken);
-        // The global filter already limits memberships to this account.
-        ActiveMembers = await db.Memberships.CountAsync(m => m.ExpiresAt == null || m.ExpiresAt > now, cancellationToken);
+        // Six queries and the layout's one share one open connection instead of taking it from the pool and resetting it each time.
+        await db.Database.OpenConnectionAsync(cancellationToken);
         YourPermissions = account.Permissions.Order(StringComparer.Ordinal).Select(p => Permissions.Descriptions[p]).ToList();
-        if (account.RoleName == BuiltInRoles.Owner)
+        SeesRequests = account.Permissions.Contains(Permissions.RequestsView);
+        var seesDocuments = account.Permissions.Contains(Permissions.DocumentsView);
+        var visible = requests.Visible();
+        var role = account.RoleName ?? "";
+        var userId = requests.UserId;
+        var approvesAsOwner = role == BuiltInRoles.Owner;
+        var unacknowledged = documents.VisibleDocuments().Where(d => d.AcknowledgementRoles.Contains(role)
+            && !db.DocumentAcknowledgements.Any(a => a.VersionId == d.CurrentVersionId && a.UserId == userId));
+        // The headline numbers in one round trip; a count the role may not see is not run (CASE short-circuits).
+        var summary = await db.Accounts.AsNoTracking().Where(a => a.Id == accountId).Select(a => new
+            {
+                a.Name,
+                // The global filter already limits memberships, requests and documents to this account.
+                Members = db.Memberships.Count(m => m.ExpiresAt == null || m.ExpiresAt > now),
+                Open = SeesRequests ? visible.Count(r => r.Status != RequestStatus.Resolved && r.Status != RequestStatus.Closed) : 0,
+                ToAcknowledge = seesDocuments ? unacknowledged.Count() : 0,
+                Approvals = approvesAsOwner ? db.ChangeRequests.Count(c => c.Status == Approvals.ChangeStatus.Pending
+                    && c.Approver == Approvals.ApproverKind.AccountOwner && c.RequestedById != userId) : 0,
+            })
+            .SingleAsync(cancellationToken);
+        (AccountName, ActiveMembers, OpenRequests, ToAcknowledge, ApprovalsWaiting) =
+            (summary.Name, summary.Members, summary.Open, summary.ToAcknowledge, summary.Approvals);
+        if (seesDocuments)
         {
-            var me = User.UserId();
-            ApprovalsWaiting = await db.ChangeRequests.CountAsync(c => c.Status == Approvals.ChangeStatus.Pending
-                && c.Approver == Approvals.ApproverKind.AccountOwner && c.RequestedById != me, cancellationToken);
-        }
-        if (account.Permissions.Contains(Permissions.DocumentsView))
-        {
-            var folders = documents.VisibleFolders();
-            AskedDocuments = await Documents.DocumentQueries.RequestsAsync(folders, db, openOnly: true, cancellationToken);
-            var me = documents.Customer;
-            var role = me.RoleName ?? "";
-            ToAcknowledge = await documents.VisibleDocuments().CountAsync(d => d.AcknowledgementRoles.Contains(role)
-                && !db.DocumentAcknowledgements.Any(a => a.VersionId == d.CurrentVersionId && a.UserId == me.UserId), cancellationToken);
+            AskedDocuments = await Documents.DocumentQueries.RequestsAsync(documents.VisibleFolders(), db, openOnly: true, cancellationToken);
         }
         var today = DateOnly.FromDateTime(now);
         if (account.Permissions.Contains(Permissions.InvoicesView))
@@ -71,16 +81,12 @@ public sealed class IndexModel(PorticoDb db, AccountContext account, RequestAcce
                 .Select(o => new Orders.OrderRow(o.Id, o.Reference, o.Title, o.Kind, o.Status, o.Milestones, o.UpdatedAt))
                 .ToListAsync(cancellationToken);
         }
-        SeesRequests = account.Permissions.Contains(Permissions.RequestsView);
         if (!SeesRequests)
         {
             return;
         }
-        var visible = requests.Visible();
-        OpenRequests = await visible.CountAsync(r => r.Status != RequestStatus.Resolved && r.Status != RequestStatus.Closed, cancellationToken);
         if (requests.CanAct)
         {
-            var userId = requests.UserId;
             NeedsAction = await visible
                 .Where(r => r.Status == RequestStatus.WaitingOnCustomer || r.Status == RequestStatus.Resolved)
                 .Where(r => r.SubmitterId == userId || r.SharedWithAccount)
@@ -89,7 +95,6 @@ public sealed class IndexModel(PorticoDb db, AccountContext account, RequestAcce
                 .ToListAsync(cancellationToken);
         }
         // Only entries about requests this person may see; document entries only with documents access.
-        var seesDocuments = account.Permissions.Contains(Permissions.DocumentsView);
         Activity = await db.ActivityEntries.AsNoTracking()
             .Where(e => e.RequestId == null ? seesDocuments : visible.Any(r => r.Id == e.RequestId))
             .OrderByDescending(e => e.At).ThenByDescending(e => e.Id).Take(FeedLength)

@@ -113,7 +113,7 @@ public sealed class AccountPermissionHandler(TimeProvider clock) : IAuthorizatio
             }
             context.Succeed(mfa);
         }
-        scope.EnterAccount(accountId, membership.Id, membership.RoleName, membership.Permissions.ToHashSet());
+        scope.EnterAccount(accountId, membership.Id, membership.RoleName, membership.Permissions.ToHashSet(), membership.RequireMfa);
         if (permission is not null)
         {
             context.Succeed(permission);

@@ -14,11 +14,13 @@ public sealed class AccountContext
     public Guid? MembershipId { get; private set; }
     public string? RoleName { get; private set; }
     public IReadOnlySet<string> Permissions { get; private set; } = new HashSet<string>();
+    /// The account asks its members for two-factor sign-in; read with the membership, so pages need not ask again.
+    public bool RequiresMfa { get; private set; }
 
     /// Staff console and background work read across accounts on purpose.
     public bool CrossAccount { get; private set; }
 
-    public void EnterAccount(Guid accountId, Guid? membershipId, string? roleName, IReadOnlySet<string> permissions)
+    public void EnterAccount(Guid accountId, Guid? membershipId, string? roleName, IReadOnlySet<string> permissions, bool requiresMfa = false)
     {
         if (AccountId is not null && AccountId != accountId)
         {
@@ -28,6 +30,7 @@ public sealed class AccountContext
         MembershipId = membershipId;
         RoleName = roleName;
         Permissions = permissions;
+        RequiresMfa = requiresMfa;
     }
 
     public void EnterCrossAccount() => CrossAccount = true;

@@ -985,6 +985,8 @@ namespace Portico.Infrastructure.Migrations.Postgres
                         .IsUnique()
                         .HasDatabaseName("UserNameIndex");
 
+                    b.HasIndex("StaffRole");
+
                     b.ToTable("AspNetUsers", (string)null);
                 });
 

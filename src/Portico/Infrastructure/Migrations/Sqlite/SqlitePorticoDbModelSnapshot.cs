@@ -971,6 +971,8 @@ namespace Portico.Infrastructure.Migrations.Sqlite
                         .IsUnique()
                         .HasDatabaseName("UserNameIndex");
 
+                    b.HasIndex("StaffRole");
+
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
