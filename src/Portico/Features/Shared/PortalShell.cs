@@ -24,7 +24,7 @@ public sealed class PortalShell(PorticoDb db, AccountContext account, IOptions<B
         {
             return new ShellView(branding.Value, null, null, [], null, new HashSet<string>());
         }
-        var accounts = await ActiveAccountsAsync(db, userId.Value, clock.GetUtcNow().UtcDateTime, http.HttpContext!.RequestAborted);
+        var accounts = account.AccountsOfUser ?? await ActiveAccountsAsync(db, userId.Value, clock.GetUtcNow().UtcDateTime, http.HttpContext!.RequestAborted);
         var active = account.AccountId is { } id ? accounts.FirstOrDefault(a => a.AccountId == id) : null;
         StaffRole? staffRole = Enum.TryParse<StaffRole>(user!.FindFirst(StaffHandler.StaffRoleClaim)?.Value, out var parsed) ? parsed : null;
         return new ShellView(branding.Value, user.FindFirst("portico:display_name")?.Value ?? user.Identity?.Name,

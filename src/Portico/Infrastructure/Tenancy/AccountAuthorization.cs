@@ -90,10 +90,14 @@ public sealed class AccountPermissionHandler(TimeProvider clock) : IAuthorizatio
         var db = http.RequestServices.GetRequiredService<PorticoDb>();
         var now = clock.GetUtcNow().UtcDateTime;
         // Memberships are themselves account-owned; this is the one query that must look across accounts.
-        var membership = await db.Memberships.IgnoreQueryFilters().AsNoTracking()
-            .Where(m => m.UserId == userId && m.AccountId == accountId && (m.ExpiresAt == null || m.ExpiresAt > now))
-            .Select(m => new { m.Id, RoleName = m.Role.Name, m.Role.Permissions, m.Account.RequireMfa, m.User.TwoFactorEnabled })
-            .FirstOrDefaultAsync(http.RequestAborted);
+        // It reads all of the person's accounts (a handful), so the layout's account switcher needs no query of its own.
+        var memberships = await db.Memberships.IgnoreQueryFilters().AsNoTracking()
+            .Where(m => m.UserId == userId && (m.ExpiresAt == null || m.ExpiresAt > now))
+            .OrderBy(m => m.Account.Name)
+            .Select(m => new { m.Id, m.AccountId, AccountName = m.Account.Name, RoleName = m.Role.Name, m.Role.Permissions, m.Account.RequireMfa, m.User.TwoFactorEnabled })
+            .ToListAsync(http.RequestAborted);
+        scope.KnowAccountsOfUser(memberships.Select(m => new Features.Shared.AccountChoice(m.AccountId, m.AccountName, m.RoleName)).ToList());
+        var membership = memberships.FirstOrDefault(m => m.AccountId == accountId);
         if (membership is null)
         {
             context.Fail(new NotAMemberReason(this));

@@ -33,5 +33,10 @@ public sealed class AccountContext
         RequiresMfa = requiresMfa;
     }
 
+    /// The signed-in person's active accounts, when the membership check has already read them this request.
+    public IReadOnlyList<Features.Shared.AccountChoice>? AccountsOfUser { get; private set; }
+
+    public void KnowAccountsOfUser(IReadOnlyList<Features.Shared.AccountChoice> accounts) => AccountsOfUser = accounts;
+
     public void EnterCrossAccount() => CrossAccount = true;
 }
