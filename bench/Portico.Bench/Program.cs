@@ -37,8 +37,10 @@ static PorticoDb Open(DatabaseProvider provider, string connection)
     var account = new AccountContext();
     account.EnterCrossAccount();
     return provider == DatabaseProvider.Sqlite
-        ? new SqlitePorticoDb(new DbContextOptionsBuilder<SqlitePorticoDb>().UseSqlite(connection).Options, account)
-        : new PostgresPorticoDb(new DbContextOptionsBuilder<PostgresPorticoDb>().UseNpgsql(connection).Options, account);
+        ? new SqlitePorticoDb(new DbContextOptionsBuilder<SqlitePorticoDb>().UseSqlite(connection)
+            .UseApplicationServiceProvider(DesignTimeServices.Identity).Options, account)
+        : new PostgresPorticoDb(new DbContextOptionsBuilder<PostgresPorticoDb>().UseNpgsql(connection)
+            .UseApplicationServiceProvider(DesignTimeServices.Identity).Options, account);
 }
 
 static async Task<int> Generate(DatabaseProvider provider, string connection, double scale, string blobRoot)

@@ -151,8 +151,8 @@ public sealed class PostgresDesignTimeFactory : IDesignTimeDbContextFactory<Post
 }
 
 /// Identity shapes its tables from IdentityOptions found among the app's services; the migrations
-/// tool has no app, so it gets the same schema version here.
-internal static class DesignTimeServices
+/// tool and the benchmark generator have no app, so they get the same schema version here.
+public static class DesignTimeServices
 {
     public static readonly IServiceProvider Identity = new ServiceCollection()
         .Configure<Microsoft.AspNetCore.Identity.IdentityOptions>(o => o.Stores.SchemaVersion = PorticoDb.IdentitySchemaVersion)
