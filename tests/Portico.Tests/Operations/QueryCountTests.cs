@@ -98,6 +98,13 @@ public sealed class QueryCountTests(PorticoApp app)
         var (account, owner) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
         var type = await app.CreateRequestTypeAsync(fields: [new RequestField("detail", "Detail", FieldKind.Text, false, [])]);
         var integration = await app.CreateIntegrationAsync();
+        // An open document request, so the dashboard reads its list of asked documents too.
+        var folder = await app.CreateFolderAsync(account);
+        await app.WithDbAsync(async db =>
+        {
+            db.DocumentRequests.Add(new Features.Documents.DocumentRequest(account.Id, folder.Id, "Signed contract", "", DateOnly.FromDateTime(DateTime.UtcNow).AddDays(7), "Staff", DateTime.UtcNow));
+            await db.SaveChangesAsync();
+        });
         Request? first = null;
         for (var i = 0; i < requests; i++)
         {

@@ -34,7 +34,7 @@ public sealed class IndexModel(PorticoDb db, AccountContext account, RequestAcce
     public async Task OnGetAsync(Guid accountId, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        // Six queries and the layout's one share one open connection instead of taking it from the pool and resetting it each time.
+        // The page's queries share one open connection instead of taking it from the pool and resetting it each time.
         await db.Database.OpenConnectionAsync(cancellationToken);
         YourPermissions = account.Permissions.Order(StringComparer.Ordinal).Select(p => Permissions.Descriptions[p]).ToList();
         SeesRequests = account.Permissions.Contains(Permissions.RequestsView);
@@ -53,13 +53,15 @@ public sealed class IndexModel(PorticoDb db, AccountContext account, RequestAcce
                 Members = db.Memberships.Count(m => m.ExpiresAt == null || m.ExpiresAt > now),
                 Open = SeesRequests ? visible.Count(r => r.Status != RequestStatus.Resolved && r.Status != RequestStatus.Closed) : 0,
                 ToAcknowledge = seesDocuments ? unacknowledged.Count() : 0,
+                // Most accounts have no open document request; the list below is read only when some exist.
+                DocumentRequestsOpen = seesDocuments && db.DocumentRequests.Any(r => r.FulfilledAt == null),
                 Approvals = approvesAsOwner ? db.ChangeRequests.Count(c => c.Status == Approvals.ChangeStatus.Pending
                     && c.Approver == Approvals.ApproverKind.AccountOwner && c.RequestedById != userId) : 0,
             })
             .SingleAsync(cancellationToken);
         (AccountName, ActiveMembers, OpenRequests, ToAcknowledge, ApprovalsWaiting) =
             (summary.Name, summary.Members, summary.Open, summary.ToAcknowledge, summary.Approvals);
-        if (seesDocuments)
+        if (summary.DocumentRequestsOpen)
         {
             AskedDocuments = await Documents.DocumentQueries.RequestsAsync(documents.VisibleFolders(), db, openOnly: true, cancellationToken);
         }
