@@ -33,9 +33,9 @@ public sealed class ApprovalGate(PorticoDb db, AuditLog audit, EmailOutbox email
         }
         var approver = rule.Approver;
         var now = clock.GetUtcNow().UtcDateTime;
+        var otherOwners = approver == ApproverKind.AccountOwner ? await OtherOwnerAddressesAsync(accountId, requester.UserId, now, ct) : [];
         // An account with one Owner has nobody else to ask: its account manager decides instead.
-        if (approver == ApproverKind.AccountOwner && !await db.Memberships.IgnoreQueryFilters().AnyAsync(m => m.AccountId == accountId
-                && m.UserId != requester.UserId && m.Role.Name == BuiltInRoles.Owner && (m.ExpiresAt == null || m.ExpiresAt > now), ct))
+        if (approver == ApproverKind.AccountOwner && otherOwners.Count == 0)
         {
             approver = ApproverKind.AccountManager;
         }
@@ -45,7 +45,9 @@ public sealed class ApprovalGate(PorticoDb db, AuditLog audit, EmailOutbox email
         audit.Record(AuditActions.ApprovalRequested, accountId, nameof(ChangeRequest), change.Id.ToString(),
             new { change.Type, change.Summary, approver = approver.ToString(), payload });
         var accountName = await db.Accounts.Where(a => a.Id == accountId).Select(a => a.Name).SingleAsync(ct);
-        var (addresses, link) = await ApproversAsync(accountId, approver, requester.UserId, ct);
+        var (addresses, link) = approver == ApproverKind.AccountOwner
+            ? (otherOwners, $"/a/{accountId}/approvals")
+            : (await StaffApproverAddressesAsync(accountId, approver, ct), "/staff/approvals");
         foreach (var to in addresses)
         {
             email.Queue(to, $"A change at {accountName} is waiting for your approval",
@@ -55,22 +57,18 @@ public sealed class ApprovalGate(PorticoDb db, AuditLog audit, EmailOutbox email
         return null;
     }
 
-    /// The email addresses of the people who may decide, and the page where they do.
-    private async Task<(List<string> Addresses, string Link)> ApproversAsync(Guid accountId, ApproverKind approver, Guid requesterId, CancellationToken ct)
+    private Task<List<string>> OtherOwnerAddressesAsync(Guid accountId, Guid requesterId, DateTime now, CancellationToken ct) =>
+        db.Memberships.IgnoreQueryFilters()
+            .Where(m => m.AccountId == accountId && m.UserId != requesterId && m.Role.Name == BuiltInRoles.Owner && (m.ExpiresAt == null || m.ExpiresAt > now))
+            .Select(m => m.User.Email!).ToListAsync(ct);
+
+    /// The account manager's address when the change is theirs to decide.
+    private async Task<List<string>> StaffApproverAddressesAsync(Guid accountId, ApproverKind approver, CancellationToken ct)
     {
-        if (approver == ApproverKind.AccountOwner)
-        {
-            var now = clock.GetUtcNow().UtcDateTime;
-            var owners = await db.Memberships.IgnoreQueryFilters()
-                .Where(m => m.AccountId == accountId && m.UserId != requesterId && m.Role.Name == BuiltInRoles.Owner && (m.ExpiresAt == null || m.ExpiresAt > now))
-                .Select(m => m.User.Email!).ToListAsync(ct);
-            return (owners, $"/a/{accountId}/approvals");
-        }
         var managerId = approver == ApproverKind.AccountManager
             ? await db.Accounts.Where(a => a.Id == accountId).Select(a => a.AccountManagerId).SingleAsync(ct)
             : null;
         // Staff admins as a group work from the approvals queue and the console count rather than a mail to each.
-        var staff = db.Users.Where(u => managerId != null && u.Id == managerId && u.StaffRole != null);
-        return (await staff.Select(u => u.Email!).ToListAsync(ct), "/staff/approvals");
+        return await db.Users.Where(u => managerId != null && u.Id == managerId && u.StaffRole != null).Select(u => u.Email!).ToListAsync(ct);
     }
 }

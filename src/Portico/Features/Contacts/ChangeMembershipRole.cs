@@ -58,17 +58,17 @@ public sealed class ChangeMembershipRole(PorticoDb db, AuditLog audit, EmailOutb
             return (ChangeRoleResult.Unchanged, membership, role);
         }
         var now = clock.GetUtcNow().UtcDateTime;
-        if (membership.Role.Name == BuiltInRoles.Owner)
+        if (membership.Role.Name == BuiltInRoles.Owner && !await HasAnotherOwnerAsync(db, membership, now, cancellationToken))
         {
-            var otherOwners = await db.Memberships.CountAsync(m => m.AccountId == accountId && m.Id != membershipId
-                && m.Role.Name == BuiltInRoles.Owner && (m.ExpiresAt == null || m.ExpiresAt > now), cancellationToken);
-            if (otherOwners == 0)
-            {
-                return (ChangeRoleResult.LastOwner, membership, role);
-            }
+            return (ChangeRoleResult.LastOwner, membership, role);
         }
         return (ChangeRoleResult.Changed, membership, role);
     }
+
+    /// The last-Owner rule: whether the account keeps an active Owner besides this membership.
+    public static Task<bool> HasAnotherOwnerAsync(PorticoDb db, Membership membership, DateTime now, CancellationToken cancellationToken) =>
+        db.Memberships.IgnoreQueryFilters().AnyAsync(m => m.AccountId == membership.AccountId && m.Id != membership.Id
+            && m.Role.Name == BuiltInRoles.Owner && (m.ExpiresAt == null || m.ExpiresAt > now), cancellationToken);
 
     /// Why someone holding these permissions may not move a person from one role to another, or null when they may.
     public static string? Beyond(IReadOnlySet<string> held, Role from, Role to) =>

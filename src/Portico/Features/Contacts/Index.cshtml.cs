@@ -10,10 +10,8 @@ using Portico.Infrastructure.Tenancy;
 
 namespace Portico.Features.Contacts;
 
-public sealed record InvitationRow(Guid Id, string Email, string Role, DateTime ExpiresAt, string InvitedBy);
-
 [Authorize(Policy = "account:" + Permissions.ContactsView)]
-public sealed class IndexModel(ListContacts listContacts, ManageContacts manage, AccountContext account, PorticoDb db, TimeProvider clock) : PageModel
+public sealed class IndexModel(ListContacts listContacts, ManageContacts manage, AccountContext account, PorticoDb db) : PageModel
 {
     public IReadOnlyList<ContactRow> Contacts { get; private set; } = [];
     public IReadOnlyList<InvitationRow> Invitations { get; private set; } = [];
@@ -79,10 +77,7 @@ public sealed class IndexModel(ListContacts listContacts, ManageContacts manage,
         RequireMfa = account.RequiresMfa;
         if (CanManage)
         {
-            var now = clock.GetUtcNow().UtcDateTime;
-            Invitations = await db.Invitations.AsNoTracking().Where(i => i.AcceptedAt == null && i.RevokedAt == null && i.ExpiresAt > now)
-                .Join(db.Roles, i => i.RoleId, r => r.Id, (i, r) => new InvitationRow(i.Id, i.Email, r.Name, i.ExpiresAt, i.InvitedByName))
-                .ToListAsync(ct);
+            Invitations = await listContacts.OpenInvitationsAsync(account.AccountId!.Value, ct);
             AwaitingApproval = await db.ChangeRequests.AsNoTracking()
                 .Where(c => c.Status == Approvals.ChangeStatus.Pending && (c.Type == Approvals.ChangeTypes.RoleChange || c.Type == Approvals.ChangeTypes.Invitation))
                 .OrderBy(c => c.RequestedAt).Select(c => c.Summary).ToListAsync(ct);

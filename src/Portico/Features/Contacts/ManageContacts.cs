@@ -186,25 +186,30 @@ public sealed class ManageContacts(PorticoDb db, AuditLog audit, EmailOutbox ema
             return await EscalationRefusedAsync(accountId, "change_role", "Membership", membershipId, beyondRole.Name,
                 $"You cannot give or take the {beyondRole.Name} role: it has permissions your own role does not.", ct);
         }
-        var check = await changeRole.CheckAsync(accountId, membershipId, roleId, ct);
         // Staff act without a user id here and are not held; an account member's grant may wait for approval.
-        if (check == ChangeRoleResult.Changed && actor.UserId is { } requesterId
-            && await approvals.RuleForAsync(Approvals.ChangeKinds.RoleGrant, role.Name, ct) is { } rule)
+        if (actor.UserId is { } requesterId && await approvals.RuleForAsync(Approvals.ChangeKinds.RoleGrant, role.Name, ct) is { } rule)
         {
+            var check = await changeRole.CheckAsync(accountId, membershipId, roleId, ct);
+            if (check != ChangeRoleResult.Changed)
+            {
+                return RoleOutcome(check);
+            }
             var held = await approvals.HoldAsync(accountId, rule, Approvals.ChangeTypes.RoleChange, "membership:" + membershipId,
                 $"Give {member.DisplayName} ({member.Email}) the {role.Name} role (now {current.Name})",
                 new Approvals.RoleChangePayload(membershipId, role.Id, role.Name, current.Name, member.DisplayName, member.Email ?? ""),
                 new Approvals.Requester(requesterId, actor.Name), ct);
             return held is null ? ContactOutcome.Held : ContactOutcome.Refused(held);
         }
-        return (check == ChangeRoleResult.Changed ? await changeRole.RunAsync(accountId, membershipId, roleId, ct) : check) switch
-        {
-            ChangeRoleResult.NotFound => ContactOutcome.Missing,
-            ChangeRoleResult.LastOwner => ContactOutcome.Refused("The account's last Owner cannot be given another role. Make someone else Owner first."),
-            ChangeRoleResult.UnknownRole => ContactOutcome.Refused("Choose a role."),
-            _ => ContactOutcome.Done,
-        };
+        return RoleOutcome(await changeRole.RunAsync(accountId, membershipId, roleId, ct));
     }
+
+    private static ContactOutcome RoleOutcome(ChangeRoleResult result) => result switch
+    {
+        ChangeRoleResult.NotFound => ContactOutcome.Missing,
+        ChangeRoleResult.LastOwner => ContactOutcome.Refused("The account's last Owner cannot be given another role. Make someone else Owner first."),
+        ChangeRoleResult.UnknownRole => ContactOutcome.Refused("Choose a role."),
+        _ => ContactOutcome.Done,
+    };
 
     /// An attempt to reach beyond one's own permissions is worth a line in the audit log, not just an error.
     private async Task<ContactOutcome> EscalationRefusedAsync(Guid accountId, string action, string targetType, Guid? targetId, string role, string message, CancellationToken ct)
@@ -215,8 +220,7 @@ public sealed class ManageContacts(PorticoDb db, AuditLog audit, EmailOutbox ema
     }
 
     private async Task<bool> IsLastOwnerAsync(Membership membership, DateTime now, CancellationToken ct) =>
-        !await db.Memberships.IgnoreQueryFilters().AnyAsync(m => m.AccountId == membership.AccountId && m.Id != membership.Id
-            && m.Role.Name == BuiltInRoles.Owner && (m.ExpiresAt == null || m.ExpiresAt > now), ct);
+        !await ChangeMembershipRole.HasAnotherOwnerAsync(db, membership, now, ct);
 
     private static string? Beyond(Actor actor, Role role) =>
         actor.Permissions is { } held && role.Permissions.Any(p => !held.Contains(p))

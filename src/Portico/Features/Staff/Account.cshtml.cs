@@ -20,7 +20,7 @@ public sealed record StaffContactRow(ContactRow Contact, bool TwoFactorOn);
 /// Agents and Finance work requests and invoices, not access. The same rules as the customer's
 /// own contacts page apply (ManageContacts), with the staff member as the audited actor.
 [Authorize(Policy = Policies.Staff)]
-public sealed class AccountModel(PorticoDb db, ManageContacts manage, ResetTwoFactor resetTwoFactor, AuditLog audit, TimeProvider clock) : PageModel
+public sealed class AccountModel(PorticoDb db, ManageContacts manage, ListContacts listContacts, ResetTwoFactor resetTwoFactor, AuditLog audit, TimeProvider clock) : PageModel
 {
     public string Name { get; private set; } = "";
     public Accounts.CompanyAddress? Address { get; private set; }
@@ -163,9 +163,7 @@ public sealed class AccountModel(PorticoDb db, ManageContacts manage, ResetTwoFa
                 new ContactRow(m.Id, m.UserId, m.User.DisplayName, m.User.Email ?? "", m.Role.Name, m.ExpiresAt, m.ExpiresAt != null && m.ExpiresAt <= now),
                 m.User.TwoFactorEnabled))
             .ToListAsync(ct);
-        Invitations = await db.Invitations.AsNoTracking().Where(i => i.AccountId == id && i.AcceptedAt == null && i.RevokedAt == null && i.ExpiresAt > now)
-            .Join(db.Roles, i => i.RoleId, r => r.Id, (i, r) => new InvitationRow(i.Id, i.Email, r.Name, i.ExpiresAt, i.InvitedByName))
-            .ToListAsync(ct);
+        Invitations = await listContacts.OpenInvitationsAsync(id, ct);
         Roles = await db.Roles.AsNoTracking().OrderBy(r => r.Name).Select(r => new RoleOption(r.Id, r.Name)).ToListAsync(ct);
         return true;
     }
