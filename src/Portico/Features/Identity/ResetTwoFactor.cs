@@ -17,8 +17,7 @@ public enum ResetTwoFactorResult
 /// A staff Admin's way back in for someone who lost their authenticator: two-factor sign-in off,
 /// key and recovery codes gone, every session ended. The reason is kept in the audit log and the
 /// person is told by email, so a reset they did not ask for does not go unnoticed.
-public sealed class ResetTwoFactor(PorticoDb db, UserManager<PorticoUser> users, DatabaseTicketStore sessions, AuditLog audit, EmailOutbox email,
-    TimeProvider clock)
+public sealed class ResetTwoFactor(PorticoDb db, UserManager<PorticoUser> users, DatabaseTicketStore sessions, AuditLog audit, EmailOutbox email)
 {
     public const int MaxReasonLength = 500;
 
@@ -38,7 +37,6 @@ public sealed class ResetTwoFactor(PorticoDb db, UserManager<PorticoUser> users,
         {
             return ResetTwoFactorResult.NotOn;
         }
-        var now = clock.GetUtcNow().UtcDateTime;
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await users.SetTwoFactorEnabledAsync(user, false);
         await users.RemoveAuthenticationTokenAsync(user, "[AspNetUserStore]", "AuthenticatorKey");
@@ -46,11 +44,7 @@ public sealed class ResetTwoFactor(PorticoDb db, UserManager<PorticoUser> users,
         // A new stamp makes every cookie issued before the reset fail its next check.
         await users.UpdateSecurityStampAsync(user);
         var ended = await db.UserSessions.Where(s => s.UserId == user.Id && s.RevokedAt == null).ToListAsync(ct);
-        foreach (var session in ended)
-        {
-            session.Revoke(now);
-            sessions.Forget(session.Id);
-        }
+        sessions.End(ended);
         audit.Record(AuditActions.TwoFactorReset, accountId, "User", user.Id.ToString(), new { reason = why, sessions_ended = ended.Count });
         email.Queue(user.Email!, "Your two-factor sign-in was reset",
             $"Hello {user.DisplayName},\n\nAn administrator turned off two-factor sign-in for your account and signed you out everywhere. " +

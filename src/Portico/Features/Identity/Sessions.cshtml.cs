@@ -32,18 +32,13 @@ public sealed class SessionsModel(PorticoDb db, DatabaseTicketStore store, Audit
     {
         var userId = User.UserId()!.Value;
         var current = CurrentSessionId;
-        var now = clock.GetUtcNow().UtcDateTime;
         var sessions = await db.UserSessions.Where(s => s.UserId == userId && s.RevokedAt == null
             && (others ? s.Id != current : s.Id == sessionId)).ToListAsync(ct);
         if (!others && sessions.Count == 0)
         {
             return NotFound();
         }
-        foreach (var s in sessions)
-        {
-            s.Revoke(now);
-            store.Forget(s.Id);
-        }
+        store.End(sessions);
         audit.Record(AuditActions.SessionsEnded, targetType: "User", targetId: userId.ToString(), details: new { count = sessions.Count, others });
         await db.SaveChangesAsync(ct);
         return Redirect("/account/sessions?ended=true");

@@ -80,6 +80,17 @@ public sealed class DatabaseTicketStore(IServiceScopeFactory scopes, IDataProtec
 
     public void Forget(string key) => cache.Remove(CacheKey(key));
 
+    /// Revokes the given sessions and forgets them on this node at once; the caller saves with its audit entry.
+    public void End(IEnumerable<UserSession> sessions)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        foreach (var session in sessions)
+        {
+            session.Revoke(now);
+            Forget(session.Id);
+        }
+    }
+
     private IDataProtector Protector => protection.CreateProtector("Portico.Sessions");
 
     // Sign-in may run inside the request's own transaction (password sign-in does), and SQLite
