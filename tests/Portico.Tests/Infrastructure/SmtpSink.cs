@@ -44,10 +44,19 @@ public sealed class SmtpSink : IDisposable
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
         while (DateTime.UtcNow < deadline)
         {
-            var match = Messages().FirstOrDefault(predicate);
-            if (match is not null)
+            foreach (var file in System.IO.Directory.GetFiles(Directory).Order(StringComparer.Ordinal))
             {
-                return match;
+                var text = File.ReadAllText(file);
+                if (!predicate(text))
+                {
+                    continue;
+                }
+                // smtp-sink writes a message as it receives it; a file that still grows may cut a link short.
+                await Task.Delay(50);
+                if (File.ReadAllText(file) == text)
+                {
+                    return text;
+                }
             }
             await Task.Delay(100);
         }
