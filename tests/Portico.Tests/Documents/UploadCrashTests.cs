@@ -60,31 +60,11 @@ public sealed class UploadCrashTests : IDisposable
         return process;
     }
 
-    private static async Task WaitReadyAsync(HttpClient http, Process process)
-    {
-        for (var i = 0; i < 300; i++)
-        {
-            Assert.False(process.HasExited, "The app exited during start-up.");
-            try
-            {
-                if ((await http.GetAsync(new Uri("/health/ready", UriKind.Relative))).StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-            await Task.Delay(100);
-        }
-        throw new TimeoutException("The app did not become ready.");
-    }
-
     private static async Task<(PorticoClient Client, Guid AccountId, FolderDto Folder)> SignInAsync(int port, Process process)
     {
         var handler = new HttpClientHandler { UseCookies = true, AllowAutoRedirect = false };
         var http = new HttpClient(handler, disposeHandler: true) { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(5) };
-        await WaitReadyAsync(http, process);
+        await AppProcess.WaitReadyAsync(http, process);
         var client = new PorticoClient(http);
         Assert.Equal(HttpStatusCode.Redirect, (await client.LoginAsync("olivia@northwind.example", DemoData.Password)).StatusCode);
         var me = await http.GetFromJsonAsync<MeDto>(new Uri("/api/me", UriKind.Relative));

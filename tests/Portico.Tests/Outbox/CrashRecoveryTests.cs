@@ -51,26 +51,6 @@ public sealed class CrashRecoveryTests : IDisposable
         return process;
     }
 
-    private static async Task WaitReadyAsync(HttpClient http, Process process)
-    {
-        for (var i = 0; i < 300; i++)
-        {
-            Assert.False(process.HasExited, "The app exited during start-up.");
-            try
-            {
-                if ((await http.GetAsync(new Uri("/health/ready", UriKind.Relative))).StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-            await Task.Delay(100);
-        }
-        throw new TimeoutException("The app did not become ready.");
-    }
-
     [Fact]
     public async Task A_queued_email_survives_a_kill_and_is_sent_after_restart()
     {
@@ -82,7 +62,7 @@ public sealed class CrashRecoveryTests : IDisposable
         {
             using var handler = new HttpClientHandler { UseCookies = true, AllowAutoRedirect = false };
             using var http = new HttpClient(handler) { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-            await WaitReadyAsync(http, first);
+            await AppProcess.WaitReadyAsync(http, first);
             using var client = new PorticoClient(http);
             for (var i = 0; i < 5; i++)
             {

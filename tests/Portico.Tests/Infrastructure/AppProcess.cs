@@ -1,0 +1,35 @@
+using System.Diagnostics;
+using System.Net;
+
+namespace Portico.Tests.Infrastructure;
+
+/// Helpers for tests that run the built app as its own process (to kill it and start it again).
+public static class AppProcess
+{
+    /// Waits until the app answers its readiness check. Start-up migrates and seeds the demo data,
+    /// which can take a while when the rest of the suite shares the machine's cores.
+    public static async Task WaitReadyAsync(HttpClient http, Process process, TimeSpan? timeout = null)
+    {
+        var deadline = Stopwatch.StartNew();
+        var limit = timeout ?? TimeSpan.FromMinutes(2);
+        while (deadline.Elapsed < limit)
+        {
+            Assert.False(process.HasExited, "The app exited during start-up.");
+            try
+            {
+                if ((await http.GetAsync(new Uri("/health/ready", UriKind.Relative))).StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException)
+            {
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"The app did not become ready within {limit.TotalSeconds:F0} s.");
+    }
+}
