@@ -22,39 +22,66 @@ public sealed class DocumentFiles(PorticoDb db, IBlobStorage storage, AuditLog a
             return Results.NotFound();
         }
         var version = found.Version;
-        if (!await IntactAsync(version, ct))
+        var stream = await OpenIntactAsync(version, ct);
+        if (stream is null)
         {
             audit.Record(AuditActions.DocumentIntegrityFailed, found.AccountId, "Document", documentId.ToString(), new { version = version.Number, expected = version.Sha256 });
             await db.SaveChangesAsync(ct);
             logger.LogError("Stored file for document {DocumentId} version {Version} does not match its SHA-256", documentId, version.Number);
             return Results.Problem("This file is damaged in storage and cannot be served. The team has been alerted.", statusCode: StatusCodes.Status500InternalServerError);
         }
-        audit.Record(AuditActions.DocumentDownloaded, found.AccountId, "Document", documentId.ToString(),
-            new { name = found.Name, version = version.Number, versionId });
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            audit.Record(AuditActions.DocumentDownloaded, found.AccountId, "Document", documentId.ToString(),
+                new { name = found.Name, version = version.Number, versionId });
+            await db.SaveChangesAsync(ct);
+        }
+        catch
+        {
+            await stream.DisposeAsync();
+            throw;
+        }
 
         http.Response.Headers.ContentSecurityPolicy = "sandbox; default-src 'none'";
         http.Response.Headers["X-Checksum-SHA256"] = version.Sha256;
-        var stream = await storage.OpenReadAsync(version.StorageKey, ct);
         return Results.Stream(stream, FileChecks.ServedContentType(version.ContentType), found.Name,
             lastModified: version.CreatedAt, entityTag: new EntityTagHeaderValue($"\"{version.Sha256}\""));
     }
 
-    private async Task<bool> IntactAsync(DocumentVersion version, CancellationToken ct)
+    /// The stored file, checked against its SHA-256 and rewound for sending; null when missing or damaged.
+    /// One open serves both the check and the transfer.
+    private async Task<Stream?> OpenIntactAsync(DocumentVersion version, CancellationToken ct)
     {
+        Stream stream;
         try
         {
-            await using var stream = await storage.OpenReadAsync(version.StorageKey, ct);
-            var hash = Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, ct));
-            return hash == version.Sha256;
+            stream = await storage.OpenReadAsync(version.StorageKey, ct);
         }
-        catch (FileNotFoundException)
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
-            return false;
+            return null;
         }
-        catch (DirectoryNotFoundException)
+        var keep = false;
+        try
         {
-            return false;
+            if (Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, ct)) != version.Sha256)
+            {
+                return null;
+            }
+            if (!stream.CanSeek)
+            {
+                return await storage.OpenReadAsync(version.StorageKey, ct);
+            }
+            stream.Position = 0;
+            keep = true;
+            return stream;
+        }
+        finally
+        {
+            if (!keep)
+            {
+                await stream.DisposeAsync();
+            }
         }
     }
 }
