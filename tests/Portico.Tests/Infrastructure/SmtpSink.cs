@@ -47,7 +47,7 @@ public sealed class SmtpSink : IDisposable
             foreach (var file in System.IO.Directory.GetFiles(Directory).Order(StringComparer.Ordinal))
             {
                 var text = File.ReadAllText(file);
-                if (!predicate(text))
+                if (!Matches(predicate, text))
                 {
                     continue;
                 }
@@ -61,6 +61,19 @@ public sealed class SmtpSink : IDisposable
             await Task.Delay(100);
         }
         throw new TimeoutException($"No matching email arrived; {Messages().Count} message(s) received.");
+    }
+
+    /// A message still being written may not parse yet; it is looked at again on the next pass.
+    private static bool Matches(Func<string, bool> predicate, string text)
+    {
+        try
+        {
+            return predicate(text);
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
     }
 
     private void WaitUntilListening()
