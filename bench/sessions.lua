@@ -12,6 +12,13 @@ end
 local template = os.getenv("TARGET")
 local staff = os.getenv("STAFF_COOKIE")
 
+-- Each wrk thread runs its own copy of this script; done() runs in yet another and reads the
+-- threads' counters through the handles kept here.
+local threads = {}
+setup = function(thread)
+  threads[#threads + 1] = thread
+end
+
 request = function()
   if staff and staff ~= "" then
     return wrk.format("GET", template, { ["Cookie"] = staff })
@@ -21,11 +28,15 @@ request = function()
   return wrk.format("GET", path, { ["Cookie"] = s.cookie })
 end
 
-local errors = 0
+non200 = 0
 response = function(status, headers, body)
-  if status ~= 200 then errors = errors + 1 end
+  if status ~= 200 then non200 = non200 + 1 end
 end
 
 done = function(summary, latency, requests)
-  io.write(string.format("non200=%d\n", errors))
+  local total = 0
+  for _, thread in ipairs(threads) do
+    total = total + thread:get("non200")
+  end
+  io.write(string.format("non200=%d\n", total))
 end
