@@ -82,7 +82,16 @@ services.ConfigureApplicationCookie(o =>
     o.Events.OnRedirectToLogin = context => ApiAware(context, StatusCodes.Status401Unauthorized);
     o.Events.OnRedirectToAccessDenied = context => ApiAware(context, StatusCodes.Status403Forbidden);
 });
-services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
+services.Configure<SecurityStampValidatorOptions>(o =>
+{
+    o.ValidationInterval = TimeSpan.FromMinutes(1);
+    // The check rebuilds the principal; a passkey session must stay one, or the two-factor rules would drop it a minute in.
+    o.OnRefreshingPrincipal = SignInStrength.KeepSignInMethod;
+});
+// A passkey counts as two factors only when the authenticator verified the person (fingerprint, face or PIN).
+// Identity's default in .NET 10, pinned here because the two-factor rules rely on it: answers without that flag
+// are refused, when adding a passkey and when signing in.
+services.Configure<IdentityPasskeyOptions>(o => o.UserVerificationRequirement = "required");
 services.AddDataProtection().SetApplicationName("Portico").PersistKeysToDbContext<PorticoDb>();
 services.AddAntiforgery(o => o.Cookie.Name = "portico.antiforgery");
 

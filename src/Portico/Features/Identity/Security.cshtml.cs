@@ -30,6 +30,8 @@ public sealed class SecurityModel(
     public bool RequiredForStaff { get; private set; }
     /// Accounts this person belongs to whose staff Admin asked for two-factor sign-in.
     public IReadOnlyList<string> AccountsRequiringIt { get; private set; } = [];
+    /// This session was signed in with a passkey, which meets the two-factor rules without an authenticator app.
+    public bool PasskeySession { get; private set; }
     public int RecoveryCodesLeft { get; private set; }
     public string? Notice { get; private set; }
 
@@ -305,6 +307,7 @@ public sealed class SecurityModel(
         HasPassword = await users.HasPasswordAsync(user);
         Passkeys = await passkeys.ListAsync(user);
         RequiredForStaff = security.Value.RequiresMfa(user);
+        PasskeySession = SignInStrength.SignedInWithPasskey(User);
         var now = clock.GetUtcNow().UtcDateTime;
         AccountsRequiringIt = await db.Memberships.IgnoreQueryFilters().AsNoTracking()
             .Where(m => m.UserId == user.Id && m.Account.RequireMfa && (m.ExpiresAt == null || m.ExpiresAt > now))

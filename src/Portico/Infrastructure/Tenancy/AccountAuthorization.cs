@@ -35,15 +35,16 @@ public sealed class StaffRequirement(params StaffRole[] roles) : IAuthorizationR
     public IReadOnlyList<StaffRole> Roles { get; } = roles;
 }
 
-/// With Security:RequireMfaForStaff on, staff pages open only for staff who have two-factor sign-in on.
-/// Every new sign-in of such a person takes a code; the session in which they turned it on proved a code too.
+/// With Security:RequireMfaForStaff on, staff pages open only for staff who have two-factor sign-in on,
+/// or whose session was signed in with a passkey. Every new sign-in of someone with an authenticator app
+/// takes a code (or is a passkey); the session in which they turned it on proved a code too.
 public sealed class StaffMfaRequirement : IAuthorizationRequirement
 {
     public static readonly StaffMfaRequirement Instance = new();
 }
 
-/// An account whose staff Admin asked for it opens only to members with two-factor sign-in on,
-/// checked on every request so turning the rule on takes effect at once.
+/// An account whose staff Admin asked for it opens only to members with two-factor sign-in on, or in a
+/// session signed in with a passkey; checked on every request so turning the rule on takes effect at once.
 public sealed class AccountMfaRequirement : IAuthorizationRequirement
 {
     public static readonly AccountMfaRequirement Instance = new();
@@ -110,7 +111,7 @@ public sealed class AccountPermissionHandler(TimeProvider clock) : IAuthorizatio
         }
         if (mfa is not null)
         {
-            if (membership.RequireMfa && !membership.TwoFactorEnabled)
+            if (membership.RequireMfa && !SignInStrength.MeetsTwoFactorRule(context.User, membership.TwoFactorEnabled))
             {
                 context.Fail(new MfaSetupRequiredReason(this));
                 return;
@@ -156,6 +157,12 @@ public sealed class StaffMfaHandler(IOptions<SecurityOptions> options) : Authori
             context.Succeed(requirement);
             return;
         }
+        // A session signed in with a passkey meets the rule whatever the database says, so it is not asked.
+        if (SignInStrength.SignedInWithPasskey(context.User))
+        {
+            context.Succeed(requirement);
+            return;
+        }
         if (context.Resource is not HttpContext http || context.User.UserId() is not { } userId)
         {
             return;
@@ -163,7 +170,7 @@ public sealed class StaffMfaHandler(IOptions<SecurityOptions> options) : Authori
         // Read from the database: the cookie does not carry it, and the session that turns it on must get in at once.
         var enabled = await http.RequestServices.GetRequiredService<PorticoDb>().Users.AsNoTracking()
             .Where(u => u.Id == userId).Select(u => u.TwoFactorEnabled).FirstOrDefaultAsync(http.RequestAborted);
-        if (enabled)
+        if (SignInStrength.MeetsTwoFactorRule(context.User, enabled))
         {
             context.Succeed(requirement);
         }
@@ -200,7 +207,7 @@ public sealed class AccountAuthorizationResultHandler : IAuthorizationMiddleware
                     return Task.CompletedTask;
                 }
                 return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Two-factor sign-in required",
-                    detail: $"Turn on two-factor sign-in at {StaffMfaHandler.SetupPath} before using this.").ExecuteAsync(context);
+                    detail: $"Turn on two-factor sign-in at {StaffMfaHandler.SetupPath}, or sign in with a passkey, before using this.").ExecuteAsync(context);
             }
             context.Response.StatusCode = StatusCodes.Status403Forbidden;
             return Task.CompletedTask;
