@@ -51,7 +51,7 @@ services.AddIdentityCore<PorticoUser>(o =>
         o.Stores.SchemaVersion = PorticoDb.IdentitySchemaVersion;
     })
     .AddEntityFrameworkStores<PorticoDb>()
-    .AddSignInManager()
+    .AddSignInManager<PorticoSignInManager>()
     .AddClaimsPrincipalFactory<PorticoClaimsFactory>()
     .AddDefaultTokenProviders()
     .AddTokenProvider<AuthenticatorCodes>(AuthenticatorCodes.ProviderName);

@@ -145,6 +145,32 @@ public sealed class TwoFactorTests(PorticoApp app)
     }
 
     [Fact]
+    public async Task An_email_link_leads_someone_with_an_authenticator_app_to_the_code_step_and_signs_nobody_in_before_it()
+    {
+        var (account, user) = await app.CreateCustomerAsync(BuiltInRoles.Requester);
+        var phone = await EnableForAsync(app, user);
+        using var client = app.Anonymous();
+        var page = await client.GetPageAsync("/login/link");
+        await client.PostFormAsync("/login/link", page, new Dictionary<string, string> { ["Email"] = user.Email! });
+        var link = await app.Mail.LinkAsync(user.Email!, "/login/link/");
+
+        var used = await client.Http.GetAsync(new Uri(link, UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.Redirect, used.StatusCode);
+        Assert.Equal("/login/two-factor", used.Headers.Location!.OriginalString);
+        var early = await client.Http.GetAsync(new Uri($"/a/{account.Id}", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.Redirect, early.StatusCode);
+        Assert.Contains("/login", early.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.Http.GetAsync(new Uri("/api/me", UriKind.Relative))).StatusCode);
+
+        Assert.Equal(HttpStatusCode.OK, (await EnterCodeAsync(client, phone.WrongCode())).StatusCode);
+        var done = await EnterCodeAsync(client, await phone.NextCodeAsync());
+        Assert.Equal(HttpStatusCode.Redirect, done.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.Http.GetAsync(new Uri($"/a/{account.Id}", UriKind.Relative))).StatusCode);
+        Assert.True(await app.WithDbAsync((db, _) => db.AuditEvents.AnyAsync(e => e.Action == AuditActions.TwoFactorSucceeded && e.ActorUserId == user.Id)));
+    }
+
+    [Fact]
     public async Task The_return_address_survives_the_code_step()
     {
         var (account, user) = await app.CreateCustomerAsync(BuiltInRoles.Requester);

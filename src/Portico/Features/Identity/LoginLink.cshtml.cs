@@ -26,6 +26,8 @@ public sealed class LoginLinkModel(MagicLinks links) : PageModel
         {
             case MagicLinkOutcome.SignedIn:
                 return Redirect("/");
+            case MagicLinkOutcome.RequiresTwoFactor:
+                return Redirect("/login/two-factor");
             case MagicLinkOutcome.OtherBrowser:
                 Problem = "Open the link in the same browser where you asked for it, or ask for a new link here.";
                 break;

@@ -54,11 +54,13 @@ internal sealed class MagicLinkTokenConfiguration : IEntityTypeConfiguration<Mag
 public enum MagicLinkOutcome
 {
     SignedIn,
+    /// The link was good; the person has an authenticator app, so the code step follows.
+    RequiresTwoFactor,
     Invalid,
     OtherBrowser,
 }
 
-public sealed class MagicLinks(PorticoDb db, UserManager<PorticoUser> users, SignInManager<PorticoUser> signIn, AuditLog audit, EmailOutbox email,
+public sealed class MagicLinks(PorticoDb db, UserManager<PorticoUser> users, PorticoSignInManager signIn, AuditLog audit, EmailOutbox email,
     IOptions<BrandingOptions> branding, TimeProvider clock)
 {
     public const string BrowserCookie = "portico.magiclink";
@@ -114,8 +116,11 @@ public sealed class MagicLinks(PorticoDb db, UserManager<PorticoUser> users, Sig
         audit.Record(AuditActions.MagicLinkUsed, targetType: "User", targetId: user.Id.ToString(), actorUserId: user.Id, actorName: user.Email);
         await db.SaveChangesAsync(ct);
         http.Response.Cookies.Delete(BrowserCookie);
-        await signIn.SignInAsync(user, isPersistent: false, authenticationMethod: "magic-link");
-        return MagicLinkOutcome.SignedIn;
+        // The link is spent either way; with an authenticator app turned on it only gets the person to the code step.
+        var result = await signIn.EmailLinkSignInAsync(user);
+        return result.Succeeded ? MagicLinkOutcome.SignedIn
+            : result.RequiresTwoFactor ? MagicLinkOutcome.RequiresTwoFactor
+            : MagicLinkOutcome.Invalid;
     }
 
     private static string RandomToken() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
