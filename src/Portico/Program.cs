@@ -147,7 +147,15 @@ services.AddRazorPages(o =>
 {
     o.RootDirectory = "/Features";
 });
-services.AddProblemDetails();
+services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
+{
+    // Routing refuses a body type an endpoint does not accept without saying what to send instead.
+    if (context.ProblemDetails.Status == StatusCodes.Status415UnsupportedMediaType && context.ProblemDetails.Detail is null)
+    {
+        context.ProblemDetails.Detail = $"The body's Content-Type ({context.HttpContext.Request.ContentType ?? "none"}) is not one this endpoint takes; "
+            + "the API description at /openapi/v1.json gives the type for each (file uploads take the file's bytes as application/octet-stream).";
+    }
+});
 services.AddValidation();
 services.AddOpenApi();
 services.AddHealthChecks().AddDbContextCheck<PorticoDb>("database", tags: ["ready"]);

@@ -68,6 +68,27 @@ public sealed class BadInputTests(DocumentStorageApp app)
     }
 
     [Fact]
+    public async Task A_form_sent_to_the_upload_api_is_refused_with_415_and_nothing_is_stored()
+    {
+        var (account, folder, owner) = await OwnerWithFolderAsync();
+        using var client = await app.SignInAsync(owner);
+        using var form = new MultipartFormDataContent { { new ByteArrayContent(Text("quarterly figures")), "file", "figures.txt" } };
+        using var fields = new FormUrlEncodedContent(new Dictionary<string, string> { ["file"] = "quarterly figures" });
+
+        foreach (HttpContent body in new HttpContent[] { form, fields })
+        {
+            var response = await client.UploadByApiAsync(account.Id, folder.Id, "figures.txt", body);
+            Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True(text.Contains("as application/octet-stream", StringComparison.Ordinal), text);
+        }
+
+        Assert.Empty(await app.DocumentsInAsync(folder.Id));
+        await app.AssertStorageHoldsOnlySavedVersionsAsync();
+    }
+
+    [Fact]
     public async Task A_file_over_the_limit_is_refused_clearly_and_leaves_no_version_and_no_blob()
     {
         var (account, folder, owner) = await OwnerWithFolderAsync();
