@@ -144,13 +144,14 @@ public sealed class OutboxTests : IAsyncLifetime
         var id = (await QueueAsync(1))[0];
         // A node claimed the message and died before delivering it.
         await _app.WithDbAsync(db => db.OutboxMessages.Where(m => m.Id == id).ExecuteUpdateAsync(s => s
-            .SetProperty(m => m.LockedUntil, DateTime.UtcNow.AddSeconds(1))
+            // Long enough that a busy machine still checks "not yet" inside the lease.
+            .SetProperty(m => m.LockedUntil, DateTime.UtcNow.AddSeconds(3))
             .SetProperty(m => m.LockedBy, "crashed-node")
             .SetProperty(m => m.Attempts, 1)));
         var survivor = NewNode();
 
         Assert.Equal(0, await survivor.ProcessDueAsync(default));
-        await Task.Delay(TimeSpan.FromSeconds(1.2));
+        await Task.Delay(TimeSpan.FromSeconds(3.2));
         await DrainAsync(survivor, TimeSpan.FromSeconds(5));
 
         Assert.Contains(id, _app.Handler.Delivered);
