@@ -105,6 +105,7 @@ services.AddScoped<ResetTwoFactor>();
 services.AddScoped<ManagePasskeys>();
 services.AddScoped<SignInWithPasskey>();
 services.AddScoped<ChangePassword>();
+services.AddScoped<ChangeEmail>();
 services.AddScoped<DemoData>();
 services.AddScoped<Portico.Features.Contacts.ChangeMembershipRole>();
 services.AddScoped<Portico.Features.Contacts.ListContacts>();

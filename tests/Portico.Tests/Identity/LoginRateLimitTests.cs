@@ -30,4 +30,22 @@ public sealed class LoginRateLimitTests : IAsyncLifetime
         var health = await client.Http.GetAsync(new Uri("/health/live", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
     }
+
+    [Fact]
+    public async Task Too_many_email_change_requests_from_one_address_get_429_while_the_profile_still_opens()
+    {
+        var user = await _app.CreateUserAsync();
+        // Opening and posting the sign-in form use two of the three attempts.
+        using var client = await _app.SignInAsync(user);
+        var profile = await client.GetPageAsync("/account/profile");
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 2; i++)
+        {
+            var response = await client.PostFormAsync("/account/email", profile, new Dictionary<string, string> { ["EmailChange.NewEmail"] = "not-an-email" });
+            statuses.Add(response.StatusCode);
+        }
+
+        Assert.Equal([HttpStatusCode.UnprocessableEntity, HttpStatusCode.TooManyRequests], statuses);
+        Assert.Equal(HttpStatusCode.OK, (await client.Http.GetAsync(new Uri("/account/profile", UriKind.Relative))).StatusCode);
+    }
 }

@@ -66,6 +66,9 @@ public static class AuditActions
     public const string PasswordChanged = "identity.password_changed";
     public const string PasswordChangeFailed = "identity.password_change_failed";
     public const string ProfileUpdated = "identity.profile_updated";
+    public const string EmailChangeRequested = "identity.email_change_requested";
+    public const string EmailChanged = "identity.email_changed";
+    public const string EmailChangeRefused = "identity.email_change_refused";
     public const string ApprovalRequested = "approval.requested";
     public const string ApprovalApproved = "approval.approved";
     public const string ApprovalRejected = "approval.rejected";

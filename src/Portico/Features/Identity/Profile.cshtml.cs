@@ -8,23 +8,31 @@ using Portico.Infrastructure.Data;
 namespace Portico.Features.Identity;
 
 /// Every signed-in person, customer or staff, edits how the portal names them. The email is the
-/// sign-in name and is only shown here.
-public sealed class ProfileModel(UserManager<PorticoUser> users, SignInManager<PorticoUser> signIn, PorticoDb db, AuditLog audit) : PageModel
+/// sign-in name; its form posts to /account/email, which confirms through a link to the new address.
+public sealed class ProfileModel(UserManager<PorticoUser> users, SignInManager<PorticoUser> signIn, PorticoDb db, AuditLog audit, ChangeEmail changeEmail) : PageModel
 {
     [BindProperty]
     public ProfileForm Form { get; set; } = new();
 
     public string Email { get; private set; } = "";
     public bool Saved { get; private set; }
+    public bool EmailChanged { get; private set; }
+    public ChangeEmailView EmailChangeForm { get; private set; } = new("", true, null);
+    public TimeSpan LinkLifetime => changeEmail.LinkLifetime;
 
-    public async Task<IActionResult> OnGetAsync(bool saved)
+    /// Set by the change-email form after it sent a link.
+    [TempData(Key = ChangeEmailModel.SentKey)]
+    public string? EmailSentTo { get; set; }
+
+    public async Task<IActionResult> OnGetAsync(bool saved, string? done)
     {
         if (await users.GetUserAsync(User) is not { } user)
         {
             return Challenge();
         }
         Saved = saved;
-        Email = user.Email ?? "";
+        EmailChanged = done == "email-changed";
+        await LoadAsync(user);
         Form.DisplayName = user.DisplayName;
         return Page();
     }
@@ -35,7 +43,7 @@ public sealed class ProfileModel(UserManager<PorticoUser> users, SignInManager<P
         {
             return Challenge();
         }
-        Email = user.Email ?? "";
+        await LoadAsync(user);
         var name = Form.DisplayName?.Trim() ?? "";
         if (ModelState.IsValid && name.Length == 0)
         {
@@ -63,6 +71,12 @@ public sealed class ProfileModel(UserManager<PorticoUser> users, SignInManager<P
             await signIn.RefreshSignInAsync(user);
         }
         return Redirect("/account/profile?saved=true");
+    }
+
+    private async Task LoadAsync(PorticoUser user)
+    {
+        Email = user.Email ?? "";
+        EmailChangeForm = new(Email, await users.HasPasswordAsync(user), null);
     }
 }
 
