@@ -149,7 +149,8 @@ public sealed class ContactBadInputTests(PorticoApp app)
         Assert.Equal(HttpStatusCode.Redirect, (await elsewhere.Http.GetAsync(new Uri($"/a/{account.Id}", UriKind.Relative))).StatusCode);
 
         Assert.Equal(HttpStatusCode.Redirect, (await browser.Http.GetAsync(new Uri(link, UriKind.Relative))).StatusCode);
-        // The same browser cannot use it twice either.
+        // The same browser cannot use it twice either, once signed out again (signed in, it is sent to the "already signed in" page).
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.PostFormAsync("/logout", await browser.GetPageAsync("/account/profile"), new Dictionary<string, string>())).StatusCode);
         var again = await browser.Http.GetAsync(new Uri(link, UriKind.Relative));
         Assert.Equal(HttpStatusCode.Gone, again.StatusCode);
 

@@ -46,4 +46,41 @@ public sealed class SessionTests(PorticoApp app)
         Assert.Equal(0, await app.WithDbAsync((db, _) => db.UserSessions.CountAsync(s => s.UserId == user.Id && s.RevokedAt == null)));
         Assert.Equal(HttpStatusCode.Redirect, (await client.Http.GetAsync(new Uri($"/a/{account.Id}", UriKind.Relative))).StatusCode);
     }
+
+    [Fact]
+    public async Task Someone_already_signed_in_cannot_sign_in_over_that_session_as_another_person()
+    {
+        var (account, first) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
+        var (_, second) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
+        using var browser = await app.SignInAsync(first);
+
+        foreach (var path in new[] { "/login", "/login/link", "/login/two-factor" })
+        {
+            var page = await browser.Http.GetAsync(new Uri(path, UriKind.Relative));
+            Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
+            Assert.Equal("/login/already", page.Headers.Location!.OriginalString);
+        }
+        var already = await browser.GetPageAsync("/login/already");
+        Assert.Contains(first.Email!, already.QuerySelector("[data-testid=already-signed-in]")!.TextContent, StringComparison.Ordinal);
+
+        // A password sign-in posted anyway (with this session's own antiforgery token) signs nobody in.
+        var profile = await browser.GetPageAsync("/account/profile");
+        var posted = await browser.PostFormAsync("/login", profile, new Dictionary<string, string>
+        {
+            ["Form.Email"] = second.Email!,
+            ["Form.Password"] = PorticoApp.Password,
+        });
+        Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
+        Assert.Equal("/login/already", posted.Headers.Location!.OriginalString);
+        Assert.Contains(first.Email!, await browser.Http.GetStringAsync(new Uri("/api/me", UriKind.Relative)), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(HttpStatusCode.OK, (await browser.Http.GetAsync(new Uri($"/a/{account.Id}", UriKind.Relative))).StatusCode);
+        Assert.Equal(0, await app.WithDbAsync((db, _) => db.UserSessions.CountAsync(s => s.UserId == second.Id)));
+        Assert.Equal(1, await app.WithDbAsync((db, _) => db.UserSessions.CountAsync(s => s.UserId == first.Id && s.RevokedAt == null)));
+
+        // After signing out, the same browser signs in as the other person under a session of their own.
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.PostFormAsync("/logout", already, new Dictionary<string, string>())).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.LoginAsync(second.Email!, PorticoApp.Password)).StatusCode);
+        Assert.Equal(1, await app.WithDbAsync((db, _) => db.UserSessions.CountAsync(s => s.UserId == second.Id && s.RevokedAt == null)));
+        Assert.Equal(0, await app.WithDbAsync((db, _) => db.UserSessions.CountAsync(s => s.UserId == first.Id && s.RevokedAt == null)));
+    }
 }

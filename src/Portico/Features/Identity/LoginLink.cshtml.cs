@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.RateLimiting;
 namespace Portico.Features.Identity;
 
 [AllowAnonymous]
+[SignedOutOnly]
 [EnableRateLimiting(LoginLimits.Policy)]
 public sealed class LoginLinkModel(MagicLinks links) : PageModel
 {

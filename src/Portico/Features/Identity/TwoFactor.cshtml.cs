@@ -8,6 +8,7 @@ namespace Portico.Features.Identity;
 
 /// The second sign-in step: a code from the authenticator app, or one of the recovery codes.
 [AllowAnonymous]
+[SignedOutOnly]
 [EnableRateLimiting(LoginLimits.Policy)]
 public sealed class TwoFactorModel(SignInWithSecondFactor signIn) : PageModel
 {
