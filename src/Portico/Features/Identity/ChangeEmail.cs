@@ -201,6 +201,7 @@ public sealed class ChangeEmail(
                 "If this was not you, tell your administrator at once.\n");
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
+            sessions.Forget(others);
         }
         // The new security stamp would sign this browser out too; a fresh ticket keeps it signed in, under the new name.
         await signIn.RefreshSignInAsync(user);

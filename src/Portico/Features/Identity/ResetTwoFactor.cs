@@ -52,6 +52,7 @@ public sealed class ResetTwoFactor(PorticoDb db, UserManager<PorticoUser> users,
             "If you did not ask for this, tell your administrator at once.\n");
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
+        sessions.Forget(ended);
         return ResetTwoFactorResult.Reset;
     }
 }

@@ -41,6 +41,7 @@ public sealed class SessionsModel(PorticoDb db, DatabaseTicketStore store, Audit
         store.End(sessions);
         audit.Record(AuditActions.SessionsEnded, targetType: "User", targetId: userId.ToString(), details: new { count = sessions.Count, others });
         await db.SaveChangesAsync(ct);
+        store.Forget(sessions);
         return Redirect("/account/sessions?ended=true");
     }
 }

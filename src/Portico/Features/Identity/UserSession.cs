@@ -80,13 +80,22 @@ public sealed class DatabaseTicketStore(IServiceScopeFactory scopes, IDataProtec
 
     public void Forget(string key) => cache.Remove(CacheKey(key));
 
-    /// Revokes the given sessions and forgets them on this node at once; the caller saves with its audit entry.
+    /// Revokes the given sessions; the caller saves with its audit entry and then calls <see cref="Forget(IEnumerable{UserSession})"/>.
     public void End(IEnumerable<UserSession> sessions)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         foreach (var session in sessions)
         {
             session.Revoke(now);
+        }
+    }
+
+    /// Drops the cached tickets of ended sessions. Called after the revocation is committed: dropped earlier,
+    /// a request in between would read the still-valid row and cache it again for the cache's lifetime.
+    public void Forget(IEnumerable<UserSession> sessions)
+    {
+        foreach (var session in sessions)
+        {
             Forget(session.Id);
         }
     }
