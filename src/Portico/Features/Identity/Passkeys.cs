@@ -194,7 +194,7 @@ public sealed class ManagePasskeys(PorticoDb db, UserManager<PorticoUser> users,
 /// Sign-in with a passkey as an alternative to the password. A passkey is something the person has,
 /// unlocked by something they are or know (user verification is required), so it does not ask for an
 /// authenticator code after, and the session counts as two-factor for the staff and account rules.
-public sealed class SignInWithPasskey(PorticoDb db, UserManager<PorticoUser> users, SignInManager<PorticoUser> signIn, AuditLog audit)
+public sealed class SignInWithPasskey(PorticoDb db, UserManager<PorticoUser> users, PorticoSignInManager signIn, AuditLog audit)
 {
     /// Options for navigator.credentials.get with no user named: the authenticator offers the person's
     /// passkeys for this site, so nobody learns which emails have accounts.
@@ -215,7 +215,7 @@ public sealed class SignInWithPasskey(PorticoDb db, UserManager<PorticoUser> use
         SignInResult result;
         try
         {
-            result = await SignInAsync(credentialJson!);
+            result = await signIn.MarkedPasskeySignInAsync(credentialJson!);
         }
         catch (InvalidOperationException)
         {
@@ -240,32 +240,5 @@ public sealed class SignInWithPasskey(PorticoDb db, UserManager<PorticoUser> use
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return outcome;
-    }
-
-    /// The steps of Identity's PasskeySignInAsync: verify the answer, the same pre-sign-in checks (a locked-out
-    /// person stays out), store the passkey's new signature count, sign in without the code step. Identity marks
-    /// such a session "pwd", like a password; here it is marked as a passkey sign-in, which the two-factor rules accept.
-    private async Task<SignInResult> SignInAsync(string credentialJson)
-    {
-        var assertion = await signIn.PerformPasskeyAssertionAsync(credentialJson);
-        if (!assertion.Succeeded)
-        {
-            return SignInResult.Failed;
-        }
-        var user = assertion.User;
-        if (!await signIn.CanSignInAsync(user))
-        {
-            return SignInResult.NotAllowed;
-        }
-        if (users.SupportsUserLockout && await users.IsLockedOutAsync(user))
-        {
-            return SignInResult.LockedOut;
-        }
-        if (!(await users.AddOrUpdatePasskeyAsync(user, assertion.Passkey)).Succeeded)
-        {
-            return SignInResult.Failed;
-        }
-        await signIn.SignInWithClaimsAsync(user, isPersistent: false, [SignInStrength.PasskeyClaim()]);
-        return SignInResult.Success;
     }
 }

@@ -4,9 +4,9 @@ using Microsoft.Extensions.Options;
 
 namespace Portico.Features.Identity;
 
-/// Identity's sign-in manager with one addition: signing in from an emailed link goes through the same
-/// "sign in, or ask for the second factor first" step as a password, so an email link never skips the
-/// authenticator code of someone who turned it on.
+/// Identity's sign-in manager with two additions that need its protected steps: signing in from an emailed
+/// link goes through the same "sign in, or ask for the second factor first" step as a password, so an email
+/// link never skips the authenticator code of someone who turned it on; and a passkey sign-in is marked as one.
 public sealed class PorticoSignInManager(
     UserManager<PorticoUser> userManager,
     IHttpContextAccessor contextAccessor,
@@ -20,16 +20,29 @@ public sealed class PorticoSignInManager(
     public const string EmailLinkMethod = "magic-link";
 
     /// Succeeded when the person is signed in; RequiresTwoFactor when the two-factor page must follow.
-    public async Task<SignInResult> EmailLinkSignInAsync(PorticoUser user)
+    public async Task<SignInResult> EmailLinkSignInAsync(PorticoUser user) =>
+        await PreSignInCheck(user) ?? await SignInOrTwoFactorAsync(user, isPersistent: false, loginProvider: EmailLinkMethod);
+
+    /// The steps of Identity's PasskeySignInAsync: verify the answer, the same pre-sign-in checks (a locked-out
+    /// person stays out), store the passkey's new signature count, sign in without the code step. Identity marks
+    /// such a session "pwd", like a password; here it is marked as a passkey sign-in, which the two-factor rules accept.
+    public async Task<SignInResult> MarkedPasskeySignInAsync(string credentialJson)
     {
-        if (!await CanSignInAsync(user))
+        var assertion = await PerformPasskeyAssertionAsync(credentialJson);
+        if (!assertion.Succeeded)
         {
-            return SignInResult.NotAllowed;
+            return SignInResult.Failed;
         }
-        if (UserManager.SupportsUserLockout && await UserManager.IsLockedOutAsync(user))
+        var user = assertion.User;
+        if (await PreSignInCheck(user) is { } refused)
         {
-            return SignInResult.LockedOut;
+            return refused;
         }
-        return await SignInOrTwoFactorAsync(user, isPersistent: false, loginProvider: EmailLinkMethod);
+        if (!(await UserManager.AddOrUpdatePasskeyAsync(user, assertion.Passkey)).Succeeded)
+        {
+            return SignInResult.Failed;
+        }
+        await SignInWithClaimsAsync(user, isPersistent: false, [SignInStrength.PasskeyClaim()]);
+        return SignInResult.Success;
     }
 }

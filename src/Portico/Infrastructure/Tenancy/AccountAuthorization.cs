@@ -170,7 +170,8 @@ public sealed class StaffMfaHandler(IOptions<SecurityOptions> options) : Authori
         // Read from the database: the cookie does not carry it, and the session that turns it on must get in at once.
         var enabled = await http.RequestServices.GetRequiredService<PorticoDb>().Users.AsNoTracking()
             .Where(u => u.Id == userId).Select(u => u.TwoFactorEnabled).FirstOrDefaultAsync(http.RequestAborted);
-        if (SignInStrength.MeetsTwoFactorRule(context.User, enabled))
+        // A passkey session already succeeded above; here only the authenticator app counts.
+        if (enabled)
         {
             context.Succeed(requirement);
         }
