@@ -147,6 +147,13 @@ services.AddHostedService<OutboxWorker>();
 services.AddRazorPages(o =>
 {
     o.RootDirectory = "/Features";
+}).AddMvcOptions(o =>
+{
+    // A value named in the route (the account, the request, the document) is the one authorization checked:
+    // a form or query field of the same name must never replace it, as it would with the framework's default order.
+    var route = o.ValueProviderFactories.OfType<Microsoft.AspNetCore.Mvc.ModelBinding.RouteValueProviderFactory>().Single();
+    o.ValueProviderFactories.Remove(route);
+    o.ValueProviderFactories.Insert(0, route);
 });
 services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
 {

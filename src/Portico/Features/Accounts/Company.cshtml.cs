@@ -45,17 +45,17 @@ public sealed class CompanyModel(PorticoDb db, AccountContext account, ChangeCom
     [BindProperty]
     public AddressForm Form { get; set; } = new();
 
-    public async Task OnGetAsync(Guid accountId, string? done, CancellationToken ct)
+    public async Task OnGetAsync(string? done, CancellationToken ct)
     {
         Notice = done;
-        await LoadAsync(accountId, ct);
+        await LoadAsync(ct);
         if (Address is { } a)
         {
             Form = new AddressForm { Lines = a.Lines, City = a.City, PostalCode = a.PostalCode, Country = a.Country };
         }
     }
 
-    public async Task<IActionResult> OnPostAddressAsync(Guid accountId, CancellationToken ct)
+    public async Task<IActionResult> OnPostAddressAsync(CancellationToken ct)
     {
         if (!CanManage)
         {
@@ -63,23 +63,23 @@ public sealed class CompanyModel(PorticoDb db, AccountContext account, ChangeCom
         }
         if (ModelState.IsValid)
         {
-            var (held, error) = await changeAddress.RequestAsync(accountId, Form.ToAddress(),
+            var (held, error) = await changeAddress.RequestAsync(account.Id, Form.ToAddress(),
                 new Requester(User.UserId()!.Value, RequestAccess.DisplayName(User)), ct);
             if (error is null)
             {
                 var notice = held ? "The new address needs approval first. You can follow it under Approvals." : "Address saved.";
-                return Redirect($"/a/{accountId}/company?done={Uri.EscapeDataString(notice)}");
+                return Redirect($"/a/{account.Id}/company?done={Uri.EscapeDataString(notice)}");
             }
             ModelState.AddModelError("", error);
         }
         Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
-        await LoadAsync(accountId, ct);
+        await LoadAsync(ct);
         return Page();
     }
 
-    private async Task LoadAsync(Guid accountId, CancellationToken ct)
+    private async Task LoadAsync(CancellationToken ct)
     {
-        var company = await db.Accounts.AsNoTracking().SingleAsync(a => a.Id == accountId, ct);
+        var company = await db.Accounts.AsNoTracking().SingleAsync(a => a.Id == account.Id, ct);
         Name = company.Name;
         Address = company.Address;
         AccountManager = company.AccountManagerId is { } managerId

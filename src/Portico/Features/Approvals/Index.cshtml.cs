@@ -26,21 +26,21 @@ public sealed class IndexModel(PorticoDb db, AccountContext account, DecideChang
         await LoadAsync(ct);
     }
 
-    public async Task<IActionResult> OnPostApproveAsync(Guid accountId, Guid changeId, string? reason, CancellationToken ct) =>
-        await AfterAsync(accountId, await decide.ApproveAsync(changeId, Me, reason, ct), "Approved and applied.", ct);
+    public async Task<IActionResult> OnPostApproveAsync(Guid changeId, string? reason, CancellationToken ct) =>
+        await AfterAsync(await decide.ApproveAsync(changeId, Me, reason, ct), "Approved and applied.", ct);
 
-    public async Task<IActionResult> OnPostRejectAsync(Guid accountId, Guid changeId, string? reason, CancellationToken ct) =>
-        await AfterAsync(accountId, await decide.RejectAsync(changeId, Me, reason, ct), "Rejected; nothing was changed.", ct);
+    public async Task<IActionResult> OnPostRejectAsync(Guid changeId, string? reason, CancellationToken ct) =>
+        await AfterAsync(await decide.RejectAsync(changeId, Me, reason, ct), "Rejected; nothing was changed.", ct);
 
-    public async Task<IActionResult> OnPostWithdrawAsync(Guid accountId, Guid changeId, CancellationToken ct) =>
-        await AfterAsync(accountId, await decide.WithdrawAsync(changeId, Me, ct), "Withdrawn.", ct);
+    public async Task<IActionResult> OnPostWithdrawAsync(Guid changeId, CancellationToken ct) =>
+        await AfterAsync(await decide.WithdrawAsync(changeId, Me, ct), "Withdrawn.", ct);
 
-    private async Task<IActionResult> AfterAsync(Guid accountId, DecisionResult result, string notice, CancellationToken ct)
+    private async Task<IActionResult> AfterAsync(DecisionResult result, string notice, CancellationToken ct)
     {
         switch (result.Status)
         {
             case DecisionStatus.Done:
-                return Redirect($"/a/{accountId}/approvals?done={Uri.EscapeDataString(notice)}");
+                return Redirect($"/a/{account.Id}/approvals?done={Uri.EscapeDataString(notice)}");
             case DecisionStatus.NotFound:
                 return NotFound();
             case DecisionStatus.NotAllowed:

@@ -31,22 +31,22 @@ public sealed class IndexModel(ListContacts listContacts, ManageContacts manage,
         await LoadAsync(ct);
     }
 
-    public Task<IActionResult> OnPostInviteAsync(Guid accountId, string? email, Guid roleId, DateOnly? accessUntil, CancellationToken ct) =>
-        ManagedAsync(accountId, () => manage.InviteAsync(accountId, email, roleId, accessUntil, Actor, ct), $"Invitation sent to {email}.", ct);
+    public Task<IActionResult> OnPostInviteAsync(string? email, Guid roleId, DateOnly? accessUntil, CancellationToken ct) =>
+        ManagedAsync(() => manage.InviteAsync(account.Id, email, roleId, accessUntil, Actor, ct), $"Invitation sent to {email}.", ct);
 
-    public Task<IActionResult> OnPostRevokeAsync(Guid accountId, Guid invitationId, CancellationToken ct) =>
-        ManagedAsync(accountId, () => manage.RevokeInvitationAsync(accountId, invitationId, ct), "Invitation withdrawn.", ct);
+    public Task<IActionResult> OnPostRevokeAsync(Guid invitationId, CancellationToken ct) =>
+        ManagedAsync(() => manage.RevokeInvitationAsync(account.Id, invitationId, ct), "Invitation withdrawn.", ct);
 
-    public Task<IActionResult> OnPostExpiryAsync(Guid accountId, Guid membershipId, DateOnly? accessUntil, CancellationToken ct) =>
-        ManagedAsync(accountId, () => manage.SetAccessUntilAsync(accountId, membershipId, accessUntil, Actor, ct), "Access end date saved.", ct);
+    public Task<IActionResult> OnPostExpiryAsync(Guid membershipId, DateOnly? accessUntil, CancellationToken ct) =>
+        ManagedAsync(() => manage.SetAccessUntilAsync(account.Id, membershipId, accessUntil, Actor, ct), "Access end date saved.", ct);
 
-    public Task<IActionResult> OnPostRemoveAsync(Guid accountId, Guid membershipId, CancellationToken ct) =>
-        ManagedAsync(accountId, () => manage.RemoveAsync(accountId, membershipId, Actor, ct), "Access removed.", ct);
+    public Task<IActionResult> OnPostRemoveAsync(Guid membershipId, CancellationToken ct) =>
+        ManagedAsync(() => manage.RemoveAsync(account.Id, membershipId, Actor, ct), "Access removed.", ct);
 
-    public Task<IActionResult> OnPostRoleAsync(Guid accountId, Guid membershipId, Guid roleId, CancellationToken ct) =>
-        ManagedAsync(accountId, () => manage.ChangeRoleAsync(accountId, membershipId, roleId, Actor, ct), "Role changed.", ct);
+    public Task<IActionResult> OnPostRoleAsync(Guid membershipId, Guid roleId, CancellationToken ct) =>
+        ManagedAsync(() => manage.ChangeRoleAsync(account.Id, membershipId, roleId, Actor, ct), "Role changed.", ct);
 
-    private async Task<IActionResult> ManagedAsync(Guid accountId, Func<Task<ContactOutcome>> action, string notice, CancellationToken ct)
+    private async Task<IActionResult> ManagedAsync(Func<Task<ContactOutcome>> action, string notice, CancellationToken ct)
     {
         if (!CanManage)
         {
@@ -59,11 +59,11 @@ public sealed class IndexModel(ListContacts listContacts, ManageContacts manage,
         }
         if (outcome.AwaitingApproval)
         {
-            return Redirect($"/a/{accountId}/contacts?done={Uri.EscapeDataString("This change needs approval first. You can follow it under Approvals.")}");
+            return Redirect($"/a/{account.Id}/contacts?done={Uri.EscapeDataString("This change needs approval first. You can follow it under Approvals.")}");
         }
         if (outcome.Succeeded)
         {
-            return Redirect($"/a/{accountId}/contacts?done={Uri.EscapeDataString(notice)}");
+            return Redirect($"/a/{account.Id}/contacts?done={Uri.EscapeDataString(notice)}");
         }
         Error = outcome.Error;
         Response.StatusCode = StatusCodes.Status422UnprocessableEntity;

@@ -31,8 +31,9 @@ public sealed class IndexModel(PorticoDb db, AccountContext account, RequestAcce
     /// Changes routed to an Owner that this Owner may decide.
     public int ApprovalsWaiting { get; private set; }
 
-    public async Task OnGetAsync(Guid accountId, CancellationToken cancellationToken)
+    public async Task OnGetAsync(CancellationToken cancellationToken)
     {
+        var accountId = account.Id;
         var now = clock.GetUtcNow().UtcDateTime;
         // The page's queries share one open connection instead of taking it from the pool and resetting it each time.
         await db.Database.OpenConnectionAsync(cancellationToken);

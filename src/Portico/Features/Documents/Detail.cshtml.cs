@@ -29,7 +29,7 @@ public sealed class DetailModel(PorticoDb db, DocumentAccess access, DocumentAct
         return Page();
     }
 
-    public async Task<IActionResult> OnPostAcknowledgeAsync(Guid accountId, Guid documentId, CancellationToken ct)
+    public async Task<IActionResult> OnPostAcknowledgeAsync(Guid documentId, CancellationToken ct)
     {
         var outcome = await actions.AcknowledgeAsync(documentId, ct);
         if (outcome.NotFound)
@@ -38,7 +38,7 @@ public sealed class DetailModel(PorticoDb db, DocumentAccess access, DocumentAct
         }
         if (outcome.Succeeded)
         {
-            return Redirect($"/a/{accountId}/documents/{documentId}");
+            return Redirect($"/a/{access.AccountId}/documents/{documentId}");
         }
         Error = outcome.Error;
         Response.StatusCode = StatusCodes.Status422UnprocessableEntity;

@@ -15,6 +15,9 @@ public sealed class DocumentAccess(PorticoDb db, AccountContext account, IHttpCo
 
     public DocumentActor Staff => new(http.HttpContext!.User.UserId()!.Value, RequestAccess.DisplayName(http.HttpContext.User), true, null);
 
+    /// The verified account the customer acts in.
+    public Guid AccountId => account.Id;
+
     public bool CanUploadAtAll => account.Permissions.Contains(Permissions.DocumentsUpload);
 
     public IQueryable<DocumentFolder> VisibleFolders()

@@ -24,7 +24,7 @@ public sealed class FolderModel(PorticoDb db, DocumentAccess access, UploadDocum
         return await LoadAsync(folderId, ct) ? Page() : NotFound();
     }
 
-    public async Task<IActionResult> OnPostAsync(Guid accountId, Guid folderId, IFormFile? file, CancellationToken ct)
+    public async Task<IActionResult> OnPostAsync(Guid folderId, IFormFile? file, CancellationToken ct)
     {
         if (file is null)
         {
@@ -33,14 +33,14 @@ public sealed class FolderModel(PorticoDb db, DocumentAccess access, UploadDocum
         else
         {
             await using var stream = file.OpenReadStream();
-            var result = await upload.RunAsync(accountId, folderId, file.FileName, stream, access.Customer, null, ct);
+            var result = await upload.RunAsync(access.AccountId, folderId, file.FileName, stream, access.Customer, null, ct);
             if (result.NotFound)
             {
                 return NotFound();
             }
             if (result.Error is null)
             {
-                return Redirect($"/a/{accountId}/documents/folders/{folderId}?uploaded={Uri.EscapeDataString(result.Document!.Name)}");
+                return Redirect($"/a/{access.AccountId}/documents/folders/{folderId}?uploaded={Uri.EscapeDataString(result.Document!.Name)}");
             }
             Error = result.Error;
         }

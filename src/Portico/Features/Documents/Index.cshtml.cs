@@ -27,7 +27,7 @@ public sealed class IndexModel(PorticoDb db, DocumentAccess access, UploadDocume
     }
 
     /// Fulfils a document request by uploading the file it asks for.
-    public async Task<IActionResult> OnPostFulfilAsync(Guid accountId, Guid requestId, Guid folderId, IFormFile? file, CancellationToken ct)
+    public async Task<IActionResult> OnPostFulfilAsync(Guid requestId, Guid folderId, IFormFile? file, CancellationToken ct)
     {
         if (file is null)
         {
@@ -36,14 +36,14 @@ public sealed class IndexModel(PorticoDb db, DocumentAccess access, UploadDocume
         else
         {
             await using var stream = file.OpenReadStream();
-            var result = await upload.RunAsync(accountId, folderId, file.FileName, stream, access.Customer, requestId, ct);
+            var result = await upload.RunAsync(access.AccountId, folderId, file.FileName, stream, access.Customer, requestId, ct);
             if (result.NotFound)
             {
                 return NotFound();
             }
             if (result.Error is null)
             {
-                return Redirect($"/a/{accountId}/documents?done=true");
+                return Redirect($"/a/{access.AccountId}/documents?done=true");
             }
             Error = result.Error;
         }

@@ -36,8 +36,12 @@ public sealed class UploadDocument(PorticoDb db, IBlobStorage storage, DocumentA
         DocumentRequest? request = null;
         if (documentRequestId is { } requestId)
         {
-            request = await db.DocumentRequests.SingleOrDefaultAsync(r => r.Id == requestId && r.AccountId == accountId && r.FolderId == folder.Id, ct);
+            request = await db.DocumentRequests.SingleOrDefaultAsync(r => r.Id == requestId && r.AccountId == folder.AccountId, ct);
             if (request is null)
+            {
+                return UploadResult.Missing;
+            }
+            if (request.FolderId != folder.Id)
             {
                 return UploadResult.Refused("That document request does not belong to this folder.");
             }

@@ -22,7 +22,7 @@ public sealed class IndexModel(PorticoDb db, RequestAccess access) : PageModel
     public bool CanSubmit => access.CanAct;
     public bool SeesAll => access.SeesAll;
 
-    public async Task OnGetAsync(Guid accountId, CancellationToken ct)
+    public async Task OnGetAsync(CancellationToken ct)
     {
         if (Q?.Length > 200)
         {

@@ -3,13 +3,14 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
 using Portico.Features.Accounts;
+using Portico.Infrastructure.Tenancy;
 
 namespace Portico.Features.Requests;
 
 [Authorize(Policy = "account:" + Permissions.RequestsCreate)]
 [RequestSizeLimit(Uploads.MaxFormBytes)]
 [RequestFormLimits(MultipartBodyLengthLimit = Uploads.MaxFormBytes)]
-public sealed class NewModel(SubmitRequest submit, IOptions<RequestOptions> options) : PageModel
+public sealed class NewModel(SubmitRequest submit, IOptions<RequestOptions> options, AccountContext account) : PageModel
 {
     public const string ValuePrefix = "f.";
     public const string FilePrefix = "file.";
@@ -39,7 +40,7 @@ public sealed class NewModel(SubmitRequest submit, IOptions<RequestOptions> opti
         return Page();
     }
 
-    public async Task<IActionResult> OnPostAsync(Guid accountId, CancellationToken ct)
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         Types = await submit.TypesAsync(ct);
         Type = TypeId is { } id ? Types.FirstOrDefault(t => t.Id == id) : null;
@@ -65,7 +66,7 @@ public sealed class NewModel(SubmitRequest submit, IOptions<RequestOptions> opti
             Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
             return Page();
         }
-        return Redirect($"/a/{accountId}/requests/{result.Request.Id}?submitted=true");
+        return Redirect($"/a/{account.Id}/requests/{result.Request.Id}?submitted=true");
     }
 
     public string Value(string key) => Request.HasFormContentType ? Request.Form[ValuePrefix + key].ToString() : "";

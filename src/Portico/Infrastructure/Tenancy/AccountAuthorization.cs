@@ -62,6 +62,9 @@ public static class ClaimsPrincipalExtensions
 {
     public static Guid? UserId(this ClaimsPrincipal user) =>
         Guid.TryParse(user.FindFirstValue(ClaimTypes.NameIdentifier), out var id) ? id : null;
+
+    public static bool HasStaffRole(this ClaimsPrincipal user, params StaffRole[] roles) =>
+        Enum.TryParse<StaffRole>(user.FindFirstValue(StaffHandler.StaffRoleClaim), out var role) && roles.Contains(role);
 }
 
 /// Answers the permission and the account's two-factor rule together, from one membership lookup.

@@ -11,6 +11,10 @@ public interface IAccountOwned
 public sealed class AccountContext
 {
     public Guid? AccountId { get; private set; }
+
+    /// The verified account, for pages and endpoints behind an account permission: the only account id they act on,
+    /// so no form, query or body value can point them at another account.
+    public Guid Id => AccountId ?? throw new InvalidOperationException("No account was verified for this request.");
     public Guid? MembershipId { get; private set; }
     public string? RoleName { get; private set; }
     public IReadOnlySet<string> Permissions { get; private set; } = new HashSet<string>();

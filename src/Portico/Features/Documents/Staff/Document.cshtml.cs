@@ -12,6 +12,20 @@ namespace Portico.Features.Documents.Staff;
 [Authorize(Policy = Policies.Staff)]
 public sealed class DocumentModel(PorticoDb db, DocumentActions actions, SearchAuditEvents search) : PageModel
 {
+    /// Agents ask customers for documents and keep folders; Finance reads them. Every change here is refused to Finance.
+    public bool CanChange => User.HasStaffRole(Identity.StaffRole.Agent, Identity.StaffRole.Admin);
+
+    public override async Task OnPageHandlerExecutionAsync(Microsoft.AspNetCore.Mvc.Filters.PageHandlerExecutingContext context,
+        Microsoft.AspNetCore.Mvc.Filters.PageHandlerExecutionDelegate next)
+    {
+        if (!HttpMethods.IsGet(Request.Method) && !CanChange)
+        {
+            context.Result = StatusCode(StatusCodes.Status403Forbidden);
+            return;
+        }
+        await next();
+    }
+
     public Document Document { get; private set; } = null!;
     public string AccountName { get; private set; } = "";
     public string FolderName { get; private set; } = "";
