@@ -29,7 +29,7 @@ public static class AccountsApi
         {
             var rows = await contacts.RunAsync(ct);
             return TypedResults.Ok(rows.Select(c => new MembershipDto(c.MembershipId, c.UserId, c.Name, c.Email, c.Role, c.ExpiresAt)).ToList());
-        }).RequireAuthorization(Policies.Permission(Permissions.ContactsView))
+        }).RequireAccountPermission(Permissions.ContactsView)
           .WithName("ListMemberships").WithSummary("People with access to the account.");
 
         return api;

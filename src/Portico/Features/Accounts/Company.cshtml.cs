@@ -32,7 +32,7 @@ public sealed class AddressForm
 }
 
 /// The company's details as the portal knows them; people with account.manage ask to change the address.
-[Authorize(Policy = "account:" + Permissions.AccountView)]
+[AccountPermission(Permissions.AccountView)]
 public sealed class CompanyModel(PorticoDb db, AccountContext account, ChangeCompanyAddress changeAddress) : PageModel
 {
     public string Name { get; private set; } = "";

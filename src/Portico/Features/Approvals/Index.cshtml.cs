@@ -10,7 +10,7 @@ namespace Portico.Features.Approvals;
 
 /// An account's changes waiting for approval and the decisions made. People see the changes they
 /// asked for; Owners see all and decide those routed to an Owner.
-[Authorize(Policy = "account:" + Permissions.AccountView)]
+[AccountPermission(Permissions.AccountView)]
 public sealed class IndexModel(PorticoDb db, AccountContext account, DecideChange decide) : PageModel
 {
     public ChangeListView List { get; private set; } = new([], [], false);

@@ -5,7 +5,7 @@ using Portico.Infrastructure.Tenancy;
 
 namespace Portico.Features.Audit;
 
-[Authorize(Policy = "account:" + Permissions.AuditView)]
+[AccountPermission(Permissions.AuditView)]
 public sealed class AccountAuditModel(SearchAuditEvents search, AccountContext account) : PageModel
 {
     public AuditPage Events { get; private set; } = AuditPage.Empty;

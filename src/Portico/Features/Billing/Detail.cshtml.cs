@@ -5,10 +5,11 @@ using Microsoft.EntityFrameworkCore;
 using Portico.Features.Accounts;
 using Portico.Features.Integrations;
 using Portico.Infrastructure.Data;
+using Portico.Infrastructure.Tenancy;
 
 namespace Portico.Features.Billing;
 
-[Authorize(Policy = "account:" + Permissions.InvoicesView)]
+[AccountPermission(Permissions.InvoicesView)]
 public sealed class DetailModel(PorticoDb db, TimeProvider clock) : PageModel
 {
     public Invoice Invoice { get; private set; } = null!;

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Portico.Features.Accounts;
 using Portico.Features.Integrations;
 using Portico.Infrastructure.Data;
+using Portico.Infrastructure.Tenancy;
 
 namespace Portico.Features.Billing;
 
@@ -16,7 +17,7 @@ public sealed record InvoiceRow(Guid Id, string Number, string Currency, DateOnl
 
 public sealed record CurrencyTotal(string Currency, long DueMinor, long OverdueMinor);
 
-[Authorize(Policy = "account:" + Permissions.InvoicesView)]
+[AccountPermission(Permissions.InvoicesView)]
 public sealed class IndexModel(PorticoDb db, Freshness freshness, TimeProvider clock) : PageModel
 {
     public const int PageSize = 25;

@@ -10,7 +10,7 @@ using Portico.Infrastructure.Tenancy;
 
 namespace Portico.Features.Contacts;
 
-[Authorize(Policy = "account:" + Permissions.ContactsView)]
+[AccountPermission(Permissions.ContactsView)]
 public sealed class IndexModel(ListContacts listContacts, ManageContacts manage, AccountContext account, PorticoDb db) : PageModel
 {
     public IReadOnlyList<ContactRow> Contacts { get; private set; } = [];

@@ -11,7 +11,7 @@ namespace Portico.Features.Dashboard;
 
 public sealed record ActionItem(Guid RequestId, int Number, string Subject, RequestStatus Status);
 
-[Authorize(Policy = "account:" + Permissions.AccountView)]
+[AccountPermission(Permissions.AccountView)]
 public sealed class IndexModel(PorticoDb db, AccountContext account, RequestAccess requests, Documents.DocumentAccess documents, TimeProvider clock) : PageModel
 {
     private const int FeedLength = 10;

@@ -5,10 +5,11 @@ using Microsoft.EntityFrameworkCore;
 using Portico.Features.Accounts;
 using Portico.Features.Audit;
 using Portico.Infrastructure.Data;
+using Portico.Infrastructure.Tenancy;
 
 namespace Portico.Features.Documents;
 
-[Authorize(Policy = "account:" + Permissions.DocumentsView)]
+[AccountPermission(Permissions.DocumentsView)]
 public sealed class DetailModel(PorticoDb db, DocumentAccess access, DocumentActions actions, AuditLog audit) : PageModel
 {
     public Document Document { get; private set; } = null!;

@@ -22,7 +22,7 @@ public static class DocumentsApi
         {
             var folders = await DocumentQueries.FoldersAsync(access.VisibleFolders(), db, ct);
             return TypedResults.Ok(folders.Select(f => new FolderDto(f.Id, f.Name, f.Documents, access.MayUpload(f))).ToList());
-        }).RequireAuthorization(Policies.Permission(Permissions.DocumentsView))
+        }).RequireAccountPermission(Permissions.DocumentsView)
           .WithName("ListDocumentFolders").WithSummary("Folders the member's role may see.");
 
         api.MapGet("/", async Task<Ok<List<DocumentDto>>> (Guid? folderId, DocumentAccess access, PorticoDb db, CancellationToken ct) =>
@@ -34,7 +34,7 @@ public static class DocumentsApi
             }
             var rows = await DocumentQueries.DocumentsAsync(documents, db, ct);
             return TypedResults.Ok(rows.Select(r => new DocumentDto(r.Id, r.FolderId, r.Name, r.Versions, r.Size, r.UpdatedAt, null)).ToList());
-        }).RequireAuthorization(Policies.Permission(Permissions.DocumentsView))
+        }).RequireAccountPermission(Permissions.DocumentsView)
           .WithName("ListDocuments").WithSummary("Documents in the folders the member may see, optionally in one folder.");
 
         api.MapGet("/{documentId:guid}", async Task<Results<Ok<DocumentDto>, NotFound>> (Guid accountId, Guid documentId, DocumentAccess access, PorticoDb db, CancellationToken ct) =>
@@ -48,7 +48,7 @@ public static class DocumentsApi
             return TypedResults.Ok(new DocumentDto(row.Id, row.FolderId, row.Name, row.Versions, row.Size, row.UpdatedAt,
                 versions.Select(v => new VersionDto(v.Id, v.Number, v.Size, v.Sha256, v.ContentType, v.UploadedByName, v.CreatedAt,
                     $"/api/accounts/{accountId}/documents/{documentId}/versions/{v.Id}/content")).ToList()));
-        }).RequireAuthorization(Policies.Permission(Permissions.DocumentsView))
+        }).RequireAccountPermission(Permissions.DocumentsView)
           .WithName("GetDocument").WithSummary("One document with its version history.");
 
         // The body is the file itself, streamed to storage; nothing is buffered in memory.
@@ -68,20 +68,20 @@ public static class DocumentsApi
             var v = result.Version!;
             return TypedResults.Created($"/api/accounts/{accountId}/documents/{d.Id}", new DocumentDto(d.Id, d.FolderId, d.Name, d.VersionCount, d.CurrentSize, d.UpdatedAt,
                 [new VersionDto(v.Id, v.Number, v.Size, v.Sha256, v.ContentType, v.UploadedByName, v.CreatedAt, $"/api/accounts/{accountId}/documents/{d.Id}/versions/{v.Id}/content")]));
-        }).RequireAuthorization(Policies.Permission(Permissions.DocumentsUpload))
+        }).RequireAccountPermission(Permissions.DocumentsUpload)
           .WithMetadata(new Microsoft.AspNetCore.Mvc.DisableRequestSizeLimitAttribute())
           .Accepts<Stream>("application/octet-stream")
           .WithName("UploadDocument").WithSummary("Upload a file (the request body) as ?name=…; the same name again adds a version.");
 
         api.MapGet("/{documentId:guid}/versions/{versionId:guid}/content", (Guid documentId, Guid versionId, DocumentAccess access, DocumentFiles files, HttpContext http, CancellationToken ct) =>
             files.DownloadAsync(access.VisibleDocuments(), documentId, versionId, http, ct))
-          .RequireAuthorization(Policies.Permission(Permissions.DocumentsView))
+          .RequireAccountPermission(Permissions.DocumentsView)
           .WithName("DownloadDocumentVersion").WithSummary("The bytes of one version, checked against its SHA-256, as an attachment.");
 
         routes.MapGet("/a/{accountId:guid}/documents/{documentId:guid}/versions/{versionId:guid}",
             (Guid documentId, Guid versionId, DocumentAccess access, DocumentFiles files, HttpContext http, CancellationToken ct) =>
                 files.DownloadAsync(access.VisibleDocuments(), documentId, versionId, http, ct))
-            .RequireAuthorization(Policies.Permission(Permissions.DocumentsView)).ExcludeFromDescription();
+            .RequireAccountPermission(Permissions.DocumentsView).ExcludeFromDescription();
 
         routes.MapGet("/staff/documents/{documentId:guid}/versions/{versionId:guid}",
             (Guid documentId, Guid versionId, PorticoDb db, DocumentFiles files, HttpContext http, CancellationToken ct) =>

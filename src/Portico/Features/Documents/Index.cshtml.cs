@@ -4,10 +4,11 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Portico.Features.Accounts;
 using Portico.Infrastructure.Data;
+using Portico.Infrastructure.Tenancy;
 
 namespace Portico.Features.Documents;
 
-[Authorize(Policy = "account:" + Permissions.DocumentsView)]
+[AccountPermission(Permissions.DocumentsView)]
 [RequestSizeLimit(DocumentUploads.MaxFormBytes)]
 [RequestFormLimits(MultipartBodyLengthLimit = DocumentUploads.MaxFormBytes)]
 public sealed class IndexModel(PorticoDb db, DocumentAccess access, UploadDocument upload, TimeProvider clock) : PageModel

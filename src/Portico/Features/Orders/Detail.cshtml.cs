@@ -5,10 +5,11 @@ using Microsoft.EntityFrameworkCore;
 using Portico.Features.Accounts;
 using Portico.Features.Integrations;
 using Portico.Infrastructure.Data;
+using Portico.Infrastructure.Tenancy;
 
 namespace Portico.Features.Orders;
 
-[Authorize(Policy = "account:" + Permissions.OrdersView)]
+[AccountPermission(Permissions.OrdersView)]
 public sealed class DetailModel(PorticoDb db, TimeProvider clock) : PageModel
 {
     public Order Order { get; private set; } = null!;

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Portico.Features.Accounts;
 using Portico.Features.Integrations;
 using Portico.Infrastructure.Data;
+using Portico.Infrastructure.Tenancy;
 
 namespace Portico.Features.Orders;
 
@@ -13,7 +14,7 @@ public sealed record OrderRow(Guid Id, string Reference, string Title, string Ki
     public Milestone? NextMilestone => Order.Next(Milestones);
 }
 
-[Authorize(Policy = "account:" + Permissions.OrdersView)]
+[AccountPermission(Permissions.OrdersView)]
 public sealed class IndexModel(PorticoDb db, Freshness freshness, TimeProvider clock) : PageModel
 {
     public const int PageSize = 25;

@@ -4,10 +4,11 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
 using Portico.Features.Accounts;
 using Portico.Infrastructure.Data;
+using Portico.Infrastructure.Tenancy;
 
 namespace Portico.Features.Requests;
 
-[Authorize(Policy = "account:" + Permissions.RequestsView)]
+[AccountPermission(Permissions.RequestsView)]
 [RequestSizeLimit(Uploads.MaxFormBytes)]
 [RequestFormLimits(MultipartBodyLengthLimit = Uploads.MaxFormBytes)]
 public sealed class DetailModel(PorticoDb db, RequestAccess access, CustomerRequestActions actions, IOptions<RequestOptions> options, TimeProvider clock) : PageModel

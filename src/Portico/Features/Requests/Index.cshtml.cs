@@ -4,10 +4,11 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Portico.Features.Accounts;
 using Portico.Infrastructure.Data;
+using Portico.Infrastructure.Tenancy;
 
 namespace Portico.Features.Requests;
 
-[Authorize(Policy = "account:" + Permissions.RequestsView)]
+[AccountPermission(Permissions.RequestsView)]
 public sealed class IndexModel(PorticoDb db, RequestAccess access) : PageModel
 {
     [BindProperty(SupportsGet = true)] public RequestStatus? Status { get; set; }

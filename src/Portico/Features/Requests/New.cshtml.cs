@@ -7,7 +7,7 @@ using Portico.Infrastructure.Tenancy;
 
 namespace Portico.Features.Requests;
 
-[Authorize(Policy = "account:" + Permissions.RequestsCreate)]
+[AccountPermission(Permissions.RequestsCreate)]
 [RequestSizeLimit(Uploads.MaxFormBytes)]
 [RequestFormLimits(MultipartBodyLengthLimit = Uploads.MaxFormBytes)]
 public sealed class NewModel(SubmitRequest submit, IOptions<RequestOptions> options, AccountContext account) : PageModel

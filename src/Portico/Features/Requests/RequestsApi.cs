@@ -40,7 +40,7 @@ public static class RequestsApi
 
         api.MapGet("/request-types", async Task<Ok<List<RequestTypeDto>>> (SubmitRequest submit, CancellationToken ct) =>
             TypedResults.Ok((await submit.TypesAsync(ct)).Select(t => new RequestTypeDto(t.Id, t.Name, t.Description, t.Fields)).ToList()))
-            .RequireAuthorization(Policies.Permission(Permissions.RequestsCreate))
+            .RequireAccountPermission(Permissions.RequestsCreate)
             .WithName("ListRequestTypes").WithSummary("Request types the signed-in member may submit.");
 
         api.MapGet("/requests", async Task<Ok<RequestListDto>> (Guid accountId, RequestStatus? status, Guid? typeId, Guid? submitterId, string? q, int? page,
@@ -48,14 +48,14 @@ public static class RequestsApi
         {
             var list = await RequestQueries.ListAsync(access.Visible(), db, new RequestFilter(status, typeId, submitterId, q?.Length > 200 ? q[..200] : q, page ?? 1), ct);
             return TypedResults.Ok(new RequestListDto(list.Items.Select(Summary).ToList(), list.Page, list.PageSize, list.Total));
-        }).RequireAuthorization(Policies.Permission(Permissions.RequestsView))
+        }).RequireAccountPermission(Permissions.RequestsView)
           .WithName("ListRequests").WithSummary("Requests the member may see, newest activity first, 25 a page.");
 
         api.MapGet("/requests/{requestId:guid}", async Task<Results<Ok<RequestDto>, NotFound>> (Guid accountId, Guid requestId, RequestAccess access, PorticoDb db, CancellationToken ct) =>
         {
             var detail = await RequestQueries.DetailAsync(access.Visible(), db, requestId, forStaff: false, ct);
             return detail is null ? TypedResults.NotFound() : TypedResults.Ok(ToDto(detail, accountId));
-        }).RequireAuthorization(Policies.Permission(Permissions.RequestsView))
+        }).RequireAccountPermission(Permissions.RequestsView)
           .WithName("GetRequest").WithSummary("One request with its fields, public conversation and timeline.");
 
         api.MapPost("/requests", async Task<Results<Created<RequestDto>, ValidationProblem, NotFound>> (Guid accountId, CreateRequestDto body,
@@ -85,7 +85,7 @@ public static class RequestsApi
             }
             var detail = await RequestQueries.DetailAsync(access.Visible(), db, result.Request.Id, forStaff: false, ct);
             return TypedResults.Created($"/api/accounts/{accountId}/requests/{result.Request.Id}", ToDto(detail!, accountId));
-        }).RequireAuthorization(Policies.Permission(Permissions.RequestsCreate))
+        }).RequireAccountPermission(Permissions.RequestsCreate)
           .WithName("CreateRequest").WithSummary("Submit a request; fields are validated against its type exactly as on the form.");
 
         api.MapPost("/requests/{requestId:guid}/replies", async Task<Results<Ok<RequestDto>, ValidationProblem, NotFound>> (Guid accountId, Guid requestId, ReplyDto body,
@@ -107,7 +107,7 @@ public static class RequestsApi
             }
             var detail = await RequestQueries.DetailAsync(access.Visible(), db, requestId, forStaff: false, ct);
             return TypedResults.Ok(ToDto(detail!, accountId));
-        }).RequireAuthorization(Policies.Permission(Permissions.RequestsCreate))
+        }).RequireAccountPermission(Permissions.RequestsCreate)
           .WithName("ReplyToRequest").WithSummary("Add a public reply; refused on resolved and closed requests.");
 
         routes.MapGet("/a/{accountId:guid}/requests/{requestId:guid}/files/{attachmentId:guid}",
@@ -115,7 +115,7 @@ public static class RequestsApi
             {
                 var file = await RequestQueries.AttachmentAsync(access.Visible(), db, requestId, attachmentId, forStaff: false, ct);
                 return file is null ? TypedResults.NotFound() : TypedResults.File(file.Content, RequestForm.ContentTypeFor(file.FileName), file.FileName);
-            }).RequireAuthorization(Policies.Permission(Permissions.RequestsView)).ExcludeFromDescription();
+            }).RequireAccountPermission(Permissions.RequestsView).ExcludeFromDescription();
 
         routes.MapGet("/staff/requests/{requestId:guid}/files/{attachmentId:guid}",
             async Task<Results<FileContentHttpResult, NotFound>> (Guid requestId, Guid attachmentId, PorticoDb db, CancellationToken ct) =>

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Infrastructure;
 using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -19,8 +20,23 @@ public static class Policies
     public const string StaffRequests = "staff.requests";
     /// Finance and admins see invoices across accounts.
     public const string StaffBilling = "staff.billing";
+}
 
-    public static string Permission(string permission) => "account:" + permission;
+/// Opens a page or endpoint to members of the route's account whose role grants the permission, under the account's
+/// two-factor rule. Typed, so a permission is named once, in Permissions, and never spelled as a policy string.
+[AttributeUsage(AttributeTargets.Class | AttributeTargets.Method, AllowMultiple = false)]
+public sealed class AccountPermissionAttribute(string permission) : AuthorizeAttribute, IAuthorizationRequirementData
+{
+    public string Permission { get; } = permission;
+
+    public IEnumerable<IAuthorizationRequirement> GetRequirements() =>
+        [new DenyAnonymousAuthorizationRequirement(), new AccountPermissionRequirement(Permission), AccountMfaRequirement.Instance];
+}
+
+public static class AccountPermissionEndpoints
+{
+    public static TBuilder RequireAccountPermission<TBuilder>(this TBuilder builder, string permission) where TBuilder : IEndpointConventionBuilder =>
+        builder.RequireAuthorization(new AccountPermissionAttribute(permission));
 }
 
 /// The route's {accountId} must be an account the user has an active membership in,
@@ -236,14 +252,6 @@ public static class AuthorizationSetup
             .AddPolicy(Policies.StaffRequests, p => p.RequireAuthenticatedUser().AddRequirements(new StaffRequirement(StaffRole.Agent, StaffRole.Admin), StaffMfaRequirement.Instance))
             .AddPolicy(Policies.StaffBilling, p => p.RequireAuthenticatedUser().AddRequirements(new StaffRequirement(StaffRole.Finance, StaffRole.Admin), StaffMfaRequirement.Instance))
             .AddIntegrationPolicy();
-        services.Configure<AuthorizationOptions>(options =>
-        {
-            foreach (var permission in Permissions.All)
-            {
-                options.AddPolicy(Policies.Permission(permission),
-                    p => p.RequireAuthenticatedUser().AddRequirements(new AccountPermissionRequirement(permission), AccountMfaRequirement.Instance));
-            }
-        });
         return services;
     }
 }
