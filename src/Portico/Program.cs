@@ -204,6 +204,7 @@ app.UseSecurityHeaders();
 app.UseStaticFiles();
 app.UseRouting();
 app.UseAuthentication();
+app.UseMiddleware<AccountScopeMiddleware>();
 // After authentication, so the API budget can be per person rather than per address.
 app.UseRateLimiter();
 app.UseAuthorization();

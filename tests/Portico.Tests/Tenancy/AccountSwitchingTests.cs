@@ -86,7 +86,7 @@ public sealed class AccountSwitchingTests(PorticoApp app)
 
         Assert.Equal(0, await db.Memberships.CountAsync(m => m.AccountId == account.Id));
 
-        scope.ServiceProvider.GetRequiredService<AccountContext>().EnterAccount(account.Id, null, null, new HashSet<string>());
+        scope.ServiceProvider.GetRequiredService<AccountContext>().EnterAccountWithoutMember(account.Id);
         var visible = await db.Memberships.Select(m => m.AccountId).Distinct().ToListAsync();
         Assert.Equal([account.Id], visible);
         Assert.NotNull(user);

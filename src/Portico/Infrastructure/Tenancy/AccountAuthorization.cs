@@ -83,65 +83,75 @@ public static class ClaimsPrincipalExtensions
         Enum.TryParse<StaffRole>(user.FindFirstValue(StaffHandler.StaffRoleClaim), out var role) && roles.Contains(role);
 }
 
-/// Answers the permission and the account's two-factor rule together, from one membership lookup.
-public sealed class AccountPermissionHandler(TimeProvider clock) : IAuthorizationHandler
+/// Decides the permission and the account's two-factor rule from the membership the request's account scope
+/// already holds; it reads nothing and changes nothing.
+public sealed class AccountPermissionHandler : IAuthorizationHandler
 {
-    public const string RouteKey = "accountId";
-
-    public async Task HandleAsync(AuthorizationHandlerContext context)
+    public Task HandleAsync(AuthorizationHandlerContext context)
     {
         var permission = context.PendingRequirements.OfType<AccountPermissionRequirement>().FirstOrDefault();
         var mfa = context.PendingRequirements.OfType<AccountMfaRequirement>().FirstOrDefault();
         if (permission is null && mfa is null)
         {
-            return;
+            return Task.CompletedTask;
         }
-        if (context.Resource is not HttpContext http || context.User.UserId() is not { } userId)
+        if (context.Resource is not HttpContext http || context.User.UserId() is null)
         {
-            return;
+            return Task.CompletedTask;
         }
-        if (!Guid.TryParse(http.GetRouteValue(RouteKey) as string, out var accountId))
-        {
-            context.Fail(new NotAMemberReason(this));
-            return;
-        }
-
-        var scope = http.RequestServices.GetRequiredService<AccountContext>();
-        var db = http.RequestServices.GetRequiredService<PorticoDb>();
-        var now = clock.GetUtcNow().UtcDateTime;
-        // Memberships are themselves account-owned; this is the one query that must look across accounts.
-        // It reads all of the person's accounts (a handful), so the layout's account switcher needs no query of its own.
-        var memberships = await db.Memberships.IgnoreQueryFilters().AsNoTracking()
-            .Where(m => m.UserId == userId && (m.ExpiresAt == null || m.ExpiresAt > now))
-            .OrderBy(m => m.Account.Name)
-            .Select(m => new { m.Id, m.AccountId, AccountName = m.Account.Name, RoleName = m.Role.Name, m.Role.Permissions, m.Account.RequireMfa, m.User.TwoFactorEnabled })
-            .ToListAsync(http.RequestAborted);
-        scope.KnowAccountsOfUser(memberships.Select(m => new Features.Shared.AccountChoice(m.AccountId, m.AccountName, m.RoleName)).ToList());
-        var membership = memberships.FirstOrDefault(m => m.AccountId == accountId);
-        if (membership is null)
+        if (http.RequestServices.GetRequiredService<AccountContext>().Membership is not { } membership)
         {
             context.Fail(new NotAMemberReason(this));
-            return;
+            return Task.CompletedTask;
         }
         if (permission is not null && !membership.Permissions.Contains(permission.Permission))
         {
             context.Fail(new MissingPermissionReason(this, permission.Permission));
-            return;
+            return Task.CompletedTask;
         }
         if (mfa is not null)
         {
-            if (membership.RequireMfa && !SignInStrength.MeetsTwoFactorRule(context.User, membership.TwoFactorEnabled))
+            if (membership.RequiresMfa && !SignInStrength.MeetsTwoFactorRule(context.User, membership.TwoFactorEnabled))
             {
                 context.Fail(new MfaSetupRequiredReason(this));
-                return;
+                return Task.CompletedTask;
             }
             context.Succeed(mfa);
         }
-        scope.EnterAccount(accountId, membership.Id, membership.RoleName, membership.Permissions.ToHashSet(), membership.RequireMfa);
         if (permission is not null)
         {
             context.Succeed(permission);
         }
+        return Task.CompletedTask;
+    }
+}
+
+/// Resolves the route's {accountId} once per request, after sign-in is known and before authorization decides:
+/// the person's active memberships are read in one query (all of them, a handful, so the layout's account switcher
+/// needs no query of its own) and the one for the route's account, if any, becomes the request's account scope.
+public sealed class AccountScopeMiddleware(RequestDelegate next, TimeProvider clock)
+{
+    public const string RouteKey = "accountId";
+
+    public async Task InvokeAsync(HttpContext http, AccountContext scope, PorticoDb db)
+    {
+        if (http.User.UserId() is { } userId && http.GetRouteValue(RouteKey) is string raw && Guid.TryParse(raw, out var accountId))
+        {
+            var now = clock.GetUtcNow().UtcDateTime;
+            // Memberships are themselves account-owned; this is the one query that must look across accounts.
+            var memberships = await db.Memberships.IgnoreQueryFilters().AsNoTracking()
+                .Where(m => m.UserId == userId && (m.ExpiresAt == null || m.ExpiresAt > now))
+                .OrderBy(m => m.Account.Name)
+                .Select(m => new { m.Id, m.AccountId, AccountName = m.Account.Name, RoleName = m.Role.Name, m.Role.Permissions, m.Account.RequireMfa, m.User.TwoFactorEnabled })
+                .ToListAsync(http.RequestAborted);
+            scope.KnowAccountsOfUser(memberships.Select(m => new Features.Shared.AccountChoice(m.AccountId, m.AccountName, m.RoleName)).ToList());
+            if (memberships.FirstOrDefault(m => m.AccountId == accountId) is { } membership)
+            {
+                scope.EnterAccount(new VerifiedMembership(accountId, membership.Id, membership.RoleName, membership.Permissions.ToHashSet(),
+                    membership.RequireMfa, membership.TwoFactorEnabled));
+            }
+        }
+        await next(http);
     }
 }
 
@@ -243,7 +253,7 @@ public static class AuthorizationSetup
         services.AddScoped<AccountContext>();
         services.AddSingleton<IAuthorizationHandler, StaffHandler>();
         services.AddSingleton<IAuthorizationHandler, StaffMfaHandler>();
-        services.AddScoped<IAuthorizationHandler, AccountPermissionHandler>();
+        services.AddSingleton<IAuthorizationHandler, AccountPermissionHandler>();
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, AccountAuthorizationResultHandler>();
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())

@@ -6,7 +6,12 @@ public interface IAccountOwned
     Guid AccountId { get; }
 }
 
-/// The account the current request acts in, set only after membership was verified.
+/// A membership the account scope verified: the signed-in person belongs to the account, with this role, now.
+public sealed record VerifiedMembership(Guid AccountId, Guid MembershipId, string RoleName, IReadOnlySet<string> Permissions, bool RequiresMfa,
+    bool TwoFactorEnabled);
+
+/// The account the current request acts in, set once from a verified membership (or by background work and the
+/// staff console, which read across accounts on purpose). Everything else only reads it.
 /// Unset means "no account": account-owned queries then return nothing (fail closed).
 public sealed class AccountContext
 {
@@ -15,29 +20,40 @@ public sealed class AccountContext
     /// The verified account, for pages and endpoints behind an account permission: the only account id they act on,
     /// so no form, query or body value can point them at another account.
     public Guid Id => AccountId ?? throw new InvalidOperationException("No account was verified for this request.");
-    public Guid? MembershipId { get; private set; }
-    public string? RoleName { get; private set; }
-    public IReadOnlySet<string> Permissions { get; private set; } = new HashSet<string>();
+
+    public VerifiedMembership? Membership { get; private set; }
+    public Guid? MembershipId => Membership?.MembershipId;
+    public string? RoleName => Membership?.RoleName;
+    public IReadOnlySet<string> Permissions => Membership?.Permissions ?? EmptyPermissions;
     /// The account asks its members for two-factor sign-in; read with the membership, so pages need not ask again.
-    public bool RequiresMfa { get; private set; }
+    public bool RequiresMfa => Membership?.RequiresMfa ?? false;
+
+    private static readonly IReadOnlySet<string> EmptyPermissions = new HashSet<string>();
 
     /// Staff console and background work read across accounts on purpose.
     public bool CrossAccount { get; private set; }
 
-    public void EnterAccount(Guid accountId, Guid? membershipId, string? roleName, IReadOnlySet<string> permissions, bool requiresMfa = false)
+    public void EnterAccount(VerifiedMembership membership)
     {
-        if (AccountId is not null && AccountId != accountId)
+        if (AccountId is not null)
         {
-            throw new InvalidOperationException("A request acts in one account only.");
+            throw new InvalidOperationException("A request acts in one account only, entered once.");
         }
-        AccountId = accountId;
-        MembershipId = membershipId;
-        RoleName = roleName;
-        Permissions = permissions;
-        RequiresMfa = requiresMfa;
+        AccountId = membership.AccountId;
+        Membership = membership;
     }
 
-    /// The signed-in person's active accounts, when the membership check has already read them this request.
+    /// Work on one account outside a person's request (tests, background work), with no membership behind it.
+    public void EnterAccountWithoutMember(Guid accountId)
+    {
+        if (AccountId is not null)
+        {
+            throw new InvalidOperationException("A request acts in one account only, entered once.");
+        }
+        AccountId = accountId;
+    }
+
+    /// The signed-in person's active accounts, when the account scope has already read them this request.
     public IReadOnlyList<Features.Shared.AccountChoice>? AccountsOfUser { get; private set; }
 
     public void KnowAccountsOfUser(IReadOnlyList<Features.Shared.AccountChoice> accounts) => AccountsOfUser = accounts;
