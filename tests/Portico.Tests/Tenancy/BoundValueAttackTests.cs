@@ -1,9 +1,7 @@
 using System.Collections;
-using System.Data.Common;
 using System.Net;
 using System.Net.Http.Json;
 using System.Reflection;
-using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -487,71 +485,9 @@ public sealed class BoundValueAttackTests : IAsyncLifetime
         {
             queries[entity.GetTableName()!] = $"SELECT * FROM \"{entity.GetTableName()}\" WHERE \"AccountId\" = {Literal(b.Account.Id)}";
         }
-        return await HashAllAsync(db, queries);
+        return await DatabaseSnapshot.HashAsync(db, queries);
     });
 
-    /// Every table except the append-only audit trail (a refused attempt is rightly recorded), with sessions and
-    /// the outbox as counts because they change on their own.
-    private Task<Dictionary<string, string>> SnapshotAsync() => _app.WithDbAsync(async (db, _) =>
-    {
-        var queries = new Dictionary<string, string>();
-        foreach (var table in db.Model.GetEntityTypes().Select(e => e.GetTableName()).OfType<string>().Distinct())
-        {
-            if (table is "AuditEvents" or "AuditChainHeads")
-            {
-                continue;
-            }
-            queries[table] = table switch
-            {
-                "UserSessions" => "SELECT COUNT(*) FROM \"UserSessions\" WHERE \"RevokedAt\" IS NULL",
-                "OutboxMessages" => "SELECT COUNT(*) FROM \"OutboxMessages\"",
-                _ => $"SELECT * FROM \"{table}\"",
-            };
-        }
-        return await HashAllAsync(db, queries);
-    });
-
-    private static async Task<Dictionary<string, string>> HashAllAsync(PorticoDb db, Dictionary<string, string> queries)
-    {
-        var result = new Dictionary<string, string>();
-        var connection = db.Database.GetDbConnection();
-        await db.Database.OpenConnectionAsync();
-        try
-        {
-            foreach (var (name, sql) in queries)
-            {
-                result[name] = await HashAsync(connection, sql);
-            }
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
-        return result;
-    }
-
-    private static async Task<string> HashAsync(DbConnection connection, string sql)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        await using var reader = await command.ExecuteReaderAsync();
-        var rows = new List<string>();
-        while (await reader.ReadAsync())
-        {
-            var row = new StringBuilder();
-            for (var i = 0; i < reader.FieldCount; i++)
-            {
-                // Timestamps of last use move with every request and say nothing about a change.
-                if (reader.GetName(i) is "LastSeenAt" or "LastUsedAt")
-                {
-                    continue;
-                }
-                var value = reader.GetValue(i);
-                row.Append(value is byte[] bytes ? Convert.ToHexString(bytes) : Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)).Append('\u001f');
-            }
-            rows.Add(row.ToString());
-        }
-        rows.Sort(StringComparer.Ordinal);
-        return rows.Count + ":" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', rows))))[..16];
-    }
+    /// Every table except the append-only audit trail (a refused attempt is rightly recorded).
+    private Task<Dictionary<string, string>> SnapshotAsync() => _app.AllTablesAsync("AuditEvents", "AuditChainHeads");
 }

@@ -33,6 +33,31 @@ public sealed class AccountPermissionAttribute(string permission) : AuthorizeAtt
         [new DenyAnonymousAuthorizationRequirement(), new AccountPermissionRequirement(Permission), AccountMfaRequirement.Instance];
 }
 
+/// On a staff page every role may look, but only these staff roles may post its forms; the others get 403.
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false)]
+public sealed class StaffChangesAttribute(params StaffRole[] roles) : Attribute, Microsoft.AspNetCore.Mvc.Filters.IAsyncPageFilter
+{
+    public IReadOnlyList<StaffRole> Roles { get; } = roles;
+
+    /// Whether the page's forms are for the signed-in person, so the page shows only what they may use.
+    public static bool Allows(Microsoft.AspNetCore.Mvc.RazorPages.PageModel page) =>
+        System.Reflection.CustomAttributeExtensions.GetCustomAttribute<StaffChangesAttribute>(page.GetType()) is not { } attribute
+        || page.User.HasStaffRole([.. attribute.Roles]);
+
+    public Task OnPageHandlerSelectionAsync(Microsoft.AspNetCore.Mvc.Filters.PageHandlerSelectedContext context) => Task.CompletedTask;
+
+    public async Task OnPageHandlerExecutionAsync(Microsoft.AspNetCore.Mvc.Filters.PageHandlerExecutingContext context,
+        Microsoft.AspNetCore.Mvc.Filters.PageHandlerExecutionDelegate next)
+    {
+        if (!HttpMethods.IsGet(context.HttpContext.Request.Method) && !context.HttpContext.User.HasStaffRole([.. Roles]))
+        {
+            context.Result = new Microsoft.AspNetCore.Mvc.StatusCodeResult(StatusCodes.Status403Forbidden);
+            return;
+        }
+        await next();
+    }
+}
+
 public static class AccountPermissionEndpoints
 {
     public static TBuilder RequireAccountPermission<TBuilder>(this TBuilder builder, string permission) where TBuilder : IEndpointConventionBuilder =>

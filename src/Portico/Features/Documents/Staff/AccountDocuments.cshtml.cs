@@ -9,23 +9,13 @@ namespace Portico.Features.Documents.Staff;
 
 /// One account's folders, documents and document requests, from the staff side.
 [Authorize(Policy = Policies.Staff)]
+// Agents ask customers for documents and keep folders; Finance reads them.
+[StaffChanges(Identity.StaffRole.Agent, Identity.StaffRole.Admin)]
 [RequestSizeLimit(DocumentUploads.MaxFormBytes)]
 [RequestFormLimits(MultipartBodyLengthLimit = DocumentUploads.MaxFormBytes)]
 public sealed class AccountDocumentsModel(PorticoDb db, DocumentAccess access, DocumentActions actions, UploadDocument upload, TimeProvider clock) : PageModel
 {
-    /// Agents ask customers for documents and keep folders; Finance reads them. Every change here is refused to Finance.
-    public bool CanChange => User.HasStaffRole(Identity.StaffRole.Agent, Identity.StaffRole.Admin);
-
-    public override async Task OnPageHandlerExecutionAsync(Microsoft.AspNetCore.Mvc.Filters.PageHandlerExecutingContext context,
-        Microsoft.AspNetCore.Mvc.Filters.PageHandlerExecutionDelegate next)
-    {
-        if (!HttpMethods.IsGet(Request.Method) && !CanChange)
-        {
-            context.Result = StatusCode(StatusCodes.Status403Forbidden);
-            return;
-        }
-        await next();
-    }
+    public bool CanChange => StaffChangesAttribute.Allows(this);
 
     public string AccountName { get; private set; } = "";
     public List<FolderRow> Folders { get; private set; } = [];

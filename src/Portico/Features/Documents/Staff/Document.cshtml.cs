@@ -10,21 +10,11 @@ namespace Portico.Features.Documents.Staff;
 
 /// One document for staff: versions, who acknowledged, and its whole trail.
 [Authorize(Policy = Policies.Staff)]
+// Agents ask customers for documents and keep folders; Finance reads them.
+[StaffChanges(Identity.StaffRole.Agent, Identity.StaffRole.Admin)]
 public sealed class DocumentModel(PorticoDb db, DocumentActions actions, SearchAuditEvents search) : PageModel
 {
-    /// Agents ask customers for documents and keep folders; Finance reads them. Every change here is refused to Finance.
-    public bool CanChange => User.HasStaffRole(Identity.StaffRole.Agent, Identity.StaffRole.Admin);
-
-    public override async Task OnPageHandlerExecutionAsync(Microsoft.AspNetCore.Mvc.Filters.PageHandlerExecutingContext context,
-        Microsoft.AspNetCore.Mvc.Filters.PageHandlerExecutionDelegate next)
-    {
-        if (!HttpMethods.IsGet(Request.Method) && !CanChange)
-        {
-            context.Result = StatusCode(StatusCodes.Status403Forbidden);
-            return;
-        }
-        await next();
-    }
+    public bool CanChange => StaffChangesAttribute.Allows(this);
 
     public Document Document { get; private set; } = null!;
     public string AccountName { get; private set; } = "";
