@@ -24,7 +24,7 @@ public sealed class AttachmentStorageTests(DocumentStorageApp app)
     private const string HtmlAsPngMessage = "The content of \"photo.png\" does not match its name. Check that it is really a .png file.";
 
     private Task<List<RequestAttachment>> AttachmentsOfAsync(Guid requestId) =>
-        app.WithDbAsync((db, _) => db.RequestAttachments.AsNoTracking().Where(a => a.RequestId == requestId).OrderBy(a => a.CreatedAt).ToListAsync());
+        app.WithDbAsync((db, _) => db.RequestAttachments.AsNoTracking().Where(a => a.RequestId == requestId).OrderBy(a => a.CreatedAt).ThenBy(a => a.FileName).ToListAsync());
 
     private static string FilePath(Guid accountId, RequestAttachment a) => $"{CustomerPath(accountId, a.RequestId)}/files/{a.Id}";
 
@@ -110,8 +110,11 @@ public sealed class AttachmentStorageTests(DocumentStorageApp app)
             (await s.Customer.CustomerPostAsync(s.Account.Id, id, "Reply", [Field("Body", "Files")], [("files", "photo.png", Png), ("files", "notes.txt", page)])).StatusCode);
         var attachments = await AttachmentsOfAsync(id);
 
-        foreach (var (attachment, content, type) in attachments.Zip([Png, page], ["image/png", "text/plain"]))
+        var expected = new Dictionary<string, (byte[] Content, string Type)> { ["photo.png"] = (Png, "image/png"), ["notes.txt"] = (page, "text/plain") };
+        Assert.Equal(expected.Keys.Order(), attachments.Select(a => a.FileName).Order());
+        foreach (var attachment in attachments)
         {
+            var (content, type) = expected[attachment.FileName];
             foreach (var (who, url) in new[] { (s.Customer, FilePath(s.Account.Id, attachment)), (s.Staff, $"{StaffPath(id)}/files/{attachment.Id}") })
             {
                 var response = await who.GetAsync(url);
