@@ -97,6 +97,9 @@ services.AddAntiforgery(o => o.Cookie.Name = "portico.antiforgery");
 
 services.AddScoped<AuditLog>();
 services.AddScoped<VerifyAuditChain>();
+services.AddOptions<AuditOptions>().Bind(builder.Configuration.GetSection(AuditOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+services.AddSingleton<AuditCheckpoints>();
+services.AddHostedService<AuditCheckpointWorker>();
 services.AddScoped<EmailOutbox>();
 services.AddScoped<SignInWithPassword>();
 services.AddScoped<MagicLinks>();
@@ -122,6 +125,8 @@ services.AddScoped<Portico.Features.Notifications.Recipients>();
 services.AddScoped<SubmitRequest>();
 services.AddScoped<CustomerRequestActions>();
 services.AddScoped<StaffRequestActions>();
+services.AddScoped<AttachmentFiles>();
+services.AddSingleton<AttachmentStorageMove>();
 services.AddOptions<StorageOptions>().Bind(builder.Configuration.GetSection(StorageOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 services.AddOptions<DocumentOptions>().Bind(builder.Configuration.GetSection(DocumentOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 services.AddSingleton<IBlobStorage, LocalDiskBlobStorage>();

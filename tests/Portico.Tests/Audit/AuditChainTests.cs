@@ -47,6 +47,61 @@ public sealed class AuditChainTests : IAsyncLifetime
         var sequences = await _app.WithDbAsync((db, _) => db.AuditEvents.OrderBy(e => e.Sequence).Select(e => e.Sequence).ToListAsync());
         Assert.Equal(Enumerable.Range(1, sequences.Count).Select(i => (long)i), sequences);
         Assert.True(result.EventsChecked >= 8);
+        var newest = await NewestAsync();
+        Assert.Equal((newest.Sequence, newest.Hash), (result.Head!.Sequence, result.Head.Hash));
+    }
+
+    private Task<AuditEvent> NewestAsync() => _app.WithDbAsync((db, _) => db.AuditEvents.AsNoTracking().OrderByDescending(e => e.Sequence).FirstAsync());
+
+    private Task DeleteFromAsync(long sequence) =>
+        _app.WithDbAsync(db => db.Database.ExecuteSqlRawAsync("DELETE FROM \"AuditEvents\" WHERE \"Sequence\" >= {0}", sequence));
+
+    [Fact]
+    public async Task Deleting_the_newest_event_is_reported_as_missing()
+    {
+        await WriteEventsAsync(6);
+        var newest = await NewestAsync();
+
+        await DeleteFromAsync(newest.Sequence);
+
+        var result = await VerifyAsync();
+        Assert.False(result.IsIntact);
+        Assert.Equal(newest.Sequence, result.FirstBrokenSequence);
+        Assert.Contains("missing", result.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Deleting_the_newest_events_stays_visible_after_new_events_are_written()
+    {
+        await WriteEventsAsync(6);
+        var firstDeleted = (await NewestAsync()).Sequence - 2;
+        await DeleteFromAsync(firstDeleted);
+
+        await WriteEventsAsync(2);
+
+        var result = await VerifyAsync();
+        Assert.Equal(firstDeleted, result.FirstBrokenSequence);
+        Assert.Equal($"Event {firstDeleted} is missing.", result.Problem);
+    }
+
+    [Fact]
+    public async Task Rolling_the_head_back_with_the_deleted_events_is_caught_by_the_last_checkpoint()
+    {
+        await WriteEventsAsync(6);
+        var checkpointed = await VerifyAsync();
+        Assert.True(checkpointed.IsIntact, checkpointed.Problem);
+        var newest = await NewestAsync();
+        var kept = await _app.WithDbAsync((db, _) => db.AuditEvents.AsNoTracking().SingleAsync(e => e.Sequence == newest.Sequence - 2));
+
+        // A careful intruder removes the newest events and moves the head back to match.
+        await DeleteFromAsync(kept.Sequence + 1);
+        await _app.WithDbAsync(db => db.AuditChainHeads.ExecuteUpdateAsync(u => u.SetProperty(h => h.Sequence, kept.Sequence).SetProperty(h => h.Hash, kept.Hash)));
+
+        var result = await VerifyAsync();
+        Assert.False(result.IsIntact);
+        Assert.Equal(kept.Sequence + 1, result.FirstBrokenSequence);
+        Assert.Contains("before the checkpoint", result.Problem, StringComparison.Ordinal);
+        Assert.Equal((newest.Sequence, newest.Hash), (result.LastCheckpoint!.Sequence, result.LastCheckpoint.Hash));
     }
 
     [Fact]
@@ -114,6 +169,26 @@ public sealed class AuditChainTests : IAsyncLifetime
         var api = await client.Http.GetFromJsonAsync<ChainVerification>(new Uri("/api/staff/audit/verify", UriKind.Relative));
         Assert.True(api!.IsIntact);
         Assert.True(api.EventsChecked > 0);
+    }
+
+    [Fact]
+    public async Task Deleting_the_newest_events_shows_as_broken_on_the_console_and_in_the_api()
+    {
+        var admin = await _app.CreateUserAsync(staffRole: Features.Identity.StaffRole.Admin);
+        using var client = await _app.SignInAsync(admin);
+        await WriteEventsAsync(4);
+        var firstDeleted = (await NewestAsync()).Sequence - 1;
+        await DeleteFromAsync(firstDeleted);
+        var page = await client.GetPageAsync("/staff/audit");
+
+        var verified = await client.PostFormAsync("/staff/audit?handler=Verify", page, new Dictionary<string, string>());
+        var api = await client.Http.GetFromJsonAsync<ChainVerification>(new Uri("/api/staff/audit/verify", UriKind.Relative));
+
+        var shown = (await PorticoClient.ParseAsync(verified)).QuerySelector("[data-testid=verification]")!.TextContent.Trim();
+        Assert.StartsWith($"Broken at event {firstDeleted}:", shown, StringComparison.Ordinal);
+        Assert.Contains("missing", shown, StringComparison.Ordinal);
+        Assert.False(api!.IsIntact);
+        Assert.Equal(firstDeleted, api.FirstBrokenSequence);
     }
 
     [Fact]

@@ -95,9 +95,10 @@ public static class DocumentKit
             .Where(e => e.TargetType == "Document" && e.TargetId == documentId.ToString()).OrderBy(e => e.Sequence).ToListAsync());
 
     public static Task<HashSet<string>> AllStorageKeysAsync(this PorticoApp app) =>
-        app.WithDbAsync(async (db, _) => (await db.DocumentVersions.Select(v => v.StorageKey).ToListAsync()).ToHashSet(StringComparer.Ordinal));
+        app.WithDbAsync(async (db, _) => (await db.DocumentVersions.Select(v => v.StorageKey).ToListAsync())
+            .Concat(await db.RequestAttachments.Where(a => a.StorageKey != null).Select(a => a.StorageKey!).ToListAsync()).ToHashSet(StringComparer.Ordinal));
 
-    /// Every file in the storage folder is the blob of a saved version: nothing partial, nothing orphaned.
+    /// Every file in the storage folder is the blob of a saved version or request attachment: nothing partial, nothing orphaned.
     public static async Task AssertStorageHoldsOnlySavedVersionsAsync(this PorticoApp app)
     {
         var root = app.StorageRoot();

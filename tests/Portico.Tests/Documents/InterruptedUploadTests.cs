@@ -128,6 +128,8 @@ public sealed class InterruptedUploadTests(DocumentStorageApp app)
             (await db.Documents.SingleAsync(d => d.Id == deleted.Id)).Delete(DateTime.UtcNow);
             await db.SaveChangesAsync();
         });
+        var request = await app.CreateRequestAsync(account, owner, await app.CreateRequestTypeAsync());
+        var attachmentKey = await app.WithDbAsync((db, _) => db.RequestAttachments.Where(a => a.RequestId == request.Id).Select(a => a.StorageKey!).SingleAsync());
         var storage = app.Services.GetRequiredService<IBlobStorage>();
         StoredBlob orphan;
         using (var content = new MemoryStream(Text("written, then the process died before saving")))
@@ -140,10 +142,11 @@ public sealed class InterruptedUploadTests(DocumentStorageApp app)
         var keptPath = BlobPath(app.Root, keptVersion.StorageKey);
         var deletedPath = BlobPath(app.Root, deletedVersion.StorageKey);
         var orphanPath = BlobPath(app.Root, orphan.Key);
+        var attachmentPath = BlobPath(app.Root, attachmentKey);
 
         // Now: everything is younger than Storage:OrphanAge, so an upload still in flight is safe.
         await app.Services.GetRequiredService<BlobSweeper>().SweepAsync(CancellationToken.None);
-        Assert.All(new[] { keptPath, deletedPath, orphanPath, partial }, p => Assert.True(File.Exists(p), p));
+        Assert.All(new[] { keptPath, deletedPath, orphanPath, partial, attachmentPath }, p => Assert.True(File.Exists(p), p));
 
         var options = app.Services.GetRequiredService<IOptions<StorageOptions>>();
         var later = new BlobSweeper(app.Services.GetRequiredService<IServiceScopeFactory>(), storage, options,
@@ -155,6 +158,7 @@ public sealed class InterruptedUploadTests(DocumentStorageApp app)
         Assert.False(File.Exists(partial));
         Assert.Equal(Text("kept"), await File.ReadAllBytesAsync(keptPath));
         Assert.True(File.Exists(deletedPath));
+        Assert.True(File.Exists(attachmentPath), "A request attachment's blob is not an orphan.");
         await app.AssertStorageHoldsOnlySavedVersionsAsync();
         using var client = await app.SignInAsync(owner);
         var download = await client.GetAsync($"{DocumentsPath(account.Id)}/{kept.Id}/versions/{keptVersion.Id}");

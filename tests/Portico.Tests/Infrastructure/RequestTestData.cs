@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Portico.Features.Accounts;
 using Portico.Features.Identity;
 using Portico.Features.Requests;
@@ -20,7 +21,7 @@ public static class RequestTestData
 
     /// A request in the account with one public staff reply, one internal note and one attachment.
     public static Task<Request> CreateRequestAsync(this PorticoApp app, Account account, PorticoUser submitter, RequestType type, string? subject = null,
-        bool shared = false, byte[]? attachment = null) => app.WithDbAsync(async (db, _) =>
+        bool shared = false, byte[]? attachment = null) => app.WithDbAsync(async (db, services) =>
     {
         var now = DateTime.UtcNow;
         var number = db.Requests.Where(r => r.AccountId == account.Id).Select(r => (int?)r.Number).Max() ?? 0;
@@ -28,9 +29,11 @@ public static class RequestTestData
             submitter.Id, submitter.DisplayName, shared, [], now);
         db.Requests.Add(request);
         db.RequestEvents.Add(new RequestEvent(request, now, submitter.DisplayName, "Submitted"));
-        db.RequestAttachments.Add(new RequestAttachment(request, null, null,
-            new UploadedFile("evidence.txt", "text/plain", attachment ?? System.Text.Encoding.UTF8.GetBytes("Evidence for " + account.Name)), submitter.Id, now));
+        await using var stored = await services.GetRequiredService<AttachmentFiles>().StoreAsync(
+            [new UploadedFile("evidence.txt", attachment ?? System.Text.Encoding.UTF8.GetBytes("Evidence for " + account.Name))], default);
+        db.RequestAttachments.Add(new RequestAttachment(request, null, null, stored.Files[0], submitter.Id, now));
         await db.SaveChangesAsync();
+        stored.Keep();
         return request;
     });
 }

@@ -34,25 +34,6 @@ public sealed class AttachmentLimitTests(SmallAttachmentsApp app)
     private const string TooLargeMessage = "\"big.log\" is larger than the limit of 2 KB.";
     private const string RefusedTypeMessage = "\"setup.exe\" is a type of file that is not accepted. Accepted: ";
 
-    private static readonly RequestField[] EvidenceField = [new("evidence", "Evidence", FieldKind.File, Required: false, [])];
-
-    private sealed record Setup(Account Account, PorticoClient Customer, PorticoClient Staff, RequestType Type) : IDisposable
-    {
-        public void Dispose()
-        {
-            Customer.Dispose();
-            Staff.Dispose();
-        }
-    }
-
-    private async Task<Setup> SetUpAsync()
-    {
-        var agent = await app.CreateAgentAsync();
-        var type = await app.CreateAssignedTypeAsync(agent, EvidenceField);
-        var (account, user) = await app.CreateCustomerAsync(BuiltInRoles.Requester);
-        return new Setup(account, await app.SignInAsync(user), await app.SignInAsync(agent), type);
-    }
-
     private async Task<(int Requests, int Attachments)> StoredAsync(Guid accountId) =>
         (await app.RequestCountAsync(accountId), await app.AttachmentCountAsync(accountId));
 
@@ -61,7 +42,7 @@ public sealed class AttachmentLimitTests(SmallAttachmentsApp app)
     [InlineData("setup.exe", true, RefusedTypeMessage)]
     public async Task A_refused_file_on_the_form_is_explained_at_its_field_and_nothing_is_saved(string fileName, bool small, string message)
     {
-        using var s = await SetUpAsync();
+        using var s = await app.SetUpWithFileFieldAsync();
 
         var response = await s.Customer.PostNewRequestAsync(s.Account.Id, s.Type.Id, [Field("subject", "With a file")],
             [("file.evidence", fileName, small ? Small : TooLarge)]);
@@ -75,7 +56,7 @@ public sealed class AttachmentLimitTests(SmallAttachmentsApp app)
     [Fact]
     public async Task A_file_exactly_at_the_limit_is_accepted()
     {
-        using var s = await SetUpAsync();
+        using var s = await app.SetUpWithFileFieldAsync();
 
         var response = await s.Customer.PostNewRequestAsync(s.Account.Id, s.Type.Id, [Field("subject", "At the limit")], [("file.evidence", "big.log", AtLimit)]);
 
@@ -88,7 +69,7 @@ public sealed class AttachmentLimitTests(SmallAttachmentsApp app)
     [InlineData("setup.exe", true, RefusedTypeMessage)]
     public async Task A_refused_file_on_a_reply_saves_neither_the_reply_nor_the_file(string fileName, bool small, string message)
     {
-        using var s = await SetUpAsync();
+        using var s = await app.SetUpWithFileFieldAsync();
         var id = await s.Customer.SubmitAsync(s.Account.Id, s.Type.Id, "Reply with a file");
         var version = (await app.LoadRequestAsync(id)).Version;
         var content = small ? Small : TooLarge;
@@ -116,7 +97,7 @@ public sealed class AttachmentLimitTests(SmallAttachmentsApp app)
     {
         var (account, user) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
         var agent = await app.CreateAgentAsync();
-        var type = await app.CreateAssignedTypeAsync(agent, EvidenceField);
+        var type = await app.CreateAssignedTypeAsync(agent, [EvidenceField]);
         using var client = await app.SignInAsync(user);
 
         var response = await client.Http.PostAsJsonAsync(new Uri($"/api/accounts/{account.Id}/requests", UriKind.Relative), new
@@ -134,7 +115,7 @@ public sealed class AttachmentLimitTests(SmallAttachmentsApp app)
     [Fact]
     public async Task The_form_states_the_configured_limit()
     {
-        using var s = await SetUpAsync();
+        using var s = await app.SetUpWithFileFieldAsync();
 
         var page = await s.Customer.GetPageAsync($"{NewPath(s.Account.Id)}?type={s.Type.Id}");
 

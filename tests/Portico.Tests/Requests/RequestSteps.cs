@@ -4,6 +4,7 @@ using System.Text;
 using AngleSharp.Html.Dom;
 using Microsoft.EntityFrameworkCore;
 using MimeKit;
+using Portico.Features.Accounts;
 using Portico.Features.Identity;
 using Portico.Features.Requests;
 using Portico.Tests.Infrastructure;
@@ -28,6 +29,26 @@ internal static class RequestSteps
     ];
 
     public static KeyValuePair<string, string> Field(string name, string value) => new(name, value);
+
+    public static readonly RequestField EvidenceField = new("evidence", "Evidence", FieldKind.File, Required: false, []);
+
+    public sealed record FileFieldSetup(Account Account, PorticoClient Customer, PorticoClient Staff, RequestType Type) : IDisposable
+    {
+        public void Dispose()
+        {
+            Customer.Dispose();
+            Staff.Dispose();
+        }
+    }
+
+    /// A requester and the assigned agent, both signed in, and a type with an optional file field "evidence".
+    public static async Task<FileFieldSetup> SetUpWithFileFieldAsync(this PorticoApp app)
+    {
+        var agent = await app.CreateAgentAsync();
+        var type = await app.CreateAssignedTypeAsync(agent, [EvidenceField]);
+        var (account, user) = await app.CreateCustomerAsync(BuiltInRoles.Requester);
+        return new FileFieldSetup(account, await app.SignInAsync(user), await app.SignInAsync(agent), type);
+    }
 
     public static Task<PorticoUser> CreateAgentAsync(this PorticoApp app) => app.CreateUserAsync(staffRole: StaffRole.Agent);
 

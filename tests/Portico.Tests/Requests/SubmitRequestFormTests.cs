@@ -12,7 +12,8 @@ namespace Portico.Tests.Requests;
 [Collection(AppCollection.Name)]
 public sealed class SubmitRequestFormTests(PorticoApp app)
 {
-    private static readonly byte[] Screenshot = Encoding.UTF8.GetBytes("not really a PNG, but the bytes must come back unchanged");
+    /// A PNG signature and some bytes: enough for the type check, and they must come back unchanged.
+    private static readonly byte[] Screenshot = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, .. Encoding.UTF8.GetBytes("the rest of the screenshot")];
 
     /// A submission that passes validation; each invalid case replaces one of its fields.
     private static List<KeyValuePair<string, string>> ValidFields() =>

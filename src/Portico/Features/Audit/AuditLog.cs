@@ -24,50 +24,100 @@ public sealed class AuditLog(PorticoDb db, IHttpContextAccessor http, TimeProvid
     }
 }
 
-public sealed record ChainVerification(long EventsChecked, long? FirstBrokenSequence, string? Problem)
+/// Where the chain stood at a moment: its newest event's sequence and hash.
+public sealed record AuditCheckpoint(long Sequence, string Hash, DateTime At);
+
+/// The outcome of a verification. Head is the chain's head as recorded in the database; LastCheckpoint
+/// is the one written before this verification (in the log), which the chain was also compared with.
+public sealed record ChainVerification(long EventsChecked, long? FirstBrokenSequence, string? Problem,
+    AuditCheckpoint? Head = null, AuditCheckpoint? LastCheckpoint = null)
 {
     public bool IsIntact => FirstBrokenSequence is null;
 }
 
-/// Walks the chain in order and reports the first event whose link or content does not match.
-public sealed class VerifyAuditChain(PorticoDb db)
+/// Walks the chain in order up to its recorded head and reports the first event whose link or content
+/// does not match, events missing at the end (the head points past them), and a chain that no longer
+/// reaches the last checkpoint written to the log. An intact chain writes a new checkpoint.
+public sealed class VerifyAuditChain(PorticoDb db, AuditCheckpoints checkpoints, TimeProvider clock)
 {
     private const int BatchSize = 2000;
 
     public async Task<ChainVerification> RunAsync(CancellationToken cancellationToken)
     {
+        using var locked = await checkpoints.LockAsync(cancellationToken);
+        // Newest event before the head: every append moves both in one transaction, so a stored
+        // event beyond a head read afterwards was not written by the app.
+        var newest = await db.AuditEvents.MaxAsync(e => (long?)e.Sequence, cancellationToken) ?? 0;
+        var stored = await db.AuditChainHeads.AsNoTracking().SingleAsync(h => h.Id == AuditChainHead.RowId, cancellationToken);
+        var head = new AuditCheckpoint(stored.Sequence, stored.Hash, clock.GetUtcNow().UtcDateTime);
+        var checkpoint = checkpoints.Last;
+        var (checkedCount, broken, problem, hashAtCheckpoint) = await WalkAsync(head, checkpoint?.Sequence, cancellationToken);
+        if (broken is null && newest > head.Sequence)
+        {
+            (broken, problem) = (head.Sequence + 1, $"Event {head.Sequence + 1} is beyond the recorded head (event {head.Sequence}): the head was reset or events were added outside the portal.");
+        }
+        if (broken is null && checkpoint is not null && head.Sequence < checkpoint.Sequence)
+        {
+            (broken, problem) = (head.Sequence + 1, $"The chain ends at event {head.Sequence}, before the checkpoint of {checkpoint.At:u} at event {checkpoint.Sequence}: the newest events were deleted.");
+        }
+        if (broken is null && checkpoint is { Sequence: > 0 } && hashAtCheckpoint != checkpoint.Hash)
+        {
+            (broken, problem) = (checkpoint.Sequence, $"Event {checkpoint.Sequence} differs from the checkpoint of {checkpoint.At:u}.");
+        }
+        if (broken is null)
+        {
+            checkpoints.Write(head);
+        }
+        return new ChainVerification(checkedCount, broken, problem, head, checkpoint);
+    }
+
+    private async Task<(long Checked, long? Broken, string? Problem, string? HashAtCheckpoint)> WalkAsync(AuditCheckpoint head, long? checkpointSequence,
+        CancellationToken cancellationToken)
+    {
+        var headSequence = head.Sequence;
         long checkedCount = 0;
         long expectedSequence = 1;
         var previousHash = "";
-        while (true)
+        string? hashAtCheckpoint = null;
+        while (expectedSequence <= headSequence)
         {
             var batch = await db.AuditEvents.AsNoTracking()
-                .Where(e => e.Sequence >= expectedSequence)
+                .Where(e => e.Sequence >= expectedSequence && e.Sequence <= headSequence)
                 .OrderBy(e => e.Sequence)
                 .Take(BatchSize)
                 .ToListAsync(cancellationToken);
             if (batch.Count == 0)
             {
-                return new ChainVerification(checkedCount, null, null);
+                var problem = expectedSequence == headSequence
+                    ? $"Event {expectedSequence} is missing: the chain ends before its recorded head."
+                    : $"Events {expectedSequence} to {headSequence} are missing: the chain ends before its recorded head.";
+                return (checkedCount, expectedSequence, problem, hashAtCheckpoint);
             }
             foreach (var e in batch)
             {
                 if (e.Sequence != expectedSequence)
                 {
-                    return new ChainVerification(checkedCount, expectedSequence, $"Event {expectedSequence} is missing.");
+                    return (checkedCount, expectedSequence, $"Event {expectedSequence} is missing.", hashAtCheckpoint);
                 }
                 if (e.PreviousHash != previousHash)
                 {
-                    return new ChainVerification(checkedCount, e.Sequence, $"Event {e.Sequence} does not link to its predecessor.");
+                    return (checkedCount, e.Sequence, $"Event {e.Sequence} does not link to its predecessor.", hashAtCheckpoint);
                 }
                 if (e.ComputeHash() != e.Hash)
                 {
-                    return new ChainVerification(checkedCount, e.Sequence, $"Event {e.Sequence} was altered after it was written.");
+                    return (checkedCount, e.Sequence, $"Event {e.Sequence} was altered after it was written.", hashAtCheckpoint);
+                }
+                if (e.Sequence == checkpointSequence)
+                {
+                    hashAtCheckpoint = e.Hash;
                 }
                 previousHash = e.Hash;
                 expectedSequence++;
                 checkedCount++;
             }
         }
+        return previousHash == head.Hash
+            ? (checkedCount, null, null, hashAtCheckpoint)
+            : (checkedCount, headSequence, $"Event {headSequence} does not match the chain's recorded head.", hashAtCheckpoint);
     }
 }

@@ -6,8 +6,8 @@ using Portico.Infrastructure.Tenancy;
 
 namespace Portico.Features.Documents;
 
-/// Removes blobs no version points to (an upload that crashed between storing the file and
-/// saving its metadata) and unfinished uploads, once they are older than Storage:OrphanAge.
+/// Removes blobs no document version or request attachment points to (an upload that crashed between
+/// storing the file and saving its metadata) and unfinished uploads, once they are older than Storage:OrphanAge.
 public sealed class BlobSweeper(IServiceScopeFactory scopes, IBlobStorage storage, IOptions<StorageOptions> options, TimeProvider clock, ILogger<BlobSweeper> logger)
 {
     private const int Batch = 500;
@@ -54,6 +54,7 @@ public sealed class BlobSweeper(IServiceScopeFactory scopes, IBlobStorage storag
         scope.ServiceProvider.GetRequiredService<AccountContext>().EnterCrossAccount();
         var db = scope.ServiceProvider.GetRequiredService<PorticoDb>();
         var referenced = (await db.DocumentVersions.Where(v => keys.Contains(v.StorageKey)).Select(v => v.StorageKey).ToListAsync(ct)).ToHashSet();
+        referenced.UnionWith(await db.RequestAttachments.Where(a => keys.Contains(a.StorageKey!)).Select(a => a.StorageKey!).ToListAsync(ct));
         var removed = 0;
         foreach (var key in keys.Where(k => !referenced.Contains(k)))
         {

@@ -81,10 +81,13 @@ public static class FileChecks
             ".zip" => sniffed == "application/zip" ? sniffed : null,
             ".msg" => sniffed == "application/vnd.ms-outlook" ? sniffed : null,
             // Text formats: anything that is not a known binary format.
-            ".txt" or ".csv" or ".xml" or ".json" or ".html" or ".svg" or ".eml" => sniffed is null ? TextType(extension) : null,
+            ".txt" or ".log" or ".csv" or ".xml" or ".json" or ".html" or ".svg" or ".eml" => sniffed is null ? TextType(extension) : null,
             _ => null,
         };
     }
+
+    public static string ContentMismatch(string name) =>
+        $"The content of \"{name}\" does not match its name. Check that it is really a {Path.GetExtension(name)} file.";
 
     private static string TextType(string extension) => extension switch
     {

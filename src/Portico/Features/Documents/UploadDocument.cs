@@ -79,7 +79,7 @@ public sealed class UploadDocument(PorticoDb db, IBlobStorage storage, DocumentA
             var contentType = FileChecks.DetectContentType(name, blob.Head);
             if (contentType is null)
             {
-                return UploadResult.Refused($"The content of \"{name}\" does not match its name. Check that it is really a {Path.GetExtension(name)} file.");
+                return UploadResult.Refused(FileChecks.ContentMismatch(name));
             }
             var result = await RecordAsync(folder, name, blob, contentType, actor, request, ct);
             saved = true;

@@ -209,7 +209,8 @@ public sealed class RequestMessage : IAccountOwned
     }
 }
 
-/// A file on a request: from a file field of the form, or attached to a message.
+/// A file on a request: from a file field of the form, or attached to a message. The file itself
+/// lives in blob storage under StorageKey, checked against its SHA-256 on every download.
 public sealed class RequestAttachment : IAccountOwned
 {
     public Guid Id { get; private set; } = Guid.NewGuid();
@@ -218,15 +219,20 @@ public sealed class RequestAttachment : IAccountOwned
     public Guid? MessageId { get; private set; }
     public string? FieldKey { get; private set; }
     public string FileName { get; private set; } = "";
+    /// Detected from the bytes and the name together, never from what the client claimed.
     public string ContentType { get; private set; } = "";
     public long Size { get; private set; }
-    public byte[] Content { get; private set; } = [];
+    /// Null only on attachments from before blob storage until the start-up move stores them (AttachmentStorageMove).
+    public string? StorageKey { get; private set; }
+    public string? Sha256 { get; private set; }
+    /// Bytes of attachments saved before blob storage; moved out and emptied at start-up. A later release drops the column.
+    public byte[]? LegacyContent { get; private set; }
     public Guid UploadedById { get; private set; }
     public DateTime CreatedAt { get; private set; }
 
     private RequestAttachment() { }
 
-    public RequestAttachment(Request request, Guid? messageId, string? fieldKey, UploadedFile file, Guid uploadedById, DateTime now)
+    public RequestAttachment(Request request, Guid? messageId, string? fieldKey, StoredAttachment file, Guid uploadedById, DateTime now)
     {
         AccountId = request.AccountId;
         RequestId = request.Id;
@@ -234,8 +240,9 @@ public sealed class RequestAttachment : IAccountOwned
         FieldKey = fieldKey;
         FileName = file.FileName;
         ContentType = file.ContentType;
-        Size = file.Content.Length;
-        Content = file.Content;
+        Size = file.Blob.Size;
+        StorageKey = file.Blob.Key;
+        Sha256 = file.Blob.Sha256;
         UploadedById = uploadedById;
         CreatedAt = now;
     }
@@ -266,4 +273,14 @@ public sealed class RequestEvent : IAccountOwned
     }
 }
 
-public sealed record UploadedFile(string FileName, string ContentType, byte[] Content);
+/// A file as posted, held in memory up to the attachment limit plus one byte. NameError says why
+/// the posted name was unusable (FileName is then empty).
+public sealed record UploadedFile(string FileName, byte[] Content, string? NameError = null)
+{
+    /// Cleans the posted name as document names are cleaned: last path segment, no control or reserved characters.
+    public static UploadedFile Named(string? rawName, byte[] content)
+    {
+        var (name, error) = Documents.FileChecks.CleanName(rawName);
+        return new UploadedFile(name ?? "", content, error);
+    }
+}

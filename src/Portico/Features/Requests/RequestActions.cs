@@ -17,11 +17,13 @@ public sealed record RequestOutcome(bool Succeeded, bool NotFound, string? Error
     public const string ChangedMeanwhile = "This request was changed by someone else just now. Reload the page and try again.";
 
     /// Saves the unit of work; a concurrent change to the same request is refused, not overwritten.
-    public static async Task<RequestOutcome> SaveAsync(PorticoDb db, CancellationToken ct)
+    /// Files stored for it are kept only once it is saved.
+    public static async Task<RequestOutcome> SaveAsync(PorticoDb db, CancellationToken ct, StoredAttachments? files = null)
     {
         try
         {
             await db.SaveChangesAsync(ct);
+            files?.Keep();
             return Done;
         }
         catch (DbUpdateConcurrencyException)
@@ -33,7 +35,7 @@ public sealed record RequestOutcome(bool Succeeded, bool NotFound, string? Error
 
 /// What customers do on a request they can see: reply, provide information, confirm, reopen, share.
 public sealed class CustomerRequestActions(PorticoDb db, RequestAccess access, RequestNotifier notifier, AuditLog audit,
-    IOptions<RequestOptions> options, TimeProvider clock)
+    AttachmentFiles attachmentFiles, IOptions<RequestOptions> options, TimeProvider clock)
 {
     public async Task<RequestOutcome> ReplyAsync(Guid requestId, string? body, IReadOnlyList<UploadedFile> files, CancellationToken ct)
     {
@@ -65,7 +67,8 @@ public sealed class CustomerRequestActions(PorticoDb db, RequestAccess access, R
         var now = clock.GetUtcNow().UtcDateTime;
         var message = new RequestMessage(request, access.UserId, access.UserName, fromStaff: false, isInternal: false, body!.Trim().ReplaceLineEndings("\n"), now);
         db.RequestMessages.Add(message);
-        foreach (var file in files)
+        await using var stored = await attachmentFiles.StoreAsync(files, ct);
+        foreach (var file in stored.Files)
         {
             db.RequestAttachments.Add(new RequestAttachment(request, message.Id, null, file, access.UserId, now));
         }
@@ -85,7 +88,7 @@ public sealed class CustomerRequestActions(PorticoDb db, RequestAccess access, R
         audit.Record(AuditActions.RequestReplied, request.AccountId, "Request", request.Id.ToString(),
             new { number = request.Number, message = message.Id, attachments = files.Count });
         await notifier.CustomerRepliedAsync(request, message, ct);
-        return await SaveAsync(ct);
+        return await RequestOutcome.SaveAsync(db, ct, stored);
     }
 
     public Task<RequestOutcome> ConfirmResolvedAsync(Guid requestId, CancellationToken ct) =>
@@ -166,7 +169,7 @@ public sealed record StaffMember(Guid Id, string Name);
 
 /// What agents do from the console: reply, add internal notes, move status, assign, in bulk too.
 public sealed class StaffRequestActions(PorticoDb db, RequestNotifier notifier, AuditLog audit, IHttpContextAccessor http,
-    IOptions<RequestOptions> options, TimeProvider clock)
+    AttachmentFiles attachmentFiles, IOptions<RequestOptions> options, TimeProvider clock)
 {
     private Guid UserId => http.HttpContext!.User.UserId()!.Value;
     private string UserName => RequestAccess.DisplayName(http.HttpContext?.User);
@@ -202,7 +205,8 @@ public sealed class StaffRequestActions(PorticoDb db, RequestNotifier notifier, 
         var now = clock.GetUtcNow().UtcDateTime;
         var message = new RequestMessage(request, UserId, UserName, fromStaff: true, isInternal, body!.Trim().ReplaceLineEndings("\n"), now);
         db.RequestMessages.Add(message);
-        foreach (var file in files)
+        await using var stored = await attachmentFiles.StoreAsync(files, ct);
+        foreach (var file in stored.Files)
         {
             db.RequestAttachments.Add(new RequestAttachment(request, message.Id, null, file, UserId, now));
         }
@@ -222,7 +226,7 @@ public sealed class StaffRequestActions(PorticoDb db, RequestNotifier notifier, 
         {
             await MoveAsync(request, to, now, ct);
         }
-        return await SaveAsync(ct);
+        return await RequestOutcome.SaveAsync(db, ct, stored);
     }
 
     public async Task<RequestOutcome> ChangeStatusAsync(Guid requestId, RequestStatus to, CancellationToken ct)

@@ -78,6 +78,12 @@ internal sealed class RequestAttachmentConfiguration : IEntityTypeConfiguration<
         b.Property(a => a.FileName).HasMaxLength(255);
         b.Property(a => a.ContentType).HasMaxLength(100);
         b.Property(a => a.FieldKey).HasMaxLength(60);
+        b.Property(a => a.StorageKey).HasMaxLength(64);
+        b.Property(a => a.Sha256).HasMaxLength(64);
+        // The sweeper looks attachments up by key when deciding what is an orphan.
+        b.HasIndex(a => a.StorageKey).IsUnique();
+        // Kept under its old column name so existing bytes survive until the start-up move empties them.
+        b.Property(a => a.LegacyContent).HasColumnName("Content");
     }
 }
 

@@ -47,7 +47,7 @@ public static class RequestForm
                 : [];
             if (field.Kind == FieldKind.File)
             {
-                var uploaded = input.Files.TryGetValue(field.Key, out var f) ? f.Where(x => x.Content.Length > 0 || x.FileName.Length > 0).ToList() : [];
+                var uploaded = input.Files.TryGetValue(field.Key, out var f) ? f.Where(x => x.Content.Length > 0 || x.FileName.Length > 0 || x.NameError is not null).ToList() : [];
                 if (uploaded.Count == 0)
                 {
                     if (field.Required)
@@ -124,7 +124,8 @@ public static class RequestForm
         }
     }
 
-    /// Size and type checks for any upload on a request; null when all files are acceptable.
+    /// Name, size and type checks for any upload on a request, the same as for documents: the
+    /// bytes must match the name. Null when all files are acceptable.
     public static string? CheckFiles(IReadOnlyList<UploadedFile> files, RequestOptions options)
     {
         if (files.Count > RequestLimits.MaxFilesPerUpload)
@@ -133,11 +134,11 @@ public static class RequestForm
         }
         foreach (var file in files)
         {
-            var name = Path.GetFileName(file.FileName);
-            if (name.Length == 0 || name.Length > 255)
+            if (file.NameError is not null)
             {
-                return "Each file needs a name of at most 255 characters.";
+                return file.NameError;
             }
+            var name = file.FileName;
             if (file.Content.Length == 0)
             {
                 return $"\"{name}\" is empty.";
@@ -151,6 +152,10 @@ public static class RequestForm
             {
                 return $"\"{name}\" is a type of file that is not accepted. Accepted: {string.Join(" ", options.AllowedExtensions)}.";
             }
+            if (Documents.FileChecks.DetectContentType(name, file.Content) is null)
+            {
+                return Documents.FileChecks.ContentMismatch(name);
+            }
         }
         return null;
     }
@@ -160,17 +165,5 @@ public static class RequestForm
         >= 1024 * 1024 => $"{bytes / 1024.0 / 1024.0:0.#} MB",
         >= 1024 => $"{bytes / 1024.0:0.#} KB",
         _ => $"{bytes} bytes",
-    };
-
-    /// Only a known safe set is served inline-capable; everything else downloads as bytes.
-    public static string ContentTypeFor(string fileName) => Path.GetExtension(fileName).ToLowerInvariant() switch
-    {
-        ".pdf" => "application/pdf",
-        ".png" => "image/png",
-        ".jpg" or ".jpeg" => "image/jpeg",
-        ".gif" => "image/gif",
-        ".webp" => "image/webp",
-        ".txt" or ".log" or ".csv" => "text/plain",
-        _ => "application/octet-stream",
     };
 }

@@ -111,18 +111,12 @@ public static class RequestsApi
           .WithName("ReplyToRequest").WithSummary("Add a public reply; refused on resolved and closed requests.");
 
         routes.MapGet("/a/{accountId:guid}/requests/{requestId:guid}/files/{attachmentId:guid}",
-            async Task<Results<FileContentHttpResult, NotFound>> (Guid requestId, Guid attachmentId, RequestAccess access, PorticoDb db, CancellationToken ct) =>
-            {
-                var file = await RequestQueries.AttachmentAsync(access.Visible(), db, requestId, attachmentId, forStaff: false, ct);
-                return file is null ? TypedResults.NotFound() : TypedResults.File(file.Content, RequestForm.ContentTypeFor(file.FileName), file.FileName);
-            }).RequireAccountPermission(Permissions.RequestsView).ExcludeFromDescription();
+            async (Guid requestId, Guid attachmentId, RequestAccess access, PorticoDb db, AttachmentFiles files, HttpContext http, CancellationToken ct) =>
+                await files.DownloadAsync(await RequestQueries.AttachmentAsync(access.Visible(), db, requestId, attachmentId, forStaff: false, ct), http, ct)).RequireAccountPermission(Permissions.RequestsView).ExcludeFromDescription();
 
         routes.MapGet("/staff/requests/{requestId:guid}/files/{attachmentId:guid}",
-            async Task<Results<FileContentHttpResult, NotFound>> (Guid requestId, Guid attachmentId, PorticoDb db, CancellationToken ct) =>
-            {
-                var file = await RequestQueries.AttachmentAsync(db.Requests, db, requestId, attachmentId, forStaff: true, ct);
-                return file is null ? TypedResults.NotFound() : TypedResults.File(file.Content, RequestForm.ContentTypeFor(file.FileName), file.FileName);
-            }).RequireAuthorization(Policies.StaffRequests).ExcludeFromDescription();
+            async (Guid requestId, Guid attachmentId, PorticoDb db, AttachmentFiles files, HttpContext http, CancellationToken ct) =>
+                await files.DownloadAsync(await RequestQueries.AttachmentAsync(db.Requests, db, requestId, attachmentId, forStaff: true, ct), http, ct)).RequireAuthorization(Policies.StaffRequests).ExcludeFromDescription();
     }
 
     private static (List<(string? FieldKey, UploadedFile File)> Files, Dictionary<string, string[]>? Errors) Decode(List<FileUploadDto>? files, RequestOptions options)
@@ -139,8 +133,7 @@ public static class RequestsApi
             {
                 return (result, new() { ["files"] = [$"\"{f.FileName}\" is not valid base64."] });
             }
-            var name = Path.GetFileName((f.FileName ?? "").Replace('\\', '/'));
-            result.Add((f.FieldKey, new UploadedFile(name, RequestForm.ContentTypeFor(name), content)));
+            result.Add((f.FieldKey, UploadedFile.Named(f.FileName, content)));
         }
         var error = RequestForm.CheckFiles(result.Select(r => r.Item2).ToList(), options);
         return error is null ? (result, null) : (result, new() { ["files"] = [error] });

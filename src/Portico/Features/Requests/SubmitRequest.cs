@@ -12,7 +12,7 @@ public sealed record SubmitResult(Request? Request, Dictionary<string, string> E
 /// assigned to the type's default assignee, and announced by email and in the activity feed,
 /// all in one save.
 public sealed class SubmitRequest(PorticoDb db, AccountContext account, RequestAccess access, RequestNotifier notifier, AuditLog audit,
-    IOptions<RequestOptions> options, TimeProvider clock)
+    AttachmentFiles attachmentFiles, IOptions<RequestOptions> options, TimeProvider clock)
 {
     private const int NumberAttempts = 5;
 
@@ -43,6 +43,7 @@ public sealed class SubmitRequest(PorticoDb db, AccountContext account, RequestA
         string? assigneeName = type.DefaultAssigneeId is { } assigneeId
             ? await db.Users.Where(u => u.Id == assigneeId && u.StaffRole != null).Select(u => u.DisplayName).SingleOrDefaultAsync(ct)
             : null;
+        await using var stored = await attachmentFiles.StoreAsync(valid.Files.Select(f => f.File), ct);
 
         // Two submissions at once may pick the same number; the unique index refuses the
         // second, which then starts over with the next one.
@@ -58,7 +59,7 @@ public sealed class SubmitRequest(PorticoDb db, AccountContext account, RequestA
                 request.AssignTo(type.DefaultAssigneeId, assigneeName, now);
                 db.RequestEvents.Add(new RequestEvent(request, now, "Portico", $"Assigned to {assigneeName}", staffOnly: true));
             }
-            foreach (var (fieldKey, file) in valid.Files)
+            foreach (var ((fieldKey, _), file) in valid.Files.Zip(stored.Files))
             {
                 db.RequestAttachments.Add(new RequestAttachment(request, null, fieldKey, file, access.UserId, now));
             }
@@ -68,6 +69,7 @@ public sealed class SubmitRequest(PorticoDb db, AccountContext account, RequestA
             try
             {
                 await db.SaveChangesAsync(ct);
+                stored.Keep();
                 return new SubmitResult(request, errors);
             }
             catch (DbUpdateException) when (attempt < NumberAttempts)

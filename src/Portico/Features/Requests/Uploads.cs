@@ -20,8 +20,7 @@ public static class Uploads
             var buffer = new byte[limit];
             await using var stream = file.OpenReadStream();
             await stream.ReadExactlyAsync(buffer, ct);
-            var fileName = Path.GetFileName(file.FileName.Replace('\\', '/'));
-            result.Add(new UploadedFile(fileName, RequestForm.ContentTypeFor(fileName), buffer));
+            result.Add(UploadedFile.Named(file.FileName, buffer));
         }
         return result;
     }

@@ -43,7 +43,8 @@ internal sealed class AuditChainHeadConfiguration : IEntityTypeConfiguration<Aud
     public void Configure(EntityTypeBuilder<AuditChainHead> b)
     {
         b.Property(h => h.Id).ValueGeneratedNever();
-        b.HasData(new AuditChainHead { Id = 1 });
+        b.Property(h => h.Hash).HasMaxLength(64);
+        b.HasData(new AuditChainHead { Id = AuditChainHead.RowId });
     }
 }
 

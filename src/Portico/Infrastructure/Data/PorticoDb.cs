@@ -120,7 +120,8 @@ public abstract class PorticoDb(DbContextOptions options, AccountContext account
         return saved;
     }
 
-    /// Chains new audit events onto the last stored one. The chain needs one writer at a
+    /// Chains new audit events onto the chain's head and moves the head in the same transaction, so
+    /// deleting the newest events leaves the head pointing past them. The chain needs one writer at a
     /// time: a transaction-scoped advisory lock on PostgreSQL (several app nodes), and the
     /// database's own single-writer lock plus an in-process gate on SQLite.
     private async Task<int> SaveWithChainedAuditAsync(List<AuditEvent> added, bool acceptAll, CancellationToken cancellationToken)
@@ -133,10 +134,10 @@ public abstract class PorticoDb(DbContextOptions options, AccountContext account
             try
             {
                 await LockAuditChainAsync(cancellationToken);
-                var last = await AuditEvents.AsNoTracking().OrderByDescending(e => e.Sequence)
-                    .Select(e => new { e.Sequence, e.Hash }).FirstOrDefaultAsync(cancellationToken);
-                var sequence = last?.Sequence ?? 0;
-                var previous = last?.Hash ?? "";
+                var head = await AuditChainHeads.AsNoTracking().Where(h => h.Id == AuditChainHead.RowId)
+                    .Select(h => new { h.Sequence, h.Hash }).SingleAsync(cancellationToken);
+                var sequence = head.Sequence;
+                var previous = head.Hash;
                 foreach (var e in added.OrderBy(e => e.OccurredAt))
                 {
                     e.Sequence = ++sequence;
@@ -145,6 +146,8 @@ public abstract class PorticoDb(DbContextOptions options, AccountContext account
                     previous = e.Hash;
                 }
                 var saved = await base.SaveChangesAsync(acceptAll, cancellationToken);
+                await AuditChainHeads.Where(h => h.Id == AuditChainHead.RowId)
+                    .ExecuteUpdateAsync(s => s.SetProperty(h => h.Sequence, sequence).SetProperty(h => h.Hash, previous), cancellationToken);
                 if (transaction is not null)
                 {
                     await transaction.CommitAsync(cancellationToken);
@@ -158,6 +161,32 @@ public abstract class PorticoDb(DbContextOptions options, AccountContext account
                     await transaction.DisposeAsync();
                 }
             }
+        }
+        finally
+        {
+            AuditChainLock.Release();
+        }
+    }
+
+    /// Databases from before the head was kept start it at their newest event; a no-op once it is set.
+    /// Runs at start-up, under the same lock as appends.
+    public async Task<AuditChainHead?> RecordMissingAuditChainHeadAsync(CancellationToken cancellationToken)
+    {
+        await AuditChainLock.WaitAsync(cancellationToken);
+        try
+        {
+            await using var transaction = await Database.BeginTransactionAsync(cancellationToken);
+            await LockAuditChainAsync(cancellationToken);
+            var last = await AuditEvents.AsNoTracking().OrderByDescending(e => e.Sequence)
+                .Select(e => new { e.Sequence, e.Hash }).FirstOrDefaultAsync(cancellationToken);
+            if (last is null)
+            {
+                return null;
+            }
+            var updated = await AuditChainHeads.Where(h => h.Id == AuditChainHead.RowId && h.Sequence == 0)
+                .ExecuteUpdateAsync(s => s.SetProperty(h => h.Sequence, last.Sequence).SetProperty(h => h.Hash, last.Hash), cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return updated == 0 ? null : new AuditChainHead { Id = AuditChainHead.RowId, Sequence = last.Sequence, Hash = last.Hash };
         }
         finally
         {
@@ -186,8 +215,15 @@ public sealed class PostgresPorticoDb(DbContextOptions<PostgresPorticoDb> option
         Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({AuditChainLockKey})", cancellationToken);
 }
 
-/// A single row whose only job is to be locked while the audit chain grows (SQLite).
+/// The audit chain's newest event, in a single row moved with every append. Deleting the newest
+/// events leaves it pointing past the end, which verification reports. On SQLite the row is also
+/// what is locked while the chain grows.
 public sealed class AuditChainHead
 {
+    public const int RowId = 1;
+
     public int Id { get; set; }
+    /// 0 with an empty hash until the first event.
+    public long Sequence { get; set; }
+    public string Hash { get; set; } = "";
 }

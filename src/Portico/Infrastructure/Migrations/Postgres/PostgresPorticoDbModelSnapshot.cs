@@ -1394,10 +1394,6 @@ namespace Portico.Infrastructure.Migrations.Postgres
                     b.Property<Guid>("AccountId")
                         .HasColumnType("uuid");
 
-                    b.Property<byte[]>("Content")
-                        .IsRequired()
-                        .HasColumnType("bytea");
-
                     b.Property<string>("ContentType")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -1415,14 +1411,26 @@ namespace Portico.Infrastructure.Migrations.Postgres
                         .HasMaxLength(255)
                         .HasColumnType("character varying(255)");
 
+                    b.Property<byte[]>("LegacyContent")
+                        .HasColumnType("bytea")
+                        .HasColumnName("Content");
+
                     b.Property<Guid?>("MessageId")
                         .HasColumnType("uuid");
 
                     b.Property<Guid>("RequestId")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("Sha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<long>("Size")
                         .HasColumnType("bigint");
+
+                    b.Property<string>("StorageKey")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<Guid>("UploadedById")
                         .HasColumnType("uuid");
@@ -1432,6 +1440,9 @@ namespace Portico.Infrastructure.Migrations.Postgres
                     b.HasIndex("MessageId");
 
                     b.HasIndex("RequestId");
+
+                    b.HasIndex("StorageKey")
+                        .IsUnique();
 
                     b.ToTable("RequestAttachments");
                 });
@@ -1648,6 +1659,14 @@ namespace Portico.Infrastructure.Migrations.Postgres
                     b.Property<int>("Id")
                         .HasColumnType("integer");
 
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("bigint");
+
                     b.HasKey("Id");
 
                     b.ToTable("AuditChainHeads");
@@ -1655,7 +1674,9 @@ namespace Portico.Infrastructure.Migrations.Postgres
                     b.HasData(
                         new
                         {
-                            Id = 1
+                            Id = 1,
+                            Hash = "",
+                            Sequence = 0L
                         });
                 });
 

@@ -1378,10 +1378,6 @@ namespace Portico.Infrastructure.Migrations.Sqlite
                     b.Property<Guid>("AccountId")
                         .HasColumnType("TEXT");
 
-                    b.Property<byte[]>("Content")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
-
                     b.Property<string>("ContentType")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -1399,14 +1395,26 @@ namespace Portico.Infrastructure.Migrations.Sqlite
                         .HasMaxLength(255)
                         .HasColumnType("TEXT");
 
+                    b.Property<byte[]>("LegacyContent")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("Content");
+
                     b.Property<Guid?>("MessageId")
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("RequestId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Sha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("Size")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("StorageKey")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
 
                     b.Property<Guid>("UploadedById")
                         .HasColumnType("TEXT");
@@ -1416,6 +1424,9 @@ namespace Portico.Infrastructure.Migrations.Sqlite
                     b.HasIndex("MessageId");
 
                     b.HasIndex("RequestId");
+
+                    b.HasIndex("StorageKey")
+                        .IsUnique();
 
                     b.ToTable("RequestAttachments");
                 });
@@ -1630,6 +1641,14 @@ namespace Portico.Infrastructure.Migrations.Sqlite
                     b.Property<int>("Id")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.ToTable("AuditChainHeads");
@@ -1637,7 +1656,9 @@ namespace Portico.Infrastructure.Migrations.Sqlite
                     b.HasData(
                         new
                         {
-                            Id = 1
+                            Id = 1,
+                            Hash = "",
+                            Sequence = 0L
                         });
                 });
 
