@@ -119,6 +119,7 @@ services.AddOptions<RequestOptions>().Bind(builder.Configuration.GetSection(Requ
 services.AddScoped<RequestAccess>();
 services.AddScoped<RequestNotifier>();
 services.AddScoped<Portico.Features.Notifications.Recipients>();
+services.AddScoped<AccountNumbers>();
 services.AddScoped<SubmitRequest>();
 services.AddScoped<CustomerRequestActions>();
 services.AddScoped<StaffRequestActions>();
