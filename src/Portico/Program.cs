@@ -122,6 +122,7 @@ services.AddOptions<RequestOptions>().Bind(builder.Configuration.GetSection(Requ
 services.AddScoped<RequestAccess>();
 services.AddScoped<RequestNotifier>();
 services.AddScoped<Portico.Features.Notifications.Recipients>();
+services.AddScoped<AccountNumbers>();
 services.AddScoped<SubmitRequest>();
 services.AddScoped<CustomerRequestActions>();
 services.AddScoped<StaffRequestActions>();
@@ -183,6 +184,12 @@ services.AddRateLimiter(o =>
             _ => new FixedWindowRateLimiterOptions { PermitLimit = 600, Window = TimeSpan.FromMinutes(1) }));
     o.AddPolicy(LoginLimits.Policy, context =>
     {
+        // Opening a form is not an attempt: a busy office behind one address must still see the sign-in page.
+        // Opening a sign-in link (a token in the query) signs in, so it counts.
+        if ((HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)) && !context.Request.Query.ContainsKey("token"))
+        {
+            return RateLimitPartition.GetNoLimiter("");
+        }
         var limits = context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<LoginLimits>>().Value;
         return RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
             _ => new FixedWindowRateLimiterOptions { PermitLimit = limits.PerMinutePerAddress, Window = TimeSpan.FromMinutes(1) });

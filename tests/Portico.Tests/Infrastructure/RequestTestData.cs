@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portico.Features.Accounts;
 using Portico.Features.Identity;
@@ -21,19 +22,22 @@ public static class RequestTestData
 
     /// A request in the account with one public staff reply, one internal note and one attachment.
     public static Task<Request> CreateRequestAsync(this PorticoApp app, Account account, PorticoUser submitter, RequestType type, string? subject = null,
-        bool shared = false, byte[]? attachment = null) => app.WithDbAsync(async (db, services) =>
-    {
-        var now = DateTime.UtcNow;
-        var number = db.Requests.Where(r => r.AccountId == account.Id).Select(r => (int?)r.Number).Max() ?? 0;
-        var request = new Request(account.Id, number + 1, type, subject ?? "Request " + PorticoApp.Unique(), RequestPriority.Normal,
-            submitter.Id, submitter.DisplayName, shared, [], now);
-        db.Requests.Add(request);
-        db.RequestEvents.Add(new RequestEvent(request, now, submitter.DisplayName, "Submitted"));
-        await using var stored = await services.GetRequiredService<AttachmentFiles>().StoreAsync(
-            [new UploadedFile("evidence.txt", attachment ?? System.Text.Encoding.UTF8.GetBytes("Evidence for " + account.Name))], default);
-        db.RequestAttachments.Add(new RequestAttachment(request, null, null, stored.Files[0], submitter.Id, now));
-        await db.SaveChangesAsync();
-        stored.Keep();
-        return request;
-    });
+        bool shared = false, byte[]? attachment = null) => app.WithDbAsync((db, services) =>
+        // Numbered by the account's counter, as the portal does, so requests made here and through the portal never collide.
+        services.GetRequiredService<AccountNumbers>().WithNextAsync(account.Id, AccountCounter.Requests,
+            async ct => await db.Requests.Where(r => r.AccountId == account.Id).MaxAsync(r => (int?)r.Number, ct) ?? 0,
+            async number =>
+            {
+                var now = DateTime.UtcNow;
+                var request = new Request(account.Id, number, type, subject ?? "Request " + PorticoApp.Unique(), RequestPriority.Normal,
+                    submitter.Id, submitter.DisplayName, shared, [], now);
+                db.Requests.Add(request);
+                db.RequestEvents.Add(new RequestEvent(request, now, submitter.DisplayName, "Submitted"));
+                await using var stored = await services.GetRequiredService<AttachmentFiles>().StoreAsync(
+                    [new UploadedFile("evidence.txt", attachment ?? System.Text.Encoding.UTF8.GetBytes("Evidence for " + account.Name))], default);
+                db.RequestAttachments.Add(new RequestAttachment(request, null, null, stored.Files[0], submitter.Id, now));
+                await db.SaveChangesAsync();
+                stored.Keep();
+                return request;
+            }, CancellationToken.None));
 }

@@ -91,7 +91,18 @@ public sealed class AcceptModel(PorticoDb db, UserManager<PorticoUser> users, Si
             // They proved the address by following the link sent to it.
             EmailConfirmed = true,
         };
-        var created = await users.CreateAsync(user, Form.Password);
+        IdentityResult created;
+        try
+        {
+            created = await users.CreateAsync(user, Form.Password);
+        }
+        catch (DbUpdateException)
+        {
+            // The same link used in another browser at the same moment created the person first.
+            Problem = "This invitation was already used. Sign in instead.";
+            Response.StatusCode = StatusCodes.Status409Conflict;
+            return Page();
+        }
         if (!created.Succeeded)
         {
             foreach (var e in created.Errors)
@@ -129,7 +140,18 @@ public sealed class AcceptModel(PorticoDb db, UserManager<PorticoUser> users, Si
         }
         audit.Record(AuditActions.InvitationAccepted, invitation.AccountId, "Invitation", invitation.Id.ToString(), new { invitation.Email, role = RoleName },
             actorUserId: userId, actorName: invitation.Email);
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            // Accepted (or withdrawn) in another browser at the same moment; the invitation is used once.
+            db.ChangeTracker.Clear();
+            Problem = "This invitation was already used. Sign in instead.";
+            Response.StatusCode = StatusCodes.Status409Conflict;
+            return Page();
+        }
         return Redirect($"/a/{invitation.AccountId}");
     }
 

@@ -69,5 +69,8 @@ internal sealed class InvitationConfiguration : Microsoft.EntityFrameworkCore.IE
         b.Property(i => i.NormalizedEmail).HasMaxLength(256);
         b.Property(i => i.TokenHash).HasMaxLength(64);
         b.Property(i => i.InvitedByName).HasMaxLength(200);
+        // Single use: of two acceptances (or an acceptance and a withdrawal) at once, the second save finds it changed.
+        b.Property(i => i.AcceptedAt).IsConcurrencyToken();
+        b.Property(i => i.RevokedAt).IsConcurrencyToken();
     }
 }

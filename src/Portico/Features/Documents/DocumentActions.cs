@@ -19,6 +19,12 @@ public sealed class DocumentActions(PorticoDb db, DocumentAccess access, AuditLo
 {
     public const int MaxFolderName = 100;
 
+    private async Task<bool> AcknowledgedMeanwhileAsync(Guid versionId, Guid userId, CancellationToken ct)
+    {
+        db.ChangeTracker.Clear();
+        return await db.DocumentAcknowledgements.AnyAsync(a => a.VersionId == versionId && a.UserId == userId, ct);
+    }
+
     public async Task<DocumentOutcome> AcknowledgeAsync(Guid documentId, CancellationToken ct)
     {
         var document = await access.VisibleDocuments().SingleOrDefaultAsync(d => d.Id == documentId, ct);
@@ -37,7 +43,18 @@ public sealed class DocumentActions(PorticoDb db, DocumentAccess access, AuditLo
         }
         db.DocumentAcknowledgements.Add(new DocumentAcknowledgement(document, versionId, actor.UserId, actor.Name, clock.GetUtcNow().UtcDateTime));
         audit.Record(AuditActions.DocumentAcknowledged, document.AccountId, "Document", document.Id.ToString(), new { name = document.Name, version = document.VersionCount });
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            // The same person's other click got there first (the unique index refused this one); anything else is a fault.
+            if (!await AcknowledgedMeanwhileAsync(versionId, actor.UserId, ct))
+            {
+                throw;
+            }
+        }
         return DocumentOutcome.Done;
     }
 

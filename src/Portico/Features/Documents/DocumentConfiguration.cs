@@ -56,6 +56,8 @@ internal sealed class DocumentRequestConfiguration : IEntityTypeConfiguration<Do
     public void Configure(EntityTypeBuilder<DocumentRequest> b)
     {
         b.HasIndex(r => new { r.AccountId, r.FulfilledAt, r.DueOn });
+        // Two uploads fulfilling one request at once: the second save finds it changed and is refused.
+        b.Property(r => r.FulfilledAt).IsConcurrencyToken();
         b.HasOne<DocumentFolder>().WithMany().HasForeignKey(r => r.FolderId).OnDelete(DeleteBehavior.Restrict);
         b.Property(r => r.Title).HasMaxLength(200);
         b.Property(r => r.Description).HasMaxLength(2000);

@@ -97,12 +97,19 @@ public sealed class UploadDocument(PorticoDb db, IBlobStorage storage, DocumentA
     private async Task<UploadResult> RecordAsync(DocumentFolder folder, string name, StoredBlob blob, string contentType, DocumentActor actor,
         DocumentRequest? request, CancellationToken ct)
     {
-        // Two uploads of one new name at once: the unique index refuses the second, which then adds a version instead.
+        // Uploads of one name queue on the document: it is locked before its version count is read, so each
+        // gets the next version. Two uploads of a new name at once: the unique index refuses the second,
+        // which then adds a version to the document the first created.
         for (var attempt = 1; ; attempt++)
         {
             var now = clock.GetUtcNow().UtcDateTime;
             var normalized = name.ToUpperInvariant();
-            var document = await db.Documents.SingleOrDefaultAsync(d => d.FolderId == folder.Id && d.NormalizedName == normalized, ct);
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var sameName = db.Documents.Where(d => d.FolderId == folder.Id && d.NormalizedName == normalized);
+            // Nothing locked means a new name. A document of that name created since is not read unlocked:
+            // the insert below fails on the unique name and the next attempt locks it.
+            var locked = await sameName.ExecuteUpdateAsync(s => s.SetProperty(d => d.VersionCount, d => d.VersionCount), ct);
+            var document = locked == 0 ? null : await sameName.SingleAsync(ct);
             if (document is null)
             {
                 document = new Document(folder.AccountId, folder.Id, name, now);
@@ -130,10 +137,13 @@ public sealed class UploadDocument(PorticoDb db, IBlobStorage storage, DocumentA
             try
             {
                 await db.SaveChangesAsync(ct);
+                await transaction.CommitAsync(ct);
+                db.SignalOutbox();
                 return new UploadResult(document, version, null);
             }
             catch (DbUpdateException) when (attempt < 3)
             {
+                await transaction.RollbackAsync(ct);
                 db.ChangeTracker.Clear();
                 if (request is not null)
                 {

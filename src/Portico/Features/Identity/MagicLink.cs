@@ -44,6 +44,8 @@ internal sealed class MagicLinkTokenConfiguration : IEntityTypeConfiguration<Mag
     public void Configure(EntityTypeBuilder<MagicLinkToken> b)
     {
         b.HasIndex(t => t.TokenHash).IsUnique();
+        // Single use: of two uses at once (a double click), the second save finds it spent.
+        b.Property(t => t.UsedAt).IsConcurrencyToken();
         b.HasIndex(t => t.UserId);
         b.HasOne<PorticoUser>().WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
         b.Property(t => t.TokenHash).HasMaxLength(64);
@@ -114,7 +116,15 @@ public sealed class MagicLinks(PorticoDb db, UserManager<PorticoUser> users, Por
         }
         link.Use(now);
         audit.Record(AuditActions.MagicLinkUsed, targetType: "User", targetId: user.Id.ToString(), actorUserId: user.Id, actorName: user.Email);
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            db.ChangeTracker.Clear();
+            return MagicLinkOutcome.Invalid;
+        }
         http.Response.Cookies.Delete(BrowserCookie);
         // The link is spent either way; with an authenticator app turned on it only gets the person to the code step.
         var result = await signIn.EmailLinkSignInAsync(user);

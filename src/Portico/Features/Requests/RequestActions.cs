@@ -31,13 +31,31 @@ public sealed record RequestOutcome(bool Succeeded, bool NotFound, string? Error
             return Refused(ChangedMeanwhile);
         }
     }
+
+    /// Runs an additive action (a reply, a note) with the request locked before it is read: replies at
+    /// once queue behind each other instead of refusing each other, so nobody loses what they typed.
+    public static async Task<RequestOutcome> LockedAsync(PorticoDb db, Guid requestId, Func<Task<RequestOutcome>> action, CancellationToken ct)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await db.Requests.Where(r => r.Id == requestId).ExecuteUpdateAsync(s => s.SetProperty(r => r.Version, r => r.Version), ct);
+        var outcome = await action();
+        if (outcome.Succeeded)
+        {
+            await transaction.CommitAsync(ct);
+            db.SignalOutbox();
+        }
+        return outcome;
+    }
 }
 
 /// What customers do on a request they can see: reply, provide information, confirm, reopen, share.
 public sealed class CustomerRequestActions(PorticoDb db, RequestAccess access, RequestNotifier notifier, AuditLog audit,
     AttachmentFiles attachmentFiles, IOptions<RequestOptions> options, TimeProvider clock)
 {
-    public async Task<RequestOutcome> ReplyAsync(Guid requestId, string? body, IReadOnlyList<UploadedFile> files, CancellationToken ct)
+    public Task<RequestOutcome> ReplyAsync(Guid requestId, string? body, IReadOnlyList<UploadedFile> files, CancellationToken ct) =>
+        RequestOutcome.LockedAsync(db, requestId, () => ReplyLockedAsync(requestId, body, files, ct), ct);
+
+    private async Task<RequestOutcome> ReplyLockedAsync(Guid requestId, string? body, IReadOnlyList<UploadedFile> files, CancellationToken ct)
     {
         var request = await access.Visible().SingleOrDefaultAsync(r => r.Id == requestId, ct);
         if (request is null)
@@ -178,7 +196,11 @@ public sealed class StaffRequestActions(PorticoDb db, RequestNotifier notifier, 
         db.Users.AsNoTracking().Where(u => u.StaffRole == StaffRole.Agent || u.StaffRole == StaffRole.Admin)
             .OrderBy(u => u.DisplayName).Select(u => new StaffMember(u.Id, u.DisplayName)).ToListAsync(ct);
 
-    public async Task<RequestOutcome> ReplyAsync(Guid requestId, string? body, bool isInternal, RequestStatus? thenStatus,
+    public Task<RequestOutcome> ReplyAsync(Guid requestId, string? body, bool isInternal, RequestStatus? thenStatus,
+        IReadOnlyList<UploadedFile> files, CancellationToken ct) =>
+        RequestOutcome.LockedAsync(db, requestId, () => ReplyLockedAsync(requestId, body, isInternal, thenStatus, files, ct), ct);
+
+    private async Task<RequestOutcome> ReplyLockedAsync(Guid requestId, string? body, bool isInternal, RequestStatus? thenStatus,
         IReadOnlyList<UploadedFile> files, CancellationToken ct)
     {
         var request = await db.Requests.SingleOrDefaultAsync(r => r.Id == requestId, ct);

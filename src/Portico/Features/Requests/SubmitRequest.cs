@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Portico.Features.Accounts;
 using Portico.Features.Audit;
 using Portico.Infrastructure.Data;
 using Portico.Infrastructure.Tenancy;
@@ -12,10 +13,8 @@ public sealed record SubmitResult(Request? Request, Dictionary<string, string> E
 /// assigned to the type's default assignee, and announced by email and in the activity feed,
 /// all in one save.
 public sealed class SubmitRequest(PorticoDb db, AccountContext account, RequestAccess access, RequestNotifier notifier, AuditLog audit,
-    AttachmentFiles attachmentFiles, IOptions<RequestOptions> options, TimeProvider clock)
+    AttachmentFiles attachmentFiles, AccountNumbers numbers, IOptions<RequestOptions> options, TimeProvider clock)
 {
-    private const int NumberAttempts = 5;
-
     /// Active types the current member's role may submit.
     public async Task<List<RequestType>> TypesAsync(CancellationToken ct)
     {
@@ -45,37 +44,31 @@ public sealed class SubmitRequest(PorticoDb db, AccountContext account, RequestA
             : null;
         await using var stored = await attachmentFiles.StoreAsync(valid.Files.Select(f => f.File), ct);
 
-        // Two submissions at once may pick the same number; the unique index refuses the
-        // second, which then starts over with the next one.
-        for (var attempt = 1; ; attempt++)
-        {
-            var now = clock.GetUtcNow().UtcDateTime;
-            var number = (await db.Requests.MaxAsync(r => (int?)r.Number, ct) ?? 0) + 1;
-            var request = new Request(accountId, number, type, valid.Subject, valid.Priority, access.UserId, access.UserName, valid.Shared, valid.Values, now);
-            db.Requests.Add(request);
-            db.RequestEvents.Add(new RequestEvent(request, now, access.UserName, "Submitted"));
-            if (assigneeName is not null)
+        // The number comes from the account's counter in the same transaction, so submissions at once never collide.
+        var request = await numbers.WithNextAsync(accountId, AccountCounter.Requests,
+            async token => await db.Requests.Where(r => r.AccountId == accountId).MaxAsync(r => (int?)r.Number, token) ?? 0,
+            async number =>
             {
-                request.AssignTo(type.DefaultAssigneeId, assigneeName, now);
-                db.RequestEvents.Add(new RequestEvent(request, now, "Portico", $"Assigned to {assigneeName}", staffOnly: true));
-            }
-            foreach (var ((fieldKey, _), file) in valid.Files.Zip(stored.Files))
-            {
-                db.RequestAttachments.Add(new RequestAttachment(request, null, fieldKey, file, access.UserId, now));
-            }
-            audit.Record(AuditActions.RequestCreated, accountId, "Request", request.Id.ToString(),
-                new { number, type = type.Name, subject = request.Subject, priority = request.Priority.ToString(), shared = request.SharedWithAccount });
-            await notifier.SubmittedAsync(request, accountName, ct);
-            try
-            {
+                var now = clock.GetUtcNow().UtcDateTime;
+                var request = new Request(accountId, number, type, valid.Subject, valid.Priority, access.UserId, access.UserName, valid.Shared, valid.Values, now);
+                db.Requests.Add(request);
+                db.RequestEvents.Add(new RequestEvent(request, now, access.UserName, "Submitted"));
+                if (assigneeName is not null)
+                {
+                    request.AssignTo(type.DefaultAssigneeId, assigneeName, now);
+                    db.RequestEvents.Add(new RequestEvent(request, now, "Portico", $"Assigned to {assigneeName}", staffOnly: true));
+                }
+                foreach (var ((fieldKey, _), file) in valid.Files.Zip(stored.Files))
+                {
+                    db.RequestAttachments.Add(new RequestAttachment(request, null, fieldKey, file, access.UserId, now));
+                }
+                audit.Record(AuditActions.RequestCreated, accountId, "Request", request.Id.ToString(),
+                    new { number, type = type.Name, subject = request.Subject, priority = request.Priority.ToString(), shared = request.SharedWithAccount });
+                await notifier.SubmittedAsync(request, accountName, ct);
                 await db.SaveChangesAsync(ct);
-                stored.Keep();
-                return new SubmitResult(request, errors);
-            }
-            catch (DbUpdateException) when (attempt < NumberAttempts)
-            {
-                db.ChangeTracker.Clear();
-            }
-        }
+                return request;
+            }, ct);
+        stored.Keep();
+        return new SubmitResult(request, errors);
     }
 }

@@ -27,6 +27,7 @@ public abstract class PorticoDb(DbContextOptions options, AccountContext account
 
     public DbSet<Account> Accounts => Set<Account>();
     public DbSet<Membership> Memberships => Set<Membership>();
+    public DbSet<AccountCounter> AccountCounters => Set<AccountCounter>();
     public DbSet<Role> Roles => Set<Role>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
@@ -120,19 +121,47 @@ public abstract class PorticoDb(DbContextOptions options, AccountContext account
         return saved;
     }
 
+    /// Wakes the outbox worker; for handlers that commit a transaction of their own after saving messages.
+    public void SignalOutbox() => outboxSignal?.Notify();
+
     /// Chains new audit events onto the chain's head and moves the head in the same transaction, so
     /// deleting the newest events leaves the head pointing past them. The chain needs one writer at a
     /// time: a transaction-scoped advisory lock on PostgreSQL (several app nodes), and the
     /// database's own single-writer lock plus an in-process gate on SQLite.
     private async Task<int> SaveWithChainedAuditAsync(List<AuditEvent> added, bool acceptAll, CancellationToken cancellationToken)
     {
-        await AuditChainLock.WaitAsync(cancellationToken);
+        var ownTransaction = Database.CurrentTransaction is null;
+        // The in-process gate only queues saves that start their own transaction. A caller's transaction may
+        // already hold the SQLite write lock, and waiting at the gate behind a save that waits for that lock
+        // would stall both until the busy timeout; the database lock below orders those saves on its own.
+        if (ownTransaction)
+        {
+            await AuditChainLock.WaitAsync(cancellationToken);
+        }
         try
         {
-            var ownTransaction = Database.CurrentTransaction is null;
             IDbContextTransaction? transaction = ownTransaction ? await Database.BeginTransactionAsync(cancellationToken) : null;
             try
             {
+                // The other changes are written first, so the chain lock is the last lock a transaction takes.
+                // Taken first, a transaction holding it could wait for a row that another one locked earlier
+                // (a request being replied to) while that one waits for the chain: a deadlock.
+                foreach (var e in added)
+                {
+                    Entry(e).State = EntityState.Detached;
+                }
+                int saved;
+                try
+                {
+                    saved = await base.SaveChangesAsync(acceptAll, cancellationToken);
+                }
+                finally
+                {
+                    foreach (var e in added)
+                    {
+                        Entry(e).State = EntityState.Added;
+                    }
+                }
                 await LockAuditChainAsync(cancellationToken);
                 var head = await AuditChainHeads.AsNoTracking().Where(h => h.Id == AuditChainHead.RowId)
                     .Select(h => new { h.Sequence, h.Hash }).SingleAsync(cancellationToken);
@@ -145,7 +174,7 @@ public abstract class PorticoDb(DbContextOptions options, AccountContext account
                     e.Hash = e.ComputeHash();
                     previous = e.Hash;
                 }
-                var saved = await base.SaveChangesAsync(acceptAll, cancellationToken);
+                saved += await base.SaveChangesAsync(acceptAll, cancellationToken);
                 await AuditChainHeads.Where(h => h.Id == AuditChainHead.RowId)
                     .ExecuteUpdateAsync(s => s.SetProperty(h => h.Sequence, sequence).SetProperty(h => h.Hash, previous), cancellationToken);
                 if (transaction is not null)
@@ -164,7 +193,10 @@ public abstract class PorticoDb(DbContextOptions options, AccountContext account
         }
         finally
         {
-            AuditChainLock.Release();
+            if (ownTransaction)
+            {
+                AuditChainLock.Release();
+            }
         }
     }
 
@@ -200,8 +232,8 @@ public abstract class PorticoDb(DbContextOptions options, AccountContext account
 public sealed class SqlitePorticoDb(DbContextOptions<SqlitePorticoDb> options, AccountContext account, OutboxSignal? outboxSignal = null)
     : PorticoDb(options, account, outboxSignal)
 {
-    // SQLite takes its write lock on the first write; make it the first statement so the
-    // "read last hash, then insert" pair cannot interleave with another connection.
+    // Transactions here begin IMMEDIATE (Microsoft.Data.Sqlite's default), so the database is already
+    // reserved; the update keeps the "read last hash, then insert" pair inside a write in any case.
     protected override Task LockAuditChainAsync(CancellationToken cancellationToken) =>
         Database.ExecuteSqlRawAsync("UPDATE \"AuditChainHeads\" SET \"Id\" = \"Id\" WHERE \"Id\" = 1", cancellationToken);
 }

@@ -178,6 +178,23 @@ namespace Portico.Infrastructure.Migrations.Postgres
                     b.ToTable("Accounts");
                 });
 
+            modelBuilder.Entity("Portico.Features.Accounts.AccountCounter", b =>
+                {
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Name")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
+                    b.Property<int>("Value")
+                        .HasColumnType("integer");
+
+                    b.HasKey("AccountId", "Name");
+
+                    b.ToTable("AccountCounters");
+                });
+
             modelBuilder.Entity("Portico.Features.Accounts.Membership", b =>
                 {
                     b.Property<Guid>("Id")
@@ -582,6 +599,7 @@ namespace Portico.Infrastructure.Migrations.Postgres
                         .HasColumnType("uuid");
 
                     b.Property<DateTime?>("AcceptedAt")
+                        .IsConcurrencyToken()
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<DateTime?>("AccessUntil")
@@ -612,6 +630,7 @@ namespace Portico.Infrastructure.Migrations.Postgres
                         .HasColumnType("character varying(256)");
 
                     b.Property<DateTime?>("RevokedAt")
+                        .IsConcurrencyToken()
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<Guid>("RoleId")
@@ -787,6 +806,7 @@ namespace Portico.Infrastructure.Migrations.Postgres
                         .HasColumnType("uuid");
 
                     b.Property<DateTime?>("FulfilledAt")
+                        .IsConcurrencyToken()
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("FulfilledByName")
@@ -895,6 +915,7 @@ namespace Portico.Infrastructure.Migrations.Postgres
                         .HasColumnType("character varying(64)");
 
                     b.Property<DateTime?>("UsedAt")
+                        .IsConcurrencyToken()
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<Guid>("UserId")
@@ -1812,6 +1833,15 @@ namespace Portico.Infrastructure.Migrations.Postgres
                         .WithMany()
                         .HasForeignKey("AccountManagerId")
                         .OnDelete(DeleteBehavior.SetNull);
+                });
+
+            modelBuilder.Entity("Portico.Features.Accounts.AccountCounter", b =>
+                {
+                    b.HasOne("Portico.Features.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Portico.Features.Accounts.Membership", b =>

@@ -168,6 +168,23 @@ namespace Portico.Infrastructure.Migrations.Sqlite
                     b.ToTable("Accounts");
                 });
 
+            modelBuilder.Entity("Portico.Features.Accounts.AccountCounter", b =>
+                {
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Value")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("AccountId", "Name");
+
+                    b.ToTable("AccountCounters");
+                });
+
             modelBuilder.Entity("Portico.Features.Accounts.Membership", b =>
                 {
                     b.Property<Guid>("Id")
@@ -568,6 +585,7 @@ namespace Portico.Infrastructure.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("AcceptedAt")
+                        .IsConcurrencyToken()
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("AccessUntil")
@@ -598,6 +616,7 @@ namespace Portico.Infrastructure.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("RevokedAt")
+                        .IsConcurrencyToken()
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("RoleId")
@@ -773,6 +792,7 @@ namespace Portico.Infrastructure.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("FulfilledAt")
+                        .IsConcurrencyToken()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("FulfilledByName")
@@ -881,6 +901,7 @@ namespace Portico.Infrastructure.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("UsedAt")
+                        .IsConcurrencyToken()
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("UserId")
@@ -1794,6 +1815,15 @@ namespace Portico.Infrastructure.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("AccountManagerId")
                         .OnDelete(DeleteBehavior.SetNull);
+                });
+
+            modelBuilder.Entity("Portico.Features.Accounts.AccountCounter", b =>
+                {
+                    b.HasOne("Portico.Features.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Portico.Features.Accounts.Membership", b =>

@@ -1,0 +1,280 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Portico.Features.Accounts;
+using Portico.Features.Approvals;
+using Portico.Features.Audit;
+using Portico.Features.Contacts;
+using Portico.Features.Identity;
+using Portico.Tests.Approvals;
+using Portico.Tests.Documents;
+using Portico.Tests.Infrastructure;
+using Portico.Tests.Integrations;
+
+namespace Portico.Tests.Operations;
+
+/// Many people writing the same things at the same moment, as on a busy portal: every answer is a
+/// success or a clear refusal, never a server error; numbers stay unique and nothing is lost.
+/// An app and database of their own, so the audit chain checked at the end holds only these writers.
+public sealed class ParallelWriterTests : IAsyncLifetime
+{
+    private readonly PorticoApp _app = new();
+
+    public Task InitializeAsync()
+    {
+        _ = _app.Services;
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    /// Starts every writer together, so they really overlap.
+    private static async Task<T[]> AllAtOnceAsync<T>(int count, Func<int, Task<T>> writer)
+    {
+        using var start = new SemaphoreSlim(0);
+        var tasks = Enumerable.Range(0, count).Select(i => Task.Run(async () =>
+        {
+            await start.WaitAsync();
+            return await writer(i);
+        })).ToList();
+        start.Release(count);
+        return await Task.WhenAll(tasks);
+    }
+
+    private static void NoServerErrors(IEnumerable<HttpResponseMessage> responses)
+    {
+        var byStatus = responses.GroupBy(r => (int)r.StatusCode).OrderBy(g => g.Key).Select(g => $"{g.Key}: {g.Count()}").ToList();
+        Assert.False(responses.Any(r => (int)r.StatusCode >= 500), "Answers by status: " + string.Join(", ", byStatus));
+    }
+
+    private async Task AuditChainIsIntactAsync()
+    {
+        var result = await _app.WithDbAsync((_, services) => services.GetRequiredService<VerifyAuditChain>().RunAsync(default));
+        Assert.True(result.IsIntact, result.Problem);
+    }
+
+    private async Task<List<PorticoClient>> MembersSignedInAsync(Account account, int count, string role)
+    {
+        var clients = new List<PorticoClient>();
+        for (var i = 0; i < count; i++)
+        {
+            var user = await _app.CreateUserAsync();
+            await _app.AddMemberAsync(account, user, role);
+            clients.Add(await _app.SignInAsync(user));
+        }
+        return clients;
+    }
+
+    [Fact]
+    public async Task Customers_of_one_account_creating_requests_and_replying_at_once_all_succeed_with_gap_free_numbers()
+    {
+        const int Customers = 16, RequestsEach = 3;
+        var account = await _app.CreateAccountAsync();
+        var type = await _app.CreateRequestTypeAsync();
+        var clients = await MembersSignedInAsync(account, Customers, BuiltInRoles.Owner);
+        var api = $"/api/accounts/{account.Id}/requests";
+        // One request everybody answers at once, as on an incident the whole office follows.
+        var shared = await clients[0].Http.PostAsJsonAsync(api, new { typeId = type.Id, subject = "Everyone is affected", shared = true });
+        Assert.Equal(HttpStatusCode.Created, shared.StatusCode);
+        var sharedId = (await shared.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("summary").GetProperty("id").GetGuid();
+
+        var answers = await AllAtOnceAsync(Customers, async i =>
+        {
+            var mine = new List<HttpResponseMessage>();
+            for (var n = 0; n < RequestsEach; n++)
+            {
+                var created = await clients[i].Http.PostAsJsonAsync(api, new { typeId = type.Id, subject = $"Customer {i} request {n}" });
+                mine.Add(created);
+                if (created.StatusCode == HttpStatusCode.Created)
+                {
+                    var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("summary").GetProperty("id").GetGuid();
+                    mine.Add(await clients[i].Http.PostAsJsonAsync($"{api}/{id}/replies", new { body = $"More detail from {i}" }));
+                }
+                mine.Add(await clients[i].Http.PostAsJsonAsync($"{api}/{sharedId}/replies", new { body = $"Customer {i} is affected too ({n})" }));
+            }
+            return mine;
+        });
+
+        var all = answers.SelectMany(a => a).ToList();
+        NoServerErrors(all);
+        Assert.All(all, r => Assert.True(r.IsSuccessStatusCode, $"{r.RequestMessage!.RequestUri}: {(int)r.StatusCode}"));
+        var numbers = await _app.WithDbAsync((db, _) => db.Requests.Where(r => r.AccountId == account.Id).Select(r => r.Number).OrderBy(n => n).ToListAsync());
+        Assert.Equal(Enumerable.Range(1, 1 + Customers * RequestsEach), numbers);
+        var sharedReplies = await _app.WithDbAsync((db, _) => db.RequestMessages.CountAsync(m => m.RequestId == sharedId));
+        Assert.Equal(Customers * RequestsEach, sharedReplies);
+        foreach (var client in clients)
+        {
+            client.Dispose();
+        }
+        await AuditChainIsIntactAsync();
+    }
+
+    [Fact]
+    public async Task Uploads_of_one_document_name_at_once_become_consecutive_versions()
+    {
+        const int Uploads = 12;
+        var account = await _app.CreateAccountAsync();
+        var folder = await _app.CreateFolderAsync(account);
+        var clients = await MembersSignedInAsync(account, 4, BuiltInRoles.Owner);
+
+        var answers = await AllAtOnceAsync(Uploads, i =>
+            clients[i % clients.Count].UploadByApiAsync(account.Id, folder.Id, "Minutes.txt", DocumentKit.Text($"Minutes, draft {i}")));
+
+        NoServerErrors(answers);
+        Assert.All(answers, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
+        var document = Assert.Single(await _app.DocumentsInAsync(folder.Id));
+        Assert.Equal(Uploads, document.VersionCount);
+        Assert.Equal(Enumerable.Range(1, Uploads), (await _app.VersionsOfAsync(document.Id)).Select(v => v.Number).Order());
+        foreach (var client in clients)
+        {
+            client.Dispose();
+        }
+        await AuditChainIsIntactAsync();
+    }
+
+    [Fact]
+    public async Task Two_approvers_deciding_one_change_at_once_leave_exactly_one_decision()
+    {
+        const int Changes = 4;
+        var account = await _app.CreateAccountAsync();
+        var owner = await _app.CreateUserAsync();
+        await _app.AddMemberAsync(account, owner, BuiltInRoles.Owner);
+        var people = new List<Membership>();
+        for (var i = 0; i < Changes; i++)
+        {
+            people.Add(await _app.AddMemberAsync(account, await _app.CreateUserAsync(), BuiltInRoles.Viewer));
+        }
+        using var ownerClient = await _app.SignInAsync(owner);
+        var billing = await _app.RoleIdAsync(BuiltInRoles.Billing);
+        foreach (var person in people)
+        {
+            ApprovalSteps.Redirected(await ownerClient.ChangeRoleAsync(account.Id, person.Id, billing));
+        }
+        var changes = await _app.ChangesAsync(account.Id);
+        Assert.Equal(Changes, changes.Count);
+        // No account manager: any staff admin approves.
+        using var first = await _app.SignInAsync(await _app.CreateUserAsync(staffRole: StaffRole.Admin));
+        using var second = await _app.SignInAsync(await _app.CreateUserAsync(staffRole: StaffRole.Admin));
+
+        var answers = await AllAtOnceAsync(Changes * 2, i =>
+            (i % 2 == 0 ? first : second).DecideAsync("/staff/approvals", i % 4 < 2 ? "Approve" : (i % 2 == 0 ? "Approve" : "Reject"),
+                changes[i / 2].Id, $"Decision {i}"));
+
+        NoServerErrors(answers);
+        foreach (var change in changes)
+        {
+            var decided = await _app.ChangeAsync(change.Id);
+            Assert.NotEqual(ChangeStatus.Pending, decided.Status);
+            var approvals = await _app.AuditCountAsync(AuditActions.ApprovalApproved, change.Id.ToString());
+            var rejections = await _app.AuditCountAsync(AuditActions.ApprovalRejected, change.Id.ToString());
+            Assert.Equal(1, approvals + rejections);
+            var person = people.Single(p => p.Id == change.Read<RoleChangePayload>().MembershipId);
+            Assert.Equal(decided.Status == ChangeStatus.Approved ? BuiltInRoles.Billing : BuiltInRoles.Viewer, await _app.RoleOfAsync(person.Id));
+        }
+        Assert.Equal(Changes, answers.Count(r => r.StatusCode == HttpStatusCode.Redirect));
+        await AuditChainIsIntactAsync();
+    }
+
+    [Fact]
+    public async Task Accepting_one_invitation_twice_at_once_joins_once()
+    {
+        var account = await _app.CreateAccountAsync();
+        var auditor = await _app.RoleIdAsync(BuiltInRoles.Auditor);
+        // Someone with an account, signed in in two browsers.
+        var existing = await _app.CreateUserAsync();
+        var (_, forExisting) = await InviteAsync(account.Id, existing.Email!, auditor);
+        using var one = await _app.SignInAsync(existing);
+        using var other = await _app.SignInAsync(existing);
+        // Someone new, registering from two browsers.
+        var newcomer = $"new-{PorticoApp.Unique()}@example.com";
+        var (_, forNewcomer) = await InviteAsync(account.Id, newcomer, auditor);
+        using var a = _app.Anonymous();
+        using var b = _app.Anonymous();
+
+        var answers = await AllAtOnceAsync(4, async i =>
+        {
+            var (client, token, handler) = i switch
+            {
+                0 => (one, forExisting, "Accept"),
+                1 => (other, forExisting, "Accept"),
+                2 => (a, forNewcomer, "Register"),
+                _ => (b, forNewcomer, "Register"),
+            };
+            var page = await client.GetPageAsync($"/invitations/{token}");
+            var fields = handler == "Register"
+                ? new Dictionary<string, string> { ["Form.Name"] = "New Person", ["Form.Password"] = "A-good-long-password-1", ["Form.ConfirmPassword"] = "A-good-long-password-1" }
+                : [];
+            return await client.PostFormAsync($"/invitations/{token}?handler={handler}", page, fields);
+        });
+
+        NoServerErrors(answers);
+        Assert.Equal(1, answers.Take(2).Count(r => r.StatusCode == HttpStatusCode.Redirect));
+        Assert.Equal(1, answers.Skip(2).Count(r => r.StatusCode == HttpStatusCode.Redirect));
+        var memberships = await _app.WithDbAsync((db, _) => db.Memberships.IgnoreQueryFilters().Where(m => m.AccountId == account.Id)
+            .Select(m => m.User.Email).ToListAsync());
+        Assert.Equal(2, memberships.Count);
+        Assert.Contains(existing.Email, memberships);
+        Assert.Contains(newcomer, memberships);
+        Assert.Equal(2, await _app.WithDbAsync((db, _) => db.AuditEvents.CountAsync(e => e.Action == AuditActions.InvitationAccepted && e.AccountId == account.Id)));
+        await AuditChainIsIntactAsync();
+    }
+
+    private Task<(Invitation Invitation, string Token)> InviteAsync(Guid accountId, string email, Guid roleId) => _app.WithDbAsync(async (db, _) =>
+    {
+        var (invitation, token) = Invitation.Create(accountId, email, roleId, null, "Test", DateTime.UtcNow);
+        db.Invitations.Add(invitation);
+        await db.SaveChangesAsync();
+        return (invitation, token);
+    });
+
+    [Fact]
+    public async Task Integration_batches_on_the_same_records_while_customers_write_answer_ok_or_conflict_and_keep_each_record_once()
+    {
+        const int Batches = 8, Customers = 6;
+        var (integration, source) = await _app.CreateIntegrationWithKeyAsync();
+        await _app.SetOwnerAsync("invoices", integration.Id);
+        var mapped = await _app.CreateMappedAccountAsync();
+        var ids = Enumerable.Range(0, 5).Select(_ => IntegrationSteps.NewExternalId("INV")).ToList();
+        var type = await _app.CreateRequestTypeAsync();
+        var clients = await MembersSignedInAsync(mapped, Customers, BuiltInRoles.Owner);
+
+        // Batches write in a transaction of their own while customers' requests append to the audit chain.
+        var answers = await AllAtOnceAsync(Batches + Customers, async i => i < Batches
+            ? await source.PutBatchAsync("invoices", ids.Select(id => (JsonNode)IntegrationSteps.InvoiceJson(id, mapped.ExternalId!, number: id, total: 100 + i)).ToArray())
+            : await clients[i - Batches].Http.PostAsJsonAsync($"/api/accounts/{mapped.Id}/requests", new { typeId = type.Id, subject = $"Invoice question {i}" }));
+
+        NoServerErrors(answers);
+        Assert.All(answers.Take(Batches), r => Assert.Contains(r.StatusCode, new[] { HttpStatusCode.OK, HttpStatusCode.Conflict }));
+        Assert.Contains(answers.Take(Batches), r => r.StatusCode == HttpStatusCode.OK);
+        Assert.All(answers.Skip(Batches), r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
+        var stored = await _app.WithDbAsync((db, _) => db.Invoices.IgnoreQueryFilters().Where(x => ids.Contains(x.ExternalId)).Select(x => x.ExternalId).ToListAsync());
+        Assert.Equal(ids.Order(), stored.Order());
+        source.Dispose();
+        foreach (var client in clients)
+        {
+            client.Dispose();
+        }
+        await AuditChainIsIntactAsync();
+    }
+
+    [Fact]
+    public async Task Many_audit_events_at_once_form_one_intact_chain()
+    {
+        const int Writers = 24;
+        await AllAtOnceAsync(Writers, async i =>
+        {
+            await using var scope = _app.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<Portico.Infrastructure.Data.PorticoDb>();
+            var audit = scope.ServiceProvider.GetRequiredService<AuditLog>();
+            audit.Record("test.parallel", targetType: "Thing", targetId: i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            audit.Record("test.parallel", targetType: "Thing", targetId: i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            return await db.SaveChangesAsync();
+        });
+
+        Assert.Equal(Writers * 2, await _app.WithDbAsync((db, _) => db.AuditEvents.CountAsync(e => e.Action == "test.parallel")));
+        await AuditChainIsIntactAsync();
+    }
+}
