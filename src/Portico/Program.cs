@@ -17,9 +17,11 @@ using Portico.Infrastructure.Storage;
 using Portico.Infrastructure.Tenancy;
 using Portico.Infrastructure.Web;
 
-// "--demo" is a flag, not a key/value pair, so it is taken out before configuration reads the rest.
+// "--demo" is a flag, not a key/value pair, and "admin create --email …" a command: both are taken out before
+// configuration reads the rest.
+var adminCommand = Portico.Features.Staff.AdminCommand.Split(args);
 var demo = args.Contains("--demo");
-var builder = WebApplication.CreateBuilder(args.Where(a => a != "--demo").ToArray());
+var builder = WebApplication.CreateBuilder((adminCommand?.Others ?? args).Where(a => a != "--demo").ToArray());
 if (demo)
 {
     builder.Configuration["Portico:SeedDemoData"] = "true";
@@ -110,6 +112,10 @@ services.AddScoped<SignInWithPasskey>();
 services.AddScoped<ChangePassword>();
 services.AddScoped<ChangeEmail>();
 services.AddScoped<DemoData>();
+services.AddScoped<Portico.Features.Staff.StaffSetup>();
+services.AddSingleton<Portico.Features.Staff.FirstAdminLink>();
+// After the database initializer, which migrates: hosted services start in the order they were added.
+services.AddHostedService(sp => sp.GetRequiredService<Portico.Features.Staff.FirstAdminLink>());
 services.AddScoped<Portico.Features.Contacts.ChangeMembershipRole>();
 services.AddScoped<Portico.Features.Contacts.ListContacts>();
 services.AddScoped<Portico.Features.Contacts.ManageContacts>();
@@ -198,6 +204,11 @@ services.AddRateLimiter(o =>
 
 var app = builder.Build();
 
+if (adminCommand is { } command)
+{
+    return await Portico.Features.Staff.AdminCommand.RunAsync(app, command.Command);
+}
+
 app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api =>
 {
     api.UseExceptionHandler();
@@ -239,6 +250,7 @@ if (app.Configuration.GetValue<bool>("Portico:SeedDemoData"))
 }
 
 app.Run();
+return 0;
 
 static Task ApiAware(Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> context, int apiStatus)
 {

@@ -19,23 +19,11 @@ public sealed class UploadCrashTests : IDisposable
 
     private string StorageRoot => Path.Combine(_directory, "blobs");
 
-    private static string AppDirectory()
-    {
-        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Portico.slnx")))
-        {
-            directory = directory.Parent;
-        }
-        return Path.Combine(directory?.FullName ?? throw new InvalidOperationException("Repository root not found."),
-            "src", "Portico", "bin", configuration, "net10.0");
-    }
-
     private Process Start(string connectionString, string provider, int port)
     {
         var start = new ProcessStartInfo("dotnet")
         {
-            WorkingDirectory = AppDirectory(),
+            WorkingDirectory = AppProcess.AppDirectory(),
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };

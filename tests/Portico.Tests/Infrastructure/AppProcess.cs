@@ -6,6 +6,19 @@ namespace Portico.Tests.Infrastructure;
 /// Helpers for tests that run the built app as its own process (to kill it and start it again).
 public static class AppProcess
 {
+    /// The built app next to this test build (same configuration), as `dotnet Portico.dll` runs it.
+    public static string AppDirectory()
+    {
+        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Portico.slnx")))
+        {
+            directory = directory.Parent;
+        }
+        return Path.Combine(directory?.FullName ?? throw new InvalidOperationException("Repository root not found."),
+            "src", "Portico", "bin", configuration, "net10.0");
+    }
+
     /// Waits until the app answers its readiness check. Start-up migrates and seeds the demo data,
     /// which can take a while when the rest of the suite shares the machine's cores.
     public static async Task WaitReadyAsync(HttpClient http, Process process, TimeSpan? timeout = null)

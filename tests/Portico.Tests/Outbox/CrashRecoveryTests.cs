@@ -12,23 +12,11 @@ public sealed class CrashRecoveryTests : IDisposable
     private readonly SmtpSink _mail = new();
     private readonly string _directory = Directory.CreateTempSubdirectory("portico-crash-").FullName;
 
-    private static string AppDirectory()
-    {
-        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Portico.slnx")))
-        {
-            directory = directory.Parent;
-        }
-        return Path.Combine(directory?.FullName ?? throw new InvalidOperationException("Repository root not found."),
-            "src", "Portico", "bin", configuration, "net10.0");
-    }
-
     private Process Start(string connectionString, string provider, int port, bool outboxEnabled)
     {
         var start = new ProcessStartInfo("dotnet")
         {
-            WorkingDirectory = AppDirectory(),
+            WorkingDirectory = AppProcess.AppDirectory(),
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };

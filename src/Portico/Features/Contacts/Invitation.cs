@@ -1,6 +1,5 @@
-using System.Security.Cryptography;
-using System.Text;
 using Portico.Infrastructure.Tenancy;
+using Portico.Infrastructure.Web;
 
 namespace Portico.Features.Contacts;
 
@@ -28,7 +27,7 @@ public sealed class Invitation : IAccountOwned
 
     public static (Invitation Invitation, string Token) Create(Guid accountId, string email, Guid roleId, DateTime? accessUntil, string invitedBy, DateTime now)
     {
-        var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var token = LinkToken.New();
         return (new Invitation
         {
             AccountId = accountId,
@@ -43,7 +42,7 @@ public sealed class Invitation : IAccountOwned
         }, token);
     }
 
-    public static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+    public static string Hash(string token) => LinkToken.Hash(token);
 
     /// Why the link cannot be used any more, or null while it can.
     public string? Unusable(DateTime now) =>

@@ -133,7 +133,7 @@ public sealed class MagicLinks(PorticoDb db, UserManager<PorticoUser> users, Por
             : MagicLinkOutcome.Invalid;
     }
 
-    private static string RandomToken() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    private static string RandomToken() => LinkToken.New();
 
-    private static string Hash(string value) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)));
+    private static string Hash(string value) => LinkToken.Hash(value);
 }

@@ -55,6 +55,7 @@ public abstract class PorticoDb(DbContextOptions options, AccountContext account
     public DbSet<Features.Webhooks.WebhookDelivery> WebhookDeliveries => Set<Features.Webhooks.WebhookDelivery>();
     public DbSet<Features.Contacts.Invitation> Invitations => Set<Features.Contacts.Invitation>();
     public DbSet<MagicLinkToken> MagicLinkTokens => Set<MagicLinkToken>();
+    public DbSet<Features.Staff.SetupLink> SetupLinks => Set<Features.Staff.SetupLink>();
     public DbSet<UserSession> UserSessions => Set<UserSession>();
     public DbSet<Features.Approvals.ApprovalRule> ApprovalRules => Set<Features.Approvals.ApprovalRule>();
     public DbSet<Features.Approvals.ChangeRequest> ChangeRequests => Set<Features.Approvals.ChangeRequest>();

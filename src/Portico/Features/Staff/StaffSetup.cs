@@ -1,0 +1,226 @@
+using System.Net.Mail;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Portico.Features.Audit;
+using Portico.Features.Identity;
+using Portico.Infrastructure.Data;
+using Portico.Infrastructure.Web;
+
+namespace Portico.Features.Staff;
+
+/// What a setup link is for, once it has been checked.
+public enum SetupLinkKind
+{
+    FirstAdmin,
+    SetPassword,
+}
+
+/// Why a setup link opens nothing, and the status the page answers with.
+public sealed record SetupRefusal(int Status, string Reason, string Message);
+
+public sealed record SetupLinkState(SetupLinkKind Kind, string? Email, SetupRefusal? Refusal);
+
+/// Success carries the Admin to sign in; otherwise a refusal of the link or errors in the form (the link stays good).
+public sealed record SetupOutcome(PorticoUser? Admin, SetupRefusal? Refusal, IReadOnlyList<PasswordError> Errors);
+
+/// How staff Admins come to exist without another Admin to invite them: the first one through the link printed at
+/// start-up, further ones (and a first one, for scripted installs) through the `admin create` command.
+public sealed class StaffSetup(PorticoDb db, UserManager<PorticoUser> users, AuditLog audit, IOptions<BrandingOptions> branding, TimeProvider clock)
+{
+    public const string NameField = "Admin.Name";
+    public const string EmailField = "Admin.Email";
+    public const string PasswordField = "Password";
+
+    private static readonly SetupRefusal Unknown = new(StatusCodes.Status404NotFound, "unknown",
+        "This setup link is not valid. Check that you copied all of it.");
+    private static readonly SetupRefusal Used = new(StatusCodes.Status410Gone, "used",
+        "This setup link was already used. Sign in instead.");
+    private static readonly SetupRefusal AdminExists = new(StatusCodes.Status410Gone, "admin_exists",
+        "This portal already has a staff Admin, so this link creates no other. Sign in, or ask an Admin.");
+
+    private static SetupRefusal Expired(SetupLinkKind kind) => new(StatusCodes.Status410Gone, "expired", kind == SetupLinkKind.FirstAdmin
+        ? "This setup link has expired. Restart Portico to print a new one, or create the Admin with the admin create command."
+        : "This link has expired. Sign in with an email link from the sign-in page, or ask the operator to create your Admin again.");
+
+    public Task<bool> AdminExistsAsync(CancellationToken ct) => db.Users.AnyAsync(u => u.StaffRole == StaffRole.Admin, ct);
+
+    /// Start-up on a database without a staff Admin: a fresh first-Admin link, returned to be printed. Links printed by
+    /// earlier starts stop working, so only the link in the latest start's output opens. Null when an Admin exists.
+    public async Task<string?> IssueFirstAdminLinkAsync(CancellationToken ct)
+    {
+        await db.SetupLinks.Where(l => l.UserId == null && l.UsedAt == null).ExecuteDeleteAsync(ct);
+        if (await AdminExistsAsync(ct))
+        {
+            return null;
+        }
+        var (link, token) = SetupLink.ForFirstAdmin(clock.GetUtcNow().UtcDateTime);
+        db.SetupLinks.Add(link);
+        audit.Record(AuditActions.SetupLinkIssued, targetType: "SetupLink", targetId: link.Id.ToString(), details: new { purpose = "first_admin", expiresAt = link.ExpiresAt });
+        await db.SaveChangesAsync(ct);
+        return branding.Value.Link(SetupLink.Path(token));
+    }
+
+    /// What the link at hand opens; a refusal is audited, as a link that comes back may have leaked.
+    public async Task<SetupLinkState> CheckAsync(string? token, CancellationToken ct)
+    {
+        var link = await FindAsync(token, ct);
+        var kind = link?.UserId is null ? SetupLinkKind.FirstAdmin : SetupLinkKind.SetPassword;
+        var refusal = link is null ? Unknown : await RefusalAsync(link, ct);
+        if (refusal is not null)
+        {
+            await RecordRefusalAsync(link, refusal, ct);
+            return new SetupLinkState(kind, null, refusal);
+        }
+        var email = link!.UserId is { } userId ? await db.Users.Where(u => u.Id == userId).Select(u => u.Email).SingleAsync(ct) : null;
+        return new SetupLinkState(kind, email, null);
+    }
+
+    /// Creates the first staff Admin with the link, once. The link is spent by an UPDATE that only one of two
+    /// simultaneous posts can win, and the Admin check is made again inside that transaction.
+    public async Task<SetupOutcome> CreateFirstAdminAsync(string? token, string name, string email, string password, CancellationToken ct)
+    {
+        var hash = LinkToken.Hash(token ?? "");
+        var now = clock.GetUtcNow().UtcDateTime;
+        PorticoUser admin;
+        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        {
+            var claimed = await db.SetupLinks.Where(l => l.TokenHash == hash && l.UserId == null && l.UsedAt == null && l.ExpiresAt > now)
+                .ExecuteUpdateAsync(s => s.SetProperty(l => l.UsedAt, now), ct);
+            var link = claimed == 0 ? await FindAsync(token, ct) : null;
+            var refusal = claimed == 0 ? await RefusalAsync(link, ct) ?? Used
+                : await AdminExistsAsync(ct) ? AdminExists
+                : null;
+            if (refusal is not null)
+            {
+                await transaction.RollbackAsync(ct);
+                await RecordRefusalAsync(link ?? await FindAsync(token, ct), refusal, ct);
+                return new SetupOutcome(null, refusal, []);
+            }
+            admin = NewAdmin(email, name, now);
+            var created = await users.CreateAsync(admin, password);
+            if (!created.Succeeded)
+            {
+                // Nothing is kept, the link included: the person corrects the form and sends it again.
+                await transaction.RollbackAsync(ct);
+                db.ChangeTracker.Clear();
+                return new SetupOutcome(null, null, Errors(created));
+            }
+            audit.Record(AuditActions.StaffAdminCreated, targetType: "User", targetId: admin.Id.ToString(),
+                details: new { email = admin.Email, via = "setup_link", first_admin = true }, actorUserId: admin.Id, actorName: admin.Email);
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+        }
+        return new SetupOutcome(admin, null, []);
+    }
+
+    /// The Admin made by the command chooses a password with their link, once.
+    public async Task<SetupOutcome> SetPasswordAsync(string? token, string password, CancellationToken ct)
+    {
+        var hash = LinkToken.Hash(token ?? "");
+        var now = clock.GetUtcNow().UtcDateTime;
+        PorticoUser? admin;
+        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        {
+            var claimed = await db.SetupLinks.Where(l => l.TokenHash == hash && l.UserId != null && l.UsedAt == null && l.ExpiresAt > now)
+                .ExecuteUpdateAsync(s => s.SetProperty(l => l.UsedAt, now), ct);
+            var link = await FindAsync(token, ct);
+            admin = claimed == 1 && link?.UserId is { } userId ? await users.FindByIdAsync(userId.ToString()) : null;
+            var refusal = claimed == 0 || admin is null ? await RefusalAsync(link, ct) ?? Used
+                : await users.HasPasswordAsync(admin) ? Used
+                : null;
+            if (refusal is not null)
+            {
+                await transaction.RollbackAsync(ct);
+                db.ChangeTracker.Clear();
+                await RecordRefusalAsync(link, refusal, ct);
+                return new SetupOutcome(null, refusal, []);
+            }
+            var result = await users.AddPasswordAsync(admin!, password);
+            if (!result.Succeeded)
+            {
+                await transaction.RollbackAsync(ct);
+                db.ChangeTracker.Clear();
+                return new SetupOutcome(null, null, Errors(result));
+            }
+            audit.Record(AuditActions.PasswordChanged, targetType: "User", targetId: admin!.Id.ToString(),
+                details: new { first_password = true, via = "setup_link" }, actorUserId: admin.Id, actorName: admin.Email);
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+        }
+        return new SetupOutcome(admin, null, []);
+    }
+
+    /// For operators with a shell: a staff Admin without a password and the link that sets it. Adds further
+    /// Admins too; an address that already belongs to someone is refused.
+    public async Task<(PorticoUser? Admin, string? Link, string? Problem)> CreateAdminAsync(string? email, string? name, CancellationToken ct)
+    {
+        var clean = email?.Trim() ?? "";
+        if (clean.Length is 0 or > 256 || !MailAddress.TryCreate(clean, out var parsed) || parsed.Address != clean)
+        {
+            return (null, null, "Give the new Admin's email address, such as --email ana@example.com.");
+        }
+        var displayName = string.IsNullOrWhiteSpace(name) ? clean : name.Trim();
+        if (displayName.Length > 200)
+        {
+            return (null, null, "The name is too long (at most 200 characters).");
+        }
+        if (await users.FindByEmailAsync(clean) is { } existing)
+        {
+            return (null, null, $"{clean} already belongs to {(existing.StaffRole is { } role ? $"a staff {role}" : "a person")} ({existing.DisplayName}). Nothing was created.");
+        }
+        var now = clock.GetUtcNow().UtcDateTime;
+        var admin = NewAdmin(clean, displayName, now);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var created = await users.CreateAsync(admin);
+        if (!created.Succeeded)
+        {
+            await transaction.RollbackAsync(ct);
+            return (null, null, string.Join(" ", created.Errors.Select(e => e.Description)) + " Nothing was created.");
+        }
+        var (link, token) = SetupLink.ForPassword(admin.Id, now);
+        db.SetupLinks.Add(link);
+        audit.Record(AuditActions.StaffAdminCreated, targetType: "User", targetId: admin.Id.ToString(),
+            details: new { email = clean, via = "command", expiresAt = link.ExpiresAt }, actorName: "admin create command");
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return (admin, branding.Value.Link(SetupLink.Path(token)), null);
+    }
+
+    private static PorticoUser NewAdmin(string email, string name, DateTime now) => new()
+    {
+        UserName = email, Email = email, DisplayName = name, StaffRole = StaffRole.Admin, CreatedAt = now,
+    };
+
+    private Task<SetupLink?> FindAsync(string? token, CancellationToken ct)
+    {
+        var hash = LinkToken.Hash(token ?? "");
+        return db.SetupLinks.AsNoTracking().SingleOrDefaultAsync(l => l.TokenHash == hash, ct);
+    }
+
+    private async Task<SetupRefusal?> RefusalAsync(SetupLink? link, CancellationToken ct)
+    {
+        if (link is null)
+        {
+            return Unknown;
+        }
+        var kind = link.UserId is null ? SetupLinkKind.FirstAdmin : SetupLinkKind.SetPassword;
+        return link.UsedAt is not null ? Used
+            : clock.GetUtcNow().UtcDateTime >= link.ExpiresAt ? Expired(kind)
+            : kind == SetupLinkKind.FirstAdmin && await AdminExistsAsync(ct) ? AdminExists
+            : null;
+    }
+
+    private async Task RecordRefusalAsync(SetupLink? link, SetupRefusal refusal, CancellationToken ct)
+    {
+        audit.Record(AuditActions.SetupLinkRefused, targetType: link is null ? null : "SetupLink", targetId: link?.Id.ToString(),
+            details: new { reason = refusal.Reason });
+        await db.SaveChangesAsync(ct);
+    }
+
+    private static List<PasswordError> Errors(IdentityResult result) =>
+        result.Errors.Select(e => new PasswordError(
+            e.Code is nameof(IdentityErrorDescriber.DuplicateEmail) or nameof(IdentityErrorDescriber.DuplicateUserName) or nameof(IdentityErrorDescriber.InvalidEmail)
+                or nameof(IdentityErrorDescriber.InvalidUserName) ? EmailField : PasswordField,
+            e.Description)).ToList();
+}
