@@ -138,7 +138,10 @@ services.AddScoped<Portico.Features.Integrations.Freshness>();
 services.AddScoped<Portico.Features.Webhooks.WebhookPublisher>();
 services.AddScoped<Portico.Features.Imports.CsvImport>();
 services.AddSingleton<IOutboxHandler, Portico.Features.Webhooks.SendWebhook>();
-services.AddHttpClient("webhooks", c => c.Timeout = TimeSpan.FromSeconds(10));
+services.AddOptions<Portico.Features.Webhooks.WebhookOptions>().Bind(builder.Configuration.GetSection(Portico.Features.Webhooks.WebhookOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+services.AddSingleton<Portico.Features.Webhooks.ReceiverGuard>();
+services.AddHttpClient("webhooks", c => c.Timeout = TimeSpan.FromSeconds(10))
+    .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<Portico.Features.Webhooks.ReceiverGuard>().CreateHandler());
 services.AddSingleton<OutboxSignal>();
 services.AddSingleton<OutboxProcessor>();
 services.AddSingleton<IOutboxHandler, SendEmail>();
