@@ -151,6 +151,12 @@ services.AddRazorPages(o =>
 {
     o.RootDirectory = "/Features";
 });
+services.Configure<Microsoft.AspNetCore.Mvc.MvcOptions>(o => o.RefuseInForms());
+services.ConfigureHttpJsonOptions(o => o.SerializerOptions.RefuseInJson());
+// Unreadable API input becomes an exception that BadApiInput answers with a problem naming the field,
+// instead of a bare 400 that does not say what was wrong.
+services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+services.AddExceptionHandler<BadApiInput>();
 services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
 {
     // Routing refuses a body type an endpoint does not accept without saying what to send instead.
@@ -161,7 +167,7 @@ services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
     }
 });
 services.AddValidation();
-services.AddOpenApi();
+services.AddOpenApi(o => o.AddSchemaTransformer(ControlCharacters.DescribeTextAsText));
 services.AddHealthChecks().AddDbContextCheck<PorticoDb>("database", tags: ["ready"]);
 services.AddRateLimiter(o =>
 {
@@ -189,7 +195,11 @@ app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api =>
 });
 app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api"), web =>
 {
-    web.UseExceptionHandler("/error");
+    web.UseExceptionHandler(new ExceptionHandlerOptions
+    {
+        ExceptionHandlingPath = "/error",
+        StatusCodeSelector = e => e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+    });
     web.UseStatusCodePagesWithReExecute("/error/{0}");
 });
 if (!app.Environment.IsDevelopment())
@@ -199,6 +209,7 @@ if (!app.Environment.IsDevelopment())
 app.UseSecurityHeaders();
 app.UseStaticFiles();
 app.UseRouting();
+app.RefuseControlCharactersInUrls();
 app.UseAuthentication();
 // After authentication, so the API budget can be per person rather than per address.
 app.UseRateLimiter();
