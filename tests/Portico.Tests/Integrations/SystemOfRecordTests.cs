@@ -329,6 +329,23 @@ public sealed class SystemOfRecordTests(PorticoApp app, ITestOutputHelper output
     }
 
     [Fact]
+    public async Task A_batch_with_a_member_other_than_records_is_refused_naming_the_member()
+    {
+        var (integration, client) = await OwnerAsync(Invoices);
+        using var _ = client;
+        var account = await app.CreateMappedAccountAsync();
+
+        var empty = await client.PutRawAsync(Invoices, "{\"records\":[],\"evil\":1}");
+        var beside = await client.PutRawAsync(Invoices, "{\"records\":[" + InvoiceJson(NewExternalId(), account.ExternalId!).ToJsonString() + "],\"dryRun\":true}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
+        Assert.Contains("Unknown member \"evil\"", (await empty.JsonAsync()).GetProperty("errors").GetProperty("evil")[0].GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, beside.StatusCode);
+        Assert.True((await beside.JsonAsync()).GetProperty("errors").TryGetProperty("dryRun", out var _));
+        Assert.Empty(await InvoicesOfAsync(integration.Id));
+    }
+
+    [Fact]
     public async Task External_ids_with_surrounding_spaces_are_matched_on_replay()
     {
         var (integration, client) = await OwnerAsync(Invoices);

@@ -23,14 +23,18 @@ public sealed class IntegrationSync(PorticoDb db, AuditLog audit, TimeProvider c
     private static readonly JsonSerializerOptions Strict = new JsonSerializerOptions(JsonSerializerDefaults.Web) { AllowTrailingCommas = false }.RefuseInJson();
 
     /// Parses {"records": [...]} record by record, so one record of the wrong shape does not hide the others.
-    /// What refuses the whole batch comes back as errors by field: a body of the wrong shape, and text with control
-    /// characters anywhere (it could not be stored, so no record of the batch is applied).
+    /// What refuses the whole batch comes back as errors by field: a body of the wrong shape, a member other than
+    /// "records", and text with control characters anywhere (it could not be stored, so no record of the batch is applied).
     public static (List<(int Index, T? Record, string? Error)>? Records, Dictionary<string, string[]>? Errors) Parse<T>(JsonDocument document)
     {
         if (document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGetProperty("records", out var records)
             || records.ValueKind != JsonValueKind.Array)
         {
             return (null, new() { ["records"] = ["The body must be a JSON object with a \"records\" array."] });
+        }
+        if (document.RootElement.EnumerateObject().Select(p => p.Name).FirstOrDefault(n => n != "records") is { } unknown)
+        {
+            return (null, new() { [unknown] = [$"Unknown member \"{unknown}\"; a batch holds only \"records\"."] });
         }
         if (records.GetArrayLength() > MaxBatch)
         {
