@@ -150,7 +150,10 @@ services.AddScoped<Portico.Features.Integrations.Freshness>();
 services.AddScoped<Portico.Features.Webhooks.WebhookPublisher>();
 services.AddScoped<Portico.Features.Imports.CsvImport>();
 services.AddSingleton<IOutboxHandler, Portico.Features.Webhooks.SendWebhook>();
-services.AddHttpClient("webhooks", c => c.Timeout = TimeSpan.FromSeconds(10));
+services.AddOptions<Portico.Features.Webhooks.WebhookOptions>().Bind(builder.Configuration.GetSection(Portico.Features.Webhooks.WebhookOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+services.AddSingleton<Portico.Features.Webhooks.ReceiverGuard>();
+services.AddHttpClient("webhooks", c => c.Timeout = TimeSpan.FromSeconds(10))
+    .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<Portico.Features.Webhooks.ReceiverGuard>().CreateHandler());
 services.AddSingleton<OutboxSignal>();
 services.AddSingleton<OutboxProcessor>();
 services.AddSingleton<IOutboxHandler, SendEmail>();
@@ -167,6 +170,12 @@ services.AddRazorPages(o =>
     o.ValueProviderFactories.Remove(route);
     o.ValueProviderFactories.Insert(0, route);
 });
+services.Configure<Microsoft.AspNetCore.Mvc.MvcOptions>(o => o.RefuseInForms());
+services.ConfigureHttpJsonOptions(o => o.SerializerOptions.RefuseInJson());
+// Unreadable API input becomes an exception that BadApiInput answers with a problem naming the field,
+// instead of a bare 400 that does not say what was wrong.
+services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+services.AddExceptionHandler<BadApiInput>();
 services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
 {
     // Routing refuses a body type an endpoint does not accept without saying what to send instead.
@@ -177,7 +186,7 @@ services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
     }
 });
 services.AddValidation();
-services.AddOpenApi();
+services.AddOpenApi(o => o.AddSchemaTransformer(ControlCharacters.DescribeTextAsText));
 services.AddHealthChecks().AddDbContextCheck<PorticoDb>("database", tags: ["ready"]);
 services.AddRateLimiter(o =>
 {
@@ -216,7 +225,11 @@ app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api =>
 });
 app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api"), web =>
 {
-    web.UseExceptionHandler("/error");
+    web.UseExceptionHandler(new ExceptionHandlerOptions
+    {
+        ExceptionHandlingPath = "/error",
+        StatusCodeSelector = e => e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+    });
     web.UseStatusCodePagesWithReExecute("/error/{0}");
 });
 if (!app.Environment.IsDevelopment())
@@ -226,6 +239,7 @@ if (!app.Environment.IsDevelopment())
 app.UseSecurityHeaders();
 app.UseStaticFiles();
 app.UseRouting();
+app.RefuseControlCharactersInUrls();
 app.UseAuthentication();
 app.UseMiddleware<AccountScopeMiddleware>();
 // After authentication, so the API budget can be per person rather than per address.

@@ -97,6 +97,10 @@ public sealed class CsvImportTests(PorticoApp app)
         Assert.Equal(HttpStatusCode.UnprocessableEntity, badResponse.StatusCode);
         Assert.Contains("Unknown column(s): colour", bad.QuerySelector("[data-testid=import-error]")!.TextContent, StringComparison.Ordinal);
 
+        var (nulResponse, nul) = await PostAsync(client, "accounts", "externalId,name\nA-1,Fine\nA-2,Bad\0name\n", "check");
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, nulResponse.StatusCode);
+        Assert.Contains("Row 3, column name, contains a control character (U+0000)", nul.QuerySelector("[data-testid=import-error]")!.TextContent, StringComparison.Ordinal);
+
         var agent = await app.CreateUserAsync(staffRole: StaffRole.Agent);
         using var agentClient = await app.SignInAsync(agent);
         Assert.Equal(HttpStatusCode.Forbidden, (await agentClient.Http.GetAsync(new Uri("/staff/import", UriKind.Relative))).StatusCode);

@@ -30,6 +30,9 @@ public class PorticoApp : WebApplicationFactory<Program>
 
     protected virtual IDictionary<string, string?> Settings() => new Dictionary<string, string?>();
 
+    /// Webhook tests deliver to receivers on this machine, which the portal refuses unless its settings allow loopback.
+    protected virtual bool AllowsLoopbackWebhooks => true;
+
     protected virtual void ConfigureTestServices(IServiceCollection services)
     {
     }
@@ -49,6 +52,11 @@ public class PorticoApp : WebApplicationFactory<Program>
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:Console:FormatterName"] = "simple",
         };
+        if (AllowsLoopbackWebhooks)
+        {
+            settings["Webhooks:AllowedInternalNetworks:0"] = "127.0.0.0/8";
+            settings["Webhooks:AllowedInternalNetworks:1"] = "::1";
+        }
         foreach (var (key, value) in Settings())
         {
             settings[key] = value;

@@ -306,6 +306,46 @@ public sealed class SystemOfRecordTests(PorticoApp app, ITestOutputHelper output
     }
 
     [Fact]
+    public async Task A_control_character_in_any_record_refuses_the_whole_batch_naming_the_field()
+    {
+        var (integration, client) = await OwnerAsync(Invoices);
+        using var _ = client;
+        var account = await app.CreateMappedAccountAsync();
+        var valid = InvoiceJson(NewExternalId("OK"), account.ExternalId!);
+        var withNul = InvoiceJson(NewExternalId(), account.ExternalId!, number: "INV\0-1");
+        var inLine = InvoiceJson(NewExternalId(), account.ExternalId!);
+        inLine["lines"]![0]!["description"] = "Support\u0008plan";
+
+        var nul = await client.PutBatchAsync(Invoices, valid, withNul);
+        var backspace = await client.PutBatchAsync(Invoices, valid, inLine);
+
+        Assert.Equal(HttpStatusCode.BadRequest, nul.StatusCode);
+        var errors = (await nul.JsonAsync()).GetProperty("errors");
+        Assert.Contains("records[1].number contains a control character (U+0000)", errors.GetProperty("records[1].number")[0].GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, backspace.StatusCode);
+        Assert.True((await backspace.JsonAsync()).GetProperty("errors").TryGetProperty("records[1].lines[0].description", out var _));
+        Assert.Empty(await InvoicesOfAsync(integration.Id));
+        Assert.Equal(0, (await ReloadAsync(integration.Id)).RecordsSynced);
+    }
+
+    [Fact]
+    public async Task A_batch_with_a_member_other_than_records_is_refused_naming_the_member()
+    {
+        var (integration, client) = await OwnerAsync(Invoices);
+        using var _ = client;
+        var account = await app.CreateMappedAccountAsync();
+
+        var empty = await client.PutRawAsync(Invoices, "{\"records\":[],\"evil\":1}");
+        var beside = await client.PutRawAsync(Invoices, "{\"records\":[" + InvoiceJson(NewExternalId(), account.ExternalId!).ToJsonString() + "],\"dryRun\":true}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
+        Assert.Contains("Unknown member \"evil\"", (await empty.JsonAsync()).GetProperty("errors").GetProperty("evil")[0].GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, beside.StatusCode);
+        Assert.True((await beside.JsonAsync()).GetProperty("errors").TryGetProperty("dryRun", out var _));
+        Assert.Empty(await InvoicesOfAsync(integration.Id));
+    }
+
+    [Fact]
     public async Task External_ids_with_surrounding_spaces_are_matched_on_replay()
     {
         var (integration, client) = await OwnerAsync(Invoices);

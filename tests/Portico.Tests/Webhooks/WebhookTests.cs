@@ -21,6 +21,9 @@ public sealed class WebhookReceiver : IDisposable
     public ConcurrentQueue<(Dictionary<string, string> Headers, string Body, HttpStatusCode Answered)> Received { get; } = new();
     public string Url { get; }
 
+    /// Where a 3xx answer points.
+    public string? Location { get; set; }
+
     public WebhookReceiver()
     {
         Url = $"http://127.0.0.1:{SmtpSink.FreePort()}/hooks/";
@@ -48,6 +51,10 @@ public sealed class WebhookReceiver : IDisposable
             var answer = Answers.TryDequeue(out var queued) ? queued : HttpStatusCode.OK;
             Received.Enqueue((headers, body, answer));
             context.Response.StatusCode = (int)answer;
+            if ((int)answer is >= 300 and < 400 && Location is not null)
+            {
+                context.Response.RedirectLocation = Location;
+            }
             context.Response.Close();
         }
     }
@@ -142,15 +149,53 @@ public sealed class WebhookTests(PorticoApp app)
         Assert.Equal(3, all.Count(d => d.Headers["Portico-Delivery"] == deliveryId.ToString()));
 
         // The receiver goes away with this test; stop sending other tests' events to it.
-        await app.WithDbAsync(async db =>
-        {
-            foreach (var endpoint in await db.WebhookEndpoints.Where(e => e.Url == receiver.Url).ToListAsync())
-            {
-                endpoint.Deactivate();
-            }
-            await db.SaveChangesAsync();
-        });
+        await DeactivateAsync(receiver.Url);
     }
+
+    [Fact]
+    public async Task A_redirect_is_not_followed_and_counts_as_a_failed_delivery()
+    {
+        using var receiver = new WebhookReceiver();
+        using var elsewhere = new WebhookReceiver();
+        receiver.Location = elsewhere.Url;
+        receiver.Answers.Enqueue(HttpStatusCode.RedirectKeepVerb);
+        var admin = await app.CreateUserAsync(staffRole: StaffRole.Admin);
+        using var adminClient = await app.SignInAsync(admin);
+        await RegisterAsync(adminClient, receiver.Url, WebhookEvents.RequestCreated);
+        try
+        {
+            var (account, customer) = await app.CreateCustomerAsync(BuiltInRoles.Requester);
+            var type = await app.CreateRequestTypeAsync(defaultAssigneeId: admin.Id);
+            using var client = await app.SignInAsync(customer);
+            var subject = "Redirected " + PorticoApp.Unique();
+            Assert.Equal(HttpStatusCode.Created, (await client.Http.PostAsJsonAsync(new Uri($"/api/accounts/{account.Id}/requests", UriKind.Relative),
+                new { typeId = type.Id, subject })).StatusCode);
+
+            var first = (await receiver.WaitForAsync(1)).First(d => d.Body.Contains(subject, StringComparison.Ordinal));
+            Assert.Equal(HttpStatusCode.RedirectKeepVerb, first.Answered);
+            var deliveryId = Guid.Parse(first.Headers["Portico-Delivery"]);
+            var log = await app.WithDbAsync((db, _) => db.WebhookDeliveries.SingleAsync(d => d.Id == deliveryId));
+            Assert.Equal(307, log.LastStatusCode);
+            Assert.Contains("redirects are not followed", log.LastError, StringComparison.Ordinal);
+            Assert.Null(log.DeliveredAt);
+            // The retry goes to the registered address again, never to where the redirect pointed.
+            await receiver.WaitForAsync(2);
+            Assert.Empty(elsewhere.Received);
+        }
+        finally
+        {
+            await DeactivateAsync(receiver.Url);
+        }
+    }
+
+    private Task DeactivateAsync(string url) => app.WithDbAsync(async db =>
+    {
+        foreach (var endpoint in await db.WebhookEndpoints.Where(e => e.Url == url).ToListAsync())
+        {
+            endpoint.Deactivate();
+        }
+        await db.SaveChangesAsync();
+    });
 
     [Fact]
     public async Task Only_admins_manage_webhooks_and_a_bad_address_is_refused()

@@ -9,6 +9,7 @@ using Portico.Features.Audit;
 using Portico.Features.Identity;
 using Portico.Features.Integrations;
 using Portico.Infrastructure.Data;
+using Portico.Infrastructure.Web;
 
 namespace Portico.Features.Imports;
 
@@ -238,7 +239,12 @@ public sealed class CsvImport(PorticoDb db, IntegrationSync sync, UserManager<Po
             var row = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
             foreach (var column in header)
             {
-                row[column] = parser.GetField(column) ?? "";
+                var value = parser.GetField(column) ?? "";
+                if (ControlCharacters.Find(value) is { } found)
+                {
+                    throw new InvalidDataException(ControlCharacters.Message($"Row {rows.Count + 2}, column {column},", found));
+                }
+                row[column] = value;
             }
             rows.Add(row);
             if (rows.Count > MaxRows)

@@ -71,10 +71,10 @@ public static class IntegrationApi
             }
             using (document)
             {
-                var (records, error) = IntegrationSync.Parse<T>(document);
+                var (records, errors) = IntegrationSync.Parse<T>(document);
                 if (records is null)
                 {
-                    return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["records"] = [error!] });
+                    return TypedResults.ValidationProblem(errors!);
                 }
                 try
                 {

@@ -8,6 +8,7 @@ using Portico.Features.Audit;
 using Portico.Features.Billing;
 using Portico.Features.Orders;
 using Portico.Infrastructure.Data;
+using Portico.Infrastructure.Web;
 
 namespace Portico.Features.Integrations;
 
@@ -19,19 +20,25 @@ public sealed class IntegrationSync(PorticoDb db, AuditLog audit, TimeProvider c
     public const int MaxBatch = 10_000;
     private const int Chunk = 500;
 
-    private static readonly JsonSerializerOptions Strict = new(JsonSerializerDefaults.Web) { AllowTrailingCommas = false };
+    private static readonly JsonSerializerOptions Strict = new JsonSerializerOptions(JsonSerializerDefaults.Web) { AllowTrailingCommas = false }.RefuseInJson();
 
     /// Parses {"records": [...]} record by record, so one record of the wrong shape does not hide the others.
-    public static (List<(int Index, T? Record, string? Error)>? Records, string? Error) Parse<T>(JsonDocument document)
+    /// What refuses the whole batch comes back as errors by field: a body of the wrong shape, a member other than
+    /// "records", and text with control characters anywhere (it could not be stored, so no record of the batch is applied).
+    public static (List<(int Index, T? Record, string? Error)>? Records, Dictionary<string, string[]>? Errors) Parse<T>(JsonDocument document)
     {
         if (document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGetProperty("records", out var records)
             || records.ValueKind != JsonValueKind.Array)
         {
-            return (null, "The body must be a JSON object with a \"records\" array.");
+            return (null, new() { ["records"] = ["The body must be a JSON object with a \"records\" array."] });
+        }
+        if (document.RootElement.EnumerateObject().Select(p => p.Name).FirstOrDefault(n => n != "records") is { } unknown)
+        {
+            return (null, new() { [unknown] = [$"Unknown member \"{unknown}\"; a batch holds only \"records\"."] });
         }
         if (records.GetArrayLength() > MaxBatch)
         {
-            return (null, $"A batch can hold at most {MaxBatch:N0} records; this one has {records.GetArrayLength():N0}. Split it.");
+            return (null, new() { ["records"] = [$"A batch can hold at most {MaxBatch:N0} records; this one has {records.GetArrayLength():N0}. Split it."] });
         }
         var result = new List<(int, T?, string?)>();
         var index = 0;
@@ -40,6 +47,11 @@ public sealed class IntegrationSync(PorticoDb db, AuditLog audit, TimeProvider c
             try
             {
                 result.Add((index, element.Deserialize<T>(Strict), null));
+            }
+            catch (ControlCharacters.JsonRefusal refusal)
+            {
+                var field = refusal.Field($"records[{index}]");
+                return (null, new() { [field] = [refusal.Describe($"records[{index}]")] });
             }
             catch (JsonException e)
             {

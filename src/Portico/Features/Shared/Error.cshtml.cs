@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Portico.Infrastructure.Web;
 
 namespace Portico.Features.Shared;
 
@@ -13,17 +14,19 @@ public sealed class ErrorModel : PageModel
     public int Code { get; private set; }
     public string? TraceId { get; private set; }
 
+    /// Which field was refused, when input was turned away before the page saw it.
+    public string? Refused { get; private set; }
+
     public void OnGet(int? code) => Show(code);
 
     public void OnPost(int? code) => Show(code);
 
     private void Show(int? code)
     {
-        Code = code ?? 500;
-        if (code is null)
-        {
-            Response.StatusCode = 500;
-        }
+        // After an exception the handler chose the status: 4xx for input the request could not carry, else 500.
+        Code = code ?? (Response.StatusCode is >= 400 and < 500 ? Response.StatusCode : 500);
+        Response.StatusCode = code is null ? Code : Response.StatusCode;
+        Refused = HttpContext.Features.Get<RefusedInput>()?.Message;
         TraceId = System.Diagnostics.Activity.Current?.Id ?? HttpContext.TraceIdentifier;
     }
 

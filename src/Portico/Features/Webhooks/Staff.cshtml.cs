@@ -14,7 +14,7 @@ namespace Portico.Features.Webhooks;
 public sealed record DeliveryRow(Guid Id, string Url, string Event, DateTime CreatedAt, int Attempts, int? LastStatusCode, string? LastError, DateTime? DeliveredAt);
 
 [Authorize(Policy = Policies.StaffAdmin)]
-public sealed class StaffModel(PorticoDb db, IDataProtectionProvider protection, AuditLog audit, TimeProvider clock) : PageModel
+public sealed class StaffModel(PorticoDb db, IDataProtectionProvider protection, AuditLog audit, TimeProvider clock, ReceiverGuard guard) : PageModel
 {
     public List<WebhookEndpoint> Endpoints { get; private set; } = [];
     public List<DeliveryRow> Deliveries { get; private set; } = [];
@@ -42,6 +42,12 @@ public sealed class StaffModel(PorticoDb db, IDataProtectionProvider protection,
         if ((description?.Length ?? 0) > 200)
         {
             return await FailAsync("The description can be at most 200 characters.", ct);
+        }
+        // The name is resolved here for a clear answer now; every delivery checks again before it connects.
+        if (await guard.RefusalAsync(uri.IdnHost, ct) is { } refusal)
+        {
+            return await FailAsync($"Webhooks cannot go to this address: {refusal}. Give a receiver on the public internet; "
+                + "an internal receiver needs its network allowed in the portal's settings (Webhooks:AllowedInternalNetworks).", ct);
         }
         var secret = "whsec_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
         var endpoint = new WebhookEndpoint(uri.ToString(), description?.Trim() ?? "", events,

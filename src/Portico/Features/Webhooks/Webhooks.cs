@@ -100,7 +100,13 @@ public sealed class SendWebhook(IServiceScopeFactory scopes, IHttpClientFactory 
         {
             using var response = await http.CreateClient("webhooks").SendAsync(request, cancellationToken);
             status = (int)response.StatusCode;
-            error = response.IsSuccessStatusCode ? null : $"The receiver answered {status}.";
+            error = response.IsSuccessStatusCode ? null
+                : status is >= 300 and < 400 ? $"The receiver answered {status}; redirects are not followed."
+                : $"The receiver answered {status}.";
+        }
+        catch (HttpRequestException e) when (e.InnerException is ReceiverRefusedException refused)
+        {
+            error = "refused: " + refused.Message;
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
