@@ -115,7 +115,7 @@ public sealed class RequestVisibilityTests(PorticoApp app)
         var detail = await client.GetPageAsync(CustomerPath(s.Account.Id, s.Shared.Id));
         Assert.Null(detail.QuerySelector("textarea[name=Body]"));
         var reply = await client.PostMultipartAsync($"{CustomerPath(s.Account.Id, s.Shared.Id)}?handler=Reply", detail, [Field("Body", "A viewer writes")]);
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, reply.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, reply.StatusCode);
         Assert.Equal("Your role can read requests but not reply to them.", await ActionErrorAsync(reply));
         var apiReply = await client.Http.PostAsJsonAsync(new Uri($"/api/accounts/{s.Account.Id}/requests/{s.Shared.Id}/replies", UriKind.Relative), new { body = "A viewer writes" });
         Assert.Equal(HttpStatusCode.Forbidden, apiReply.StatusCode);
@@ -146,7 +146,7 @@ public sealed class RequestVisibilityTests(PorticoApp app)
         // A colleague who can see the shared request but did not submit it cannot make it private.
         using var colleague = await MemberAsync(s, BuiltInRoles.Requester);
         var refused = await colleague.CustomerPostAsync(s.Account.Id, s.Own.Id, "Share", [Field("shared", "false")]);
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
         Assert.Equal("Only the person who submitted the request or an account owner can change who sees it.", await ActionErrorAsync(refused));
         Assert.True((await app.LoadRequestAsync(s.Own.Id)).SharedWithAccount);
     }

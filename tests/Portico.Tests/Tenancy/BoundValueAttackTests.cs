@@ -1,4 +1,5 @@
 using System.Collections;
+using Xunit.Abstractions;
 using System.Net;
 using System.Net.Http.Json;
 using System.Reflection;
@@ -27,7 +28,8 @@ namespace Portico.Tests.Tenancy;
 /// as a member of account A who holds the permission: each value the handler binds, in the form and in the
 /// query (and the JSON body and URL for the API), is set in turn to an object of account B, and ids of B's
 /// objects are added as extra fields. Account B must not change, no mail may be queued for B's people, and
-/// a bound value naming B's object must answer 404 and change nothing at all. Staff Agents and Finance
+/// a bound value naming B's object must answer 404 and change nothing at all. A's read-only Viewer is refused
+/// every account handler and changes nothing. Staff Agents and Finance
 /// posting to every staff handler change nothing unless the handler is theirs to use.
 public sealed class BoundValueAttackTests(ITestOutputHelper output) : IAsyncLifetime
 {
@@ -96,7 +98,7 @@ public sealed class BoundValueAttackTests(ITestOutputHelper output) : IAsyncLife
             db.DocumentRequests.Add(documentRequest);
             var change = new ChangeRequest(account.Id, ChangeTypes.RoleChange, ChangeKinds.RoleGrant, "membership:" + membership.Id,
                 $"Make {colleague.DisplayName} a Requester", new RoleChangePayload(membership.Id, requester.Id, requester.Name, viewer.Name, colleague.DisplayName, colleague.Email!),
-                ApproverKind.AccountOwner, colleague.Id, colleague.DisplayName, now);
+                ApproverKind.AccountOwner, owner.Id, owner.DisplayName, now);
             db.ChangeRequests.Add(change);
             await db.SaveChangesAsync();
             var attachmentId = await db.RequestAttachments.Where(a => a.RequestId == request.Id).Select(a => a.Id).FirstAsync();
@@ -241,6 +243,21 @@ public sealed class BoundValueAttackTests(ITestOutputHelper output) : IAsyncLife
             }
 
             Compare(bBefore, await SnapshotOfAsync(b), $"{label}: account B after the attacks", failures);
+
+            // 4. A member of A whose role is read-only (Viewer) sends the same valid values: refused, nothing changes.
+            if (target.Route.StartsWith("a/", StringComparison.Ordinal) || target.Route.StartsWith("api/accounts/", StringComparison.Ordinal))
+            {
+                using var viewer = await _app.SignInAsync(a.Colleague);
+                var viewerToken = PorticoClient.Token(await viewer.GetPageAsync("/account/profile"));
+                var before = await SnapshotAsync();
+                var response = await SendAsync(viewer, viewerToken, target, routeValues, valid, "form", null, extras: null);
+                attempts++;
+                if (response.StatusCode is not (HttpStatusCode.Forbidden or HttpStatusCode.NotFound))
+                {
+                    failures.Add($"{label}: a Viewer of the account got {(int)response.StatusCode}, not 403");
+                }
+                Compare(before, await SnapshotAsync(), $"{label}: a Viewer of the account", failures);
+            }
         }
 
         // Staff Agents and Finance against every staff handler that is not theirs.

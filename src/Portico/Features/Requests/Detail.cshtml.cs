@@ -58,7 +58,7 @@ public sealed class DetailModel(PorticoDb db, RequestAccess access, CustomerRequ
             return Redirect($"{Request.Path}?done=true");
         }
         Error = outcome.Error;
-        Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+        Response.StatusCode = outcome.Forbidden ? StatusCodes.Status403Forbidden : StatusCodes.Status422UnprocessableEntity;
         return await LoadAsync(requestId, ct) ? Page() : NotFound();
     }
 

@@ -8,11 +8,13 @@ using Portico.Infrastructure.Tenancy;
 namespace Portico.Features.Requests;
 
 /// The outcome of an action on a request: done, not there (or not visible), or refused with a reason.
-public sealed record RequestOutcome(bool Succeeded, bool NotFound, string? Error)
+public sealed record RequestOutcome(bool Succeeded, bool NotFound, string? Error, bool Forbidden = false)
 {
     public static readonly RequestOutcome Done = new(true, false, null);
     public static readonly RequestOutcome Missing = new(false, true, null);
     public static RequestOutcome Refused(string error) => new(false, false, error);
+    /// The person may see the request but their role may not do this: 403, with the reason shown.
+    public static RequestOutcome NotAllowed(string error) => new(false, false, error, Forbidden: true);
 
     public const string ChangedMeanwhile = "This request was changed by someone else just now. Reload the page and try again.";
 
@@ -64,7 +66,7 @@ public sealed class CustomerRequestActions(PorticoDb db, RequestAccess access, R
         }
         if (!access.CanAct)
         {
-            return RequestOutcome.Refused("Your role can read requests but not reply to them.");
+            return RequestOutcome.NotAllowed("Your role can read requests but not reply to them.");
         }
         if (request.Status == RequestStatus.Closed)
         {
@@ -128,7 +130,7 @@ public sealed class CustomerRequestActions(PorticoDb db, RequestAccess access, R
         }
         if (!access.CanAct)
         {
-            return RequestOutcome.Refused("Your role can read requests but not change them.");
+            return RequestOutcome.NotAllowed("Your role can read requests but not change them.");
         }
         if (request.Status != requiredStatus)
         {
@@ -157,7 +159,7 @@ public sealed class CustomerRequestActions(PorticoDb db, RequestAccess access, R
         }
         if (!access.CanAct || (request.SubmitterId != access.UserId && !access.SeesAll))
         {
-            return RequestOutcome.Refused("Only the person who submitted the request or an account owner can change who sees it.");
+            return RequestOutcome.NotAllowed("Only the person who submitted the request or an account owner can change who sees it.");
         }
         if (request.SharedWithAccount == shared)
         {
