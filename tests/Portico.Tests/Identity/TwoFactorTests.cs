@@ -473,12 +473,20 @@ public sealed class TwoFactorRateLimitTests : IAsyncLifetime
     public async Task The_code_step_shares_the_sign_in_rate_limit()
     {
         using var client = _app.Anonymous();
+        // Opening the pages counts for nothing: a busy office behind one address still sees them.
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.NotEqual(HttpStatusCode.TooManyRequests, (await client.Http.GetAsync(new Uri(i % 2 == 0 ? "/login/two-factor" : "/login", UriKind.Relative))).StatusCode);
+        }
+        // Posting the code step and the sign-in form draws on one budget of three.
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 5; i++)
         {
-            statuses.Add((await client.Http.GetAsync(new Uri(i % 2 == 0 ? "/login/two-factor" : "/login", UriKind.Relative))).StatusCode);
+            using var empty = new FormUrlEncodedContent([]);
+            statuses.Add((await client.Http.PostAsync(new Uri(i % 2 == 0 ? "/login/two-factor" : "/login", UriKind.Relative), empty)).StatusCode);
         }
 
-        Assert.Equal([HttpStatusCode.Redirect, HttpStatusCode.OK, HttpStatusCode.Redirect, HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], statuses);
+        Assert.All(statuses.Take(3), s => Assert.NotEqual(HttpStatusCode.TooManyRequests, s));
+        Assert.Equal([HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], statuses.Skip(3));
     }
 }

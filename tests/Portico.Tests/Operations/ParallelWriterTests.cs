@@ -261,6 +261,33 @@ public sealed class ParallelWriterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Two_Owners_removing_or_demoting_each_other_at_once_leave_the_account_an_Owner()
+    {
+        var viewerRole = await _app.RoleIdAsync(BuiltInRoles.Viewer);
+        for (var round = 0; round < 4; round++)
+        {
+            var account = await _app.CreateAccountAsync();
+            var first = await _app.CreateUserAsync();
+            var second = await _app.CreateUserAsync();
+            var memberships = new[] { await _app.AddMemberAsync(account, first, BuiltInRoles.Owner), await _app.AddMemberAsync(account, second, BuiltInRoles.Owner) };
+            var clients = new[] { await _app.SignInAsync(first), await _app.SignInAsync(second) };
+            var pages = new[] { await clients[0].GetPageAsync($"/a/{account.Id}/contacts"), await clients[1].GetPageAsync($"/a/{account.Id}/contacts") };
+            // Even rounds remove, odd rounds demote: each Owner acts on the other at the same moment.
+            var responses = await AllAtOnceAsync(2, i => clients[i].PostFormAsync($"/a/{account.Id}/contacts?handler={(round % 2 == 0 ? "Remove" : "Role")}", pages[i],
+                new Dictionary<string, string> { ["membershipId"] = memberships[1 - i].Id.ToString(), ["roleId"] = viewerRole.ToString() }));
+            NoServerErrors(responses);
+            var owners = await _app.WithDbAsync((db, _) => db.Memberships.CountAsync(m => m.AccountId == account.Id && m.Role.Name == BuiltInRoles.Owner));
+            Assert.Equal(1, owners);
+            Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Redirect);
+            foreach (var client in clients)
+            {
+                client.Dispose();
+            }
+        }
+        await AuditChainIsIntactAsync();
+    }
+
+    [Fact]
     public async Task Many_audit_events_at_once_form_one_intact_chain()
     {
         const int Writers = 24;

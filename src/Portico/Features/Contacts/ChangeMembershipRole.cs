@@ -23,7 +23,10 @@ public sealed class ChangeMembershipRole(PorticoDb db, AuditLog audit, EmailOutb
     public async Task<ChangeRoleResult> CheckAsync(Guid accountId, Guid membershipId, Guid roleId, CancellationToken cancellationToken) =>
         (await PrepareAsync(accountId, membershipId, roleId, cancellationToken)).Result;
 
-    public async Task<ChangeRoleResult> RunAsync(Guid accountId, Guid membershipId, Guid roleId, CancellationToken cancellationToken)
+    public Task<ChangeRoleResult> RunAsync(Guid accountId, Guid membershipId, Guid roleId, CancellationToken cancellationToken) =>
+        WithOwnersLockedAsync(db, accountId, () => RunLockedAsync(accountId, membershipId, roleId, cancellationToken), cancellationToken);
+
+    private async Task<ChangeRoleResult> RunLockedAsync(Guid accountId, Guid membershipId, Guid roleId, CancellationToken cancellationToken)
     {
         var (result, membership, role) = await PrepareAsync(accountId, membershipId, roleId, cancellationToken);
         if (result != ChangeRoleResult.Changed)
@@ -64,6 +67,27 @@ public sealed class ChangeMembershipRole(PorticoDb db, AuditLog audit, EmailOutb
         }
         return (ChangeRoleResult.Changed, membership, role);
     }
+
+    /// Runs a change that may take away an Owner with the account locked first, so two Owners removing or demoting
+    /// each other at once queue behind each other and the second sees that only one Owner is left.
+    public static async Task<T> WithOwnersLockedAsync<T>(PorticoDb db, Guid accountId, Func<Task<T>> change, CancellationToken ct)
+    {
+        if (db.Database.CurrentTransaction is not null)
+        {
+            await LockAsync(db, accountId, ct);
+            return await change();
+        }
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await LockAsync(db, accountId, ct);
+        var result = await change();
+        await transaction.CommitAsync(ct);
+        db.SignalOutbox();
+        return result;
+    }
+
+    // A write to the account row takes its lock (PostgreSQL) or the database's write lock (SQLite) before anything is read.
+    private static Task<int> LockAsync(PorticoDb db, Guid accountId, CancellationToken ct) =>
+        db.Accounts.Where(a => a.Id == accountId).ExecuteUpdateAsync(s => s.SetProperty(a => a.Name, a => a.Name), ct);
 
     /// The last-Owner rule: whether the account keeps an active Owner besides this membership.
     public static Task<bool> HasAnotherOwnerAsync(PorticoDb db, Membership membership, DateTime now, CancellationToken cancellationToken) =>

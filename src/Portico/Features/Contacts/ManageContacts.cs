@@ -109,7 +109,10 @@ public sealed class ManageContacts(PorticoDb db, AuditLog audit, EmailOutbox ema
         return ContactOutcome.Done;
     }
 
-    public async Task<ContactOutcome> SetAccessUntilAsync(Guid accountId, Guid membershipId, DateOnly? until, Actor actor, CancellationToken ct)
+    public Task<ContactOutcome> SetAccessUntilAsync(Guid accountId, Guid membershipId, DateOnly? until, Actor actor, CancellationToken ct) =>
+        ChangeMembershipRole.WithOwnersLockedAsync(db, accountId, () => SetAccessUntilLockedAsync(accountId, membershipId, until, actor, ct), ct);
+
+    private async Task<ContactOutcome> SetAccessUntilLockedAsync(Guid accountId, Guid membershipId, DateOnly? until, Actor actor, CancellationToken ct)
     {
         var membership = await db.Memberships.IgnoreQueryFilters().Include(m => m.Role).Include(m => m.User)
             .SingleOrDefaultAsync(m => m.Id == membershipId && m.AccountId == accountId, ct);
@@ -138,7 +141,10 @@ public sealed class ManageContacts(PorticoDb db, AuditLog audit, EmailOutbox ema
         return ContactOutcome.Done;
     }
 
-    public async Task<ContactOutcome> RemoveAsync(Guid accountId, Guid membershipId, Actor actor, CancellationToken ct)
+    public Task<ContactOutcome> RemoveAsync(Guid accountId, Guid membershipId, Actor actor, CancellationToken ct) =>
+        ChangeMembershipRole.WithOwnersLockedAsync(db, accountId, () => RemoveLockedAsync(accountId, membershipId, actor, ct), ct);
+
+    private async Task<ContactOutcome> RemoveLockedAsync(Guid accountId, Guid membershipId, Actor actor, CancellationToken ct)
     {
         var membership = await db.Memberships.IgnoreQueryFilters().Include(m => m.Role).Include(m => m.User).Include(m => m.Account)
             .SingleOrDefaultAsync(m => m.Id == membershipId && m.AccountId == accountId, ct);
