@@ -46,6 +46,8 @@ public class PorticoApp : WebApplicationFactory<Program>
             ["Database:ConnectionString"] = ConnectionString,
             ["Smtp:Host"] = "127.0.0.1",
             ["Smtp:Port"] = Mail.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            // Each app keeps its files apart: tests that count the files an app wrote must not see another app's.
+            ["Storage:LocalPath"] = Path.Combine(_directory, "blobs"),
             ["Outbox:PollInterval"] = "00:00:00.200",
             ["Outbox:FirstRetryDelay"] = "00:00:00.200",
             ["LoginLimits:PerMinutePerAddress"] = "10000",
