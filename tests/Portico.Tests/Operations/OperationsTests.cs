@@ -91,6 +91,17 @@ public sealed class ConfigurationTests
         Assert.Contains("Branding:PrimaryColor must be a colour like #1d4ed8.", FindValidation(error).Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_database_made_before_the_migrations_were_squashed_is_refused_at_start_with_a_clear_message()
+    {
+        await using var earlier = new PorticoApp();
+        await earlier.WithDbAsync(db => db.Database.ExecuteSqlRawAsync(
+            "INSERT INTO \"__EFMigrationsHistory\" (\"MigrationId\", \"ProductVersion\") VALUES ('20261126012052_Requests', '10.0.0')"));
+        await using var app = new MisconfiguredApp(new() { ["Database:Provider"] = earlier.Provider, ["Database:ConnectionString"] = earlier.ConnectionString });
+        var error = Assert.ThrowsAny<Exception>(() => app.CreateClient());
+        Assert.Contains("made by a pre-release build of Portico (migration 20261126012052_Requests) and cannot be upgraded", error.ToString(), StringComparison.Ordinal);
+    }
+
     private static OptionsValidationException FindValidation(Exception error)
     {
         for (Exception? e = error; e is not null; e = e.InnerException)

@@ -89,6 +89,14 @@ public sealed class DatabaseInitializer(
                 await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
                 await db.Database.CloseConnectionAsync();
             }
+            // The migrations were squashed into one before the first release: a database made by an earlier build has
+            // history this build does not know, and migrating it would fail half-way on tables that already exist.
+            var unknown = (await db.Database.GetAppliedMigrationsAsync(cancellationToken)).Except(db.Database.GetMigrations()).ToList();
+            if (unknown.Count > 0)
+            {
+                throw new InvalidOperationException($"The database was made by a pre-release build of Portico (migration {unknown[0]}) "
+                    + "and cannot be upgraded: start with a new database (for SQLite, delete the file named in Database:ConnectionString).");
+            }
             await db.Database.MigrateAsync(cancellationToken);
             logger.LogInformation("Database migrated ({Provider})", options.Value.Provider);
         }
