@@ -16,7 +16,7 @@ public sealed class ReferenceTableModel(PorticoDb db, AccountContext account, IC
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        if (!configuration.GetValue<bool>(BenchmarkEndpoints.Setting))
+        if (!configuration.GetValue<bool>(BenchmarkModule.Setting))
         {
             return NotFound();
         }
@@ -24,18 +24,5 @@ public sealed class ReferenceTableModel(PorticoDb db, AccountContext account, IC
         Rows = (await db.Accounts.AsNoTracking().OrderBy(a => a.Name).Take(10).Select(a => new { a.Name, a.ExternalId }).ToListAsync(cancellationToken))
             .Select(a => (a.Name, a.ExternalId)).ToList();
         return Page();
-    }
-}
-
-public static class BenchmarkEndpoints
-{
-    public const string Setting = "Portico:BenchmarkEndpoints";
-
-    public static void MapBenchmarkEndpoints(this WebApplication app)
-    {
-        if (app.Configuration.GetValue<bool>(Setting))
-        {
-            app.MapGet("/bench/plaintext", () => Results.Text("Hello, World!")).AllowAnonymous().ExcludeFromDescription();
-        }
     }
 }

@@ -45,7 +45,7 @@ public static class DatabaseSetup
 {
     public static IServiceCollection AddPorticoDatabase(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
-        services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection(DatabaseOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddValidatedOptions<DatabaseOptions>(configuration, DatabaseOptions.Section);
         var options = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
         // Validated again by ValidateOnStart with a readable message; here we only need a value to configure EF.
         var connectionString = options.Provider == DatabaseProvider.Postgres && string.IsNullOrWhiteSpace(options.ConnectionString)

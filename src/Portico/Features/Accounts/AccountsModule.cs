@@ -1,0 +1,18 @@
+namespace Portico.Features.Accounts;
+
+public static class AccountsModule
+{
+    public static IServiceCollection AddAccounts(this IServiceCollection services)
+    {
+        services.AddScoped<DemoData>();
+        services.AddScoped<ChangeCompanyAddress>();
+        services.AddScoped<AccountNumbers>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapAccounts(this IEndpointRouteBuilder app)
+    {
+        app.MapAccountsApi();
+        return app;
+    }
+}

@@ -1,0 +1,11 @@
+namespace Portico.Features.Approvals;
+
+public static class ApprovalsModule
+{
+    public static IServiceCollection AddApprovals(this IServiceCollection services)
+    {
+        services.AddScoped<ApprovalGate>();
+        services.AddScoped<DecideChange>();
+        return services;
+    }
+}

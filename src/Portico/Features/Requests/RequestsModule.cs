@@ -1,0 +1,25 @@
+using Portico.Infrastructure;
+
+namespace Portico.Features.Requests;
+
+public static class RequestsModule
+{
+    public static IServiceCollection AddRequests(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddValidatedOptions<RequestOptions>(configuration, RequestOptions.Section);
+        services.AddScoped<RequestAccess>();
+        services.AddScoped<RequestNotifier>();
+        services.AddScoped<SubmitRequest>();
+        services.AddScoped<CustomerRequestActions>();
+        services.AddScoped<StaffRequestActions>();
+        services.AddScoped<AttachmentFiles>();
+        services.AddSingleton<AttachmentStorageMove>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapRequests(this IEndpointRouteBuilder app)
+    {
+        app.MapRequestsApi();
+        return app;
+    }
+}

@@ -1,0 +1,102 @@
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
+using Portico.Infrastructure.Data;
+using Portico.Infrastructure.Tenancy;
+
+namespace Portico.Infrastructure.Web;
+
+/// What every page and API route shares: error answers, rate limits, Razor Pages, OpenAPI, health checks.
+public static class WebSetup
+{
+    public static IServiceCollection AddPorticoWeb(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddValidatedOptions<BrandingOptions>(configuration, BrandingOptions.Section);
+        services.AddValidatedOptions<ApiLimits>(configuration, ApiLimits.Section);
+        services.AddHttpContextAccessor();
+        services.AddDataProtection().SetApplicationName("Portico").PersistKeysToDbContext<PorticoDb>();
+        services.AddAntiforgery(o => o.Cookie.Name = "portico.antiforgery");
+
+        services.AddRazorPages(o =>
+        {
+            o.RootDirectory = "/Features";
+        }).AddMvcOptions(o =>
+        {
+            // A value named in the route (the account, the request, the document) is the one authorization checked:
+            // a form or query field of the same name must never replace it, as it would with the framework's default order.
+            var route = o.ValueProviderFactories.OfType<RouteValueProviderFactory>().Single();
+            o.ValueProviderFactories.Remove(route);
+            o.ValueProviderFactories.Insert(0, route);
+        });
+        services.Configure<MvcOptions>(o => o.RefuseInForms());
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.RefuseInJson());
+        // Unreadable API input becomes an exception that BadApiInput answers with a problem naming the field,
+        // instead of a bare 400 that does not say what was wrong.
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddExceptionHandler<BadApiInput>();
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
+        {
+            // Routing refuses a body type an endpoint does not accept without saying what to send instead.
+            if (context.ProblemDetails.Status == StatusCodes.Status415UnsupportedMediaType && context.ProblemDetails.Detail is null)
+            {
+                context.ProblemDetails.Detail = $"The body's Content-Type ({context.HttpContext.Request.ContentType ?? "none"}) is not one this endpoint takes; "
+                    + "the API description at /openapi/v1.json gives the type for each (file uploads take the file's bytes as application/octet-stream).";
+            }
+        });
+        services.AddValidation();
+        services.AddOpenApi(o => o.AddSchemaTransformer(ControlCharacters.DescribeTextAsText));
+        services.AddHealthChecks().AddDbContextCheck<PorticoDb>("database", tags: ["ready"]);
+        // Features add their own policies (sign-in, integration keys); every /api route also has the global budget.
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.OnRejected = ApiLimits.OnRejectedAsync;
+            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(ApiLimits.Partition);
+        });
+        return services;
+    }
+
+    public static WebApplication UsePorticoPipeline(this WebApplication app)
+    {
+        app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api =>
+        {
+            api.UseExceptionHandler();
+            api.UseStatusCodePages();
+        });
+        app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api"), web =>
+        {
+            web.UseExceptionHandler(new ExceptionHandlerOptions
+            {
+                ExceptionHandlingPath = "/error",
+                StatusCodeSelector = e => e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+            });
+            web.UseStatusCodePagesWithReExecute("/error/{0}");
+        });
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseHsts();
+        }
+        app.UseSecurityHeaders();
+        app.UseStaticFiles();
+        app.UseRouting();
+        app.RefuseControlCharactersInUrls();
+        app.UseAuthentication();
+        app.UseMiddleware<AccountScopeMiddleware>();
+        // After authentication, so the API budget can be per person rather than per address.
+        app.UseRateLimiter();
+        app.UseAuthorization();
+        return app;
+    }
+
+    public static IEndpointRouteBuilder MapPorticoWeb(this IEndpointRouteBuilder app)
+    {
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
+        app.MapOpenApi().AllowAnonymous();
+        app.MapRazorPages();
+        app.MapBrandingStyles();
+        return app;
+    }
+}
