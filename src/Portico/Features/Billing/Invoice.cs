@@ -1,4 +1,8 @@
 using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Portico.Features.Integrations;
+using Portico.Infrastructure.Data;
 using Portico.Infrastructure.Tenancy;
 
 namespace Portico.Features.Billing;
@@ -105,4 +109,23 @@ public static class Currencies
     }
 
     private static decimal Pow10(int digits) => digits switch { 0 => 1m, 1 => 10m, 2 => 100m, _ => 1000m };
+}
+
+internal sealed class InvoiceConfiguration : IEntityTypeConfiguration<Invoice>
+{
+    public void Configure(EntityTypeBuilder<Invoice> b)
+    {
+        b.HasIndex(i => new { i.IntegrationId, i.ExternalId }).IsUnique();
+        b.HasIndex(i => new { i.AccountId, i.Status, i.DueOn });
+        b.HasOne<Accounts.Account>().WithMany().HasForeignKey(i => i.AccountId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<Integration>().WithMany().HasForeignKey(i => i.IntegrationId).OnDelete(DeleteBehavior.Restrict);
+        b.Property(i => i.ExternalId).HasMaxLength(100);
+        b.Property(i => i.Number).HasMaxLength(50);
+        b.Property(i => i.Currency).HasMaxLength(3);
+        b.Property(i => i.Status).HasConversion<string>().HasMaxLength(10);
+        b.Property(i => i.PdfUrl).HasMaxLength(500);
+        b.Property(i => i.ContentHash).HasMaxLength(64);
+        b.Property(i => i.Lines).AsJson();
+        b.Property(i => i.Payments).AsJson();
+    }
 }
