@@ -3,7 +3,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Portico.Features.Integrations;
 using Portico.Infrastructure.Data;
-using Portico.Infrastructure.Tenancy;
 
 namespace Portico.Features.Billing;
 
@@ -20,7 +19,7 @@ public sealed record InvoicePayment(DateOnly PaidOn, long AmountMinor, string? R
 
 /// An invoice synced from the billing system; read-only in the portal. Amounts are in the
 /// currency's minor units (cents), so sums are exact on every database.
-public sealed class Invoice : IAccountOwned
+public sealed class Invoice : ISyncedRecord
 {
     public Guid Id { get; private set; } = Guid.NewGuid();
     public Guid AccountId { get; private set; }

@@ -2,7 +2,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Portico.Features.Integrations;
 using Portico.Infrastructure.Data;
-using Portico.Infrastructure.Tenancy;
 
 namespace Portico.Features.Orders;
 
@@ -13,7 +12,7 @@ public sealed record Tracking(string? Carrier, string? Number, string? Url);
 public sealed record OrderEvent(DateTime At, string Text);
 
 /// An order or project synced from the ERP or project tool; read-only in the portal.
-public sealed class Order : IAccountOwned
+public sealed class Order : ISyncedRecord
 {
     public static readonly IReadOnlyList<string> Statuses = ["Received", "Planned", "InProgress", "OnHold", "Shipped", "Delivered", "Completed", "Cancelled"];
     public static readonly IReadOnlyList<string> Kinds = ["Order", "Project"];
