@@ -1,3 +1,5 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Portico.Infrastructure.Tenancy;
 
 namespace Portico.Features.Activity;
@@ -24,5 +26,17 @@ public sealed class ActivityEntry : IAccountOwned
         Text = text;
         Link = link;
         RequestId = requestId;
+    }
+}
+
+internal sealed class ActivityEntryConfiguration : IEntityTypeConfiguration<ActivityEntry>
+{
+    public void Configure(EntityTypeBuilder<ActivityEntry> b)
+    {
+        b.HasIndex(e => new { e.AccountId, e.At });
+        b.HasOne<Accounts.Account>().WithMany().HasForeignKey(e => e.AccountId).OnDelete(DeleteBehavior.Cascade);
+        b.Property(e => e.ActorName).HasMaxLength(200);
+        b.Property(e => e.Text).HasMaxLength(500);
+        b.Property(e => e.Link).HasMaxLength(300);
     }
 }

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Portico.Features.Audit;
 
@@ -57,4 +59,25 @@ public sealed class AuditEvent
     }
 
     private static string? Truncate(string? value, int max) => value is null || value.Length <= max ? value : value[..max];
+}
+
+internal sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEvent>
+{
+    public void Configure(EntityTypeBuilder<AuditEvent> b)
+    {
+        b.HasKey(e => e.Id);
+        b.HasIndex(e => e.Sequence).IsUnique();
+        b.HasIndex(e => new { e.AccountId, e.Sequence });
+        b.HasIndex(e => new { e.Action, e.Sequence });
+        b.HasIndex(e => new { e.ActorUserId, e.Sequence });
+        b.HasIndex(e => new { e.TargetId, e.Sequence });
+        b.Property(e => e.Action).HasMaxLength(100);
+        b.Property(e => e.ActorName).HasMaxLength(200);
+        b.Property(e => e.TargetType).HasMaxLength(100);
+        b.Property(e => e.TargetId).HasMaxLength(100);
+        b.Property(e => e.IpAddress).HasMaxLength(64);
+        b.Property(e => e.UserAgent).HasMaxLength(512);
+        b.Property(e => e.PreviousHash).HasMaxLength(64);
+        b.Property(e => e.Hash).HasMaxLength(64);
+    }
 }

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Portico.Features.Accounts;
 using Portico.Features.Integrations;
@@ -18,19 +17,14 @@ public sealed record InvoiceRow(Guid Id, string Number, string Currency, DateOnl
 public sealed record CurrencyTotal(string Currency, long DueMinor, long OverdueMinor);
 
 [AccountPermission(Permissions.InvoicesView)]
-public sealed class IndexModel(PorticoDb db, Freshness freshness, TimeProvider clock) : PageModel
+public sealed class IndexModel(PorticoDb db, Freshness freshness, TimeProvider clock) : SyncedRecordListModel(freshness, clock)
 {
-    public const int PageSize = 25;
-
     /// "open", "overdue", "paid", "void" or empty for all.
     [BindProperty(SupportsGet = true)] public string? Status { get; set; }
     [BindProperty(SupportsGet = true)] public string? Q { get; set; }
-    [BindProperty(SupportsGet = true, Name = "p")] public int PageNumber { get; set; } = 1;
 
     public Requests.Paged<InvoiceRow> Invoices { get; private set; } = new([], 1, PageSize, 0);
     public List<CurrencyTotal> Totals { get; private set; } = [];
-    public FreshnessView? Freshness { get; private set; }
-    public DateTime Now { get; } = clock.GetUtcNow().UtcDateTime;
     public DateOnly Today => DateOnly.FromDateTime(Now);
 
     public async Task OnGetAsync(CancellationToken ct)
@@ -57,18 +51,10 @@ public sealed class IndexModel(PorticoDb db, Freshness freshness, TimeProvider c
             var q = Q.Trim();
             invoices = invoices.Where(i => i.Number.Contains(q));
         }
-        var page = Math.Clamp(PageNumber, 1, 10_000);
-        var total = await invoices.CountAsync(ct);
-        var rows = await invoices.OrderByDescending(i => i.IssuedOn).ThenByDescending(i => i.Number)
-            .Skip((page - 1) * PageSize).Take(PageSize)
-            .Select(i => new InvoiceRow(i.Id, i.Number, i.Currency, i.IssuedOn, i.DueOn, i.Status, i.TotalMinor, i.PaidMinor, i.SyncedAt))
-            .ToListAsync(ct);
-        Invoices = new Requests.Paged<InvoiceRow>(rows, page, PageSize, total);
-        Freshness = await freshness.ForAsync(Integrations.SyncedObjectTypes.Invoices, ct);
+        Invoices = await PageAsync(invoices, q => q.OrderByDescending(i => i.IssuedOn).ThenByDescending(i => i.Number),
+            i => new InvoiceRow(i.Id, i.Number, i.Currency, i.IssuedOn, i.DueOn, i.Status, i.TotalMinor, i.PaidMinor, i.SyncedAt),
+            SyncedObjectTypes.Invoices, ct);
     }
 
-    public string PageLink(int page) => QueryString.Create(new Dictionary<string, string?>
-    {
-        ["status"] = Status, ["q"] = Q, ["p"] = page.ToString(System.Globalization.CultureInfo.InvariantCulture),
-    }.Where(kv => !string.IsNullOrEmpty(kv.Value))).ToUriComponent();
+    protected override IEnumerable<KeyValuePair<string, string?>> Filters() => [new("status", Status), new("q", Q)];
 }

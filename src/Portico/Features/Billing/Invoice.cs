@@ -1,5 +1,8 @@
 using System.Globalization;
-using Portico.Infrastructure.Tenancy;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Portico.Features.Integrations;
+using Portico.Infrastructure.Data;
 
 namespace Portico.Features.Billing;
 
@@ -16,7 +19,7 @@ public sealed record InvoicePayment(DateOnly PaidOn, long AmountMinor, string? R
 
 /// An invoice synced from the billing system; read-only in the portal. Amounts are in the
 /// currency's minor units (cents), so sums are exact on every database.
-public sealed class Invoice : IAccountOwned
+public sealed class Invoice : ISyncedRecord
 {
     public Guid Id { get; private set; } = Guid.NewGuid();
     public Guid AccountId { get; private set; }
@@ -105,4 +108,23 @@ public static class Currencies
     }
 
     private static decimal Pow10(int digits) => digits switch { 0 => 1m, 1 => 10m, 2 => 100m, _ => 1000m };
+}
+
+internal sealed class InvoiceConfiguration : IEntityTypeConfiguration<Invoice>
+{
+    public void Configure(EntityTypeBuilder<Invoice> b)
+    {
+        b.HasIndex(i => new { i.IntegrationId, i.ExternalId }).IsUnique();
+        b.HasIndex(i => new { i.AccountId, i.Status, i.DueOn });
+        b.HasOne<Accounts.Account>().WithMany().HasForeignKey(i => i.AccountId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<Integration>().WithMany().HasForeignKey(i => i.IntegrationId).OnDelete(DeleteBehavior.Restrict);
+        b.Property(i => i.ExternalId).HasMaxLength(100);
+        b.Property(i => i.Number).HasMaxLength(50);
+        b.Property(i => i.Currency).HasMaxLength(3);
+        b.Property(i => i.Status).HasConversion<string>().HasMaxLength(10);
+        b.Property(i => i.PdfUrl).HasMaxLength(500);
+        b.Property(i => i.ContentHash).HasMaxLength(64);
+        b.Property(i => i.Lines).AsJson();
+        b.Property(i => i.Payments).AsJson();
+    }
 }

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Portico.Features.Accounts;
 using Portico.Features.Requests;
-using Portico.Features.Staff;
+using Portico.Features.Accounts.Staff;
 using Portico.Infrastructure.Data;
 using Portico.Infrastructure.Tenancy;
 

@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Portico.Features.Identity;
 
@@ -17,4 +19,15 @@ public sealed class PorticoUser : IdentityUser<Guid>
     public DateTime CreatedAt { get; set; }
 
     public bool IsStaff => StaffRole is not null;
+}
+
+internal sealed class PorticoUserConfiguration : IEntityTypeConfiguration<PorticoUser>
+{
+    public void Configure(EntityTypeBuilder<PorticoUser> b)
+    {
+        b.Property(u => u.DisplayName).HasMaxLength(200);
+        b.Property(u => u.StaffRole).HasConversion<string>().HasMaxLength(20);
+        // Assignee lists pick the few staff out of every customer user; without this they scan all users.
+        b.HasIndex(u => u.StaffRole);
+    }
 }

@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Portico.Features.Integrations;
 
@@ -158,4 +160,48 @@ public sealed class DataQualityIncident
     }
 
     public void Resolve(DateTime now) => ResolvedAt = now;
+}
+
+internal sealed class IntegrationConfiguration : IEntityTypeConfiguration<Integration>
+{
+    public void Configure(EntityTypeBuilder<Integration> b)
+    {
+        b.HasIndex(i => i.Name).IsUnique();
+        b.Property(i => i.Name).HasMaxLength(100);
+        b.Property(i => i.LastError).HasMaxLength(1000);
+    }
+}
+
+internal sealed class IntegrationKeyConfiguration : IEntityTypeConfiguration<IntegrationKey>
+{
+    public void Configure(EntityTypeBuilder<IntegrationKey> b)
+    {
+        b.HasIndex(k => k.KeyId).IsUnique();
+        b.HasOne<Integration>().WithMany().HasForeignKey(k => k.IntegrationId).OnDelete(DeleteBehavior.Cascade);
+        b.Property(k => k.Name).HasMaxLength(100);
+        b.Property(k => k.KeyId).HasMaxLength(12);
+        b.Property(k => k.SecretHash).HasMaxLength(64);
+    }
+}
+
+internal sealed class SystemOfRecordConfiguration : IEntityTypeConfiguration<SystemOfRecord>
+{
+    public void Configure(EntityTypeBuilder<SystemOfRecord> b)
+    {
+        b.HasKey(s => s.ObjectType);
+        b.Property(s => s.ObjectType).HasMaxLength(30);
+        b.HasOne<Integration>().WithMany().HasForeignKey(s => s.IntegrationId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class DataQualityIncidentConfiguration : IEntityTypeConfiguration<DataQualityIncident>
+{
+    public void Configure(EntityTypeBuilder<DataQualityIncident> b)
+    {
+        b.HasIndex(i => new { i.IntegrationId, i.ObjectType, i.ExternalId }).IsUnique();
+        b.HasOne<Integration>().WithMany().HasForeignKey(i => i.IntegrationId).OnDelete(DeleteBehavior.Cascade);
+        b.Property(i => i.ObjectType).HasMaxLength(30);
+        b.Property(i => i.ExternalId).HasMaxLength(100);
+        b.Property(i => i.Problem).HasMaxLength(1000);
+    }
 }

@@ -1,3 +1,6 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
 namespace Portico.Features.Notifications;
 
 /// What a person wants by email. A person without a row gets the defaults (everything on).
@@ -16,4 +19,13 @@ public sealed class NotificationPreferences
     private NotificationPreferences() { }
 
     public NotificationPreferences(Guid userId) => UserId = userId;
+}
+
+internal sealed class NotificationPreferencesConfiguration : IEntityTypeConfiguration<NotificationPreferences>
+{
+    public void Configure(EntityTypeBuilder<NotificationPreferences> b)
+    {
+        b.HasKey(p => p.UserId);
+        b.HasOne<Identity.PorticoUser>().WithOne().HasForeignKey<NotificationPreferences>(p => p.UserId).OnDelete(DeleteBehavior.Cascade);
+    }
 }

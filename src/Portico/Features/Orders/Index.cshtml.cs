@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Portico.Features.Accounts;
 using Portico.Features.Integrations;
@@ -15,18 +14,13 @@ public sealed record OrderRow(Guid Id, string Reference, string Title, string Ki
 }
 
 [AccountPermission(Permissions.OrdersView)]
-public sealed class IndexModel(PorticoDb db, Freshness freshness, TimeProvider clock) : PageModel
+public sealed class IndexModel(PorticoDb db, Freshness freshness, TimeProvider clock) : SyncedRecordListModel(freshness, clock)
 {
-    public const int PageSize = 25;
-
     /// "active" (default), "done" or "all".
     [BindProperty(SupportsGet = true)] public string? Show { get; set; }
     [BindProperty(SupportsGet = true)] public string? Kind { get; set; }
-    [BindProperty(SupportsGet = true, Name = "p")] public int PageNumber { get; set; } = 1;
 
     public Requests.Paged<OrderRow> Orders { get; private set; } = new([], 1, PageSize, 0);
-    public FreshnessView? Freshness { get; private set; }
-    public DateTime Now { get; } = clock.GetUtcNow().UtcDateTime;
 
     public async Task OnGetAsync(CancellationToken ct)
     {
@@ -42,17 +36,10 @@ public sealed class IndexModel(PorticoDb db, Freshness freshness, TimeProvider c
         {
             orders = orders.Where(o => o.Kind == Kind);
         }
-        var page = Math.Clamp(PageNumber, 1, 10_000);
-        var total = await orders.CountAsync(ct);
-        var rows = await orders.OrderByDescending(o => o.UpdatedAt).Skip((page - 1) * PageSize).Take(PageSize)
-            .Select(o => new OrderRow(o.Id, o.Reference, o.Title, o.Kind, o.Status, o.Milestones, o.UpdatedAt))
-            .ToListAsync(ct);
-        Orders = new Requests.Paged<OrderRow>(rows, page, PageSize, total);
-        Freshness = await freshness.ForAsync(SyncedObjectTypes.Orders, ct);
+        Orders = await PageAsync(orders, q => q.OrderByDescending(o => o.UpdatedAt),
+            o => new OrderRow(o.Id, o.Reference, o.Title, o.Kind, o.Status, o.Milestones, o.UpdatedAt),
+            SyncedObjectTypes.Orders, ct);
     }
 
-    public string PageLink(int page) => QueryString.Create(new Dictionary<string, string?>
-    {
-        ["show"] = Show, ["kind"] = Kind, ["p"] = page.ToString(System.Globalization.CultureInfo.InvariantCulture),
-    }.Where(kv => !string.IsNullOrEmpty(kv.Value))).ToUriComponent();
+    protected override IEnumerable<KeyValuePair<string, string?>> Filters() => [new("show", Show), new("kind", Kind)];
 }

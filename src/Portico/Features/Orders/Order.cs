@@ -1,4 +1,7 @@
-using Portico.Infrastructure.Tenancy;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Portico.Features.Integrations;
+using Portico.Infrastructure.Data;
 
 namespace Portico.Features.Orders;
 
@@ -9,7 +12,7 @@ public sealed record Tracking(string? Carrier, string? Number, string? Url);
 public sealed record OrderEvent(DateTime At, string Text);
 
 /// An order or project synced from the ERP or project tool; read-only in the portal.
-public sealed class Order : IAccountOwned
+public sealed class Order : ISyncedRecord
 {
     public static readonly IReadOnlyList<string> Statuses = ["Received", "Planned", "InProgress", "OnHold", "Shipped", "Delivered", "Completed", "Cancelled"];
     public static readonly IReadOnlyList<string> Kinds = ["Order", "Project"];
@@ -64,4 +67,26 @@ public sealed class Order : IAccountOwned
 
     public static Milestone? Next(IEnumerable<Milestone> milestones) =>
         milestones.Where(m => m.DoneOn is null).OrderBy(m => m.DueOn ?? DateOnly.MaxValue).FirstOrDefault();
+}
+
+internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
+{
+    public void Configure(EntityTypeBuilder<Order> b)
+    {
+        b.HasIndex(o => new { o.IntegrationId, o.ExternalId }).IsUnique();
+        b.HasIndex(o => new { o.AccountId, o.UpdatedAt });
+        b.HasOne<Accounts.Account>().WithMany().HasForeignKey(o => o.AccountId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<Integration>().WithMany().HasForeignKey(o => o.IntegrationId).OnDelete(DeleteBehavior.Restrict);
+        b.Property(o => o.ExternalId).HasMaxLength(100);
+        b.Property(o => o.Reference).HasMaxLength(50);
+        b.Property(o => o.Title).HasMaxLength(200);
+        b.Property(o => o.Kind).HasMaxLength(20);
+        b.Property(o => o.Status).HasMaxLength(20);
+        b.Property(o => o.TrackingCarrier).HasMaxLength(100);
+        b.Property(o => o.TrackingNumber).HasMaxLength(100);
+        b.Property(o => o.TrackingUrl).HasMaxLength(500);
+        b.Property(o => o.ContentHash).HasMaxLength(64);
+        b.Property(o => o.Milestones).AsJson();
+        b.Property(o => o.Timeline).AsJson();
+    }
 }

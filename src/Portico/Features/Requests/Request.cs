@@ -1,3 +1,6 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Portico.Infrastructure.Data;
 using Portico.Infrastructure.Tenancy;
 
 namespace Portico.Features.Requests;
@@ -282,5 +285,68 @@ public sealed record UploadedFile(string FileName, byte[] Content, string? NameE
     {
         var (name, error) = Documents.FileChecks.CleanName(rawName);
         return new UploadedFile(name ?? "", content, error);
+    }
+}
+
+internal sealed class RequestConfiguration : IEntityTypeConfiguration<Request>
+{
+    public void Configure(EntityTypeBuilder<Request> b)
+    {
+        b.HasIndex(r => new { r.AccountId, r.Number }).IsUnique();
+        b.HasIndex(r => new { r.AccountId, r.UpdatedAt });
+        b.HasIndex(r => new { r.Status, r.UpdatedAt });
+        b.HasIndex(r => new { r.AssigneeId, r.Status });
+        // Partial, so the queue's "open, soonest due first" reads the index in order on both databases.
+        b.HasIndex(r => r.NextDueAt).HasFilter("\"IsOpen\"").HasDatabaseName("IX_Requests_Open_NextDueAt");
+        b.HasOne(r => r.Type).WithMany().HasForeignKey(r => r.TypeId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<Accounts.Account>().WithMany().HasForeignKey(r => r.AccountId).OnDelete(DeleteBehavior.Cascade);
+        b.Property(r => r.Subject).HasMaxLength(RequestLimits.Subject);
+        b.Property(r => r.SubmitterName).HasMaxLength(200);
+        b.Property(r => r.AssigneeName).HasMaxLength(200);
+        b.Property(r => r.Status).HasConversion<string>().HasMaxLength(30);
+        b.Property(r => r.Priority).HasConversion<string>().HasMaxLength(30);
+        b.Property(r => r.FieldValues).AsJson();
+        b.Property(r => r.Version).IsConcurrencyToken();
+    }
+}
+
+internal sealed class RequestMessageConfiguration : IEntityTypeConfiguration<RequestMessage>
+{
+    public void Configure(EntityTypeBuilder<RequestMessage> b)
+    {
+        b.HasIndex(m => new { m.RequestId, m.CreatedAt });
+        b.HasOne<Request>().WithMany().HasForeignKey(m => m.RequestId).OnDelete(DeleteBehavior.Cascade);
+        b.HasMany(m => m.Attachments).WithOne().HasForeignKey(a => a.MessageId).OnDelete(DeleteBehavior.Cascade);
+        b.Property(m => m.AuthorName).HasMaxLength(200);
+        b.Property(m => m.Body).HasMaxLength(RequestLimits.Body);
+    }
+}
+
+internal sealed class RequestAttachmentConfiguration : IEntityTypeConfiguration<RequestAttachment>
+{
+    public void Configure(EntityTypeBuilder<RequestAttachment> b)
+    {
+        b.HasIndex(a => a.RequestId);
+        b.HasOne<Request>().WithMany().HasForeignKey(a => a.RequestId).OnDelete(DeleteBehavior.Cascade);
+        b.Property(a => a.FileName).HasMaxLength(255);
+        b.Property(a => a.ContentType).HasMaxLength(100);
+        b.Property(a => a.FieldKey).HasMaxLength(60);
+        b.Property(a => a.StorageKey).HasMaxLength(64);
+        b.Property(a => a.Sha256).HasMaxLength(64);
+        // The sweeper looks attachments up by key when deciding what is an orphan.
+        b.HasIndex(a => a.StorageKey).IsUnique();
+        // Kept under its old column name so existing bytes survive until the start-up move empties them.
+        b.Property(a => a.LegacyContent).HasColumnName("Content");
+    }
+}
+
+internal sealed class RequestEventConfiguration : IEntityTypeConfiguration<RequestEvent>
+{
+    public void Configure(EntityTypeBuilder<RequestEvent> b)
+    {
+        b.HasIndex(e => new { e.RequestId, e.At });
+        b.HasOne<Request>().WithMany().HasForeignKey(e => e.RequestId).OnDelete(DeleteBehavior.Cascade);
+        b.Property(e => e.ActorName).HasMaxLength(200);
+        b.Property(e => e.Text).HasMaxLength(500);
     }
 }

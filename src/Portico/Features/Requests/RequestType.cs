@@ -1,4 +1,7 @@
 using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Portico.Infrastructure.Data;
 
 namespace Portico.Features.Requests;
 
@@ -102,4 +105,16 @@ public sealed partial class RequestType
 
     [GeneratedRegex("[^a-z0-9]+")]
     private static partial Regex NonWord();
+}
+
+internal sealed class RequestTypeConfiguration : IEntityTypeConfiguration<RequestType>
+{
+    public void Configure(EntityTypeBuilder<RequestType> b)
+    {
+        b.Property(t => t.Name).HasMaxLength(RequestLimits.TypeName);
+        b.HasIndex(t => t.Name).IsUnique();
+        b.Property(t => t.Description).HasMaxLength(RequestLimits.TypeDescription);
+        b.Property(t => t.Fields).AsJson();
+        b.Property(t => t.SlaTargets).AsJson();
+    }
 }

@@ -1,3 +1,6 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
 namespace Portico.Features.Webhooks;
 
 /// The events a webhook endpoint can subscribe to.
@@ -77,4 +80,27 @@ public sealed class WebhookDelivery
     }
 
     public void Redeliver() => DeliveredAt = null;
+}
+
+internal sealed class WebhookEndpointConfiguration : IEntityTypeConfiguration<WebhookEndpoint>
+{
+    public void Configure(EntityTypeBuilder<WebhookEndpoint> b)
+    {
+        b.Property(e => e.Url).HasMaxLength(500);
+        b.Property(e => e.Description).HasMaxLength(200);
+        b.Property(e => e.ProtectedSecret).HasMaxLength(1000);
+    }
+}
+
+internal sealed class WebhookDeliveryConfiguration : IEntityTypeConfiguration<WebhookDelivery>
+{
+    public void Configure(EntityTypeBuilder<WebhookDelivery> b)
+    {
+        b.HasIndex(d => new { d.EndpointId, d.CreatedAt });
+        b.HasIndex(d => d.CreatedAt);
+        b.Property(d => d.Id).ValueGeneratedNever();
+        b.HasOne<WebhookEndpoint>().WithMany().HasForeignKey(d => d.EndpointId).OnDelete(DeleteBehavior.Cascade);
+        b.Property(d => d.Event).HasMaxLength(50);
+        b.Property(d => d.LastError).HasMaxLength(500);
+    }
 }

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Portico.Infrastructure.Outbox;
 
@@ -37,4 +39,16 @@ public interface IOutboxHandler
 {
     string Type { get; }
     Task HandleAsync(OutboxMessage message, CancellationToken cancellationToken);
+}
+
+internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<OutboxMessage>
+{
+    public void Configure(EntityTypeBuilder<OutboxMessage> b)
+    {
+        b.HasKey(m => m.Id);
+        b.Property(m => m.Type).HasMaxLength(100);
+        b.Property(m => m.LockedBy).HasMaxLength(200);
+        b.Property(m => m.LastError).HasMaxLength(2000);
+        b.HasIndex(m => new { m.DeliveredAt, m.FailedAt, m.NextAttemptAt });
+    }
 }

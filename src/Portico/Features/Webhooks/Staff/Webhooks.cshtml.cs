@@ -9,12 +9,12 @@ using Portico.Infrastructure.Data;
 using Portico.Infrastructure.Outbox;
 using Portico.Infrastructure.Tenancy;
 
-namespace Portico.Features.Webhooks;
+namespace Portico.Features.Webhooks.Staff;
 
 public sealed record DeliveryRow(Guid Id, string Url, string Event, DateTime CreatedAt, int Attempts, int? LastStatusCode, string? LastError, DateTime? DeliveredAt);
 
 [Authorize(Policy = Policies.StaffAdmin)]
-public sealed class StaffModel(PorticoDb db, IDataProtectionProvider protection, AuditLog audit, TimeProvider clock, ReceiverGuard guard) : PageModel
+public sealed class WebhooksModel(PorticoDb db, IDataProtectionProvider protection, AuditLog audit, TimeProvider clock, ReceiverGuard guard) : PageModel
 {
     public List<WebhookEndpoint> Endpoints { get; private set; } = [];
     public List<DeliveryRow> Deliveries { get; private set; } = [];

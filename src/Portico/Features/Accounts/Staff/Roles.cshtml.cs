@@ -8,7 +8,7 @@ using Portico.Features.Audit;
 using Portico.Infrastructure.Data;
 using Portico.Infrastructure.Tenancy;
 
-namespace Portico.Features.Staff;
+namespace Portico.Features.Accounts.Staff;
 
 public sealed record RoleRow(Guid Id, string Name, string Description, bool IsBuiltIn, IReadOnlyList<string> Permissions);
 

@@ -6,13 +6,13 @@ using Portico.Features.Audit;
 using Portico.Infrastructure.Data;
 using Portico.Infrastructure.Tenancy;
 
-namespace Portico.Features.Integrations;
+namespace Portico.Features.Integrations.Staff;
 
 public sealed record IntegrationHealth(Integration Integration, int OpenIncidents, IReadOnlyList<IntegrationKey> Keys, IReadOnlyList<string> Owns);
 
 /// Integration health, keys and the system of record per object type. Admins only.
 [Authorize(Policy = Policies.StaffAdmin)]
-public sealed class StaffModel(PorticoDb db, AuditLog audit, TimeProvider clock) : PageModel
+public sealed class IntegrationsModel(PorticoDb db, AuditLog audit, TimeProvider clock) : PageModel
 {
     public List<IntegrationHealth> Integrations { get; private set; } = [];
     public List<DataQualityIncident> Incidents { get; private set; } = [];

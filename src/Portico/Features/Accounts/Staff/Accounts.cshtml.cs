@@ -10,7 +10,7 @@ using Portico.Features.Requests;
 using Portico.Infrastructure.Data;
 using Portico.Infrastructure.Tenancy;
 
-namespace Portico.Features.Staff;
+namespace Portico.Features.Accounts.Staff;
 
 public sealed record AccountRow(Guid Id, string Name, string? ExternalId, int Members);
 

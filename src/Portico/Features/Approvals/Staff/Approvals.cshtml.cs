@@ -6,11 +6,11 @@ using Portico.Features.Requests;
 using Portico.Infrastructure.Data;
 using Portico.Infrastructure.Tenancy;
 
-namespace Portico.Features.Approvals;
+namespace Portico.Features.Approvals.Staff;
 
 /// Changes routed to staff: an account manager sees their accounts', admins see all.
 [Authorize(Policy = Policies.Staff)]
-public sealed class StaffModel(PorticoDb db, DecideChange decide) : PageModel
+public sealed class ApprovalsModel(PorticoDb db, DecideChange decide) : PageModel
 {
     public ChangeListView List { get; private set; } = new([], [], true);
     public bool IsAdmin => StaffRole == Identity.StaffRole.Admin;

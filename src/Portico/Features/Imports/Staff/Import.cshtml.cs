@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Portico.Infrastructure.Tenancy;
 
-namespace Portico.Features.Imports;
+namespace Portico.Features.Imports.Staff;
 
 [Authorize(Policy = Policies.StaffAdmin)]
 [RequestSizeLimit(20 * 1024 * 1024)]

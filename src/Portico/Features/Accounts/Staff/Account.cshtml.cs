@@ -9,7 +9,7 @@ using Portico.Features.Requests;
 using Portico.Infrastructure.Data;
 using Portico.Infrastructure.Tenancy;
 
-namespace Portico.Features.Staff;
+namespace Portico.Features.Accounts.Staff;
 
 public sealed record RoleOption(Guid Id, string Name);
 

@@ -7,7 +7,7 @@ using Portico.Features.Audit;
 using Portico.Infrastructure.Data;
 using Portico.Infrastructure.Tenancy;
 
-namespace Portico.Features.Approvals;
+namespace Portico.Features.Approvals.Staff;
 
 public sealed class RuleForm
 {

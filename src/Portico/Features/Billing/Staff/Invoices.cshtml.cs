@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Portico.Infrastructure.Data;
 using Portico.Infrastructure.Tenancy;
 
-namespace Portico.Features.Billing;
+namespace Portico.Features.Billing.Staff;
 
 public sealed record StaffInvoiceRow(Guid Id, Guid AccountId, string AccountName, string Number, string Currency, DateOnly DueOn, InvoiceStatus Status, long TotalMinor, long PaidMinor)
 {
@@ -14,7 +14,7 @@ public sealed record StaffInvoiceRow(Guid Id, Guid AccountId, string AccountName
 
 /// Invoices across accounts for finance staff and admins, overdue first.
 [Authorize(Policy = Policies.StaffBilling)]
-public sealed class StaffModel(PorticoDb db, TimeProvider clock) : PageModel
+public sealed class InvoicesModel(PorticoDb db, TimeProvider clock) : PageModel
 {
     public const int PageSize = 50;
 

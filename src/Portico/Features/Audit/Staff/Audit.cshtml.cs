@@ -4,10 +4,10 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Portico.Infrastructure.Data;
 using Portico.Infrastructure.Tenancy;
 
-namespace Portico.Features.Audit;
+namespace Portico.Features.Audit.Staff;
 
 [Authorize(Policy = Policies.StaffAdmin)]
-public sealed class StaffAuditModel(SearchAuditEvents search, VerifyAuditChain verify, AuditLog audit, PorticoDb db) : PageModel
+public sealed class AuditModel(SearchAuditEvents search, VerifyAuditChain verify, AuditLog audit, PorticoDb db) : PageModel
 {
     public AuditPage Events { get; private set; } = AuditPage.Empty;
     public ChainVerification? Verification { get; private set; }
