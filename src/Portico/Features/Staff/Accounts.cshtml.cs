@@ -58,7 +58,7 @@ public sealed class AccountsModel(PorticoDb db, ManageContacts manage, AuditLog 
         {
             await transaction.RollbackAsync(ct);
             db.ChangeTracker.Clear();
-            return await RefusedAsync(invited.Error ?? "The Owner could not be invited.", ct);
+            return await RefusedAsync(invited.Message ?? "The Owner could not be invited.", ct);
         }
         await transaction.CommitAsync(ct);
         TempData["Notice"] = $"Account {account.Name} created. {NewOwnerEmail} was invited as its Owner.";
