@@ -108,6 +108,7 @@ services.AddScoped<MagicLinks>();
 services.AddScoped<SignInWithSecondFactor>();
 services.AddScoped<ResetTwoFactor>();
 services.AddScoped<ManagePasskeys>();
+services.AddScoped<ManageTwoFactor>();
 services.AddScoped<SignInWithPasskey>();
 services.AddScoped<ChangePassword>();
 services.AddScoped<ChangeEmail>();

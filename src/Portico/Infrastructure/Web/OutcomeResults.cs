@@ -10,9 +10,10 @@ public static class OutcomeResults
 {
     /// Done runs onDone (a redirect, as a rule); NotFound answers 404; PendingApproval runs onPending, or onDone where a
     /// page has no message of its own for it. Forbidden (403) and Refused (422) put the message into ModelState and
-    /// show the page again after reload, or 404 when what the page shows is gone meanwhile.
+    /// show the page again after reload, or 404 when what the page shows is gone meanwhile. Pages that have always
+    /// answered a refusal with 200 (the sign-in settings) say so with refusedStatus.
     public static async Task<IActionResult> ToPageResultAsync(this Outcome outcome, PageModel page, Func<IActionResult> onDone,
-        Func<Task<bool>> reload, Func<string, IActionResult>? onPending = null)
+        Func<Task<bool>> reload, Func<string, IActionResult>? onPending = null, int refusedStatus = StatusCodes.Status422UnprocessableEntity)
     {
         switch (outcome.Kind)
         {
@@ -31,13 +32,13 @@ public static class OutcomeResults
         {
             page.ModelState.AddModelError(field, error);
         }
-        page.Response.StatusCode = outcome.Kind == OutcomeKind.Forbidden ? StatusCodes.Status403Forbidden : StatusCodes.Status422UnprocessableEntity;
+        page.Response.StatusCode = outcome.Kind == OutcomeKind.Forbidden ? StatusCodes.Status403Forbidden : refusedStatus;
         return await reload() ? page.Page() : page.NotFound();
     }
 
     public static Task<IActionResult> ToPageResultAsync<T>(this Outcome<T> outcome, PageModel page, Func<T, IActionResult> onDone,
-        Func<Task<bool>> reload) where T : class =>
-        outcome.Status.ToPageResultAsync(page, () => onDone(outcome.Value!), reload);
+        Func<Task<bool>> reload, int refusedStatus = StatusCodes.Status422UnprocessableEntity) where T : class =>
+        outcome.Status.ToPageResultAsync(page, () => onDone(outcome.Value!), reload, refusedStatus: refusedStatus);
 
     /// The message of the last refusal shown on the page, for its alert.
     public static string? Refusal(this ModelStateDictionary modelState) =>
