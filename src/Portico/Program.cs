@@ -124,6 +124,7 @@ services.AddScoped<Portico.Features.Approvals.ApprovalGate>();
 services.AddScoped<Portico.Features.Approvals.DecideChange>();
 services.AddScoped<ChangeCompanyAddress>();
 services.AddScoped<AccountPolicies>();
+services.AddScoped<CreateAccount>();
 services.AddScoped<SearchAuditEvents>();
 services.AddScoped<Portico.Features.Shared.PortalShell>();
 services.AddOptions<RequestOptions>().Bind(builder.Configuration.GetSection(RequestOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
