@@ -6,6 +6,8 @@ public static class AccountsModule
     {
         services.AddScoped<DemoData>();
         services.AddScoped<ChangeCompanyAddress>();
+        services.AddScoped<AccountPolicies>();
+        services.AddScoped<CreateAccount>();
         services.AddScoped<AccountNumbers>();
         return services;
     }

@@ -4,6 +4,7 @@ using Portico.Features.Audit;
 using Portico.Features.Integrations;
 using Portico.Features.Webhooks;
 using Portico.Infrastructure.Data;
+using Portico.Infrastructure.Web;
 
 namespace Portico.Features.Accounts;
 
@@ -11,23 +12,22 @@ namespace Portico.Features.Accounts;
 /// An applied change goes to the account's system of record as a webhook, in the same transaction.
 public sealed class ChangeCompanyAddress(PorticoDb db, ApprovalGate approvals, AuditLog audit, WebhookPublisher webhooks)
 {
-    /// (false, null) when applied at once, (true, null) when held for approval, otherwise the reason it was refused.
-    public async Task<(bool Held, string? Error)> RequestAsync(Guid accountId, CompanyAddress address, Requester requester, CancellationToken ct)
+    public async Task<Outcome> RequestAsync(Guid accountId, CompanyAddress address, Requester requester, CancellationToken ct)
     {
         var account = await db.Accounts.SingleAsync(a => a.Id == accountId, ct);
         if (account.Address == address)
         {
-            return (false, "That is already the company's address.");
+            return Outcome.Refused("That is already the company's address.");
         }
         if (await approvals.RuleForAsync(ChangeKinds.AccountAddress, null, ct) is { } rule)
         {
             var error = await approvals.HoldAsync(accountId, rule, ChangeTypes.Address, "address",
                 $"Change the company address to {address}", new AddressPayload(address.Lines, address.City, address.PostalCode, address.Country), requester, ct);
-            return (error is null, error);
+            return error is null ? Outcome.PendingApproval("The new address needs approval first. You can follow it under Approvals.") : Outcome.Refused(error);
         }
         await ApplyAsync(account, address, null, ct);
         await db.SaveChangesAsync(ct);
-        return (false, null);
+        return Outcome.Done;
     }
 
     /// Applies the change in the current unit of work; the caller saves.

@@ -7,6 +7,7 @@ using Portico.Features.Approvals;
 using Portico.Features.Requests;
 using Portico.Infrastructure.Data;
 using Portico.Infrastructure.Tenancy;
+using Portico.Infrastructure.Web;
 
 namespace Portico.Features.Accounts;
 
@@ -61,21 +62,21 @@ public sealed class CompanyModel(PorticoDb db, AccountContext account, ChangeCom
         {
             return StatusCode(StatusCodes.Status403Forbidden);
         }
-        if (ModelState.IsValid)
+        if (!ModelState.IsValid)
         {
-            var (held, error) = await changeAddress.RequestAsync(account.Id, Form.ToAddress(),
-                new Requester(User.UserId()!.Value, RequestAccess.DisplayName(User)), ct);
-            if (error is null)
-            {
-                var notice = held ? "The new address needs approval first. You can follow it under Approvals." : "Address saved.";
-                return Redirect($"/a/{account.Id}/company?done={Uri.EscapeDataString(notice)}");
-            }
-            ModelState.AddModelError("", error);
+            Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+            await LoadAsync(ct);
+            return Page();
         }
-        Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
-        await LoadAsync(ct);
-        return Page();
+        var outcome = await changeAddress.RequestAsync(account.Id, Form.ToAddress(), new Requester(User.UserId()!.Value, RequestAccess.DisplayName(User)), ct);
+        return await outcome.ToPageResultAsync(this, () => Done("Address saved."), async () =>
+        {
+            await LoadAsync(ct);
+            return true;
+        }, onPending: Done);
     }
+
+    private RedirectResult Done(string notice) => Redirect($"/a/{account.Id}/company?done={Uri.EscapeDataString(notice)}");
 
     private async Task LoadAsync(CancellationToken ct)
     {

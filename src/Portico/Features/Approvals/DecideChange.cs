@@ -13,19 +13,6 @@ namespace Portico.Features.Approvals;
 /// Who is deciding: a customer (an Owner of the account in the route, or not) or a staff member.
 public sealed record Decider(Guid UserId, string Name, StaffRole? StaffRole, bool IsAccountOwner);
 
-public enum DecisionStatus
-{
-    Done,
-    NotFound,
-    NotAllowed,
-    Invalid,
-}
-
-public sealed record DecisionResult(DecisionStatus Status, string? Error = null)
-{
-    public static readonly DecisionResult Done = new(DecisionStatus.Done);
-}
-
 /// Approves, rejects or withdraws a pending change. Approval re-checks the change and applies it in the
 /// same save as the decision; anyone not allowed to decide is refused and the attempt is audited.
 public sealed class DecideChange(PorticoDb db, AuditLog audit, EmailOutbox email, ChangeMembershipRole changeRole, ManageContacts contacts,
@@ -39,57 +26,57 @@ public sealed class DecideChange(PorticoDb db, AuditLog audit, EmailOutbox email
             _ => accountManagerId is { } manager ? who.UserId == manager : who.StaffRole == StaffRole.Admin,
         };
 
-    public Task<DecisionResult> ApproveAsync(Guid changeId, Decider who, string? reason, CancellationToken ct) => DecideAsync(changeId, who, reason, approve: true, ct);
+    public Task<Outcome> ApproveAsync(Guid changeId, Decider who, string? reason, CancellationToken ct) => DecideAsync(changeId, who, reason, approve: true, ct);
 
-    public Task<DecisionResult> RejectAsync(Guid changeId, Decider who, string? reason, CancellationToken ct) => DecideAsync(changeId, who, reason, approve: false, ct);
+    public Task<Outcome> RejectAsync(Guid changeId, Decider who, string? reason, CancellationToken ct) => DecideAsync(changeId, who, reason, approve: false, ct);
 
-    public async Task<DecisionResult> WithdrawAsync(Guid changeId, Decider who, CancellationToken ct)
+    public async Task<Outcome> WithdrawAsync(Guid changeId, Decider who, CancellationToken ct)
     {
         var change = await db.ChangeRequests.SingleOrDefaultAsync(c => c.Id == changeId, ct);
         if (change is null)
         {
-            return await RefuseAsync(changeId.ToString(), null, "withdraw", "not_found", who, DecisionStatus.NotFound, ct);
+            return await RefuseAsync(changeId.ToString(), null, "withdraw", "not_found", who, Outcome.NotFound, ct);
         }
         if (change.RequestedById != who.UserId)
         {
-            return await RefuseAsync(change.Id.ToString(), change.AccountId, "withdraw", "not_the_requester", who, DecisionStatus.NotAllowed, ct);
+            return await RefuseAsync(change.Id.ToString(), change.AccountId, "withdraw", "not_the_requester", who, Outcome.Forbidden("You may not decide this change."), ct);
         }
         if (change.Status != ChangeStatus.Pending)
         {
-            return new DecisionResult(DecisionStatus.Invalid, $"This change was already {change.Status.ToString().ToLowerInvariant()}.");
+            return Outcome.Refused($"This change was already {change.Status.ToString().ToLowerInvariant()}.");
         }
         change.Withdraw(who.UserId, who.Name, clock.GetUtcNow().UtcDateTime);
         audit.Record(AuditActions.ApprovalWithdrawn, change.AccountId, nameof(ChangeRequest), change.Id.ToString(), new { change.Summary });
         return await SaveAsync(ct);
     }
 
-    private async Task<DecisionResult> DecideAsync(Guid changeId, Decider who, string? reason, bool approve, CancellationToken ct)
+    private async Task<Outcome> DecideAsync(Guid changeId, Decider who, string? reason, bool approve, CancellationToken ct)
     {
         var verb = approve ? "approve" : "reject";
         // The global filter limits customers to the account in the route; staff read across accounts.
         var change = await db.ChangeRequests.SingleOrDefaultAsync(c => c.Id == changeId, ct);
         if (change is null)
         {
-            return await RefuseAsync(changeId.ToString(), null, verb, "not_found", who, DecisionStatus.NotFound, ct);
+            return await RefuseAsync(changeId.ToString(), null, verb, "not_found", who, Outcome.NotFound, ct);
         }
         var account = await db.Accounts.SingleAsync(a => a.Id == change.AccountId, ct);
         if (!MayDecide(change.RequestedById, change.Approver, account.AccountManagerId, who))
         {
             var why = change.RequestedById == who.UserId ? "own_request" : "not_an_approver";
-            return await RefuseAsync(change.Id.ToString(), change.AccountId, verb, why, who, DecisionStatus.NotAllowed, ct);
+            return await RefuseAsync(change.Id.ToString(), change.AccountId, verb, why, who, Outcome.Forbidden("You may not decide this change."), ct);
         }
         if (change.Status != ChangeStatus.Pending)
         {
-            return new DecisionResult(DecisionStatus.Invalid, $"This change was already {change.Status.ToString().ToLowerInvariant()}.");
+            return Outcome.Refused($"This change was already {change.Status.ToString().ToLowerInvariant()}.");
         }
         var cleanReason = reason?.Trim() ?? "";
         if (cleanReason.Length == 0)
         {
-            return new DecisionResult(DecisionStatus.Invalid, approve ? "Give a reason for approving." : "Give a reason for rejecting.");
+            return Outcome.Refused(approve ? "Give a reason for approving." : "Give a reason for rejecting.");
         }
         if (cleanReason.Length > ChangeRequest.ReasonMaxLength)
         {
-            return new DecisionResult(DecisionStatus.Invalid, $"Keep the reason under {ChangeRequest.ReasonMaxLength} characters.");
+            return Outcome.Refused($"Keep the reason under {ChangeRequest.ReasonMaxLength} characters.");
         }
         var now = clock.GetUtcNow().UtcDateTime;
         if (approve)
@@ -114,14 +101,14 @@ public sealed class DecideChange(PorticoDb db, AuditLog audit, EmailOutbox email
             {
                 // Nothing of the decision is kept: the approver sees why and may reject instead.
                 db.ChangeTracker.Clear();
-                return new DecisionResult(DecisionStatus.Invalid, problem);
+                return Outcome.Refused(problem);
             }
-            return DecisionResult.Done;
+            return Outcome.Done;
         }
         catch (DbUpdateConcurrencyException)
         {
             db.ChangeTracker.Clear();
-            return new DecisionResult(DecisionStatus.Invalid, "Someone else decided this change a moment ago.");
+            return Outcome.Refused("Someone else decided this change a moment ago.");
         }
     }
 
@@ -151,11 +138,15 @@ public sealed class DecideChange(PorticoDb db, AuditLog audit, EmailOutbox email
                 {
                     return RequesterLostAccess;
                 }
-                return await changeRole.RunAsync(change.AccountId, payload.MembershipId, payload.RoleId, ct) switch
+                if (current.Id == target.Id)
                 {
-                    ChangeRoleResult.Changed => null,
-                    ChangeRoleResult.LastOwner => "This would leave the account without an Owner. Reject the change instead.",
-                    ChangeRoleResult.Unchanged => "The person already has this role. Reject the change instead.",
+                    return "The person already has this role. Reject the change instead.";
+                }
+                var changed = await changeRole.RunAsync(change.AccountId, payload.MembershipId, payload.RoleId, ct);
+                return changed.Kind switch
+                {
+                    OutcomeKind.Done => null,
+                    OutcomeKind.Refused when changed.Message == ChangeMembershipRole.LastOwnerRefusal => "This would leave the account without an Owner. Reject the change instead.",
                     _ => "The person no longer has access to the account, or the role no longer exists. Reject the change instead.",
                 };
             }
@@ -168,7 +159,7 @@ public sealed class DecideChange(PorticoDb db, AuditLog audit, EmailOutbox email
                 }
                 var outcome = await contacts.InviteAsync(change.AccountId, payload.Email, payload.RoleId, payload.AccessUntil,
                     new ManageContacts.Actor(change.RequestedByName, requesterPermissions, change.RequestedById), ct, approved: true);
-                return outcome.Succeeded ? null : outcome.Error ?? "The invitation can no longer be sent. Reject the change instead.";
+                return outcome.Succeeded ? null : outcome.Message ?? "The invitation can no longer be sent. Reject the change instead.";
             }
             case ChangeTypes.Address:
             {
@@ -199,26 +190,26 @@ public sealed class DecideChange(PorticoDb db, AuditLog audit, EmailOutbox email
             $"See it at {branding.Value.Link($"/a/{account.Id}/approvals")}\n");
     }
 
-    private async Task<DecisionResult> SaveAsync(CancellationToken ct)
+    private async Task<Outcome> SaveAsync(CancellationToken ct)
     {
         try
         {
             await db.SaveChangesAsync(ct);
-            return DecisionResult.Done;
+            return Outcome.Done;
         }
         catch (DbUpdateConcurrencyException)
         {
             db.ChangeTracker.Clear();
-            return new DecisionResult(DecisionStatus.Invalid, "Someone else decided this change a moment ago.");
+            return Outcome.Refused("Someone else decided this change a moment ago.");
         }
     }
 
-    private async Task<DecisionResult> RefuseAsync(string targetId, Guid? accountId, string attempted, string why, Decider who, DecisionStatus status, CancellationToken ct)
+    private async Task<Outcome> RefuseAsync(string targetId, Guid? accountId, string attempted, string why, Decider who, Outcome answer, CancellationToken ct)
     {
         db.ChangeTracker.Clear();
         audit.Record(AuditActions.ApprovalRefused, accountId, nameof(ChangeRequest), targetId.Length > 100 ? targetId[..100] : targetId,
             new { attempted, reason = why, staffRole = who.StaffRole?.ToString() });
         await db.SaveChangesAsync(ct);
-        return new DecisionResult(status, status == DecisionStatus.NotAllowed ? "You may not decide this change." : null);
+        return answer;
     }
 }

@@ -5,6 +5,7 @@ using Portico.Features.Accounts;
 using Portico.Features.Requests;
 using Portico.Infrastructure.Data;
 using Portico.Infrastructure.Tenancy;
+using Portico.Infrastructure.Web;
 
 namespace Portico.Features.Approvals;
 
@@ -15,7 +16,7 @@ public sealed class IndexModel(PorticoDb db, AccountContext account, DecideChang
 {
     public ChangeListView List { get; private set; } = new([], [], false);
     public bool IsOwner => account.RoleName == BuiltInRoles.Owner;
-    public string? Error { get; private set; }
+    public string? Error => ModelState.Refusal();
     public string? Notice { get; private set; }
 
     private Decider Me => new(User.UserId()!.Value, RequestAccess.DisplayName(User), null, IsOwner);
@@ -35,25 +36,12 @@ public sealed class IndexModel(PorticoDb db, AccountContext account, DecideChang
     public async Task<IActionResult> OnPostWithdrawAsync(Guid changeId, CancellationToken ct) =>
         await AfterAsync(await decide.WithdrawAsync(changeId, Me, ct), "Withdrawn.", ct);
 
-    private async Task<IActionResult> AfterAsync(DecisionResult result, string notice, CancellationToken ct)
-    {
-        switch (result.Status)
+    private Task<IActionResult> AfterAsync(Outcome outcome, string notice, CancellationToken ct) =>
+        outcome.ToPageResultAsync(this, () => Redirect($"/a/{account.Id}/approvals?done={Uri.EscapeDataString(notice)}"), async () =>
         {
-            case DecisionStatus.Done:
-                return Redirect($"/a/{account.Id}/approvals?done={Uri.EscapeDataString(notice)}");
-            case DecisionStatus.NotFound:
-                return NotFound();
-            case DecisionStatus.NotAllowed:
-                Response.StatusCode = StatusCodes.Status403Forbidden;
-                break;
-            default:
-                Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
-                break;
-        }
-        Error = result.Error;
-        await LoadAsync(ct);
-        return Page();
-    }
+            await LoadAsync(ct);
+            return true;
+        });
 
     private async Task LoadAsync(CancellationToken ct)
     {

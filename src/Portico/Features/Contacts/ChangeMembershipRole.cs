@@ -3,35 +3,30 @@ using Portico.Features.Accounts;
 using Portico.Features.Audit;
 using Portico.Infrastructure.Data;
 using Portico.Infrastructure.Email;
+using Portico.Infrastructure.Web;
 
 namespace Portico.Features.Contacts;
-
-public enum ChangeRoleResult
-{
-    Changed,
-    Unchanged,
-    NotFound,
-    UnknownRole,
-    LastOwner,
-}
 
 /// Changes one membership's role. The membership must belong to the given account
 /// (a forged pair answers NotFound), and an account never loses its last Owner.
 public sealed class ChangeMembershipRole(PorticoDb db, AuditLog audit, EmailOutbox email, TimeProvider clock)
 {
-    /// What RunAsync would answer, without changing anything; Changed means the change is possible.
-    public async Task<ChangeRoleResult> CheckAsync(Guid accountId, Guid membershipId, Guid roleId, CancellationToken cancellationToken) =>
-        (await PrepareAsync(accountId, membershipId, roleId, cancellationToken)).Result;
+    public const string LastOwnerRefusal = "The account's last Owner cannot be given another role. Make someone else Owner first.";
 
-    public Task<ChangeRoleResult> RunAsync(Guid accountId, Guid membershipId, Guid roleId, CancellationToken cancellationToken) =>
+    /// What RunAsync would answer without changing anything, or null when it would change the role.
+    public async Task<Outcome?> CheckAsync(Guid accountId, Guid membershipId, Guid roleId, CancellationToken cancellationToken) =>
+        (await PrepareAsync(accountId, membershipId, roleId, cancellationToken)).Answer;
+
+    /// Done also when the person already has the role.
+    public Task<Outcome> RunAsync(Guid accountId, Guid membershipId, Guid roleId, CancellationToken cancellationToken) =>
         WithOwnersLockedAsync(db, accountId, () => RunLockedAsync(accountId, membershipId, roleId, cancellationToken), cancellationToken);
 
-    private async Task<ChangeRoleResult> RunLockedAsync(Guid accountId, Guid membershipId, Guid roleId, CancellationToken cancellationToken)
+    private async Task<Outcome> RunLockedAsync(Guid accountId, Guid membershipId, Guid roleId, CancellationToken cancellationToken)
     {
-        var (result, membership, role) = await PrepareAsync(accountId, membershipId, roleId, cancellationToken);
-        if (result != ChangeRoleResult.Changed)
+        var (answer, membership, role) = await PrepareAsync(accountId, membershipId, roleId, cancellationToken);
+        if (answer is not null)
         {
-            return result;
+            return answer;
         }
         var from = membership.Role.Name;
         membership.ChangeRole(role.Id);
@@ -40,32 +35,33 @@ public sealed class ChangeMembershipRole(PorticoDb db, AuditLog audit, EmailOutb
         email.Queue(membership.User.Email!, $"Your role at {membership.Account.Name} changed",
             $"Hello {membership.User.DisplayName},\n\nYour role at {membership.Account.Name} is now {role.Name} (was {from}).\n");
         await db.SaveChangesAsync(cancellationToken);
-        return ChangeRoleResult.Changed;
+        return Outcome.Done;
     }
 
-    private async Task<(ChangeRoleResult Result, Membership Membership, Role Role)> PrepareAsync(Guid accountId, Guid membershipId, Guid roleId, CancellationToken cancellationToken)
+    /// The answer when the role is not to be changed, or null with the membership and the new role.
+    private async Task<(Outcome? Answer, Membership Membership, Role Role)> PrepareAsync(Guid accountId, Guid membershipId, Guid roleId, CancellationToken cancellationToken)
     {
         var membership = await db.Memberships.Include(m => m.Role).Include(m => m.User).Include(m => m.Account)
             .SingleOrDefaultAsync(m => m.Id == membershipId && m.AccountId == accountId, cancellationToken);
         if (membership is null)
         {
-            return (ChangeRoleResult.NotFound, null!, null!);
+            return (Outcome.NotFound, null!, null!);
         }
         var role = await db.Roles.SingleOrDefaultAsync(r => r.Id == roleId, cancellationToken);
         if (role is null)
         {
-            return (ChangeRoleResult.UnknownRole, membership, null!);
+            return (Outcome.Refused("Choose a role."), membership, null!);
         }
         if (role.Id == membership.RoleId)
         {
-            return (ChangeRoleResult.Unchanged, membership, role);
+            return (Outcome.Done, membership, role);
         }
         var now = clock.GetUtcNow().UtcDateTime;
         if (membership.Role.Name == BuiltInRoles.Owner && !await HasAnotherOwnerAsync(db, membership, now, cancellationToken))
         {
-            return (ChangeRoleResult.LastOwner, membership, role);
+            return (Outcome.Refused(LastOwnerRefusal), membership, role);
         }
-        return (ChangeRoleResult.Changed, membership, role);
+        return (null, membership, role);
     }
 
     /// Runs a change that may take away an Owner with the account locked first, so two Owners removing or demoting

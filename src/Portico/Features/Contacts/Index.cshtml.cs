@@ -7,6 +7,7 @@ using Portico.Features.Requests;
 using Portico.Features.Accounts.Staff;
 using Portico.Infrastructure.Data;
 using Portico.Infrastructure.Tenancy;
+using Portico.Infrastructure.Web;
 
 namespace Portico.Features.Contacts;
 
@@ -19,7 +20,7 @@ public sealed class IndexModel(ListContacts listContacts, ManageContacts manage,
     /// Role changes and invitations held for approval.
     public IReadOnlyList<string> AwaitingApproval { get; private set; } = [];
     public bool CanManage => account.Permissions.Contains(Permissions.ContactsManage);
-    public string? Error { get; private set; }
+    public string? Error => ModelState.Refusal();
     public string? Notice { get; private set; }
     public bool RequireMfa { get; private set; }
 
@@ -46,30 +47,20 @@ public sealed class IndexModel(ListContacts listContacts, ManageContacts manage,
     public Task<IActionResult> OnPostRoleAsync(Guid membershipId, Guid roleId, CancellationToken ct) =>
         ManagedAsync(() => manage.ChangeRoleAsync(account.Id, membershipId, roleId, Actor, ct), "Role changed.", ct);
 
-    private async Task<IActionResult> ManagedAsync(Func<Task<ContactOutcome>> action, string notice, CancellationToken ct)
+    private async Task<IActionResult> ManagedAsync(Func<Task<Outcome>> action, string notice, CancellationToken ct)
     {
         if (!CanManage)
         {
             return StatusCode(StatusCodes.Status403Forbidden);
         }
-        var outcome = await action();
-        if (outcome.NotFound)
+        return await (await action()).ToPageResultAsync(this, () => Done(notice), async () =>
         {
-            return NotFound();
-        }
-        if (outcome.AwaitingApproval)
-        {
-            return Redirect($"/a/{account.Id}/contacts?done={Uri.EscapeDataString("This change needs approval first. You can follow it under Approvals.")}");
-        }
-        if (outcome.Succeeded)
-        {
-            return Redirect($"/a/{account.Id}/contacts?done={Uri.EscapeDataString(notice)}");
-        }
-        Error = outcome.Error;
-        Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
-        await LoadAsync(ct);
-        return Page();
+            await LoadAsync(ct);
+            return true;
+        }, onPending: Done);
     }
+
+    private RedirectResult Done(string notice) => Redirect($"/a/{account.Id}/contacts?done={Uri.EscapeDataString(notice)}");
 
     private async Task LoadAsync(CancellationToken ct)
     {

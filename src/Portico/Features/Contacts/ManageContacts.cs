@@ -9,15 +9,6 @@ using Portico.Infrastructure.Web;
 
 namespace Portico.Features.Contacts;
 
-public sealed record ContactOutcome(bool Succeeded, bool NotFound, string? Error, bool AwaitingApproval = false)
-{
-    public static readonly ContactOutcome Done = new(true, false, null);
-    /// Stored for approval; nothing applied yet.
-    public static readonly ContactOutcome Held = new(true, false, null, AwaitingApproval: true);
-    public static readonly ContactOutcome Missing = new(false, true, null);
-    public static ContactOutcome Refused(string error) => new(false, false, error);
-}
-
 /// Invites, expiry and removal of an account's people, by an account Owner (or a role with
 /// contacts.manage) or by staff. Nobody grants a role with permissions they do not hold
 /// themselves, and an account never loses its last Owner.
@@ -25,6 +16,7 @@ public sealed class ManageContacts(PorticoDb db, AuditLog audit, EmailOutbox ema
     IOptions<BrandingOptions> branding, TimeProvider clock)
 {
     public const int MaxInvitationsPerHour = 50;
+    public const string AwaitingApproval = "This change needs approval first. You can follow it under Approvals.";
 
     /// The permissions of the person acting; null for staff, who may grant any role.
     /// UserId is who asks when an approval rule holds the change back.
@@ -32,18 +24,18 @@ public sealed class ManageContacts(PorticoDb db, AuditLog audit, EmailOutbox ema
 
     /// Sends an invitation, or stores it for approval when a rule covers its role. An approved
     /// invitation comes back here with approved set, checked again against the requester's permissions.
-    public async Task<ContactOutcome> InviteAsync(Guid accountId, string? address, Guid roleId, DateOnly? accessUntil, Actor actor, CancellationToken ct,
+    public async Task<Outcome> InviteAsync(Guid accountId, string? address, Guid roleId, DateOnly? accessUntil, Actor actor, CancellationToken ct,
         bool approved = false)
     {
         var clean = address?.Trim() ?? "";
         if (clean.Length is 0 or > 256 || !MailAddress.TryCreate(clean, out var parsed) || parsed.Address != clean)
         {
-            return ContactOutcome.Refused("Enter the email address of the person to invite, such as ana@example.com.");
+            return Outcome.Refused("Enter the email address of the person to invite, such as ana@example.com.");
         }
         var role = await db.Roles.AsNoTracking().SingleOrDefaultAsync(r => r.Id == roleId, ct);
         if (role is null)
         {
-            return ContactOutcome.Refused("Choose a role.");
+            return Outcome.Refused("Choose a role.");
         }
         if (Beyond(actor, role) is { } beyond)
         {
@@ -56,7 +48,7 @@ public sealed class ManageContacts(PorticoDb db, AuditLog audit, EmailOutbox ema
             until = date.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
             if (until <= now)
             {
-                return ContactOutcome.Refused("Access must end in the future.");
+                return Outcome.Refused("Access must end in the future.");
             }
         }
         var normalized = clean.ToUpperInvariant();
@@ -64,12 +56,12 @@ public sealed class ManageContacts(PorticoDb db, AuditLog audit, EmailOutbox ema
             .AnyAsync(m => m.AccountId == accountId && m.User.NormalizedEmail == normalized && (m.ExpiresAt == null || m.ExpiresAt > now), ct);
         if (alreadyMember)
         {
-            return ContactOutcome.Refused($"{clean} already has access to this account.");
+            return Outcome.Refused($"{clean} already has access to this account.");
         }
         var recent = await db.Invitations.IgnoreQueryFilters().CountAsync(i => i.AccountId == accountId && i.CreatedAt > now.AddHours(-1), ct);
         if (recent >= MaxInvitationsPerHour)
         {
-            return ContactOutcome.Refused($"At most {MaxInvitationsPerHour} invitations an hour per account. Try again later.");
+            return Outcome.Refused($"At most {MaxInvitationsPerHour} invitations an hour per account. Try again later.");
         }
         if (!approved && actor.UserId is { } requesterId
             && await approvals.RuleForAsync(Approvals.ChangeKinds.RoleGrant, role.Name, ct) is { } rule)
@@ -77,7 +69,7 @@ public sealed class ManageContacts(PorticoDb db, AuditLog audit, EmailOutbox ema
             var held = await approvals.HoldAsync(accountId, rule, Approvals.ChangeTypes.Invitation, "invitation:" + normalized,
                 $"Invite {clean} as {role.Name}", new Approvals.InvitationPayload(clean, role.Id, role.Name, accessUntil),
                 new Approvals.Requester(requesterId, actor.Name), ct);
-            return held is null ? ContactOutcome.Held : ContactOutcome.Refused(held);
+            return held is null ? Outcome.PendingApproval(AwaitingApproval) : Outcome.Refused(held);
         }
         // A new invitation replaces any open one for the same person.
         foreach (var open in await db.Invitations.IgnoreQueryFilters()
@@ -93,32 +85,32 @@ public sealed class ManageContacts(PorticoDb db, AuditLog audit, EmailOutbox ema
             $"Hello,\n\n{actor.Name} invited you to the {accountName} account on {branding.Value.PortalName} as {role.Name}.\n\n" +
             $"Accept within {Invitation.Lifetime.TotalDays:0} days: {branding.Value.Link($"/invitations/{token}")}\n\nIf you did not expect this, ignore this email.\n");
         await db.SaveChangesAsync(ct);
-        return ContactOutcome.Done;
+        return Outcome.Done;
     }
 
-    public async Task<ContactOutcome> RevokeInvitationAsync(Guid accountId, Guid invitationId, CancellationToken ct)
+    public async Task<Outcome> RevokeInvitationAsync(Guid accountId, Guid invitationId, CancellationToken ct)
     {
         var invitation = await db.Invitations.IgnoreQueryFilters().SingleOrDefaultAsync(i => i.Id == invitationId && i.AccountId == accountId, ct);
         if (invitation is null)
         {
-            return ContactOutcome.Missing;
+            return Outcome.NotFound;
         }
         invitation.Revoke(clock.GetUtcNow().UtcDateTime);
         audit.Record(AuditActions.InvitationRevoked, accountId, "Invitation", invitation.Id.ToString(), new { invitation.Email });
         await db.SaveChangesAsync(ct);
-        return ContactOutcome.Done;
+        return Outcome.Done;
     }
 
-    public Task<ContactOutcome> SetAccessUntilAsync(Guid accountId, Guid membershipId, DateOnly? until, Actor actor, CancellationToken ct) =>
+    public Task<Outcome> SetAccessUntilAsync(Guid accountId, Guid membershipId, DateOnly? until, Actor actor, CancellationToken ct) =>
         ChangeMembershipRole.WithOwnersLockedAsync(db, accountId, () => SetAccessUntilLockedAsync(accountId, membershipId, until, actor, ct), ct);
 
-    private async Task<ContactOutcome> SetAccessUntilLockedAsync(Guid accountId, Guid membershipId, DateOnly? until, Actor actor, CancellationToken ct)
+    private async Task<Outcome> SetAccessUntilLockedAsync(Guid accountId, Guid membershipId, DateOnly? until, Actor actor, CancellationToken ct)
     {
         var membership = await db.Memberships.IgnoreQueryFilters().Include(m => m.Role).Include(m => m.User)
             .SingleOrDefaultAsync(m => m.Id == membershipId && m.AccountId == accountId, ct);
         if (membership is null)
         {
-            return ContactOutcome.Missing;
+            return Outcome.NotFound;
         }
         if (Beyond(actor, membership.Role) is { } beyond)
         {
@@ -128,29 +120,29 @@ public sealed class ManageContacts(PorticoDb db, AuditLog audit, EmailOutbox ema
         DateTime? end = until?.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
         if (end is not null && end <= now)
         {
-            return ContactOutcome.Refused("Access must end in the future; remove the person to end it now.");
+            return Outcome.Refused("Access must end in the future; remove the person to end it now.");
         }
         if (end is not null && membership.Role.Name == BuiltInRoles.Owner && await IsLastOwnerAsync(membership, now, ct))
         {
-            return ContactOutcome.Refused("The account's last Owner cannot have an end date. Make someone else Owner first.");
+            return Outcome.Refused("The account's last Owner cannot have an end date. Make someone else Owner first.");
         }
         var before = membership.ExpiresAt;
         membership.SetExpiry(end);
         audit.Record(AuditActions.MembershipExpiryChanged, accountId, "Membership", membership.Id.ToString(), new { user = membership.User.Email, from = before, to = end });
         await db.SaveChangesAsync(ct);
-        return ContactOutcome.Done;
+        return Outcome.Done;
     }
 
-    public Task<ContactOutcome> RemoveAsync(Guid accountId, Guid membershipId, Actor actor, CancellationToken ct) =>
+    public Task<Outcome> RemoveAsync(Guid accountId, Guid membershipId, Actor actor, CancellationToken ct) =>
         ChangeMembershipRole.WithOwnersLockedAsync(db, accountId, () => RemoveLockedAsync(accountId, membershipId, actor, ct), ct);
 
-    private async Task<ContactOutcome> RemoveLockedAsync(Guid accountId, Guid membershipId, Actor actor, CancellationToken ct)
+    private async Task<Outcome> RemoveLockedAsync(Guid accountId, Guid membershipId, Actor actor, CancellationToken ct)
     {
         var membership = await db.Memberships.IgnoreQueryFilters().Include(m => m.Role).Include(m => m.User).Include(m => m.Account)
             .SingleOrDefaultAsync(m => m.Id == membershipId && m.AccountId == accountId, ct);
         if (membership is null)
         {
-            return ContactOutcome.Missing;
+            return Outcome.NotFound;
         }
         if (Beyond(actor, membership.Role) is { } beyond)
         {
@@ -159,7 +151,7 @@ public sealed class ManageContacts(PorticoDb db, AuditLog audit, EmailOutbox ema
         var now = clock.GetUtcNow().UtcDateTime;
         if (membership.Role.Name == BuiltInRoles.Owner && await IsLastOwnerAsync(membership, now, ct))
         {
-            return ContactOutcome.Refused("The account's last Owner cannot be removed. Make someone else Owner first.");
+            return Outcome.Refused("The account's last Owner cannot be removed. Make someone else Owner first.");
         }
         db.Memberships.Remove(membership);
         audit.Record(AuditActions.MembershipRemoved, accountId, "Membership", membership.Id.ToString(), new { user = membership.User.Email, role = membership.Role.Name });
@@ -168,23 +160,23 @@ public sealed class ManageContacts(PorticoDb db, AuditLog audit, EmailOutbox ema
         // Bumping the security stamp signs the person out everywhere, so the removal takes effect at once.
         membership.User.SecurityStamp = Guid.NewGuid().ToString("N");
         await db.SaveChangesAsync(ct);
-        return ContactOutcome.Done;
+        return Outcome.Done;
     }
 
     /// Nobody gives or takes a role with permissions beyond their own; staff may give any.
-    public async Task<ContactOutcome> ChangeRoleAsync(Guid accountId, Guid membershipId, Guid roleId, Actor actor, CancellationToken ct)
+    public async Task<Outcome> ChangeRoleAsync(Guid accountId, Guid membershipId, Guid roleId, Actor actor, CancellationToken ct)
     {
         var role = await db.Roles.AsNoTracking().SingleOrDefaultAsync(r => r.Id == roleId, ct);
         var member = await db.Memberships.IgnoreQueryFilters().AsNoTracking().Where(m => m.Id == membershipId && m.AccountId == accountId)
             .Select(m => new { m.Role, m.User.DisplayName, m.User.Email }).SingleOrDefaultAsync(ct);
         if (member is null)
         {
-            return ContactOutcome.Missing;
+            return Outcome.NotFound;
         }
         var current = member.Role;
         if (role is null)
         {
-            return ContactOutcome.Refused("Choose a role.");
+            return Outcome.Refused("Choose a role.");
         }
         if ((Beyond(actor, role) ?? Beyond(actor, current)) is not null)
         {
@@ -195,34 +187,25 @@ public sealed class ManageContacts(PorticoDb db, AuditLog audit, EmailOutbox ema
         // Staff act without a user id here and are not held; an account member's grant may wait for approval.
         if (actor.UserId is { } requesterId && await approvals.RuleForAsync(Approvals.ChangeKinds.RoleGrant, role.Name, ct) is { } rule)
         {
-            var check = await changeRole.CheckAsync(accountId, membershipId, roleId, ct);
-            if (check != ChangeRoleResult.Changed)
+            if (await changeRole.CheckAsync(accountId, membershipId, roleId, ct) is { } answer)
             {
-                return RoleOutcome(check);
+                return answer;
             }
             var held = await approvals.HoldAsync(accountId, rule, Approvals.ChangeTypes.RoleChange, "membership:" + membershipId,
                 $"Give {member.DisplayName} ({member.Email}) the {role.Name} role (now {current.Name})",
                 new Approvals.RoleChangePayload(membershipId, role.Id, role.Name, current.Name, member.DisplayName, member.Email ?? ""),
                 new Approvals.Requester(requesterId, actor.Name), ct);
-            return held is null ? ContactOutcome.Held : ContactOutcome.Refused(held);
+            return held is null ? Outcome.PendingApproval(AwaitingApproval) : Outcome.Refused(held);
         }
-        return RoleOutcome(await changeRole.RunAsync(accountId, membershipId, roleId, ct));
+        return await changeRole.RunAsync(accountId, membershipId, roleId, ct);
     }
 
-    private static ContactOutcome RoleOutcome(ChangeRoleResult result) => result switch
-    {
-        ChangeRoleResult.NotFound => ContactOutcome.Missing,
-        ChangeRoleResult.LastOwner => ContactOutcome.Refused("The account's last Owner cannot be given another role. Make someone else Owner first."),
-        ChangeRoleResult.UnknownRole => ContactOutcome.Refused("Choose a role."),
-        _ => ContactOutcome.Done,
-    };
-
     /// An attempt to reach beyond one's own permissions is worth a line in the audit log, not just an error.
-    private async Task<ContactOutcome> EscalationRefusedAsync(Guid accountId, string action, string targetType, Guid? targetId, string role, string message, CancellationToken ct)
+    private async Task<Outcome> EscalationRefusedAsync(Guid accountId, string action, string targetType, Guid? targetId, string role, string message, CancellationToken ct)
     {
         audit.Record(AuditActions.ContactChangeRefused, accountId, targetType, targetId?.ToString(), new { action, role, reason = "beyond_own_permissions" });
         await db.SaveChangesAsync(ct);
-        return ContactOutcome.Refused(message);
+        return Outcome.Refused(message);
     }
 
     private async Task<bool> IsLastOwnerAsync(Membership membership, DateTime now, CancellationToken ct) =>

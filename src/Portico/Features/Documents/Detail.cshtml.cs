@@ -6,6 +6,7 @@ using Portico.Features.Accounts;
 using Portico.Features.Audit;
 using Portico.Infrastructure.Data;
 using Portico.Infrastructure.Tenancy;
+using Portico.Infrastructure.Web;
 
 namespace Portico.Features.Documents;
 
@@ -17,7 +18,7 @@ public sealed class DetailModel(PorticoDb db, DocumentAccess access, DocumentAct
     public List<VersionRow> Versions { get; private set; } = [];
     public bool MustAcknowledge { get; private set; }
     public DateTime? AcknowledgedAt { get; private set; }
-    public string? Error { get; private set; }
+    public string? Error => ModelState.Refusal();
 
     public async Task<IActionResult> OnGetAsync(Guid documentId, CancellationToken ct)
     {
@@ -33,17 +34,7 @@ public sealed class DetailModel(PorticoDb db, DocumentAccess access, DocumentAct
     public async Task<IActionResult> OnPostAcknowledgeAsync(Guid documentId, CancellationToken ct)
     {
         var outcome = await actions.AcknowledgeAsync(documentId, ct);
-        if (outcome.NotFound)
-        {
-            return NotFound();
-        }
-        if (outcome.Succeeded)
-        {
-            return Redirect($"/a/{access.AccountId}/documents/{documentId}");
-        }
-        Error = outcome.Error;
-        Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
-        return await LoadAsync(documentId, ct) ? Page() : NotFound();
+        return await outcome.ToPageResultAsync(this, () => Redirect($"/a/{access.AccountId}/documents/{documentId}"), () => LoadAsync(documentId, ct));
     }
 
     private async Task<bool> LoadAsync(Guid documentId, CancellationToken ct)

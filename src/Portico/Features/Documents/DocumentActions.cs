@@ -2,15 +2,9 @@ using Microsoft.EntityFrameworkCore;
 using Portico.Features.Accounts;
 using Portico.Features.Audit;
 using Portico.Infrastructure.Data;
+using Portico.Infrastructure.Web;
 
 namespace Portico.Features.Documents;
-
-public sealed record DocumentOutcome(bool Succeeded, bool NotFound, string? Error)
-{
-    public static readonly DocumentOutcome Done = new(true, false, null);
-    public static readonly DocumentOutcome Missing = new(false, true, null);
-    public static DocumentOutcome Refused(string error) => new(false, false, error);
-}
 
 public sealed record AcknowledgementStatus(Guid UserId, string Name, string Email, string Role, DateTime? AcknowledgedAt);
 
@@ -25,21 +19,21 @@ public sealed class DocumentActions(PorticoDb db, DocumentAccess access, AuditLo
         return await db.DocumentAcknowledgements.AnyAsync(a => a.VersionId == versionId && a.UserId == userId, ct);
     }
 
-    public async Task<DocumentOutcome> AcknowledgeAsync(Guid documentId, CancellationToken ct)
+    public async Task<Outcome> AcknowledgeAsync(Guid documentId, CancellationToken ct)
     {
         var document = await access.VisibleDocuments().SingleOrDefaultAsync(d => d.Id == documentId, ct);
         if (document is null)
         {
-            return DocumentOutcome.Missing;
+            return Outcome.NotFound;
         }
         var actor = access.Customer;
         if (document.CurrentVersionId is not { } versionId || !document.AcknowledgementRoles.Contains(actor.RoleName ?? ""))
         {
-            return DocumentOutcome.Refused("This document does not ask your role for an acknowledgement.");
+            return Outcome.Refused("This document does not ask your role for an acknowledgement.");
         }
         if (await db.DocumentAcknowledgements.AnyAsync(a => a.VersionId == versionId && a.UserId == actor.UserId, ct))
         {
-            return DocumentOutcome.Done;
+            return Outcome.Done;
         }
         db.DocumentAcknowledgements.Add(new DocumentAcknowledgement(document, versionId, actor.UserId, actor.Name, clock.GetUtcNow().UtcDateTime));
         audit.Record(AuditActions.DocumentAcknowledged, document.AccountId, "Document", document.Id.ToString(), new { name = document.Name, version = document.VersionCount });
@@ -55,7 +49,7 @@ public sealed class DocumentActions(PorticoDb db, DocumentAccess access, AuditLo
                 throw;
             }
         }
-        return DocumentOutcome.Done;
+        return Outcome.Done;
     }
 
     /// Everyone in the roles asked to acknowledge, with when (if) they acknowledged the current version.
@@ -75,116 +69,116 @@ public sealed class DocumentActions(PorticoDb db, DocumentAccess access, AuditLo
             .ToListAsync(ct);
     }
 
-    public async Task<DocumentOutcome> RequireAcknowledgementAsync(Guid documentId, IReadOnlyCollection<string> roles, CancellationToken ct)
+    public async Task<Outcome> RequireAcknowledgementAsync(Guid documentId, IReadOnlyCollection<string> roles, CancellationToken ct)
     {
         var document = await db.Documents.SingleOrDefaultAsync(d => d.Id == documentId && d.DeletedAt == null, ct);
         if (document is null)
         {
-            return DocumentOutcome.Missing;
+            return Outcome.NotFound;
         }
         var known = await db.Roles.Select(r => r.Name).ToListAsync(ct);
         if (roles.Except(known).Any())
         {
-            return DocumentOutcome.Refused("Choose roles that exist.");
+            return Outcome.Refused("Choose roles that exist.");
         }
         document.RequireAcknowledgement(roles, clock.GetUtcNow().UtcDateTime);
         audit.Record(AuditActions.DocumentAcknowledgementRequired, document.AccountId, "Document", document.Id.ToString(), new { name = document.Name, roles });
         await db.SaveChangesAsync(ct);
-        return DocumentOutcome.Done;
+        return Outcome.Done;
     }
 
-    public async Task<DocumentOutcome> DeleteAsync(Guid documentId, CancellationToken ct)
+    public async Task<Outcome> DeleteAsync(Guid documentId, CancellationToken ct)
     {
         var document = await db.Documents.SingleOrDefaultAsync(d => d.Id == documentId && d.DeletedAt == null, ct);
         if (document is null)
         {
-            return DocumentOutcome.Missing;
+            return Outcome.NotFound;
         }
         document.Delete(clock.GetUtcNow().UtcDateTime);
         audit.Record(AuditActions.DocumentDeleted, document.AccountId, "Document", document.Id.ToString(), new { name = document.Name, versions = document.VersionCount });
         await db.SaveChangesAsync(ct);
-        return DocumentOutcome.Done;
+        return Outcome.Done;
     }
 
-    public async Task<(DocumentFolder? Folder, string? Error)> CreateFolderAsync(Guid accountId, string? name, bool staffOnly, IReadOnlyCollection<string> viewRoles,
+    public async Task<Outcome<DocumentFolder>> CreateFolderAsync(Guid accountId, string? name, bool staffOnly, IReadOnlyCollection<string> viewRoles,
         IReadOnlyCollection<string> uploadRoles, CancellationToken ct)
     {
         var clean = name?.Trim() ?? "";
         if (clean.Length == 0 || clean.Length > MaxFolderName)
         {
-            return (null, $"Give the folder a name of at most {MaxFolderName} characters.");
+            return Outcome.Refused($"Give the folder a name of at most {MaxFolderName} characters.");
         }
         if (!await db.Accounts.AnyAsync(a => a.Id == accountId, ct))
         {
-            return (null, null);
+            return Outcome.NotFound;
         }
         if (await db.DocumentFolders.AnyAsync(f => f.AccountId == accountId && f.Name == clean, ct))
         {
-            return (null, $"This account already has a folder called {clean}.");
+            return Outcome.Refused($"This account already has a folder called {clean}.");
         }
         if (await UnknownRoleAsync(viewRoles.Concat(uploadRoles), ct) is { } error)
         {
-            return (null, error);
+            return Outcome.Refused(error);
         }
         var folder = new DocumentFolder(accountId, clean, staffOnly, viewRoles, uploadRoles, clock.GetUtcNow().UtcDateTime);
         db.DocumentFolders.Add(folder);
         audit.Record(AuditActions.FolderCreated, accountId, "DocumentFolder", folder.Id.ToString(), new { name = clean, staffOnly, viewRoles, uploadRoles });
         await db.SaveChangesAsync(ct);
-        return (folder, null);
+        return folder;
     }
 
-    public async Task<DocumentOutcome> ChangeFolderAccessAsync(Guid accountId, Guid folderId, bool staffOnly, IReadOnlyCollection<string> viewRoles,
+    public async Task<Outcome> ChangeFolderAccessAsync(Guid accountId, Guid folderId, bool staffOnly, IReadOnlyCollection<string> viewRoles,
         IReadOnlyCollection<string> uploadRoles, CancellationToken ct)
     {
         var folder = await db.DocumentFolders.SingleOrDefaultAsync(f => f.Id == folderId && f.AccountId == accountId, ct);
         if (folder is null)
         {
-            return DocumentOutcome.Missing;
+            return Outcome.NotFound;
         }
         if (await UnknownRoleAsync(viewRoles.Concat(uploadRoles), ct) is { } error)
         {
-            return DocumentOutcome.Refused(error);
+            return Outcome.Refused(error);
         }
         var before = new { folder.StaffOnly, folder.ViewRoles, folder.UploadRoles };
         folder.SetAccess(staffOnly, viewRoles, uploadRoles);
         audit.Record(AuditActions.FolderAccessChanged, accountId, "DocumentFolder", folder.Id.ToString(),
             new { name = folder.Name, before, after = new { folder.StaffOnly, folder.ViewRoles, folder.UploadRoles } });
         await db.SaveChangesAsync(ct);
-        return DocumentOutcome.Done;
+        return Outcome.Done;
     }
 
-    public async Task<DocumentOutcome> RequestDocumentAsync(Guid accountId, Guid folderId, string? title, string? description, DateOnly? dueOn,
+    public async Task<Outcome> RequestDocumentAsync(Guid accountId, Guid folderId, string? title, string? description, DateOnly? dueOn,
         string requestedBy, CancellationToken ct)
     {
         var folder = await db.DocumentFolders.SingleOrDefaultAsync(f => f.Id == folderId && f.AccountId == accountId, ct);
         if (folder is null)
         {
-            return DocumentOutcome.Refused("Choose a folder of this account.");
+            return Outcome.Refused("Choose a folder of this account.");
         }
         if (folder.StaffOnly)
         {
-            return DocumentOutcome.Refused("Customers cannot see staff-only folders; choose a folder they can upload to.");
+            return Outcome.Refused("Customers cannot see staff-only folders; choose a folder they can upload to.");
         }
         var cleanTitle = title?.Trim() ?? "";
         if (cleanTitle.Length is 0 or > 200)
         {
-            return DocumentOutcome.Refused("Say what you need in a title of at most 200 characters.");
+            return Outcome.Refused("Say what you need in a title of at most 200 characters.");
         }
         if ((description?.Length ?? 0) > 2000)
         {
-            return DocumentOutcome.Refused("The description can be at most 2,000 characters.");
+            return Outcome.Refused("The description can be at most 2,000 characters.");
         }
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         if (dueOn is not { } due || due < today)
         {
-            return DocumentOutcome.Refused("Give a due date that is today or later.");
+            return Outcome.Refused("Give a due date that is today or later.");
         }
         var request = new DocumentRequest(accountId, folder.Id, cleanTitle, description?.Trim() ?? "", due, requestedBy, clock.GetUtcNow().UtcDateTime);
         db.DocumentRequests.Add(request);
         audit.Record(AuditActions.DocumentRequested, accountId, "DocumentRequest", request.Id.ToString(), new { title = cleanTitle, folder = folder.Name, due });
         await notifier.RequestedAsync(request, folder, ct);
         await db.SaveChangesAsync(ct);
-        return DocumentOutcome.Done;
+        return Outcome.Done;
     }
 
     private async Task<string?> UnknownRoleAsync(IEnumerable<string> roles, CancellationToken ct)

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Portico.Features.Accounts;
 using Portico.Infrastructure.Data;
 using Portico.Infrastructure.Tenancy;
+using Portico.Infrastructure.Web;
 
 namespace Portico.Features.Documents;
 
@@ -52,22 +53,11 @@ public static class DocumentsApi
           .WithName("GetDocument").WithSummary("One document with its version history.");
 
         // The body is the file itself, streamed to storage; nothing is buffered in memory.
-        api.MapPost("/folders/{folderId:guid}/files", async Task<Results<Created<DocumentDto>, ValidationProblem, NotFound>> (Guid accountId, Guid folderId, string? name,
+        api.MapPost("/folders/{folderId:guid}/files", async Task<Results<Created<DocumentDto>, ValidationProblem, NotFound, ProblemHttpResult>> (Guid accountId, Guid folderId, string? name,
             HttpRequest request, DocumentAccess access, UploadDocument upload, CancellationToken ct) =>
         {
-            var result = await upload.RunAsync(accountId, folderId, name, request.Body, access.Customer, null, ct);
-            if (result.NotFound)
-            {
-                return TypedResults.NotFound();
-            }
-            if (result.Error is not null)
-            {
-                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["file"] = [result.Error] });
-            }
-            var d = result.Document!;
-            var v = result.Version!;
-            return TypedResults.Created($"/api/accounts/{accountId}/documents/{d.Id}", new DocumentDto(d.Id, d.FolderId, d.Name, d.VersionCount, d.CurrentSize, d.UpdatedAt,
-                [new VersionDto(v.Id, v.Number, v.Size, v.Sha256, v.ContentType, v.UploadedByName, v.CreatedAt, $"/api/accounts/{accountId}/documents/{d.Id}/versions/{v.Id}/content")]));
+            var outcome = await upload.RunAsync(accountId, folderId, name, request.Body, access.Customer, null, ct);
+            return await outcome.ToApiResultAsync(uploaded => Task.FromResult(Created(accountId, uploaded)), "file");
         }).RequireAccountPermission(Permissions.DocumentsUpload)
           .WithMetadata(new Microsoft.AspNetCore.Mvc.DisableRequestSizeLimitAttribute())
           .Accepts<Stream>("application/octet-stream")
@@ -87,5 +77,12 @@ public static class DocumentsApi
             (Guid documentId, Guid versionId, PorticoDb db, DocumentFiles files, HttpContext http, CancellationToken ct) =>
                 files.DownloadAsync(db.Documents, documentId, versionId, http, ct))
             .RequireAuthorization(Policies.Staff).ExcludeFromDescription();
+    }
+
+    private static Created<DocumentDto> Created(Guid accountId, Upload uploaded)
+    {
+        var (d, v) = (uploaded.Document, uploaded.Version);
+        return TypedResults.Created($"/api/accounts/{accountId}/documents/{d.Id}", new DocumentDto(d.Id, d.FolderId, d.Name, d.VersionCount, d.CurrentSize, d.UpdatedAt,
+            [new VersionDto(v.Id, v.Number, v.Size, v.Sha256, v.ContentType, v.UploadedByName, v.CreatedAt, $"/api/accounts/{accountId}/documents/{d.Id}/versions/{v.Id}/content")]));
     }
 }

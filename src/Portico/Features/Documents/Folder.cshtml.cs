@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Portico.Features.Accounts;
 using Portico.Infrastructure.Data;
 using Portico.Infrastructure.Tenancy;
+using Portico.Infrastructure.Web;
 
 namespace Portico.Features.Documents;
 
@@ -16,7 +17,7 @@ public sealed class FolderModel(PorticoDb db, DocumentAccess access, UploadDocum
     public DocumentFolder Folder { get; private set; } = null!;
     public List<DocumentRow> Documents { get; private set; } = [];
     public bool CanUpload { get; private set; }
-    public string? Error { get; private set; }
+    public string? Error => ModelState.Refusal();
     public string? Notice { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(Guid folderId, string? uploaded, CancellationToken ct)
@@ -27,26 +28,15 @@ public sealed class FolderModel(PorticoDb db, DocumentAccess access, UploadDocum
 
     public async Task<IActionResult> OnPostAsync(Guid folderId, IFormFile? file, CancellationToken ct)
     {
-        if (file is null)
-        {
-            Error = "Choose a file to upload.";
-        }
-        else
+        Outcome<Upload> outcome = Outcome.Refused("Choose a file to upload.");
+        if (file is not null)
         {
             await using var stream = file.OpenReadStream();
-            var result = await upload.RunAsync(access.AccountId, folderId, file.FileName, stream, access.Customer, null, ct);
-            if (result.NotFound)
-            {
-                return NotFound();
-            }
-            if (result.Error is null)
-            {
-                return Redirect($"/a/{access.AccountId}/documents/folders/{folderId}?uploaded={Uri.EscapeDataString(result.Document!.Name)}");
-            }
-            Error = result.Error;
+            outcome = await upload.RunAsync(access.AccountId, folderId, file.FileName, stream, access.Customer, null, ct);
         }
-        Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
-        return await LoadAsync(folderId, ct) ? Page() : NotFound();
+        return await outcome.ToPageResultAsync(this,
+            uploaded => Redirect($"/a/{access.AccountId}/documents/folders/{folderId}?uploaded={Uri.EscapeDataString(uploaded.Document.Name)}"),
+            () => LoadAsync(folderId, ct));
     }
 
     private async Task<bool> LoadAsync(Guid folderId, CancellationToken ct)

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Portico.Features.Accounts;
 using Portico.Infrastructure.Data;
 using Portico.Infrastructure.Tenancy;
+using Portico.Infrastructure.Web;
 
 namespace Portico.Features.Documents;
 
@@ -18,7 +19,7 @@ public sealed class IndexModel(PorticoDb db, DocumentAccess access, UploadDocume
     public List<DocumentRow> ToAcknowledge { get; private set; } = [];
     public HashSet<Guid> UploadableFolders { get; private set; } = [];
     public DateTime Now => clock.GetUtcNow().UtcDateTime;
-    public string? Error { get; private set; }
+    public string? Error => ModelState.Refusal();
     public string? Notice { get; private set; }
 
     public async Task OnGetAsync(bool done, CancellationToken ct)
@@ -30,27 +31,17 @@ public sealed class IndexModel(PorticoDb db, DocumentAccess access, UploadDocume
     /// Fulfils a document request by uploading the file it asks for.
     public async Task<IActionResult> OnPostFulfilAsync(Guid requestId, Guid folderId, IFormFile? file, CancellationToken ct)
     {
-        if (file is null)
-        {
-            Error = "Choose the file to upload.";
-        }
-        else
+        Outcome<Upload> outcome = Outcome.Refused("Choose the file to upload.");
+        if (file is not null)
         {
             await using var stream = file.OpenReadStream();
-            var result = await upload.RunAsync(access.AccountId, folderId, file.FileName, stream, access.Customer, requestId, ct);
-            if (result.NotFound)
-            {
-                return NotFound();
-            }
-            if (result.Error is null)
-            {
-                return Redirect($"/a/{access.AccountId}/documents?done=true");
-            }
-            Error = result.Error;
+            outcome = await upload.RunAsync(access.AccountId, folderId, file.FileName, stream, access.Customer, requestId, ct);
         }
-        Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
-        await LoadAsync(ct);
-        return Page();
+        return await outcome.ToPageResultAsync(this, _ => Redirect($"/a/{access.AccountId}/documents?done=true"), async () =>
+        {
+            await LoadAsync(ct);
+            return true;
+        });
     }
 
     private async Task LoadAsync(CancellationToken ct)

@@ -3,14 +3,12 @@ using Microsoft.Extensions.Options;
 using Portico.Features.Audit;
 using Portico.Infrastructure.Data;
 using Portico.Infrastructure.Storage;
+using Portico.Infrastructure.Web;
 
 namespace Portico.Features.Documents;
 
-public sealed record UploadResult(Document? Document, DocumentVersion? Version, string? Error, bool NotFound = false)
-{
-    public static UploadResult Missing => new(null, null, null, NotFound: true);
-    public static UploadResult Refused(string error) => new(null, null, error);
-}
+/// An uploaded file: the document and the version it became.
+public sealed record Upload(Document Document, DocumentVersion Version);
 
 /// Streams an upload to storage, then records the version in one save. The blob is written
 /// first and the metadata after, so a crash leaves at most an unreferenced blob, which the
@@ -18,7 +16,7 @@ public sealed record UploadResult(Document? Document, DocumentVersion? Version, 
 public sealed class UploadDocument(PorticoDb db, IBlobStorage storage, DocumentAccess access, AuditLog audit, DocumentNotifier notifier,
     IOptions<DocumentOptions> options, TimeProvider clock, ILogger<UploadDocument> logger)
 {
-    public async Task<UploadResult> RunAsync(Guid accountId, Guid folderId, string? rawName, Stream content, DocumentActor actor,
+    public async Task<Outcome<Upload>> RunAsync(Guid accountId, Guid folderId, string? rawName, Stream content, DocumentActor actor,
         Guid? documentRequestId, CancellationToken ct)
     {
         // Customers only reach folders of the account in scope that their role may see.
@@ -27,11 +25,11 @@ public sealed class UploadDocument(PorticoDb db, IBlobStorage storage, DocumentA
             : await access.VisibleFolders().SingleOrDefaultAsync(f => f.Id == folderId, ct);
         if (folder is null)
         {
-            return UploadResult.Missing;
+            return Outcome.NotFound;
         }
         if (!actor.IsStaff && !access.MayUpload(folder))
         {
-            return UploadResult.Refused($"Your role cannot upload to the folder {folder.Name}.");
+            return Outcome.Refused($"Your role cannot upload to the folder {folder.Name}.");
         }
         DocumentRequest? request = null;
         if (documentRequestId is { } requestId)
@@ -39,25 +37,25 @@ public sealed class UploadDocument(PorticoDb db, IBlobStorage storage, DocumentA
             request = await db.DocumentRequests.SingleOrDefaultAsync(r => r.Id == requestId && r.AccountId == folder.AccountId, ct);
             if (request is null)
             {
-                return UploadResult.Missing;
+                return Outcome.NotFound;
             }
             if (request.FolderId != folder.Id)
             {
-                return UploadResult.Refused("That document request does not belong to this folder.");
+                return Outcome.Refused("That document request does not belong to this folder.");
             }
             if (request.FulfilledAt is not null)
             {
-                return UploadResult.Refused("That document request was already fulfilled.");
+                return Outcome.Refused("That document request was already fulfilled.");
             }
         }
         var (name, nameError) = FileChecks.CleanName(rawName);
         if (name is null)
         {
-            return UploadResult.Refused(nameError!);
+            return Outcome.Refused(nameError!);
         }
         if (FileChecks.CheckExtension(name, options.Value) is { } extensionError)
         {
-            return UploadResult.Refused(extensionError);
+            return Outcome.Refused(extensionError);
         }
 
         StoredBlob blob;
@@ -67,19 +65,19 @@ public sealed class UploadDocument(PorticoDb db, IBlobStorage storage, DocumentA
         }
         catch (BlobTooLargeException e)
         {
-            return UploadResult.Refused($"\"{name}\" is larger than the limit of {Requests.RequestForm.FormatSize(e.Limit)}.");
+            return Outcome.Refused($"\"{name}\" is larger than the limit of {Requests.RequestForm.FormatSize(e.Limit)}.");
         }
         var saved = false;
         try
         {
             if (blob.Size == 0)
             {
-                return UploadResult.Refused($"\"{name}\" is empty.");
+                return Outcome.Refused($"\"{name}\" is empty.");
             }
             var contentType = FileChecks.DetectContentType(name, blob.Head);
             if (contentType is null)
             {
-                return UploadResult.Refused(FileChecks.ContentMismatch(name));
+                return Outcome.Refused(FileChecks.ContentMismatch(name));
             }
             var result = await RecordAsync(folder, name, blob, contentType, actor, request, ct);
             saved = true;
@@ -94,7 +92,7 @@ public sealed class UploadDocument(PorticoDb db, IBlobStorage storage, DocumentA
         }
     }
 
-    private async Task<UploadResult> RecordAsync(DocumentFolder folder, string name, StoredBlob blob, string contentType, DocumentActor actor,
+    private async Task<Outcome<Upload>> RecordAsync(DocumentFolder folder, string name, StoredBlob blob, string contentType, DocumentActor actor,
         DocumentRequest? request, CancellationToken ct)
     {
         // Uploads of one name queue on the document: it is locked before its version count is read, so each
@@ -139,7 +137,7 @@ public sealed class UploadDocument(PorticoDb db, IBlobStorage storage, DocumentA
                 await db.SaveChangesAsync(ct);
                 await transaction.CommitAsync(ct);
                 db.SignalOutbox();
-                return new UploadResult(document, version, null);
+                return new Upload(document, version);
             }
             catch (DbUpdateException) when (attempt < 3)
             {
@@ -150,7 +148,7 @@ public sealed class UploadDocument(PorticoDb db, IBlobStorage storage, DocumentA
                     request = await db.DocumentRequests.SingleAsync(r => r.Id == request.Id, ct);
                     if (request.FulfilledAt is not null)
                     {
-                        return UploadResult.Refused("That document request was fulfilled by someone else just now.");
+                        return Outcome.Refused("That document request was fulfilled by someone else just now.");
                     }
                 }
             }

@@ -75,6 +75,7 @@ public static class IdentityModule
         services.AddScoped<SignInWithSecondFactor>();
         services.AddScoped<ResetTwoFactor>();
         services.AddScoped<ManagePasskeys>();
+        services.AddScoped<ManageTwoFactor>();
         services.AddScoped<SignInWithPasskey>();
         services.AddScoped<ChangePassword>();
         services.AddScoped<ChangeEmail>();

@@ -4,24 +4,11 @@ using Microsoft.AspNetCore.Identity;
 using Portico.Features.Audit;
 using Portico.Infrastructure.Data;
 using Portico.Infrastructure.Email;
+using Portico.Infrastructure.Web;
 
 namespace Portico.Features.Identity;
 
 public sealed record PasskeyRow(string Id, string Name, DateTimeOffset CreatedAt);
-
-public enum PasskeyChangeOutcome
-{
-    Done,
-    Invalid,
-    NotFound,
-}
-
-public sealed record PasskeyChange(PasskeyChangeOutcome Outcome, string? Error = null)
-{
-    public static readonly PasskeyChange Done = new(PasskeyChangeOutcome.Done);
-    public static readonly PasskeyChange NotFound = new(PasskeyChangeOutcome.NotFound);
-    public static PasskeyChange Invalid(string error) => new(PasskeyChangeOutcome.Invalid, error);
-}
 
 /// A person's own passkeys, through Identity's passkey support: the server makes the options, the
 /// browser's authenticator answers, Identity verifies the answer and stores the public key.
@@ -42,19 +29,19 @@ public sealed class ManagePasskeys(PorticoDb db, UserManager<PorticoUser> users,
     public Task<string> CreationOptionsAsync(PorticoUser user) =>
         signIn.MakePasskeyCreationOptionsAsync(new PasskeyUserEntity { Id = user.Id.ToString(), Name = user.Email!, DisplayName = user.DisplayName });
 
-    public async Task<PasskeyChange> AddAsync(PorticoUser user, string? name, string? credentialJson, CancellationToken cancellationToken)
+    public async Task<Outcome> AddAsync(PorticoUser user, string? name, string? credentialJson, CancellationToken cancellationToken)
     {
         if (ValidateName(name) is { } nameError)
         {
-            return PasskeyChange.Invalid(nameError);
+            return Outcome.Refused(nameError);
         }
         if (!IsJsonObject(credentialJson))
         {
-            return PasskeyChange.Invalid("The browser sent no usable passkey. Try again and let the browser create the passkey when it asks.");
+            return Outcome.Refused("The browser sent no usable passkey. Try again and let the browser create the passkey when it asks.");
         }
         if ((await users.GetPasskeysAsync(user)).Count >= MaxPasskeys)
         {
-            return PasskeyChange.Invalid($"You have {MaxPasskeys} passkeys, the most an account may have. Remove one you no longer use first.");
+            return Outcome.Refused($"You have {MaxPasskeys} passkeys, the most an account may have. Remove one you no longer use first.");
         }
 
         PasskeyAttestationResult result;
@@ -81,7 +68,7 @@ public sealed class ManagePasskeys(PorticoDb db, UserManager<PorticoUser> users,
         var stored = await users.AddOrUpdatePasskeyAsync(user, result.Passkey);
         if (!stored.Succeeded)
         {
-            return PasskeyChange.Invalid("The passkey could not be saved. Try again.");
+            return Outcome.Refused("The passkey could not be saved. Try again.");
         }
         audit.Record(AuditActions.PasskeyAdded, targetType: "User", targetId: user.Id.ToString(),
             details: new { name = result.Passkey.Name, credential = Fingerprint(result.Passkey.CredentialId) });
@@ -91,19 +78,19 @@ public sealed class ManagePasskeys(PorticoDb db, UserManager<PorticoUser> users,
             "If this was not you, remove it on your Security page, change your password and tell your administrator.\n");
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return PasskeyChange.Done;
+        return Outcome.Done;
     }
 
-    public async Task<PasskeyChange> RenameAsync(PorticoUser user, string? id, string? name, CancellationToken cancellationToken)
+    public async Task<Outcome> RenameAsync(PorticoUser user, string? id, string? name, CancellationToken cancellationToken)
     {
         // Only the person's own passkeys are looked up, so another person's id is simply not found.
         if (CredentialIdFrom(id) is not { } credentialId || await users.GetPasskeyAsync(user, credentialId) is not { } passkey)
         {
-            return PasskeyChange.NotFound;
+            return Outcome.NotFound;
         }
         if (ValidateName(name) is { } nameError)
         {
-            return PasskeyChange.Invalid(nameError);
+            return Outcome.Refused(nameError);
         }
         var before = passkey.Name;
         passkey.Name = name!.Trim();
@@ -111,39 +98,39 @@ public sealed class ManagePasskeys(PorticoDb db, UserManager<PorticoUser> users,
         var stored = await users.AddOrUpdatePasskeyAsync(user, passkey);
         if (!stored.Succeeded)
         {
-            return PasskeyChange.Invalid("The passkey could not be saved. Try again.");
+            return Outcome.Refused("The passkey could not be saved. Try again.");
         }
         audit.Record(AuditActions.PasskeyRenamed, targetType: "User", targetId: user.Id.ToString(),
             details: new { from = before, to = passkey.Name, credential = Fingerprint(credentialId) });
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return PasskeyChange.Done;
+        return Outcome.Done;
     }
 
-    public async Task<PasskeyChange> RemoveAsync(PorticoUser user, string? id, CancellationToken cancellationToken)
+    public async Task<Outcome> RemoveAsync(PorticoUser user, string? id, CancellationToken cancellationToken)
     {
         if (CredentialIdFrom(id) is not { } credentialId || await users.GetPasskeyAsync(user, credentialId) is not { } passkey)
         {
-            return PasskeyChange.NotFound;
+            return Outcome.NotFound;
         }
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var removed = await users.RemovePasskeyAsync(user, credentialId);
         if (!removed.Succeeded)
         {
-            return PasskeyChange.Invalid("The passkey could not be removed. Try again.");
+            return Outcome.Refused("The passkey could not be removed. Try again.");
         }
         audit.Record(AuditActions.PasskeyRemoved, targetType: "User", targetId: user.Id.ToString(),
             details: new { name = passkey.Name, credential = Fingerprint(credentialId) });
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return PasskeyChange.Done;
+        return Outcome.Done;
     }
 
-    private async Task<PasskeyChange> RefuseAsync(PorticoUser user, string reason, string message, CancellationToken cancellationToken)
+    private async Task<Outcome> RefuseAsync(PorticoUser user, string reason, string message, CancellationToken cancellationToken)
     {
         audit.Record(AuditActions.PasskeyRefused, targetType: "User", targetId: user.Id.ToString(), details: new { purpose = "add", reason });
         await db.SaveChangesAsync(cancellationToken);
-        return PasskeyChange.Invalid(message);
+        return Outcome.Refused(message);
     }
 
     private static string? ValidateName(string? name)

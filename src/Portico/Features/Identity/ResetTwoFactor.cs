@@ -3,16 +3,9 @@ using Microsoft.EntityFrameworkCore;
 using Portico.Features.Audit;
 using Portico.Infrastructure.Data;
 using Portico.Infrastructure.Email;
+using Portico.Infrastructure.Web;
 
 namespace Portico.Features.Identity;
-
-public enum ResetTwoFactorResult
-{
-    Reset,
-    NotFound,
-    NoReason,
-    NotOn,
-}
 
 /// A staff Admin's way back in for someone who lost their authenticator: two-factor sign-in off,
 /// key and recovery codes gone, every session ended. The reason is kept in the audit log and the
@@ -21,21 +14,21 @@ public sealed class ResetTwoFactor(PorticoDb db, UserManager<PorticoUser> users,
 {
     public const int MaxReasonLength = 500;
 
-    public async Task<ResetTwoFactorResult> RunAsync(Guid userId, Guid? accountId, string? reason, CancellationToken ct)
+    public async Task<Outcome> RunAsync(Guid userId, Guid? accountId, string? reason, CancellationToken ct)
     {
         var why = reason?.Trim() ?? "";
         if (why.Length is 0 or > MaxReasonLength)
         {
-            return ResetTwoFactorResult.NoReason;
+            return Outcome.Refused($"Give the reason for the reset (at most {MaxReasonLength} characters); it goes into the audit log.");
         }
         var user = await users.FindByIdAsync(userId.ToString());
         if (user is null)
         {
-            return ResetTwoFactorResult.NotFound;
+            return Outcome.NotFound;
         }
         if (!user.TwoFactorEnabled && await users.GetAuthenticatorKeyAsync(user) is null)
         {
-            return ResetTwoFactorResult.NotOn;
+            return Outcome.Refused("That person has no two-factor sign-in to reset.");
         }
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await users.SetTwoFactorEnabledAsync(user, false);
@@ -53,6 +46,6 @@ public sealed class ResetTwoFactor(PorticoDb db, UserManager<PorticoUser> users,
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         sessions.Forget(ended);
-        return ResetTwoFactorResult.Reset;
+        return Outcome.Done;
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Portico.Features.Accounts;
 using Portico.Infrastructure.Data;
 using Portico.Infrastructure.Tenancy;
+using Portico.Infrastructure.Web;
 
 namespace Portico.Features.Requests;
 
@@ -14,7 +15,7 @@ namespace Portico.Features.Requests;
 public sealed class DetailModel(PorticoDb db, RequestAccess access, CustomerRequestActions actions, IOptions<RequestOptions> options, TimeProvider clock) : PageModel
 {
     public RequestDetail Detail { get; private set; } = null!;
-    public string? Error { get; private set; }
+    public string? Error => ModelState.Refusal();
     public string? Notice { get; private set; }
     public bool CanAct => access.CanAct;
     public bool CanShare => access.CanAct && (Detail.Request.SubmitterId == access.UserId || access.SeesAll);
@@ -47,20 +48,8 @@ public sealed class DetailModel(PorticoDb db, RequestAccess access, CustomerRequ
     public async Task<IActionResult> OnPostShareAsync(Guid requestId, bool shared, CancellationToken ct) =>
         await AfterAsync(requestId, await actions.ShareAsync(requestId, shared, ct), ct);
 
-    private async Task<IActionResult> AfterAsync(Guid requestId, RequestOutcome outcome, CancellationToken ct)
-    {
-        if (outcome.NotFound)
-        {
-            return NotFound();
-        }
-        if (outcome.Succeeded)
-        {
-            return Redirect($"{Request.Path}?done=true");
-        }
-        Error = outcome.Error;
-        Response.StatusCode = outcome.Forbidden ? StatusCodes.Status403Forbidden : StatusCodes.Status422UnprocessableEntity;
-        return await LoadAsync(requestId, ct) ? Page() : NotFound();
-    }
+    private Task<IActionResult> AfterAsync(Guid requestId, Outcome outcome, CancellationToken ct) =>
+        outcome.ToPageResultAsync(this, () => Redirect($"{Request.Path}?done=true"), () => LoadAsync(requestId, ct));
 
     private async Task<bool> LoadAsync(Guid requestId, CancellationToken ct)
     {

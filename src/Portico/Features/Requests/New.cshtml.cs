@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
 using Portico.Features.Accounts;
 using Portico.Infrastructure.Tenancy;
+using Portico.Infrastructure.Web;
 
 namespace Portico.Features.Requests;
 
@@ -17,7 +18,7 @@ public sealed class NewModel(SubmitRequest submit, IOptions<RequestOptions> opti
 
     public List<RequestType> Types { get; private set; } = [];
     public RequestType? Type { get; private set; }
-    public Dictionary<string, string> Errors { get; private set; } = [];
+    public Dictionary<string, string> Errors => ModelState.FieldRefusals();
     public RequestOptions Limits => options.Value;
 
     [BindProperty(SupportsGet = true, Name = "type")] public Guid? TypeId { get; set; }
@@ -46,9 +47,8 @@ public sealed class NewModel(SubmitRequest submit, IOptions<RequestOptions> opti
         Type = TypeId is { } id ? Types.FirstOrDefault(t => t.Id == id) : null;
         if (Type is null)
         {
-            Errors["type"] = "Choose a request type you may submit.";
-            Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
-            return Page();
+            return await Outcome.Refused(SubmitRequest.TypeRefusal, new Dictionary<string, string> { ["type"] = SubmitRequest.TypeRefusal })
+                .ToPageResultAsync(this, Page, () => Task.FromResult(true));
         }
         var form = Request.Form;
         var values = form.Keys.Where(k => k.StartsWith(ValuePrefix, StringComparison.Ordinal))
@@ -59,14 +59,8 @@ public sealed class NewModel(SubmitRequest submit, IOptions<RequestOptions> opti
             files[field.Key] = await Uploads.ReadAsync(form.Files, FilePrefix + field.Key, options.Value.MaxAttachmentBytes, ct);
         }
         var input = new RequestInput(form["subject"], form["priority"], form["shared"] == "true", values, files);
-        var result = await submit.RunAsync(Type.Id, input, ct);
-        if (result.Request is null)
-        {
-            Errors = result.Errors;
-            Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
-            return Page();
-        }
-        return Redirect($"/a/{account.Id}/requests/{result.Request.Id}?submitted=true");
+        var outcome = await submit.RunAsync(Type.Id, input, ct);
+        return await outcome.ToPageResultAsync(this, request => Redirect($"/a/{account.Id}/requests/{request.Id}?submitted=true"), () => Task.FromResult(true));
     }
 
     public string Value(string key) => Request.HasFormContentType ? Request.Form[ValuePrefix + key].ToString() : "";

@@ -3,40 +3,35 @@ using Microsoft.Extensions.Options;
 using Portico.Features.Audit;
 using Portico.Features.Identity;
 using Portico.Infrastructure.Data;
+using Portico.Infrastructure.Web;
 using Portico.Infrastructure.Tenancy;
 
 namespace Portico.Features.Requests;
 
-/// The outcome of an action on a request: done, not there (or not visible), or refused with a reason.
-public sealed record RequestOutcome(bool Succeeded, bool NotFound, string? Error, bool Forbidden = false)
+/// How request actions save: a concurrent change is refused, additive actions queue on a lock.
+public static class RequestWrites
 {
-    public static readonly RequestOutcome Done = new(true, false, null);
-    public static readonly RequestOutcome Missing = new(false, true, null);
-    public static RequestOutcome Refused(string error) => new(false, false, error);
-    /// The person may see the request but their role may not do this: 403, with the reason shown.
-    public static RequestOutcome NotAllowed(string error) => new(false, false, error, Forbidden: true);
-
     public const string ChangedMeanwhile = "This request was changed by someone else just now. Reload the page and try again.";
 
     /// Saves the unit of work; a concurrent change to the same request is refused, not overwritten.
     /// Files stored for it are kept only once it is saved.
-    public static async Task<RequestOutcome> SaveAsync(PorticoDb db, CancellationToken ct, StoredAttachments? files = null)
+    public static async Task<Outcome> SaveAsync(PorticoDb db, CancellationToken ct, StoredAttachments? files = null)
     {
         try
         {
             await db.SaveChangesAsync(ct);
             files?.Keep();
-            return Done;
+            return Outcome.Done;
         }
         catch (DbUpdateConcurrencyException)
         {
-            return Refused(ChangedMeanwhile);
+            return Outcome.Refused(ChangedMeanwhile);
         }
     }
 
     /// Runs an additive action (a reply, a note) with the request locked before it is read: replies at
     /// once queue behind each other instead of refusing each other, so nobody loses what they typed.
-    public static async Task<RequestOutcome> LockedAsync(PorticoDb db, Guid requestId, Func<Task<RequestOutcome>> action, CancellationToken ct)
+    public static async Task<Outcome> LockedAsync(PorticoDb db, Guid requestId, Func<Task<Outcome>> action, CancellationToken ct)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await db.Requests.Where(r => r.Id == requestId).ExecuteUpdateAsync(s => s.SetProperty(r => r.Version, r => r.Version), ct);
@@ -54,35 +49,35 @@ public sealed record RequestOutcome(bool Succeeded, bool NotFound, string? Error
 public sealed class CustomerRequestActions(PorticoDb db, RequestAccess access, RequestNotifier notifier, AuditLog audit,
     AttachmentFiles attachmentFiles, IOptions<RequestOptions> options, TimeProvider clock)
 {
-    public Task<RequestOutcome> ReplyAsync(Guid requestId, string? body, IReadOnlyList<UploadedFile> files, CancellationToken ct) =>
-        RequestOutcome.LockedAsync(db, requestId, () => ReplyLockedAsync(requestId, body, files, ct), ct);
+    public Task<Outcome> ReplyAsync(Guid requestId, string? body, IReadOnlyList<UploadedFile> files, CancellationToken ct) =>
+        RequestWrites.LockedAsync(db, requestId, () => ReplyLockedAsync(requestId, body, files, ct), ct);
 
-    private async Task<RequestOutcome> ReplyLockedAsync(Guid requestId, string? body, IReadOnlyList<UploadedFile> files, CancellationToken ct)
+    private async Task<Outcome> ReplyLockedAsync(Guid requestId, string? body, IReadOnlyList<UploadedFile> files, CancellationToken ct)
     {
         var request = await access.Visible().SingleOrDefaultAsync(r => r.Id == requestId, ct);
         if (request is null)
         {
-            return RequestOutcome.Missing;
+            return Outcome.NotFound;
         }
         if (!access.CanAct)
         {
-            return RequestOutcome.NotAllowed("Your role can read requests but not reply to them.");
+            return Outcome.Forbidden("Your role can read requests but not reply to them.");
         }
         if (request.Status == RequestStatus.Closed)
         {
-            return RequestOutcome.Refused("This request is closed. Submit a new request if you need more help.");
+            return Outcome.Refused("This request is closed. Submit a new request if you need more help.");
         }
         if (request.Status == RequestStatus.Resolved)
         {
-            return RequestOutcome.Refused("This request is resolved. Reopen it to reply.");
+            return Outcome.Refused("This request is resolved. Reopen it to reply.");
         }
         if (ValidateBody(body) is { } bodyError)
         {
-            return RequestOutcome.Refused(bodyError);
+            return Outcome.Refused(bodyError);
         }
         if (files.Count > 0 && RequestForm.CheckFiles(files, options.Value) is { } fileError)
         {
-            return RequestOutcome.Refused(fileError);
+            return Outcome.Refused(fileError);
         }
         var now = clock.GetUtcNow().UtcDateTime;
         var message = new RequestMessage(request, access.UserId, access.UserName, fromStaff: false, isInternal: false, body!.Trim().ReplaceLineEndings("\n"), now);
@@ -108,37 +103,37 @@ public sealed class CustomerRequestActions(PorticoDb db, RequestAccess access, R
         audit.Record(AuditActions.RequestReplied, request.AccountId, "Request", request.Id.ToString(),
             new { number = request.Number, message = message.Id, attachments = files.Count });
         await notifier.CustomerRepliedAsync(request, message, ct);
-        return await RequestOutcome.SaveAsync(db, ct, stored);
+        return await RequestWrites.SaveAsync(db, ct, stored);
     }
 
-    public Task<RequestOutcome> ConfirmResolvedAsync(Guid requestId, CancellationToken ct) =>
+    public Task<Outcome> ConfirmResolvedAsync(Guid requestId, CancellationToken ct) =>
         MoveAsync(requestId, RequestStatus.Resolved, RequestStatus.Closed, "Confirmed resolved", null, ct);
 
-    public Task<RequestOutcome> ReopenAsync(Guid requestId, CancellationToken ct) =>
+    public Task<Outcome> ReopenAsync(Guid requestId, CancellationToken ct) =>
         MoveAsync(requestId, RequestStatus.Resolved, RequestStatus.InProgress, "Reopened", r =>
             r.ResolvedAt is { } at && clock.GetUtcNow().UtcDateTime > at.AddDays(options.Value.ReopenWindowDays)
                 ? $"Requests can be reopened up to {options.Value.ReopenWindowDays} days after they are resolved. Submit a new request instead."
                 : null, ct);
 
-    private async Task<RequestOutcome> MoveAsync(Guid requestId, RequestStatus requiredStatus, RequestStatus to, string what,
+    private async Task<Outcome> MoveAsync(Guid requestId, RequestStatus requiredStatus, RequestStatus to, string what,
         Func<Request, string?>? extraCheck, CancellationToken ct)
     {
         var request = await access.Visible().SingleOrDefaultAsync(r => r.Id == requestId, ct);
         if (request is null)
         {
-            return RequestOutcome.Missing;
+            return Outcome.NotFound;
         }
         if (!access.CanAct)
         {
-            return RequestOutcome.NotAllowed("Your role can read requests but not change them.");
+            return Outcome.Forbidden("Your role can read requests but not change them.");
         }
         if (request.Status != requiredStatus)
         {
-            return RequestOutcome.Refused($"This request is {request.Status.Label()}; only a {requiredStatus.Label()} request can be {what.ToLowerInvariant()}.");
+            return Outcome.Refused($"This request is {request.Status.Label()}; only a {requiredStatus.Label()} request can be {what.ToLowerInvariant()}.");
         }
         if (extraCheck?.Invoke(request) is { } error)
         {
-            return RequestOutcome.Refused(error);
+            return Outcome.Refused(error);
         }
         var now = clock.GetUtcNow().UtcDateTime;
         var from = request.Status;
@@ -150,20 +145,20 @@ public sealed class CustomerRequestActions(PorticoDb db, RequestAccess access, R
         return await SaveAsync(ct);
     }
 
-    public async Task<RequestOutcome> ShareAsync(Guid requestId, bool shared, CancellationToken ct)
+    public async Task<Outcome> ShareAsync(Guid requestId, bool shared, CancellationToken ct)
     {
         var request = await access.Visible().SingleOrDefaultAsync(r => r.Id == requestId, ct);
         if (request is null)
         {
-            return RequestOutcome.Missing;
+            return Outcome.NotFound;
         }
         if (!access.CanAct || (request.SubmitterId != access.UserId && !access.SeesAll))
         {
-            return RequestOutcome.NotAllowed("Only the person who submitted the request or an account owner can change who sees it.");
+            return Outcome.Forbidden("Only the person who submitted the request or an account owner can change who sees it.");
         }
         if (request.SharedWithAccount == shared)
         {
-            return RequestOutcome.Done;
+            return Outcome.Done;
         }
         var now = clock.GetUtcNow().UtcDateTime;
         request.ShareWithAccount(shared, now);
@@ -182,7 +177,7 @@ public sealed class CustomerRequestActions(PorticoDb db, RequestAccess access, R
         return text.Length > RequestLimits.Body ? $"A message can be at most {RequestLimits.Body:N0} characters (this one has {text.Length:N0})." : null;
     }
 
-    private Task<RequestOutcome> SaveAsync(CancellationToken ct) => RequestOutcome.SaveAsync(db, ct);
+    private Task<Outcome> SaveAsync(CancellationToken ct) => RequestWrites.SaveAsync(db, ct);
 }
 
 public sealed record StaffMember(Guid Id, string Name);
@@ -198,33 +193,33 @@ public sealed class StaffRequestActions(PorticoDb db, RequestNotifier notifier, 
         db.Users.AsNoTracking().Where(u => u.StaffRole == StaffRole.Agent || u.StaffRole == StaffRole.Admin)
             .OrderBy(u => u.DisplayName).Select(u => new StaffMember(u.Id, u.DisplayName)).ToListAsync(ct);
 
-    public Task<RequestOutcome> ReplyAsync(Guid requestId, string? body, bool isInternal, RequestStatus? thenStatus,
+    public Task<Outcome> ReplyAsync(Guid requestId, string? body, bool isInternal, RequestStatus? thenStatus,
         IReadOnlyList<UploadedFile> files, CancellationToken ct) =>
-        RequestOutcome.LockedAsync(db, requestId, () => ReplyLockedAsync(requestId, body, isInternal, thenStatus, files, ct), ct);
+        RequestWrites.LockedAsync(db, requestId, () => ReplyLockedAsync(requestId, body, isInternal, thenStatus, files, ct), ct);
 
-    private async Task<RequestOutcome> ReplyLockedAsync(Guid requestId, string? body, bool isInternal, RequestStatus? thenStatus,
+    private async Task<Outcome> ReplyLockedAsync(Guid requestId, string? body, bool isInternal, RequestStatus? thenStatus,
         IReadOnlyList<UploadedFile> files, CancellationToken ct)
     {
         var request = await db.Requests.SingleOrDefaultAsync(r => r.Id == requestId, ct);
         if (request is null)
         {
-            return RequestOutcome.Missing;
+            return Outcome.NotFound;
         }
         if (request.Status == RequestStatus.Closed && !isInternal)
         {
-            return RequestOutcome.Refused("This request is closed; public replies are no longer possible. Add an internal note instead.");
+            return Outcome.Refused("This request is closed; public replies are no longer possible. Add an internal note instead.");
         }
         if (CustomerRequestActions.ValidateBody(body) is { } bodyError)
         {
-            return RequestOutcome.Refused(bodyError);
+            return Outcome.Refused(bodyError);
         }
         if (files.Count > 0 && RequestForm.CheckFiles(files, options.Value) is { } fileError)
         {
-            return RequestOutcome.Refused(fileError);
+            return Outcome.Refused(fileError);
         }
         if (thenStatus is { } next && next != request.Status && !RequestWorkflow.CanMove(request.Status, next))
         {
-            return RequestOutcome.Refused($"A request that is {request.Status.Label()} cannot move to {next.Label()}.");
+            return Outcome.Refused($"A request that is {request.Status.Label()} cannot move to {next.Label()}.");
         }
         var now = clock.GetUtcNow().UtcDateTime;
         var message = new RequestMessage(request, UserId, UserName, fromStaff: true, isInternal, body!.Trim().ReplaceLineEndings("\n"), now);
@@ -250,54 +245,54 @@ public sealed class StaffRequestActions(PorticoDb db, RequestNotifier notifier, 
         {
             await MoveAsync(request, to, now, ct);
         }
-        return await RequestOutcome.SaveAsync(db, ct, stored);
+        return await RequestWrites.SaveAsync(db, ct, stored);
     }
 
-    public async Task<RequestOutcome> ChangeStatusAsync(Guid requestId, RequestStatus to, CancellationToken ct)
+    public async Task<Outcome> ChangeStatusAsync(Guid requestId, RequestStatus to, CancellationToken ct)
     {
         var request = await db.Requests.SingleOrDefaultAsync(r => r.Id == requestId, ct);
         if (request is null)
         {
-            return RequestOutcome.Missing;
+            return Outcome.NotFound;
         }
         if (request.Status == to)
         {
-            return RequestOutcome.Done;
+            return Outcome.Done;
         }
         if (!RequestWorkflow.CanMove(request.Status, to))
         {
-            return RequestOutcome.Refused($"A request that is {request.Status.Label()} cannot move to {to.Label()}.");
+            return Outcome.Refused($"A request that is {request.Status.Label()} cannot move to {to.Label()}.");
         }
         await MoveAsync(request, to, clock.GetUtcNow().UtcDateTime, ct);
         return await SaveAsync(ct);
     }
 
-    public async Task<RequestOutcome> AssignAsync(Guid requestId, Guid? assigneeId, CancellationToken ct)
+    public async Task<Outcome> AssignAsync(Guid requestId, Guid? assigneeId, CancellationToken ct)
     {
         var request = await db.Requests.SingleOrDefaultAsync(r => r.Id == requestId, ct);
         if (request is null)
         {
-            return RequestOutcome.Missing;
+            return Outcome.NotFound;
         }
         var outcome = await AssignAsync(request, assigneeId, ct);
         return outcome.Succeeded ? await SaveAsync(ct) : outcome;
     }
 
     /// Applies one change to many requests; all or nothing, so a refused one stops the batch.
-    public async Task<RequestOutcome> BulkAsync(IReadOnlyCollection<Guid> requestIds, RequestStatus? status, Guid? assigneeId, bool unassign, CancellationToken ct)
+    public async Task<Outcome> BulkAsync(IReadOnlyCollection<Guid> requestIds, RequestStatus? status, Guid? assigneeId, bool unassign, CancellationToken ct)
     {
         if (requestIds.Count == 0)
         {
-            return RequestOutcome.Refused("Select at least one request.");
+            return Outcome.Refused("Select at least one request.");
         }
         if (status is null && assigneeId is null && !unassign)
         {
-            return RequestOutcome.Refused("Choose a status or an assignee to apply.");
+            return Outcome.Refused("Choose a status or an assignee to apply.");
         }
         var requests = await db.Requests.Where(r => requestIds.Contains(r.Id)).ToListAsync(ct);
         if (requests.Count != requestIds.Count)
         {
-            return RequestOutcome.Refused("Some selected requests no longer exist. Reload the queue.");
+            return Outcome.Refused("Some selected requests no longer exist. Reload the queue.");
         }
         var now = clock.GetUtcNow().UtcDateTime;
         foreach (var request in requests)
@@ -306,7 +301,7 @@ public sealed class StaffRequestActions(PorticoDb db, RequestNotifier notifier, 
             {
                 if (!RequestWorkflow.CanMove(request.Status, to))
                 {
-                    return RequestOutcome.Refused($"Request #{request.Number} ({request.Subject}) is {request.Status.Label()} and cannot move to {to.Label()}. Nothing was changed.");
+                    return Outcome.Refused($"Request #{request.Number} ({request.Subject}) is {request.Status.Label()} and cannot move to {to.Label()}. Nothing was changed.");
                 }
                 await MoveAsync(request, to, now, ct);
             }
@@ -332,11 +327,11 @@ public sealed class StaffRequestActions(PorticoDb db, RequestNotifier notifier, 
         await notifier.StatusChangedAsync(request, from, UserName, ct);
     }
 
-    private async Task<RequestOutcome> AssignAsync(Request request, Guid? assigneeId, CancellationToken ct)
+    private async Task<Outcome> AssignAsync(Request request, Guid? assigneeId, CancellationToken ct)
     {
         if (request.AssigneeId == assigneeId)
         {
-            return RequestOutcome.Done;
+            return Outcome.Done;
         }
         string? name = null;
         if (assigneeId is { } id)
@@ -345,7 +340,7 @@ public sealed class StaffRequestActions(PorticoDb db, RequestNotifier notifier, 
                 .Select(u => u.DisplayName).SingleOrDefaultAsync(ct);
             if (name is null)
             {
-                return RequestOutcome.Refused("Requests can only be assigned to agents and admins.");
+                return Outcome.Refused("Requests can only be assigned to agents and admins.");
             }
         }
         var now = clock.GetUtcNow().UtcDateTime;
@@ -354,8 +349,8 @@ public sealed class StaffRequestActions(PorticoDb db, RequestNotifier notifier, 
         db.RequestEvents.Add(new RequestEvent(request, now, UserName, name is null ? "Unassigned" : $"Assigned to {name}", staffOnly: true));
         audit.Record(AuditActions.RequestAssigned, request.AccountId, "Request", request.Id.ToString(),
             new { number = request.Number, from = before, to = name });
-        return RequestOutcome.Done;
+        return Outcome.Done;
     }
 
-    private Task<RequestOutcome> SaveAsync(CancellationToken ct) => RequestOutcome.SaveAsync(db, ct);
+    private Task<Outcome> SaveAsync(CancellationToken ct) => RequestWrites.SaveAsync(db, ct);
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Portico.Features.Accounts;
 using Portico.Infrastructure.Data;
 using Portico.Infrastructure.Tenancy;
+using Portico.Infrastructure.Web;
 
 namespace Portico.Features.Requests;
 
@@ -58,7 +59,7 @@ public static class RequestsApi
         }).RequireAccountPermission(Permissions.RequestsView)
           .WithName("GetRequest").WithSummary("One request with its fields, public conversation and timeline.");
 
-        api.MapPost("/requests", async Task<Results<Created<RequestDto>, ValidationProblem, NotFound>> (Guid accountId, CreateRequestDto body,
+        api.MapPost("/requests", async Task<Results<Created<RequestDto>, ValidationProblem, NotFound, ProblemHttpResult>> (Guid accountId, CreateRequestDto body,
             SubmitRequest submit, RequestAccess access, PorticoDb db, IOptions<RequestOptions> options, CancellationToken ct) =>
         {
             var (files, fileErrors) = Decode(body.Files, options.Value);
@@ -78,17 +79,16 @@ public static class RequestsApi
                 };
             }
             var byField = files.GroupBy(f => f.FieldKey ?? "").ToDictionary(g => g.Key, g => (IReadOnlyList<UploadedFile>)g.Select(f => f.File).ToList());
-            var result = await submit.RunAsync(body.TypeId, new RequestInput(body.Subject, body.Priority, body.Shared, values, byField), ct);
-            if (result.Request is null)
+            var outcome = await submit.RunAsync(body.TypeId, new RequestInput(body.Subject, body.Priority, body.Shared, values, byField), ct);
+            return await outcome.ToApiResultAsync(async request =>
             {
-                return TypedResults.ValidationProblem(result.Errors.ToDictionary(e => e.Key, e => new[] { e.Value }));
-            }
-            var detail = await RequestQueries.DetailAsync(access.Visible(), db, result.Request.Id, forStaff: false, ct);
-            return TypedResults.Created($"/api/accounts/{accountId}/requests/{result.Request.Id}", ToDto(detail!, accountId));
+                var detail = await RequestQueries.DetailAsync(access.Visible(), db, request.Id, forStaff: false, ct);
+                return TypedResults.Created($"/api/accounts/{accountId}/requests/{request.Id}", ToDto(detail!, accountId));
+            }, "type");
         }).RequireAccountPermission(Permissions.RequestsCreate)
           .WithName("CreateRequest").WithSummary("Submit a request; fields are validated against its type exactly as on the form.");
 
-        api.MapPost("/requests/{requestId:guid}/replies", async Task<Results<Ok<RequestDto>, ValidationProblem, NotFound>> (Guid accountId, Guid requestId, ReplyDto body,
+        api.MapPost("/requests/{requestId:guid}/replies", async Task<Results<Ok<RequestDto>, ValidationProblem, NotFound, ProblemHttpResult>> (Guid accountId, Guid requestId, ReplyDto body,
             CustomerRequestActions actions, RequestAccess access, PorticoDb db, IOptions<RequestOptions> options, CancellationToken ct) =>
         {
             var (files, fileErrors) = Decode(body.Files, options.Value);
@@ -97,16 +97,11 @@ public static class RequestsApi
                 return TypedResults.ValidationProblem(fileErrors);
             }
             var outcome = await actions.ReplyAsync(requestId, body.Body, files.Select(f => f.File).ToList(), ct);
-            if (outcome.NotFound)
+            return await outcome.ToApiResultAsync(async () =>
             {
-                return TypedResults.NotFound();
-            }
-            if (!outcome.Succeeded)
-            {
-                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [outcome.Error!] });
-            }
-            var detail = await RequestQueries.DetailAsync(access.Visible(), db, requestId, forStaff: false, ct);
-            return TypedResults.Ok(ToDto(detail!, accountId));
+                var detail = await RequestQueries.DetailAsync(access.Visible(), db, requestId, forStaff: false, ct);
+                return TypedResults.Ok(ToDto(detail!, accountId));
+            }, "body");
         }).RequireAccountPermission(Permissions.RequestsCreate)
           .WithName("ReplyToRequest").WithSummary("Add a public reply; refused on resolved and closed requests.");
 

@@ -4,10 +4,9 @@ using Portico.Features.Accounts;
 using Portico.Features.Audit;
 using Portico.Infrastructure.Data;
 using Portico.Infrastructure.Tenancy;
+using Portico.Infrastructure.Web;
 
 namespace Portico.Features.Requests;
-
-public sealed record SubmitResult(Request? Request, Dictionary<string, string> Errors, bool TypeNotFound = false);
 
 /// A customer submits a request: validated against its type, numbered within the account,
 /// assigned to the type's default assignee, and announced by email and in the activity feed,
@@ -15,6 +14,8 @@ public sealed record SubmitResult(Request? Request, Dictionary<string, string> E
 public sealed class SubmitRequest(PorticoDb db, AccountContext account, RequestAccess access, RequestNotifier notifier, AuditLog audit,
     AttachmentFiles attachmentFiles, AccountNumbers numbers, IOptions<RequestOptions> options, TimeProvider clock)
 {
+    public const string TypeRefusal = "Choose a request type you may submit.";
+
     /// Active types the current member's role may submit.
     public async Task<List<RequestType>> TypesAsync(CancellationToken ct)
     {
@@ -25,18 +26,19 @@ public sealed class SubmitRequest(PorticoDb db, AccountContext account, RequestA
     public async Task<RequestType?> TypeAsync(Guid typeId, CancellationToken ct) =>
         (await TypesAsync(ct)).FirstOrDefault(t => t.Id == typeId);
 
-    public async Task<SubmitResult> RunAsync(Guid typeId, RequestInput input, CancellationToken ct)
+    /// The new request, or refused with an error per field key ("type", "subject", a custom field's key).
+    public async Task<Outcome<Request>> RunAsync(Guid typeId, RequestInput input, CancellationToken ct)
     {
         var accountId = account.AccountId ?? throw new InvalidOperationException("No account in scope.");
         var type = await TypeAsync(typeId, ct);
         if (type is null)
         {
-            return new SubmitResult(null, new() { ["type"] = "Choose a request type you may submit." }, TypeNotFound: true);
+            return Outcome.Refused(TypeRefusal, new Dictionary<string, string> { ["type"] = TypeRefusal });
         }
         var (valid, errors) = RequestForm.Validate(type, input, options.Value);
         if (valid is null)
         {
-            return new SubmitResult(null, errors);
+            return Outcome.Refused(errors.Values.First(), errors);
         }
         var accountName = await db.Accounts.Where(a => a.Id == accountId).Select(a => a.Name).SingleAsync(ct);
         string? assigneeName = type.DefaultAssigneeId is { } assigneeId
@@ -69,6 +71,6 @@ public sealed class SubmitRequest(PorticoDb db, AccountContext account, RequestA
                 return request;
             }, ct);
         stored.Keep();
-        return new SubmitResult(request, errors);
+        return request;
     }
 }

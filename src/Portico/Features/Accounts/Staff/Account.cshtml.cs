@@ -2,12 +2,12 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
-using Portico.Features.Audit;
 using Portico.Features.Contacts;
 using Portico.Features.Identity;
 using Portico.Features.Requests;
 using Portico.Infrastructure.Data;
 using Portico.Infrastructure.Tenancy;
+using Portico.Infrastructure.Web;
 
 namespace Portico.Features.Accounts.Staff;
 
@@ -20,7 +20,8 @@ public sealed record StaffContactRow(ContactRow Contact, bool TwoFactorOn);
 /// Agents and Finance work requests and invoices, not access. The same rules as the customer's
 /// own contacts page apply (ManageContacts), with the staff member as the audited actor.
 [Authorize(Policy = Policies.Staff)]
-public sealed class AccountModel(PorticoDb db, ManageContacts manage, ListContacts listContacts, ResetTwoFactor resetTwoFactor, AuditLog audit, TimeProvider clock) : PageModel
+public sealed class AccountModel(PorticoDb db, ManageContacts manage, ListContacts listContacts, ResetTwoFactor resetTwoFactor, Accounts.AccountPolicies policies,
+    TimeProvider clock) : PageModel
 {
     public string Name { get; private set; } = "";
     public Accounts.CompanyAddress? Address { get; private set; }
@@ -32,7 +33,7 @@ public sealed class AccountModel(PorticoDb db, ManageContacts manage, ListContac
     public IReadOnlyList<InvitationRow> Invitations { get; private set; } = [];
     public IReadOnlyList<RoleOption> Roles { get; private set; } = [];
     public bool CanManage => User.HasClaim(StaffHandler.StaffRoleClaim, nameof(StaffRole.Admin));
-    public string? Error { get; private set; }
+    public string? Error => ModelState.Refusal();
 
     [TempData]
     public string? Notice { get; set; }
@@ -59,21 +60,7 @@ public sealed class AccountModel(PorticoDb db, ManageContacts manage, ListContac
         ManagedAsync(id, () => manage.RemoveAsync(id, membershipId, Actor, ct), "Access removed.", ct);
 
     public Task<IActionResult> OnPostRequireMfaAsync(Guid id, bool required, CancellationToken ct) =>
-        ManagedAsync(id, async () =>
-        {
-            var account = await db.Accounts.SingleOrDefaultAsync(a => a.Id == id, ct);
-            if (account is null)
-            {
-                return ContactOutcome.Missing;
-            }
-            if (account.RequireMfa != required)
-            {
-                account.SetRequireMfa(required);
-                audit.Record(AuditActions.AccountMfaPolicyChanged, id, "Account", id.ToString(), new { require_mfa = required });
-                await db.SaveChangesAsync(ct);
-            }
-            return ContactOutcome.Done;
-        }, required ? "Members now need two-factor sign-in to open this account." : "Two-factor sign-in is no longer required for this account.", ct);
+        ManagedAsync(id, () => policies.RequireMfaAsync(id, required, ct), required ? "Members now need two-factor sign-in to open this account." : "Two-factor sign-in is no longer required for this account.", ct);
 
     public Task<IActionResult> OnPostResetTwoFactorAsync(Guid id, Guid userId, string? reason, CancellationToken ct) =>
         ManagedAsync(id, async () =>
@@ -81,15 +68,9 @@ public sealed class AccountModel(PorticoDb db, ManageContacts manage, ListContac
             // Only people of this account are reset from its page; anyone else answers 404.
             if (!await db.Memberships.IgnoreQueryFilters().AnyAsync(m => m.AccountId == id && m.UserId == userId, ct))
             {
-                return ContactOutcome.Missing;
+                return Outcome.NotFound;
             }
-            return await resetTwoFactor.RunAsync(userId, id, reason, ct) switch
-            {
-                ResetTwoFactorResult.NotFound => ContactOutcome.Missing,
-                ResetTwoFactorResult.NoReason => ContactOutcome.Refused($"Give the reason for the reset (at most {ResetTwoFactor.MaxReasonLength} characters); it goes into the audit log."),
-                ResetTwoFactorResult.NotOn => ContactOutcome.Refused("That person has no two-factor sign-in to reset."),
-                _ => ContactOutcome.Done,
-            };
+            return await resetTwoFactor.RunAsync(userId, id, reason, ct);
         }, "Two-factor sign-in was reset and the person was signed out everywhere. They have been emailed.", ct);
 
     /// The account manager approves the account's changes that rules route to them.
@@ -99,25 +80,21 @@ public sealed class AccountModel(PorticoDb db, ManageContacts manage, ListContac
         {
             return StatusCode(StatusCodes.Status403Forbidden);
         }
-        var account = await db.Accounts.SingleOrDefaultAsync(a => a.Id == id, ct);
-        if (account is null)
+        var outcome = await policies.AssignManagerAsync(id, managerId, ct);
+        if (outcome.Kind == OutcomeKind.Refused)
         {
-            return NotFound();
-        }
-        if (managerId is { } staffId && !await db.Users.AnyAsync(u => u.Id == staffId && u.StaffRole != null, ct))
-        {
-            Notice = "Choose a staff member as account manager.";
+            // The choice comes from a list of staff, so a refusal is a stale page: said above the page, not as a form error.
+            Notice = outcome.Message;
             return RedirectToPage(new { id });
         }
-        var before = account.AccountManagerId;
-        account.AssignManager(managerId);
-        audit.Record(AuditActions.AccountManagerChanged, id, "Account", id.ToString(), new { from = before, to = managerId });
-        await db.SaveChangesAsync(ct);
-        Notice = managerId is null ? "The account has no account manager now." : "Account manager set.";
-        return RedirectToPage(new { id });
+        return await outcome.ToPageResultAsync(this, () =>
+        {
+            Notice = managerId is null ? "The account has no account manager now." : "Account manager set.";
+            return RedirectToPage(new { id });
+        }, () => LoadAsync(id, ct));
     }
 
-    private async Task<IActionResult> ManagedAsync(Guid id, Func<Task<ContactOutcome>> action, string notice, CancellationToken ct)
+    private async Task<IActionResult> ManagedAsync(Guid id, Func<Task<Outcome>> action, string notice, CancellationToken ct)
     {
         if (!CanManage)
         {
@@ -127,20 +104,11 @@ public sealed class AccountModel(PorticoDb db, ManageContacts manage, ListContac
         {
             return NotFound();
         }
-        var outcome = await action();
-        if (outcome.NotFound)
-        {
-            return NotFound();
-        }
-        if (outcome.Succeeded)
+        return await (await action()).ToPageResultAsync(this, () =>
         {
             Notice = notice;
             return RedirectToPage(new { id });
-        }
-        Error = outcome.Error;
-        Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
-        await LoadAsync(id, ct);
-        return Page();
+        }, () => LoadAsync(id, ct));
     }
 
     private async Task<bool> LoadAsync(Guid id, CancellationToken ct)

@@ -3,12 +3,11 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Portico.Features.Accounts;
-using Portico.Features.Audit;
-using Portico.Features.Contacts;
 using Portico.Features.Identity;
 using Portico.Features.Requests;
 using Portico.Infrastructure.Data;
 using Portico.Infrastructure.Tenancy;
+using Portico.Infrastructure.Web;
 
 namespace Portico.Features.Accounts.Staff;
 
@@ -17,9 +16,9 @@ public sealed record AccountRow(Guid Id, string Name, string? ExternalId, int Me
 /// Every staff role finds accounts here; Admins also create one, with the invitation of its first Owner, as the
 /// first account of a new installation and any account that no system of record brings.
 [Authorize(Policy = Policies.Staff)]
-public sealed class AccountsModel(PorticoDb db, ManageContacts manage, AuditLog audit, TimeProvider clock) : PageModel
+public sealed class AccountsModel(PorticoDb db, CreateAccount createAccount) : PageModel
 {
-    public const int MaxNameLength = 200;
+    public const int MaxNameLength = CreateAccount.MaxNameLength;
 
     public IReadOnlyList<AccountRow> Accounts { get; private set; } = [];
 
@@ -27,7 +26,7 @@ public sealed class AccountsModel(PorticoDb db, ManageContacts manage, AuditLog 
 
     public bool CanCreate => User.HasStaffRole(StaffRole.Admin);
 
-    public string? Error { get; private set; }
+    public string? Error => ModelState.Refusal();
 
     public string? NewName { get; private set; }
 
@@ -42,35 +41,16 @@ public sealed class AccountsModel(PorticoDb db, ManageContacts manage, AuditLog 
             return StatusCode(StatusCodes.Status403Forbidden);
         }
         (NewName, NewOwnerEmail) = (name?.Trim() ?? "", ownerEmail?.Trim());
-        if (NewName.Length is 0 or > MaxNameLength)
+        var outcome = await createAccount.RunAsync(NewName, NewOwnerEmail, RequestAccess.DisplayName(User), ct);
+        return await outcome.ToPageResultAsync(this, account =>
         {
-            return await RefusedAsync($"Give the account a name (at most {MaxNameLength} characters).", ct);
-        }
-        var ownerRoleId = await db.Roles.Where(r => r.Name == BuiltInRoles.Owner && r.IsBuiltIn).Select(r => r.Id).SingleAsync(ct);
-        var account = new Account(NewName, clock.GetUtcNow().UtcDateTime);
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        db.Accounts.Add(account);
-        audit.Record(AuditActions.AccountCreated, account.Id, "Account", account.Id.ToString(), new { name = NewName, owner = NewOwnerEmail });
-        await db.SaveChangesAsync(ct);
-        // The same invitation as on the account's page, so an account never exists without someone asked to own it.
-        var invited = await manage.InviteAsync(account.Id, NewOwnerEmail, ownerRoleId, null, new ManageContacts.Actor(RequestAccess.DisplayName(User), null), ct);
-        if (!invited.Succeeded)
+            TempData["Notice"] = $"Account {account.Name} created. {NewOwnerEmail} was invited as its Owner.";
+            return Redirect($"/staff/accounts/{account.Id}");
+        }, async () =>
         {
-            await transaction.RollbackAsync(ct);
-            db.ChangeTracker.Clear();
-            return await RefusedAsync(invited.Error ?? "The Owner could not be invited.", ct);
-        }
-        await transaction.CommitAsync(ct);
-        TempData["Notice"] = $"Account {account.Name} created. {NewOwnerEmail} was invited as its Owner.";
-        return Redirect($"/staff/accounts/{account.Id}");
-    }
-
-    private async Task<IActionResult> RefusedAsync(string error, CancellationToken ct)
-    {
-        Error = error;
-        Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
-        await LoadAsync(null, ct);
-        return Page();
+            await LoadAsync(null, ct);
+            return true;
+        });
     }
 
     private async Task LoadAsync(string? q, CancellationToken cancellationToken)

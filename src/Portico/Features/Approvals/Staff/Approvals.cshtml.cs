@@ -5,6 +5,7 @@ using Portico.Features.Identity;
 using Portico.Features.Requests;
 using Portico.Infrastructure.Data;
 using Portico.Infrastructure.Tenancy;
+using Portico.Infrastructure.Web;
 
 namespace Portico.Features.Approvals.Staff;
 
@@ -14,7 +15,7 @@ public sealed class ApprovalsModel(PorticoDb db, DecideChange decide) : PageMode
 {
     public ChangeListView List { get; private set; } = new([], [], true);
     public bool IsAdmin => StaffRole == Identity.StaffRole.Admin;
-    public string? Error { get; private set; }
+    public string? Error => ModelState.Refusal();
 
     [TempData]
     public string? Notice { get; set; }
@@ -31,26 +32,16 @@ public sealed class ApprovalsModel(PorticoDb db, DecideChange decide) : PageMode
     public async Task<IActionResult> OnPostRejectAsync(Guid changeId, string? reason, CancellationToken ct) =>
         await AfterAsync(await decide.RejectAsync(changeId, Me, reason, ct), "Rejected; nothing was changed.", ct);
 
-    private async Task<IActionResult> AfterAsync(DecisionResult result, string notice, CancellationToken ct)
-    {
-        switch (result.Status)
+    private Task<IActionResult> AfterAsync(Outcome outcome, string notice, CancellationToken ct) =>
+        outcome.ToPageResultAsync(this, () =>
         {
-            case DecisionStatus.Done:
-                Notice = notice;
-                return RedirectToPage();
-            case DecisionStatus.NotFound:
-                return NotFound();
-            case DecisionStatus.NotAllowed:
-                Response.StatusCode = StatusCodes.Status403Forbidden;
-                break;
-            default:
-                Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
-                break;
-        }
-        Error = result.Error;
-        await LoadAsync(ct);
-        return Page();
-    }
+            Notice = notice;
+            return RedirectToPage();
+        }, async () =>
+        {
+            await LoadAsync(ct);
+            return true;
+        });
 
     private async Task LoadAsync(CancellationToken ct)
     {

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Portico.Infrastructure.Data;
 using Portico.Infrastructure.Tenancy;
+using Portico.Infrastructure.Web;
 
 namespace Portico.Features.Documents.Staff;
 
@@ -23,7 +24,7 @@ public sealed class AccountDocumentsModel(PorticoDb db, DocumentAccess access, D
     public List<DocumentRequestRow> Requests { get; private set; } = [];
     public List<string> RoleNames { get; private set; } = [];
     public DateTime Now => clock.GetUtcNow().UtcDateTime;
-    public string? Error { get; private set; }
+    public string? Error => ModelState.Refusal();
     public string? Notice { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(Guid id, string? done, CancellationToken ct)
@@ -34,47 +35,36 @@ public sealed class AccountDocumentsModel(PorticoDb db, DocumentAccess access, D
 
     public async Task<IActionResult> OnPostFolderAsync(Guid id, string? name, bool staffOnly, List<string> viewRoles, List<string> uploadRoles, CancellationToken ct)
     {
-        var (folder, error) = await actions.CreateFolderAsync(id, name, staffOnly, viewRoles, uploadRoles, ct);
-        if (folder is null && error is null)
-        {
-            return NotFound();
-        }
-        return await AfterAsync(id, error, $"Folder {folder?.Name} created.", ct);
+        var outcome = await actions.CreateFolderAsync(id, name, staffOnly, viewRoles, uploadRoles, ct);
+        return await AfterAsync(id, outcome.Status, $"Folder {outcome.Value?.Name} created.", ct);
     }
 
     public async Task<IActionResult> OnPostAccessAsync(Guid id, Guid folderId, bool staffOnly, List<string> viewRoles, List<string> uploadRoles, CancellationToken ct)
     {
         var outcome = await actions.ChangeFolderAccessAsync(id, folderId, staffOnly, viewRoles, uploadRoles, ct);
-        return outcome.NotFound ? NotFound() : await AfterAsync(id, outcome.Error, "Folder access saved.", ct);
+        return await AfterAsync(id, outcome, "Folder access saved.", ct);
     }
 
     public async Task<IActionResult> OnPostUploadAsync(Guid id, Guid folderId, IFormFile? file, CancellationToken ct)
     {
         if (file is null)
         {
-            return await AfterAsync(id, "Choose a file to upload.", null, ct);
+            return await AfterAsync(id, Outcome.Refused("Choose a file to upload."), null, ct);
         }
         await using var stream = file.OpenReadStream();
-        var result = await upload.RunAsync(id, folderId, file.FileName, stream, access.Staff, null, ct);
-        return result.NotFound ? NotFound() : await AfterAsync(id, result.Error, $"{result.Document?.Name} uploaded as version {result.Version?.Number}.", ct);
+        var outcome = await upload.RunAsync(id, folderId, file.FileName, stream, access.Staff, null, ct);
+        return await AfterAsync(id, outcome.Status, $"{outcome.Value?.Document.Name} uploaded as version {outcome.Value?.Version.Number}.", ct);
     }
 
     public async Task<IActionResult> OnPostRequestAsync(Guid id, Guid folderId, string? title, string? description, DateOnly? dueOn, CancellationToken ct)
     {
         var outcome = await actions.RequestDocumentAsync(id, folderId, title, description, dueOn, access.Staff.Name, ct);
-        return await AfterAsync(id, outcome.Error, $"Asked the account for \"{title}\".", ct);
+        return await AfterAsync(id, outcome, $"Asked the account for \"{title}\".", ct);
     }
 
-    private async Task<IActionResult> AfterAsync(Guid id, string? error, string? notice, CancellationToken ct)
-    {
-        if (error is null)
-        {
-            return Redirect($"/staff/accounts/{id}/documents?done={Uri.EscapeDataString(notice ?? "Saved.")}");
-        }
-        Error = error;
-        Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
-        return await LoadAsync(id, ct) ? Page() : NotFound();
-    }
+    private Task<IActionResult> AfterAsync(Guid id, Outcome outcome, string? notice, CancellationToken ct) =>
+        outcome.ToPageResultAsync(this, () => Redirect($"/staff/accounts/{id}/documents?done={Uri.EscapeDataString(notice ?? "Saved.")}"),
+            () => LoadAsync(id, ct));
 
     private async Task<bool> LoadAsync(Guid id, CancellationToken ct)
     {

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Portico.Features.Audit;
 using Portico.Infrastructure.Data;
 using Portico.Infrastructure.Tenancy;
+using Portico.Infrastructure.Web;
 
 namespace Portico.Features.Documents.Staff;
 
@@ -23,7 +24,7 @@ public sealed class DocumentModel(PorticoDb db, DocumentActions actions, SearchA
     public List<AcknowledgementStatus> Acknowledgements { get; private set; } = [];
     public List<string> RoleNames { get; private set; } = [];
     public AuditPage Trail { get; private set; } = AuditPage.Empty;
-    public string? Error { get; private set; }
+    public string? Error => ModelState.Refusal();
 
     public async Task<IActionResult> OnGetAsync(Guid documentId, CancellationToken ct) =>
         await LoadAsync(documentId, ct) ? Page() : NotFound();
@@ -35,23 +36,11 @@ public sealed class DocumentModel(PorticoDb db, DocumentActions actions, SearchA
     {
         var document = await db.Documents.AsNoTracking().SingleOrDefaultAsync(d => d.Id == documentId, ct);
         var outcome = await actions.DeleteAsync(documentId, ct);
-        return outcome.Succeeded ? Redirect($"/staff/accounts/{document!.AccountId}/documents?done=Deleted") : await AfterAsync(documentId, outcome, ct);
+        return await outcome.ToPageResultAsync(this, () => Redirect($"/staff/accounts/{document!.AccountId}/documents?done=Deleted"), () => LoadAsync(documentId, ct));
     }
 
-    private async Task<IActionResult> AfterAsync(Guid documentId, DocumentOutcome outcome, CancellationToken ct)
-    {
-        if (outcome.NotFound)
-        {
-            return NotFound();
-        }
-        if (outcome.Succeeded)
-        {
-            return Redirect($"/staff/documents/{documentId}");
-        }
-        Error = outcome.Error;
-        Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
-        return await LoadAsync(documentId, ct) ? Page() : NotFound();
-    }
+    private Task<IActionResult> AfterAsync(Guid documentId, Outcome outcome, CancellationToken ct) =>
+        outcome.ToPageResultAsync(this, () => Redirect($"/staff/documents/{documentId}"), () => LoadAsync(documentId, ct));
 
     private async Task<bool> LoadAsync(Guid documentId, CancellationToken ct)
     {

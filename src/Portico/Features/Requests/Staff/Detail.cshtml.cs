@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
 using Portico.Infrastructure.Data;
 using Portico.Infrastructure.Tenancy;
+using Portico.Infrastructure.Web;
 
 namespace Portico.Features.Requests.Staff;
 
@@ -14,7 +15,7 @@ public sealed class DetailModel(PorticoDb db, StaffRequestActions actions, IOpti
 {
     public RequestDetail Detail { get; private set; } = null!;
     public List<StaffMember> Assignees { get; private set; } = [];
-    public string? Error { get; private set; }
+    public string? Error => ModelState.Refusal();
     public string? Notice { get; private set; }
     public RequestOptions Limits => options.Value;
     public DateTime Now => clock.GetUtcNow().UtcDateTime;
@@ -39,7 +40,7 @@ public sealed class DetailModel(PorticoDb db, StaffRequestActions actions, IOpti
     {
         if (!Enum.TryParse<RequestStatus>(status, out var to) || !Enum.IsDefined(to))
         {
-            return await AfterAsync(requestId, RequestOutcome.Refused("Choose a status."), ct);
+            return await AfterAsync(requestId, Outcome.Refused("Choose a status."), ct);
         }
         return await AfterAsync(requestId, await actions.ChangeStatusAsync(requestId, to, ct), ct);
     }
@@ -50,20 +51,8 @@ public sealed class DetailModel(PorticoDb db, StaffRequestActions actions, IOpti
         return await AfterAsync(requestId, await actions.AssignAsync(requestId, id, ct), ct);
     }
 
-    private async Task<IActionResult> AfterAsync(Guid requestId, RequestOutcome outcome, CancellationToken ct)
-    {
-        if (outcome.NotFound)
-        {
-            return NotFound();
-        }
-        if (outcome.Succeeded)
-        {
-            return Redirect($"/staff/requests/{requestId}?done=true");
-        }
-        Error = outcome.Error;
-        Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
-        return await LoadAsync(requestId, ct) ? Page() : NotFound();
-    }
+    private Task<IActionResult> AfterAsync(Guid requestId, Outcome outcome, CancellationToken ct) =>
+        outcome.ToPageResultAsync(this, () => Redirect($"/staff/requests/{requestId}?done=true"), () => LoadAsync(requestId, ct));
 
     private async Task<bool> LoadAsync(Guid requestId, CancellationToken ct)
     {

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Portico.Infrastructure.Data;
 using Portico.Infrastructure.Tenancy;
+using Portico.Infrastructure.Web;
 
 namespace Portico.Features.Requests.Staff;
 
@@ -33,7 +34,7 @@ public sealed class QueueModel(PorticoDb db, StaffRequestActions actions, TimePr
     /// Counting stops here: the exact size of a very long queue is not worth a full index walk on every load.
     public const int CountLimit = 1000;
     public DateTime Now { get; } = clock.GetUtcNow().UtcDateTime;
-    public string? Error { get; private set; }
+    public string? Error => ModelState.Refusal();
     public string? Notice { get; private set; }
 
     public async Task OnGetAsync(bool done, CancellationToken ct)
@@ -53,14 +54,11 @@ public sealed class QueueModel(PorticoDb db, StaffRequestActions actions, TimePr
             _ => null,
         };
         var outcome = await actions.BulkAsync(selected.Distinct().ToList(), status, assignee, unassign: bulkAssignee == "none", ct);
-        if (outcome.Succeeded)
+        return await outcome.ToPageResultAsync(this, () => Redirect("/staff/requests?done=true"), async () =>
         {
-            return Redirect("/staff/requests?done=true");
-        }
-        Error = outcome.Error;
-        Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
-        await LoadAsync(ct);
-        return Page();
+            await LoadAsync(ct);
+            return true;
+        });
     }
 
     private async Task LoadAsync(CancellationToken ct)

@@ -1,0 +1,45 @@
+using Microsoft.EntityFrameworkCore;
+using Portico.Features.Audit;
+using Portico.Infrastructure.Data;
+using Portico.Infrastructure.Web;
+
+namespace Portico.Features.Accounts;
+
+/// What staff set on an account from the console: whether its members need two-factor sign-in, and its account manager.
+public sealed class AccountPolicies(PorticoDb db, AuditLog audit)
+{
+    public async Task<Outcome> RequireMfaAsync(Guid accountId, bool required, CancellationToken ct)
+    {
+        var account = await db.Accounts.SingleOrDefaultAsync(a => a.Id == accountId, ct);
+        if (account is null)
+        {
+            return Outcome.NotFound;
+        }
+        if (account.RequireMfa != required)
+        {
+            account.SetRequireMfa(required);
+            audit.Record(AuditActions.AccountMfaPolicyChanged, accountId, "Account", accountId.ToString(), new { require_mfa = required });
+            await db.SaveChangesAsync(ct);
+        }
+        return Outcome.Done;
+    }
+
+    /// The account manager approves the account's changes that rules route to them.
+    public async Task<Outcome> AssignManagerAsync(Guid accountId, Guid? managerId, CancellationToken ct)
+    {
+        var account = await db.Accounts.SingleOrDefaultAsync(a => a.Id == accountId, ct);
+        if (account is null)
+        {
+            return Outcome.NotFound;
+        }
+        if (managerId is { } staffId && !await db.Users.AnyAsync(u => u.Id == staffId && u.StaffRole != null, ct))
+        {
+            return Outcome.Refused("Choose a staff member as account manager.");
+        }
+        var before = account.AccountManagerId;
+        account.AssignManager(managerId);
+        audit.Record(AuditActions.AccountManagerChanged, accountId, "Account", accountId.ToString(), new { from = before, to = managerId });
+        await db.SaveChangesAsync(ct);
+        return Outcome.Done;
+    }
+}

@@ -1,0 +1,88 @@
+using Microsoft.AspNetCore.Mvc;
+
+namespace Portico.Features.Identity;
+
+/// Two-factor sign-in with an authenticator app: set up, turn on, new recovery codes, turn off.
+public sealed partial class SecurityModel
+{
+    [BindProperty]
+    public string? Code { get; set; }
+
+    /// Shown once, right after they are made; the page never shows them again.
+    public IReadOnlyList<string> NewRecoveryCodes { get; private set; } = [];
+
+    public async Task<IActionResult> OnPostSetupAsync()
+    {
+        if (await users.GetUserAsync(User) is not { } user)
+        {
+            return Challenge();
+        }
+        if (user.TwoFactorEnabled)
+        {
+            return Redirect("/account/security");
+        }
+        await twoFactor.StartSetupAsync(user);
+        // The reset changes the security stamp; renew this session's cookie so it stays valid.
+        await signIn.RefreshSignInAsync(user);
+        return Redirect("/account/security?setup=true");
+    }
+
+    public async Task<IActionResult> OnPostEnableAsync(CancellationToken cancellationToken)
+    {
+        if (await users.GetUserAsync(User) is not { } user)
+        {
+            return Challenge();
+        }
+        if (user.TwoFactorEnabled)
+        {
+            return Redirect("/account/security");
+        }
+        var outcome = await twoFactor.EnableAsync(user, Code, cancellationToken);
+        if (outcome.Value is { } codes)
+        {
+            await signIn.RefreshSignInAsync(user);
+            NewRecoveryCodes = codes.Codes;
+            Notice = "Two-factor sign-in is on. From now on, signing in takes your password and a code from your app.";
+            await LoadAsync(user, setup: false);
+        }
+        return await ShowAsync(outcome.Status, user, setup: true, Page);
+    }
+
+    public async Task<IActionResult> OnPostRecoveryCodesAsync(CancellationToken cancellationToken)
+    {
+        if (await users.GetUserAsync(User) is not { } user)
+        {
+            return Challenge();
+        }
+        if (!user.TwoFactorEnabled)
+        {
+            return Redirect("/account/security");
+        }
+        var outcome = await twoFactor.NewRecoveryCodesAsync(user, Code, cancellationToken);
+        if (outcome.Value is { } codes)
+        {
+            NewRecoveryCodes = codes.Codes;
+            Notice = "New recovery codes are ready. The old ones no longer work.";
+            await LoadAsync(user, setup: false);
+        }
+        return await ShowAsync(outcome.Status, user, setup: false, Page);
+    }
+
+    public async Task<IActionResult> OnPostDisableAsync(CancellationToken cancellationToken)
+    {
+        if (await users.GetUserAsync(User) is not { } user)
+        {
+            return Challenge();
+        }
+        if (!user.TwoFactorEnabled)
+        {
+            return Redirect("/account/security");
+        }
+        var outcome = await twoFactor.DisableAsync(user, Code, cancellationToken);
+        if (outcome.Succeeded)
+        {
+            await signIn.RefreshSignInAsync(user);
+        }
+        return await ShowAsync(outcome, user, setup: false, () => Redirect("/account/security?done=off"));
+    }
+}
