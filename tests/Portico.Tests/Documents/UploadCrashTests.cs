@@ -19,34 +19,15 @@ public sealed class UploadCrashTests : IDisposable
 
     private string StorageRoot => Path.Combine(_directory, "blobs");
 
-    private Process Start(string connectionString, string provider, int port)
-    {
-        var start = new ProcessStartInfo("dotnet")
+    private Process Start(string connectionString, string provider, int port) =>
+        AppProcess.Start(_directory, provider, connectionString, port, _mail.Port, new Dictionary<string, string>
         {
-            WorkingDirectory = AppProcess.AppDirectory(),
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var arg in new[] { "Portico.dll", "--demo", "--urls", $"http://127.0.0.1:{port}", "--contentRoot", _directory })
-        {
-            start.ArgumentList.Add(arg);
-        }
-        start.Environment["Database__Provider"] = provider;
-        start.Environment["Database__ConnectionString"] = connectionString;
-        start.Environment["Smtp__Host"] = "127.0.0.1";
-        start.Environment["Smtp__Port"] = _mail.Port.ToString(CultureInfo.InvariantCulture);
-        start.Environment["Storage__LocalPath"] = StorageRoot;
-        // The shortest age the app accepts; the sweeper looks every second.
-        start.Environment["Storage__OrphanAge"] = "00:01:00";
-        start.Environment["Storage__SweepInterval"] = "00:00:01";
-        start.Environment["LoginLimits__PerMinutePerAddress"] = "1000";
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
+            ["Storage__LocalPath"] = StorageRoot,
+            // The shortest age the app accepts; the sweeper looks every second.
+            ["Storage__OrphanAge"] = "00:01:00",
+            ["Storage__SweepInterval"] = "00:00:01",
+            ["LoginLimits__PerMinutePerAddress"] = "1000",
+        });
 
     private static async Task<(PorticoClient Client, Guid AccountId, FolderDto Folder)> SignInAsync(int port, Process process)
     {

@@ -61,12 +61,8 @@ public sealed class EmailChangeTests(PorticoApp app)
         return (response.StatusCode, page.QuerySelector("[data-testid='email-confirm-problem']")?.TextContent.Trim() ?? "");
     }
 
-    private static async Task<string> ErrorForAsync(HttpResponseMessage response, string field)
-    {
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
-        var page = await PorticoClient.ParseAsync(response);
-        return page.QuerySelector($"[data-valmsg-for='{field}']")?.TextContent.Trim() ?? "";
-    }
+    private static Task<string> ErrorForAsync(HttpResponseMessage response, string field) =>
+        PorticoClient.FieldErrorAsync(response, HttpStatusCode.UnprocessableEntity, field);
 
     [Fact]
     public async Task A_new_address_confirmed_by_its_link_becomes_the_sign_in_ends_other_sessions_and_keeps_this_one()

@@ -5,12 +5,7 @@ namespace Portico.Tests.Identity;
 
 public sealed class LoginRateLimitTests : IAsyncLifetime
 {
-    private sealed class StrictApp : PorticoApp
-    {
-        protected override IDictionary<string, string?> Settings() => new Dictionary<string, string?> { ["LoginLimits:PerMinutePerAddress"] = "3" };
-    }
-
-    private readonly StrictApp _app = new();
+    private readonly ThreeSignInsPerMinuteApp _app = new();
 
     public Task InitializeAsync() => Task.CompletedTask;
 

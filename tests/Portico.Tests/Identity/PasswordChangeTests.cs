@@ -28,12 +28,8 @@ public sealed class PasswordChangeTests(PorticoApp app)
     private Task<(string? Hash, string? Stamp)> CredentialsAsync(PorticoUser user) =>
         app.WithDbAsync(async (db, _) => await db.Users.Where(u => u.Id == user.Id).Select(u => new ValueTuple<string?, string?>(u.PasswordHash, u.SecurityStamp)).SingleAsync());
 
-    private static async Task<string> ErrorForAsync(HttpResponseMessage response, string field)
-    {
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var page = await PorticoClient.ParseAsync(response);
-        return page.QuerySelector($"[data-valmsg-for='{field}']")?.TextContent.Trim() ?? "";
-    }
+    private static Task<string> ErrorForAsync(HttpResponseMessage response, string field) =>
+        PorticoClient.FieldErrorAsync(response, HttpStatusCode.OK, field);
 
     [Fact]
     public async Task A_wrong_current_password_is_refused_and_changes_nothing()

@@ -6,6 +6,36 @@ namespace Portico.Tests.Infrastructure;
 /// Helpers for tests that run the built app as its own process (to kill it and start it again).
 public static class AppProcess
 {
+    /// Starts the built app with the demo data on the given database, on a loopback port, sending mail to the test sink.
+    /// Settings are extra environment variables. Its output is read and dropped so a full pipe never blocks it.
+    public static Process Start(string contentRoot, string provider, string connectionString, int port, int smtpPort, IReadOnlyDictionary<string, string> settings)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = AppDirectory(),
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var arg in new[] { "Portico.dll", "--demo", "--urls", $"http://127.0.0.1:{port}", "--contentRoot", contentRoot })
+        {
+            start.ArgumentList.Add(arg);
+        }
+        start.Environment["Database__Provider"] = provider;
+        start.Environment["Database__ConnectionString"] = connectionString;
+        start.Environment["Smtp__Host"] = "127.0.0.1";
+        start.Environment["Smtp__Port"] = smtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var (name, value) in settings)
+        {
+            start.Environment[name] = value;
+        }
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
     /// The built app next to this test build (same configuration), as `dotnet Portico.dll` runs it.
     public static string AppDirectory()
     {

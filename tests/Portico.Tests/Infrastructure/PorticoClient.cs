@@ -28,6 +28,14 @@ public sealed class PorticoClient(HttpClient http) : IDisposable
         return await ParseAsync(response);
     }
 
+    /// The validation message shown under a form field, after checking the page came back with the expected status.
+    public static async Task<string> FieldErrorAsync(HttpResponseMessage response, HttpStatusCode expected, string field)
+    {
+        Assert.Equal(expected, response.StatusCode);
+        var page = await ParseAsync(response);
+        return page.QuerySelector($"[data-valmsg-for='{field}']")?.TextContent.Trim() ?? "";
+    }
+
     public static async Task<IHtmlDocument> ParseAsync(HttpResponseMessage response) =>
         await Parser.ParseDocumentAsync(await response.Content.ReadAsStringAsync());
 

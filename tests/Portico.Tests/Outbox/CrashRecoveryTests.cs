@@ -12,32 +12,13 @@ public sealed class CrashRecoveryTests : IDisposable
     private readonly SmtpSink _mail = new();
     private readonly string _directory = Directory.CreateTempSubdirectory("portico-crash-").FullName;
 
-    private Process Start(string connectionString, string provider, int port, bool outboxEnabled)
-    {
-        var start = new ProcessStartInfo("dotnet")
+    private Process Start(string connectionString, string provider, int port, bool outboxEnabled) =>
+        AppProcess.Start(_directory, provider, connectionString, port, _mail.Port, new Dictionary<string, string>
         {
-            WorkingDirectory = AppProcess.AppDirectory(),
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var arg in new[] { "Portico.dll", "--demo", "--urls", $"http://127.0.0.1:{port}", "--contentRoot", _directory })
-        {
-            start.ArgumentList.Add(arg);
-        }
-        start.Environment["Database__Provider"] = provider;
-        start.Environment["Database__ConnectionString"] = connectionString;
-        start.Environment["Smtp__Host"] = "127.0.0.1";
-        start.Environment["Smtp__Port"] = _mail.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        start.Environment["Outbox__Enabled"] = outboxEnabled ? "true" : "false";
-        start.Environment["Outbox__PollInterval"] = "00:00:00.200";
-        start.Environment["LoginLimits__PerMinutePerAddress"] = "1000";
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
+            ["Outbox__Enabled"] = outboxEnabled ? "true" : "false",
+            ["Outbox__PollInterval"] = "00:00:00.200",
+            ["LoginLimits__PerMinutePerAddress"] = "1000",
+        });
 
     [Fact]
     public async Task A_queued_email_survives_a_kill_and_is_sent_after_restart()

@@ -71,7 +71,7 @@ public static class IntegrationApi
             }
             using (document)
             {
-                var (records, errors) = IntegrationSync.Parse<T>(document);
+                var (records, errors) = IntegrationRecordValidation.Parse<T>(document);
                 if (records is null)
                 {
                     return TypedResults.ValidationProblem(errors!);

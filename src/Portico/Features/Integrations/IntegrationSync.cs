@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Portico.Features.Accounts;
@@ -8,7 +6,6 @@ using Portico.Features.Audit;
 using Portico.Features.Billing;
 using Portico.Features.Orders;
 using Portico.Infrastructure.Data;
-using Portico.Infrastructure.Web;
 
 namespace Portico.Features.Integrations;
 
@@ -17,53 +14,7 @@ namespace Portico.Features.Integrations;
 /// is one transaction, so a failure part-way applies nothing. Replaying a batch changes nothing.
 public sealed class IntegrationSync(PorticoDb db, AuditLog audit, TimeProvider clock)
 {
-    public const int MaxBatch = 10_000;
     private const int Chunk = 500;
-
-    private static readonly JsonSerializerOptions Strict = new JsonSerializerOptions(JsonSerializerDefaults.Web) { AllowTrailingCommas = false }.RefuseInJson();
-
-    /// Parses {"records": [...]} record by record, so one record of the wrong shape does not hide the others.
-    /// What refuses the whole batch comes back as errors by field: a body of the wrong shape, a member other than
-    /// "records", and text with control characters anywhere (it could not be stored, so no record of the batch is applied).
-    public static (List<(int Index, T? Record, string? Error)>? Records, Dictionary<string, string[]>? Errors) Parse<T>(JsonDocument document)
-    {
-        if (document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGetProperty("records", out var records)
-            || records.ValueKind != JsonValueKind.Array)
-        {
-            return (null, new() { ["records"] = ["The body must be a JSON object with a \"records\" array."] });
-        }
-        if (document.RootElement.EnumerateObject().Select(p => p.Name).FirstOrDefault(n => n != "records") is { } unknown)
-        {
-            return (null, new() { [unknown] = [$"Unknown member \"{unknown}\"; a batch holds only \"records\"."] });
-        }
-        if (records.GetArrayLength() > MaxBatch)
-        {
-            return (null, new() { ["records"] = [$"A batch can hold at most {MaxBatch:N0} records; this one has {records.GetArrayLength():N0}. Split it."] });
-        }
-        var result = new List<(int, T?, string?)>();
-        var index = 0;
-        foreach (var element in records.EnumerateArray())
-        {
-            try
-            {
-                result.Add((index, element.Deserialize<T>(Strict), null));
-            }
-            catch (ControlCharacters.JsonRefusal refusal)
-            {
-                var field = refusal.Field($"records[{index}]");
-                return (null, new() { [field] = [refusal.Describe($"records[{index}]")] });
-            }
-            catch (JsonException e)
-            {
-                var field = e.Path?.TrimStart('$', '.') is { Length: > 0 } path ? path : "the record";
-                result.Add((index, default, e.Message.Contains("could not be mapped", StringComparison.Ordinal)
-                    ? $"Record {index}: unknown field \"{field}\"; check its spelling against the API description."
-                    : $"Record {index}: {field} has the wrong type (for example text where a number or date is expected)."));
-            }
-            index++;
-        }
-        return (result, null);
-    }
 
     public async Task<string?> RefusalAsync(Guid integrationId, string objectType, CancellationToken ct)
     {
@@ -74,7 +25,7 @@ public sealed class IntegrationSync(PorticoDb db, AuditLog audit, TimeProvider c
     }
 
     public Task<BatchResult> AccountsAsync(Guid integrationId, bool dryRun, List<(int Index, AccountRecord? Record, string? Error)> records, CancellationToken ct) =>
-        RunAsync(integrationId, dryRun, SyncedObjectTypes.Accounts, records, r => r.ExternalId, _ => null, ValidateAccount,
+        RunAsync(integrationId, dryRun, SyncedObjectTypes.Accounts, records, r => r.ExternalId, _ => null, IntegrationRecordValidation.ValidateAccount,
             async (ids, _) => (await db.Accounts.Where(a => ids.Contains(a.ExternalId!)).ToListAsync(ct)).ToDictionary(a => a.ExternalId!, a => (object)a),
             (existing, record, _, now) =>
             {
@@ -90,7 +41,7 @@ public sealed class IntegrationSync(PorticoDb db, AuditLog audit, TimeProvider c
             existing => ((Account)existing).Name, record => record.Name!.Trim(), ct);
 
     public Task<BatchResult> InvoicesAsync(Guid integrationId, bool dryRun, List<(int Index, InvoiceRecord? Record, string? Error)> records, CancellationToken ct) =>
-        RunAsync(integrationId, dryRun, SyncedObjectTypes.Invoices, records, r => r.ExternalId, r => r.ExternalAccountId, ValidateInvoice,
+        RunAsync(integrationId, dryRun, SyncedObjectTypes.Invoices, records, r => r.ExternalId, r => r.ExternalAccountId, IntegrationRecordValidation.ValidateInvoice,
             async (ids, ct2) => (await db.Invoices.IgnoreQueryFilters().Where(i => i.IntegrationId == integrationId && ids.Contains(i.ExternalId)).ToListAsync(ct2))
                 .ToDictionary(i => i.ExternalId, i => (object)i),
             (existing, r, accountId, now) =>
@@ -112,7 +63,7 @@ public sealed class IntegrationSync(PorticoDb db, AuditLog audit, TimeProvider c
             existing => ((Invoice)existing).ContentHash + ((Invoice)existing).AccountId, r => Hash(r), ct, includeAccountInComparison: true);
 
     public Task<BatchResult> OrdersAsync(Guid integrationId, bool dryRun, List<(int Index, OrderRecord? Record, string? Error)> records, CancellationToken ct) =>
-        RunAsync(integrationId, dryRun, SyncedObjectTypes.Orders, records, r => r.ExternalId, r => r.ExternalAccountId, ValidateOrder,
+        RunAsync(integrationId, dryRun, SyncedObjectTypes.Orders, records, r => r.ExternalId, r => r.ExternalAccountId, IntegrationRecordValidation.ValidateOrder,
             async (ids, ct2) => (await db.Orders.IgnoreQueryFilters().Where(o => o.IntegrationId == integrationId && ids.Contains(o.ExternalId)).ToListAsync(ct2))
                 .ToDictionary(o => o.ExternalId, o => (object)o),
             (existing, r, accountId, now) =>
@@ -284,108 +235,5 @@ public sealed class IntegrationSync(PorticoDb db, AuditLog audit, TimeProvider c
         return new BatchResult(created, updated, unchanged.Count, failed, results.Select(r => r!).ToList());
     }
 
-    private static string Hash<T>(T record) => Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(record, Strict)));
-
-    private static void Require(Dictionary<string, string> errors, string field, string? value, int max)
-    {
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            errors[field] = $"{field} is required.";
-        }
-        else if (value.Length > max)
-        {
-            errors[field] = $"{field} can be at most {max} characters.";
-        }
-    }
-
-    private static Dictionary<string, string> ValidateAccount(AccountRecord r)
-    {
-        var errors = new Dictionary<string, string>();
-        Require(errors, "externalId", r.ExternalId, 100);
-        Require(errors, "name", r.Name, 200);
-        return errors;
-    }
-
-    private static Dictionary<string, string> ValidateInvoice(InvoiceRecord r)
-    {
-        var errors = new Dictionary<string, string>();
-        Require(errors, "externalId", r.ExternalId, 100);
-        Require(errors, "externalAccountId", r.ExternalAccountId, 100);
-        Require(errors, "number", r.Number, 50);
-        if (r.Currency is null || !Currencies.Digits.ContainsKey(r.Currency))
-        {
-            errors["currency"] = $"currency must be an ISO 4217 code the portal knows, such as EUR or USD (got \"{r.Currency}\").";
-            return errors;
-        }
-        if (r.IssuedOn is null) errors["issuedOn"] = "issuedOn is required (YYYY-MM-DD).";
-        if (r.DueOn is null) errors["dueOn"] = "dueOn is required (YYYY-MM-DD).";
-        if (r.IssuedOn is { } issued && r.DueOn is { } due && due < issued) errors["dueOn"] = "dueOn cannot be before issuedOn.";
-        if (r.Status is null || !Enum.TryParse<InvoiceStatus>(r.Status, true, out var status) || !Enum.IsDefined(status))
-        {
-            errors["status"] = "status must be open, paid or void.";
-        }
-        Amount(errors, "total", r.Total, r.Currency, allowNegative: true);
-        for (var i = 0; i < (r.Lines?.Count ?? 0); i++)
-        {
-            var line = r.Lines![i];
-            if (string.IsNullOrWhiteSpace(line.Description) || line.Description.Length > 500) errors[$"lines[{i}].description"] = "A line needs a description of at most 500 characters.";
-            Amount(errors, $"lines[{i}].amount", line.Amount, r.Currency, allowNegative: true);
-            if (line.UnitPrice is not null) Amount(errors, $"lines[{i}].unitPrice", line.UnitPrice, r.Currency, allowNegative: true);
-        }
-        for (var i = 0; i < (r.Payments?.Count ?? 0); i++)
-        {
-            var payment = r.Payments![i];
-            if (payment.PaidOn is null) errors[$"payments[{i}].paidOn"] = "paidOn is required.";
-            Amount(errors, $"payments[{i}].amount", payment.Amount, r.Currency, allowNegative: false);
-        }
-        if (r.PdfUrl is { } url && (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps))
-        {
-            errors["pdfUrl"] = "pdfUrl must be an absolute https URL.";
-        }
-        return errors;
-    }
-
-    private static void Amount(Dictionary<string, string> errors, string field, decimal? value, string currency, bool allowNegative)
-    {
-        if (value is not { } amount)
-        {
-            errors[field] = $"{field} is required.";
-        }
-        else if (!allowNegative && amount < 0)
-        {
-            errors[field] = $"{field} cannot be negative.";
-        }
-        else if (Currencies.IsTooLarge(amount, currency))
-        {
-            errors[field] = $"{field} is too large: {amount.ToString(CultureInfo.InvariantCulture)}.";
-        }
-        else if (Currencies.ToMinor(amount, currency) is null)
-        {
-            errors[field] = $"{field} has more decimals than {currency} allows ({Currencies.Digits[currency]}): {amount.ToString(CultureInfo.InvariantCulture)}.";
-        }
-    }
-
-    private static Dictionary<string, string> ValidateOrder(OrderRecord r)
-    {
-        var errors = new Dictionary<string, string>();
-        Require(errors, "externalId", r.ExternalId, 100);
-        Require(errors, "externalAccountId", r.ExternalAccountId, 100);
-        Require(errors, "reference", r.Reference, 50);
-        if (r.Title?.Length > 200) errors["title"] = "title can be at most 200 characters.";
-        if (r.Kind is not null && !Order.Kinds.Contains(r.Kind)) errors["kind"] = $"kind must be one of: {string.Join(", ", Order.Kinds)}.";
-        if (!Order.Statuses.Contains(r.Status ?? "", StringComparer.OrdinalIgnoreCase)) errors["status"] = $"status must be one of: {string.Join(", ", Order.Statuses)}.";
-        for (var i = 0; i < (r.Milestones?.Count ?? 0); i++)
-        {
-            if (string.IsNullOrWhiteSpace(r.Milestones![i].Name) || r.Milestones[i].Name!.Length > 200) errors[$"milestones[{i}].name"] = "A milestone needs a name of at most 200 characters.";
-        }
-        for (var i = 0; i < (r.Timeline?.Count ?? 0); i++)
-        {
-            if (r.Timeline![i].At is null || string.IsNullOrWhiteSpace(r.Timeline[i].Text)) errors[$"timeline[{i}]"] = "A timeline entry needs at and text.";
-        }
-        if (r.Tracking?.Url is { } url && (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps))
-        {
-            errors["tracking.url"] = "tracking.url must be an absolute https URL.";
-        }
-        return errors;
-    }
+    private static string Hash<T>(T record) => Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(record, IntegrationRecordValidation.Strict)));
 }
