@@ -1,3 +1,4 @@
+using Portico.Infrastructure.Tenancy;
 using System.Net.Mail;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -60,13 +61,13 @@ public sealed class ManageContacts(PorticoDb db, AuditLog audit, EmailOutbox ema
             }
         }
         var normalized = clean.ToUpperInvariant();
-        var alreadyMember = await db.Memberships.IgnoreQueryFilters()
+        var alreadyMember = await db.Memberships.AcrossAccounts()
             .AnyAsync(m => m.AccountId == accountId && m.User.NormalizedEmail == normalized && (m.ExpiresAt == null || m.ExpiresAt > now), ct);
         if (alreadyMember)
         {
             return ContactOutcome.Refused($"{clean} already has access to this account.");
         }
-        var recent = await db.Invitations.IgnoreQueryFilters().CountAsync(i => i.AccountId == accountId && i.CreatedAt > now.AddHours(-1), ct);
+        var recent = await db.Invitations.AcrossAccounts().CountAsync(i => i.AccountId == accountId && i.CreatedAt > now.AddHours(-1), ct);
         if (recent >= MaxInvitationsPerHour)
         {
             return ContactOutcome.Refused($"At most {MaxInvitationsPerHour} invitations an hour per account. Try again later.");
@@ -80,7 +81,7 @@ public sealed class ManageContacts(PorticoDb db, AuditLog audit, EmailOutbox ema
             return held is null ? ContactOutcome.Held : ContactOutcome.Refused(held);
         }
         // A new invitation replaces any open one for the same person.
-        foreach (var open in await db.Invitations.IgnoreQueryFilters()
+        foreach (var open in await db.Invitations.AcrossAccounts()
                      .Where(i => i.AccountId == accountId && i.NormalizedEmail == normalized && i.AcceptedAt == null && i.RevokedAt == null).ToListAsync(ct))
         {
             open.Revoke(now);
@@ -98,7 +99,7 @@ public sealed class ManageContacts(PorticoDb db, AuditLog audit, EmailOutbox ema
 
     public async Task<ContactOutcome> RevokeInvitationAsync(Guid accountId, Guid invitationId, CancellationToken ct)
     {
-        var invitation = await db.Invitations.IgnoreQueryFilters().SingleOrDefaultAsync(i => i.Id == invitationId && i.AccountId == accountId, ct);
+        var invitation = await db.Invitations.AcrossAccounts().SingleOrDefaultAsync(i => i.Id == invitationId && i.AccountId == accountId, ct);
         if (invitation is null)
         {
             return ContactOutcome.Missing;
@@ -114,7 +115,7 @@ public sealed class ManageContacts(PorticoDb db, AuditLog audit, EmailOutbox ema
 
     private async Task<ContactOutcome> SetAccessUntilLockedAsync(Guid accountId, Guid membershipId, DateOnly? until, Actor actor, CancellationToken ct)
     {
-        var membership = await db.Memberships.IgnoreQueryFilters().Include(m => m.Role).Include(m => m.User)
+        var membership = await db.Memberships.AcrossAccounts().Include(m => m.Role).Include(m => m.User)
             .SingleOrDefaultAsync(m => m.Id == membershipId && m.AccountId == accountId, ct);
         if (membership is null)
         {
@@ -146,7 +147,7 @@ public sealed class ManageContacts(PorticoDb db, AuditLog audit, EmailOutbox ema
 
     private async Task<ContactOutcome> RemoveLockedAsync(Guid accountId, Guid membershipId, Actor actor, CancellationToken ct)
     {
-        var membership = await db.Memberships.IgnoreQueryFilters().Include(m => m.Role).Include(m => m.User).Include(m => m.Account)
+        var membership = await db.Memberships.AcrossAccounts().Include(m => m.Role).Include(m => m.User).Include(m => m.Account)
             .SingleOrDefaultAsync(m => m.Id == membershipId && m.AccountId == accountId, ct);
         if (membership is null)
         {
@@ -175,7 +176,7 @@ public sealed class ManageContacts(PorticoDb db, AuditLog audit, EmailOutbox ema
     public async Task<ContactOutcome> ChangeRoleAsync(Guid accountId, Guid membershipId, Guid roleId, Actor actor, CancellationToken ct)
     {
         var role = await db.Roles.AsNoTracking().SingleOrDefaultAsync(r => r.Id == roleId, ct);
-        var member = await db.Memberships.IgnoreQueryFilters().AsNoTracking().Where(m => m.Id == membershipId && m.AccountId == accountId)
+        var member = await db.Memberships.AcrossAccounts().AsNoTracking().Where(m => m.Id == membershipId && m.AccountId == accountId)
             .Select(m => new { m.Role, m.User.DisplayName, m.User.Email }).SingleOrDefaultAsync(ct);
         if (member is null)
         {

@@ -1,3 +1,4 @@
+using Portico.Infrastructure.Tenancy;
 using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
@@ -309,7 +310,7 @@ public sealed class SecurityModel(
         RequiredForStaff = security.Value.RequiresMfa(user);
         PasskeySession = SignInStrength.SignedInWithPasskey(User);
         var now = clock.GetUtcNow().UtcDateTime;
-        AccountsRequiringIt = await db.Memberships.IgnoreQueryFilters().AsNoTracking()
+        AccountsRequiringIt = await db.Memberships.AcrossAccounts().AsNoTracking()
             .Where(m => m.UserId == user.Id && m.Account.RequireMfa && (m.ExpiresAt == null || m.ExpiresAt > now))
             .OrderBy(m => m.Account.Name).Select(m => m.Account.Name).ToListAsync(HttpContext.RequestAborted);
         RecoveryCodesLeft = TwoFactorOn ? await users.CountRecoveryCodesAsync(user) : 0;
