@@ -1,3 +1,4 @@
+using Portico.Infrastructure.Tenancy;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Portico.Features.Identity;
@@ -26,7 +27,7 @@ public sealed class DemoData(PorticoDb db, UserManager<PorticoUser> users, Infra
 
     public async Task SeedAsync(CancellationToken cancellationToken)
     {
-        if (await db.Accounts.IgnoreQueryFilters().AnyAsync(cancellationToken))
+        if (await db.Accounts.AcrossAccounts().AnyAsync(cancellationToken))
         {
             return;
         }

@@ -1,3 +1,4 @@
+using Portico.Infrastructure.Tenancy;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Portico.Features.Accounts;
@@ -25,7 +26,7 @@ public sealed class ApprovalGate(PorticoDb db, AuditLog audit, EmailOutbox email
     public async Task<string?> HoldAsync(Guid accountId, ApprovalRule rule, string type, string subject, string summary, object payload,
         Requester requester, CancellationToken ct)
     {
-        var open = await db.ChangeRequests.IgnoreQueryFilters()
+        var open = await db.ChangeRequests.AcrossAccounts()
             .AnyAsync(c => c.AccountId == accountId && c.Subject == subject && c.Status == ChangeStatus.Pending, ct);
         if (open)
         {
@@ -58,7 +59,7 @@ public sealed class ApprovalGate(PorticoDb db, AuditLog audit, EmailOutbox email
     }
 
     private Task<List<string>> OtherOwnerAddressesAsync(Guid accountId, Guid requesterId, DateTime now, CancellationToken ct) =>
-        db.Memberships.IgnoreQueryFilters()
+        db.Memberships.AcrossAccounts()
             .Where(m => m.AccountId == accountId && m.UserId != requesterId && m.Role.Name == BuiltInRoles.Owner && (m.ExpiresAt == null || m.ExpiresAt > now))
             .Select(m => m.User.Email!).ToListAsync(ct);
 

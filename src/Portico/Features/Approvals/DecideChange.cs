@@ -1,3 +1,4 @@
+using Portico.Infrastructure.Tenancy;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Portico.Features.Accounts;
@@ -116,7 +117,7 @@ public sealed class DecideChange(PorticoDb db, AuditLog audit, EmailOutbox email
     private async Task<string?> ApplyAsync(ChangeRequest change, Account account, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        var held = await db.Memberships.IgnoreQueryFilters().AsNoTracking()
+        var held = await db.Memberships.AcrossAccounts().AsNoTracking()
             .Where(m => m.AccountId == change.AccountId && m.UserId == change.RequestedById && (m.ExpiresAt == null || m.ExpiresAt > now))
             .Select(m => m.Role.Permissions).SingleOrDefaultAsync(ct);
         var requesterPermissions = held?.ToHashSet();
@@ -126,7 +127,7 @@ public sealed class DecideChange(PorticoDb db, AuditLog audit, EmailOutbox email
             case ChangeTypes.RoleChange:
             {
                 var payload = change.Read<RoleChangePayload>();
-                var current = await db.Memberships.IgnoreQueryFilters().AsNoTracking().Where(m => m.Id == payload.MembershipId && m.AccountId == change.AccountId)
+                var current = await db.Memberships.AcrossAccounts().AsNoTracking().Where(m => m.Id == payload.MembershipId && m.AccountId == change.AccountId)
                     .Select(m => m.Role).SingleOrDefaultAsync(ct);
                 var target = await db.Roles.AsNoTracking().SingleOrDefaultAsync(r => r.Id == payload.RoleId, ct);
                 if (current is null || target is null)

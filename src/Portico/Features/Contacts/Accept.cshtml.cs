@@ -119,7 +119,7 @@ public sealed class AcceptModel(PorticoDb db, UserManager<PorticoUser> users, Si
 
     private async Task<IActionResult> JoinAsync(Guid userId, CancellationToken ct)
     {
-        var invitation = await db.Invitations.IgnoreQueryFilters().SingleAsync(i => i.Id == Invitation!.Id, ct);
+        var invitation = await db.Invitations.AcrossAccounts().SingleAsync(i => i.Id == Invitation!.Id, ct);
         var now = clock.GetUtcNow().UtcDateTime;
         if (invitation.Unusable(now) is { } problem)
         {
@@ -127,7 +127,7 @@ public sealed class AcceptModel(PorticoDb db, UserManager<PorticoUser> users, Si
             return Page();
         }
         invitation.Accept(now);
-        var existing = await db.Memberships.IgnoreQueryFilters().SingleOrDefaultAsync(m => m.AccountId == invitation.AccountId && m.UserId == userId, ct);
+        var existing = await db.Memberships.AcrossAccounts().SingleOrDefaultAsync(m => m.AccountId == invitation.AccountId && m.UserId == userId, ct);
         if (existing is null)
         {
             db.Memberships.Add(new Membership(invitation.AccountId, userId, invitation.RoleId, now, invitation.AccessUntil));
@@ -158,7 +158,7 @@ public sealed class AcceptModel(PorticoDb db, UserManager<PorticoUser> users, Si
     private async Task LoadAsync(string token, CancellationToken ct)
     {
         var hash = Contacts.Invitation.Hash(token ?? "");
-        Invitation = await db.Invitations.IgnoreQueryFilters().AsNoTracking().SingleOrDefaultAsync(i => i.TokenHash == hash, ct);
+        Invitation = await db.Invitations.AcrossAccounts().AsNoTracking().SingleOrDefaultAsync(i => i.TokenHash == hash, ct);
         if (Invitation is null)
         {
             Problem = "This invitation link is not valid. Check that you copied all of it, or ask for a new one.";

@@ -1,3 +1,4 @@
+using Portico.Infrastructure.Tenancy;
 using Microsoft.EntityFrameworkCore;
 using Portico.Features.Accounts;
 using Portico.Features.Audit;
@@ -87,7 +88,7 @@ public sealed class ChangeMembershipRole(PorticoDb db, AuditLog audit, EmailOutb
 
     /// The last-Owner rule: whether the account keeps an active Owner besides this membership.
     public static Task<bool> HasAnotherOwnerAsync(PorticoDb db, Membership membership, DateTime now, CancellationToken cancellationToken) =>
-        db.Memberships.IgnoreQueryFilters().AnyAsync(m => m.AccountId == membership.AccountId && m.Id != membership.Id
+        db.Memberships.AcrossAccounts().AnyAsync(m => m.AccountId == membership.AccountId && m.Id != membership.Id
             && m.Role.Name == BuiltInRoles.Owner && (m.ExpiresAt == null || m.ExpiresAt > now), cancellationToken);
 
     /// Why someone holding these permissions may not move a person from one role to another, or null when they may.

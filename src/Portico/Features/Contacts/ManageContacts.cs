@@ -1,3 +1,4 @@
+using Portico.Infrastructure.Tenancy;
 using System.Net.Mail;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -52,13 +53,13 @@ public sealed class ManageContacts(PorticoDb db, AuditLog audit, EmailOutbox ema
             }
         }
         var normalized = clean.ToUpperInvariant();
-        var alreadyMember = await db.Memberships.IgnoreQueryFilters()
+        var alreadyMember = await db.Memberships.AcrossAccounts()
             .AnyAsync(m => m.AccountId == accountId && m.User.NormalizedEmail == normalized && (m.ExpiresAt == null || m.ExpiresAt > now), ct);
         if (alreadyMember)
         {
             return Outcome.Refused($"{clean} already has access to this account.");
         }
-        var recent = await db.Invitations.IgnoreQueryFilters().CountAsync(i => i.AccountId == accountId && i.CreatedAt > now.AddHours(-1), ct);
+        var recent = await db.Invitations.AcrossAccounts().CountAsync(i => i.AccountId == accountId && i.CreatedAt > now.AddHours(-1), ct);
         if (recent >= MaxInvitationsPerHour)
         {
             return Outcome.Refused($"At most {MaxInvitationsPerHour} invitations an hour per account. Try again later.");
@@ -72,7 +73,7 @@ public sealed class ManageContacts(PorticoDb db, AuditLog audit, EmailOutbox ema
             return held is null ? Outcome.PendingApproval(AwaitingApproval) : Outcome.Refused(held);
         }
         // A new invitation replaces any open one for the same person.
-        foreach (var open in await db.Invitations.IgnoreQueryFilters()
+        foreach (var open in await db.Invitations.AcrossAccounts()
                      .Where(i => i.AccountId == accountId && i.NormalizedEmail == normalized && i.AcceptedAt == null && i.RevokedAt == null).ToListAsync(ct))
         {
             open.Revoke(now);
@@ -90,7 +91,7 @@ public sealed class ManageContacts(PorticoDb db, AuditLog audit, EmailOutbox ema
 
     public async Task<Outcome> RevokeInvitationAsync(Guid accountId, Guid invitationId, CancellationToken ct)
     {
-        var invitation = await db.Invitations.IgnoreQueryFilters().SingleOrDefaultAsync(i => i.Id == invitationId && i.AccountId == accountId, ct);
+        var invitation = await db.Invitations.AcrossAccounts().SingleOrDefaultAsync(i => i.Id == invitationId && i.AccountId == accountId, ct);
         if (invitation is null)
         {
             return Outcome.NotFound;
@@ -106,7 +107,7 @@ public sealed class ManageContacts(PorticoDb db, AuditLog audit, EmailOutbox ema
 
     private async Task<Outcome> SetAccessUntilLockedAsync(Guid accountId, Guid membershipId, DateOnly? until, Actor actor, CancellationToken ct)
     {
-        var membership = await db.Memberships.IgnoreQueryFilters().Include(m => m.Role).Include(m => m.User)
+        var membership = await db.Memberships.AcrossAccounts().Include(m => m.Role).Include(m => m.User)
             .SingleOrDefaultAsync(m => m.Id == membershipId && m.AccountId == accountId, ct);
         if (membership is null)
         {
@@ -138,7 +139,7 @@ public sealed class ManageContacts(PorticoDb db, AuditLog audit, EmailOutbox ema
 
     private async Task<Outcome> RemoveLockedAsync(Guid accountId, Guid membershipId, Actor actor, CancellationToken ct)
     {
-        var membership = await db.Memberships.IgnoreQueryFilters().Include(m => m.Role).Include(m => m.User).Include(m => m.Account)
+        var membership = await db.Memberships.AcrossAccounts().Include(m => m.Role).Include(m => m.User).Include(m => m.Account)
             .SingleOrDefaultAsync(m => m.Id == membershipId && m.AccountId == accountId, ct);
         if (membership is null)
         {
@@ -167,7 +168,7 @@ public sealed class ManageContacts(PorticoDb db, AuditLog audit, EmailOutbox ema
     public async Task<Outcome> ChangeRoleAsync(Guid accountId, Guid membershipId, Guid roleId, Actor actor, CancellationToken ct)
     {
         var role = await db.Roles.AsNoTracking().SingleOrDefaultAsync(r => r.Id == roleId, ct);
-        var member = await db.Memberships.IgnoreQueryFilters().AsNoTracking().Where(m => m.Id == membershipId && m.AccountId == accountId)
+        var member = await db.Memberships.AcrossAccounts().AsNoTracking().Where(m => m.Id == membershipId && m.AccountId == accountId)
             .Select(m => new { m.Role, m.User.DisplayName, m.User.Email }).SingleOrDefaultAsync(ct);
         if (member is null)
         {

@@ -1,3 +1,4 @@
+using Portico.Infrastructure.Tenancy;
 using Microsoft.EntityFrameworkCore;
 using Portico.Features.Accounts;
 using Portico.Features.Audit;
@@ -61,11 +62,11 @@ public sealed class DocumentActions(PorticoDb db, DocumentAccess access, AuditLo
         }
         var now = clock.GetUtcNow().UtcDateTime;
         var roles = document.AcknowledgementRoles;
-        return await db.Memberships.IgnoreQueryFilters().AsNoTracking()
+        return await db.Memberships.AcrossAccounts().AsNoTracking()
             .Where(m => m.AccountId == document.AccountId && (m.ExpiresAt == null || m.ExpiresAt > now) && roles.Contains(m.Role.Name))
             .OrderBy(m => m.User.DisplayName)
             .Select(m => new AcknowledgementStatus(m.UserId, m.User.DisplayName, m.User.Email!, m.Role.Name,
-                db.DocumentAcknowledgements.IgnoreQueryFilters().Where(a => a.VersionId == versionId && a.UserId == m.UserId).Select(a => (DateTime?)a.At).FirstOrDefault()))
+                db.DocumentAcknowledgements.AcrossAccounts().Where(a => a.VersionId == versionId && a.UserId == m.UserId).Select(a => (DateTime?)a.At).FirstOrDefault()))
             .ToListAsync(ct);
     }
 

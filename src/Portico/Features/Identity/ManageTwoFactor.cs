@@ -1,3 +1,4 @@
+using Portico.Infrastructure.Tenancy;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -27,7 +28,7 @@ public sealed class ManageTwoFactor(UserManager<PorticoUser> users, PorticoDb db
     public async Task<TwoFactorRequirement> RequirementAsync(PorticoUser user, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        var accounts = await db.Memberships.IgnoreQueryFilters().AsNoTracking()
+        var accounts = await db.Memberships.AcrossAccounts().AsNoTracking()
             .Where(m => m.UserId == user.Id && m.Account.RequireMfa && (m.ExpiresAt == null || m.ExpiresAt > now))
             .OrderBy(m => m.Account.Name).Select(m => m.Account.Name).ToListAsync(ct);
         return new TwoFactorRequirement(security.Value.RequiresMfa(user), accounts);

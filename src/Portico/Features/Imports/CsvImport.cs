@@ -1,3 +1,4 @@
+using Portico.Infrastructure.Tenancy;
 using System.Globalization;
 using System.Net.Mail;
 using CsvHelper;
@@ -161,7 +162,7 @@ public sealed class CsvImport(PorticoDb db, IntegrationSync sync, UserManager<Po
         }
         var normalized = valid.Select(v => v.Email.ToUpperInvariant()).Distinct().ToList();
         var existingUsers = await db.Users.Where(u => normalized.Contains(u.NormalizedEmail!)).ToDictionaryAsync(u => u.NormalizedEmail!, u => u.Id, ct);
-        var memberships = await db.Memberships.IgnoreQueryFilters().Where(m => existingUsers.Values.Contains(m.UserId)).Select(m => new { m.UserId, m.AccountId }).ToListAsync(ct);
+        var memberships = await db.Memberships.AcrossAccounts().Where(m => existingUsers.Values.Contains(m.UserId)).Select(m => new { m.UserId, m.AccountId }).ToListAsync(ct);
         int created = 0, unchanged = 0;
         foreach (var v in valid)
         {

@@ -1,3 +1,4 @@
+using Portico.Infrastructure.Tenancy;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
@@ -42,7 +43,7 @@ public sealed class IntegrationSync(PorticoDb db, AuditLog audit, TimeProvider c
 
     public Task<BatchResult> InvoicesAsync(Guid integrationId, bool dryRun, List<(int Index, InvoiceRecord? Record, string? Error)> records, CancellationToken ct) =>
         RunAsync(integrationId, dryRun, SyncedObjectTypes.Invoices, records, r => r.ExternalId, r => r.ExternalAccountId, IntegrationRecordValidation.ValidateInvoice,
-            async (ids, ct2) => (await db.Invoices.IgnoreQueryFilters().Where(i => i.IntegrationId == integrationId && ids.Contains(i.ExternalId)).ToListAsync(ct2))
+            async (ids, ct2) => (await db.Invoices.AcrossAccounts().Where(i => i.IntegrationId == integrationId && ids.Contains(i.ExternalId)).ToListAsync(ct2))
                 .ToDictionary(i => i.ExternalId, i => (object)i),
             (existing, r, accountId, now) =>
             {
@@ -64,7 +65,7 @@ public sealed class IntegrationSync(PorticoDb db, AuditLog audit, TimeProvider c
 
     public Task<BatchResult> OrdersAsync(Guid integrationId, bool dryRun, List<(int Index, OrderRecord? Record, string? Error)> records, CancellationToken ct) =>
         RunAsync(integrationId, dryRun, SyncedObjectTypes.Orders, records, r => r.ExternalId, r => r.ExternalAccountId, IntegrationRecordValidation.ValidateOrder,
-            async (ids, ct2) => (await db.Orders.IgnoreQueryFilters().Where(o => o.IntegrationId == integrationId && ids.Contains(o.ExternalId)).ToListAsync(ct2))
+            async (ids, ct2) => (await db.Orders.AcrossAccounts().Where(o => o.IntegrationId == integrationId && ids.Contains(o.ExternalId)).ToListAsync(ct2))
                 .ToDictionary(o => o.ExternalId, o => (object)o),
             (existing, r, accountId, now) =>
             {
@@ -87,8 +88,8 @@ public sealed class IntegrationSync(PorticoDb db, AuditLog audit, TimeProvider c
         var now = clock.GetUtcNow().UtcDateTime;
         int deleted = objectType switch
         {
-            SyncedObjectTypes.Invoices => await db.Invoices.IgnoreQueryFilters().Where(i => i.IntegrationId == integrationId && i.ExternalId == externalId).ExecuteDeleteAsync(ct),
-            SyncedObjectTypes.Orders => await db.Orders.IgnoreQueryFilters().Where(o => o.IntegrationId == integrationId && o.ExternalId == externalId).ExecuteDeleteAsync(ct),
+            SyncedObjectTypes.Invoices => await db.Invoices.AcrossAccounts().Where(i => i.IntegrationId == integrationId && i.ExternalId == externalId).ExecuteDeleteAsync(ct),
+            SyncedObjectTypes.Orders => await db.Orders.AcrossAccounts().Where(o => o.IntegrationId == integrationId && o.ExternalId == externalId).ExecuteDeleteAsync(ct),
             _ => 0,
         };
         if (deleted > 0)

@@ -1,3 +1,4 @@
+using Portico.Infrastructure.Tenancy;
 using Microsoft.EntityFrameworkCore;
 using Portico.Features.Identity;
 using Portico.Infrastructure.Data;
@@ -33,7 +34,7 @@ public sealed class Recipients(PorticoDb db, TimeProvider clock)
         Func<NotificationPreferences, bool> wants, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        var members = db.Memberships.IgnoreQueryFilters()
+        var members = db.Memberships.AcrossAccounts()
             .Where(m => m.AccountId == accountId && (m.ExpiresAt == null || m.ExpiresAt > now) && m.Role.Permissions.Contains(permission));
         if (roles is { Count: > 0 })
         {

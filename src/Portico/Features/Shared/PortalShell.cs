@@ -32,7 +32,7 @@ public sealed class PortalShell(PorticoDb db, AccountContext account, IOptions<B
     }
 
     public static Task<List<AccountChoice>> ActiveAccountsAsync(PorticoDb db, Guid userId, DateTime now, CancellationToken cancellationToken) =>
-        db.Memberships.IgnoreQueryFilters().AsNoTracking()
+        db.Memberships.AcrossAccounts().AsNoTracking()
             .Where(m => m.UserId == userId && (m.ExpiresAt == null || m.ExpiresAt > now))
             .OrderBy(m => m.Account.Name)
             .Select(m => new AccountChoice(m.AccountId, m.Account.Name, m.Role.Name))

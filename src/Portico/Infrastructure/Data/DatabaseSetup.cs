@@ -59,7 +59,7 @@ public static class DatabaseSetup
             {
                 Directory.CreateDirectory(directory);
             }
-            services.AddDbContext<PorticoDb, SqlitePorticoDb>(o => o.UseSqlite(connectionString).AddInterceptors(AccountFilterInterceptor.Instance));
+            services.AddDbContext<PorticoDb, SqlitePorticoDb>(o => o.UseSqlite(connectionString));
         }
         else
         {

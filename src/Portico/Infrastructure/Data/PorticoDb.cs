@@ -64,26 +64,41 @@ public abstract class PorticoDb(DbContextOptions options, AccountContext account
     /// app and the design-time factories both set it from here.
     public static readonly Version IdentitySchemaVersion = Microsoft.AspNetCore.Identity.IdentitySchemaVersions.Version3;
 
-    // Read by the global query filter; EF parameterises these per query.
-    internal Guid? ScopedAccountId => account.AccountId;
-    internal bool CrossAccount => account.CrossAccount;
+    /// Fixed when the scope first opens its database: a scope that reads across accounts on purpose (background work,
+    /// commands) entered that before, and gets a model without the account filter; every other scope gets the model
+    /// whose filter keeps account-owned rows to the scope's account. Two models, chosen by AccountModels below, so each
+    /// account query is one indexed comparison and nothing is decided in SQL.
+    public bool ReadsAcrossAccounts { get; } = account.OpenDatabase();
+
+    /// The scope's verified account; none (Guid.Empty, which owns nothing) keeps account data hidden. Read per query.
+    internal Guid ScopedAccountId => account.AccountId ?? Guid.Empty;
+
+    protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder) =>
+        optionsBuilder.ReplaceService<Microsoft.EntityFrameworkCore.Infrastructure.IModelCacheKeyFactory, AccountModels>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
         builder.ApplyConfigurationsFromAssembly(typeof(PorticoDb).Assembly, t => t.Namespace?.StartsWith("Portico", StringComparison.Ordinal) == true && !t.IsAbstract);
-
+        if (ReadsAcrossAccounts)
+        {
+            return;
+        }
         foreach (var entity in builder.Model.GetEntityTypes().Where(t => typeof(IAccountOwned).IsAssignableFrom(t.ClrType)))
         {
+            // e => e.AccountId == ScopedAccountId
             var parameter = Expression.Parameter(entity.ClrType, "e");
-            // e => CrossAccount || e.AccountId == ScopedAccountId
-            var body = Expression.OrElse(
-                Expression.Property(Expression.Constant(this), nameof(CrossAccount)),
-                Expression.Equal(
-                    Expression.Convert(Expression.Property(parameter, nameof(IAccountOwned.AccountId)), typeof(Guid?)),
-                    Expression.Property(Expression.Constant(this), nameof(ScopedAccountId))));
-            entity.SetQueryFilter(Expression.Lambda(body, parameter));
+            var body = Expression.Equal(Expression.Property(parameter, nameof(IAccountOwned.AccountId)),
+                Expression.Property(Expression.Constant(this), nameof(ScopedAccountId)));
+            entity.SetQueryFilter(AccountFilter.Name, Expression.Lambda(body, parameter));
         }
+    }
+
+    /// One model with the account filter, one without, per provider.
+    private sealed class AccountModels : Microsoft.EntityFrameworkCore.Infrastructure.IModelCacheKeyFactory
+    {
+        public object Create(DbContext context, bool designTime) =>
+            (context.GetType(), context is PorticoDb { ReadsAcrossAccounts: true }, designTime);
     }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)

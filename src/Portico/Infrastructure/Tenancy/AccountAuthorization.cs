@@ -164,7 +164,7 @@ public sealed class AccountScopeMiddleware(RequestDelegate next, TimeProvider cl
         {
             var now = clock.GetUtcNow().UtcDateTime;
             // Memberships are themselves account-owned; this is the one query that must look across accounts.
-            var memberships = await db.Memberships.IgnoreQueryFilters().AsNoTracking()
+            var memberships = await db.Memberships.AcrossAccounts().AsNoTracking()
                 .Where(m => m.UserId == userId && (m.ExpiresAt == null || m.ExpiresAt > now))
                 .OrderBy(m => m.Account.Name)
                 .Select(m => new { m.Id, m.AccountId, AccountName = m.Account.Name, RoleName = m.Role.Name, m.Role.Permissions, m.Account.RequireMfa, m.User.TwoFactorEnabled })
@@ -189,10 +189,6 @@ public sealed class StaffHandler : AuthorizationHandler<StaffRequirement>
         if (Enum.TryParse<StaffRole>(context.User.FindFirstValue(StaffRoleClaim), out var role)
             && (requirement.Roles.Count == 0 || requirement.Roles.Contains(role)))
         {
-            if (context.Resource is HttpContext http)
-            {
-                http.RequestServices.GetRequiredService<AccountContext>().EnterCrossAccount();
-            }
             context.Succeed(requirement);
         }
         return Task.CompletedTask;

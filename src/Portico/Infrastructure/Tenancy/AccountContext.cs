@@ -1,3 +1,5 @@
+using Microsoft.EntityFrameworkCore;
+
 namespace Portico.Infrastructure.Tenancy;
 
 /// Marks an entity that belongs to one customer account; the DbContext filters it centrally.
@@ -30,8 +32,11 @@ public sealed class AccountContext
 
     private static readonly IReadOnlySet<string> EmptyPermissions = new HashSet<string>();
 
-    /// Staff console and background work read across accounts on purpose.
+    /// Background work and commands read across accounts on purpose: they say so before opening the database, whose
+    /// model then has no account filter. Requests never do; the staff console asks for it query by query (AcrossAccounts).
     public bool CrossAccount { get; private set; }
+
+    private bool databaseOpened;
 
     public void EnterAccount(VerifiedMembership membership)
     {
@@ -58,5 +63,29 @@ public sealed class AccountContext
 
     public void KnowAccountsOfUser(IReadOnlyList<Features.Shared.AccountChoice> accounts) => AccountsOfUser = accounts;
 
-    public void EnterCrossAccount() => CrossAccount = true;
+    public void EnterCrossAccount()
+    {
+        if (databaseOpened)
+        {
+            throw new InvalidOperationException("Enter cross-account work before the scope opens its database: its model is chosen then.");
+        }
+        CrossAccount = true;
+    }
+
+    /// Called once by the scope's DbContext, which keeps the answer for its lifetime.
+    internal bool OpenDatabase()
+    {
+        databaseOpened = true;
+        return CrossAccount;
+    }
+}
+
+public static class AccountFilter
+{
+    /// The query filter that keeps account-owned rows to the scope's account.
+    public const string Name = "Account";
+
+    /// Reads every account's rows in this query: for the staff console, which acts across accounts on purpose.
+    public static IQueryable<T> AcrossAccounts<T>(this IQueryable<T> query) where T : class =>
+        query.IgnoreQueryFilters([Name]);
 }

@@ -66,7 +66,7 @@ public sealed class AccountModel(PorticoDb db, ManageContacts manage, ListContac
         ManagedAsync(id, async () =>
         {
             // Only people of this account are reset from its page; anyone else answers 404.
-            if (!await db.Memberships.IgnoreQueryFilters().AnyAsync(m => m.AccountId == id && m.UserId == userId, ct))
+            if (!await db.Memberships.AcrossAccounts().AnyAsync(m => m.AccountId == id && m.UserId == userId, ct))
             {
                 return Outcome.NotFound;
             }
