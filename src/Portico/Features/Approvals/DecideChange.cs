@@ -139,14 +139,11 @@ public sealed class DecideChange(PorticoDb db, AuditLog audit, EmailOutbox email
                 {
                     return RequesterLostAccess;
                 }
-                if (current.Id == target.Id)
-                {
-                    return "The person already has this role. Reject the change instead.";
-                }
-                var changed = await changeRole.RunAsync(change.AccountId, payload.MembershipId, payload.RoleId, ct);
+                var changed = await changeRole.RunAsync(change.AccountId, payload.MembershipId, payload.RoleId, ct, refuseUnchanged: true);
                 return changed.Kind switch
                 {
                     OutcomeKind.Done => null,
+                    OutcomeKind.Refused when changed.Message == ChangeMembershipRole.UnchangedRefusal => "The person already has this role. Reject the change instead.",
                     OutcomeKind.Refused when changed.Message == ChangeMembershipRole.LastOwnerRefusal => "This would leave the account without an Owner. Reject the change instead.",
                     _ => "The person no longer has access to the account, or the role no longer exists. Reject the change instead.",
                 };

@@ -18,13 +18,20 @@ public sealed class ChangeMembershipRole(PorticoDb db, AuditLog audit, EmailOutb
     public async Task<Outcome?> CheckAsync(Guid accountId, Guid membershipId, Guid roleId, CancellationToken cancellationToken) =>
         (await PrepareAsync(accountId, membershipId, roleId, cancellationToken)).Answer;
 
-    /// Done also when the person already has the role.
-    public Task<Outcome> RunAsync(Guid accountId, Guid membershipId, Guid roleId, CancellationToken cancellationToken) =>
-        WithOwnersLockedAsync(db, accountId, () => RunLockedAsync(accountId, membershipId, roleId, cancellationToken), cancellationToken);
+    public const string UnchangedRefusal = "The person already has this role.";
 
-    private async Task<Outcome> RunLockedAsync(Guid accountId, Guid membershipId, Guid roleId, CancellationToken cancellationToken)
+    /// Done also when the person already has the role, unless refuseUnchanged: an approved change must find the old
+    /// role still there, checked under the lock, or two approvals of it racing would both pass.
+    public Task<Outcome> RunAsync(Guid accountId, Guid membershipId, Guid roleId, CancellationToken cancellationToken, bool refuseUnchanged = false) =>
+        WithOwnersLockedAsync(db, accountId, () => RunLockedAsync(accountId, membershipId, roleId, refuseUnchanged, cancellationToken), cancellationToken);
+
+    private async Task<Outcome> RunLockedAsync(Guid accountId, Guid membershipId, Guid roleId, bool refuseUnchanged, CancellationToken cancellationToken)
     {
         var (answer, membership, role) = await PrepareAsync(accountId, membershipId, roleId, cancellationToken);
+        if (refuseUnchanged && answer is { Kind: OutcomeKind.Done })
+        {
+            return Outcome.Refused(UnchangedRefusal);
+        }
         if (answer is not null)
         {
             return answer;

@@ -20,6 +20,22 @@ public static class Policies
     public const string StaffRequests = "staff.requests";
     /// Finance and admins see invoices across accounts.
     public const string StaffBilling = "staff.billing";
+
+    public static bool IsStaff(string? policy) => policy == Staff || policy?.StartsWith(Staff + ".", StringComparison.Ordinal) == true;
+}
+
+/// A staff page or endpoint works across accounts, and only staff get past its authorization. Its scope says so from
+/// the endpoint, before anything (sign-in included) opens the database, which then opens without the account filter.
+public sealed class StaffScopeMiddleware(RequestDelegate next)
+{
+    public Task InvokeAsync(HttpContext http, AccountContext scope)
+    {
+        if (http.GetEndpoint()?.Metadata.GetOrderedMetadata<IAuthorizeData>().Any(a => Policies.IsStaff(a.Policy)) == true)
+        {
+            scope.EnterCrossAccount();
+        }
+        return next(http);
+    }
 }
 
 /// Opens a page or endpoint to members of the route's account whose role grants the permission, under the account's

@@ -12,9 +12,9 @@ public interface IAccountOwned
 public sealed record VerifiedMembership(Guid AccountId, Guid MembershipId, string RoleName, IReadOnlySet<string> Permissions, bool RequiresMfa,
     bool TwoFactorEnabled);
 
-/// The account the current request acts in, set once from a verified membership (or by background work and the
-/// staff console, which read across accounts on purpose). Everything else only reads it.
-/// Unset means "no account": account-owned queries then return nothing (fail closed).
+/// The account the current request acts in, set once from a verified membership; or, before the scope opens its
+/// database, cross-account work (staff endpoints, background work), whose database has no account filter.
+/// Everything else only reads it. Unset means "no account": account-owned queries then return nothing (fail closed).
 public sealed class AccountContext
 {
     public Guid? AccountId { get; private set; }
@@ -32,8 +32,9 @@ public sealed class AccountContext
 
     private static readonly IReadOnlySet<string> EmptyPermissions = new HashSet<string>();
 
-    /// Background work and commands read across accounts on purpose: they say so before opening the database, whose
-    /// model then has no account filter. Requests never do; the staff console asks for it query by query (AcrossAccounts).
+    /// Staff endpoints, background work and commands read across accounts on purpose: they say so before the scope opens
+    /// its database, whose model then has no account filter. Account work that must look past its account (is this
+    /// email already a member elsewhere?) asks query by query instead (AcrossAccounts).
     public bool CrossAccount { get; private set; }
 
     private bool databaseOpened;
@@ -85,7 +86,7 @@ public static class AccountFilter
     /// The query filter that keeps account-owned rows to the scope's account.
     public const string Name = "Account";
 
-    /// Reads every account's rows in this query: for the staff console, which acts across accounts on purpose.
+    /// Reads every account's rows in this one query, in a scope that otherwise keeps to its account.
     public static IQueryable<T> AcrossAccounts<T>(this IQueryable<T> query) where T : class =>
         query.IgnoreQueryFilters([Name]);
 }

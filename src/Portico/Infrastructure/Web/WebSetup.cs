@@ -81,6 +81,7 @@ public static class WebSetup
         app.UseSecurityHeaders();
         app.UseStaticFiles();
         app.UseRouting();
+        app.UseMiddleware<Tenancy.StaffScopeMiddleware>();
         app.RefuseControlCharactersInUrls();
         app.UseAuthentication();
         app.UseMiddleware<AccountScopeMiddleware>();
