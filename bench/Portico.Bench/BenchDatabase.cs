@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
-using Portico.Infrastructure.Data;
-using Portico.Infrastructure.Tenancy;
+using Portico.Data;
+using Portico.Tenancy;
 
 namespace Portico.Bench;
 

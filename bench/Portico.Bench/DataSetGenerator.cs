@@ -10,7 +10,7 @@ using Portico.Features.Audit;
 using Portico.Features.Billing;
 using Portico.Features.Orders;
 using Portico.Features.Identity;
-using Portico.Infrastructure.Data;
+using Portico.Data;
 
 namespace Portico.Bench;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Portico.Bench;
-using Portico.Infrastructure.Data;
+using Portico.Data;
 
 // Benchmark helper.
 //   generate <Sqlite|Postgres> <connection string> <scale> <blob folder>   realistic data set (scale 1 = 10,000 accounts)

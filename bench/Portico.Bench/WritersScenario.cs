@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Portico.Features.Accounts;
 using Portico.Features.Identity;
-using Portico.Infrastructure.Data;
+using Portico.Data;
 
 namespace Portico.Bench;
 

@@ -12,11 +12,11 @@ using Portico.Features.Requests;
 using Portico.Features.Shared;
 using Portico.Features.Staff;
 using Portico.Features.Webhooks;
-using Portico.Infrastructure.Data;
+using Portico.Data;
 using Portico.Infrastructure.Email;
 using Portico.Infrastructure.Outbox;
 using Portico.Infrastructure.Storage;
-using Portico.Infrastructure.Tenancy;
+using Portico.Tenancy;
 using Portico.Infrastructure.Web;
 
 // "--demo" is a flag, not a key/value pair, and "admin create --email …" a command: both are taken out before

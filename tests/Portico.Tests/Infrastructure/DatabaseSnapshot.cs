@@ -2,7 +2,7 @@ using System.Data.Common;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
-using Portico.Infrastructure.Data;
+using Portico.Data;
 
 namespace Portico.Tests.Infrastructure;
 

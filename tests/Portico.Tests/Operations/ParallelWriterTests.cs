@@ -301,7 +301,7 @@ public sealed class ParallelWriterTests : IAsyncLifetime
         await AllAtOnceAsync(Writers, async i =>
         {
             await using var scope = _app.Services.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<Portico.Infrastructure.Data.PorticoDb>();
+            var db = scope.ServiceProvider.GetRequiredService<Portico.Data.PorticoDb>();
             var audit = scope.ServiceProvider.GetRequiredService<AuditLog>();
             audit.Record("test.parallel", targetType: "Thing", targetId: i.ToString(System.Globalization.CultureInfo.InvariantCulture));
             audit.Record("test.parallel", targetType: "Thing", targetId: i.ToString(System.Globalization.CultureInfo.InvariantCulture));

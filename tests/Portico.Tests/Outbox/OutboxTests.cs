@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Portico.Infrastructure.Data;
+using Portico.Data;
 using Portico.Infrastructure.Outbox;
-using Portico.Infrastructure.Tenancy;
+using Portico.Tenancy;
 using Portico.Tests.Infrastructure;
 
 namespace Portico.Tests.Outbox;

@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Portico.Infrastructure.Data;
-using Portico.Infrastructure.Tenancy;
+using Portico.Data;
+using Portico.Tenancy;
 using Portico.Tests.Infrastructure;
 
 namespace Portico.Tests.Tenancy;

@@ -3,8 +3,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portico.Features.Accounts;
 using Portico.Features.Audit;
-using Portico.Infrastructure.Data;
-using Portico.Infrastructure.Tenancy;
+using Portico.Data;
+using Portico.Tenancy;
 using Portico.Tests.Infrastructure;
 
 namespace Portico.Tests.Tenancy;

@@ -19,7 +19,7 @@ using Portico.Features.Identity;
 using Portico.Features.Integrations;
 using Portico.Features.Requests;
 using Portico.Features.Webhooks;
-using Portico.Infrastructure.Data;
+using Portico.Data;
 using Portico.Tests.Infrastructure;
 
 namespace Portico.Tests.Tenancy;

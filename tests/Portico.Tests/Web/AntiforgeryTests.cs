@@ -10,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Portico.Features.Accounts;
 using Portico.Features.Contacts;
 using Portico.Features.Identity;
-using Portico.Infrastructure.Data;
+using Portico.Data;
 using Portico.Tests.Infrastructure;
 
 namespace Portico.Tests.Web;

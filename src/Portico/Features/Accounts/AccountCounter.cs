@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using Portico.Infrastructure.Data;
+using Portico.Data;
 
 namespace Portico.Features.Accounts;
 

@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Portico.Features.Audit;
-using Portico.Infrastructure.Data;
+using Portico.Data;
 using Portico.Infrastructure.Web;
 
 namespace Portico.Features.Accounts;

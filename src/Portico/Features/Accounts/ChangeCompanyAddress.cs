@@ -3,7 +3,7 @@ using Portico.Features.Approvals;
 using Portico.Features.Audit;
 using Portico.Features.Integrations;
 using Portico.Features.Webhooks;
-using Portico.Infrastructure.Data;
+using Portico.Data;
 using Portico.Infrastructure.Web;
 
 namespace Portico.Features.Accounts;

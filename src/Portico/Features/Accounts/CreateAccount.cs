@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Portico.Features.Audit;
 using Portico.Features.Contacts;
-using Portico.Infrastructure.Data;
+using Portico.Data;
 using Portico.Infrastructure.Web;
 
 namespace Portico.Features.Accounts;

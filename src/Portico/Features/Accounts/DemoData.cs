@@ -1,9 +1,9 @@
-using Portico.Infrastructure.Tenancy;
+using Portico.Tenancy;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Portico.Features.Identity;
 using Portico.Features.Requests;
-using Portico.Infrastructure.Data;
+using Portico.Data;
 
 namespace Portico.Features.Accounts;
 

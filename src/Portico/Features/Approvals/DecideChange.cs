@@ -1,11 +1,11 @@
-using Portico.Infrastructure.Tenancy;
+using Portico.Tenancy;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Portico.Features.Accounts;
 using Portico.Features.Audit;
 using Portico.Features.Contacts;
 using Portico.Features.Identity;
-using Portico.Infrastructure.Data;
+using Portico.Data;
 using Portico.Infrastructure.Email;
 using Portico.Infrastructure.Web;
 

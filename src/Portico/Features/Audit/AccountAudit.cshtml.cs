@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Portico.Features.Accounts;
-using Portico.Infrastructure.Tenancy;
+using Portico.Tenancy;
 
 namespace Portico.Features.Audit;
 

@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Portico.Infrastructure.Data;
+using Portico.Data;
 
 namespace Portico.Features.Audit;
 

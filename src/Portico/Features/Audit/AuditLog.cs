@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using Portico.Infrastructure.Data;
-using Portico.Infrastructure.Tenancy;
+using Portico.Data;
+using Portico.Tenancy;
 
 namespace Portico.Features.Audit;
 

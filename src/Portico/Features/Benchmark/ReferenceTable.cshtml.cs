@@ -2,8 +2,8 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
-using Portico.Infrastructure.Data;
-using Portico.Infrastructure.Tenancy;
+using Portico.Data;
+using Portico.Tenancy;
 
 namespace Portico.Features.Benchmark;
 

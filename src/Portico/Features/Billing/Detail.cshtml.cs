@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Mvc;
 using Portico.Features.Accounts;
 using Portico.Features.Integrations;
-using Portico.Infrastructure.Data;
-using Portico.Infrastructure.Tenancy;
+using Portico.Data;
+using Portico.Tenancy;
 
 namespace Portico.Features.Billing;
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Portico.Features.Integrations;
-using Portico.Infrastructure.Data;
+using Portico.Data;
 
 namespace Portico.Features.Billing;
 

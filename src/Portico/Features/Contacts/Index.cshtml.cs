@@ -5,8 +5,8 @@ using Microsoft.EntityFrameworkCore;
 using Portico.Features.Accounts;
 using Portico.Features.Requests;
 using Portico.Features.Accounts.Staff;
-using Portico.Infrastructure.Data;
-using Portico.Infrastructure.Tenancy;
+using Portico.Data;
+using Portico.Tenancy;
 using Portico.Infrastructure.Web;
 
 namespace Portico.Features.Contacts;

@@ -1,4 +1,4 @@
-using Portico.Infrastructure.Tenancy;
+using Portico.Tenancy;
 using Portico.Infrastructure.Web;
 
 namespace Portico.Features.Contacts;

@@ -1,10 +1,10 @@
-using Portico.Infrastructure.Tenancy;
+using Portico.Tenancy;
 using System.Net.Mail;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Portico.Features.Accounts;
 using Portico.Features.Audit;
-using Portico.Infrastructure.Data;
+using Portico.Data;
 using Portico.Infrastructure.Email;
 using Portico.Infrastructure.Web;
 

@@ -4,8 +4,8 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Portico.Features.Accounts;
 using Portico.Features.Audit;
-using Portico.Infrastructure.Data;
-using Portico.Infrastructure.Tenancy;
+using Portico.Data;
+using Portico.Tenancy;
 using Portico.Infrastructure.Web;
 
 namespace Portico.Features.Documents;

@@ -1,7 +1,7 @@
 using Portico.Features.Accounts;
 using Portico.Features.Requests;
-using Portico.Infrastructure.Data;
-using Portico.Infrastructure.Tenancy;
+using Portico.Data;
+using Portico.Tenancy;
 
 namespace Portico.Features.Documents;
 

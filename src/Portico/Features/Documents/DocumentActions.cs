@@ -1,8 +1,8 @@
-using Portico.Infrastructure.Tenancy;
+using Portico.Tenancy;
 using Microsoft.EntityFrameworkCore;
 using Portico.Features.Accounts;
 using Portico.Features.Audit;
-using Portico.Infrastructure.Data;
+using Portico.Data;
 using Portico.Infrastructure.Web;
 
 namespace Portico.Features.Documents;

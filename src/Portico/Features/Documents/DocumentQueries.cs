@@ -1,5 +1,5 @@
 using Microsoft.EntityFrameworkCore;
-using Portico.Infrastructure.Data;
+using Portico.Data;
 
 namespace Portico.Features.Documents;
 

@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Portico.Features.Audit;
-using Portico.Infrastructure.Data;
+using Portico.Data;
 using Portico.Infrastructure.Storage;
 using Portico.Infrastructure.Web;
 

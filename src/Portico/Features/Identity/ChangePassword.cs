@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Portico.Features.Audit;
-using Portico.Infrastructure.Data;
+using Portico.Data;
 using Portico.Infrastructure.Email;
 
 namespace Portico.Features.Identity;

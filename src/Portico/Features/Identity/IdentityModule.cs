@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using Portico.Infrastructure;
-using Portico.Infrastructure.Data;
+using Portico.Data;
 
 namespace Portico.Features.Identity;
 

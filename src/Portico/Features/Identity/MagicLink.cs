@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Microsoft.Extensions.Options;
 using Portico.Features.Audit;
-using Portico.Infrastructure.Data;
+using Portico.Data;
 using Portico.Infrastructure.Email;
 using Portico.Infrastructure.Web;
 

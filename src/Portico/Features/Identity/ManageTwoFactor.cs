@@ -1,9 +1,9 @@
-using Portico.Infrastructure.Tenancy;
+using Portico.Tenancy;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Portico.Features.Audit;
-using Portico.Infrastructure.Data;
+using Portico.Data;
 using Portico.Infrastructure.Email;
 using Portico.Infrastructure.Web;
 

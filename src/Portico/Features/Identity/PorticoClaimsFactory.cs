@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
-using Portico.Infrastructure.Tenancy;
+using Portico.Tenancy;
 
 namespace Portico.Features.Identity;
 

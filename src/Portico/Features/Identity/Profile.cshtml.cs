@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Portico.Features.Audit;
-using Portico.Infrastructure.Data;
+using Portico.Data;
 
 namespace Portico.Features.Identity;
 

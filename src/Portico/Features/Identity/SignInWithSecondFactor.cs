@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 using Portico.Features.Audit;
-using Portico.Infrastructure.Data;
+using Portico.Data;
 using Portico.Infrastructure.Email;
 
 namespace Portico.Features.Identity;

@@ -1,4 +1,4 @@
-using Portico.Infrastructure.Tenancy;
+using Portico.Tenancy;
 using System.Globalization;
 using System.Net.Mail;
 using CsvHelper;
@@ -9,7 +9,7 @@ using Portico.Features.Accounts;
 using Portico.Features.Audit;
 using Portico.Features.Identity;
 using Portico.Features.Integrations;
-using Portico.Infrastructure.Data;
+using Portico.Data;
 using Portico.Infrastructure.Web;
 
 namespace Portico.Features.Imports;

@@ -3,7 +3,7 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Portico.Infrastructure.Data;
+using Portico.Data;
 
 namespace Portico.Features.Integrations;
 

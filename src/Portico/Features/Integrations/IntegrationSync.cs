@@ -1,4 +1,4 @@
-using Portico.Infrastructure.Tenancy;
+using Portico.Tenancy;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
@@ -6,7 +6,7 @@ using Portico.Features.Accounts;
 using Portico.Features.Audit;
 using Portico.Features.Billing;
 using Portico.Features.Orders;
-using Portico.Infrastructure.Data;
+using Portico.Data;
 
 namespace Portico.Features.Integrations;
 

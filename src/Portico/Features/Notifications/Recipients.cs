@@ -1,7 +1,7 @@
-using Portico.Infrastructure.Tenancy;
+using Portico.Tenancy;
 using Microsoft.EntityFrameworkCore;
 using Portico.Features.Identity;
-using Portico.Infrastructure.Data;
+using Portico.Data;
 
 namespace Portico.Features.Notifications;
 

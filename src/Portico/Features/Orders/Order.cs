@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Portico.Features.Integrations;
-using Portico.Infrastructure.Data;
+using Portico.Data;
 
 namespace Portico.Features.Orders;
 

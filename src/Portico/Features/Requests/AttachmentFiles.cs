@@ -1,9 +1,9 @@
 using Microsoft.EntityFrameworkCore;
 using Portico.Features.Audit;
 using Portico.Features.Documents;
-using Portico.Infrastructure.Data;
+using Portico.Data;
 using Portico.Infrastructure.Storage;
-using Portico.Infrastructure.Tenancy;
+using Portico.Tenancy;
 
 namespace Portico.Features.Requests;
 

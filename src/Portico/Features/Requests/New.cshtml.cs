@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
 using Portico.Features.Accounts;
-using Portico.Infrastructure.Tenancy;
+using Portico.Tenancy;
 using Portico.Infrastructure.Web;
 
 namespace Portico.Features.Requests;

@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using Portico.Features.Accounts;
-using Portico.Infrastructure.Data;
-using Portico.Infrastructure.Tenancy;
+using Portico.Data;
+using Portico.Tenancy;
 
 namespace Portico.Features.Requests;
 

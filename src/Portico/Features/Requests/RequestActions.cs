@@ -2,9 +2,9 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Portico.Features.Audit;
 using Portico.Features.Identity;
-using Portico.Infrastructure.Data;
+using Portico.Data;
 using Portico.Infrastructure.Web;
-using Portico.Infrastructure.Tenancy;
+using Portico.Tenancy;
 
 namespace Portico.Features.Requests;
 

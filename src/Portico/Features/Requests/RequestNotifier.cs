@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using Portico.Features.Activity;
 using Portico.Features.Notifications;
-using Portico.Infrastructure.Data;
+using Portico.Data;
 using Portico.Infrastructure.Email;
 using Portico.Infrastructure.Web;
 

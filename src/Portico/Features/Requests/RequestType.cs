@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using Portico.Infrastructure.Data;
+using Portico.Data;
 
 namespace Portico.Features.Requests;
 

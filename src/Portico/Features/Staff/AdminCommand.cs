@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
-using Portico.Infrastructure.Data;
-using Portico.Infrastructure.Tenancy;
+using Portico.Data;
+using Portico.Tenancy;
 
 namespace Portico.Features.Staff;
 

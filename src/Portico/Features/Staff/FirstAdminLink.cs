@@ -1,4 +1,4 @@
-using Portico.Infrastructure.Tenancy;
+using Portico.Tenancy;
 
 namespace Portico.Features.Staff;
 

@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Portico.Features.Audit;
 using Portico.Features.Identity;
-using Portico.Infrastructure.Data;
+using Portico.Data;
 using Portico.Infrastructure.Web;
 
 namespace Portico.Features.Staff;

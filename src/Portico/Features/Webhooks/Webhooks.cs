@@ -4,9 +4,9 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
-using Portico.Infrastructure.Data;
+using Portico.Data;
 using Portico.Infrastructure.Outbox;
-using Portico.Infrastructure.Tenancy;
+using Portico.Tenancy;
 
 namespace Portico.Features.Webhooks;
 

@@ -3,7 +3,7 @@ using MailKit.Net.Smtp;
 using MailKit.Security;
 using Microsoft.Extensions.Options;
 using MimeKit;
-using Portico.Infrastructure.Data;
+using Portico.Data;
 using Portico.Infrastructure.Outbox;
 
 namespace Portico.Infrastructure.Email;

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Portico.Infrastructure.Tenancy;
+using Portico.Tenancy;
 
 namespace Portico.Features.Imports.Staff;
 

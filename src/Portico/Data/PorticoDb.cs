@@ -14,9 +14,9 @@ using Portico.Features.Integrations;
 using Portico.Features.Orders;
 using Portico.Features.Identity;
 using Portico.Infrastructure.Outbox;
-using Portico.Infrastructure.Tenancy;
+using Portico.Tenancy;
 
-namespace Portico.Infrastructure.Data;
+namespace Portico.Data;
 
 /// The one model. Each provider has a subclass only so that it gets its own migrations
 /// (see docs/adr/0002-migrations-per-provider.md).

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace Portico.Infrastructure.Data;
+namespace Portico.Data;
 
 internal static class JsonColumn
 {

@@ -3,11 +3,11 @@ using System;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
-using Portico.Infrastructure.Data;
+using Portico.Data;
 
 #nullable disable
 
-namespace Portico.Infrastructure.Migrations.Sqlite
+namespace Portico.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqlitePorticoDb))]
     partial class SqlitePorticoDbModelSnapshot : ModelSnapshot
@@ -424,6 +424,32 @@ namespace Portico.Infrastructure.Migrations.Sqlite
                     b.HasIndex("Status", "Approver", "RequestedAt");
 
                     b.ToTable("ChangeRequests");
+                });
+
+            modelBuilder.Entity("Portico.Features.Audit.AuditChainHead", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("AuditChainHeads");
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            Hash = "",
+                            Sequence = 0L
+                        });
                 });
 
             modelBuilder.Entity("Portico.Features.Audit.AuditEvent", b =>
@@ -1688,32 +1714,6 @@ namespace Portico.Infrastructure.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.ToTable("WebhookEndpoints");
-                });
-
-            modelBuilder.Entity("Portico.Infrastructure.Data.AuditChainHead", b =>
-                {
-                    b.Property<int>("Id")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Hash")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("Sequence")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Id");
-
-                    b.ToTable("AuditChainHeads");
-
-                    b.HasData(
-                        new
-                        {
-                            Id = 1,
-                            Hash = "",
-                            Sequence = 0L
-                        });
                 });
 
             modelBuilder.Entity("Portico.Infrastructure.Outbox.OutboxMessage", b =>

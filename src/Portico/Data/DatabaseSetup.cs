@@ -1,11 +1,12 @@
+using Portico.Infrastructure;
 using System.ComponentModel.DataAnnotations;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 using Microsoft.Extensions.Options;
 using Portico.Features.Accounts;
-using Portico.Infrastructure.Tenancy;
+using Portico.Tenancy;
 
-namespace Portico.Infrastructure.Data;
+namespace Portico.Data;
 
 public enum DatabaseProvider
 {

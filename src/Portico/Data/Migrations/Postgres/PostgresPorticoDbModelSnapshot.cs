@@ -5,11 +5,11 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
-using Portico.Infrastructure.Data;
+using Portico.Data;
 
 #nullable disable
 
-namespace Portico.Infrastructure.Migrations.Postgres
+namespace Portico.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresPorticoDb))]
     partial class PostgresPorticoDbModelSnapshot : ModelSnapshot
@@ -436,6 +436,32 @@ namespace Portico.Infrastructure.Migrations.Postgres
                     b.HasIndex("Status", "Approver", "RequestedAt");
 
                     b.ToTable("ChangeRequests");
+                });
+
+            modelBuilder.Entity("Portico.Features.Audit.AuditChainHead", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("AuditChainHeads");
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            Hash = "",
+                            Sequence = 0L
+                        });
                 });
 
             modelBuilder.Entity("Portico.Features.Audit.AuditEvent", b =>
@@ -1706,32 +1732,6 @@ namespace Portico.Infrastructure.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.ToTable("WebhookEndpoints");
-                });
-
-            modelBuilder.Entity("Portico.Infrastructure.Data.AuditChainHead", b =>
-                {
-                    b.Property<int>("Id")
-                        .HasColumnType("integer");
-
-                    b.Property<string>("Hash")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.Property<long>("Sequence")
-                        .HasColumnType("bigint");
-
-                    b.HasKey("Id");
-
-                    b.ToTable("AuditChainHeads");
-
-                    b.HasData(
-                        new
-                        {
-                            Id = 1,
-                            Hash = "",
-                            Sequence = 0L
-                        });
                 });
 
             modelBuilder.Entity("Portico.Infrastructure.Outbox.OutboxMessage", b =>

@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 
-namespace Portico.Infrastructure.Tenancy;
+namespace Portico.Tenancy;
 
 /// Marks an entity that belongs to one customer account; the DbContext filters it centrally.
 public interface IAccountOwned

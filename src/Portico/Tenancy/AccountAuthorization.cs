@@ -7,9 +7,9 @@ using Microsoft.Extensions.Options;
 using Portico.Features.Accounts;
 using Portico.Features.Identity;
 using Portico.Features.Integrations;
-using Portico.Infrastructure.Data;
+using Portico.Data;
 
-namespace Portico.Infrastructure.Tenancy;
+namespace Portico.Tenancy;
 
 /// Names of the policies every page and endpoint uses. One policy per catalogue permission.
 public static class Policies
