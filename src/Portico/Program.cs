@@ -12,12 +12,9 @@ using Portico.Features.Requests;
 using Portico.Features.Shared;
 using Portico.Features.Staff;
 using Portico.Features.Webhooks;
-using Portico.Data;
 using Portico.Infrastructure.Email;
 using Portico.Infrastructure.Outbox;
 using Portico.Infrastructure.Storage;
-using Portico.Tenancy;
-using Portico.Infrastructure.Web;
 
 // "--demo" is a flag, not a key/value pair, and "admin create --email …" a command: both are taken out before
 // configuration reads the rest.

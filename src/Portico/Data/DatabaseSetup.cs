@@ -1,10 +1,6 @@
 using Portico.Infrastructure;
-using System.ComponentModel.DataAnnotations;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
-using Microsoft.Extensions.Options;
 using Portico.Features.Accounts;
-using Portico.Tenancy;
 
 namespace Portico.Data;
 

@@ -1,7 +1,6 @@
 using System.Linq.Expressions;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Portico.Features.Accounts;
 using Portico.Features.Activity;
@@ -14,7 +13,6 @@ using Portico.Features.Integrations;
 using Portico.Features.Orders;
 using Portico.Features.Identity;
 using Portico.Infrastructure.Outbox;
-using Portico.Tenancy;
 
 namespace Portico.Data;
 

@@ -1,13 +1,9 @@
 using System.Security.Claims;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Infrastructure;
 using Microsoft.AspNetCore.Authorization.Policy;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using Portico.Features.Accounts;
 using Portico.Features.Identity;
 using Portico.Features.Integrations;
-using Portico.Data;
 
 namespace Portico.Tenancy;
 

@@ -1,5 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-
 namespace Portico.Tenancy;
 
 /// Marks an entity that belongs to one customer account; the DbContext filters it centrally.

@@ -1,11 +1,5 @@
-using System.Net;
-using Microsoft.EntityFrameworkCore;
-using Portico.Features.Accounts;
 using Portico.Features.Approvals;
-using Portico.Features.Audit;
-using Portico.Features.Identity;
 using Portico.Features.Webhooks;
-using Portico.Tests.Infrastructure;
 using Portico.Tests.Webhooks;
 
 namespace Portico.Tests.Approvals;

@@ -1,8 +1,4 @@
-using System.Net;
-using Microsoft.EntityFrameworkCore;
-using Portico.Features.Accounts;
 using Portico.Features.Approvals;
-using Portico.Tests.Infrastructure;
 
 namespace Portico.Tests.Approvals;
 

@@ -1,10 +1,5 @@
-using System.Net.Http.Json;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Portico.Features.Audit;
 using Portico.Data;
 using Portico.Tenancy;
-using Portico.Tests.Infrastructure;
 
 namespace Portico.Tests.Audit;
 

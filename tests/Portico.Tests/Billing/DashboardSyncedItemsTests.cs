@@ -1,8 +1,6 @@
 using AngleSharp.Html.Dom;
-using Portico.Features.Accounts;
 using Portico.Features.Billing;
 using Portico.Features.Orders;
-using Portico.Tests.Infrastructure;
 using Portico.Tests.Orders;
 using static Portico.Tests.Billing.InvoiceSteps;
 

@@ -1,9 +1,6 @@
-using System.Net;
 using AngleSharp.Html.Dom;
-using Portico.Features.Accounts;
 using Portico.Features.Billing;
 using Portico.Features.Integrations;
-using Portico.Tests.Infrastructure;
 using static Portico.Tests.Billing.InvoiceSteps;
 
 namespace Portico.Tests.Billing;

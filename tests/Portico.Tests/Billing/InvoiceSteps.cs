@@ -1,7 +1,5 @@
-using Portico.Features.Accounts;
 using Portico.Features.Billing;
 using Portico.Features.Integrations;
-using Portico.Tests.Infrastructure;
 
 namespace Portico.Tests.Billing;
 

@@ -1,9 +1,4 @@
-using System.Net;
 using System.Text.RegularExpressions;
-using Microsoft.EntityFrameworkCore;
-using Portico.Features.Accounts;
-using Portico.Features.Audit;
-using Portico.Tests.Infrastructure;
 
 namespace Portico.Tests.Contacts;
 

@@ -1,11 +1,5 @@
 using System.Globalization;
-using System.Net;
-using Microsoft.EntityFrameworkCore;
-using Portico.Features.Accounts;
-using Portico.Features.Audit;
 using Portico.Features.Documents;
-using Portico.Features.Identity;
-using Portico.Tests.Infrastructure;
 using static Portico.Tests.Documents.DocumentKit;
 
 namespace Portico.Tests.Documents;

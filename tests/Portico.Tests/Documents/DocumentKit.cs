@@ -1,17 +1,12 @@
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using AngleSharp.Html.Dom;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using MimeKit;
-using Portico.Features.Audit;
 using Portico.Features.Documents;
 using Portico.Infrastructure.Storage;
-using Portico.Tests.Infrastructure;
 
 namespace Portico.Tests.Documents;
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Portico.Tests.Infrastructure;
 
 namespace Portico.Tests.Documents;
 

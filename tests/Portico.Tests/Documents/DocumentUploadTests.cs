@@ -1,9 +1,4 @@
-using System.Net;
-using System.Net.Http.Json;
-using Portico.Features.Accounts;
-using Portico.Features.Audit;
 using Portico.Features.Documents;
-using Portico.Tests.Infrastructure;
 using static Portico.Tests.Documents.DocumentKit;
 
 namespace Portico.Tests.Documents;

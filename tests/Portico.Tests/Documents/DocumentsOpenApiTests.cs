@@ -1,6 +1,3 @@
-using System.Text.Json;
-using Portico.Tests.Infrastructure;
-
 namespace Portico.Tests.Documents;
 
 [Collection(AppCollection.Name)]

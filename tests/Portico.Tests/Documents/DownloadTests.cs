@@ -1,8 +1,3 @@
-using System.Net;
-using Portico.Features.Accounts;
-using Portico.Features.Audit;
-using Portico.Features.Identity;
-using Portico.Tests.Infrastructure;
 using static Portico.Tests.Documents.DocumentKit;
 
 namespace Portico.Tests.Documents;

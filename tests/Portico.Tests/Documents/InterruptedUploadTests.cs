@@ -1,13 +1,8 @@
-using System.Net;
 using System.Net.Http.Headers;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Portico.Features.Accounts;
 using Portico.Features.Documents;
 using Portico.Infrastructure.Storage;
-using Portico.Tests.Infrastructure;
 using static Portico.Tests.Documents.DocumentKit;
 
 namespace Portico.Tests.Documents;

@@ -1,11 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using Portico.Features.Accounts;
 using Portico.Features.Documents;
-using Portico.Tests.Infrastructure;
 using static Portico.Tests.Documents.DocumentKit;
 
 namespace Portico.Tests.Documents;

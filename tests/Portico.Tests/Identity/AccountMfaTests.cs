@@ -1,10 +1,3 @@
-using System.Net;
-using System.Text.Json;
-using Microsoft.EntityFrameworkCore;
-using Portico.Features.Accounts;
-using Portico.Features.Audit;
-using Portico.Features.Identity;
-using Portico.Tests.Infrastructure;
 using static Portico.Tests.Identity.TwoFactorSteps;
 
 namespace Portico.Tests.Identity;

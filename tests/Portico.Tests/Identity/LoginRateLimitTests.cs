@@ -1,6 +1,3 @@
-using System.Net;
-using Portico.Tests.Infrastructure;
-
 namespace Portico.Tests.Identity;
 
 public sealed class LoginRateLimitTests : IAsyncLifetime

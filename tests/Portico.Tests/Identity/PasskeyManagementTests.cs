@@ -1,14 +1,6 @@
 using System.Buffers.Text;
-using System.Net;
-using System.Text.Json;
 using AngleSharp.Html.Dom;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Portico.Features.Accounts;
-using Portico.Features.Audit;
-using Portico.Features.Identity;
-using Portico.Tests.Infrastructure;
 
 namespace Portico.Tests.Identity;
 

@@ -1,9 +1,4 @@
-using System.Net;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Portico.Features.Accounts;
-using Portico.Tests.Infrastructure;
 
 namespace Portico.Tests.Identity;
 

@@ -1,9 +1,3 @@
-using System.Net;
-using Microsoft.EntityFrameworkCore;
-using Portico.Features.Accounts;
-using Portico.Features.Audit;
-using Portico.Tests.Infrastructure;
-
 namespace Portico.Tests.Identity;
 
 [Collection(AppCollection.Name)]

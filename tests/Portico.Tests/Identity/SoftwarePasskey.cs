@@ -1,12 +1,7 @@
 using System.Buffers.Text;
-using System.Net;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.Extensions.DependencyInjection;
-using Portico.Features.Identity;
-using Portico.Tests.Infrastructure;
 
 namespace Portico.Tests.Identity;
 

@@ -1,5 +1,3 @@
-using Portico.Tests.Infrastructure;
-
 namespace Portico.Tests.Identity;
 
 /// The app with a sign-in limit low enough to reach in a test: three attempts a minute from one address.

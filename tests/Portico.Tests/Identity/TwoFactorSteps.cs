@@ -1,12 +1,5 @@
-using System.Net;
 using AngleSharp.Html.Dom;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Portico.Features.Accounts;
-using Portico.Features.Audit;
-using Portico.Features.Identity;
-using Portico.Tests.Infrastructure;
 
 namespace Portico.Tests.Identity;
 

@@ -1,9 +1,4 @@
-using System.Net;
 using System.Text;
-using Microsoft.EntityFrameworkCore;
-using Portico.Features.Accounts;
-using Portico.Features.Identity;
-using Portico.Tests.Infrastructure;
 
 namespace Portico.Tests.Imports;
 

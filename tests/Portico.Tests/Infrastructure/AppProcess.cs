@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net;
 
 namespace Portico.Tests.Infrastructure;
 

@@ -1,7 +1,6 @@
 using System.Data.Common;
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.EntityFrameworkCore;
 using Portico.Data;
 
 namespace Portico.Tests.Infrastructure;

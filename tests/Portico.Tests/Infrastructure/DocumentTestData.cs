@@ -1,7 +1,4 @@
-using Microsoft.Extensions.DependencyInjection;
-using Portico.Features.Accounts;
 using Portico.Features.Documents;
-using Portico.Features.Identity;
 using Portico.Infrastructure.Storage;
 
 namespace Portico.Tests.Infrastructure;

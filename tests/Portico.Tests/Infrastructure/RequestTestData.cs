@@ -1,7 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Portico.Features.Accounts;
-using Portico.Features.Identity;
 using Portico.Features.Requests;
 
 namespace Portico.Tests.Infrastructure;

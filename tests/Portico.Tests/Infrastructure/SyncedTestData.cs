@@ -1,4 +1,3 @@
-using Portico.Features.Accounts;
 using Portico.Features.Billing;
 using Portico.Features.Integrations;
 using Portico.Features.Orders;

@@ -1,14 +1,8 @@
-using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Microsoft.EntityFrameworkCore;
-using Portico.Features.Accounts;
-using Portico.Features.Audit;
-using Portico.Features.Identity;
 using Portico.Features.Integrations;
-using Portico.Tests.Infrastructure;
 using static Portico.Tests.Integrations.IntegrationSteps;
 
 namespace Portico.Tests.Integrations;

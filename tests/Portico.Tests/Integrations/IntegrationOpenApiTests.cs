@@ -1,7 +1,3 @@
-using System.Net;
-using System.Text.Json;
-using Portico.Tests.Infrastructure;
-
 namespace Portico.Tests.Integrations;
 
 [Collection(AppCollection.Name)]

@@ -1,12 +1,8 @@
 using System.Net.Http.Headers;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.EntityFrameworkCore;
-using Portico.Features.Accounts;
 using Portico.Features.Integrations;
-using Portico.Tests.Infrastructure;
 
 namespace Portico.Tests.Integrations;
 

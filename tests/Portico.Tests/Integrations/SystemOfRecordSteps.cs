@@ -1,9 +1,5 @@
-using System.Net;
-using System.Text.Json;
-using Microsoft.EntityFrameworkCore;
 using Portico.Features.Billing;
 using Portico.Features.Integrations;
-using Portico.Tests.Infrastructure;
 
 namespace Portico.Tests.Integrations;
 

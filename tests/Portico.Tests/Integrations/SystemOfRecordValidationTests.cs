@@ -1,15 +1,8 @@
-using System.Net;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.EntityFrameworkCore;
-using Portico.Features.Accounts;
-using Portico.Features.Audit;
 using Portico.Features.Billing;
-using Portico.Features.Identity;
 using Portico.Features.Integrations;
 using Portico.Features.Orders;
-using Portico.Tests.Infrastructure;
 using static Portico.Tests.Integrations.IntegrationSteps;
 using static Portico.Tests.Integrations.SystemOfRecordSteps;
 

@@ -1,9 +1,5 @@
-using System.Net;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Portico.Features.Accounts;
-using Portico.Tests.Infrastructure;
 
 namespace Portico.Tests.Operations;
 

@@ -1,17 +1,8 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Portico.Features.Accounts;
 using Portico.Features.Approvals;
-using Portico.Features.Audit;
 using Portico.Features.Contacts;
-using Portico.Features.Identity;
 using Portico.Tests.Approvals;
 using Portico.Tests.Documents;
-using Portico.Tests.Infrastructure;
 using Portico.Tests.Integrations;
 
 namespace Portico.Tests.Operations;

@@ -1,10 +1,6 @@
 using System.Diagnostics;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
-using Portico.Features.Accounts;
-using Portico.Features.Identity;
 using Portico.Features.Requests;
-using Portico.Tests.Infrastructure;
 
 namespace Portico.Tests.Operations;
 

@@ -1,8 +1,5 @@
-using System.Net;
 using AngleSharp.Html.Dom;
-using Portico.Features.Accounts;
 using Portico.Features.Orders;
-using Portico.Tests.Infrastructure;
 using static Portico.Tests.Orders.OrderSteps;
 
 namespace Portico.Tests.Orders;

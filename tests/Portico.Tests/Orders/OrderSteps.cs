@@ -1,7 +1,5 @@
-using Portico.Features.Accounts;
 using Portico.Features.Integrations;
 using Portico.Features.Orders;
-using Portico.Tests.Infrastructure;
 
 namespace Portico.Tests.Orders;
 

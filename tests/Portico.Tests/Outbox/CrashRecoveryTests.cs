@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using Portico.Features.Accounts;
-using Portico.Tests.Infrastructure;
 
 namespace Portico.Tests.Outbox;
 

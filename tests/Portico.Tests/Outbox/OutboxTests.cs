@@ -1,10 +1,7 @@
 using System.Collections.Concurrent;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Portico.Data;
 using Portico.Infrastructure.Outbox;
 using Portico.Tenancy;
-using Portico.Tests.Infrastructure;
 
 namespace Portico.Tests.Outbox;
 

@@ -1,9 +1,4 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
-using Portico.Features.Accounts;
 using Portico.Features.Requests;
-using Portico.Tests.Infrastructure;
 using static Portico.Tests.Requests.RequestSteps;
 
 namespace Portico.Tests.Requests;

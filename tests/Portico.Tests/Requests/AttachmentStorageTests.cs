@@ -1,13 +1,5 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Portico.Features.Accounts;
-using Portico.Features.Audit;
 using Portico.Features.Requests;
 using Portico.Tests.Documents;
-using Portico.Tests.Infrastructure;
 using static Portico.Tests.Documents.DocumentKit;
 using static Portico.Tests.Requests.RequestSteps;
 

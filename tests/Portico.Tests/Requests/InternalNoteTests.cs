@@ -1,10 +1,4 @@
-using System.Net;
-using System.Net.Http.Json;
 using System.Text;
-using System.Text.Json;
-using Microsoft.EntityFrameworkCore;
-using Portico.Features.Accounts;
-using Portico.Tests.Infrastructure;
 using static Portico.Tests.Requests.RequestSteps;
 
 namespace Portico.Tests.Requests;

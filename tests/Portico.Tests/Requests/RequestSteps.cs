@@ -1,13 +1,8 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
 using AngleSharp.Html.Dom;
-using Microsoft.EntityFrameworkCore;
 using MimeKit;
-using Portico.Features.Accounts;
-using Portico.Features.Identity;
 using Portico.Features.Requests;
-using Portico.Tests.Infrastructure;
 
 namespace Portico.Tests.Requests;
 

@@ -1,11 +1,4 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
-using Microsoft.EntityFrameworkCore;
-using Portico.Features.Accounts;
-using Portico.Features.Identity;
 using Portico.Features.Requests;
-using Portico.Tests.Infrastructure;
 using static Portico.Tests.Requests.RequestSteps;
 
 namespace Portico.Tests.Requests;

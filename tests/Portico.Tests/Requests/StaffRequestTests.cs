@@ -1,10 +1,4 @@
-using System.Net;
-using Microsoft.EntityFrameworkCore;
-using Portico.Features.Accounts;
-using Portico.Features.Audit;
-using Portico.Features.Identity;
 using Portico.Features.Requests;
-using Portico.Tests.Infrastructure;
 using static Portico.Tests.Requests.RequestSteps;
 
 namespace Portico.Tests.Requests;

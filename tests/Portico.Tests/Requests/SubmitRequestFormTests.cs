@@ -1,10 +1,6 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
-using Microsoft.EntityFrameworkCore;
-using Portico.Features.Accounts;
 using Portico.Features.Requests;
-using Portico.Tests.Infrastructure;
 using static Portico.Tests.Requests.RequestSteps;
 
 namespace Portico.Tests.Requests;

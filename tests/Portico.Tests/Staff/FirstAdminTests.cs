@@ -1,15 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Portico.Features.Audit;
-using Portico.Features.Identity;
 using Portico.Features.Staff;
 using Portico.Tests.Identity;
-using Portico.Tests.Infrastructure;
 
 namespace Portico.Tests.Staff;
 

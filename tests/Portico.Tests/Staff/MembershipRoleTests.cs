@@ -1,10 +1,3 @@
-using System.Net;
-using Microsoft.EntityFrameworkCore;
-using Portico.Features.Accounts;
-using Portico.Features.Audit;
-using Portico.Features.Identity;
-using Portico.Tests.Infrastructure;
-
 namespace Portico.Tests.Staff;
 
 [Collection(AppCollection.Name)]

@@ -1,8 +1,5 @@
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Portico.Data;
 using Portico.Tenancy;
-using Portico.Tests.Infrastructure;
 
 namespace Portico.Tests.Tenancy;
 
@@ -23,7 +20,7 @@ public sealed class AccountFilterTests(PorticoApp app)
 
         Assert.Equal(1, count);
         var where = sql[sql.IndexOf("WHERE", StringComparison.Ordinal)..];
-        Assert.Matches(@"WHERE (@\w+ = ""\w+"".""AccountId""|""\w+"".""AccountId"" = @\w+) AND ", where);
+        Assert.Matches(@"WHERE (@\w+ = ""?\w+""?\.""AccountId""|""?\w+""?\.""AccountId"" = @\w+) AND ", where);
         Assert.DoesNotContain(" OR ", where);
         Assert.DoesNotContain("COALESCE", where);
         if (plan is not null)

@@ -2,8 +2,6 @@ using System.Reflection;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.Mvc.RazorPages.Infrastructure;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
-using Portico.Tests.Infrastructure;
 
 namespace Portico.Tests.Tenancy;
 

@@ -1,11 +1,4 @@
-using System.Net;
-using System.Net.Http.Json;
-using Microsoft.EntityFrameworkCore;
-using Portico.Features.Identity;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
-using Portico.Features.Accounts;
-using Portico.Tests.Infrastructure;
 
 namespace Portico.Tests.Tenancy;
 

@@ -1,11 +1,5 @@
-using System.Net;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Portico.Features.Accounts;
-using Portico.Features.Audit;
 using Portico.Data;
 using Portico.Tenancy;
-using Portico.Tests.Infrastructure;
 
 namespace Portico.Tests.Tenancy;
 

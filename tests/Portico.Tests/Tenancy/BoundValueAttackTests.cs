@@ -1,7 +1,5 @@
 using System.Collections;
 using Xunit.Abstractions;
-using System.Net;
-using System.Net.Http.Json;
 using System.Reflection;
 using System.Text;
 using Microsoft.AspNetCore.Http;
@@ -9,18 +7,13 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.Mvc.RazorPages.Infrastructure;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Patterns;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Portico.Features.Accounts;
 using Portico.Features.Approvals;
 using Portico.Features.Contacts;
 using Portico.Features.Documents;
-using Portico.Features.Identity;
 using Portico.Features.Integrations;
 using Portico.Features.Requests;
 using Portico.Features.Webhooks;
 using Portico.Data;
-using Portico.Tests.Infrastructure;
 
 namespace Portico.Tests.Tenancy;
 

@@ -1,8 +1,3 @@
-using System.Net;
-using System.Text.Json;
-using Portico.Features.Accounts;
-using Portico.Tests.Infrastructure;
-
 namespace Portico.Tests.Web;
 
 public sealed class ApiRateLimitTests : IAsyncLifetime

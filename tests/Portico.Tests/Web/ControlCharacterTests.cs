@@ -1,12 +1,5 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
-using Microsoft.EntityFrameworkCore;
-using Portico.Features.Accounts;
-using Portico.Features.Identity;
 using Portico.Infrastructure.Web;
 using Portico.Tests.Approvals;
-using Portico.Tests.Infrastructure;
 using Portico.Tests.Requests;
 
 namespace Portico.Tests.Web;

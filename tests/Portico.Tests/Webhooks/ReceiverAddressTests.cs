@@ -1,14 +1,9 @@
 using System.ComponentModel.DataAnnotations;
-using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Portico.Features.Identity;
 using Portico.Features.Webhooks;
 using Portico.Infrastructure.Outbox;
-using Portico.Tests.Infrastructure;
 
 namespace Portico.Tests.Webhooks;
 

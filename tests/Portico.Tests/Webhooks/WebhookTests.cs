@@ -1,13 +1,7 @@
 using System.Collections.Concurrent;
-using System.Net;
-using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.EntityFrameworkCore;
-using Portico.Features.Accounts;
-using Portico.Features.Identity;
 using Portico.Features.Webhooks;
-using Portico.Tests.Infrastructure;
 
 namespace Portico.Tests.Webhooks;
 

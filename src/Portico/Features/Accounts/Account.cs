@@ -1,7 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using Portico.Tenancy;
-
 namespace Portico.Features.Accounts;
 
 /// A customer company: the tenant boundary for everything customers see.

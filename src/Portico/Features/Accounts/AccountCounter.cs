@@ -1,7 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using Portico.Data;
-
 namespace Portico.Features.Accounts;
 
 /// The last number handed out in an account for one kind of record ("requests"). Incrementing it

@@ -1,7 +1,4 @@
-using Microsoft.EntityFrameworkCore;
 using Portico.Features.Audit;
-using Portico.Data;
-using Portico.Infrastructure.Web;
 
 namespace Portico.Features.Accounts;
 

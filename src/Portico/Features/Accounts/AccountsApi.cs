@@ -1,8 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Portico.Features.Contacts;
 using Portico.Features.Shared;
-using Portico.Data;
-using Portico.Tenancy;
 
 namespace Portico.Features.Accounts;
 

@@ -1,10 +1,7 @@
-using Microsoft.EntityFrameworkCore;
 using Portico.Features.Approvals;
 using Portico.Features.Audit;
 using Portico.Features.Integrations;
 using Portico.Features.Webhooks;
-using Portico.Data;
-using Portico.Infrastructure.Web;
 
 namespace Portico.Features.Accounts;
 

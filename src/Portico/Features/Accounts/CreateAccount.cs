@@ -1,8 +1,5 @@
-using Microsoft.EntityFrameworkCore;
 using Portico.Features.Audit;
 using Portico.Features.Contacts;
-using Portico.Data;
-using Portico.Infrastructure.Web;
 
 namespace Portico.Features.Accounts;
 

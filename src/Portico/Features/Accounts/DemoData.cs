@@ -1,9 +1,5 @@
-using Portico.Tenancy;
-using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
 using Portico.Features.Identity;
 using Portico.Features.Requests;
-using Portico.Data;
 
 namespace Portico.Features.Accounts;
 

@@ -1,9 +1,5 @@
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using Portico.Features.Audit;
 using Portico.Features.Shared;
-using Portico.Data;
-using Portico.Tenancy;
 
 namespace Portico.Features.Accounts;
 

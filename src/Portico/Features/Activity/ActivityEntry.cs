@@ -1,7 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using Portico.Tenancy;
-
 namespace Portico.Features.Activity;
 
 /// One line in an account's activity feed. Entries about a request carry its id so the

@@ -1,6 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using Portico.Data;
-
 namespace Portico.Features.Approvals;
 
 public sealed record ChangeRow(

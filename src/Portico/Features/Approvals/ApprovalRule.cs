@@ -1,5 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Portico.Features.Accounts;
 
 namespace Portico.Features.Approvals;

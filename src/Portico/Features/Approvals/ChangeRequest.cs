@@ -1,7 +1,4 @@
 using System.Text.Json;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using Portico.Tenancy;
 
 namespace Portico.Features.Approvals;
 

@@ -1,13 +1,8 @@
-using Portico.Tenancy;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using Portico.Features.Accounts;
 using Portico.Features.Audit;
 using Portico.Features.Contacts;
 using Portico.Features.Identity;
-using Portico.Data;
 using Portico.Infrastructure.Email;
-using Portico.Infrastructure.Web;
 
 namespace Portico.Features.Approvals;
 

@@ -1,7 +1,4 @@
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using Portico.Features.Accounts;
-using Portico.Tenancy;
 
 namespace Portico.Features.Audit;
 

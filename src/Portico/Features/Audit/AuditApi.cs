@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Portico.Tenancy;
 
 namespace Portico.Features.Audit;
 

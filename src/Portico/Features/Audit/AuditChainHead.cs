@@ -1,6 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata.Builders;
-
 namespace Portico.Features.Audit;
 
 /// The audit chain's newest event, in a single row moved with every append. Deleting the newest

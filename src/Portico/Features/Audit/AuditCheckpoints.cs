@@ -1,8 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
-using Portico.Data;
-
 namespace Portico.Features.Audit;
 
 public sealed class AuditOptions

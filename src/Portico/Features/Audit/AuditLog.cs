@@ -1,7 +1,4 @@
 using System.Text.Json;
-using Microsoft.EntityFrameworkCore;
-using Portico.Data;
-using Portico.Tenancy;
 
 namespace Portico.Features.Audit;
 

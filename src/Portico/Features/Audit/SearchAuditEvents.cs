@@ -1,6 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using Portico.Data;
-
 namespace Portico.Features.Audit;
 
 public sealed record AuditQuery(Guid? AccountId = null, string? Action = null, Guid? ActorUserId = null, long? Before = null, int PageSize = 50,

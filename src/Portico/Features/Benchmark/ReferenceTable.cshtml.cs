@@ -1,10 +1,3 @@
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
-using Portico.Data;
-using Portico.Tenancy;
-
 namespace Portico.Features.Benchmark;
 
 /// The benchmark's yardstick: one indexed query rendered as a 10-row table in the normal

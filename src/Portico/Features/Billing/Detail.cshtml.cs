@@ -1,8 +1,5 @@
-using Microsoft.AspNetCore.Mvc;
 using Portico.Features.Accounts;
 using Portico.Features.Integrations;
-using Portico.Data;
-using Portico.Tenancy;
 
 namespace Portico.Features.Billing;
 

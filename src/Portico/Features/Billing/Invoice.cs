@@ -1,8 +1,5 @@
 using System.Globalization;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Portico.Features.Integrations;
-using Portico.Data;
 
 namespace Portico.Features.Billing;
 

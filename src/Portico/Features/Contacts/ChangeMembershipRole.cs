@@ -1,10 +1,6 @@
-using Portico.Tenancy;
-using Microsoft.EntityFrameworkCore;
 using Portico.Features.Accounts;
 using Portico.Features.Audit;
-using Portico.Data;
 using Portico.Infrastructure.Email;
-using Portico.Infrastructure.Web;
 
 namespace Portico.Features.Contacts;
 

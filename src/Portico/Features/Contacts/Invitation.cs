@@ -1,6 +1,3 @@
-using Portico.Tenancy;
-using Portico.Infrastructure.Web;
-
 namespace Portico.Features.Contacts;
 
 /// An invitation to join an account, sent by email. The link carries a random token; only its

@@ -1,6 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using Portico.Data;
-
 namespace Portico.Features.Contacts;
 
 public sealed record InvitationRow(Guid Id, string Email, string Role, DateTime ExpiresAt, string InvitedBy);

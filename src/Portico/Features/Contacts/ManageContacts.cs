@@ -1,12 +1,7 @@
-using Portico.Tenancy;
 using System.Net.Mail;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using Portico.Features.Accounts;
 using Portico.Features.Audit;
-using Portico.Data;
 using Portico.Infrastructure.Email;
-using Portico.Infrastructure.Web;
 
 namespace Portico.Features.Contacts;
 

@@ -1,11 +1,6 @@
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
 using Portico.Features.Accounts;
 using Portico.Features.Activity;
 using Portico.Features.Requests;
-using Portico.Data;
-using Portico.Tenancy;
 
 namespace Portico.Features.Dashboard;
 

@@ -1,7 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using Portico.Tenancy;
-
 namespace Portico.Features.Documents;
 
 /// A folder in one account. Roles listed here narrow who may view or upload; empty lists mean

@@ -1,7 +1,5 @@
 using Portico.Features.Accounts;
 using Portico.Features.Requests;
-using Portico.Data;
-using Portico.Tenancy;
 
 namespace Portico.Features.Documents;
 

@@ -1,9 +1,5 @@
-using Portico.Tenancy;
-using Microsoft.EntityFrameworkCore;
 using Portico.Features.Accounts;
 using Portico.Features.Audit;
-using Portico.Data;
-using Portico.Infrastructure.Web;
 
 namespace Portico.Features.Documents;
 

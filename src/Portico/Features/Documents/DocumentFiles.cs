@@ -1,6 +1,4 @@
-using Microsoft.EntityFrameworkCore;
 using Portico.Features.Audit;
-using Portico.Data;
 using Portico.Infrastructure.Storage;
 
 namespace Portico.Features.Documents;

@@ -1,10 +1,7 @@
-using Microsoft.Extensions.Options;
 using Portico.Features.Accounts;
 using Portico.Features.Activity;
 using Portico.Features.Notifications;
-using Portico.Data;
 using Portico.Infrastructure.Email;
-using Portico.Infrastructure.Web;
 
 namespace Portico.Features.Documents;
 

@@ -1,6 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using Portico.Data;
-
 namespace Portico.Features.Documents;
 
 public sealed record FolderRow(Guid Id, string Name, bool StaffOnly, IReadOnlyList<string> ViewRoles, IReadOnlyList<string> UploadRoles, int Documents);

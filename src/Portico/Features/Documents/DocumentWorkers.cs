@@ -1,8 +1,4 @@
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
-using Portico.Data;
 using Portico.Infrastructure.Storage;
-using Portico.Tenancy;
 
 namespace Portico.Features.Documents;
 

@@ -1,9 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 using Portico.Features.Accounts;
-using Portico.Data;
-using Portico.Tenancy;
-using Portico.Infrastructure.Web;
 
 namespace Portico.Features.Documents;
 

@@ -1,9 +1,5 @@
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using Portico.Features.Audit;
-using Portico.Data;
 using Portico.Infrastructure.Storage;
-using Portico.Infrastructure.Web;
 
 namespace Portico.Features.Documents;
 

@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Mvc.RazorPages;
-
 namespace Portico.Features.Identity;
 
 public sealed class AlreadySignedInModel : PageModel

@@ -1,7 +1,4 @@
-using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
 using Portico.Features.Audit;
-using Portico.Data;
 using Portico.Infrastructure.Email;
 
 namespace Portico.Features.Identity;

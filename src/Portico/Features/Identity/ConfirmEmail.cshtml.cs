@@ -1,7 +1,3 @@
-using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
-
 namespace Portico.Features.Identity;
 
 /// Where the link in the confirmation email lands. Only the person who asked, signed in, can use it;

@@ -1,8 +1,4 @@
-using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using Portico.Features.Audit;
-using Portico.Data;
 
 namespace Portico.Features.Identity;
 

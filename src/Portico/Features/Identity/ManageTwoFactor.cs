@@ -1,11 +1,5 @@
-using Portico.Tenancy;
-using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using Portico.Features.Audit;
-using Portico.Data;
 using Portico.Infrastructure.Email;
-using Portico.Infrastructure.Web;
 
 namespace Portico.Features.Identity;
 

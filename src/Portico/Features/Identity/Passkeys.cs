@@ -1,10 +1,7 @@
 using System.Buffers.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Identity;
 using Portico.Features.Audit;
-using Portico.Data;
 using Portico.Infrastructure.Email;
-using Portico.Infrastructure.Web;
 
 namespace Portico.Features.Identity;
 

@@ -1,7 +1,4 @@
 using System.Security.Claims;
-using Microsoft.AspNetCore.Identity;
-using Microsoft.Extensions.Options;
-using Portico.Tenancy;
 
 namespace Portico.Features.Identity;
 

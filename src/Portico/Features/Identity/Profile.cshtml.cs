@@ -1,9 +1,4 @@
-using System.ComponentModel.DataAnnotations;
-using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using Portico.Features.Audit;
-using Portico.Data;
 
 namespace Portico.Features.Identity;
 

@@ -1,6 +1,3 @@
-using Microsoft.AspNetCore.Mvc;
-using Portico.Infrastructure.Web;
-
 namespace Portico.Features.Identity;
 
 /// Passkeys: add, rename, remove.

@@ -1,6 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-using Microsoft.AspNetCore.Mvc;
-
 namespace Portico.Features.Identity;
 
 /// Changing the password, or setting a first one.

@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Mvc;
-
 namespace Portico.Features.Identity;
 
 /// Two-factor sign-in with an authenticator app: set up, turn on, new recovery codes, turn off.

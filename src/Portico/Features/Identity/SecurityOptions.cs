@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace Portico.Features.Identity;
 
 /// Sign-in rules an installation chooses.

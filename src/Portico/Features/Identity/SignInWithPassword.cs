@@ -1,9 +1,6 @@
-using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.AspNetCore.Identity;
 using Portico.Features.Audit;
-using Portico.Data;
 using Portico.Infrastructure.Email;
 
 namespace Portico.Features.Identity;

@@ -1,16 +1,11 @@
-using Portico.Tenancy;
 using System.Globalization;
 using System.Net.Mail;
 using CsvHelper;
 using CsvHelper.Configuration;
-using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
 using Portico.Features.Accounts;
 using Portico.Features.Audit;
 using Portico.Features.Identity;
 using Portico.Features.Integrations;
-using Portico.Data;
-using Portico.Infrastructure.Web;
 
 namespace Portico.Features.Imports;
 

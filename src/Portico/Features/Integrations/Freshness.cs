@@ -1,6 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using Portico.Data;
-
 namespace Portico.Features.Integrations;
 
 /// How current synced data is: when the source last delivered and whether it is late.

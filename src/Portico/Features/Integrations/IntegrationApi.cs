@@ -1,10 +1,6 @@
 using System.Text.Json;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.OpenApi;
-using Portico.Data;
-using Portico.Tenancy;
 
 namespace Portico.Features.Integrations;
 

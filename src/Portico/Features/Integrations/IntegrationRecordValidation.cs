@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json;
 using Portico.Features.Billing;
 using Portico.Features.Orders;
-using Portico.Infrastructure.Web;
 
 namespace Portico.Features.Integrations;
 

@@ -1,12 +1,9 @@
-using Portico.Tenancy;
 using System.Security.Cryptography;
 using System.Text.Json;
-using Microsoft.EntityFrameworkCore;
 using Portico.Features.Accounts;
 using Portico.Features.Audit;
 using Portico.Features.Billing;
 using Portico.Features.Orders;
-using Portico.Data;
 
 namespace Portico.Features.Integrations;
 

@@ -1,11 +1,6 @@
 using System.Globalization;
 using System.Linq.Expressions;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
 using Portico.Features.Requests;
-using Portico.Data;
-using Portico.Tenancy;
 
 namespace Portico.Features.Integrations;
 

@@ -1,6 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata.Builders;
-
 namespace Portico.Features.Notifications;
 
 /// What a person wants by email. A person without a row gets the defaults (everything on).

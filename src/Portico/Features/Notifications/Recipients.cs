@@ -1,7 +1,4 @@
-using Portico.Tenancy;
-using Microsoft.EntityFrameworkCore;
 using Portico.Features.Identity;
-using Portico.Data;
 
 namespace Portico.Features.Notifications;
 

@@ -1,9 +1,3 @@
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
-using Portico.Data;
-using Portico.Tenancy;
-
 namespace Portico.Features.Notifications;
 
 /// Each signed-in person chooses which emails they get.

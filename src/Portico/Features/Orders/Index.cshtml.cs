@@ -1,10 +1,5 @@
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
 using Portico.Features.Accounts;
 using Portico.Features.Integrations;
-using Portico.Data;
-using Portico.Tenancy;
 
 namespace Portico.Features.Orders;
 

@@ -1,7 +1,4 @@
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Portico.Features.Integrations;
-using Portico.Data;
 
 namespace Portico.Features.Orders;
 

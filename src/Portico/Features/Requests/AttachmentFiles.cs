@@ -1,9 +1,6 @@
-using Microsoft.EntityFrameworkCore;
 using Portico.Features.Audit;
 using Portico.Features.Documents;
-using Portico.Data;
 using Portico.Infrastructure.Storage;
-using Portico.Tenancy;
 
 namespace Portico.Features.Requests;
 

@@ -1,10 +1,4 @@
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
 using Portico.Features.Accounts;
-using Portico.Data;
-using Portico.Tenancy;
 
 namespace Portico.Features.Requests;
 

@@ -1,8 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using Portico.Data;
-using Portico.Tenancy;
-
 namespace Portico.Features.Requests;
 
 public enum RequestStatus

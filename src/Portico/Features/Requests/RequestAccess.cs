@@ -1,7 +1,5 @@
 using System.Security.Claims;
 using Portico.Features.Accounts;
-using Portico.Data;
-using Portico.Tenancy;
 
 namespace Portico.Features.Requests;
 

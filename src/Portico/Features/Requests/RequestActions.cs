@@ -1,10 +1,5 @@
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using Portico.Features.Audit;
 using Portico.Features.Identity;
-using Portico.Data;
-using Portico.Infrastructure.Web;
-using Portico.Tenancy;
 
 namespace Portico.Features.Requests;
 

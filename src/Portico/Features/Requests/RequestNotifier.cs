@@ -1,9 +1,6 @@
-using Microsoft.Extensions.Options;
 using Portico.Features.Activity;
 using Portico.Features.Notifications;
-using Portico.Data;
 using Portico.Infrastructure.Email;
-using Portico.Infrastructure.Web;
 
 namespace Portico.Features.Requests;
 

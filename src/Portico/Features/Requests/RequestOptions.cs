@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace Portico.Features.Requests;
 
 public static class RequestLimits

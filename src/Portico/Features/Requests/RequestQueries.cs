@@ -1,6 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using Portico.Data;
-
 namespace Portico.Features.Requests;
 
 public sealed record RequestFilter(RequestStatus? Status = null, Guid? TypeId = null, Guid? SubmitterId = null, string? Text = null, int Page = 1)

@@ -1,10 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 using Portico.Features.Accounts;
-using Portico.Data;
-using Portico.Tenancy;
-using Portico.Infrastructure.Web;
 
 namespace Portico.Features.Requests;
 

@@ -1,8 +1,4 @@
 using System.Diagnostics;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
-using Portico.Infrastructure.Web;
 
 namespace Portico.Features.Shared;
 

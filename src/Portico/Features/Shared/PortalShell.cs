@@ -1,9 +1,4 @@
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using Portico.Features.Identity;
-using Portico.Data;
-using Portico.Tenancy;
-using Portico.Infrastructure.Web;
 
 namespace Portico.Features.Shared;
 

@@ -1,7 +1,3 @@
-using Microsoft.Extensions.Options;
-using Portico.Data;
-using Portico.Tenancy;
-
 namespace Portico.Features.Staff;
 
 /// `admin create --email ana@example.com [--name "Ana"]`: for operators with a shell and scripted installs. Creates a

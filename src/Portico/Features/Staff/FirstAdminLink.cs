@@ -1,5 +1,3 @@
-using Portico.Tenancy;
-
 namespace Portico.Features.Staff;
 
 /// At start-up on a database without a staff Admin, prints the link that creates the first one: on the console

@@ -1,9 +1,3 @@
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
-using Portico.Data;
-using Portico.Tenancy;
-
 namespace Portico.Features.Staff;
 
 [Authorize(Policy = Policies.Staff)]

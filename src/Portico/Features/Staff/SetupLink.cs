@@ -1,7 +1,4 @@
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Portico.Features.Identity;
-using Portico.Infrastructure.Web;
 
 namespace Portico.Features.Staff;
 

@@ -1,11 +1,6 @@
 using System.Net.Mail;
-using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using Portico.Features.Audit;
 using Portico.Features.Identity;
-using Portico.Data;
-using Portico.Infrastructure.Web;
 
 namespace Portico.Features.Staff;
 

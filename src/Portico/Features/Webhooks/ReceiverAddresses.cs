@@ -1,7 +1,5 @@
-using System.ComponentModel.DataAnnotations;
 using System.Net;
 using System.Net.Sockets;
-using Microsoft.Extensions.Options;
 
 namespace Portico.Features.Webhooks;
 

@@ -1,6 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata.Builders;
-
 namespace Portico.Features.Webhooks;
 
 /// The events a webhook endpoint can subscribe to.

@@ -3,10 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.EntityFrameworkCore;
-using Portico.Data;
 using Portico.Infrastructure.Outbox;
-using Portico.Tenancy;
 
 namespace Portico.Features.Webhooks;
 

@@ -1,9 +1,6 @@
-using System.ComponentModel.DataAnnotations;
 using MailKit.Net.Smtp;
 using MailKit.Security;
-using Microsoft.Extensions.Options;
 using MimeKit;
-using Portico.Data;
 using Portico.Infrastructure.Outbox;
 
 namespace Portico.Infrastructure.Email;

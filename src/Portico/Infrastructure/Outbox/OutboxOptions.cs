@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace Portico.Infrastructure.Outbox;
 
 public sealed class OutboxOptions

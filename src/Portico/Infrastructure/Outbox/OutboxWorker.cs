@@ -1,8 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
-using Portico.Data;
-using Portico.Tenancy;
-
 namespace Portico.Infrastructure.Outbox;
 
 /// Wakes the worker right after a save that queued messages, instead of waiting for the next poll.

@@ -1,6 +1,4 @@
-using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
-using Microsoft.Extensions.Options;
 
 namespace Portico.Infrastructure.Storage;
 

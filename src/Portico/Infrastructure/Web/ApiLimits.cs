@@ -1,9 +1,6 @@
-using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
-using Microsoft.Extensions.Options;
-using Portico.Tenancy;
 
 namespace Portico.Infrastructure.Web;
 

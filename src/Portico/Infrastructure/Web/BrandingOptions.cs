@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace Portico.Infrastructure.Web;
 
 /// How the portal presents itself to customers; set per installation.

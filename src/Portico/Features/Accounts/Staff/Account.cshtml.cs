@@ -1,13 +1,6 @@
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
 using Portico.Features.Contacts;
 using Portico.Features.Identity;
 using Portico.Features.Requests;
-using Portico.Data;
-using Portico.Tenancy;
-using Portico.Infrastructure.Web;
 
 namespace Portico.Features.Accounts.Staff;
 

@@ -1,11 +1,4 @@
-using System.ComponentModel.DataAnnotations;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
 using Portico.Features.Audit;
-using Portico.Data;
-using Portico.Tenancy;
 
 namespace Portico.Features.Approvals.Staff;
 

@@ -1,9 +1,3 @@
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
-using Portico.Data;
-using Portico.Tenancy;
-
 namespace Portico.Features.Audit.Staff;
 
 [Authorize(Policy = Policies.StaffAdmin)]

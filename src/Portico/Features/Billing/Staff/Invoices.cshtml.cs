@@ -1,10 +1,3 @@
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
-using Portico.Data;
-using Portico.Tenancy;
-
 namespace Portico.Features.Billing.Staff;
 
 public sealed record StaffInvoiceRow(Guid Id, Guid AccountId, string AccountName, string Number, string Currency, DateOnly DueOn, InvoiceStatus Status, long TotalMinor, long PaidMinor)

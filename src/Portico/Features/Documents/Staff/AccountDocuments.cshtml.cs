@@ -1,11 +1,3 @@
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
-using Portico.Data;
-using Portico.Tenancy;
-using Portico.Infrastructure.Web;
-
 namespace Portico.Features.Documents.Staff;
 
 /// One account's folders, documents and document requests, from the staff side.

@@ -1,11 +1,4 @@
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
 using Portico.Features.Audit;
-using Portico.Data;
-using Portico.Tenancy;
-using Portico.Infrastructure.Web;
 
 namespace Portico.Features.Documents.Staff;
 

@@ -1,8 +1,3 @@
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
-using Portico.Tenancy;
-
 namespace Portico.Features.Imports.Staff;
 
 [Authorize(Policy = Policies.StaffAdmin)]

@@ -1,11 +1,3 @@
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.Extensions.Options;
-using Portico.Data;
-using Portico.Tenancy;
-using Portico.Infrastructure.Web;
-
 namespace Portico.Features.Requests.Staff;
 
 [Authorize(Policy = Policies.StaffRequests)]

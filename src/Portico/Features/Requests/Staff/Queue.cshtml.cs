@@ -1,11 +1,3 @@
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
-using Portico.Data;
-using Portico.Tenancy;
-using Portico.Infrastructure.Web;
-
 namespace Portico.Features.Requests.Staff;
 
 public sealed record QueueRow(Guid Id, int Number, string Subject, string AccountName, string TypeName, RequestStatus Status, RequestPriority Priority,

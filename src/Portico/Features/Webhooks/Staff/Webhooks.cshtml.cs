@@ -1,13 +1,7 @@
 using System.Security.Cryptography;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
 using Portico.Features.Audit;
-using Portico.Data;
 using Portico.Infrastructure.Outbox;
-using Portico.Tenancy;
 
 namespace Portico.Features.Webhooks.Staff;
 
