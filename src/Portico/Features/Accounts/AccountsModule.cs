@@ -8,6 +8,7 @@ public static class AccountsModule
         services.AddScoped<ChangeCompanyAddress>();
         services.AddScoped<AccountPolicies>();
         services.AddScoped<CreateAccount>();
+        services.AddScoped<ChangeRoleCatalogue>();
         services.AddScoped<AccountNumbers>();
         return services;
     }
