@@ -79,6 +79,8 @@ public static class IdentityModule
         services.AddScoped<SignInWithPasskey>();
         services.AddScoped<ChangePassword>();
         services.AddScoped<ChangeEmail>();
+        services.AddScoped<EndSessions>();
+        services.AddScoped<ChangeProfile>();
 
         services.Configure<RateLimiterOptions>(o => o.AddPolicy(LoginLimits.Policy, context =>
         {
