@@ -9,6 +9,7 @@ public static class AccountsModule
         services.AddScoped<AccountPolicies>();
         services.AddScoped<CreateAccount>();
         services.AddScoped<ChangeRoleCatalogue>();
+        services.AddScoped<SwitchAccount>();
         services.AddScoped<AccountNumbers>();
         return services;
     }
