@@ -81,6 +81,7 @@ public static class IdentityModule
         services.AddScoped<ChangeEmail>();
         services.AddScoped<EndSessions>();
         services.AddScoped<ChangeProfile>();
+        services.AddScoped<LogOut>();
 
         services.Configure<RateLimiterOptions>(o => o.AddPolicy(LoginLimits.Policy, context =>
         {

@@ -1,20 +1,15 @@
-using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Portico.Features.Audit;
-using Portico.Data;
 
 namespace Portico.Features.Identity;
 
-public sealed class LogoutModel(SignInManager<PorticoUser> signIn, AuditLog audit, PorticoDb db) : PageModel
+public sealed class LogoutModel(LogOut logOut) : PageModel
 {
     public IActionResult OnGet() => Page();
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
-        audit.Record(AuditActions.LoggedOut);
-        await db.SaveChangesAsync(cancellationToken);
-        await signIn.SignOutAsync();
+        await logOut.RunAsync(cancellationToken);
         return Redirect("/login");
     }
 }
