@@ -8,6 +8,8 @@ public static class AccountsModule
         services.AddScoped<ChangeCompanyAddress>();
         services.AddScoped<AccountPolicies>();
         services.AddScoped<CreateAccount>();
+        services.AddScoped<ChangeRoleCatalogue>();
+        services.AddScoped<SwitchAccount>();
         services.AddScoped<AccountNumbers>();
         return services;
     }

@@ -4,7 +4,7 @@ using Portico.Features.Shared;
 namespace Portico.Features.Accounts;
 
 /// Switching is only a convenience: every account page checks membership again from its route.
-public sealed class SwitchModel(PorticoDb db, AuditLog audit, TimeProvider clock) : PageModel
+public sealed class SwitchModel(SwitchAccount switchAccount) : PageModel
 {
     public const string LastAccountCookie = "portico.account";
 
@@ -12,17 +12,10 @@ public sealed class SwitchModel(PorticoDb db, AuditLog audit, TimeProvider clock
 
     public async Task<IActionResult> OnPostAsync(string? accountId, CancellationToken cancellationToken)
     {
-        var accounts = await PortalShell.ActiveAccountsAsync(db, User.UserId()!.Value, clock.GetUtcNow().UtcDateTime, cancellationToken);
-        var target = Guid.TryParse(accountId, out var id) ? accounts.FirstOrDefault(a => a.AccountId == id) : null;
-        if (target is null)
+        if ((await switchAccount.SwitchAsync(User.UserId()!.Value, accountId, cancellationToken)).Value is not { } target)
         {
-            audit.Record(AuditActions.AccessDenied, targetType: "Account", targetId: accountId?.Length > 100 ? accountId[..100] : accountId,
-                details: new { reason = "switch_to_account_without_membership" });
-            await db.SaveChangesAsync(cancellationToken);
             return NotFound();
         }
-        audit.Record(AuditActions.AccountSwitched, target.AccountId, "Account", target.AccountId.ToString());
-        await db.SaveChangesAsync(cancellationToken);
         Response.Cookies.Append(LastAccountCookie, target.AccountId.ToString(), new CookieOptions
         {
             HttpOnly = true,

@@ -6,6 +6,7 @@ public static class ApprovalsModule
     {
         services.AddScoped<ApprovalGate>();
         services.AddScoped<DecideChange>();
+        services.AddScoped<ManageApprovalRules>();
         return services;
     }
 }

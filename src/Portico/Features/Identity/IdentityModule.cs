@@ -76,6 +76,9 @@ public static class IdentityModule
         services.AddScoped<SignInWithPasskey>();
         services.AddScoped<ChangePassword>();
         services.AddScoped<ChangeEmail>();
+        services.AddScoped<EndSessions>();
+        services.AddScoped<ChangeProfile>();
+        services.AddScoped<LogOut>();
 
         services.Configure<RateLimiterOptions>(o => o.AddPolicy(LoginLimits.Policy, context =>
         {

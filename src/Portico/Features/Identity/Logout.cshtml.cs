@@ -2,15 +2,13 @@ using Portico.Features.Audit;
 
 namespace Portico.Features.Identity;
 
-public sealed class LogoutModel(SignInManager<PorticoUser> signIn, AuditLog audit, PorticoDb db) : PageModel
+public sealed class LogoutModel(LogOut logOut) : PageModel
 {
     public IActionResult OnGet() => Page();
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
-        audit.Record(AuditActions.LoggedOut);
-        await db.SaveChangesAsync(cancellationToken);
-        await signIn.SignOutAsync();
+        await logOut.RunAsync(cancellationToken);
         return Redirect("/login");
     }
 }

@@ -4,7 +4,7 @@ namespace Portico.Features.Identity;
 
 /// Every signed-in person, customer or staff, edits how the portal names them. The email is the
 /// sign-in name; its form posts to /account/email, which confirms through a link to the new address.
-public sealed class ProfileModel(UserManager<PorticoUser> users, SignInManager<PorticoUser> signIn, PorticoDb db, AuditLog audit, ChangeEmail changeEmail) : PageModel
+public sealed class ProfileModel(UserManager<PorticoUser> users, ChangeProfile changeProfile, ChangeEmail changeEmail) : PageModel
 {
     [BindProperty]
     public ProfileForm Form { get; set; } = new();
@@ -39,33 +39,28 @@ public sealed class ProfileModel(UserManager<PorticoUser> users, SignInManager<P
             return Challenge();
         }
         await LoadAsync(user);
-        var name = Form.DisplayName?.Trim() ?? "";
-        if (ModelState.IsValid && name.Length == 0)
-        {
-            ModelState.AddModelError("Form.DisplayName", "Enter your name.");
-        }
         if (!ModelState.IsValid)
         {
             return Page();
         }
-        if (name != user.DisplayName)
+        var outcome = await changeProfile.ChangeDisplayNameAsync(user, Form.DisplayName, cancellationToken);
+        if (outcome.Succeeded)
         {
-            var before = user.DisplayName;
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            user.DisplayName = name;
-            var result = await users.UpdateAsync(user);
-            if (!result.Succeeded)
-            {
-                ModelState.AddModelError(string.Empty, string.Join(" ", result.Errors.Select(e => e.Description)));
-                return Page();
-            }
-            audit.Record(AuditActions.ProfileUpdated, targetType: "User", targetId: user.Id.ToString(), details: new { display_name = new { from = before, to = name } });
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            // The name shown in the header comes from the sign-in ticket.
-            await signIn.RefreshSignInAsync(user);
+            return Redirect("/account/profile?saved=true");
         }
-        return Redirect("/account/profile?saved=true");
+        // A blank name shows next to its field, any other refusal above the form; the page keeps status 200.
+        if (outcome.FieldErrors is { Count: > 0 } fieldErrors)
+        {
+            foreach (var (field, error) in fieldErrors)
+            {
+                ModelState.AddModelError($"{nameof(Form)}.{field}", error);
+            }
+        }
+        else
+        {
+            ModelState.AddModelError(string.Empty, outcome.Message!);
+        }
+        return Page();
     }
 
     private async Task LoadAsync(PorticoUser user)

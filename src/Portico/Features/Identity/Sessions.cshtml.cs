@@ -5,7 +5,7 @@ namespace Portico.Features.Identity;
 public sealed record SessionRow(string Id, DateTime CreatedAt, DateTime LastSeenAt, string? IpAddress, string? UserAgent, bool IsCurrent);
 
 /// A person's signed-in browsers, each of which they can end.
-public sealed class SessionsModel(PorticoDb db, DatabaseTicketStore store, AuditLog audit, TimeProvider clock) : PageModel
+public sealed class SessionsModel(PorticoDb db, EndSessions endSessions, TimeProvider clock) : PageModel
 {
     public List<SessionRow> Sessions { get; private set; } = [];
     public string? Notice { get; private set; }
@@ -23,20 +23,8 @@ public sealed class SessionsModel(PorticoDb db, DatabaseTicketStore store, Audit
             .Select(s => new SessionRow(s.Id, s.CreatedAt, s.LastSeenAt, s.IpAddress, s.UserAgent, s.Id == current)).ToList();
     }
 
-    public async Task<IActionResult> OnPostEndAsync(string? sessionId, bool others, CancellationToken ct)
-    {
-        var userId = User.UserId()!.Value;
-        var current = CurrentSessionId;
-        var sessions = await db.UserSessions.Where(s => s.UserId == userId && s.RevokedAt == null
-            && (others ? s.Id != current : s.Id == sessionId)).ToListAsync(ct);
-        if (!others && sessions.Count == 0)
-        {
-            return NotFound();
-        }
-        store.End(sessions);
-        audit.Record(AuditActions.SessionsEnded, targetType: "User", targetId: userId.ToString(), details: new { count = sessions.Count, others });
-        await db.SaveChangesAsync(ct);
-        store.Forget(sessions);
-        return Redirect("/account/sessions?ended=true");
-    }
+    public async Task<IActionResult> OnPostEndAsync(string? sessionId, bool others, CancellationToken ct) =>
+        (await endSessions.EndAsync(User.UserId()!.Value, CurrentSessionId, sessionId, others, ct)).Succeeded
+            ? Redirect("/account/sessions?ended=true")
+            : NotFound();
 }

@@ -12,6 +12,7 @@ public static class IntegrationsModule
             .AddScheme<AuthenticationSchemeOptions, IntegrationKeyAuthentication>(IntegrationKeyAuthentication.SchemeName, null);
         services.AddScoped<IntegrationSync>();
         services.AddScoped<Freshness>();
+        services.AddScoped<ManageIntegrations>();
         // Each integration key gets its own budget, so one busy source cannot starve the others.
         services.Configure<RateLimiterOptions>(o => o.AddPolicy(IntegrationApi.RateLimit, context =>
             RateLimitPartition.GetFixedWindowLimiter(IntegrationKey.Parse(context.Request.Headers.Authorization.ToString().Replace("Bearer ", "", StringComparison.OrdinalIgnoreCase))?.KeyId ?? "",

@@ -1,7 +1,7 @@
 namespace Portico.Features.Notifications;
 
 /// Each signed-in person chooses which emails they get.
-public sealed class SettingsModel(PorticoDb db) : PageModel
+public sealed class SettingsModel(PorticoDb db, ChangeNotificationPreferences preferences) : PageModel
 {
     [BindProperty] public bool RequestUpdates { get; set; }
     [BindProperty] public bool NewRequests { get; set; }
@@ -20,21 +20,7 @@ public sealed class SettingsModel(PorticoDb db) : PageModel
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
-        var userId = User.UserId()!.Value;
-        var p = await db.NotificationPreferences.SingleOrDefaultAsync(x => x.UserId == userId, ct);
-        if (p is null)
-        {
-            p = new NotificationPreferences(userId);
-            db.NotificationPreferences.Add(p);
-        }
-        p.RequestUpdates = RequestUpdates;
-        p.DocumentUpdates = DocumentUpdates;
-        if (IsStaff)
-        {
-            p.NewRequests = NewRequests;
-            p.CustomerReplies = CustomerReplies;
-        }
-        await db.SaveChangesAsync(ct);
+        await preferences.SaveAsync(User.UserId()!.Value, IsStaff, new NotificationChoices(RequestUpdates, DocumentUpdates, NewRequests, CustomerReplies), ct);
         return Redirect("/settings/notifications?saved=true");
     }
 }

@@ -10,6 +10,7 @@ public static class RequestsModule
         services.AddScoped<RequestAccess>();
         services.AddScoped<RequestNotifier>();
         services.AddScoped<SubmitRequest>();
+        services.AddScoped<SaveRequestType>();
         services.AddScoped<CustomerRequestActions>();
         services.AddScoped<StaffRequestActions>();
         services.AddScoped<AttachmentFiles>();

@@ -8,6 +8,7 @@ public static class WebhooksModule
     public static IServiceCollection AddWebhooks(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddScoped<WebhookPublisher>();
+        services.AddScoped<ManageWebhookEndpoints>();
         services.AddSingleton<IOutboxHandler, SendWebhook>();
         services.AddValidatedOptions<WebhookOptions>(configuration, WebhookOptions.Section);
         services.AddSingleton<ReceiverGuard>();

@@ -7,7 +7,7 @@ public sealed record RoleRow(Guid Id, string Name, string Description, bool IsBu
 
 /// Custom roles are sets of catalogue permissions; built-in roles are shown but fixed.
 [Authorize(Policy = Policies.StaffAdmin)]
-public sealed class RolesModel(PorticoDb db, AuditLog audit) : PageModel
+public sealed class RolesModel(PorticoDb db, ChangeRoleCatalogue catalogue) : PageModel
 {
     public IReadOnlyList<RoleRow> Roles { get; private set; } = [];
 
@@ -21,26 +21,26 @@ public sealed class RolesModel(PorticoDb db, AuditLog audit) : PageModel
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
-        var unknown = Form.Permissions.Where(p => !Permissions.All.Contains(p)).ToList();
-        if (unknown.Count > 0)
+        if (ModelState.IsValid)
         {
-            ModelState.AddModelError("Form.Permissions", "Choose permissions from the list.");
+            var outcome = await catalogue.CreateAsync(Form.Name, Form.Description, Form.Permissions, cancellationToken);
+            if (outcome.Value is { } role)
+            {
+                Notice = $"Role {role.Name} created.";
+                return RedirectToPage();
+            }
+            foreach (var (field, error) in outcome.Status.FieldErrors ?? new Dictionary<string, string>())
+            {
+                ModelState.AddModelError($"{nameof(Form)}.{field}", error);
+            }
         }
-        if (ModelState.IsValid && await db.Roles.AnyAsync(r => r.Name == Form.Name.Trim(), cancellationToken))
+        else if (ChangeRoleCatalogue.UnknownPermissions(Form.Permissions))
         {
-            ModelState.AddModelError("Form.Name", "A role with this name already exists.");
+            // An incomplete form still learns that its permissions are wrong too.
+            ModelState.AddModelError($"{nameof(Form)}.Permissions", ChangeRoleCatalogue.UnknownPermissionsRefusal);
         }
-        if (!ModelState.IsValid)
-        {
-            await LoadAsync(cancellationToken);
-            return Page();
-        }
-        var role = new Role(Form.Name.Trim(), Form.Description?.Trim() ?? "", Form.Permissions);
-        db.Roles.Add(role);
-        audit.Record(AuditActions.RoleCreated, targetType: "Role", targetId: role.Id.ToString(), details: new { role.Name, role.Permissions });
-        await db.SaveChangesAsync(cancellationToken);
-        Notice = $"Role {role.Name} created.";
-        return RedirectToPage();
+        await LoadAsync(cancellationToken);
+        return Page();
     }
 
     private async Task LoadAsync(CancellationToken cancellationToken) =>

@@ -15,7 +15,7 @@ public sealed class RuleForm
 
 /// Staff admins decide which changes wait for approval and who approves them.
 [Authorize(Policy = Policies.StaffAdmin)]
-public sealed class RulesModel(PorticoDb db, AuditLog audit, TimeProvider clock) : PageModel
+public sealed class RulesModel(PorticoDb db, ManageApprovalRules rules) : PageModel
 {
     public IReadOnlyList<ApprovalRule> Rules { get; private set; } = [];
     public IReadOnlyList<string> RoleNames { get; private set; } = [];
@@ -30,55 +30,38 @@ public sealed class RulesModel(PorticoDb db, AuditLog audit, TimeProvider clock)
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
-        if (Form.Kind is { } kind && !ChangeKinds.Descriptions.ContainsKey(kind))
+        IReadOnlyDictionary<string, string>? problems;
+        if (ModelState.IsValid)
         {
-            ModelState.AddModelError("Form.Kind", "Choose the kind of change from the list.");
-        }
-        if (Form.Approver is { } approver && !Enum.IsDefined(approver))
-        {
-            ModelState.AddModelError("Form.Approver", "Choose who approves from the list.");
-        }
-        var roleName = Form.Kind == ChangeKinds.RoleGrant ? Form.RoleName?.Trim() ?? "" : "";
-        if (Form.Kind == ChangeKinds.RoleGrant && !await db.Roles.AnyAsync(r => r.Name == roleName, ct))
-        {
-            ModelState.AddModelError("Form.RoleName", "Choose the role this rule is about.");
-        }
-        if (!ModelState.IsValid)
-        {
-            Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
-            await LoadAsync(ct);
-            return Page();
-        }
-        var now = clock.GetUtcNow().UtcDateTime;
-        var rule = await db.ApprovalRules.SingleOrDefaultAsync(r => r.Kind == Form.Kind && r.RoleName == roleName, ct);
-        var before = rule?.Approver;
-        if (rule is null)
-        {
-            rule = new ApprovalRule(Form.Kind!, roleName, Form.Approver!.Value, now);
-            db.ApprovalRules.Add(rule);
+            var outcome = await rules.SaveAsync(Form.Kind!, Form.RoleName, Form.Approver!.Value, ct);
+            if (outcome.Succeeded)
+            {
+                Notice = "Rule saved. Changes already waiting keep the approver they were given.";
+                return RedirectToPage();
+            }
+            problems = outcome.FieldErrors;
         }
         else
         {
-            rule.ApprovedBy(Form.Approver!.Value, now);
+            // An incomplete form still learns what else is wrong with it.
+            problems = await rules.ProblemsAsync(Form.Kind, Form.RoleName, Form.Approver, ct);
         }
-        audit.Record(AuditActions.ApprovalRuleSaved, targetType: nameof(ApprovalRule), targetId: rule.Id.ToString(),
-            details: new { rule.Kind, rule.RoleName, from = before?.ToString(), to = rule.Approver.ToString() });
-        await db.SaveChangesAsync(ct);
-        Notice = "Rule saved. Changes already waiting keep the approver they were given.";
-        return RedirectToPage();
+        // Errors show next to their fields and the page lists them all, so a refusal's message is not added again.
+        foreach (var (field, error) in problems ?? new Dictionary<string, string>())
+        {
+            ModelState.AddModelError($"{nameof(Form)}.{field}", error);
+        }
+        Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+        await LoadAsync(ct);
+        return Page();
     }
 
     public async Task<IActionResult> OnPostDeleteAsync(Guid ruleId, CancellationToken ct)
     {
-        var rule = await db.ApprovalRules.SingleOrDefaultAsync(r => r.Id == ruleId, ct);
-        if (rule is null)
+        if (!(await rules.DeleteAsync(ruleId, ct)).Succeeded)
         {
             return NotFound();
         }
-        db.ApprovalRules.Remove(rule);
-        audit.Record(AuditActions.ApprovalRuleDeleted, targetType: nameof(ApprovalRule), targetId: rule.Id.ToString(),
-            details: new { rule.Kind, rule.RoleName, approver = rule.Approver.ToString() });
-        await db.SaveChangesAsync(ct);
         Notice = "Rule removed. Such changes now apply at once.";
         return RedirectToPage();
     }

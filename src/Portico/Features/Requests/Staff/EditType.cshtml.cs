@@ -32,7 +32,7 @@ public sealed class TypeInput
 }
 
 [Authorize(Policy = Policies.StaffAdmin)]
-public sealed class EditTypeModel(PorticoDb db, StaffRequestActions actions, AuditLog audit, TimeProvider clock) : PageModel
+public sealed class EditTypeModel(PorticoDb db, StaffRequestActions actions, SaveRequestType saveType) : PageModel
 {
     private const int BlankRows = 3;
 
@@ -69,81 +69,23 @@ public sealed class EditTypeModel(PorticoDb db, StaffRequestActions actions, Aud
     public async Task<IActionResult> OnPostAsync(Guid? typeId, CancellationToken ct)
     {
         IsNew = typeId is null;
-        RequestType? type = null;
-        if (typeId is { } id)
+        var outcome = await saveType.SaveAsync(typeId, Form, ModelState.IsValid, ct);
+        if (outcome.Kind == OutcomeKind.NotFound)
         {
-            type = await db.RequestTypes.SingleOrDefaultAsync(t => t.Id == id, ct);
-            if (type is null)
-            {
-                return NotFound();
-            }
+            return NotFound();
+        }
+        if (outcome.Succeeded)
+        {
+            return Redirect("/staff/request-types");
+        }
+        // Errors show next to their fields and the page lists them all, so the refusal's message is not added again.
+        foreach (var (field, error) in outcome.Status.FieldErrors ?? new Dictionary<string, string>())
+        {
+            ModelState.AddModelError($"{nameof(Form)}.{field}", error);
         }
         await LoadChoicesAsync(ct);
-        var name = Form.Name?.Trim() ?? "";
-        if (name.Length > 0 && await db.RequestTypes.AnyAsync(t => t.Name == name && t.Id != typeId, ct))
-        {
-            ModelState.AddModelError("Form.Name", "Another request type already has this name.");
-        }
-        var unknownRoles = Form.AllowedRoles.Except(SubmittingRoles).ToList();
-        if (unknownRoles.Count > 0)
-        {
-            ModelState.AddModelError("Form.AllowedRoles", $"These roles cannot submit requests: {string.Join(", ", unknownRoles)}.");
-        }
-        if (Form.DefaultAssigneeId is { } assignee && Assignees.All(a => a.Id != assignee))
-        {
-            ModelState.AddModelError("Form.DefaultAssigneeId", "The default assignee must be an agent or admin.");
-        }
-        var fields = new List<RequestField>();
-        foreach (var (f, i) in Form.Fields.Select((f, i) => (f, i)).Where(x => !string.IsNullOrWhiteSpace(x.f.Label)))
-        {
-            if (!Enum.IsDefined(f.Kind))
-            {
-                ModelState.AddModelError($"Form.Fields[{i}].Kind", $"Field {i + 1}: choose a kind.");
-                continue;
-            }
-            var options = (f.Options ?? "").Split('\n').Select(o => o.Trim()).Where(o => o.Length > 0).Distinct(StringComparer.Ordinal).ToList();
-            var kind = f.Kind;
-            if (kind is FieldKind.Choice or FieldKind.MultiChoice && options.Count < 2)
-            {
-                ModelState.AddModelError($"Form.Fields[{i}].Options", $"\"{f.Label!.Trim()}\": a choice needs at least two options, one per line.");
-            }
-            if (options.Count > RequestLimits.MaxOptions || options.Any(o => o.Length > RequestLimits.FieldLabel))
-            {
-                ModelState.AddModelError($"Form.Fields[{i}].Options", $"\"{f.Label!.Trim()}\": at most {RequestLimits.MaxOptions} options of {RequestLimits.FieldLabel} characters each.");
-            }
-            var existing = type?.Fields.FirstOrDefault(x => x.Key == f.Key);
-            var key = existing?.Key ?? RequestType.KeyFor(f.Label!, fields.Select(x => x.Key).Concat(type?.Fields.Select(x => x.Key) ?? []));
-            fields.Add(new RequestField(key, f.Label!.Trim(), kind, f.Required, kind is FieldKind.Choice or FieldKind.MultiChoice ? options : []));
-        }
-        if (fields.Count > RequestLimits.MaxFields)
-        {
-            ModelState.AddModelError("Form.Fields", $"A request type can have at most {RequestLimits.MaxFields} fields.");
-        }
-        if (Form.Sla.Count != Enum.GetValues<RequestPriority>().Length || Form.Sla.Select(s => s.Priority).Distinct().Count() != Form.Sla.Count)
-        {
-            ModelState.AddModelError("Form.Sla", "Give SLA targets for every priority.");
-        }
-        foreach (var (s, i) in Form.Sla.Select((s, i) => (s, i)).Where(x => x.s.ResolutionHours < x.s.FirstResponseHours))
-        {
-            ModelState.AddModelError($"Form.Sla[{i}].ResolutionHours", $"{s.Priority}: resolution cannot be due before the first response.");
-        }
-        if (!ModelState.IsValid)
-        {
-            Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
-            return Page();
-        }
-        var now = clock.GetUtcNow().UtcDateTime;
-        if (type is null)
-        {
-            type = new RequestType(name, Form.Description?.Trim() ?? "", now);
-            db.RequestTypes.Add(type);
-        }
-        type.Update(name, Form.Description?.Trim() ?? "", Form.IsActive, fields, Form.AllowedRoles, Form.DefaultAssigneeId,
-            Form.Sla.Select(s => new SlaTarget(s.Priority, s.FirstResponseHours, s.ResolutionHours)), now);
-        audit.Record(AuditActions.RequestTypeSaved, null, "RequestType", type.Id.ToString(),
-            new { name, fields = fields.Select(f => $"{f.Label} ({f.Kind}{(f.Required ? ", required" : "")})"), allowedRoles = Form.AllowedRoles, active = Form.IsActive });
-        await db.SaveChangesAsync(ct);
-        return Redirect("/staff/request-types");
+        Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+        return Page();
     }
 
     private async Task LoadChoicesAsync(CancellationToken ct)

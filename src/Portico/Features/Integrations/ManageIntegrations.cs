@@ -1,0 +1,111 @@
+using System.Globalization;
+using Portico.Features.Audit;
+
+namespace Portico.Features.Integrations;
+
+/// The full key of a new integration key, shown once: only its hash is stored.
+public sealed record NewIntegrationKey(IntegrationKey Key, string Secret);
+
+/// Staff Admins register integrations, give them keys and take keys back, choose the system of record per object
+/// type, and close data quality incidents.
+public sealed class ManageIntegrations(PorticoDb db, AuditLog audit, TimeProvider clock)
+{
+    public async Task<Outcome<Integration>> CreateAsync(string? name, int expectedSyncMinutes, CancellationToken ct)
+    {
+        var clean = name?.Trim() ?? "";
+        if (clean.Length is 0 or > 100)
+        {
+            return Outcome.Refused("Give the integration a name of at most 100 characters.");
+        }
+        if (expectedSyncMinutes is < 1 or > 60 * 24 * 31)
+        {
+            return Outcome.Refused("The expected sync interval must be between 1 minute and 31 days.");
+        }
+        if (await db.Integrations.AnyAsync(i => i.Name == clean, ct))
+        {
+            return Outcome.Refused($"An integration called {clean} already exists.");
+        }
+        var integration = new Integration(clean, expectedSyncMinutes, clock.GetUtcNow().UtcDateTime);
+        db.Integrations.Add(integration);
+        audit.Record(AuditActions.IntegrationSaved, null, "Integration", integration.Id.ToString(), new { name = clean, expectedSyncMinutes });
+        await db.SaveChangesAsync(ct);
+        return integration;
+    }
+
+    public async Task<Outcome<NewIntegrationKey>> CreateKeyAsync(Guid integrationId, string? name, CancellationToken ct)
+    {
+        if (!await db.Integrations.AnyAsync(i => i.Id == integrationId, ct))
+        {
+            return Outcome.NotFound;
+        }
+        var now = clock.GetUtcNow().UtcDateTime;
+        var clean = string.IsNullOrWhiteSpace(name) ? "Key " + now.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : name.Trim();
+        if (clean.Length > 100)
+        {
+            return Outcome.Refused("Key names can be at most 100 characters.");
+        }
+        var (key, secret) = IntegrationKey.Create(integrationId, clean, now);
+        db.IntegrationKeys.Add(key);
+        audit.Record(AuditActions.IntegrationKeyCreated, null, "IntegrationKey", key.Id.ToString(), new { integrationId, name = clean, keyId = key.KeyId });
+        await db.SaveChangesAsync(ct);
+        return new NewIntegrationKey(key, secret);
+    }
+
+    /// The key stops working at once.
+    public async Task<Outcome<IntegrationKey>> RevokeKeyAsync(Guid keyId, CancellationToken ct)
+    {
+        var key = await db.IntegrationKeys.SingleOrDefaultAsync(k => k.Id == keyId, ct);
+        if (key is null)
+        {
+            return Outcome.NotFound;
+        }
+        key.Revoke(clock.GetUtcNow().UtcDateTime);
+        audit.Record(AuditActions.IntegrationKeyRevoked, null, "IntegrationKey", key.Id.ToString(), new { key.IntegrationId, key.Name, key.KeyId });
+        await db.SaveChangesAsync(ct);
+        return key;
+    }
+
+    /// Gives the object type to an integration, or to nobody when integrationId is null.
+    public async Task<Outcome> ChooseSystemOfRecordAsync(string? objectType, Guid? integrationId, CancellationToken ct)
+    {
+        if (objectType is null || !SyncedObjectTypes.All.Contains(objectType))
+        {
+            return Outcome.Refused("Choose an object type.");
+        }
+        var current = await db.SystemsOfRecord.SingleOrDefaultAsync(s => s.ObjectType == objectType, ct);
+        if (integrationId is null)
+        {
+            if (current is not null)
+            {
+                db.SystemsOfRecord.Remove(current);
+            }
+        }
+        else if (!await db.Integrations.AnyAsync(i => i.Id == integrationId, ct))
+        {
+            return Outcome.Refused("Choose an existing integration.");
+        }
+        else if (current is null)
+        {
+            db.SystemsOfRecord.Add(new SystemOfRecord(objectType, integrationId.Value));
+        }
+        else
+        {
+            current.AssignTo(integrationId.Value);
+        }
+        audit.Record(AuditActions.SystemOfRecordChanged, null, "SystemOfRecord", objectType, new { objectType, integrationId });
+        await db.SaveChangesAsync(ct);
+        return Outcome.Done;
+    }
+
+    public async Task<Outcome> ResolveIncidentAsync(long incidentId, CancellationToken ct)
+    {
+        var incident = await db.DataQualityIncidents.SingleOrDefaultAsync(i => i.Id == incidentId, ct);
+        if (incident is null)
+        {
+            return Outcome.NotFound;
+        }
+        incident.Resolve(clock.GetUtcNow().UtcDateTime);
+        await db.SaveChangesAsync(ct);
+        return Outcome.Done;
+    }
+}
