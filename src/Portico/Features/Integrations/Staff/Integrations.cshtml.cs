@@ -14,7 +14,7 @@ public sealed class IntegrationsModel(PorticoDb db, ManageIntegrations integrati
     public DateTime Now { get; } = clock.GetUtcNow().UtcDateTime;
     /// The full key, shown once right after it was created and never again.
     public string? NewSecret { get; private set; }
-    public string? Error { get; private set; }
+    public string? Error => ModelState.Refusal();
     public string? Notice { get; private set; }
 
     public async Task OnGetAsync(string? done, CancellationToken ct)
@@ -26,21 +26,16 @@ public sealed class IntegrationsModel(PorticoDb db, ManageIntegrations integrati
     public async Task<IActionResult> OnPostCreateAsync(string? name, int expectedSyncMinutes, CancellationToken ct)
     {
         var outcome = await integrations.CreateAsync(name, expectedSyncMinutes, ct);
-        return outcome.Value is { } integration
-            ? Redirect("/staff/integrations?done=" + Uri.EscapeDataString($"{integration.Name} added. Create a key for it next."))
-            : await FailAsync(outcome.Message!, ct);
+        return await outcome.ToPageResultAsync(this,
+            integration => Redirect("/staff/integrations?done=" + Uri.EscapeDataString($"{integration.Name} added. Create a key for it next.")), ReloadAsync);
     }
 
     public async Task<IActionResult> OnPostKeyAsync(Guid integrationId, string? name, CancellationToken ct)
     {
         var outcome = await integrations.CreateKeyAsync(integrationId, name, ct);
-        if (outcome.Kind == OutcomeKind.NotFound)
-        {
-            return NotFound();
-        }
         if (outcome.Value is not { } created)
         {
-            return await FailAsync(outcome.Message!, ct);
+            return await outcome.ToPageResultAsync(this, _ => Page(), ReloadAsync);
         }
         // Rendered, not redirected: the secret must not end up in a URL or be shown twice.
         NewSecret = created.Secret;
@@ -57,20 +52,17 @@ public sealed class IntegrationsModel(PorticoDb db, ManageIntegrations integrati
     public async Task<IActionResult> OnPostOwnerAsync(string? objectType, Guid? integrationId, CancellationToken ct)
     {
         var outcome = await integrations.ChooseSystemOfRecordAsync(objectType, integrationId, ct);
-        return outcome.Succeeded
-            ? Redirect("/staff/integrations?done=" + Uri.EscapeDataString($"System of record for {objectType} saved."))
-            : await FailAsync(outcome.Message!, ct);
+        return await outcome.ToPageResultAsync(this,
+            () => Redirect("/staff/integrations?done=" + Uri.EscapeDataString($"System of record for {objectType} saved.")), ReloadAsync);
     }
 
     public async Task<IActionResult> OnPostResolveAsync(long incidentId, CancellationToken ct) =>
         (await integrations.ResolveIncidentAsync(incidentId, ct)).Succeeded ? Redirect("/staff/integrations?done=Incident+closed.") : NotFound();
 
-    private async Task<IActionResult> FailAsync(string error, CancellationToken ct)
+    private async Task<bool> ReloadAsync()
     {
-        Error = error;
-        Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
-        await LoadAsync(ct);
-        return Page();
+        await LoadAsync(HttpContext.RequestAborted);
+        return true;
     }
 
     private async Task LoadAsync(CancellationToken ct)

@@ -13,7 +13,7 @@ public sealed class WebhooksModel(PorticoDb db, ManageWebhookEndpoints endpoints
     public List<WebhookEndpoint> Endpoints { get; private set; } = [];
     public List<DeliveryRow> Deliveries { get; private set; } = [];
     public string? NewSecret { get; private set; }
-    public string? Error { get; private set; }
+    public string? Error => ModelState.Refusal();
     public string? Notice { get; private set; }
 
     public async Task OnGetAsync(string? done, CancellationToken ct)
@@ -27,7 +27,7 @@ public sealed class WebhooksModel(PorticoDb db, ManageWebhookEndpoints endpoints
         var outcome = await endpoints.CreateAsync(url, description, events, ct);
         if (outcome.Value is not { } created)
         {
-            return await FailAsync(outcome.Message!, ct);
+            return await outcome.ToPageResultAsync(this, _ => Page(), ReloadAsync);
         }
         NewSecret = created.Secret;
         Notice = "Endpoint added. Copy its signing secret now; it is not shown again.";
@@ -41,12 +41,10 @@ public sealed class WebhooksModel(PorticoDb db, ManageWebhookEndpoints endpoints
     public async Task<IActionResult> OnPostRedeliverAsync(Guid deliveryId, CancellationToken ct) =>
         (await endpoints.RedeliverAsync(deliveryId, ct)).Succeeded ? Redirect("/staff/webhooks?done=Queued+for+delivery.") : NotFound();
 
-    private async Task<IActionResult> FailAsync(string error, CancellationToken ct)
+    private async Task<bool> ReloadAsync()
     {
-        Error = error;
-        Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
-        await LoadAsync(ct);
-        return Page();
+        await LoadAsync(HttpContext.RequestAborted);
+        return true;
     }
 
     private async Task LoadAsync(CancellationToken ct)
