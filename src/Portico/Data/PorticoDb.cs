@@ -138,6 +138,28 @@ public abstract class PorticoDb(DbContextOptions options, AccountContext account
     /// Wakes the outbox worker; for handlers that commit a transaction of their own after saving messages.
     public void SignalOutbox() => outboxSignal?.Notify();
 
+    /// Runs work with one row locked before anything is read, so writers of the same row queue behind each other
+    /// instead of deciding on what they read at the same time. lockRow is a no-op update of that row: it takes the
+    /// row's lock on PostgreSQL and the database's write lock on SQLite. In a transaction of its own unless the
+    /// caller has one; committed (and the outbox woken) when commit says so.
+    public async Task<T> WithRowLockedAsync<T>(Func<Task<int>> lockRow, Func<Task<T>> work, Func<T, bool> commit, CancellationToken ct)
+    {
+        if (Database.CurrentTransaction is not null)
+        {
+            await lockRow();
+            return await work();
+        }
+        await using var transaction = await Database.BeginTransactionAsync(ct);
+        await lockRow();
+        var result = await work();
+        if (commit(result))
+        {
+            await transaction.CommitAsync(ct);
+            SignalOutbox();
+        }
+        return result;
+    }
+
     /// Chains new audit events onto the chain's head and moves the head in the same transaction, so
     /// deleting the newest events leaves the head pointing past them. The chain needs one writer at a
     /// time: a transaction-scoped advisory lock on PostgreSQL (several app nodes), and the

@@ -70,20 +70,8 @@ public sealed class ChangeMembershipRole(PorticoDb db, AuditLog audit, EmailOutb
 
     /// Runs a change that may take away an Owner with the account locked first, so two Owners removing or demoting
     /// each other at once queue behind each other and the second sees that only one Owner is left.
-    public static async Task<T> WithOwnersLockedAsync<T>(PorticoDb db, Guid accountId, Func<Task<T>> change, CancellationToken ct)
-    {
-        if (db.Database.CurrentTransaction is not null)
-        {
-            await LockAsync(db, accountId, ct);
-            return await change();
-        }
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        await LockAsync(db, accountId, ct);
-        var result = await change();
-        await transaction.CommitAsync(ct);
-        db.SignalOutbox();
-        return result;
-    }
+    public static Task<T> WithOwnersLockedAsync<T>(PorticoDb db, Guid accountId, Func<Task<T>> change, CancellationToken ct) =>
+        db.WithRowLockedAsync(() => LockAsync(db, accountId, ct), change, _ => true, ct);
 
     // A write to the account row takes its lock (PostgreSQL) or the database's write lock (SQLite) before anything is read.
     private static Task<int> LockAsync(PorticoDb db, Guid accountId, CancellationToken ct) =>

@@ -26,18 +26,9 @@ public static class RequestWrites
 
     /// Runs an additive action (a reply, a note) with the request locked before it is read: replies at
     /// once queue behind each other instead of refusing each other, so nobody loses what they typed.
-    public static async Task<Outcome> LockedAsync(PorticoDb db, Guid requestId, Func<Task<Outcome>> action, CancellationToken ct)
-    {
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        await db.Requests.Where(r => r.Id == requestId).ExecuteUpdateAsync(s => s.SetProperty(r => r.Version, r => r.Version), ct);
-        var outcome = await action();
-        if (outcome.Succeeded)
-        {
-            await transaction.CommitAsync(ct);
-            db.SignalOutbox();
-        }
-        return outcome;
-    }
+    public static Task<Outcome> LockedAsync(PorticoDb db, Guid requestId, Func<Task<Outcome>> action, CancellationToken ct) =>
+        db.WithRowLockedAsync(() => db.Requests.Where(r => r.Id == requestId).ExecuteUpdateAsync(s => s.SetProperty(r => r.Version, r => r.Version), ct),
+            action, outcome => outcome.Succeeded, ct);
 }
 
 /// What customers do on a request they can see: reply, provide information, confirm, reopen, share.
