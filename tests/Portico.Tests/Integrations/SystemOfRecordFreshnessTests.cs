@@ -1,8 +1,5 @@
-using System.Text;
-using System.Text.Json.Nodes;
 using Portico.Features.Billing;
 using Portico.Features.Integrations;
-using Portico.Features.Orders;
 using static Portico.Tests.Integrations.IntegrationSteps;
 using static Portico.Tests.Integrations.SystemOfRecordSteps;
 

@@ -1,6 +1,4 @@
-using System.Text;
 using System.Text.Json.Nodes;
-using Portico.Features.Billing;
 using Portico.Features.Integrations;
 using Portico.Features.Orders;
 using static Portico.Tests.Integrations.IntegrationSteps;

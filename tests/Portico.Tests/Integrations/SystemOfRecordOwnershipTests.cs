@@ -1,5 +1,3 @@
-using System.Text;
-using System.Text.Json.Nodes;
 using Portico.Features.Billing;
 using Portico.Features.Integrations;
 using Portico.Features.Orders;
