@@ -67,8 +67,8 @@ public static class DatabaseSetup
     }
 }
 
-/// Runs before the server accepts requests: migrations (if enabled), built-in roles, the audit chain's head
-/// for databases from before it was kept, attachments still in the database moved to blob storage, demo data.
+/// Runs before the server accepts requests: migrations (if enabled), built-in roles, attachments still in the
+/// database moved to blob storage, demo data.
 public sealed class DatabaseInitializer(
     IServiceScopeFactory scopes, IOptions<DatabaseOptions> options, IConfiguration configuration, ILogger<DatabaseInitializer> logger) : IHostedService
 {
@@ -98,10 +98,6 @@ public sealed class DatabaseInitializer(
             logger.LogInformation("Database migrated ({Provider})", options.Value.Provider);
         }
         await EnsureBuiltInRolesAsync(db, cancellationToken);
-        if (await db.RecordMissingAuditChainHeadAsync(cancellationToken) is { } head)
-        {
-            logger.LogInformation("Audit chain head recorded at event {Sequence} ({Hash})", head.Sequence, head.Hash);
-        }
         // Attachments from releases that kept their bytes in the database; a no-op once all are moved.
         await scope.ServiceProvider.GetRequiredService<Features.Requests.AttachmentStorageMove>().RunAsync(cancellationToken);
         if (configuration.GetValue<bool>("Portico:SeedDemoData"))

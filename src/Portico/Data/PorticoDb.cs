@@ -236,32 +236,6 @@ public abstract class PorticoDb(DbContextOptions options, AccountContext account
         }
     }
 
-    /// Databases from before the head was kept start it at their newest event; a no-op once it is set.
-    /// Runs at start-up, under the same lock as appends.
-    public async Task<AuditChainHead?> RecordMissingAuditChainHeadAsync(CancellationToken cancellationToken)
-    {
-        await AuditChainLock.WaitAsync(cancellationToken);
-        try
-        {
-            await using var transaction = await Database.BeginTransactionAsync(cancellationToken);
-            await LockAuditChainAsync(cancellationToken);
-            var last = await AuditEvents.AsNoTracking().OrderByDescending(e => e.Sequence)
-                .Select(e => new { e.Sequence, e.Hash }).FirstOrDefaultAsync(cancellationToken);
-            if (last is null)
-            {
-                return null;
-            }
-            var updated = await AuditChainHeads.Where(h => h.Id == AuditChainHead.RowId && h.Sequence == 0)
-                .ExecuteUpdateAsync(s => s.SetProperty(h => h.Sequence, last.Sequence).SetProperty(h => h.Hash, last.Hash), cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            return updated == 0 ? null : new AuditChainHead { Id = AuditChainHead.RowId, Sequence = last.Sequence, Hash = last.Hash };
-        }
-        finally
-        {
-            AuditChainLock.Release();
-        }
-    }
-
     protected abstract Task LockAuditChainAsync(CancellationToken cancellationToken);
 }
 
