@@ -123,41 +123,90 @@ public static class SyncedObjectTypes
     public static readonly IReadOnlyList<string> All = [Accounts, Invoices, Orders];
 }
 
+/// How a data quality incident was closed.
+public enum IncidentResolution
+{
+    /// The source sent the record again once its account was known.
+    Synced,
+    /// Staff mapped the external account to an existing account and the held record was applied.
+    Mapped,
+    /// Staff created an account for the external account and the held record was applied.
+    Created,
+    /// Staff closed it with a reason; the record was not applied.
+    Dismissed,
+}
+
 /// A record the portal could not place, reported instead of guessed (for example an unknown account).
+/// The last refused record is held, so staff can apply it once they say which account it belongs to.
 public sealed class DataQualityIncident
 {
+    public const int MaxReasonLength = 500;
+
     public long Id { get; private set; }
     public Guid IntegrationId { get; private set; }
     public string ObjectType { get; private set; } = "";
     public string ExternalId { get; private set; } = "";
     public string Problem { get; private set; } = "";
+    /// The account id the source named, which the portal did not know.
+    public string? ExternalAccountId { get; private set; }
+    /// The last refused record as JSON; null for incidents raised before records were held.
+    public string? HeldRecord { get; private set; }
     public DateTime FirstSeenAt { get; private set; }
     public DateTime LastSeenAt { get; private set; }
     public int Occurrences { get; private set; }
     public DateTime? ResolvedAt { get; private set; }
+    public IncidentResolution? Resolution { get; private set; }
+    /// The staff member who resolved it; null when a sync did.
+    public Guid? ResolvedById { get; private set; }
+    public string? ResolvedByName { get; private set; }
+    /// Why staff dismissed it.
+    public string? Reason { get; private set; }
 
     private DataQualityIncident() { }
 
-    public DataQualityIncident(Guid integrationId, string objectType, string externalId, string problem, DateTime now)
+    public DataQualityIncident(Guid integrationId, string objectType, string externalId, string problem, DateTime now,
+        string? externalAccountId = null, string? heldRecord = null)
     {
         IntegrationId = integrationId;
         ObjectType = objectType;
         ExternalId = externalId;
         Problem = problem;
+        ExternalAccountId = externalAccountId;
+        HeldRecord = heldRecord;
         FirstSeenAt = now;
         LastSeenAt = now;
         Occurrences = 1;
     }
 
-    public void SeenAgain(string problem, DateTime now)
+    public bool IsOpen => ResolvedAt is null;
+
+    public TimeSpan? TimeToResolve => ResolvedAt - FirstSeenAt;
+
+    /// Sent again and still not placeable: the newer record is held and a resolved incident opens again.
+    public void SeenAgain(string problem, DateTime now, string? externalAccountId = null, string? heldRecord = null)
     {
         Problem = problem;
+        ExternalAccountId = externalAccountId ?? ExternalAccountId;
+        HeldRecord = heldRecord ?? HeldRecord;
         LastSeenAt = now;
         Occurrences++;
         ResolvedAt = null;
+        Resolution = null;
+        ResolvedById = null;
+        ResolvedByName = null;
+        Reason = null;
     }
 
-    public void Resolve(DateTime now) => ResolvedAt = now;
+    public void Resolve(DateTime now) => Resolve(IncidentResolution.Synced, null, null, null, now);
+
+    public void Resolve(IncidentResolution how, Guid? byId, string? byName, string? reason, DateTime now)
+    {
+        ResolvedAt = now;
+        Resolution = how;
+        ResolvedById = byId;
+        ResolvedByName = byName;
+        Reason = reason;
+    }
 }
 
 internal sealed class IntegrationConfiguration : IEntityTypeConfiguration<Integration>
@@ -201,5 +250,11 @@ internal sealed class DataQualityIncidentConfiguration : IEntityTypeConfiguratio
         b.Property(i => i.ObjectType).HasMaxLength(30);
         b.Property(i => i.ExternalId).HasMaxLength(100);
         b.Property(i => i.Problem).HasMaxLength(1000);
+        b.Property(i => i.ExternalAccountId).HasMaxLength(100);
+        b.Property(i => i.Resolution).HasConversion<string>().HasMaxLength(20);
+        b.Property(i => i.ResolvedByName).HasMaxLength(256);
+        b.Property(i => i.Reason).HasMaxLength(DataQualityIncident.MaxReasonLength);
+        // Open incidents are listed oldest first.
+        b.HasIndex(i => new { i.ResolvedAt, i.FirstSeenAt });
     }
 }

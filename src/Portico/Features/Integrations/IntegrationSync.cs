@@ -80,6 +80,31 @@ public sealed class IntegrationSync(PorticoDb db, AuditLog audit, TimeProvider c
             },
             existing => ((Order)existing).ContentHash + ((Order)existing).AccountId, r => Hash(r), ct, includeAccountInComparison: true);
 
+    /// Applies the records the incidents hold exactly as if their integration had sent them again, one batch per
+    /// integration and object type, inside the caller's transaction. Answers each incident's result.
+    public async Task<Dictionary<long, RecordResult>> ApplyHeldAsync(IReadOnlyList<DataQualityIncident> incidents, CancellationToken ct)
+    {
+        var results = new Dictionary<long, RecordResult>();
+        foreach (var group in incidents.Where(i => i.HeldRecord is not null).GroupBy(i => (i.IntegrationId, i.ObjectType)))
+        {
+            var held = group.ToList();
+            var batch = group.Key.ObjectType switch
+            {
+                SyncedObjectTypes.Invoices => await InvoicesAsync(group.Key.IntegrationId, false, Held<InvoiceRecord>(held), ct),
+                SyncedObjectTypes.Orders => await OrdersAsync(group.Key.IntegrationId, false, Held<OrderRecord>(held), ct),
+                _ => throw new InvalidOperationException($"No record of {group.Key.ObjectType} is held."),
+            };
+            foreach (var result in batch.Results)
+            {
+                results[held[result.Index].Id] = result;
+            }
+        }
+        return results;
+    }
+
+    private static List<(int Index, T? Record, string? Error)> Held<T>(List<DataQualityIncident> incidents) where T : class =>
+        incidents.Select((i, index) => (index, JsonSerializer.Deserialize<T>(i.HeldRecord!, IntegrationRecordValidation.Strict), (string?)null)).ToList();
+
     public async Task<bool> DeleteAsync(Guid integrationId, string objectType, string externalId, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
@@ -151,7 +176,12 @@ public sealed class IntegrationSync(PorticoDb db, AuditLog audit, TimeProvider c
             }
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        // Staff applying held records run this inside their own transaction, together with the account they mapped.
+        if (dryRun && db.Database.CurrentTransaction is not null)
+        {
+            throw new InvalidOperationException("A dry run takes back its own transaction; it cannot run inside another.");
+        }
+        await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
         var incidents = await db.DataQualityIncidents.Where(i => i.IntegrationId == integrationId && i.ObjectType == objectType && i.ResolvedAt == null).ToListAsync(ct);
         var unchanged = new List<object>();
         int created = 0, updated = 0;
@@ -165,13 +195,15 @@ public sealed class IntegrationSync(PorticoDb db, AuditLog audit, TimeProvider c
                     var problem = $"Account \"{externalAccount}\" is not known to the portal; map it (set the account's external id) or sync the account first.";
                     var incident = incidents.FirstOrDefault(i => i.ExternalId == id)
                         ?? await db.DataQualityIncidents.SingleOrDefaultAsync(i => i.IntegrationId == integrationId && i.ObjectType == objectType && i.ExternalId == id, ct);
+                    // The record is held so staff can apply it once they say which account it belongs to.
+                    var held = JsonSerializer.Serialize(record, IntegrationRecordValidation.Strict);
                     if (incident is null)
                     {
-                        db.DataQualityIncidents.Add(new DataQualityIncident(integrationId, objectType, id, problem, now));
+                        db.DataQualityIncidents.Add(new DataQualityIncident(integrationId, objectType, id, problem, now, externalAccount.Trim(), held));
                     }
                     else
                     {
-                        incident.SeenAgain(problem, now);
+                        incident.SeenAgain(problem, now, externalAccount.Trim(), held);
                     }
                     results[index] = new RecordResult(index, id, "error", new Dictionary<string, string> { ["externalAccountId"] = problem });
                     continue;
@@ -224,9 +256,9 @@ public sealed class IntegrationSync(PorticoDb db, AuditLog audit, TimeProvider c
         // A dry run goes through every check and write, then takes it all back.
         if (dryRun)
         {
-            await transaction.RollbackAsync(ct);
+            await transaction!.RollbackAsync(ct);
         }
-        else
+        else if (transaction is not null)
         {
             await transaction.CommitAsync(ct);
         }
