@@ -28,6 +28,9 @@ public sealed class Account
 
     public void Rename(string name) => Name = name;
 
+    /// Staff name the id a system of record knows this account by, once; it is never changed afterwards.
+    public void MapToExternalId(string externalId) => ExternalId ??= externalId;
+
     public void SetRequireMfa(bool required) => RequireMfa = required;
 
     public void AssignManager(Guid? staffUserId) => AccountManagerId = staffUserId;

@@ -42,6 +42,9 @@ public static class AuditActions
     public const string IntegrationKeyCreated = "integration.key_created";
     public const string IntegrationKeyRevoked = "integration.key_revoked";
     public const string SystemOfRecordChanged = "integration.system_of_record_changed";
+    public const string IntegrationAccountMapped = "integration.account_mapped";
+    public const string IncidentResolved = "integration.incident_resolved";
+    public const string IncidentDismissed = "integration.incident_dismissed";
     public const string WebhookEndpointCreated = "webhook.endpoint_created";
     public const string WebhookEndpointDeactivated = "webhook.endpoint_deactivated";
     public const string WebhookRedelivered = "webhook.redelivered";

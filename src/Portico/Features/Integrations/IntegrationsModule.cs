@@ -13,6 +13,7 @@ public static class IntegrationsModule
         services.AddScoped<IntegrationSync>();
         services.AddScoped<Freshness>();
         services.AddScoped<ManageIntegrations>();
+        services.AddScoped<ResolveIncidents>();
         // Each integration key gets its own budget, so one busy source cannot starve the others.
         services.Configure<RateLimiterOptions>(o => o.AddPolicy(IntegrationApi.RateLimit, context =>
             RateLimitPartition.GetFixedWindowLimiter(IntegrationKey.Parse(context.Request.Headers.Authorization.ToString().Replace("Bearer ", "", StringComparison.OrdinalIgnoreCase))?.KeyId ?? "",

@@ -7,7 +7,7 @@ namespace Portico.Features.Integrations;
 public sealed record NewIntegrationKey(IntegrationKey Key, string Secret);
 
 /// Staff Admins register integrations, give them keys and take keys back, choose the system of record per object
-/// type, and close data quality incidents.
+/// type. Data quality incidents are resolved by ResolveIncidents.
 public sealed class ManageIntegrations(PorticoDb db, AuditLog audit, TimeProvider clock)
 {
     public async Task<Outcome<Integration>> CreateAsync(string? name, int expectedSyncMinutes, CancellationToken ct)
@@ -93,18 +93,6 @@ public sealed class ManageIntegrations(PorticoDb db, AuditLog audit, TimeProvide
             current.AssignTo(integrationId.Value);
         }
         audit.Record(AuditActions.SystemOfRecordChanged, null, "SystemOfRecord", objectType, new { objectType, integrationId });
-        await db.SaveChangesAsync(ct);
-        return Outcome.Done;
-    }
-
-    public async Task<Outcome> ResolveIncidentAsync(long incidentId, CancellationToken ct)
-    {
-        var incident = await db.DataQualityIncidents.SingleOrDefaultAsync(i => i.Id == incidentId, ct);
-        if (incident is null)
-        {
-            return Outcome.NotFound;
-        }
-        incident.Resolve(clock.GetUtcNow().UtcDateTime);
         await db.SaveChangesAsync(ct);
         return Outcome.Done;
     }

@@ -4,12 +4,24 @@ namespace Portico.Features.Integrations.Staff;
 
 public sealed record IntegrationHealth(Integration Integration, int OpenIncidents, IReadOnlyList<IntegrationKey> Keys, IReadOnlyList<string> Owns);
 
+public sealed record IncidentRow(DataQualityIncident Incident, string IntegrationName);
+
+public sealed record MappableAccount(Guid Id, string Name);
+
 /// Integration health, keys and the system of record per object type. Admins only.
 [Authorize(Policy = Policies.StaffAdmin)]
-public sealed class IntegrationsModel(PorticoDb db, ManageIntegrations integrations, TimeProvider clock) : PageModel
+public sealed class IntegrationsModel(PorticoDb db, ManageIntegrations integrations, ResolveIncidents resolve, TimeProvider clock) : PageModel
 {
+    /// Open incidents shown, oldest first; resolved ones shown, newest first.
+    public const int Shown = 100;
+    public const int ResolvedShown = 20;
+    /// Accounts offered to map an external account to: those no system of record knows yet.
+    public const int AccountChoices = 500;
+
     public List<IntegrationHealth> Integrations { get; private set; } = [];
-    public List<DataQualityIncident> Incidents { get; private set; } = [];
+    public List<IncidentRow> Incidents { get; private set; } = [];
+    public List<IncidentRow> Resolved { get; private set; } = [];
+    public List<MappableAccount> Unmapped { get; private set; } = [];
     public Dictionary<string, Guid> Owners { get; private set; } = [];
     public DateTime Now { get; } = clock.GetUtcNow().UtcDateTime;
     /// The full key, shown once right after it was created and never again.
@@ -56,8 +68,27 @@ public sealed class IntegrationsModel(PorticoDb db, ManageIntegrations integrati
             () => Redirect("/staff/integrations?done=" + Uri.EscapeDataString($"System of record for {objectType} saved.")), ReloadAsync);
     }
 
-    public async Task<IActionResult> OnPostResolveAsync(long incidentId, CancellationToken ct) =>
-        (await integrations.ResolveIncidentAsync(incidentId, ct)).Succeeded ? Redirect("/staff/integrations?done=Incident+closed.") : NotFound();
+    public async Task<IActionResult> OnPostMapAsync(List<long> incidentIds, Guid? accountId, CancellationToken ct) =>
+        await AfterResolution(await resolve.MapAsync(incidentIds, accountId, Actor(), ct));
+
+    public async Task<IActionResult> OnPostCreateAccountAsync(List<long> incidentIds, string? accountName, CancellationToken ct) =>
+        await AfterResolution(await resolve.CreateAccountAsync(incidentIds, accountName, Actor(), ct));
+
+    public async Task<IActionResult> OnPostDismissAsync(List<long> incidentIds, string? reason, CancellationToken ct) =>
+        await AfterResolution(await resolve.DismissAsync(incidentIds, reason, Actor(), ct));
+
+    /// How long ago, in the largest whole units that say it: "3 d 4 h", "5 h 12 min", "7 min".
+    public static string Age(TimeSpan span) =>
+        span.TotalDays >= 1 ? $"{(int)span.TotalDays} d {span.Hours} h"
+        : span.TotalHours >= 1 ? $"{(int)span.TotalHours} h {span.Minutes} min"
+        : $"{Math.Max(0, (int)span.TotalMinutes)} min";
+
+    private ResolveIncidents.Actor Actor() => new(User.UserId()!.Value, User.Identity?.Name ?? "");
+
+    private Task<IActionResult> AfterResolution(Outcome<IncidentsResolved> outcome) =>
+        outcome.ToPageResultAsync(this, done => Redirect("/staff/integrations?done=" + Uri.EscapeDataString(
+            $"{done.Count} incident{(done.Count == 1 ? "" : "s")} resolved" + (done.AccountName is null ? "." : $"; the held records were applied to {done.AccountName}."))),
+            ReloadAsync);
 
     private async Task<bool> ReloadAsync()
     {
@@ -74,6 +105,12 @@ public sealed class IntegrationsModel(PorticoDb db, ManageIntegrations integrati
         Owners = await db.SystemsOfRecord.AsNoTracking().ToDictionaryAsync(s => s.ObjectType, s => s.IntegrationId, ct);
         Integrations = integrations.Select(i => new IntegrationHealth(i, incidents.GetValueOrDefault(i.Id),
             keys.Where(k => k.IntegrationId == i.Id).ToList(), Owners.Where(o => o.Value == i.Id).Select(o => o.Key).ToList())).ToList();
-        Incidents = await db.DataQualityIncidents.AsNoTracking().Where(i => i.ResolvedAt == null).OrderByDescending(i => i.LastSeenAt).Take(100).ToListAsync(ct);
+        var names = integrations.ToDictionary(i => i.Id, i => i.Name);
+        Incidents = (await db.DataQualityIncidents.AsNoTracking().Where(i => i.ResolvedAt == null).OrderBy(i => i.FirstSeenAt).ThenBy(i => i.Id).Take(Shown).ToListAsync(ct))
+            .Select(i => new IncidentRow(i, names.GetValueOrDefault(i.IntegrationId, ""))).ToList();
+        Resolved = (await db.DataQualityIncidents.AsNoTracking().Where(i => i.ResolvedAt != null).OrderByDescending(i => i.ResolvedAt).ThenByDescending(i => i.Id)
+            .Take(ResolvedShown).ToListAsync(ct)).Select(i => new IncidentRow(i, names.GetValueOrDefault(i.IntegrationId, ""))).ToList();
+        Unmapped = Incidents.Count == 0 ? [] : await db.Accounts.AsNoTracking().Where(a => a.ExternalId == null).OrderBy(a => a.Name).Take(AccountChoices)
+            .Select(a => new MappableAccount(a.Id, a.Name)).ToListAsync(ct);
     }
 }
