@@ -82,12 +82,9 @@ public sealed class IncidentResolutionTests(PorticoApp app)
     [Fact]
     public async Task Creating_the_account_from_the_record_applies_it_there_and_needs_a_name()
     {
-        var (integration, client) = await app.OwnerAsync(Invoices);
+        var (integration, client, _, incident) = await RefusedInvoiceAsync();
         using var _ = client;
-        var unknown = "CRM-NEW-" + PorticoApp.Unique();
-        var invoice = InvoiceJson(NewExternalId("INV"), unknown);
-        await OkAsync(await client.PutBatchAsync(Invoices, invoice));
-        var incident = await IncidentAsync(integration.Id, (string)invoice["externalId"]!);
+        var unknown = incident.ExternalAccountId!;
         var admin = await app.CreateUserAsync(staffRole: StaffRole.Admin);
         using var browser = await app.SignInAsync(admin);
         var page = await browser.GetPageAsync(Page);
@@ -126,11 +123,8 @@ public sealed class IncidentResolutionTests(PorticoApp app)
     [Fact]
     public async Task Dismissing_needs_a_reason_closes_without_applying_and_a_record_sent_again_reopens_it()
     {
-        var (integration, client) = await app.OwnerAsync(Invoices);
+        var (integration, client, invoice, incident) = await RefusedInvoiceAsync();
         using var _ = client;
-        var invoice = InvoiceJson(NewExternalId("INV"), "CRM-TEST-" + PorticoApp.Unique());
-        await OkAsync(await client.PutBatchAsync(Invoices, invoice));
-        var incident = await IncidentAsync(integration.Id, (string)invoice["externalId"]!);
         var admin = await app.CreateUserAsync(staffRole: StaffRole.Admin);
         using var browser = await app.SignInAsync(admin);
         var page = await browser.GetPageAsync(Page);
@@ -198,12 +192,9 @@ public sealed class IncidentResolutionTests(PorticoApp app)
     [Fact]
     public async Task Mapping_to_an_account_another_external_id_owns_or_to_no_account_is_refused_and_changes_nothing()
     {
-        var (integration, client) = await app.OwnerAsync(Invoices);
+        var (integration, client, _, incident) = await RefusedInvoiceAsync();
         using var _ = client;
-        var unknown = "CRM-UNKNOWN-" + PorticoApp.Unique();
-        var invoice = InvoiceJson(NewExternalId("INV"), unknown);
-        await OkAsync(await client.PutBatchAsync(Invoices, invoice));
-        var incident = await IncidentAsync(integration.Id, (string)invoice["externalId"]!);
+        var unknown = incident.ExternalAccountId!;
         var owned = await app.CreateMappedAccountAsync();
         var admin = await app.CreateUserAsync(staffRole: StaffRole.Admin);
         using var browser = await app.SignInAsync(admin);
@@ -240,11 +231,8 @@ public sealed class IncidentResolutionTests(PorticoApp app)
     [InlineData(null)]
     public async Task Only_staff_admins_may_resolve_incidents(StaffRole? role)
     {
-        var (integration, client) = await app.OwnerAsync(Invoices);
+        var (integration, client, _, incident) = await RefusedInvoiceAsync();
         using var _ = client;
-        var invoice = InvoiceJson(NewExternalId("INV"), "CRM-UNKNOWN-" + PorticoApp.Unique());
-        await OkAsync(await client.PutBatchAsync(Invoices, invoice));
-        var incident = await IncidentAsync(integration.Id, (string)invoice["externalId"]!);
         var account = await app.CreateAccountAsync();
         var person = role is { } staff ? await app.CreateUserAsync(staffRole: staff) : (await app.CreateCustomerAsync(BuiltInRoles.Owner)).User;
         using var browser = await app.SignInAsync(person);
@@ -259,6 +247,15 @@ public sealed class IncidentResolutionTests(PorticoApp app)
         Assert.Null((await IncidentAsync(integration.Id, incident.ExternalId)).ResolvedAt);
         Assert.Null(await app.WithDbAsync((db, _) => db.Accounts.Where(a => a.Id == account.Id).Select(a => a.ExternalId).SingleAsync()));
         Assert.Empty(await app.InvoicesOfAsync(integration.Id));
+    }
+
+    /// An integration that owns invoices sent one for an account the portal does not know: the incident it raised.
+    private async Task<(Integration Integration, HttpClient Client, JsonObject Invoice, DataQualityIncident Incident)> RefusedInvoiceAsync()
+    {
+        var (integration, client) = await app.OwnerAsync(Invoices);
+        var invoice = InvoiceJson(NewExternalId("INV"), "CRM-UNKNOWN-" + PorticoApp.Unique());
+        AssertCounts(await OkAsync(await client.PutBatchAsync(Invoices, invoice)), created: 0, updated: 0, unchanged: 0, failed: 1);
+        return (integration, client, invoice, await IncidentAsync(integration.Id, (string)invoice["externalId"]!));
     }
 
     private Task<DataQualityIncident> IncidentAsync(Guid integrationId, string externalId) =>
