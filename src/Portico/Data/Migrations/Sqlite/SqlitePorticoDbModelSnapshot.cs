@@ -596,6 +596,8 @@ namespace Portico.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("Number");
+
                     b.HasIndex("IntegrationId", "ExternalId")
                         .IsUnique();
 
@@ -1295,6 +1297,8 @@ namespace Portico.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("Reference");
 
                     b.HasIndex("AccountId", "UpdatedAt");
 
