@@ -30,6 +30,9 @@ internal static class DataSetGenerator
             {
                 // A data set from an earlier generator gets only the parts it lacks.
                 Console.WriteLine("Accounts, requests, documents and audit events already generated.");
+                // Data sets from before the staff search scenario have no staff Admin: user 1 becomes the one it signs in as.
+                await db.Users.Where(u => u.Email == SignIns.StaffAdminEmail)
+                    .ExecuteUpdateAsync(u => u.SetProperty(x => x.StaffRole, StaffRole.Admin));
                 return await GenerateBilling(provider, connection, scale, clock);
             }
             foreach (var role in BuiltInRoles.Create())
@@ -78,7 +81,8 @@ internal static class DataSetGenerator
                     UserName = email, NormalizedUserName = email.ToUpperInvariant(), Email = email, NormalizedEmail = email.ToUpperInvariant(),
                     EmailConfirmed = true, PasswordHash = passwordHash, SecurityStamp = Guid.NewGuid().ToString("N"), LockoutEnabled = true,
                     DisplayName = $"{Words[random.Next(Words.Length)]} {Words[random.Next(Words.Length)]} {i}", CreatedAt = now,
-                    StaffRole = i < 20 ? StaffRole.Agent : null,
+                    // Users below 20 are staff: user 1 an Admin, the rest Agents.
+                    StaffRole = i == 1 ? StaffRole.Admin : i < 20 ? StaffRole.Agent : null,
                 };
                 userIds[i] = user.Id;
                 db.Users.Add(user);

@@ -6,6 +6,7 @@ using Portico.Data;
 //   generate <Sqlite|Postgres> <connection string> <scale> <blob folder>   realistic data set (scale 1 = 10,000 accounts)
 //   sessions <base url> <count> <out.lua>                     signs in customers and writes their cookies for wrk
 //   staff-session <base url> <out.txt>                        signs in a staff agent and writes its cookie
+//   staff-admin-session <base url> <out.txt> <invoice.txt>    signs in a staff admin, writes its cookie and an invoice number to search
 //   writers <Sqlite|Postgres> <connection> <base url> <customers> <seconds>
 //                                                             customers of one demo account create requests and reply at once
 //   drop <Sqlite|Postgres> <connection>                       removes a database the writers run made
@@ -17,6 +18,7 @@ return args switch
     ["generate", var provider, var connection, var scale, var blobs] => await DataSetGenerator.Generate(Enum.Parse<DatabaseProvider>(provider, true), connection, double.Parse(scale, CultureInfo.InvariantCulture), blobs),
     ["sessions", var baseUrl, var count, var output] => await SignIns.Sessions(new Uri(baseUrl), int.Parse(count, CultureInfo.InvariantCulture), output),
     ["staff-session", var baseUrl, var output] => await SignIns.StaffSession(new Uri(baseUrl), output),
+    ["staff-admin-session", var baseUrl, var output, var invoiceOutput] => await SignIns.StaffAdminSession(new Uri(baseUrl), output, invoiceOutput),
     _ => Usage(),
 };
 

@@ -42,6 +42,25 @@ internal static class SignIns
         return 0;
     }
 
+    public const string StaffAdminEmail = "user000001@bench.example";
+
+    /// Signs in the generated staff Admin, writes its cookie, and writes an invoice number from the staff invoice list
+    /// (or the start of this year's numbers when none is open) for the staff search to look up.
+    public static async Task<int> StaffAdminSession(Uri baseUrl, string output, string invoiceOutput)
+    {
+        if (await SignIn(baseUrl, StaffAdminEmail) is not { } session)
+        {
+            return 1;
+        }
+        using var http = session.Http;
+        var invoices = await http.GetStringAsync(new Uri("/staff/invoices", UriKind.Relative));
+        var number = Regex.Match(invoices, "data-testid=\"staff-invoice\">\\s*<td>.*?</td>\\s*<td>([^<]+)</td>", RegexOptions.Singleline) is { Success: true } m
+            ? m.Groups[1].Value : DateTime.UtcNow.Year.ToString(CultureInfo.InvariantCulture) + "-";
+        await File.WriteAllTextAsync(output, string.Join("; ", session.Handler.CookieContainer.GetCookies(baseUrl).Select(c => $"{c.Name}={c.Value}")));
+        await File.WriteAllTextAsync(invoiceOutput, number);
+        return 0;
+    }
+
     public static async Task<int> Sessions(Uri baseUrl, int count, string output)
     {
         // Customers spread over the whole data set; user numbers below 20 are staff agents.

@@ -72,6 +72,8 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
     {
         b.HasIndex(o => new { o.IntegrationId, o.ExternalId }).IsUnique();
         b.HasIndex(o => new { o.AccountId, o.UpdatedAt });
+        // Staff search finds an order by the start of its reference across accounts.
+        b.HasIndex(o => o.Reference);
         b.HasOne<Accounts.Account>().WithMany().HasForeignKey(o => o.AccountId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne<Integration>().WithMany().HasForeignKey(o => o.IntegrationId).OnDelete(DeleteBehavior.Restrict);
         b.Property(o => o.ExternalId).HasMaxLength(100);

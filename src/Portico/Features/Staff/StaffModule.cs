@@ -5,6 +5,7 @@ public static class StaffModule
     public static IServiceCollection AddStaff(this IServiceCollection services)
     {
         services.AddScoped<StaffSetup>();
+        services.AddScoped<StaffSearch>();
         services.AddSingleton<FirstAdminLink>();
         // After the database initializer, which migrates: hosted services start in the order they were added.
         services.AddHostedService(sp => sp.GetRequiredService<FirstAdminLink>());

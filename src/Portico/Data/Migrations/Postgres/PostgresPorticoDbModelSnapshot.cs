@@ -610,6 +610,8 @@ namespace Portico.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("Number");
+
                     b.HasIndex("IntegrationId", "ExternalId")
                         .IsUnique();
 
@@ -1335,6 +1337,8 @@ namespace Portico.Data.Migrations.Postgres
                         .HasColumnType("timestamp with time zone");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("Reference");
 
                     b.HasIndex("AccountId", "UpdatedAt");
 

@@ -596,6 +596,8 @@ namespace Portico.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("Number");
+
                     b.HasIndex("IntegrationId", "ExternalId")
                         .IsUnique();
 
@@ -1319,6 +1321,8 @@ namespace Portico.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("Reference");
 
                     b.HasIndex("AccountId", "UpdatedAt");
 

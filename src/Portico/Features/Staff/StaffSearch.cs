@@ -1,0 +1,182 @@
+using System.Linq.Expressions;
+using System.Text.RegularExpressions;
+using Portico.Features.Billing;
+using Portico.Features.Identity;
+using Portico.Features.Requests;
+
+namespace Portico.Features.Staff;
+
+/// Which kinds of record the searching staff member may see; a kind left out is never queried.
+public sealed record SearchKinds(bool Requests, bool Billing);
+
+/// Up to the cap's worth of one kind, and whether more matched.
+public sealed record SearchGroup<T>(IReadOnlyList<T> Items, bool More);
+
+public sealed record AccountHit(Guid Id, string Name, string? ExternalId);
+
+public sealed record PersonAccount(Guid AccountId, string AccountName, string Role);
+
+public sealed record PersonHit(Guid Id, string Name, string Email, StaffRole? StaffRole, IReadOnlyList<PersonAccount> Accounts);
+
+public sealed record RequestHit(Guid Id, int Number, string Subject, string AccountName, RequestStatus Status);
+
+public sealed record InvoiceHit(Guid Id, Guid AccountId, string AccountName, string Number, string Currency, InvoiceStatus Status, long TotalMinor, long PaidMinor)
+{
+    /// Only open invoices with something due are on the staff invoice list; the rest are found from their account.
+    public bool OnInvoiceList => Status == InvoiceStatus.Open && TotalMinor > PaidMinor;
+}
+
+public sealed record OrderHit(Guid Id, Guid AccountId, string AccountName, string Reference, string Title, string Status);
+
+public sealed record DocumentHit(Guid Id, string Name, string AccountName, string FolderName);
+
+/// What one search found; a kind the staff member may not see is null.
+public sealed record SearchResults(SearchGroup<AccountHit> Accounts, SearchGroup<PersonHit> People, SearchGroup<RequestHit>? Requests,
+    SearchGroup<InvoiceHit>? Invoices, SearchGroup<OrderHit>? Orders, SearchGroup<DocumentHit> Documents);
+
+/// Finds accounts, people, requests, invoices, orders and documents across accounts for the staff console. Numbers and ids
+/// match by prefix on their indexes; names and titles match anywhere in the text, case-insensitively, and every kind stops
+/// after the cap, so a search stays bounded however much matches.
+public sealed partial class StaffSearch(PorticoDb db)
+{
+    public const int MinLength = 2;
+    public const int MaxLength = 200;
+    public const int Cap = 10;
+    /// Accounts whose name matches the text before a request number ("Northwind #12").
+    private const int AccountsForNumber = 50;
+
+    /// Why the query cannot be searched, or null when it can.
+    public static string? Refusal(string query) =>
+        query.Length < MinLength ? $"Enter at least {MinLength} characters to search."
+        : query.Length > MaxLength ? $"Enter at most {MaxLength} characters to search."
+        : null;
+
+    public async Task<SearchResults> RunAsync(string query, SearchKinds kinds, CancellationToken ct)
+    {
+        var lower = query.ToLowerInvariant();
+        var upper = query.ToUpperInvariant();
+        return new SearchResults(
+            await AccountsAsync(query, lower, ct),
+            await PeopleAsync(lower, upper, ct),
+            kinds.Requests ? await RequestsAsync(query, lower, ct) : null,
+            kinds.Billing ? await InvoicesAsync(query, ct) : null,
+            kinds.Billing ? await OrdersAsync(query, ct) : null,
+            await DocumentsAsync(upper, ct));
+    }
+
+    private static SearchGroup<T> Capped<T>(List<T> found) => new(found.Take(Cap).ToList(), found.Count > Cap);
+
+    /// Rows whose column starts with the query as typed, in upper case or in lower case. Written as a range per spelling
+    /// (from the prefix up to the prefix followed by the highest character) so a plain index on the column serves it on
+    /// both databases; "inv-12" still finds "INV-120".
+    private static Expression<Func<T, bool>> StartsWith<T>(Expression<Func<T, string?>> column, string query)
+    {
+        var compareTo = typeof(string).GetMethod(nameof(string.CompareTo), [typeof(string)])!;
+        var zero = Expression.Constant(0);
+        Expression? body = null;
+        foreach (var spelling in new[] { query, query.ToUpperInvariant(), query.ToLowerInvariant() }.Distinct())
+        {
+            // Read through a property so the database gets parameters, not a new query text per search.
+            var range = Expression.Constant(new PrefixRange(spelling, spelling + char.MaxValue));
+            var inRange = Expression.AndAlso(
+                Expression.GreaterThanOrEqual(Expression.Call(column.Body, compareTo, Expression.Property(range, nameof(PrefixRange.From))), zero),
+                Expression.LessThan(Expression.Call(column.Body, compareTo, Expression.Property(range, nameof(PrefixRange.To))), zero));
+            body = body is null ? inRange : Expression.OrElse(body, inRange);
+        }
+        return Expression.Lambda<Func<T, bool>>(body!, column.Parameters);
+    }
+
+    private sealed record PrefixRange(string From, string To);
+
+#pragma warning disable CA1304, CA1311, CA1862 // translated to SQL lower(), which both databases run culture-free
+    private async Task<SearchGroup<AccountHit>> AccountsAsync(string query, string lower, CancellationToken ct)
+    {
+        var accounts = db.Accounts.AsNoTracking();
+        var byExternalId = await accounts.Where(StartsWith<Accounts.Account>(a => a.ExternalId, query))
+            .OrderBy(a => a.ExternalId).Take(Cap + 1)
+            .Select(a => new AccountHit(a.Id, a.Name, a.ExternalId))
+            .ToListAsync(ct);
+        var byName = await accounts.Where(a => a.Name.ToLower().Contains(lower))
+            .OrderBy(a => a.Name).Take(Cap + 1)
+            .Select(a => new AccountHit(a.Id, a.Name, a.ExternalId))
+            .ToListAsync(ct);
+        return Capped(byExternalId.Concat(byName).DistinctBy(a => a.Id).ToList());
+    }
+
+    private async Task<SearchGroup<PersonHit>> PeopleAsync(string lower, string upper, CancellationToken ct)
+    {
+        // Identity keeps the email upper-cased in NormalizedEmail, so the typed text is compared the same way.
+        var people = await db.Users.AsNoTracking()
+            .Where(u => u.DisplayName.ToLower().Contains(lower) || u.NormalizedEmail!.Contains(upper))
+            .OrderBy(u => u.DisplayName).Take(Cap + 1)
+            .Select(u => new { u.Id, u.DisplayName, u.Email, u.StaffRole })
+            .ToListAsync(ct);
+        var ids = people.Take(Cap).Select(p => p.Id).ToList();
+        var memberships = await db.Memberships.AsNoTracking().Where(m => ids.Contains(m.UserId))
+            .OrderBy(m => m.Account.Name)
+            .Select(m => new { m.UserId, Account = new PersonAccount(m.AccountId, m.Account.Name, m.Role.Name) })
+            .ToListAsync(ct);
+        var byPerson = memberships.ToLookup(m => m.UserId, m => m.Account);
+        return Capped(people.Select(p => new PersonHit(p.Id, p.DisplayName, p.Email ?? "", p.StaffRole, byPerson[p.Id].ToList())).ToList());
+    }
+
+    private async Task<SearchGroup<RequestHit>> RequestsAsync(string query, string lower, CancellationToken ct)
+    {
+        var requests = db.Requests.AsNoTracking().Join(db.Accounts, r => r.AccountId, a => a.Id, (r, a) => new { r, AccountName = a.Name });
+        var byNumber = new List<RequestHit>();
+        // "Northwind #12" or "Northwind 12": request 12 of the accounts so named, found on the account's number index.
+        if (AccountAndNumber().Match(query) is { Success: true } m && int.TryParse(m.Groups["number"].Value, out var number))
+        {
+            var accountText = m.Groups["account"].Value.ToLowerInvariant();
+            var accountIds = await db.Accounts.AsNoTracking().Where(a => a.Name.ToLower().Contains(accountText))
+                .OrderBy(a => a.Name).Take(AccountsForNumber).Select(a => a.Id).ToListAsync(ct);
+            byNumber = await requests.Where(x => accountIds.Contains(x.r.AccountId) && x.r.Number == number)
+                .OrderBy(x => x.AccountName).Take(Cap + 1)
+                .Select(x => new RequestHit(x.r.Id, x.r.Number, x.r.Subject, x.AccountName, x.r.Status))
+                .ToListAsync(ct);
+        }
+        // A bare number ("#12") is tested in the same pass over the titles, so it costs no second scan.
+        var bare = int.TryParse(query.TrimStart('#'), out var n) ? n : -1;
+        var byTitle = await requests.Where(x => x.r.Number == bare || x.r.Subject.ToLower().Contains(lower))
+            .OrderByDescending(x => x.r.UpdatedAt).Take(Cap + 1)
+            .Select(x => new RequestHit(x.r.Id, x.r.Number, x.r.Subject, x.AccountName, x.r.Status))
+            .ToListAsync(ct);
+        return Capped(byNumber.Concat(byTitle).DistinctBy(r => r.Id).ToList());
+    }
+#pragma warning restore CA1304, CA1311, CA1862
+
+    private async Task<SearchGroup<InvoiceHit>> InvoicesAsync(string query, CancellationToken ct)
+    {
+        var found = await db.Invoices.AsNoTracking()
+            .Where(StartsWith<Invoice>(i => i.Number, query))
+            .OrderBy(i => i.Number).Take(Cap + 1)
+            .Join(db.Accounts, i => i.AccountId, a => a.Id, (i, a) => new InvoiceHit(i.Id, i.AccountId, a.Name, i.Number, i.Currency, i.Status, i.TotalMinor, i.PaidMinor))
+            .ToListAsync(ct);
+        return Capped(found);
+    }
+
+    private async Task<SearchGroup<OrderHit>> OrdersAsync(string query, CancellationToken ct)
+    {
+        var found = await db.Orders.AsNoTracking()
+            .Where(StartsWith<Orders.Order>(o => o.Reference, query))
+            .OrderBy(o => o.Reference).Take(Cap + 1)
+            .Join(db.Accounts, o => o.AccountId, a => a.Id, (o, a) => new OrderHit(o.Id, o.AccountId, a.Name, o.Reference, o.Title, o.Status))
+            .ToListAsync(ct);
+        return Capped(found);
+    }
+
+    private async Task<SearchGroup<DocumentHit>> DocumentsAsync(string upper, CancellationToken ct)
+    {
+        // NormalizedName is the name upper-cased the same way, so no function runs on the column.
+        var found = await db.Documents.AsNoTracking()
+            .Where(d => d.DeletedAt == null && d.NormalizedName.Contains(upper))
+            .OrderByDescending(d => d.UpdatedAt).Take(Cap + 1)
+            .Join(db.Accounts, d => d.AccountId, a => a.Id, (d, a) => new { d, AccountName = a.Name })
+            .Join(db.DocumentFolders, x => x.d.FolderId, f => f.Id, (x, f) => new DocumentHit(x.d.Id, x.d.Name, x.AccountName, f.Name))
+            .ToListAsync(ct);
+        return Capped(found);
+    }
+
+    [GeneratedRegex(@"^(?<account>.*\S)\s*#\s*(?<number>\d{1,9})$|^(?<account>.*\S)\s+(?<number>\d{1,9})$")]
+    private static partial Regex AccountAndNumber();
+}

@@ -1,0 +1,167 @@
+using AngleSharp.Html.Dom;
+using Portico.Features.Billing;
+
+namespace Portico.Tests.Staff;
+
+[Collection(AppCollection.Name)]
+public sealed class StaffSearchTests(PorticoApp app)
+{
+    private sealed record World(Account Account, PorticoUser Person, Portico.Features.Requests.Request Request, Invoice Invoice,
+        Portico.Features.Orders.Order Order, Portico.Features.Documents.Document Document, string Token);
+
+    /// One account with a person, a request, an invoice, an order and a document, each named with the same unique token.
+    private async Task<World> CreateWorldAsync()
+    {
+        var token = PorticoApp.Unique().ToUpperInvariant();
+        var account = await app.WithDbAsync(async (db, _) =>
+        {
+            var created = new Account($"Searchable {token} Ltd", DateTime.UtcNow, $"CRM-{token}");
+            db.Accounts.Add(created);
+            await db.SaveChangesAsync();
+            return created;
+        });
+        var person = await app.CreateUserAsync($"finder-{token.ToLowerInvariant()}@example.com");
+        await app.AddMemberAsync(account, person, BuiltInRoles.Owner);
+        var type = await app.CreateRequestTypeAsync();
+        var request = await app.CreateRequestAsync(account, person, type, subject: $"Printer {token} jams on page two");
+        var integration = await app.CreateIntegrationAsync();
+        var invoice = await app.CreateInvoiceAsync(account, integration, number: $"INV-{token}");
+        var order = await app.CreateOrderAsync(account, integration);
+        var folder = await app.CreateFolderAsync(account);
+        var (document, _) = await app.CreateDocumentAsync(folder, person, $"Contract-{token}.txt", "signed"u8.ToArray());
+        return new World(account, person, request, invoice, order, document, token);
+    }
+
+    private static async Task<(HttpResponseMessage Response, IHtmlDocument Page)> SearchAsync(PorticoClient client, string query)
+    {
+        var response = await client.Http.GetAsync(new Uri("/staff/search?q=" + Uri.EscapeDataString(query), UriKind.Relative));
+        return (response, await PorticoClient.ParseAsync(response));
+    }
+
+    private static async Task<IHtmlDocument> FoundAsync(PorticoClient client, string query)
+    {
+        var (response, page) = await SearchAsync(client, query);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return page;
+    }
+
+    private static List<string> Links(IHtmlDocument page, string group) =>
+        page.QuerySelectorAll($"[data-testid=search-{group}] a").Select(a => a.GetAttribute("href")!).ToList();
+
+    [Fact]
+    public async Task An_admin_finds_each_kind_by_its_own_field_whatever_the_case()
+    {
+        var world = await CreateWorldAsync();
+        var admin = await app.CreateUserAsync(staffRole: StaffRole.Admin);
+        using var client = await app.SignInAsync(admin);
+        var token = world.Token;
+        var lower = token.ToLowerInvariant();
+
+        Assert.Contains($"/staff/accounts/{world.Account.Id}", Links(await FoundAsync(client, $"searchable {lower}"), "accounts"));
+        Assert.Contains($"/staff/accounts/{world.Account.Id}", Links(await FoundAsync(client, $"crm-{lower}"), "accounts"));
+
+        var byEmail = await FoundAsync(client, $"FINDER-{token}@EXAMPLE");
+        Assert.Contains(world.Person.Email!, byEmail.QuerySelector("[data-testid=search-people]")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains($"/staff/accounts/{world.Account.Id}", Links(byEmail, "people"));
+        Assert.Contains(world.Person.Email!, (await FoundAsync(client, $"person finder-{lower}")).QuerySelector("[data-testid=search-people]")!.TextContent,
+            StringComparison.Ordinal);
+
+        var requestLink = $"/staff/requests/{world.Request.Id}";
+        Assert.Contains(requestLink, Links(await FoundAsync(client, $"Searchable {lower} #{world.Request.Number}"), "requests"));
+        Assert.Contains(requestLink, Links(await FoundAsync(client, $"searchable {lower} {world.Request.Number}"), "requests"));
+        Assert.Contains(requestLink, Links(await FoundAsync(client, $"PRINTER {lower} JAMS"), "requests"));
+
+        var invoices = Links(await FoundAsync(client, $"inv-{lower[..6]}"), "invoices");
+        Assert.Equal([$"/staff/invoices?q={Uri.EscapeDataString(world.Invoice.Number)}"], invoices);
+        Assert.Equal([$"/staff/accounts/{world.Account.Id}"], Links(await FoundAsync(client, world.Order.Reference[..5]), "orders"));
+        Assert.Equal([$"/staff/documents/{world.Document.Id}"], Links(await FoundAsync(client, $"contract-{lower}"), "documents"));
+    }
+
+    [Fact]
+    public async Task Agents_get_no_invoices_or_orders_and_finance_no_requests()
+    {
+        var world = await CreateWorldAsync();
+        using var agent = await app.SignInAsync(await app.CreateUserAsync(staffRole: StaffRole.Agent));
+        using var finance = await app.SignInAsync(await app.CreateUserAsync(staffRole: StaffRole.Finance));
+
+        // The token is in the invoice number, the request title and the account name alike.
+        var agentSees = await FoundAsync(agent, world.Token);
+        Assert.NotEmpty(Links(agentSees, "requests"));
+        Assert.NotEmpty(Links(agentSees, "accounts"));
+        Assert.Empty(Links(await FoundAsync(agent, world.Invoice.Number), "invoices"));
+        Assert.Empty(Links(await FoundAsync(agent, world.Order.Reference), "orders"));
+
+        var financeSees = await FoundAsync(finance, world.Token);
+        Assert.Empty(Links(financeSees, "requests"));
+        Assert.NotEmpty(Links(financeSees, "accounts"));
+        Assert.Empty(Links(await FoundAsync(finance, $"Searchable {world.Token} #{world.Request.Number}"), "requests"));
+        Assert.NotEmpty(Links(await FoundAsync(finance, world.Invoice.Number), "invoices"));
+        Assert.NotEmpty(Links(await FoundAsync(finance, world.Order.Reference), "orders"));
+    }
+
+    [Fact]
+    public async Task Customers_are_refused_and_visitors_sent_to_sign_in()
+    {
+        var (_, owner) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
+        using var customer = await app.SignInAsync(owner);
+        Assert.Equal(HttpStatusCode.Forbidden, (await SearchAsync(customer, "Searchable")).Response.StatusCode);
+        using var visitor = app.Anonymous();
+        var response = (await SearchAsync(visitor, "Searchable")).Response;
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Contains("/login?", response.Headers.Location!.OriginalString, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(1, "at least 2 characters")]
+    [InlineData(201, "at most 200 characters")]
+    [InlineData(1000, "at most 200 characters")]
+    public async Task A_query_too_short_or_too_long_is_explained_and_not_searched(int length, string message)
+    {
+        var world = await CreateWorldAsync();
+        using var client = await app.SignInAsync(await app.CreateUserAsync(staffRole: StaffRole.Admin));
+        // A query that would match the account if it were run.
+        var query = (world.Account.Name + new string('x', 1000))[..length];
+        var (response, page) = await SearchAsync(client, length == 1 ? "S" : query);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(message, page.QuerySelector("[data-testid=search-error]")!.TextContent, StringComparison.Ordinal);
+        Assert.Null(page.QuerySelector("[data-testid^=search-accounts]"));
+        Assert.Null(page.QuerySelector("[data-testid=search-nothing]"));
+    }
+
+    [Fact]
+    public async Task Each_kind_shows_at_most_ten_and_says_when_there_are_more()
+    {
+        var token = PorticoApp.Unique();
+        for (var i = 0; i < 11; i++)
+        {
+            await app.CreateAccountAsync($"Crowded {token} {i:D2}");
+        }
+        using var client = await app.SignInAsync(await app.CreateUserAsync(staffRole: StaffRole.Agent));
+        var page = await FoundAsync(client, $"crowded {token}");
+        Assert.Equal(10, Links(page, "accounts").Count);
+        Assert.NotNull(page.QuerySelector("[data-testid=search-accounts] [data-testid=search-more]"));
+
+        await app.CreateAccountAsync($"Lonely {token}");
+        var one = await FoundAsync(client, $"lonely {token}");
+        Assert.Single(Links(one, "accounts"));
+        Assert.Null(one.QuerySelector("[data-testid=search-more]"));
+    }
+
+    [Fact]
+    public async Task The_search_box_is_in_the_navigation_of_staff_pages_and_not_of_customer_pages()
+    {
+        using var staff = await app.SignInAsync(await app.CreateUserAsync(staffRole: StaffRole.Finance));
+        foreach (var path in new[] { "/staff", "/staff/accounts", "/staff/invoices" })
+        {
+            var page = await staff.GetPageAsync(path);
+            var box = page.QuerySelector("nav [data-testid=staff-search-box]");
+            Assert.NotNull(box);
+            Assert.Equal("/staff/search", box.Closest("form")!.GetAttribute("action"));
+            Assert.Contains("/", page.QuerySelector("#staff-search-hint")!.TextContent, StringComparison.Ordinal);
+            Assert.NotNull(page.QuerySelector("script[src^='/js/staff-search.js']"));
+        }
+        var (account, owner) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
+        using var customer = await app.SignInAsync(owner);
+        Assert.Null((await customer.GetPageAsync($"/a/{account.Id}")).QuerySelector("[data-testid=staff-search-box]"));
+    }
+}
