@@ -113,6 +113,8 @@ internal sealed class InvoiceConfiguration : IEntityTypeConfiguration<Invoice>
     {
         b.HasIndex(i => new { i.IntegrationId, i.ExternalId }).IsUnique();
         b.HasIndex(i => new { i.AccountId, i.Status, i.DueOn });
+        // The staff account timeline reads an account's most recently synced invoices.
+        b.HasIndex(i => new { i.AccountId, i.UpdatedAt });
         b.HasOne<Accounts.Account>().WithMany().HasForeignKey(i => i.AccountId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne<Integration>().WithMany().HasForeignKey(i => i.IntegrationId).OnDelete(DeleteBehavior.Restrict);
         b.Property(i => i.ExternalId).HasMaxLength(100);

@@ -610,6 +610,8 @@ namespace Portico.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("AccountId", "UpdatedAt");
+
                     b.HasIndex("IntegrationId", "ExternalId")
                         .IsUnique();
 
