@@ -20,16 +20,17 @@ public sealed class MembershipRoleTests(PorticoApp app)
         var response = await client.PostFormAsync($"/staff/accounts/{account.Id}?handler=ChangeRole", page, new Dictionary<string, string>
         {
             ["membershipId"] = membership.Id.ToString(),
-            ["roleId"] = (await RoleIdAsync(BuiltInRoles.Billing)).ToString(),
+            // A role no approval rule covers is changed at once (Billing and Owner wait for approval).
+            ["roleId"] = (await RoleIdAsync(BuiltInRoles.Requester)).ToString(),
         });
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         var role = await app.WithDbAsync((db, _) => db.Memberships.IgnoreQueryFilters().Where(m => m.Id == membership.Id).Select(m => m.Role.Name).SingleAsync());
-        Assert.Equal(BuiltInRoles.Billing, role);
+        Assert.Equal(BuiltInRoles.Requester, role);
         var details = await app.WithDbAsync((db, _) => db.AuditEvents.Where(e => e.Action == AuditActions.MembershipRoleChanged && e.TargetId == membership.Id.ToString()).Select(e => e.Details).SingleAsync());
-        Assert.Contains("\"to\":\"Billing\"", details, StringComparison.Ordinal);
+        Assert.Contains("\"to\":\"Requester\"", details, StringComparison.Ordinal);
         var email = await app.Mail.WaitForAsync(m => m.Contains(person.Email!, StringComparison.Ordinal) && m.Contains("role", StringComparison.Ordinal));
-        Assert.Contains("is now Billing (was Viewer)", email, StringComparison.Ordinal);
+        Assert.Contains("is now Requester (was Viewer)", email, StringComparison.Ordinal);
     }
 
     [Fact]

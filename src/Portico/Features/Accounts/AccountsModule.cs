@@ -11,6 +11,9 @@ public static class AccountsModule
         services.AddScoped<ChangeRoleCatalogue>();
         services.AddScoped<SwitchAccount>();
         services.AddScoped<AccountNumbers>();
+        services.AddScoped<Staff.AccountTimeline>();
+        services.AddScoped<Staff.AccountPeople>();
+        services.AddScoped<Staff.AccountQuickFixes>();
         return services;
     }
 

@@ -52,6 +52,7 @@ public static class AuditActions
     public const string InvitationCreated = "invitation.created";
     public const string InvitationAccepted = "invitation.accepted";
     public const string InvitationRevoked = "invitation.revoked";
+    public const string InvitationResent = "invitation.resent";
     public const string InvitationRefused = "invitation.refused";
     public const string MembershipRemoved = "membership.removed";
     public const string MembershipExpiryChanged = "membership.expiry_changed";
@@ -59,6 +60,7 @@ public static class AuditActions
     public const string MagicLinkUsed = "identity.magic_link_used";
     public const string MagicLinkRefused = "identity.magic_link_refused";
     public const string SessionsEnded = "identity.sessions_ended";
+    public const string Unlocked = "identity.unlocked";
     public const string TwoFactorReset = "identity.two_factor_reset";
     public const string AccountMfaPolicyChanged = "account.mfa_policy_changed";
     public const string ContactChangeRefused = "membership.change_refused";

@@ -113,6 +113,8 @@ internal sealed class InvoiceConfiguration : IEntityTypeConfiguration<Invoice>
     {
         b.HasIndex(i => new { i.IntegrationId, i.ExternalId }).IsUnique();
         b.HasIndex(i => new { i.AccountId, i.Status, i.DueOn });
+        // The staff account timeline reads an account's most recently synced invoices.
+        b.HasIndex(i => new { i.AccountId, i.UpdatedAt });
         // Staff search finds an invoice by the start of its number across accounts.
         b.HasIndex(i => i.Number);
         b.HasOne<Accounts.Account>().WithMany().HasForeignKey(i => i.AccountId).OnDelete(DeleteBehavior.Cascade);

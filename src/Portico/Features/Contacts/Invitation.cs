@@ -50,6 +50,15 @@ public sealed class Invitation : IAccountOwned
 
     public void Accept(DateTime now) => AcceptedAt = now;
 
+    /// A new link, valid for a new lifetime from now; the old link stops working. Returns the new link's token.
+    public string Renew(DateTime now)
+    {
+        var token = LinkToken.New();
+        TokenHash = Hash(token);
+        ExpiresAt = now + Lifetime;
+        return token;
+    }
+
     public void Revoke(DateTime now) => RevokedAt ??= now;
 }
 

@@ -73,15 +73,57 @@ public sealed class ManageContacts(PorticoDb db, AuditLog audit, EmailOutbox ema
         {
             open.Revoke(now);
         }
-        var accountName = await db.Accounts.Where(a => a.Id == accountId).Select(a => a.Name).SingleAsync(ct);
         var (invitation, token) = Invitation.Create(accountId, clean, role.Id, until, actor.Name, now);
         db.Invitations.Add(invitation);
         audit.Record(AuditActions.InvitationCreated, accountId, "Invitation", invitation.Id.ToString(), new { email = clean, role = role.Name, accessUntil = until });
-        email.Queue(clean, $"{actor.Name} invited you to {accountName} on {branding.Value.PortalName}",
-            $"Hello,\n\n{actor.Name} invited you to the {accountName} account on {branding.Value.PortalName} as {role.Name}.\n\n" +
-            $"Accept within {Invitation.Lifetime.TotalDays:0} days: {branding.Value.Link($"/invitations/{token}")}\n\nIf you did not expect this, ignore this email.\n");
+        await QueueInvitationAsync(accountId, clean, role.Name, token, actor.Name, ct);
         await db.SaveChangesAsync(ct);
         return Outcome.Done;
+    }
+
+    /// Sends an open invitation again with a new link and a new expiry, also once the old link has expired. Only the
+    /// link's hash is kept, so the old link cannot be sent again; it stops working.
+    public async Task<Outcome<Invitation>> ResendInvitationAsync(Guid accountId, Guid invitationId, Actor actor, CancellationToken ct)
+    {
+        var invitation = await db.Invitations.AcrossAccounts().SingleOrDefaultAsync(i => i.Id == invitationId && i.AccountId == accountId, ct);
+        if (invitation is null)
+        {
+            return Outcome.NotFound;
+        }
+        if (invitation.AcceptedAt is not null || invitation.RevokedAt is not null)
+        {
+            return Outcome.Refused(invitation.AcceptedAt is not null ? "This invitation was already accepted." : "This invitation was withdrawn; send a new one instead.");
+        }
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (await db.Memberships.AcrossAccounts().AnyAsync(m => m.AccountId == accountId && m.User.NormalizedEmail == invitation.NormalizedEmail
+                && (m.ExpiresAt == null || m.ExpiresAt > now), ct))
+        {
+            return Outcome.Refused($"{invitation.Email} already has access to this account.");
+        }
+        var role = await db.Roles.Where(r => r.Id == invitation.RoleId).Select(r => r.Name).SingleAsync(ct);
+        var wasExpired = invitation.ExpiresAt <= now;
+        var token = invitation.Renew(now);
+        audit.Record(AuditActions.InvitationResent, accountId, "Invitation", invitation.Id.ToString(),
+            new { email = invitation.Email, role, expired = wasExpired, expiresAt = invitation.ExpiresAt });
+        await QueueInvitationAsync(accountId, invitation.Email, role, token, actor.Name, ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Accepted or withdrawn since it was read (both are concurrency tokens): nothing was sent.
+            return Outcome.Refused("The invitation was accepted or withdrawn meanwhile; nothing was sent.");
+        }
+        return invitation;
+    }
+
+    private async Task QueueInvitationAsync(Guid accountId, string address, string role, string token, string invitedBy, CancellationToken ct)
+    {
+        var accountName = await db.Accounts.Where(a => a.Id == accountId).Select(a => a.Name).SingleAsync(ct);
+        email.Queue(address, $"{invitedBy} invited you to {accountName} on {branding.Value.PortalName}",
+            $"Hello,\n\n{invitedBy} invited you to the {accountName} account on {branding.Value.PortalName} as {role}.\n\n" +
+            $"Accept within {Invitation.Lifetime.TotalDays:0} days: {branding.Value.Link($"/invitations/{token}")}\n\nIf you did not expect this, ignore this email.\n");
     }
 
     public async Task<Outcome> RevokeInvitationAsync(Guid accountId, Guid invitationId, CancellationToken ct)
@@ -180,7 +222,7 @@ public sealed class ManageContacts(PorticoDb db, AuditLog audit, EmailOutbox ema
             return await EscalationRefusedAsync(accountId, "change_role", "Membership", membershipId, beyondRole.Name,
                 $"You cannot give or take the {beyondRole.Name} role: it has permissions your own role does not.", ct);
         }
-        // Staff act without a user id here and are not held; an account member's grant may wait for approval.
+        // A grant by anyone who names themselves (an account member, or staff from the account page) may wait for approval.
         if (actor.UserId is { } requesterId && await approvals.RuleForAsync(Approvals.ChangeKinds.RoleGrant, role.Name, ct) is { } rule)
         {
             if (await changeRole.CheckAsync(accountId, membershipId, roleId, ct) is { } answer)

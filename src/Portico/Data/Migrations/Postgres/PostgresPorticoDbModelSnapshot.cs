@@ -610,6 +610,8 @@ namespace Portico.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("AccountId", "UpdatedAt");
+
                     b.HasIndex("Number");
 
                     b.HasIndex("IntegrationId", "ExternalId")

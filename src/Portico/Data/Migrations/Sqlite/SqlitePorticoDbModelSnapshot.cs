@@ -596,6 +596,8 @@ namespace Portico.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("AccountId", "UpdatedAt");
+
                     b.HasIndex("Number");
 
                     b.HasIndex("IntegrationId", "ExternalId")

@@ -6,15 +6,15 @@ namespace Portico.Features.Accounts.Staff;
 
 public sealed record RoleOption(Guid Id, string Name);
 
-public sealed record StaffContactRow(ContactRow Contact, bool TwoFactorOn);
-
 /// The account seen from the console. Every staff role may look; only Admins change who has
 /// access, because granting a role (Owner included) is the most sensitive change there is, and
 /// Agents and Finance work requests and invoices, not access. The same rules as the customer's
-/// own contacts page apply (ManageContacts), with the staff member as the audited actor.
+/// own contacts page apply (ManageContacts), with the staff member as the audited actor; a role change
+/// waits for approval where a rule says so, as an Owner's does.
 [Authorize(Policy = Policies.Staff)]
-public sealed class AccountModel(PorticoDb db, ManageContacts manage, ListContacts listContacts, ResetTwoFactor resetTwoFactor, Accounts.AccountPolicies policies,
-    TimeProvider clock) : PageModel
+[StaffChanges(StaffRole.Admin)]
+public sealed class AccountModel(PorticoDb db, ManageContacts manage, ResetTwoFactor resetTwoFactor, Accounts.AccountPolicies policies,
+    AccountPeople people, AccountTimeline timeline, AccountQuickFixes fixes, TimeProvider clock) : PageModel
 {
     public string Name { get; private set; } = "";
     public Accounts.CompanyAddress? Address { get; private set; }
@@ -22,10 +22,15 @@ public sealed class AccountModel(PorticoDb db, ManageContacts manage, ListContac
     public IReadOnlyList<RoleOption> StaffMembers { get; private set; } = [];
     public string? ExternalId { get; private set; }
     public bool RequireMfa { get; private set; }
-    public IReadOnlyList<StaffContactRow> Contacts { get; private set; } = [];
-    public IReadOnlyList<InvitationRow> Invitations { get; private set; } = [];
+    public IReadOnlyList<PersonRow> People { get; private set; } = [];
+    public IReadOnlyList<PendingInvitation> Invitations { get; private set; } = [];
     public IReadOnlyList<RoleOption> Roles { get; private set; } = [];
-    public bool CanManage => User.HasClaim(StaffHandler.StaffRoleClaim, nameof(StaffRole.Admin));
+    public TimelinePage Timeline { get; private set; } = new([], null);
+    public Guid Id { get; private set; }
+    /// Where the shown timeline page starts; null for the newest.
+    public long? Before { get; private set; }
+    public DateTimeOffset Now { get; private set; }
+    public bool CanManage => StaffChangesAttribute.Allows(this);
     public string? Error => ModelState.Refusal();
 
     [TempData]
@@ -33,8 +38,12 @@ public sealed class AccountModel(PorticoDb db, ManageContacts manage, ListContac
 
     private ManageContacts.Actor Actor => new(RequestAccess.DisplayName(User), null);
 
-    public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct) =>
-        await LoadAsync(id, ct) ? Page() : NotFound();
+    /// The staff member named as who asks, so a change an approval rule covers waits as an Owner's would.
+    private ManageContacts.Actor Requester => new(RequestAccess.DisplayName(User), null, User.UserId());
+
+    /// before: where the timeline page starts (from its "older" link).
+    public async Task<IActionResult> OnGetAsync(Guid id, long? before, CancellationToken ct) =>
+        await LoadAsync(id, ct, before) ? Page() : NotFound();
 
     public Task<IActionResult> OnPostInviteAsync(Guid id, string? email, Guid roleId, DateOnly? accessUntil, CancellationToken ct) =>
         ManagedAsync(id, () => manage.InviteAsync(id, email, roleId, accessUntil, Actor, ct), $"Invitation sent to {email}.", ct);
@@ -43,7 +52,17 @@ public sealed class AccountModel(PorticoDb db, ManageContacts manage, ListContac
         ManagedAsync(id, () => manage.RevokeInvitationAsync(id, invitationId, ct), "Invitation withdrawn.", ct);
 
     public Task<IActionResult> OnPostChangeRoleAsync(Guid id, Guid membershipId, Guid roleId, CancellationToken ct) =>
-        ManagedAsync(id, () => manage.ChangeRoleAsync(id, membershipId, roleId, Actor, ct), "Role changed.", ct);
+        ManagedAsync(id, () => fixes.ChangeRoleAsync(id, membershipId, roleId, Requester, ct), "Role changed.", ct);
+
+    public Task<IActionResult> OnPostResendInvitationAsync(Guid id, Guid invitationId, CancellationToken ct) =>
+        ManagedAsync(id, () => fixes.ResendInvitationAsync(id, invitationId, Actor, ct),
+            i => $"Invitation sent again to {i.Email}. The new link works until {i.ExpiresAt:yyyy-MM-dd HH:mm} UTC; the earlier link no longer works.", ct);
+
+    public Task<IActionResult> OnPostUnlockAsync(Guid id, Guid userId, CancellationToken ct) =>
+        ManagedAsync(id, () => fixes.UnlockAsync(id, userId, ct), p => $"{p.DisplayName} is no longer locked out and can sign in again.", ct);
+
+    public Task<IActionResult> OnPostEndSessionsAsync(Guid id, Guid userId, CancellationToken ct) =>
+        ManagedAsync(id, () => fixes.EndSessionsAsync(id, userId, ct), p => $"{p.DisplayName} was signed out of every browser.", ct);
 
     public Task<IActionResult> OnPostExpiryAsync(Guid id, Guid membershipId, DateOnly? accessUntil, CancellationToken ct) =>
         ManagedAsync(id, () => manage.SetAccessUntilAsync(id, membershipId, accessUntil, Actor, ct),
@@ -87,7 +106,22 @@ public sealed class AccountModel(PorticoDb db, ManageContacts manage, ListContac
         }, () => LoadAsync(id, ct));
     }
 
-    private async Task<IActionResult> ManagedAsync(Guid id, Func<Task<Outcome>> action, string notice, CancellationToken ct)
+    private Task<IActionResult> ManagedAsync(Guid id, Func<Task<Outcome>> action, string notice, CancellationToken ct) =>
+        ManagedAsync(id, action, () => notice, ct);
+
+    /// The notice names what was changed, which only the done outcome carries.
+    private Task<IActionResult> ManagedAsync<T>(Guid id, Func<Task<Outcome<T>>> action, Func<T, string> notice, CancellationToken ct) where T : class
+    {
+        var said = "";
+        return ManagedAsync(id, async () =>
+        {
+            var outcome = await action();
+            said = outcome.Value is { } value ? notice(value) : "";
+            return outcome.Status;
+        }, () => said, ct);
+    }
+
+    private async Task<IActionResult> ManagedAsync(Guid id, Func<Task<Outcome>> action, Func<string> notice, CancellationToken ct)
     {
         if (!CanManage)
         {
@@ -99,19 +133,25 @@ public sealed class AccountModel(PorticoDb db, ManageContacts manage, ListContac
         }
         return await (await action()).ToPageResultAsync(this, () =>
         {
-            Notice = notice;
+            Notice = notice();
             return RedirectToPage(new { id });
-        }, () => LoadAsync(id, ct));
+        }, () => LoadAsync(id, ct), pending =>
+        {
+            Notice = pending;
+            return RedirectToPage(new { id });
+        });
     }
 
-    private async Task<bool> LoadAsync(Guid id, CancellationToken ct)
+    private async Task<bool> LoadAsync(Guid id, CancellationToken ct, long? before = null)
     {
         var account = await db.Accounts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == id, ct);
         if (account is null)
         {
             return false;
         }
-        var now = clock.GetUtcNow().UtcDateTime;
+        Now = clock.GetUtcNow();
+        Id = id;
+        Before = before;
         Name = account.Name;
         ExternalId = account.ExternalId;
         RequireMfa = account.RequireMfa;
@@ -119,12 +159,9 @@ public sealed class AccountModel(PorticoDb db, ManageContacts manage, ListContac
         AccountManagerId = account.AccountManagerId;
         StaffMembers = await db.Users.AsNoTracking().Where(u => u.StaffRole != null).OrderBy(u => u.DisplayName)
             .Select(u => new RoleOption(u.Id, u.DisplayName)).ToListAsync(ct);
-        Contacts = await db.Memberships.AsNoTracking().Where(m => m.AccountId == id).OrderBy(m => m.User.DisplayName)
-            .Select(m => new StaffContactRow(
-                new ContactRow(m.Id, m.UserId, m.User.DisplayName, m.User.Email ?? "", m.Role.Name, m.ExpiresAt, m.ExpiresAt != null && m.ExpiresAt <= now),
-                m.User.TwoFactorEnabled))
-            .ToListAsync(ct);
-        Invitations = await listContacts.OpenInvitationsAsync(id, ct);
+        People = await people.MembersAsync(id, ct);
+        Invitations = await people.InvitationsAsync(id, ct);
+        Timeline = await timeline.ReadAsync(id, before, ct);
         Roles = await db.Roles.AsNoTracking().OrderBy(r => r.Name).Select(r => new RoleOption(r.Id, r.Name)).ToListAsync(ct);
         return true;
     }
