@@ -88,14 +88,22 @@ public sealed class StaffSearchTests(PorticoApp app)
         var agentSees = await FoundAsync(agent, world.Token);
         Assert.NotEmpty(Links(agentSees, "requests"));
         Assert.NotEmpty(Links(agentSees, "accounts"));
-        Assert.Empty(Links(await FoundAsync(agent, world.Invoice.Number), "invoices"));
-        Assert.Empty(Links(await FoundAsync(agent, world.Order.Reference), "orders"));
+        // An agent finds whose invoice or order a number is, without the invoice or order itself.
+        var agentByInvoice = await FoundAsync(agent, world.Invoice.Number);
+        Assert.Empty(Links(agentByInvoice, "invoices"));
+        Assert.Equal([$"/staff/accounts/{world.Account.Id}"], Links(agentByInvoice, "accounts"));
+        Assert.Contains(world.Invoice.Number, agentByInvoice.QuerySelector("[data-testid=search-matched-record]")?.TextContent);
+        var agentByOrder = await FoundAsync(agent, world.Order.Reference);
+        Assert.Empty(Links(agentByOrder, "orders"));
+        Assert.Equal([$"/staff/accounts/{world.Account.Id}"], Links(agentByOrder, "accounts"));
 
         var financeSees = await FoundAsync(finance, world.Token);
         Assert.Empty(Links(financeSees, "requests"));
         Assert.NotEmpty(Links(financeSees, "accounts"));
         Assert.Empty(Links(await FoundAsync(finance, $"Searchable {world.Token} #{world.Request.Number}"), "requests"));
-        Assert.NotEmpty(Links(await FoundAsync(finance, world.Invoice.Number), "invoices"));
+        var financeByInvoice = await FoundAsync(finance, world.Invoice.Number);
+        Assert.NotEmpty(Links(financeByInvoice, "invoices"));
+        Assert.Null(financeByInvoice.QuerySelector("[data-testid=search-matched-record]"));
         Assert.NotEmpty(Links(await FoundAsync(finance, world.Order.Reference), "orders"));
     }
 

@@ -12,7 +12,8 @@ public sealed record SearchKinds(bool Requests, bool Billing);
 /// Up to the cap's worth of one kind, and whether more matched.
 public sealed record SearchGroup<T>(IReadOnlyList<T> Items, bool More);
 
-public sealed record AccountHit(Guid Id, string Name, string? ExternalId);
+/// An account, and for staff who may not see invoices or orders, the number of the one of its records that matched.
+public sealed record AccountHit(Guid Id, string Name, string? ExternalId, string? MatchedRecord = null);
 
 public sealed record PersonAccount(Guid AccountId, string AccountName, string Role);
 
@@ -56,7 +57,7 @@ public sealed partial class StaffSearch(PorticoDb db)
         var lower = query.ToLowerInvariant();
         var upper = query.ToUpperInvariant();
         return new SearchResults(
-            await AccountsAsync(query, lower, ct),
+            await AccountsAsync(query, lower, kinds.Billing, ct),
             await PeopleAsync(lower, upper, ct),
             kinds.Requests ? await RequestsAsync(query, lower, ct) : null,
             kinds.Billing ? await InvoicesAsync(query, ct) : null,
@@ -89,7 +90,7 @@ public sealed partial class StaffSearch(PorticoDb db)
     private sealed record PrefixRange(string From, string To);
 
 #pragma warning disable CA1304, CA1311, CA1862 // translated to SQL lower(), which both databases run culture-free
-    private async Task<SearchGroup<AccountHit>> AccountsAsync(string query, string lower, CancellationToken ct)
+    private async Task<SearchGroup<AccountHit>> AccountsAsync(string query, string lower, bool billing, CancellationToken ct)
     {
         var accounts = db.Accounts.AsNoTracking();
         var byExternalId = await accounts.Where(StartsWith<Accounts.Account>(a => a.ExternalId, query))
@@ -100,7 +101,21 @@ public sealed partial class StaffSearch(PorticoDb db)
             .OrderBy(a => a.Name).Take(Cap + 1)
             .Select(a => new AccountHit(a.Id, a.Name, a.ExternalId))
             .ToListAsync(ct);
-        return Capped(byExternalId.Concat(byName).DistinctBy(a => a.Id).ToList());
+        // Staff who may not see invoices or orders still find, from a number a customer quotes, whose it is: the account,
+        // without the record's amounts or status.
+        var byRecord = new List<AccountHit>();
+        if (!billing)
+        {
+            byRecord.AddRange(await db.Invoices.AsNoTracking().Where(StartsWith<Invoice>(i => i.Number, query))
+                .OrderBy(i => i.Number).Take(Cap + 1)
+                .Join(accounts, i => i.AccountId, a => a.Id, (i, a) => new AccountHit(a.Id, a.Name, a.ExternalId, "invoice " + i.Number))
+                .ToListAsync(ct));
+            byRecord.AddRange(await db.Orders.AsNoTracking().Where(StartsWith<Orders.Order>(o => o.Reference, query))
+                .OrderBy(o => o.Reference).Take(Cap + 1)
+                .Join(accounts, o => o.AccountId, a => a.Id, (o, a) => new AccountHit(a.Id, a.Name, a.ExternalId, "order " + o.Reference))
+                .ToListAsync(ct));
+        }
+        return Capped(byRecord.Concat(byExternalId).Concat(byName).DistinctBy(a => a.Id).ToList());
     }
 
     private async Task<SearchGroup<PersonHit>> PeopleAsync(string lower, string upper, CancellationToken ct)
