@@ -88,4 +88,6 @@ public static class AuditActions
     public const string SetupLinkIssued = "staff.setup_link_issued";
     public const string SetupLinkRefused = "staff.setup_link_refused";
     public const string StaffAdminCreated = "staff.admin_created";
+    public const string StaffMemberAdded = "staff.member_added";
+    public const string StaffRoleChanged = "staff.role_changed";
 }

@@ -6,6 +6,7 @@ public static class StaffModule
     {
         services.AddScoped<StaffSetup>();
         services.AddScoped<StaffSearch>();
+        services.AddScoped<StaffTeam>();
         services.AddSingleton<FirstAdminLink>();
         // After the database initializer, which migrates: hosted services start in the order they were added.
         services.AddHostedService(sp => sp.GetRequiredService<FirstAdminLink>());

@@ -1,4 +1,5 @@
 using System.Net.Mail;
+using Portico.Infrastructure.Email;
 using Portico.Features.Audit;
 using Portico.Features.Identity;
 
@@ -21,7 +22,8 @@ public sealed record SetupOutcome(PorticoUser? Admin, SetupRefusal? Refusal, IRe
 
 /// How staff Admins come to exist without another Admin to invite them: the first one through the link printed at
 /// start-up, further ones (and a first one, for scripted installs) through the `admin create` command.
-public sealed class StaffSetup(PorticoDb db, UserManager<PorticoUser> users, AuditLog audit, IOptions<BrandingOptions> branding, TimeProvider clock)
+public sealed class StaffSetup(PorticoDb db, UserManager<PorticoUser> users, AuditLog audit, EmailOutbox mail, IOptions<BrandingOptions> branding,
+    TimeProvider clock)
 {
     public const string NameField = "Admin.Name";
     public const string EmailField = "Admin.Email";
@@ -36,7 +38,7 @@ public sealed class StaffSetup(PorticoDb db, UserManager<PorticoUser> users, Aud
 
     private static SetupRefusal Expired(SetupLinkKind kind) => new(StatusCodes.Status410Gone, "expired", kind == SetupLinkKind.FirstAdmin
         ? "This setup link has expired. Restart Portico to print a new one, or create the Admin with the admin create command."
-        : "This link has expired. Sign in with an email link from the sign-in page, or ask the operator to create your Admin again.");
+        : "This link has expired. Sign in with an email link from the sign-in page, or ask a staff Admin to add you again.");
 
     public Task<bool> AdminExistsAsync(CancellationToken ct) => db.Users.AnyAsync(u => u.StaffRole == StaffRole.Admin, ct);
 
@@ -148,12 +150,19 @@ public sealed class StaffSetup(PorticoDb db, UserManager<PorticoUser> users, Aud
 
     /// For operators with a shell: a staff Admin without a password and the link that sets it. Adds further
     /// Admins too; an address that already belongs to someone is refused.
-    public async Task<(PorticoUser? Admin, string? Link, string? Problem)> CreateAdminAsync(string? email, string? name, CancellationToken ct)
+    public Task<(PorticoUser? Admin, string? Link, string? Problem)> CreateAdminAsync(string? email, string? name, CancellationToken ct) =>
+        CreateStaffAsync(email, name, StaffRole.Admin, "command", ct);
+
+    /// A staff member without a password and the single-use link that sets it, for the command and for Admins adding
+    /// their team from the console. Nothing is created when the address is taken, by staff or by a customer.
+    public async Task<(PorticoUser? Admin, string? Link, string? Problem)> CreateStaffAsync(string? email, string? name, StaffRole role, string via,
+        CancellationToken ct)
     {
         var clean = email?.Trim() ?? "";
         if (clean.Length is 0 or > 256 || !MailAddress.TryCreate(clean, out var parsed) || parsed.Address != clean)
         {
-            return (null, null, "Give the new Admin's email address, such as --email ana@example.com.");
+            return (null, null, via == "command" ? "Give the new Admin's email address, such as --email ana@example.com."
+                : "Enter the new staff member's email address, such as ana@example.com.");
         }
         var displayName = string.IsNullOrWhiteSpace(name) ? clean : name.Trim();
         if (displayName.Length > 200)
@@ -162,29 +171,52 @@ public sealed class StaffSetup(PorticoDb db, UserManager<PorticoUser> users, Aud
         }
         if (await users.FindByEmailAsync(clean) is { } existing)
         {
-            return (null, null, $"{clean} already belongs to {(existing.StaffRole is { } role ? $"a staff {role}" : "a person")} ({existing.DisplayName}). Nothing was created.");
+            return (null, null, $"{clean} already belongs to {(existing.StaffRole is { } taken ? $"a staff {taken}" : "a person")} ({existing.DisplayName}). Nothing was created.");
         }
         var now = clock.GetUtcNow().UtcDateTime;
-        var admin = NewAdmin(clean, displayName, now);
+        var member = NewStaff(clean, displayName, role, now);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var created = await users.CreateAsync(admin);
+        var created = await users.CreateAsync(member);
         if (!created.Succeeded)
         {
             await transaction.RollbackAsync(ct);
+            db.ChangeTracker.Clear();
             return (null, null, string.Join(" ", created.Errors.Select(e => e.Description)) + " Nothing was created.");
         }
-        var (link, token) = SetupLink.ForPassword(admin.Id, now);
+        var (link, token) = SetupLink.ForPassword(member.Id, now);
         db.SetupLinks.Add(link);
-        audit.Record(AuditActions.StaffAdminCreated, targetType: "User", targetId: admin.Id.ToString(),
-            details: new { email = clean, via = "command", expiresAt = link.ExpiresAt }, actorName: "admin create command");
+        var url = branding.Value.Link(SetupLink.Path(token));
+        if (via == "command")
+        {
+            audit.Record(AuditActions.StaffAdminCreated, targetType: "User", targetId: member.Id.ToString(),
+                details: new { email = clean, via, expiresAt = link.ExpiresAt }, actorName: "admin create command");
+        }
+        else
+        {
+            audit.Record(role == StaffRole.Admin ? AuditActions.StaffAdminCreated : AuditActions.StaffMemberAdded, targetType: "User",
+                targetId: member.Id.ToString(), details: new { email = clean, role = role.ToString(), via, expiresAt = link.ExpiresAt });
+            // Sent only if the staff member is saved: the email is queued in the same unit of work.
+            mail.Queue(clean, $"You have been added to the staff of {branding.Value.PortalName}",
+                $"""
+                Hello {displayName},
+
+                You have been added to the staff of {branding.Value.PortalName} as {role}.
+                Choose your password, once, within {SetupLink.SetPasswordLifetime.TotalHours:0} hours, at:
+                {url}
+
+                If you did not expect this, ignore this email.
+                """);
+        }
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
-        return (admin, branding.Value.Link(SetupLink.Path(token)), null);
+        return (member, url, null);
     }
 
-    private static PorticoUser NewAdmin(string email, string name, DateTime now) => new()
+    private static PorticoUser NewAdmin(string email, string name, DateTime now) => NewStaff(email, name, StaffRole.Admin, now);
+
+    private static PorticoUser NewStaff(string email, string name, StaffRole role, DateTime now) => new()
     {
-        UserName = email, Email = email, DisplayName = name, StaffRole = StaffRole.Admin, CreatedAt = now,
+        UserName = email, Email = email, DisplayName = name, StaffRole = role, CreatedAt = now,
     };
 
     private Task<SetupLink?> FindAsync(string? token, CancellationToken ct)
