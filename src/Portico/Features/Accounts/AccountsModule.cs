@@ -11,6 +11,9 @@ public static class AccountsModule
         services.AddScoped<ChangeRoleCatalogue>();
         services.AddScoped<SwitchAccount>();
         services.AddScoped<AccountNumbers>();
+        services.AddSingleton<CustomerViewCookie>();
+        services.AddScoped<StartCustomerView>();
+        services.AddScoped<EndCustomerView>();
         return services;
     }
 

@@ -83,4 +83,6 @@ public static class AuditActions
     public const string SetupLinkIssued = "staff.setup_link_issued";
     public const string SetupLinkRefused = "staff.setup_link_refused";
     public const string StaffAdminCreated = "staff.admin_created";
+    public const string CustomerViewStarted = "staff.customer_view_started";
+    public const string CustomerViewEnded = "staff.customer_view_ended";
 }
