@@ -32,7 +32,7 @@ public sealed class ErrorModel : PageModel
 
     public (string Title, string Text) Message => Code switch
     {
-        403 when ReadOnlyView is not null => (Accounts.CustomerViewMiddleware.RefusalTitle, ReadOnlyView),
+        403 when ReadOnlyView is not null => (CustomerViewMiddleware.RefusalTitle, ReadOnlyView),
         400 => ("That request was not understood", "Something in the request was malformed. Go back and try again."),
         403 => ("You don't have access to this", "Your role in this account does not include this page. Ask your account owner if you need it."),
         404 => ("Page not found", "There is nothing here, or it is not available to you."),

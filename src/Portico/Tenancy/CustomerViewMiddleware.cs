@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics;
-using Portico.Features.Identity;
+using Portico.Features.Accounts;
 
-namespace Portico.Features.Accounts;
+namespace Portico.Tenancy;
 
 /// Right after sign-in: a staff member's open view (the id in their cookie, checked in the database) becomes the
 /// request's ActiveCustomerView, which the account scope then enters as the member's membership for the view's account.
