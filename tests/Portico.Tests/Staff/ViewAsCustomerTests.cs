@@ -26,6 +26,8 @@ public sealed class ViewAsCustomerTests(ViewAsCustomerApp app) : IClassFixture<V
     private static async Task<HttpResponseMessage> StartAsync(PorticoClient staff, Account account, Guid? memberId, string? reason)
     {
         var page = await staff.GetPageAsync($"/staff/accounts/{account.Id}");
+        var form = page.QuerySelector("[data-testid=view-as-customer] form")
+            ?? throw new InvalidOperationException("The staff account page has no form to view the portal as a customer.");
         var fields = new Dictionary<string, string>();
         if (memberId is { } id)
         {
@@ -35,7 +37,7 @@ public sealed class ViewAsCustomerTests(ViewAsCustomerApp app) : IClassFixture<V
         {
             fields["reason"] = reason;
         }
-        return await staff.PostFormAsync($"/staff/accounts/{account.Id}/view-as", page, fields);
+        return await staff.PostFormAsync(form.GetAttribute("action")!, page, fields);
     }
 
     private async Task<Viewing> ViewAsync(string role = BuiltInRoles.Owner, StaffRole staffRole = StaffRole.Admin, Account? account = null)
@@ -65,6 +67,8 @@ public sealed class ViewAsCustomerTests(ViewAsCustomerApp app) : IClassFixture<V
     public async Task Admins_and_agents_see_the_members_dashboard_with_the_banner(StaffRole staffRole)
     {
         var v = await ViewAsync(BuiltInRoles.Requester, staffRole);
+        var offered = (await v.Staff.GetPageAsync($"/staff/accounts/{v.Account.Id}")).QuerySelectorAll("[data-testid=view-as-customer] option");
+        Assert.Contains(offered, o => o.GetAttribute("value") == v.Member.Id.ToString() && o.TextContent.Contains(v.Member.DisplayName, StringComparison.Ordinal));
 
         var dashboard = await v.Staff.GetPageAsync($"/a/{v.Account.Id}");
 
