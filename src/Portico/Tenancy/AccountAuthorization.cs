@@ -166,6 +166,8 @@ public sealed class AccountPermissionHandler : IAuthorizationHandler
 /// Resolves the route's {accountId} once per request, after sign-in is known and before authorization decides:
 /// the person's active memberships are read in one query (all of them, a handful, so the layout's account switcher
 /// needs no query of its own) and the one for the route's account, if any, becomes the request's account scope.
+/// While a staff member views the portal as a customer, the view's account is entered with the member's membership,
+/// and only that account is known, so the member's other accounts stay out of reach.
 public sealed class AccountScopeMiddleware(RequestDelegate next, TimeProvider clock)
 {
     public const string RouteKey = "accountId";
@@ -175,9 +177,15 @@ public sealed class AccountScopeMiddleware(RequestDelegate next, TimeProvider cl
         if (http.User.UserId() is { } userId && http.GetRouteValue(RouteKey) is string raw && Guid.TryParse(raw, out var accountId))
         {
             var now = clock.GetUtcNow().UtcDateTime;
+            var view = http.Features.Get<ActiveCustomerView>() is { } open && open.AccountId == accountId ? open : null;
+            var personId = view?.MemberUserId ?? userId;
             // Memberships are themselves account-owned; this is the one query that must look across accounts.
-            var memberships = await db.Memberships.AcrossAccounts().AsNoTracking()
-                .Where(m => m.UserId == userId && (m.ExpiresAt == null || m.ExpiresAt > now))
+            var query = db.Memberships.AcrossAccounts().AsNoTracking().Where(m => m.UserId == personId && (m.ExpiresAt == null || m.ExpiresAt > now));
+            if (view is not null)
+            {
+                query = query.Where(m => m.AccountId == accountId);
+            }
+            var memberships = await query
                 .OrderBy(m => m.Account.Name)
                 .Select(m => new { m.Id, m.AccountId, AccountName = m.Account.Name, RoleName = m.Role.Name, m.Role.Permissions, m.Account.RequireMfa, m.User.TwoFactorEnabled })
                 .ToListAsync(http.RequestAborted);
@@ -185,7 +193,7 @@ public sealed class AccountScopeMiddleware(RequestDelegate next, TimeProvider cl
             if (memberships.FirstOrDefault(m => m.AccountId == accountId) is { } membership)
             {
                 scope.EnterAccount(new VerifiedMembership(accountId, membership.Id, membership.RoleName, membership.Permissions.ToHashSet(),
-                    membership.RequireMfa, membership.TwoFactorEnabled));
+                    membership.RequireMfa, view?.StaffTwoFactorEnabled ?? membership.TwoFactorEnabled, personId, ViewedByStaff: view is not null));
             }
         }
         await next(http);

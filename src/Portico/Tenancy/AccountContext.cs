@@ -6,9 +6,12 @@ public interface IAccountOwned
     Guid AccountId { get; }
 }
 
-/// A membership the account scope verified: the signed-in person belongs to the account, with this role, now.
+/// A membership the account scope verified: the signed-in person belongs to the account, with this role, now. Or, while
+/// a staff member views the portal as a customer (ViewedByStaff), the viewed member's membership: UserId is then the
+/// member's, whose role and own data the pages show, while the signed-in person (and so the audited actor) stays the staff
+/// member, and TwoFactorEnabled is the staff member's, whose sign-in it describes.
 public sealed record VerifiedMembership(Guid AccountId, Guid MembershipId, string RoleName, IReadOnlySet<string> Permissions, bool RequiresMfa,
-    bool TwoFactorEnabled);
+    bool TwoFactorEnabled, Guid UserId, bool ViewedByStaff = false);
 
 /// The account the current request acts in, set once from a verified membership; or, before the scope opens its
 /// database, cross-account work (staff endpoints, background work), whose database has no account filter.

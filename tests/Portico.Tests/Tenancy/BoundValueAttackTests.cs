@@ -48,6 +48,7 @@ public sealed class BoundValueAttackTests(ITestOutputHelper output) : IAsyncLife
         ("staff/accounts/{id:guid}/documents", "Request", StaffRole.Agent),
         ("staff/documents/{documentId:guid}", "Acknowledgement", StaffRole.Agent),
         ("staff/documents/{documentId:guid}", "Delete", StaffRole.Agent),
+        ("staff/accounts/{id:guid}/view-as", "", StaffRole.Agent),
         ("staff/audit", "Verify", StaffRole.Agent),
         ("staff/audit", "Verify", StaffRole.Finance),
     ];

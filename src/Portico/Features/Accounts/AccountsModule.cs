@@ -14,6 +14,9 @@ public static class AccountsModule
         services.AddScoped<Staff.AccountTimeline>();
         services.AddScoped<Staff.AccountPeople>();
         services.AddScoped<Staff.AccountQuickFixes>();
+        services.AddSingleton<CustomerViewCookie>();
+        services.AddScoped<StartCustomerView>();
+        services.AddScoped<EndCustomerView>();
         return services;
     }
 

@@ -13,7 +13,8 @@ public sealed class IndexModel(PorticoDb db, AccountContext account, DecideChang
     public string? Error => ModelState.Refusal();
     public string? Notice { get; private set; }
 
-    private Decider Me => new(User.UserId()!.Value, RequestAccess.DisplayName(User), null, IsOwner);
+    // The member whose membership the scope verified: the signed-in person, or the member staff view the portal as.
+    private Decider Me => new(account.Membership!.UserId, RequestAccess.DisplayName(User), null, IsOwner);
 
     public async Task OnGetAsync(string? done, CancellationToken ct)
     {
@@ -39,7 +40,7 @@ public sealed class IndexModel(PorticoDb db, AccountContext account, DecideChang
 
     private async Task LoadAsync(CancellationToken ct)
     {
-        var me = User.UserId()!.Value;
+        var me = Me.UserId;
         // The global filter keeps this to the account in the route.
         var changes = IsOwner ? db.ChangeRequests : db.ChangeRequests.Where(c => c.RequestedById == me);
         var (pending, decided) = await ApprovalQueries.ListAsync(changes, db, ct);

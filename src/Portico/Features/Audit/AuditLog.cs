@@ -4,7 +4,7 @@ namespace Portico.Features.Audit;
 
 /// Adds audit events to the current unit of work; they are chained and saved with the
 /// change they describe (see PorticoDb.SaveChangesAsync).
-public sealed class AuditLog(PorticoDb db, IHttpContextAccessor http, TimeProvider clock)
+public sealed class AuditLog(PorticoDb db, IHttpContextAccessor http, AccountContext scope, TimeProvider clock)
 {
     public void Record(string action, Guid? accountId = null, string? targetType = null, string? targetId = null,
         object? details = null, Guid? actorUserId = null, string? actorName = null)
@@ -17,7 +17,9 @@ public sealed class AuditLog(PorticoDb db, IHttpContextAccessor http, TimeProvid
             clock.GetUtcNow().UtcDateTime, action, actorUserId, actorName, accountId, targetType, targetId,
             details is null ? null : JsonSerializer.Serialize(details),
             context?.Connection.RemoteIpAddress?.ToString(),
-            context?.Request.Headers.UserAgent.ToString()));
+            context?.Request.Headers.UserAgent.ToString(),
+            // Staff viewing the portal as a customer act as themselves; the member whose view they used is noted.
+            scope.Membership is { ViewedByStaff: true } viewed ? viewed.UserId : null));
     }
 }
 

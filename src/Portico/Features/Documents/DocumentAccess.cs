@@ -9,7 +9,8 @@ public sealed record DocumentActor(Guid UserId, string Name, bool IsStaff, strin
 /// Which folders and documents the current customer member sees, from the folder's roles.
 public sealed class DocumentAccess(PorticoDb db, AccountContext account, IHttpContextAccessor http)
 {
-    public DocumentActor Customer => new(http.HttpContext!.User.UserId()!.Value, RequestAccess.DisplayName(http.HttpContext.User), false, account.RoleName);
+    /// The member the account scope verified: the signed-in person, or the member staff view the portal as.
+    public DocumentActor Customer => new(account.Membership?.UserId ?? http.HttpContext!.User.UserId()!.Value, RequestAccess.DisplayName(http.HttpContext!.User), false, account.RoleName);
 
     public DocumentActor Staff => new(http.HttpContext!.User.UserId()!.Value, RequestAccess.DisplayName(http.HttpContext.User), true, null);
 

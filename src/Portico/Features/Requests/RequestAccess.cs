@@ -7,7 +7,9 @@ namespace Portico.Features.Requests;
 /// (Owner, Auditor), otherwise their own and those shared with the account.
 public sealed class RequestAccess(PorticoDb db, AccountContext account, IHttpContextAccessor http)
 {
-    public Guid UserId => http.HttpContext?.User.UserId() ?? throw new InvalidOperationException("No signed-in user.");
+    /// The member the account scope verified (the signed-in person, or the member staff view the portal as); on staff
+    /// pages, which have no membership, the signed-in person.
+    public Guid UserId => account.Membership?.UserId ?? http.HttpContext?.User.UserId() ?? throw new InvalidOperationException("No signed-in user.");
 
     public string UserName => DisplayName(http.HttpContext?.User);
 

@@ -13,6 +13,9 @@ public sealed class ErrorModel : PageModel
     /// Which field was refused, when input was turned away before the page saw it.
     public string? Refused { get; private set; }
 
+    /// Why a change was refused while a staff member views the portal as a customer.
+    public string? ReadOnlyView { get; private set; }
+
     public void OnGet(int? code) => Show(code);
 
     public void OnPost(int? code) => Show(code);
@@ -23,11 +26,13 @@ public sealed class ErrorModel : PageModel
         Code = code ?? (Response.StatusCode is >= 400 and < 500 ? Response.StatusCode : 500);
         Response.StatusCode = code is null ? Code : Response.StatusCode;
         Refused = HttpContext.Features.Get<RefusedInput>()?.Message;
+        ReadOnlyView = HttpContext.Features.Get<Accounts.CustomerViewRefusal>()?.Message;
         TraceId = System.Diagnostics.Activity.Current?.Id ?? HttpContext.TraceIdentifier;
     }
 
     public (string Title, string Text) Message => Code switch
     {
+        403 when ReadOnlyView is not null => (CustomerViewMiddleware.RefusalTitle, ReadOnlyView),
         400 => ("That request was not understood", "Something in the request was malformed. Go back and try again."),
         403 => ("You don't have access to this", "Your role in this account does not include this page. Ask your account owner if you need it."),
         404 => ("Page not found", "There is nothing here, or it is not available to you."),

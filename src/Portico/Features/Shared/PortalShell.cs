@@ -22,6 +22,11 @@ public sealed class PortalShell(PorticoDb db, AccountContext account, IOptions<B
         var accounts = account.AccountsOfUser ?? await ActiveAccountsAsync(db, userId.Value, clock.GetUtcNow().UtcDateTime, http.HttpContext!.RequestAborted);
         var active = account.AccountId is { } id ? accounts.FirstOrDefault(a => a.AccountId == id) : null;
         StaffRole? staffRole = Enum.TryParse<StaffRole>(user!.FindFirst(StaffHandler.StaffRoleClaim)?.Value, out var parsed) ? parsed : null;
+        // Viewing as a customer, the account's pages show the member's navigation only; the banner leads back.
+        if (account.Membership is { ViewedByStaff: true })
+        {
+            staffRole = null;
+        }
         return new ShellView(branding.Value, user.FindFirst("portico:display_name")?.Value ?? user.Identity?.Name,
             staffRole, accounts, active, account.Permissions);
     }

@@ -81,6 +81,8 @@ public static class WebSetup
         app.UseMiddleware<Tenancy.StaffScopeMiddleware>();
         app.RefuseControlCharactersInUrls();
         app.UseAuthentication();
+        // Before the account scope, which enters the viewed member's membership, and before anything that could change data.
+        app.UseMiddleware<CustomerViewMiddleware>();
         app.UseMiddleware<AccountScopeMiddleware>();
         // After authentication, so the API budget can be per person rather than per address.
         app.UseRateLimiter();
