@@ -3,18 +3,12 @@ using Microsoft.Playwright;
 using Portico.Features.Accounts;
 using Portico.Tests.Infrastructure;
 
+using static Portico.BrowserTests.BrowserSteps;
+
 namespace Portico.BrowserTests;
 
 public sealed class ApprovalJourney(BrowserFixture fixture) : IClassFixture<BrowserFixture>
 {
-    private static async Task SignInAsync(IPage page, string email)
-    {
-        await page.GotoAsync("/login");
-        await page.GetByLabel("Email").FillAsync(email);
-        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(PorticoApp.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-    }
-
     [Fact]
     public async Task An_owner_asks_for_a_new_address_and_another_owner_approves_it_with_a_reason()
     {
@@ -27,7 +21,7 @@ public sealed class ApprovalJourney(BrowserFixture fixture) : IClassFixture<Brow
         await using (var askerContext = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = fixture.BaseUrl }))
         {
             var page = await askerContext.NewPageAsync();
-            await SignInAsync(page, asker.Email!);
+            await SignInAsync(page, asker);
             await page.GetByRole(AriaRole.Link, new() { Name = "Company" }).ClickAsync();
             await page.GetByLabel("Street address").FillAsync(street);
             await page.GetByLabel("Postal code").FillAsync("BS1 4RN");
@@ -40,7 +34,7 @@ public sealed class ApprovalJourney(BrowserFixture fixture) : IClassFixture<Brow
 
         await using var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = fixture.BaseUrl });
         var approverPage = await context.NewPageAsync();
-        await SignInAsync(approverPage, approver.Email!);
+        await SignInAsync(approverPage, approver);
         await approverPage.GetByTestId("approvals-waiting").GetByRole(AriaRole.Link).ClickAsync();
         var item = approverPage.GetByTestId("pending-change").Filter(new() { HasText = street });
         await item.GetByLabel("Reason for your decision").FillAsync("We moved in October.");

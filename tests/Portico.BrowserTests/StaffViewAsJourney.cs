@@ -4,19 +4,12 @@ using Portico.Features.Billing;
 using Portico.Features.Identity;
 using Portico.Tests.Infrastructure;
 
+using static Portico.BrowserTests.BrowserSteps;
+
 namespace Portico.BrowserTests;
 
 public sealed class StaffViewAsJourney(BrowserFixture fixture) : IClassFixture<BrowserFixture>
 {
-    private static async Task SignInAsync(IPage page, PorticoUser user)
-    {
-        await page.GotoAsync("/login");
-        await page.GetByLabel("Email").FillAsync(user.Email!);
-        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(PorticoApp.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign out" })).ToBeVisibleAsync();
-    }
-
     [Fact]
     public async Task An_agent_finds_an_account_by_invoice_number_views_it_as_its_owner_leaves_and_both_audit_logs_show_it()
     {
