@@ -4,6 +4,7 @@ using Microsoft.Playwright;
 using Portico.Features.Accounts;
 using Portico.Features.Identity;
 using Portico.Tests.Infrastructure;
+using static Portico.BrowserTests.Browsing;
 
 namespace Portico.BrowserTests;
 
@@ -82,14 +83,5 @@ public sealed class DocumentJourney(BrowserFixture fixture) : IClassFixture<Brow
         await Assertions.Expect(downloaded).ToHaveCountAsync(1);
         await Assertions.Expect(downloaded).ToContainTextAsync(admin.Email!);
         await staff.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "documents-staff-trail.png"), FullPage = true });
-    }
-
-    private static async Task SignInAsync(IPage page, PorticoUser user)
-    {
-        await page.GotoAsync("/login");
-        await page.GetByLabel("Email").FillAsync(user.Email!);
-        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(PorticoApp.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign out" })).ToBeVisibleAsync();
     }
 }

@@ -5,6 +5,7 @@ using Portico.Features.Accounts;
 using Portico.Features.Identity;
 using Portico.Features.Requests;
 using Portico.Tests.Infrastructure;
+using static Portico.BrowserTests.Browsing;
 
 namespace Portico.BrowserTests;
 
@@ -114,15 +115,6 @@ public sealed class RequestJourney(BrowserFixture fixture) : IClassFixture<Brows
         await staff.ReloadAsync();
         await Assertions.Expect(staff.GetByTestId("request-status")).ToHaveTextAsync("In progress");
         await Assertions.Expect(staff.GetByTestId("message").Filter(new() { HasText = customerText })).ToHaveCountAsync(1);
-    }
-
-    private static async Task SignInAsync(IPage page, PorticoUser user)
-    {
-        await page.GotoAsync("/login");
-        await page.GetByLabel("Email").FillAsync(user.Email!);
-        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(PorticoApp.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign out" })).ToBeVisibleAsync();
     }
 
     /// The first message the SMTP server received for the address that matches; decoded, so folded headers and encodings do not matter.
