@@ -110,18 +110,40 @@ public sealed partial class NarrowScreens(BrowserFixture fixture, ITestOutputHel
         await Assertions.Expect(page.GetByLabel("Account", new() { Exact = true })).ToBeVisibleAsync();
         await navigation.GetByRole(AriaRole.Link, new() { Name = "Contacts" }).ClickAsync();
 
-        // The contacts table scrolls in its own box, which a keyboard can reach, and its buttons stay reachable.
-        var table = page.GetByRole(AriaRole.Region, new() { Name = "People with access to this account (scrolls sideways)" });
-        await Assertions.Expect(table).ToHaveAttributeAsync("tabindex", "0");
-        var remove = page.GetByRole(AriaRole.Button, new() { Name = "Remove" }).First;
+        // Contacts stack as label: value rows, so each person's role and the Remove button show without scrolling sideways.
+        var contact = page.GetByTestId("contact").Filter(new() { HasText = data.Owner.Email! });
+        await Assertions.Expect(contact).ToContainTextAsync("Role");
+        var remove = contact.GetByRole(AriaRole.Button, new() { Name = "Remove" });
         await remove.ScrollIntoViewIfNeededAsync();
         await Assertions.Expect(remove).ToBeInViewportAsync();
+        var box = await remove.BoundingBoxAsync();
+        Assert.True(box!.X + box.Width <= 390, $"The Remove button ends at {box.X + box.Width} px, past the screen.");
         Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"));
 
         // On a desktop there is no Menu button: everything shows at once.
         await page.SetViewportSizeAsync(1280, 900);
         await Assertions.Expect(menu).ToBeHiddenAsync();
         await Assertions.Expect(navigation).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task On_a_phone_a_table_too_wide_to_stack_scrolls_in_a_named_box_the_keyboard_reaches()
+    {
+        var app = fixture.App;
+        var data = await CreateDataAsync(app);
+        await using var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = fixture.BaseUrl });
+        var page = await context.NewPageAsync();
+        await SignInAsync(page, data.Admin);
+        await page.SetViewportSizeAsync(390, 844);
+        await page.GotoAsync($"/staff/accounts/{data.Account.Id}");
+
+        var table = page.GetByRole(AriaRole.Region, new() { Name = "People with access (scrolls sideways)" });
+        await Assertions.Expect(table).ToHaveAttributeAsync("tabindex", "0");
+        await table.FocusAsync();
+        await page.Keyboard.PressAsync("ArrowRight");
+        await page.Keyboard.PressAsync("ArrowRight");
+        Assert.True(await table.EvaluateAsync<double>("e => e.scrollLeft") > 0, "The arrow keys do not scroll the table.");
+        Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"));
     }
 
     /// The right edge of the elements that stick out, leaving out what scrolls inside its own box.
