@@ -4,6 +4,7 @@ using Microsoft.Playwright;
 using Portico.Features.Accounts;
 using Portico.Features.Identity;
 using Portico.Tests.Infrastructure;
+using static Portico.BrowserTests.Browsing;
 
 using static Portico.BrowserTests.BrowserSteps;
 

@@ -5,6 +5,7 @@ using Portico.Features.Accounts;
 using Portico.Features.Identity;
 using Portico.Features.Requests;
 using Portico.Tests.Infrastructure;
+using static Portico.BrowserTests.Browsing;
 
 using static Portico.BrowserTests.BrowserSteps;
 

@@ -1,0 +1,18 @@
+using Microsoft.Playwright;
+using Portico.Features.Identity;
+using Portico.Tests.Infrastructure;
+
+namespace Portico.BrowserTests;
+
+public static class Browsing
+{
+    /// Signs in through the login form with the test password and waits until the portal shows the person signed in.
+    public static async Task SignInAsync(IPage page, PorticoUser user)
+    {
+        await page.GotoAsync("/login");
+        await page.GetByLabel("Email").FillAsync(user.Email!);
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(PorticoApp.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign out" })).ToBeVisibleAsync();
+    }
+}
