@@ -3,7 +3,7 @@ using Microsoft.Playwright;
 using Portico.Features.Accounts;
 using Portico.Tests.Infrastructure;
 
-using static Portico.BrowserTests.BrowserSteps;
+using static Portico.BrowserTests.Browsing;
 
 namespace Portico.BrowserTests;
 

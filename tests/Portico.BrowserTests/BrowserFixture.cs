@@ -1,5 +1,4 @@
 using Microsoft.Playwright;
-using Portico.Features.Identity;
 using Portico.Tests.Infrastructure;
 
 namespace Portico.BrowserTests;
@@ -46,19 +45,5 @@ public sealed class BrowserFixture : IAsyncLifetime
         await Browser.DisposeAsync();
         _playwright?.Dispose();
         await App.DisposeAsync();
-    }
-}
-
-/// Steps every journey takes the same way.
-public static class BrowserSteps
-{
-    /// Signs in with the test password on the sign-in page and waits until the page shows the person signed in.
-    public static async Task SignInAsync(IPage page, PorticoUser user)
-    {
-        await page.GotoAsync("/login");
-        await page.GetByLabel("Email").FillAsync(user.Email!);
-        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(PorticoApp.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign out" })).ToBeVisibleAsync();
     }
 }

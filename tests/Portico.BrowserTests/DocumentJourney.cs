@@ -6,8 +6,6 @@ using Portico.Features.Identity;
 using Portico.Tests.Infrastructure;
 using static Portico.BrowserTests.Browsing;
 
-using static Portico.BrowserTests.BrowserSteps;
-
 namespace Portico.BrowserTests;
 
 public sealed class DocumentJourney(BrowserFixture fixture) : IClassFixture<BrowserFixture>

@@ -7,8 +7,6 @@ using Portico.Features.Requests;
 using Portico.Tests.Infrastructure;
 using static Portico.BrowserTests.Browsing;
 
-using static Portico.BrowserTests.BrowserSteps;
-
 namespace Portico.BrowserTests;
 
 public sealed class RequestJourney(BrowserFixture fixture) : IClassFixture<BrowserFixture>

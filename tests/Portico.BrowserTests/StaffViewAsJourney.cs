@@ -4,7 +4,7 @@ using Portico.Features.Billing;
 using Portico.Features.Identity;
 using Portico.Tests.Infrastructure;
 
-using static Portico.BrowserTests.BrowserSteps;
+using static Portico.BrowserTests.Browsing;
 
 namespace Portico.BrowserTests;
 
