@@ -381,6 +381,12 @@ public sealed class ViewAsCustomerTests(ViewAsCustomerApp app) : IClassFixture<V
             .Where(e => e.Action == AuditActions.DocumentDownloaded && e.TargetId == document.Id.ToString()).SingleAsync());
         Assert.Equal((v.StaffUser.Id, v.StaffUser.Email, v.Member.Id, v.Account.Id),
             (downloaded.ActorUserId, downloaded.ActorName, downloaded.ActingAsUserId, downloaded.AccountId));
+
+        // The Owners' audit log says whom the staff member was viewing the portal as.
+        using var owner = await app.SignInAsync(v.Member);
+        var log = await owner.GetPageAsync($"/a/{v.Account.Id}/audit");
+        var row = Assert.Single(log.QuerySelectorAll("[data-testid=audit-event]"), r => r.TextContent.Contains(document.Id.ToString(), StringComparison.Ordinal));
+        Assert.Equal($"viewing as {v.Member.DisplayName}", row.QuerySelector("[data-testid=acting-as]")?.TextContent);
     }
 
     [Fact]

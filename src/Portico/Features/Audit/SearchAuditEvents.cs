@@ -3,7 +3,9 @@ namespace Portico.Features.Audit;
 public sealed record AuditQuery(Guid? AccountId = null, string? Action = null, Guid? ActorUserId = null, long? Before = null, int PageSize = 50,
     string? TargetType = null, string? TargetId = null);
 
-public sealed record AuditRow(long Sequence, DateTime OccurredAt, string? ActorName, string Action, string? TargetType, string? TargetId, string? IpAddress, string? Details);
+/// ActingAsName is the customer a staff member was viewing the portal as when the event happened, if any.
+public sealed record AuditRow(long Sequence, DateTime OccurredAt, string? ActorName, string Action, string? TargetType, string? TargetId, string? IpAddress,
+    string? Details, string? ActingAsName = null);
 
 public sealed record AuditPage(IReadOnlyList<AuditRow> Rows, long? NextBefore)
 {
@@ -38,7 +40,8 @@ public sealed class SearchAuditEvents(PorticoDb db)
         }
         var size = Math.Clamp(query.PageSize, 1, 500);
         var rows = await events.OrderByDescending(e => e.Sequence).Take(size + 1)
-            .Select(e => new AuditRow(e.Sequence, e.OccurredAt, e.ActorName, e.Action, e.TargetType, e.TargetId, e.IpAddress, e.Details))
+            .Select(e => new AuditRow(e.Sequence, e.OccurredAt, e.ActorName, e.Action, e.TargetType, e.TargetId, e.IpAddress, e.Details,
+                e.ActingAsUserId == null ? null : db.Users.Where(u => u.Id == e.ActingAsUserId).Select(u => u.DisplayName).FirstOrDefault()))
             .ToListAsync(cancellationToken);
         return rows.Count > size ? new AuditPage(rows[..size], rows[size - 1].Sequence) : new AuditPage(rows, null);
     }
