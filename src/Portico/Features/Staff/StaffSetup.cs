@@ -155,7 +155,7 @@ public sealed class StaffSetup(PorticoDb db, UserManager<PorticoUser> users, Aud
 
     /// A staff member without a password and the single-use link that sets it, for the command and for Admins adding
     /// their team from the console. Nothing is created when the address is taken, by staff or by a customer.
-    public async Task<(PorticoUser? Admin, string? Link, string? Problem)> CreateStaffAsync(string? email, string? name, StaffRole role, string via,
+    public async Task<(PorticoUser? Member, string? Link, string? Problem)> CreateStaffAsync(string? email, string? name, StaffRole role, string via,
         CancellationToken ct)
     {
         var clean = email?.Trim() ?? "";
