@@ -56,7 +56,8 @@ public sealed class StaffAccountGlanceTests(PorticoApp app)
         await app.WithDbAsync(async db =>
         {
             db.DataQualityIncidents.Add(new DataQualityIncident(integration.Id, "invoices", incidentId,
-                $"Account \"{external}\" is not known to the portal; map it (set the account's external id) or sync the account first.", DateTime.UtcNow));
+                $"Account \"{external}\" is not known to the portal; map it (set the account's external id) or sync the account first.", DateTime.UtcNow,
+                externalAccountId: external));
             await db.SaveChangesAsync();
         });
         (await app.SignInAsync(owner)).Dispose();

@@ -96,13 +96,12 @@ public sealed class AccountTimeline(PorticoDb db)
         }
 
         // Incidents carry no account: they name it by its external id, as the account record itself or as the
-        // account a record was for. Few incidents exist at any time, so reading them without an index is cheap.
+        // account a held record was for. Few incidents exist at any time, so reading them without an index is cheap.
         var externalId = await db.Accounts.AsNoTracking().Where(a => a.Id == accountId).Select(a => a.ExternalId).SingleOrDefaultAsync(ct);
         if (!string.IsNullOrEmpty(externalId))
         {
-            var named = $"Account \"{externalId}\"";
             var incidents = db.DataQualityIncidents.AsNoTracking()
-                .Where(i => (i.ObjectType == "accounts" && i.ExternalId == externalId) || i.Problem.StartsWith(named));
+                .Where(i => (i.ObjectType == Integrations.SyncedObjectTypes.Accounts && i.ExternalId == externalId) || i.ExternalAccountId == externalId);
             if (until is not null)
             {
                 incidents = incidents.Where(i => i.LastSeenAt < until);
