@@ -97,6 +97,10 @@ public sealed class DatabaseInitializer(
             await db.Database.MigrateAsync(cancellationToken);
             logger.LogInformation("Database migrated ({Provider})", options.Value.Provider);
         }
+        if (db.Database.IsSqlite())
+        {
+            await Features.Staff.StaffSearchIndex.EnsureSqliteAsync(db, logger, cancellationToken);
+        }
         await EnsureBuiltInRolesAsync(db, cancellationToken);
         // Attachments from releases that kept their bytes in the database; a no-op once all are moved.
         await scope.ServiceProvider.GetRequiredService<Features.Requests.AttachmentStorageMove>().RunAsync(cancellationToken);

@@ -256,4 +256,10 @@ public sealed class PostgresPorticoDb(DbContextOptions<PostgresPorticoDb> option
 
     protected override Task LockAuditChainAsync(CancellationToken cancellationToken) =>
         Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({AuditChainLockKey})", cancellationToken);
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        Features.Staff.StaffSearchIndex.ConfigurePostgres(builder);
+    }
 }

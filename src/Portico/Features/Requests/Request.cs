@@ -290,6 +290,8 @@ internal sealed class RequestConfiguration : IEntityTypeConfiguration<Request>
         b.HasIndex(r => new { r.AccountId, r.Number }).IsUnique();
         b.HasIndex(r => new { r.AccountId, r.UpdatedAt });
         b.HasIndex(r => new { r.Status, r.UpdatedAt });
+        // The staff search's bare "#12": that request of every account, newest first.
+        b.HasIndex(r => new { r.Number, r.UpdatedAt });
         b.HasIndex(r => new { r.AssigneeId, r.Status });
         // Partial, so the queue's "open, soonest due first" reads the index in order on both databases.
         b.HasIndex(r => r.NextDueAt).HasFilter("\"IsOpen\"").HasDatabaseName("IX_Requests_Open_NextDueAt");

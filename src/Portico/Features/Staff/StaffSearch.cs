@@ -36,8 +36,9 @@ public sealed record SearchResults(SearchGroup<AccountHit> Accounts, SearchGroup
     SearchGroup<InvoiceHit>? Invoices, SearchGroup<OrderHit>? Orders, SearchGroup<DocumentHit> Documents);
 
 /// Finds accounts, people, requests, invoices, orders and documents across accounts for the staff console. Numbers and ids
-/// match by prefix on their indexes; names and titles match anywhere in the text, case-insensitively, and every kind stops
-/// after the cap, so a search stays bounded however much matches.
+/// match by prefix on their indexes; names, emails and titles match anywhere in the text, case-insensitively, on the text
+/// indexes of <see cref="StaffSearchIndex"/>, and every kind stops after the cap, so a search stays bounded however much
+/// matches.
 public sealed partial class StaffSearch(PorticoDb db)
 {
     public const int MinLength = 2;
@@ -54,15 +55,13 @@ public sealed partial class StaffSearch(PorticoDb db)
 
     public async Task<SearchResults> RunAsync(string query, SearchKinds kinds, CancellationToken ct)
     {
-        var lower = query.ToLowerInvariant();
-        var upper = query.ToUpperInvariant();
         return new SearchResults(
-            await AccountsAsync(query, lower, kinds.Billing, ct),
-            await PeopleAsync(lower, upper, ct),
-            kinds.Requests ? await RequestsAsync(query, lower, ct) : null,
+            await AccountsAsync(query, kinds.Billing, ct),
+            await PeopleAsync(query, ct),
+            kinds.Requests ? await RequestsAsync(query, ct) : null,
             kinds.Billing ? await InvoicesAsync(query, ct) : null,
             kinds.Billing ? await OrdersAsync(query, ct) : null,
-            await DocumentsAsync(upper, ct));
+            await DocumentsAsync(query, ct));
     }
 
     private static SearchGroup<T> Capped<T>(List<T> found) => new(found.Take(Cap).ToList(), found.Count > Cap);
@@ -89,15 +88,36 @@ public sealed partial class StaffSearch(PorticoDb db)
 
     private sealed record PrefixRange(string From, string To);
 
-#pragma warning disable CA1304, CA1311, CA1862 // translated to SQL lower(), which both databases run culture-free
-    private async Task<SearchGroup<AccountHit>> AccountsAsync(string query, string lower, bool billing, CancellationToken ct)
+    /// Rows of a kind whose text holds the query anywhere, in any case, found on that kind's text index; none for text
+    /// too short for the index, which numbers still find.
+    private IQueryable<T> Containing<T>(IQueryable<T> rows, string text, StaffSearchIndex.FullTextTable table,
+        Expression<Func<T, Guid>> key, Func<string, Expression<Func<T, bool>>> ilike)
+    {
+        if (text.Trim().Length < StaffSearchIndex.MinTextLength)
+        {
+            return rows.Where(_ => false);
+        }
+        if (!db.Database.IsSqlite())
+        {
+            return rows.Where(ilike(StaffSearchIndex.ContainsPattern(text)));
+        }
+        var keys = StaffSearchIndex.SqliteKeys(db, table, text);
+        // k => keys.Contains(key(k))
+        var contains = Expression.Call(typeof(Queryable), nameof(Queryable.Contains), [typeof(Guid)], keys.Expression, key.Body);
+        return rows.Where(Expression.Lambda<Func<T, bool>>(contains, key.Parameters));
+    }
+
+    private IQueryable<Accounts.Account> AccountsNamed(string text) =>
+        Containing(db.Accounts.AsNoTracking(), text, StaffSearchIndex.Accounts, a => a.Id, p => a => EF.Functions.ILike(a.Name, p, StaffSearchIndex.Escape));
+
+    private async Task<SearchGroup<AccountHit>> AccountsAsync(string query, bool billing, CancellationToken ct)
     {
         var accounts = db.Accounts.AsNoTracking();
         var byExternalId = await accounts.Where(StartsWith<Accounts.Account>(a => a.ExternalId, query))
             .OrderBy(a => a.ExternalId).Take(Cap + 1)
             .Select(a => new AccountHit(a.Id, a.Name, a.ExternalId))
             .ToListAsync(ct);
-        var byName = await accounts.Where(a => a.Name.ToLower().Contains(lower))
+        var byName = await AccountsNamed(query)
             .OrderBy(a => a.Name).Take(Cap + 1)
             .Select(a => new AccountHit(a.Id, a.Name, a.ExternalId))
             .ToListAsync(ct);
@@ -118,11 +138,10 @@ public sealed partial class StaffSearch(PorticoDb db)
         return Capped(byRecord.Concat(byExternalId).Concat(byName).DistinctBy(a => a.Id).ToList());
     }
 
-    private async Task<SearchGroup<PersonHit>> PeopleAsync(string lower, string upper, CancellationToken ct)
+    private async Task<SearchGroup<PersonHit>> PeopleAsync(string query, CancellationToken ct)
     {
-        // Identity keeps the email upper-cased in NormalizedEmail, so the typed text is compared the same way.
-        var people = await db.Users.AsNoTracking()
-            .Where(u => u.DisplayName.ToLower().Contains(lower) || u.NormalizedEmail!.Contains(upper))
+        var people = await Containing(db.Users.AsNoTracking(), query, StaffSearchIndex.People, u => u.Id,
+                p => u => EF.Functions.ILike(u.DisplayName, p, StaffSearchIndex.Escape) || EF.Functions.ILike(u.Email!, p, StaffSearchIndex.Escape))
             .OrderBy(u => u.DisplayName).Take(Cap + 1)
             .Select(u => new { u.Id, u.DisplayName, u.Email, u.StaffRole })
             .ToListAsync(ct);
@@ -135,30 +154,28 @@ public sealed partial class StaffSearch(PorticoDb db)
         return Capped(people.Select(p => new PersonHit(p.Id, p.DisplayName, p.Email ?? "", p.StaffRole, byPerson[p.Id].ToList())).ToList());
     }
 
-    private async Task<SearchGroup<RequestHit>> RequestsAsync(string query, string lower, CancellationToken ct)
+    private async Task<SearchGroup<RequestHit>> RequestsAsync(string query, CancellationToken ct)
     {
-        var requests = db.Requests.AsNoTracking().Join(db.Accounts, r => r.AccountId, a => a.Id, (r, a) => new { r, AccountName = a.Name });
+        IQueryable<RequestHit> Hits(IQueryable<Request> found) => found
+            .Join(db.Accounts, r => r.AccountId, a => a.Id, (r, a) => new { r, AccountName = a.Name })
+            .OrderByDescending(x => x.r.UpdatedAt).Take(Cap + 1)
+            .Select(x => new RequestHit(x.r.Id, x.r.Number, x.r.Subject, x.AccountName, x.r.Status));
+        var requests = db.Requests.AsNoTracking();
         var byNumber = new List<RequestHit>();
         // "Northwind #12" or "Northwind 12": request 12 of the accounts so named, found on the account's number index.
         if (AccountAndNumber().Match(query) is { Success: true } m && int.TryParse(m.Groups["number"].Value, out var number))
         {
-            var accountText = m.Groups["account"].Value.ToLowerInvariant();
-            var accountIds = await db.Accounts.AsNoTracking().Where(a => a.Name.ToLower().Contains(accountText))
+            var accountIds = await AccountsNamed(m.Groups["account"].Value)
                 .OrderBy(a => a.Name).Take(AccountsForNumber).Select(a => a.Id).ToListAsync(ct);
-            byNumber = await requests.Where(x => accountIds.Contains(x.r.AccountId) && x.r.Number == number)
-                .OrderBy(x => x.AccountName).Take(Cap + 1)
-                .Select(x => new RequestHit(x.r.Id, x.r.Number, x.r.Subject, x.AccountName, x.r.Status))
-                .ToListAsync(ct);
+            byNumber = await Hits(requests.Where(r => accountIds.Contains(r.AccountId) && r.Number == number)).ToListAsync(ct);
         }
-        // A bare number ("#12") is tested in the same pass over the titles, so it costs no second scan.
-        var bare = int.TryParse(query.TrimStart('#'), out var n) ? n : -1;
-        var byTitle = await requests.Where(x => x.r.Number == bare || x.r.Subject.ToLower().Contains(lower))
-            .OrderByDescending(x => x.r.UpdatedAt).Take(Cap + 1)
-            .Select(x => new RequestHit(x.r.Id, x.r.Number, x.r.Subject, x.AccountName, x.r.Status))
-            .ToListAsync(ct);
-        return Capped(byNumber.Concat(byTitle).DistinctBy(r => r.Id).ToList());
+        // A bare number ("#12") is request 12 of every account.
+        var bareNumber = int.TryParse(query.TrimStart('#'), out var n)
+            ? await Hits(requests.Where(r => r.Number == n)).ToListAsync(ct) : [];
+        var byTitle = await Hits(Containing(requests, query, StaffSearchIndex.Requests, r => r.Id,
+            p => r => EF.Functions.ILike(r.Subject, p, StaffSearchIndex.Escape))).ToListAsync(ct);
+        return Capped(byNumber.Concat(bareNumber).Concat(byTitle).DistinctBy(r => r.Id).ToList());
     }
-#pragma warning restore CA1304, CA1311, CA1862
 
     private async Task<SearchGroup<InvoiceHit>> InvoicesAsync(string query, CancellationToken ct)
     {
@@ -180,11 +197,11 @@ public sealed partial class StaffSearch(PorticoDb db)
         return Capped(found);
     }
 
-    private async Task<SearchGroup<DocumentHit>> DocumentsAsync(string upper, CancellationToken ct)
+    private async Task<SearchGroup<DocumentHit>> DocumentsAsync(string query, CancellationToken ct)
     {
-        // NormalizedName is the name upper-cased the same way, so no function runs on the column.
-        var found = await db.Documents.AsNoTracking()
-            .Where(d => d.DeletedAt == null && d.NormalizedName.Contains(upper))
+        var found = await Containing(db.Documents.AsNoTracking(), query, StaffSearchIndex.Documents, d => d.Id,
+                p => d => EF.Functions.ILike(d.Name, p, StaffSearchIndex.Escape))
+            .Where(d => d.DeletedAt == null)
             .OrderByDescending(d => d.UpdatedAt).Take(Cap + 1)
             .Join(db.Accounts, d => d.AccountId, a => a.Id, (d, a) => new { d, AccountName = a.Name })
             .Join(db.DocumentFolders, x => x.d.FolderId, f => f.Id, (x, f) => new DocumentHit(x.d.Id, x.d.Name, x.AccountName, f.Name))

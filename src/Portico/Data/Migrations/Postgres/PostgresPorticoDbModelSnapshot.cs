@@ -21,6 +21,7 @@ namespace Portico.Data.Migrations.Postgres
                 .HasAnnotation("ProductVersion", "10.0.15")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
+            NpgsqlModelBuilderExtensions.HasPostgresExtension(modelBuilder, "pg_trgm");
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
@@ -174,6 +175,11 @@ namespace Portico.Data.Migrations.Postgres
                         .IsUnique();
 
                     b.HasIndex("Name");
+
+                    b.HasIndex(new[] { "Name" }, "IX_Accounts_Name_Trigram");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex(new[] { "Name" }, "IX_Accounts_Name_Trigram"), "gin");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex(new[] { "Name" }, "IX_Accounts_Name_Trigram"), new[] { "gin_trgm_ops" });
 
                     b.ToTable("Accounts");
                 });
@@ -654,9 +660,9 @@ namespace Portico.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("AccountId", "UpdatedAt");
-
                     b.HasIndex("Number");
+
+                    b.HasIndex("AccountId", "UpdatedAt");
 
                     b.HasIndex("IntegrationId", "ExternalId")
                         .IsUnique();
@@ -777,6 +783,11 @@ namespace Portico.Data.Migrations.Postgres
 
                     b.HasIndex("FolderId", "NormalizedName")
                         .IsUnique();
+
+                    b.HasIndex(new[] { "Name" }, "IX_Documents_Name_Trigram");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex(new[] { "Name" }, "IX_Documents_Name_Trigram"), "gin");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex(new[] { "Name" }, "IX_Documents_Name_Trigram"), new[] { "gin_trgm_ops" });
 
                     b.ToTable("Documents");
                 });
@@ -1081,6 +1092,16 @@ namespace Portico.Data.Migrations.Postgres
                         .HasDatabaseName("UserNameIndex");
 
                     b.HasIndex("StaffRole");
+
+                    b.HasIndex(new[] { "DisplayName" }, "IX_AspNetUsers_DisplayName_Trigram");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex(new[] { "DisplayName" }, "IX_AspNetUsers_DisplayName_Trigram"), "gin");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex(new[] { "DisplayName" }, "IX_AspNetUsers_DisplayName_Trigram"), new[] { "gin_trgm_ops" });
+
+                    b.HasIndex(new[] { "Email" }, "IX_AspNetUsers_Email_Trigram");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex(new[] { "Email" }, "IX_AspNetUsers_Email_Trigram"), "gin");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex(new[] { "Email" }, "IX_AspNetUsers_Email_Trigram"), new[] { "gin_trgm_ops" });
 
                     b.ToTable("AspNetUsers", (string)null);
                 });
@@ -1501,7 +1522,14 @@ namespace Portico.Data.Migrations.Postgres
 
                     b.HasIndex("AssigneeId", "Status");
 
+                    b.HasIndex("Number", "UpdatedAt");
+
                     b.HasIndex("Status", "UpdatedAt");
+
+                    b.HasIndex(new[] { "Subject" }, "IX_Requests_Subject_Trigram");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex(new[] { "Subject" }, "IX_Requests_Subject_Trigram"), "gin");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex(new[] { "Subject" }, "IX_Requests_Subject_Trigram"), new[] { "gin_trgm_ops" });
 
                     b.ToTable("Requests");
                 });

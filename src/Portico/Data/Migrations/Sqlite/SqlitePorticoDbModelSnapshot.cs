@@ -640,9 +640,9 @@ namespace Portico.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("AccountId", "UpdatedAt");
-
                     b.HasIndex("Number");
+
+                    b.HasIndex("AccountId", "UpdatedAt");
 
                     b.HasIndex("IntegrationId", "ExternalId")
                         .IsUnique();
@@ -1484,6 +1484,8 @@ namespace Portico.Data.Migrations.Sqlite
                     b.HasIndex("AccountId", "UpdatedAt");
 
                     b.HasIndex("AssigneeId", "Status");
+
+                    b.HasIndex("Number", "UpdatedAt");
 
                     b.HasIndex("Status", "UpdatedAt");
 

@@ -1,0 +1,106 @@
+using Portico.Features.Accounts;
+using Portico.Features.Documents;
+using Portico.Features.Identity;
+using Portico.Features.Requests;
+
+namespace Portico.Features.Staff;
+
+/// The indexes that let the staff search find text anywhere in a name or title without reading every row: trigram GIN
+/// indexes on PostgreSQL (in the model, so migrations make them), and on SQLite FTS5 tables with the trigram tokenizer,
+/// which EF Core cannot model, so they are made here at start-up and kept by triggers.
+public static class StaffSearchIndex
+{
+    /// Text is matched from this many characters: both indexes are built from three-character pieces.
+    public const int MinTextLength = 3;
+
+    /// At most this many rows per kind are taken from a full-text table before they are ordered; a search that matches
+    /// more shows the newest of them, so a common word costs no more than a rare one.
+    public const int MaxCandidates = 1000;
+
+    /// One full-text table: its name, the table and key it follows, and the columns it indexes.
+    public sealed record FullTextTable(string Name, string Source, string[] Columns)
+    {
+        public string[] Triggers => [$"{Name}_Insert", $"{Name}_Update", $"{Name}_Delete"];
+    }
+
+    public static readonly FullTextTable Requests = new("RequestSearch", "Requests", ["Subject"]);
+    public static readonly FullTextTable Documents = new("DocumentSearch", "Documents", ["Name"]);
+    public static readonly FullTextTable People = new("PersonSearch", "AspNetUsers", ["DisplayName", "Email"]);
+    public static readonly FullTextTable Accounts = new("AccountSearch", "Accounts", ["Name"]);
+    private static readonly FullTextTable[] Tables = [Requests, Documents, People, Accounts];
+
+    public static void ConfigurePostgres(ModelBuilder builder)
+    {
+        builder.HasPostgresExtension("pg_trgm");
+        builder.Entity<Request>().HasIndex(r => r.Subject, "IX_Requests_Subject_Trigram").HasMethod("gin").HasOperators("gin_trgm_ops");
+        builder.Entity<Document>().HasIndex(d => d.Name, "IX_Documents_Name_Trigram").HasMethod("gin").HasOperators("gin_trgm_ops");
+        builder.Entity<PorticoUser>().HasIndex(u => u.DisplayName, "IX_AspNetUsers_DisplayName_Trigram").HasMethod("gin").HasOperators("gin_trgm_ops");
+        builder.Entity<PorticoUser>().HasIndex(u => u.Email, "IX_AspNetUsers_Email_Trigram").HasMethod("gin").HasOperators("gin_trgm_ops");
+        builder.Entity<Account>().HasIndex(a => a.Name, "IX_Accounts_Name_Trigram").HasMethod("gin").HasOperators("gin_trgm_ops");
+    }
+
+    /// Makes the SQLite full-text tables and their triggers when any is missing, filled from the tables they follow. A
+    /// migration that rebuilds a followed table drops its triggers; the next start notices and rebuilds the index.
+    public static async Task EnsureSqliteAsync(PorticoDb db, ILogger logger, CancellationToken ct)
+    {
+        var present = await db.Database.SqlQueryRaw<string>(
+            "SELECT name AS Value FROM sqlite_master WHERE type IN ('table', 'trigger')").ToListAsync(ct);
+        var missing = Tables.Where(t => t.Triggers.Append(t.Name).Except(present).Any()).ToList();
+        if (missing.Count == 0)
+        {
+            return;
+        }
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        foreach (var table in missing)
+        {
+            foreach (var statement in Statements(table))
+            {
+#pragma warning disable EF1002 // names come from the constant table list above, never from input
+                await db.Database.ExecuteSqlRawAsync(statement, ct);
+#pragma warning restore EF1002
+            }
+        }
+        await transaction.CommitAsync(ct);
+        logger.LogInformation("Search index built for {Tables}", string.Join(", ", missing.Select(t => t.Source)));
+    }
+
+    private static IEnumerable<string> Statements(FullTextTable t)
+    {
+        var columns = string.Join(", ", t.Columns.Select(c => $"\"{c}\""));
+        var newValues = string.Join(", ", t.Columns.Select(c => $"new.\"{c}\""));
+        var changed = string.Join(" OR ", t.Columns.Select(c => $"new.\"{c}\" IS NOT old.\"{c}\""));
+        var set = string.Join(", ", t.Columns.Select(c => $"\"{c}\" = new.\"{c}\""));
+        foreach (var trigger in t.Triggers)
+        {
+            yield return $"DROP TRIGGER IF EXISTS \"{trigger}\"";
+        }
+        yield return $"DROP TABLE IF EXISTS \"{t.Name}\"";
+        // The key is not indexed by FTS5, so an update or delete looks it up by a scan; titles and names change rarely.
+        yield return $"CREATE VIRTUAL TABLE \"{t.Name}\" USING fts5(\"Key\" UNINDEXED, {columns}, tokenize = 'trigram')";
+        yield return $"INSERT INTO \"{t.Name}\" (\"Key\", {columns}) SELECT \"Id\", {columns} FROM \"{t.Source}\"";
+        yield return $"CREATE TRIGGER \"{t.Triggers[0]}\" AFTER INSERT ON \"{t.Source}\" BEGIN "
+            + $"INSERT INTO \"{t.Name}\" (\"Key\", {columns}) VALUES (new.\"Id\", {newValues}); END";
+        yield return $"CREATE TRIGGER \"{t.Triggers[1]}\" AFTER UPDATE ON \"{t.Source}\" WHEN {changed} BEGIN "
+            + $"UPDATE \"{t.Name}\" SET {set} WHERE \"Key\" = old.\"Id\"; END";
+        yield return $"CREATE TRIGGER \"{t.Triggers[2]}\" AFTER DELETE ON \"{t.Source}\" BEGIN "
+            + $"DELETE FROM \"{t.Name}\" WHERE \"Key\" = old.\"Id\"; END";
+    }
+
+    /// Keys of the rows whose indexed text holds the query as typed, anywhere and in any case (SQLite only).
+    public static IQueryable<Guid> SqliteKeys(PorticoDb db, FullTextTable table, string query) =>
+#pragma warning disable EF1002 // the table name is one of the constants above; the query is a parameter
+        db.Database.SqlQueryRaw<Guid>(
+            $"SELECT \"Key\" AS \"Value\" FROM \"{table.Name}\" WHERE \"{table.Name}\" MATCH {{0}} ORDER BY rowid DESC LIMIT {MaxCandidates}",
+            Phrase(query));
+#pragma warning restore EF1002
+
+    /// An FTS5 phrase: with the trigram tokenizer it matches the text as a substring.
+    private static string Phrase(string query) => "\"" + query.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
+    public const string Escape = "\\";
+
+    /// An ILIKE pattern holding the query anywhere, its wildcards taken literally (PostgreSQL only).
+    public static string ContainsPattern(string query) =>
+        "%" + query.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal)
+            .Replace("_", "\\_", StringComparison.Ordinal) + "%";
+}
