@@ -4,11 +4,18 @@ using Portico.Tests.Infrastructure;
 namespace Portico.BrowserTests;
 
 /// The app on a real port and Debian's Chromium driving it; screenshots go to artifacts/screenshots.
-public sealed class BrowserFixture : IAsyncLifetime
+public class BrowserFixture : IAsyncLifetime
 {
     private IPlaywright? _playwright;
 
-    public PorticoApp App { get; } = new();
+    public BrowserFixture() : this(new PorticoApp())
+    {
+    }
+
+    /// For journeys that need the app with settings of their own.
+    protected BrowserFixture(PorticoApp app) => App = app;
+
+    public PorticoApp App { get; }
     public IBrowser Browser { get; private set; } = null!;
     public string BaseUrl { get; private set; } = "";
 

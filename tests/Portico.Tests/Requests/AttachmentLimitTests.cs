@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Portico.Features.Requests;
 using static Portico.Tests.Requests.RequestSteps;
 
@@ -115,5 +116,18 @@ public sealed class AttachmentLimitTests(SmallAttachmentsApp app)
         var page = await s.Customer.GetPageAsync($"{NewPath(s.Account.Id)}?type={s.Type.Id}");
 
         Assert.Equal("Up to 5 files, 2 KB each.", page.GetElementById("field-evidence-hint")?.TextContent.Trim());
+    }
+
+    [Fact]
+    public async Task The_reply_form_hands_the_configured_limit_and_types_to_the_browser_for_checks_before_sending()
+    {
+        using var s = await app.SetUpWithFileFieldAsync();
+        var id = await s.Customer.SubmitAsync(s.Account.Id, s.Type.Id, "Reply with files");
+
+        var page = await s.Customer.GetPageAsync(CustomerPath(s.Account.Id, id));
+
+        var allowed = app.Services.GetRequiredService<IOptions<RequestOptions>>().Value.AllowedExtensions;
+        UploadFieldChecks.AssertLimits(page.QuerySelector("form[action*='handler=Reply'] [data-upload-field]"), SmallAttachmentsApp.Limit, "2 KB", 5, allowed, "files");
+        Assert.Equal("Up to 5 files, 2 KB each.", page.GetElementById("files-hint")?.TextContent.Trim());
     }
 }

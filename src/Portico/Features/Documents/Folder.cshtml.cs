@@ -1,17 +1,21 @@
 using Portico.Features.Accounts;
+using Portico.Features.Shared;
 
 namespace Portico.Features.Documents;
 
 [AccountPermission(Permissions.DocumentsView)]
 [RequestSizeLimit(DocumentUploads.MaxFormBytes)]
 [RequestFormLimits(MultipartBodyLengthLimit = DocumentUploads.MaxFormBytes)]
-public sealed class FolderModel(PorticoDb db, DocumentAccess access, UploadDocument upload) : PageModel
+public sealed class FolderModel(PorticoDb db, DocumentAccess access, UploadDocument upload, IOptions<DocumentOptions> options) : PageModel
 {
     public DocumentFolder Folder { get; private set; } = null!;
     public List<DocumentRow> Documents { get; private set; } = [];
     public bool CanUpload { get; private set; }
     public string? Error => ModelState.Refusal();
     public string? Notice { get; private set; }
+
+    public UploadField UploadField => new("file", "file", "File", "A file with the same name as an existing one becomes its new version.",
+        options.Value.MaxFileBytes, options.Value.AllowedExtensions);
 
     public async Task<IActionResult> OnGetAsync(Guid folderId, string? uploaded, CancellationToken ct)
     {

@@ -1,4 +1,5 @@
 using Portico.Features.Accounts;
+using Portico.Features.Shared;
 
 namespace Portico.Features.Requests;
 
@@ -13,6 +14,10 @@ public sealed class DetailModel(PorticoDb db, RequestAccess access, CustomerRequ
     public bool CanAct => access.CanAct;
     public bool CanShare => access.CanAct && (Detail.Request.SubmitterId == access.UserId || access.SeesAll);
     public RequestOptions Limits => options.Value;
+
+    public UploadField AttachmentField => new("files", "files", "Attach files (optional)",
+        $"Up to {RequestLimits.MaxFilesPerUpload} files, {RequestForm.FormatSize(Limits.MaxAttachmentBytes)} each.",
+        Limits.MaxAttachmentBytes, Limits.AllowedExtensions, RequestLimits.MaxFilesPerUpload, Required: false);
     public DateTime Now => clock.GetUtcNow().UtcDateTime;
 
     [BindProperty] public string? Body { get; set; }
