@@ -230,6 +230,9 @@ public sealed class PasswordResetTests(PorticoApp app)
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal("/login?reset=done", response.Headers.Location!.OriginalString);
         Assert.Equal(HttpStatusCode.Redirect, (await browser.Http.GetAsync(new Uri($"/a/{account.Id}", UriKind.Relative))).StatusCode);
+        // Not even half-way: no code step is waiting for this browser, it starts at the sign-in form.
+        var codeStep = await browser.Http.GetAsync(new Uri("/login/two-factor", UriKind.Relative));
+        Assert.Equal("/login", codeStep.Headers.Location?.OriginalString);
         var login = await browser.GetPageAsync("/login?reset=done");
         Assert.Contains("Your password was changed", login.QuerySelector("[data-testid=password-reset-done]")!.TextContent, StringComparison.Ordinal);
         var signIn = await browser.LoginAsync(user.Email!, NewPassword);
