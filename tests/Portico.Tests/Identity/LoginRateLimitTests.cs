@@ -50,4 +50,28 @@ public sealed class LoginRateLimitTests : IAsyncLifetime
         Assert.Equal([HttpStatusCode.UnprocessableEntity, HttpStatusCode.UnprocessableEntity, HttpStatusCode.TooManyRequests], statuses);
         Assert.Equal(HttpStatusCode.OK, (await client.Http.GetAsync(new Uri("/account/profile", UriKind.Relative))).StatusCode);
     }
+
+    [Fact]
+    public async Task Asking_for_a_password_reset_and_posting_a_new_password_count_as_attempts_and_get_429_over_the_limit()
+    {
+        using var client = _app.Anonymous();
+        var forgot = await client.GetPageAsync("/account/forgot-password");
+        var ask = new Dictionary<string, string> { ["Email"] = $"nobody-{PorticoApp.Unique()}@example.com" };
+        var reset = new Dictionary<string, string> { ["Password.NewPassword"] = "Brand-new-password-77", ["Password.ConfirmPassword"] = "Brand-new-password-77" };
+        var resetUrl = $"/account/reset-password?user={Guid.NewGuid()}&code=bm90LWEtdG9rZW4";
+
+        var statuses = new List<HttpStatusCode>
+        {
+            (await client.PostFormAsync("/account/forgot-password", forgot, ask)).StatusCode,
+            (await client.PostFormAsync(resetUrl, forgot, reset)).StatusCode,
+            (await client.PostFormAsync("/account/forgot-password", forgot, ask)).StatusCode,
+            (await client.PostFormAsync(resetUrl, forgot, reset)).StatusCode,
+            (await client.PostFormAsync("/account/forgot-password", forgot, ask)).StatusCode,
+        };
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.Gone, HttpStatusCode.OK, HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], statuses);
+        // Opening either page is not an attempt.
+        Assert.Equal(HttpStatusCode.OK, (await client.Http.GetAsync(new Uri("/account/forgot-password", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.Gone, (await client.Http.GetAsync(new Uri(resetUrl, UriKind.Relative))).StatusCode);
+    }
 }

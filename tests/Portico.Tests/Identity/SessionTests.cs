@@ -49,7 +49,7 @@ public sealed class SessionTests(PorticoApp app)
         var (_, second) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
         using var browser = await app.SignInAsync(first);
 
-        foreach (var path in new[] { "/login", "/login/link", "/login/two-factor" })
+        foreach (var path in new[] { "/login", "/login/link", "/login/two-factor", "/account/forgot-password", "/account/reset-password" })
         {
             var page = await browser.Http.GetAsync(new Uri(path, UriKind.Relative));
             Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);

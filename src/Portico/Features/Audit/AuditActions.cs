@@ -71,6 +71,9 @@ public static class AuditActions
     public const string PasskeyUsed = "identity.passkey_used";
     public const string PasswordChanged = "identity.password_changed";
     public const string PasswordChangeFailed = "identity.password_change_failed";
+    public const string PasswordResetRequested = "identity.password_reset_requested";
+    public const string PasswordReset = "identity.password_reset";
+    public const string PasswordResetRefused = "identity.password_reset_refused";
     public const string ProfileUpdated = "identity.profile_updated";
     public const string EmailChangeRequested = "identity.email_change_requested";
     public const string EmailChanged = "identity.email_changed";

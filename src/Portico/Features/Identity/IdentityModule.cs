@@ -24,13 +24,15 @@ public static class IdentityModule
                 o.Lockout.AllowedForNewUsers = true;
                 o.SignIn.RequireConfirmedAccount = false;
                 o.Tokens.AuthenticatorTokenProvider = AuthenticatorCodes.ProviderName;
+                o.Tokens.PasswordResetTokenProvider = PasswordResetTokens.ProviderName;
                 o.Stores.SchemaVersion = PorticoDb.IdentitySchemaVersion;
             })
             .AddEntityFrameworkStores<PorticoDb>()
             .AddSignInManager<PorticoSignInManager>()
             .AddClaimsPrincipalFactory<PorticoClaimsFactory>()
             .AddDefaultTokenProviders()
-            .AddTokenProvider<AuthenticatorCodes>(AuthenticatorCodes.ProviderName);
+            .AddTokenProvider<AuthenticatorCodes>(AuthenticatorCodes.ProviderName)
+            .AddTokenProvider<PasswordResetTokens>(PasswordResetTokens.ProviderName);
         services.AddAuthentication(IdentityConstants.ApplicationScheme);
         services.AddAuthentication().AddIdentityCookies();
         services.AddMemoryCache();
@@ -75,6 +77,7 @@ public static class IdentityModule
         services.AddScoped<ManageTwoFactor>();
         services.AddScoped<SignInWithPasskey>();
         services.AddScoped<ChangePassword>();
+        services.AddScoped<ResetForgottenPassword>();
         services.AddScoped<ChangeEmail>();
         services.AddScoped<EndSessions>();
         services.AddScoped<ChangeProfile>();

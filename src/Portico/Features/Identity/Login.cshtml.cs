@@ -13,6 +13,9 @@ public sealed class LoginModel(SignInWithPassword signIn, SignInWithPasskey pass
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
 
+    /// Back from a password reset of someone who signs in with an authenticator code.
+    public bool PasswordReset => Request.Query["reset"] == "done";
+
     public void OnGet()
     {
     }
