@@ -146,6 +146,10 @@ public sealed partial class StaffSearch(PorticoDb db)
             .Select(u => new { u.Id, u.DisplayName, u.Email, u.StaffRole })
             .ToListAsync(ct);
         var ids = people.Take(Cap).Select(p => p.Id).ToList();
+        if (ids.Count == 0)
+        {
+            return Capped(new List<PersonHit>());
+        }
         var memberships = await db.Memberships.AsNoTracking().Where(m => ids.Contains(m.UserId))
             .OrderBy(m => m.Account.Name)
             .Select(m => new { m.UserId, Account = new PersonAccount(m.AccountId, m.Account.Name, m.Role.Name) })
