@@ -197,13 +197,13 @@ public sealed class ViewAsCustomerTests(ViewAsCustomerApp app) : IClassFixture<V
         Assert.Contains(("POST", "a/{accountId:guid}/contacts", "Invite"), targets);
         Assert.Contains(("POST", "api/accounts/{accountId:guid}/requests", ""), targets);
         Assert.Contains(("POST", "staff/accounts/{id:guid}", "Remove"), targets);
-        Assert.Contains(("POST", "logout", ""), targets);
-        // Leaving is the one change allowed, and the only route left out.
-        Assert.Single(targets, t => t.Route == "staff/customer-view");
+        // Leaving the view and signing out (which leaves it first) are the only changes allowed, and the only routes left out.
+        string[] leaving = ["logout", "staff/customer-view"];
+        Assert.Equal(leaving, targets.Where(t => leaving.Contains(t.Route)).Select(t => t.Route).Order(StringComparer.Ordinal));
 
         var before = await app.AllTablesAsync();
         var failures = new List<string>();
-        foreach (var (method, route, handler) in targets.Where(t => t.Route != "staff/customer-view"))
+        foreach (var (method, route, handler) in targets.Where(t => !leaving.Contains(t.Route)))
         {
             var path = "/" + string.Join('/', route.Split('/').Select(s => Fill(s, values)).Where(s => s.Length > 0));
             var url = handler.Length == 0 ? path : $"{path}?handler={handler}";
@@ -335,6 +335,25 @@ public sealed class ViewAsCustomerTests(ViewAsCustomerApp app) : IClassFixture<V
         Assert.Null(Banner(await v.Staff.GetPageAsync("/staff")));
         var view = await app.WithDbAsync((db, _) => db.CustomerViews.SingleAsync(x => x.StaffUserId == v.StaffUser.Id));
         Assert.Equal(CustomerViewEndReasons.MemberLostAccess, view.EndReason);
+    }
+
+    [Fact]
+    public async Task Signing_out_while_viewing_ends_the_view_and_signs_the_staff_member_out()
+    {
+        var v = await ViewAsync();
+        var page = await v.Staff.GetPageAsync($"/a/{v.Account.Id}");
+        var response = await v.Staff.PostFormAsync(page.QuerySelector("form[action='/logout']")!.GetAttribute("action")!, page,
+            new Dictionary<string, string>());
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/login", response.Headers.Location?.OriginalString);
+        var view = await app.WithDbAsync((db, _) => db.CustomerViews.SingleAsync(x => x.StaffUserId == v.StaffUser.Id));
+        Assert.Equal(CustomerViewEndReasons.SignedOut, view.EndReason);
+        Assert.Equal(1, await app.WithDbAsync((db, _) => db.AuditEvents.CountAsync(e => e.AccountId == v.Account.Id
+            && e.Action == AuditActions.CustomerViewEnded && e.ActorUserId == v.StaffUser.Id)));
+        var after = await v.Staff.Http.GetAsync(new Uri("/staff", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.Redirect, after.StatusCode);
+        Assert.Equal("/login", after.Headers.Location?.AbsolutePath);
     }
 
     [Fact]

@@ -38,6 +38,7 @@ public sealed class CustomerView
 public static class CustomerViewEndReasons
 {
     public const string Left = "left";
+    public const string SignedOut = "signed_out";
     public const string Expired = "expired";
     public const string Replaced = "replaced";
     public const string MemberLostAccess = "member_lost_access";
