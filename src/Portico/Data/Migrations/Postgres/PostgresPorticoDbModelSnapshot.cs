@@ -654,9 +654,9 @@ namespace Portico.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("AccountId", "UpdatedAt");
-
                     b.HasIndex("Number");
+
+                    b.HasIndex("AccountId", "UpdatedAt");
 
                     b.HasIndex("IntegrationId", "ExternalId")
                         .IsUnique();
@@ -1063,6 +1063,13 @@ namespace Portico.Data.Migrations.Postgres
                     b.Property<string>("StaffRole")
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Theme")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasDefaultValue("System");
 
                     b.Property<bool>("TwoFactorEnabled")
                         .HasColumnType("boolean");

@@ -640,9 +640,9 @@ namespace Portico.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("AccountId", "UpdatedAt");
-
                     b.HasIndex("Number");
+
+                    b.HasIndex("AccountId", "UpdatedAt");
 
                     b.HasIndex("IntegrationId", "ExternalId")
                         .IsUnique();
@@ -1049,6 +1049,13 @@ namespace Portico.Data.Migrations.Sqlite
                     b.Property<string>("StaffRole")
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
+
+                    b.Property<string>("Theme")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("System");
 
                     b.Property<bool>("TwoFactorEnabled")
                         .HasColumnType("INTEGER");
