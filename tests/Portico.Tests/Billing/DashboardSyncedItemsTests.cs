@@ -57,7 +57,7 @@ public sealed class DashboardSyncedItemsTests(PorticoApp app)
             $"Invoice {p}-SOON: EUR 42.00 is due {Date(Today.AddDays(3))}",
         ], InvoiceItems(page));
         var orders = page.QuerySelectorAll("[data-testid=active-orders] li").Select(li => li.TextContent.Trim()).ToList();
-        Assert.Equal([$"{setup.Active.Reference} Network upgrade: InProgress; next: Installation by {Date(Today.AddDays(7))}"], orders);
+        Assert.Equal([$"{setup.Active.Reference} Network upgrade: In progress; next: Installation by {Date(Today.AddDays(7))}"], orders);
         Assert.DoesNotContain(setup.Done.Reference, page.Body!.TextContent, StringComparison.Ordinal);
     }
 

@@ -78,7 +78,7 @@ public sealed class InvoicePagesTests(PorticoApp app)
         Assert.Equal(Expect("D"), Numbers(await ledger.Client.GetPageAsync(root + $"?q={ledger.Prefix}-D&status=overdue")));
         var none = await ledger.Client.GetPageAsync(root + $"?q={ledger.Prefix}-D&status=paid");
         Assert.Empty(Numbers(none));
-        Assert.Contains("No invoices match.", none.QuerySelector(".card.empty")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("No invoices match these filters.", none.QuerySelector(".card.empty")!.TextContent, StringComparison.Ordinal);
 
         // The overdue ones say so in the list; totals stay those of the whole account whatever the filter.
         var overdue = await ledger.Client.GetPageAsync(root + "?status=overdue");

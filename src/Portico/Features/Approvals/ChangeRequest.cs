@@ -1,13 +1,14 @@
 using System.Text.Json;
+using Portico.Features.Shared;
 
 namespace Portico.Features.Approvals;
 
 public enum ChangeStatus
 {
-    Pending = 1,
-    Approved = 2,
-    Rejected = 3,
-    Withdrawn = 4,
+    [Display(Name = "Waiting for approval"), Badge(Tone.Waiting, Icon.Clock)] Pending = 1,
+    [Display(Name = "Approved"), Badge(Tone.Success, Icon.Check)] Approved = 2,
+    [Display(Name = "Rejected"), Badge(Tone.Danger, Icon.X)] Rejected = 3,
+    [Display(Name = "Withdrawn"), Badge(Tone.Neutral, Icon.Undo)] Withdrawn = 4,
 }
 
 /// What a role change, an invitation or an address change asks for, kept until someone decides.

@@ -1,13 +1,33 @@
 using System.Globalization;
 using Portico.Features.Integrations;
+using Portico.Features.Shared;
 
 namespace Portico.Features.Billing;
 
 public enum InvoiceStatus
 {
-    Open = 1,
-    Paid = 2,
-    Void = 3,
+    [Display(Name = "Open"), Badge(Tone.Info, Icon.Invoice)] Open = 1,
+    [Display(Name = "Paid"), Badge(Tone.Success, Icon.Check)] Paid = 2,
+    [Display(Name = "Void"), Badge(Tone.Neutral, Icon.X)] Void = 3,
+}
+
+/// What a person sees of an invoice: its synced status, or Overdue for an open one past its due date with money still due.
+public enum InvoiceState
+{
+    [Display(Name = "Open"), Badge(Tone.Info, Icon.Invoice)] Open = 1,
+    [Display(Name = "Overdue"), Badge(Tone.Danger, Icon.Alert)] Overdue = 2,
+    [Display(Name = "Paid"), Badge(Tone.Success, Icon.Check)] Paid = 3,
+    [Display(Name = "Void"), Badge(Tone.Neutral, Icon.X)] Void = 4,
+}
+
+public static class InvoiceStates
+{
+    public static InvoiceState Of(InvoiceStatus status, bool overdue) => status switch
+    {
+        InvoiceStatus.Open => overdue ? InvoiceState.Overdue : InvoiceState.Open,
+        InvoiceStatus.Paid => InvoiceState.Paid,
+        _ => InvoiceState.Void,
+    };
 }
 
 public sealed record InvoiceLine(string Description, decimal Quantity, long UnitPriceMinor, long AmountMinor);
@@ -70,7 +90,7 @@ public sealed class Invoice : ISyncedRecord
 
     public bool IsOverdue(DateOnly today) => Status == InvoiceStatus.Open && DueOn < today && DueMinor > 0;
 
-    public string StatusLabel(DateOnly today) => IsOverdue(today) ? "Overdue" : Status.ToString();
+    public InvoiceState State(DateOnly today) => InvoiceStates.Of(Status, IsOverdue(today));
 }
 
 /// ISO 4217 currencies the portal accepts, with their minor-unit digits.

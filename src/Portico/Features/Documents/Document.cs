@@ -1,3 +1,5 @@
+using Portico.Features.Shared;
+
 namespace Portico.Features.Documents;
 
 /// A folder in one account. Roles listed here narrow who may view or upload; empty lists mean
@@ -121,6 +123,13 @@ public sealed class DocumentVersion : IAccountOwned
         FromStaff = fromStaff;
         CreatedAt = now;
     }
+}
+
+/// Where a person stands with a document asked of their role: the current version read and confirmed, or not yet.
+public enum AcknowledgementState
+{
+    [Display(Name = "Not yet acknowledged"), Badge(Tone.Waiting, Icon.Clock)] Awaiting = 1,
+    [Display(Name = "Acknowledged"), Badge(Tone.Success, Icon.Check)] Acknowledged = 2,
 }
 
 /// A member confirmed they read one version of a document.

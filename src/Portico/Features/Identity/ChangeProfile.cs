@@ -31,4 +31,25 @@ public sealed class ChangeProfile(PorticoDb db, UserManager<PorticoUser> users, 
         await signIn.RefreshSignInAsync(user);
         return Outcome.Done;
     }
+
+    public async Task<Outcome> ChangeThemeAsync(PorticoUser user, ThemeChoice theme)
+    {
+        if (!Enum.IsDefined(theme))
+        {
+            return Outcome.Refused("Choose System, Light or Dark.", new Dictionary<string, string> { ["Theme"] = "Choose System, Light or Dark." });
+        }
+        if (theme == user.Theme)
+        {
+            return Outcome.Done;
+        }
+        user.Theme = theme;
+        var result = await users.UpdateAsync(user);
+        if (!result.Succeeded)
+        {
+            return Outcome.Refused(string.Join(" ", result.Errors.Select(e => e.Description)));
+        }
+        // Every page reads the theme from the sign-in ticket.
+        await signIn.RefreshSignInAsync(user);
+        return Outcome.Done;
+    }
 }

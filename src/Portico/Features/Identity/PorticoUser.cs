@@ -7,12 +7,21 @@ public enum StaffRole
     Admin = 3,
 }
 
+/// How a person wants the portal to look; System follows the device's light or dark setting.
+public enum ThemeChoice
+{
+    [Display(Name = "Same as this device")] System = 0,
+    [Display(Name = "Light")] Light = 1,
+    [Display(Name = "Dark")] Dark = 2,
+}
+
 /// A person who signs in. Staff have a staff role; customers reach accounts through memberships.
 public sealed class PorticoUser : IdentityUser<Guid>
 {
     public string DisplayName { get; set; } = "";
     public StaffRole? StaffRole { get; set; }
     public DateTime CreatedAt { get; set; }
+    public ThemeChoice Theme { get; set; }
 
     public bool IsStaff => StaffRole is not null;
 }
@@ -23,6 +32,7 @@ internal sealed class PorticoUserConfiguration : IEntityTypeConfiguration<Portic
     {
         b.Property(u => u.DisplayName).HasMaxLength(200);
         b.Property(u => u.StaffRole).HasConversion<string>().HasMaxLength(20);
+        b.Property(u => u.Theme).HasConversion<string>().HasMaxLength(10).HasDefaultValue(ThemeChoice.System);
         // Assignee lists pick the few staff out of every customer user; without this they scan all users.
         b.HasIndex(u => u.StaffRole);
     }

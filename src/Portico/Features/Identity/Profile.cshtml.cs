@@ -10,6 +10,7 @@ public sealed class ProfileModel(UserManager<PorticoUser> users, ChangeProfile c
     public ProfileForm Form { get; set; } = new();
 
     public string Email { get; private set; } = "";
+    public ThemeChoice Theme { get; private set; }
     public bool Saved { get; private set; }
     public bool EmailChanged { get; private set; }
     public ChangeEmailView EmailChangeForm { get; private set; } = new("", true, null);
@@ -63,9 +64,36 @@ public sealed class ProfileModel(UserManager<PorticoUser> users, ChangeProfile c
         return Page();
     }
 
+    public async Task<IActionResult> OnPostThemeAsync(string? theme)
+    {
+        if (await users.GetUserAsync(User) is not { } user)
+        {
+            return Challenge();
+        }
+        // Only the theme was posted: the name form's own checks do not apply here.
+        ModelState.Clear();
+        if (!Enum.TryParse<ThemeChoice>(theme, ignoreCase: true, out var choice) || !Enum.IsDefined(choice) || int.TryParse(theme, out _))
+        {
+            await LoadAsync(user);
+            Form.DisplayName = user.DisplayName;
+            ModelState.AddModelError(nameof(Theme), "Choose System, Light or Dark.");
+            return Page();
+        }
+        var outcome = await changeProfile.ChangeThemeAsync(user, choice);
+        if (!outcome.Succeeded)
+        {
+            await LoadAsync(user);
+            Form.DisplayName = user.DisplayName;
+            ModelState.AddModelError(nameof(Theme), outcome.Message!);
+            return Page();
+        }
+        return Redirect("/account/profile?saved=true");
+    }
+
     private async Task LoadAsync(PorticoUser user)
     {
         Email = user.Email ?? "";
+        Theme = user.Theme;
         EmailChangeForm = new(Email, await users.HasPasswordAsync(user), null);
     }
 }

@@ -1,4 +1,5 @@
 using Portico.Features.Integrations;
+using Portico.Features.Shared;
 
 namespace Portico.Features.Orders;
 
@@ -8,10 +9,23 @@ public sealed record Tracking(string? Carrier, string? Number, string? Url);
 
 public sealed record OrderEvent(DateTime At, string Text);
 
+/// The statuses a system of record may send for an order or project; stored by name.
+public enum OrderStatus
+{
+    [Display(Name = "Received"), Badge(Tone.Info, Icon.Inbox)] Received,
+    [Display(Name = "Planned"), Badge(Tone.Info, Icon.Calendar)] Planned,
+    [Display(Name = "In progress"), Badge(Tone.Progress, Icon.Progress)] InProgress,
+    [Display(Name = "On hold"), Badge(Tone.Waiting, Icon.Pause)] OnHold,
+    [Display(Name = "Shipped"), Badge(Tone.Progress, Icon.Truck)] Shipped,
+    [Display(Name = "Delivered"), Badge(Tone.Success, Icon.Check)] Delivered,
+    [Display(Name = "Completed"), Badge(Tone.Success, Icon.Check)] Completed,
+    [Display(Name = "Cancelled"), Badge(Tone.Neutral, Icon.X)] Cancelled,
+}
+
 /// An order or project synced from the ERP or project tool; read-only in the portal.
 public sealed class Order : ISyncedRecord
 {
-    public static readonly IReadOnlyList<string> Statuses = ["Received", "Planned", "InProgress", "OnHold", "Shipped", "Delivered", "Completed", "Cancelled"];
+    public static readonly IReadOnlyList<string> Statuses = Enum.GetNames<OrderStatus>();
     public static readonly IReadOnlyList<string> Kinds = ["Order", "Project"];
 
     public Guid Id { get; private set; } = Guid.NewGuid();
@@ -61,6 +75,11 @@ public sealed class Order : ISyncedRecord
     public static readonly string[] FinishedStatuses = ["Delivered", "Completed", "Cancelled"];
 
     public Milestone? NextMilestone => Next(Milestones);
+
+    /// The stored status as the enum a badge shows, or the text itself should a source send one the portal does not know.
+    public static object StatusOf(string status) => Enum.TryParse<OrderStatus>(status, out var known) && Enum.IsDefined(known) ? known : status;
+
+    public static string StatusName(string status) => StatusOf(status) is Enum known ? known.Human() : status;
 
     public static Milestone? Next(IEnumerable<Milestone> milestones) =>
         milestones.Where(m => m.DoneOn is null).OrderBy(m => m.DueOn ?? DateOnly.MaxValue).FirstOrDefault();

@@ -1,12 +1,14 @@
+using Portico.Features.Shared;
+
 namespace Portico.Features.Requests;
 
 public enum RequestStatus
 {
-    New = 1,
-    InProgress = 2,
-    WaitingOnCustomer = 3,
-    Resolved = 4,
-    Closed = 5,
+    [Display(Name = "New"), Badge(Tone.Info, Icon.Inbox)] New = 1,
+    [Display(Name = "In progress"), Badge(Tone.Progress, Icon.Progress)] InProgress = 2,
+    [Display(Name = "Waiting on customer"), Badge(Tone.Waiting, Icon.Chat)] WaitingOnCustomer = 3,
+    [Display(Name = "Resolved"), Badge(Tone.Success, Icon.Check)] Resolved = 4,
+    [Display(Name = "Closed"), Badge(Tone.Neutral, Icon.Lock)] Closed = 5,
 }
 
 /// The allowed moves between statuses; everything else is refused with a message.
@@ -25,15 +27,7 @@ public static class RequestWorkflow
 
     public static bool CanMove(RequestStatus from, RequestStatus to) => Allowed[from].Contains(to);
 
-    public static string Label(this RequestStatus status) => status switch
-    {
-        RequestStatus.New => "New",
-        RequestStatus.InProgress => "In progress",
-        RequestStatus.WaitingOnCustomer => "Waiting on customer",
-        RequestStatus.Resolved => "Resolved",
-        RequestStatus.Closed => "Closed",
-        _ => status.ToString(),
-    };
+    public static string Label(this RequestStatus status) => status.Human();
 
     public static bool IsOpen(this RequestStatus status) => status is not (RequestStatus.Resolved or RequestStatus.Closed);
 }

@@ -1075,6 +1075,13 @@ namespace Portico.Data.Migrations.Postgres
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
 
+                    b.Property<string>("Theme")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasDefaultValue("System");
+
                     b.Property<bool>("TwoFactorEnabled")
                         .HasColumnType("boolean");
 
