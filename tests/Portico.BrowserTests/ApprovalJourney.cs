@@ -1,10 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Playwright;
-using Portico.Features.Accounts;
-using Portico.Tests.Infrastructure;
-
-using static Portico.BrowserTests.Browsing;
-
 namespace Portico.BrowserTests;
 
 public sealed class ApprovalJourney(BrowserFixture fixture) : IClassFixture<BrowserFixture>

@@ -1,6 +1,3 @@
-using Microsoft.Playwright;
-using Portico.Tests.Infrastructure;
-
 namespace Portico.BrowserTests;
 
 /// The app on a real port and Debian's Chromium driving it; screenshots go to artifacts/screenshots.

@@ -1,8 +1,4 @@
-using System.Text;
-using Microsoft.Playwright;
 using MimeKit;
-using Portico.Features.Accounts;
-using Portico.Tests.Infrastructure;
 
 namespace Portico.BrowserTests;
 

@@ -1,16 +1,9 @@
-using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Patterns;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Playwright;
-using Portico.Features.Accounts;
-using Portico.Features.Identity;
-using Portico.Tests.Infrastructure;
 using Xunit.Abstractions;
-using static Portico.BrowserTests.Browsing;
 
 namespace Portico.BrowserTests;
 

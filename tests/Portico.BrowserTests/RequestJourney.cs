@@ -1,11 +1,5 @@
-using System.Text;
-using Microsoft.Playwright;
 using MimeKit;
-using Portico.Features.Accounts;
-using Portico.Features.Identity;
 using Portico.Features.Requests;
-using Portico.Tests.Infrastructure;
-using static Portico.BrowserTests.Browsing;
 
 namespace Portico.BrowserTests;
 

@@ -1,10 +1,4 @@
-using Microsoft.Playwright;
-using Portico.Features.Accounts;
 using Portico.Features.Billing;
-using Portico.Features.Identity;
-using Portico.Tests.Infrastructure;
-
-using static Portico.BrowserTests.Browsing;
 
 namespace Portico.BrowserTests;
 

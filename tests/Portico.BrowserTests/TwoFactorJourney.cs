@@ -1,7 +1,3 @@
-using Microsoft.Playwright;
-using Portico.Features.Accounts;
-using Portico.Tests.Infrastructure;
-
 namespace Portico.BrowserTests;
 
 public sealed class TwoFactorJourney(BrowserFixture fixture) : IClassFixture<BrowserFixture>

@@ -1,5 +1,3 @@
-using Portico.Features.Approvals;
-
 namespace Portico.Tests.Approvals;
 
 /// Shared steps of the approval tests: asking for changes through the real forms and reading what was stored.

@@ -1,6 +1,3 @@
-using Portico.Data;
-using Portico.Tenancy;
-
 namespace Portico.Tests.Audit;
 
 /// Chain tests tamper with rows, so they get an app and database of their own.

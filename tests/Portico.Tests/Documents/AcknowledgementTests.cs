@@ -1,7 +1,3 @@
-using System.Globalization;
-using Portico.Features.Documents;
-using static Portico.Tests.Documents.DocumentKit;
-
 namespace Portico.Tests.Documents;
 
 [Collection(AppCollection.Name)]

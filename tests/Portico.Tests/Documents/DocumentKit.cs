@@ -1,11 +1,7 @@
 using System.Net.Http.Headers;
-using System.Security.Cryptography;
-using System.Text;
-using AngleSharp.Html.Dom;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using MimeKit;
-using Portico.Features.Documents;
 using Portico.Infrastructure.Storage;
 
 namespace Portico.Tests.Documents;

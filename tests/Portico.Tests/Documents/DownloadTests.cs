@@ -1,5 +1,3 @@
-using static Portico.Tests.Documents.DocumentKit;
-
 namespace Portico.Tests.Documents;
 
 [Collection(AppCollection.Name)]

@@ -1,5 +1,3 @@
-using static Portico.Tests.Identity.TwoFactorSteps;
-
 namespace Portico.Tests.Identity;
 
 /// What the two-factor rules make of passkey sign-ins, for people who have no authenticator app.

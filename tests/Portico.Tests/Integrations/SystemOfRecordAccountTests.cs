@@ -1,10 +1,3 @@
-using System.Text.Json.Nodes;
-using Portico.Features.Billing;
-using Portico.Features.Integrations;
-using Portico.Features.Orders;
-using static Portico.Tests.Integrations.IntegrationSteps;
-using static Portico.Tests.Integrations.SystemOfRecordSteps;
-
 namespace Portico.Tests.Integrations;
 
 /// Accounts synced by their external id, and records for an account the portal does not know.

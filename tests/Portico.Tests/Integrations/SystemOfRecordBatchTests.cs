@@ -1,11 +1,4 @@
-using System.Diagnostics;
-using System.Text.Json.Nodes;
-using Portico.Features.Billing;
-using Portico.Features.Integrations;
-using Portico.Features.Orders;
 using Xunit.Abstractions;
-using static Portico.Tests.Integrations.IntegrationSteps;
-using static Portico.Tests.Integrations.SystemOfRecordSteps;
 
 namespace Portico.Tests.Integrations;
 

@@ -1,9 +1,3 @@
-using System.Text.Json.Nodes;
-using Portico.Features.Integrations;
-using Portico.Features.Orders;
-using static Portico.Tests.Integrations.IntegrationSteps;
-using static Portico.Tests.Integrations.SystemOfRecordSteps;
-
 namespace Portico.Tests.Integrations;
 
 /// Orders synced and deleted by their external id.

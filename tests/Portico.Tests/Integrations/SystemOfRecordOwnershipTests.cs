@@ -1,9 +1,3 @@
-using Portico.Features.Billing;
-using Portico.Features.Integrations;
-using Portico.Features.Orders;
-using static Portico.Tests.Integrations.IntegrationSteps;
-using static Portico.Tests.Integrations.SystemOfRecordSteps;
-
 namespace Portico.Tests.Integrations;
 
 /// Only the integration that is the system of record for an object type writes and deletes its records.

@@ -1,6 +1,3 @@
-using Portico.Features.Billing;
-using Portico.Features.Integrations;
-
 namespace Portico.Tests.Integrations;
 
 /// Steps the system-of-record tests share: an owning integration, what it stored, and the batch answer.

@@ -1,11 +1,3 @@
-using System.Text;
-using System.Text.Json.Nodes;
-using Portico.Features.Billing;
-using Portico.Features.Integrations;
-using Portico.Features.Orders;
-using static Portico.Tests.Integrations.IntegrationSteps;
-using static Portico.Tests.Integrations.SystemOfRecordSteps;
-
 namespace Portico.Tests.Integrations;
 
 /// What refuses a whole batch, and what refuses only the records that are wrong.

@@ -1,6 +1,3 @@
-using System.Text.Json.Nodes;
-using Portico.Features.Approvals;
-using Portico.Features.Contacts;
 using Portico.Tests.Approvals;
 using Portico.Tests.Documents;
 using Portico.Tests.Integrations;

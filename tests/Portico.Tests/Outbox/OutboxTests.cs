@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
-using Portico.Data;
 using Portico.Infrastructure.Outbox;
-using Portico.Tenancy;
 
 namespace Portico.Tests.Outbox;
 

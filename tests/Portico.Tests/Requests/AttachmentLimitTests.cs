@@ -1,6 +1,3 @@
-using Portico.Features.Requests;
-using static Portico.Tests.Requests.RequestSteps;
-
 namespace Portico.Tests.Requests;
 
 /// The app with a 2 KB attachment limit, so that "too large" needs only a small file.

@@ -1,7 +1,4 @@
-using Portico.Features.Requests;
 using Portico.Tests.Documents;
-using static Portico.Tests.Documents.DocumentKit;
-using static Portico.Tests.Requests.RequestSteps;
 
 namespace Portico.Tests.Requests;
 

@@ -1,6 +1,3 @@
-using System.Text;
-using static Portico.Tests.Requests.RequestSteps;
-
 namespace Portico.Tests.Requests;
 
 /// Internal notes are for staff only, everywhere a customer could look.

@@ -1,6 +1,3 @@
-using Portico.Features.Requests;
-using static Portico.Tests.Requests.RequestSteps;
-
 namespace Portico.Tests.Requests;
 
 /// Request emails, delivered through the outbox to a real SMTP server.

@@ -1,8 +1,4 @@
-using System.Globalization;
-using System.Text;
-using AngleSharp.Html.Dom;
 using MimeKit;
-using Portico.Features.Requests;
 
 namespace Portico.Tests.Requests;
 

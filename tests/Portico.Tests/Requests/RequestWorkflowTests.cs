@@ -1,6 +1,3 @@
-using Portico.Features.Requests;
-using static Portico.Tests.Requests.RequestSteps;
-
 namespace Portico.Tests.Requests;
 
 /// Moves between statuses by staff and by customers, and the moves that are refused.

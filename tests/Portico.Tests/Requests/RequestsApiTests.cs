@@ -1,7 +1,3 @@
-using System.Text;
-using Portico.Features.Requests;
-using static Portico.Tests.Requests.RequestSteps;
-
 namespace Portico.Tests.Requests;
 
 [Collection(AppCollection.Name)]

@@ -1,8 +1,3 @@
-using System.Globalization;
-using System.Text;
-using Portico.Features.Requests;
-using static Portico.Tests.Requests.RequestSteps;
-
 namespace Portico.Tests.Requests;
 
 [Collection(AppCollection.Name)]

@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Logging;
 using Portico.Features.Staff;
 using Portico.Tests.Identity;

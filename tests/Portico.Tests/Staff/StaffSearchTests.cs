@@ -1,6 +1,3 @@
-using AngleSharp.Html.Dom;
-using Portico.Features.Billing;
-
 namespace Portico.Tests.Staff;
 
 [Collection(AppCollection.Name)]

@@ -1,4 +1,3 @@
-using Portico.Features.Audit;
 using Portico.Features.Staff;
 
 namespace Portico.Tests.Staff;

@@ -1,6 +1,3 @@
-using Portico.Data;
-using Portico.Tenancy;
-
 namespace Portico.Tests.Tenancy;
 
 /// The account filter is one comparison for an account's queries, so the database searches the AccountId index,

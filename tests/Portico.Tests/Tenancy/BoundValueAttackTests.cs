@@ -1,19 +1,11 @@
 using System.Collections;
 using Xunit.Abstractions;
 using System.Reflection;
-using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.Mvc.RazorPages.Infrastructure;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Patterns;
-using Portico.Features.Approvals;
-using Portico.Features.Contacts;
-using Portico.Features.Documents;
-using Portico.Features.Integrations;
-using Portico.Features.Requests;
-using Portico.Features.Webhooks;
-using Portico.Data;
 
 namespace Portico.Tests.Tenancy;
 

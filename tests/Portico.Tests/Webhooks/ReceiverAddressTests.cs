@@ -2,7 +2,6 @@ using System.ComponentModel.DataAnnotations;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
-using Portico.Features.Webhooks;
 using Portico.Infrastructure.Outbox;
 
 namespace Portico.Tests.Webhooks;
