@@ -167,15 +167,7 @@ public sealed class TwoFactorSignInTests(PorticoApp app)
         var withRecoveryCode = await EnterRecoveryCodeAsync(client, codes[0]);
         var withRightCode = await EnterCodeAsync(client, await phone.NextCodeAsync());
 
-        foreach (var response in new[] { withRecoveryCode, withRightCode })
-        {
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            var page = await PorticoClient.ParseAsync(response);
-            Assert.Contains("locked", page.QuerySelector("[role=alert]")!.TextContent, StringComparison.Ordinal);
-        }
-        Assert.Equal(1, await app.WithDbAsync((db, _) => db.AuditEvents.CountAsync(e => e.Action == AuditActions.LockedOut && e.ActorUserId == user.Id)));
-        var email = await app.Mail.WaitForAsync(m => m.Contains(user.Email!, StringComparison.Ordinal));
-        Assert.Contains("Subject: Your sign-in was locked", email, StringComparison.Ordinal);
+        await LockoutSteps.AssertLockedOutAsync(app, user, withRecoveryCode, withRightCode);
     }
 
     [Fact]
