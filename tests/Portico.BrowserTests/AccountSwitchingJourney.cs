@@ -16,7 +16,7 @@ public sealed class AccountSwitchingJourney(BrowserFixture fixture) : IClassFixt
         await app.AddMemberAsync(first, alphaColleague, BuiltInRoles.Viewer);
         await app.AddMemberAsync(second, betaColleague, BuiltInRoles.Viewer);
 
-        await using var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = fixture.BaseUrl });
+        await using var context = await fixture.NewContextAsync();
         var page = await context.NewPageAsync();
 
         await page.GotoAsync("/login");

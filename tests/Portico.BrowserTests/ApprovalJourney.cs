@@ -11,7 +11,7 @@ public sealed class ApprovalJourney(BrowserFixture fixture) : IClassFixture<Brow
         await app.AddMemberAsync(account, approver, BuiltInRoles.Owner);
         var street = "8 Harbour Road " + PorticoApp.Unique();
 
-        await using (var askerContext = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = fixture.BaseUrl }))
+        await using (var askerContext = await fixture.NewContextAsync())
         {
             var page = await askerContext.NewPageAsync();
             await SignInAsync(page, asker);
@@ -25,7 +25,7 @@ public sealed class ApprovalJourney(BrowserFixture fixture) : IClassFixture<Brow
             await Assertions.Expect(page.GetByTestId("pending-address")).ToContainTextAsync(street);
         }
 
-        await using var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = fixture.BaseUrl });
+        await using var context = await fixture.NewContextAsync();
         var approverPage = await context.NewPageAsync();
         await SignInAsync(approverPage, approver);
         await approverPage.GetByTestId("approvals-waiting").GetByRole(AriaRole.Link).ClickAsync();

@@ -9,6 +9,9 @@ public sealed class BrowserFixture : IAsyncLifetime
     public IBrowser Browser { get; private set; } = null!;
     public string BaseUrl { get; private set; } = "";
 
+    /// A fresh browser profile (no cookies) that opens the portal's pages by their paths.
+    public Task<IBrowserContext> NewContextAsync() => Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl });
+
     public static string ScreenshotDirectory
     {
         get

@@ -26,9 +26,9 @@ public sealed partial class NarrowScreens(BrowserFixture fixture, ITestOutputHel
         var pages = PageRoutes(app.Services);
         Assert.Contains(pages, p => p.Template == "/a/{accountId}/contacts");
 
-        await using var anonymous = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = fixture.BaseUrl });
-        await using var customer = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = fixture.BaseUrl });
-        await using var staff = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = fixture.BaseUrl });
+        await using var anonymous = await fixture.NewContextAsync();
+        await using var customer = await fixture.NewContextAsync();
+        await using var staff = await fixture.NewContextAsync();
         var anonymousPage = await anonymous.NewPageAsync();
         var customerPage = await customer.NewPageAsync();
         var staffPage = await staff.NewPageAsync();
@@ -83,7 +83,7 @@ public sealed partial class NarrowScreens(BrowserFixture fixture, ITestOutputHel
     {
         var app = fixture.App;
         var data = await CreateDataAsync(app);
-        await using var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = fixture.BaseUrl });
+        await using var context = await fixture.NewContextAsync();
         var page = await context.NewPageAsync();
         await SignInAsync(page, data.Owner);
 
@@ -124,7 +124,7 @@ public sealed partial class NarrowScreens(BrowserFixture fixture, ITestOutputHel
     {
         var app = fixture.App;
         var data = await CreateDataAsync(app);
-        await using var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = fixture.BaseUrl });
+        await using var context = await fixture.NewContextAsync();
         var page = await context.NewPageAsync();
         await SignInAsync(page, data.Admin);
         await page.SetViewportSizeAsync(390, 844);
