@@ -69,5 +69,23 @@ internal static class ApprovalSteps
         return (account, owner, membership);
     }
 
+    /// A second Owner of the account, who asked for nothing.
+    public static async Task<Features.Identity.PorticoUser> AddOwnerAsync(this PorticoApp app, Account account)
+    {
+        var coOwner = await app.CreateUserAsync();
+        await app.AddMemberAsync(account, coOwner, BuiltInRoles.Owner);
+        return coOwner;
+    }
+
+    /// The Owner asks for the Viewer to become Billing and for a new address; both changes wait for approval.
+    public static async Task<(ChangeRequest RoleChange, ChangeRequest AddressChange)> AskForBillingAndAddressAsync(
+        this PorticoClient ownerClient, PorticoApp app, Guid accountId, Guid membershipId, string addressLines)
+    {
+        Redirected(await ownerClient.ChangeRoleAsync(accountId, membershipId, await app.RoleIdAsync(BuiltInRoles.Billing)));
+        Redirected(await ownerClient.RequestAddressAsync(accountId, addressLines));
+        var changes = await app.ChangesAsync(accountId);
+        return (changes.Single(c => c.Type == ChangeTypes.RoleChange), changes.Single(c => c.Type == ChangeTypes.Address));
+    }
+
     public static void Redirected(HttpResponseMessage response) => Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
 }
