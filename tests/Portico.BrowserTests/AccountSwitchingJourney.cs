@@ -1,7 +1,3 @@
-using Microsoft.Playwright;
-using Portico.Features.Accounts;
-using Portico.Tests.Infrastructure;
-
 namespace Portico.BrowserTests;
 
 public sealed class AccountSwitchingJourney(BrowserFixture fixture) : IClassFixture<BrowserFixture>
@@ -20,7 +16,7 @@ public sealed class AccountSwitchingJourney(BrowserFixture fixture) : IClassFixt
         await app.AddMemberAsync(first, alphaColleague, BuiltInRoles.Viewer);
         await app.AddMemberAsync(second, betaColleague, BuiltInRoles.Viewer);
 
-        await using var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = fixture.BaseUrl });
+        await using var context = await fixture.NewContextAsync();
         var page = await context.NewPageAsync();
 
         await page.GotoAsync("/login");

@@ -1,10 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Playwright;
-using Portico.Features.Accounts;
-using Portico.Tests.Infrastructure;
-
-using static Portico.BrowserTests.Browsing;
-
 namespace Portico.BrowserTests;
 
 public sealed class ApprovalJourney(BrowserFixture fixture) : IClassFixture<BrowserFixture>
@@ -18,7 +11,7 @@ public sealed class ApprovalJourney(BrowserFixture fixture) : IClassFixture<Brow
         await app.AddMemberAsync(account, approver, BuiltInRoles.Owner);
         var street = "8 Harbour Road " + PorticoApp.Unique();
 
-        await using (var askerContext = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = fixture.BaseUrl }))
+        await using (var askerContext = await fixture.NewContextAsync())
         {
             var page = await askerContext.NewPageAsync();
             await SignInAsync(page, asker);
@@ -32,7 +25,7 @@ public sealed class ApprovalJourney(BrowserFixture fixture) : IClassFixture<Brow
             await Assertions.Expect(page.GetByTestId("pending-address")).ToContainTextAsync(street);
         }
 
-        await using var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = fixture.BaseUrl });
+        await using var context = await fixture.NewContextAsync();
         var approverPage = await context.NewPageAsync();
         await SignInAsync(approverPage, approver);
         await approverPage.GetByTestId("approvals-waiting").GetByRole(AriaRole.Link).ClickAsync();

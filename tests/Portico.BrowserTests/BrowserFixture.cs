@@ -1,6 +1,3 @@
-using Microsoft.Playwright;
-using Portico.Tests.Infrastructure;
-
 namespace Portico.BrowserTests;
 
 /// The app on a real port and Debian's Chromium driving it; screenshots go to artifacts/screenshots.
@@ -18,6 +15,9 @@ public class BrowserFixture : IAsyncLifetime
     public PorticoApp App { get; }
     public IBrowser Browser { get; private set; } = null!;
     public string BaseUrl { get; private set; } = "";
+
+    /// A fresh browser profile (no cookies) that opens the portal's pages by their paths.
+    public Task<IBrowserContext> NewContextAsync() => Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl });
 
     public static string ScreenshotDirectory
     {

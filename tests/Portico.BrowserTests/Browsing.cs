@@ -1,7 +1,3 @@
-using Microsoft.Playwright;
-using Portico.Features.Identity;
-using Portico.Tests.Infrastructure;
-
 namespace Portico.BrowserTests;
 
 public static class Browsing

@@ -1,10 +1,4 @@
 using System.Globalization;
-using System.Text;
-using Microsoft.Playwright;
-using Portico.Features.Accounts;
-using Portico.Features.Identity;
-using Portico.Tests.Infrastructure;
-using static Portico.BrowserTests.Browsing;
 
 namespace Portico.BrowserTests;
 
@@ -41,7 +35,7 @@ public sealed class DocumentJourney(BrowserFixture fixture) : IClassFixture<Brow
         await Assertions.Expect(requestRow).ToContainTextAsync("Waiting");
 
         // The owner finds it under "Asked of you" and uploads the file.
-        await using var customerContext = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = fixture.BaseUrl });
+        await using var customerContext = await fixture.NewContextAsync();
         var customer = await customerContext.NewPageAsync();
         await SignInAsync(customer, owner);
         await customer.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Documents" }).ClickAsync();

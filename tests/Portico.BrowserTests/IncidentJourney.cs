@@ -1,9 +1,4 @@
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Playwright;
-using Portico.Features.Identity;
 using Portico.Features.Integrations;
-using Portico.Tests.Infrastructure;
 
 namespace Portico.BrowserTests;
 

@@ -1,8 +1,4 @@
-using System.Text;
-using Microsoft.Playwright;
 using MimeKit;
-using Portico.Features.Accounts;
-using Portico.Tests.Infrastructure;
 
 namespace Portico.BrowserTests;
 
@@ -17,7 +13,7 @@ public sealed class InvitationJourney(BrowserFixture fixture) : IClassFixture<Br
         await app.AddMemberAsync(account, owner, BuiltInRoles.Owner);
         var colleague = $"colleague-{PorticoApp.Unique()}@example.com";
 
-        await using var ownerContext = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = fixture.BaseUrl });
+        await using var ownerContext = await fixture.NewContextAsync();
         var page = await ownerContext.NewPageAsync();
         await page.GotoAsync("/login");
         await page.GetByLabel("Email").FillAsync(owner.Email!);
@@ -39,7 +35,7 @@ public sealed class InvitationJourney(BrowserFixture fixture) : IClassFixture<Br
         var path = new Uri(link).PathAndQuery;
 
         // The colleague's own browser: nothing shared with the owner's.
-        await using var colleagueContext = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = fixture.BaseUrl });
+        await using var colleagueContext = await fixture.NewContextAsync();
         var newcomer = await colleagueContext.NewPageAsync();
         await newcomer.GotoAsync(path);
         await Assertions.Expect(newcomer.GetByRole(AriaRole.Heading, new() { Name = "Join " + account.Name })).ToBeVisibleAsync();
@@ -59,7 +55,7 @@ public sealed class InvitationJourney(BrowserFixture fixture) : IClassFixture<Br
         await Assertions.Expect(page.GetByTestId("contact").Filter(new() { HasText = colleague })).ToContainTextAsync(BuiltInRoles.Requester);
 
         // The link worked once.
-        await using var laterContext = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = fixture.BaseUrl });
+        await using var laterContext = await fixture.NewContextAsync();
         var later = await laterContext.NewPageAsync();
         var reuse = await later.GotoAsync(path);
         Assert.Equal(410, reuse!.Status);

@@ -1,7 +1,3 @@
-using Microsoft.Playwright;
-using Portico.Features.Accounts;
-using Portico.Tests.Infrastructure;
-
 namespace Portico.BrowserTests;
 
 public sealed class MagicLinkJourney(BrowserFixture fixture) : IClassFixture<BrowserFixture>
@@ -12,7 +8,7 @@ public sealed class MagicLinkJourney(BrowserFixture fixture) : IClassFixture<Bro
         var app = fixture.App;
         var (account, person) = await app.CreateCustomerAsync(BuiltInRoles.Viewer);
 
-        await using var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = fixture.BaseUrl });
+        await using var context = await fixture.NewContextAsync();
         var page = await context.NewPageAsync();
         await page.GotoAsync("/login");
         await page.GetByRole(AriaRole.Link, new() { Name = "Email me a sign-in link instead" }).ClickAsync();
@@ -32,7 +28,7 @@ public sealed class MagicLinkJourney(BrowserFixture fixture) : IClassFixture<Bro
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "magic-link-signed-in.png"), FullPage = true });
 
         // Opening it again shows why it no longer works.
-        await using var other = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = fixture.BaseUrl });
+        await using var other = await fixture.NewContextAsync();
         var otherPage = await other.NewPageAsync();
         var again = await otherPage.GotoAsync(new Uri(link).PathAndQuery);
         Assert.Equal(410, again!.Status);

@@ -1,16 +1,9 @@
-using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Patterns;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Playwright;
-using Portico.Features.Accounts;
-using Portico.Features.Identity;
-using Portico.Tests.Infrastructure;
 using Xunit.Abstractions;
-using static Portico.BrowserTests.Browsing;
 
 namespace Portico.BrowserTests;
 
@@ -33,9 +26,9 @@ public sealed partial class NarrowScreens(BrowserFixture fixture, ITestOutputHel
         var pages = PageRoutes(app.Services);
         Assert.Contains(pages, p => p.Template == "/a/{accountId}/contacts");
 
-        await using var anonymous = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = fixture.BaseUrl });
-        await using var customer = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = fixture.BaseUrl });
-        await using var staff = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = fixture.BaseUrl });
+        await using var anonymous = await fixture.NewContextAsync();
+        await using var customer = await fixture.NewContextAsync();
+        await using var staff = await fixture.NewContextAsync();
         var anonymousPage = await anonymous.NewPageAsync();
         var customerPage = await customer.NewPageAsync();
         var staffPage = await staff.NewPageAsync();
@@ -90,7 +83,7 @@ public sealed partial class NarrowScreens(BrowserFixture fixture, ITestOutputHel
     {
         var app = fixture.App;
         var data = await CreateDataAsync(app);
-        await using var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = fixture.BaseUrl });
+        await using var context = await fixture.NewContextAsync();
         var page = await context.NewPageAsync();
         await SignInAsync(page, data.Owner);
 
@@ -131,7 +124,7 @@ public sealed partial class NarrowScreens(BrowserFixture fixture, ITestOutputHel
     {
         var app = fixture.App;
         var data = await CreateDataAsync(app);
-        await using var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = fixture.BaseUrl });
+        await using var context = await fixture.NewContextAsync();
         var page = await context.NewPageAsync();
         await SignInAsync(page, data.Admin);
         await page.SetViewportSizeAsync(390, 844);

@@ -1,11 +1,5 @@
-using System.Text;
-using Microsoft.Playwright;
 using MimeKit;
-using Portico.Features.Accounts;
-using Portico.Features.Identity;
 using Portico.Features.Requests;
-using Portico.Tests.Infrastructure;
-using static Portico.BrowserTests.Browsing;
 
 namespace Portico.BrowserTests;
 
@@ -29,7 +23,7 @@ public sealed class RequestJourney(BrowserFixture fixture) : IClassFixture<Brows
         var customerText = "The serial number is WP-4411-" + PorticoApp.Unique();
 
         // The requester submits the request.
-        await using var customerContext = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = fixture.BaseUrl });
+        await using var customerContext = await fixture.NewContextAsync();
         var customer = await customerContext.NewPageAsync();
         await SignInAsync(customer, requester);
         await Assertions.Expect(customer.GetByTestId("active-account")).ToContainTextAsync(account.Name);
@@ -64,7 +58,7 @@ public sealed class RequestJourney(BrowserFixture fixture) : IClassFixture<Brows
         var customerRequestUrl = new Uri(customer.Url).AbsolutePath;
 
         // The agent finds it in the queue and asks for information.
-        await using var staffContext = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = fixture.BaseUrl });
+        await using var staffContext = await fixture.NewContextAsync();
         var staff = await staffContext.NewPageAsync();
         await SignInAsync(staff, agent);
         await staff.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Request queue" }).ClickAsync();

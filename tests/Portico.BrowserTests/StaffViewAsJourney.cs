@@ -1,10 +1,4 @@
-using Microsoft.Playwright;
-using Portico.Features.Accounts;
 using Portico.Features.Billing;
-using Portico.Features.Identity;
-using Portico.Tests.Infrastructure;
-
-using static Portico.BrowserTests.Browsing;
 
 namespace Portico.BrowserTests;
 
@@ -32,7 +26,7 @@ public sealed class StaffViewAsJourney(BrowserFixture fixture) : IClassFixture<B
         });
         const string reason = "Customer says the dashboard shows no invoice due";
 
-        await using (var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = fixture.BaseUrl }))
+        await using (var context = await fixture.NewContextAsync())
         {
             var page = await context.NewPageAsync();
             await SignInAsync(page, agent);
@@ -64,7 +58,7 @@ public sealed class StaffViewAsJourney(BrowserFixture fixture) : IClassFixture<B
             Assert.EndsWith($"/staff/accounts/{account.Id}", new Uri(page.Url).AbsolutePath, StringComparison.Ordinal);
         }
 
-        await using (var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = fixture.BaseUrl }))
+        await using (var context = await fixture.NewContextAsync())
         {
             var page = await context.NewPageAsync();
             await SignInAsync(page, owner);
@@ -74,7 +68,7 @@ public sealed class StaffViewAsJourney(BrowserFixture fixture) : IClassFixture<B
             await Assertions.Expect(events.Filter(new() { HasText = "customer_view_ended" })).ToHaveCountAsync(1);
         }
 
-        await using (var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = fixture.BaseUrl }))
+        await using (var context = await fixture.NewContextAsync())
         {
             var page = await context.NewPageAsync();
             await SignInAsync(page, admin);

@@ -1,7 +1,3 @@
-using Microsoft.Playwright;
-using Portico.Features.Accounts;
-using Portico.Tests.Infrastructure;
-
 namespace Portico.BrowserTests;
 
 public sealed class TwoFactorJourney(BrowserFixture fixture) : IClassFixture<BrowserFixture>
@@ -12,7 +8,7 @@ public sealed class TwoFactorJourney(BrowserFixture fixture) : IClassFixture<Bro
         var app = fixture.App;
         var (account, person) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
 
-        await using var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = fixture.BaseUrl });
+        await using var context = await fixture.NewContextAsync();
         var page = await context.NewPageAsync();
         await SignInWithPasswordAsync(page, person.Email!);
         await page.WaitForURLAsync($"**/a/{account.Id}");

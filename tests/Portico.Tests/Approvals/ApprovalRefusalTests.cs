@@ -1,5 +1,3 @@
-using Portico.Features.Approvals;
-using Portico.Features.Webhooks;
 using Portico.Tests.Webhooks;
 
 namespace Portico.Tests.Approvals;
@@ -53,14 +51,9 @@ public sealed class ApprovalRefusalTests(PorticoApp app)
         var (account, owner, person) = await app.AccountWithViewerAsync();
         var manager = await app.CreateUserAsync(staffRole: StaffRole.Agent);
         await app.SetAccountManagerAsync(account.Id, manager.Id);
-        var coOwner = await app.CreateUserAsync();
-        await app.AddMemberAsync(account, coOwner, BuiltInRoles.Owner);
+        var coOwner = await app.AddOwnerAsync(account);
         using var ownerClient = await app.SignInAsync(owner);
-        ApprovalSteps.Redirected(await ownerClient.ChangeRoleAsync(account.Id, person.Id, await app.RoleIdAsync(BuiltInRoles.Billing)));
-        ApprovalSteps.Redirected(await ownerClient.RequestAddressAsync(account.Id, "1 Refused Street"));
-        var changes = await app.ChangesAsync(account.Id);
-        var roleChange = changes.Single(c => c.Type == ChangeTypes.RoleChange);
-        var addressChange = changes.Single(c => c.Type == ChangeTypes.Address);
+        var (roleChange, addressChange) = await ownerClient.AskForBillingAndAddressAsync(app, account.Id, person.Id, "1 Refused Street");
 
         // Another account's Owner, through their own account: the change is not found there.
         var (otherAccount, outsider) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
@@ -110,14 +103,9 @@ public sealed class ApprovalRefusalTests(PorticoApp app)
     public async Task Approving_without_the_antiforgery_token_is_refused_and_changes_nothing()
     {
         var (account, owner, person) = await app.AccountWithViewerAsync();
-        var coOwner = await app.CreateUserAsync();
-        await app.AddMemberAsync(account, coOwner, BuiltInRoles.Owner);
+        var coOwner = await app.AddOwnerAsync(account);
         using var ownerClient = await app.SignInAsync(owner);
-        ApprovalSteps.Redirected(await ownerClient.ChangeRoleAsync(account.Id, person.Id, await app.RoleIdAsync(BuiltInRoles.Billing)));
-        ApprovalSteps.Redirected(await ownerClient.RequestAddressAsync(account.Id, "2 Forged Lane"));
-        var changes = await app.ChangesAsync(account.Id);
-        var roleChange = changes.Single(c => c.Type == ChangeTypes.RoleChange);
-        var addressChange = changes.Single(c => c.Type == ChangeTypes.Address);
+        var (roleChange, addressChange) = await ownerClient.AskForBillingAndAddressAsync(app, account.Id, person.Id, "2 Forged Lane");
         var admin = await app.CreateUserAsync(staffRole: StaffRole.Admin);
         using var adminClient = await app.SignInAsync(admin);
         using var coOwnerClient = await app.SignInAsync(coOwner);
@@ -158,8 +146,7 @@ public sealed class ApprovalRefusalTests(PorticoApp app)
     public async Task The_requester_withdraws_their_own_request_and_nobody_else_can()
     {
         var (account, owner) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
-        var coOwner = await app.CreateUserAsync();
-        await app.AddMemberAsync(account, coOwner, BuiltInRoles.Owner);
+        var coOwner = await app.AddOwnerAsync(account);
         using var ownerClient = await app.SignInAsync(owner);
         ApprovalSteps.Redirected(await ownerClient.RequestAddressAsync(account.Id, "4 Withdrawn Way"));
         var change = Assert.Single(await app.ChangesAsync(account.Id));

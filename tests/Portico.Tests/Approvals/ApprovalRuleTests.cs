@@ -1,5 +1,3 @@
-using Portico.Features.Approvals;
-using Portico.Features.Webhooks;
 using Portico.Tests.Webhooks;
 
 namespace Portico.Tests.Approvals;

@@ -1,5 +1,3 @@
-using Portico.Features.Approvals;
-
 namespace Portico.Tests.Approvals;
 
 /// Shared steps of the approval tests: asking for changes through the real forms and reading what was stored.
@@ -69,6 +67,24 @@ internal static class ApprovalSteps
         var person = await app.CreateUserAsync();
         var membership = await app.AddMemberAsync(account, person, BuiltInRoles.Viewer);
         return (account, owner, membership);
+    }
+
+    /// A second Owner of the account, who asked for nothing.
+    public static async Task<Features.Identity.PorticoUser> AddOwnerAsync(this PorticoApp app, Account account)
+    {
+        var coOwner = await app.CreateUserAsync();
+        await app.AddMemberAsync(account, coOwner, BuiltInRoles.Owner);
+        return coOwner;
+    }
+
+    /// The Owner asks for the Viewer to become Billing and for a new address; both changes wait for approval.
+    public static async Task<(ChangeRequest RoleChange, ChangeRequest AddressChange)> AskForBillingAndAddressAsync(
+        this PorticoClient ownerClient, PorticoApp app, Guid accountId, Guid membershipId, string addressLines)
+    {
+        Redirected(await ownerClient.ChangeRoleAsync(accountId, membershipId, await app.RoleIdAsync(BuiltInRoles.Billing)));
+        Redirected(await ownerClient.RequestAddressAsync(accountId, addressLines));
+        var changes = await app.ChangesAsync(accountId);
+        return (changes.Single(c => c.Type == ChangeTypes.RoleChange), changes.Single(c => c.Type == ChangeTypes.Address));
     }
 
     public static void Redirected(HttpResponseMessage response) => Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);

@@ -1,24 +1,11 @@
-using Portico.Data;
-using Portico.Tenancy;
-
 namespace Portico.Tests.Audit;
 
 /// Chain tests tamper with rows, so they get an app and database of their own.
-public sealed class AuditChainTests : IAsyncLifetime
+public sealed class AuditChainTests : OwnStartedAppTests<PorticoApp>
 {
-    private readonly PorticoApp _app = new();
-
-    public Task InitializeAsync()
-    {
-        _ = _app.Services; // start the host once, before tests touch it from several threads
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _app.DisposeAsync();
-
     private async Task WriteEventsAsync(int count, string action = "test.event")
     {
-        await using var scope = _app.Services.CreateAsyncScope();
+        await using var scope = App.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PorticoDb>();
         var audit = scope.ServiceProvider.GetRequiredService<AuditLog>();
         for (var i = 0; i < count; i++)
@@ -28,7 +15,7 @@ public sealed class AuditChainTests : IAsyncLifetime
         await db.SaveChangesAsync();
     }
 
-    private Task<ChainVerification> VerifyAsync() => _app.WithDbAsync((_, services) => services.GetRequiredService<VerifyAuditChain>().RunAsync(default));
+    private Task<ChainVerification> VerifyAsync() => App.WithDbAsync((_, services) => services.GetRequiredService<VerifyAuditChain>().RunAsync(default));
 
     [Fact]
     public async Task Events_form_an_intact_chain_in_order()
@@ -39,17 +26,17 @@ public sealed class AuditChainTests : IAsyncLifetime
         var result = await VerifyAsync();
 
         Assert.True(result.IsIntact, result.Problem);
-        var sequences = await _app.WithDbAsync((db, _) => db.AuditEvents.OrderBy(e => e.Sequence).Select(e => e.Sequence).ToListAsync());
+        var sequences = await App.WithDbAsync((db, _) => db.AuditEvents.OrderBy(e => e.Sequence).Select(e => e.Sequence).ToListAsync());
         Assert.Equal(Enumerable.Range(1, sequences.Count).Select(i => (long)i), sequences);
         Assert.True(result.EventsChecked >= 8);
         var newest = await NewestAsync();
         Assert.Equal((newest.Sequence, newest.Hash), (result.Head!.Sequence, result.Head.Hash));
     }
 
-    private Task<AuditEvent> NewestAsync() => _app.WithDbAsync((db, _) => db.AuditEvents.AsNoTracking().OrderByDescending(e => e.Sequence).FirstAsync());
+    private Task<AuditEvent> NewestAsync() => App.WithDbAsync((db, _) => db.AuditEvents.AsNoTracking().OrderByDescending(e => e.Sequence).FirstAsync());
 
     private Task DeleteFromAsync(long sequence) =>
-        _app.WithDbAsync(db => db.Database.ExecuteSqlRawAsync("DELETE FROM \"AuditEvents\" WHERE \"Sequence\" >= {0}", sequence));
+        App.WithDbAsync(db => db.Database.ExecuteSqlRawAsync("DELETE FROM \"AuditEvents\" WHERE \"Sequence\" >= {0}", sequence));
 
     [Fact]
     public async Task Deleting_the_newest_event_is_reported_as_missing()
@@ -86,11 +73,11 @@ public sealed class AuditChainTests : IAsyncLifetime
         var checkpointed = await VerifyAsync();
         Assert.True(checkpointed.IsIntact, checkpointed.Problem);
         var newest = await NewestAsync();
-        var kept = await _app.WithDbAsync((db, _) => db.AuditEvents.AsNoTracking().SingleAsync(e => e.Sequence == newest.Sequence - 2));
+        var kept = await App.WithDbAsync((db, _) => db.AuditEvents.AsNoTracking().SingleAsync(e => e.Sequence == newest.Sequence - 2));
 
         // A careful intruder removes the newest events and moves the head back to match.
         await DeleteFromAsync(kept.Sequence + 1);
-        await _app.WithDbAsync(db => db.AuditChainHeads.ExecuteUpdateAsync(u => u.SetProperty(h => h.Sequence, kept.Sequence).SetProperty(h => h.Hash, kept.Hash)));
+        await App.WithDbAsync(db => db.AuditChainHeads.ExecuteUpdateAsync(u => u.SetProperty(h => h.Sequence, kept.Sequence).SetProperty(h => h.Hash, kept.Hash)));
 
         var result = await VerifyAsync();
         Assert.False(result.IsIntact);
@@ -107,16 +94,16 @@ public sealed class AuditChainTests : IAsyncLifetime
         var result = await VerifyAsync();
 
         Assert.True(result.IsIntact, result.Problem);
-        Assert.Equal(36, await _app.WithDbAsync((db, _) => db.AuditEvents.CountAsync(e => e.Action == "test.event")));
+        Assert.Equal(36, await App.WithDbAsync((db, _) => db.AuditEvents.CountAsync(e => e.Action == "test.event")));
     }
 
     [Fact]
     public async Task Editing_a_stored_event_is_reported_at_that_event()
     {
         await WriteEventsAsync(6);
-        var target = await _app.WithDbAsync((db, _) => db.AuditEvents.OrderBy(e => e.Sequence).Skip(3).Select(e => e.Sequence).FirstAsync());
+        var target = await App.WithDbAsync((db, _) => db.AuditEvents.OrderBy(e => e.Sequence).Skip(3).Select(e => e.Sequence).FirstAsync());
 
-        await _app.WithDbAsync(db => db.Database.ExecuteSqlRawAsync(
+        await App.WithDbAsync(db => db.Database.ExecuteSqlRawAsync(
             "UPDATE \"AuditEvents\" SET \"Action\" = 'nothing.happened' WHERE \"Sequence\" = {0}", target));
 
         var result = await VerifyAsync();
@@ -128,9 +115,9 @@ public sealed class AuditChainTests : IAsyncLifetime
     public async Task Deleting_a_stored_event_is_reported_as_missing()
     {
         await WriteEventsAsync(6);
-        var target = await _app.WithDbAsync((db, _) => db.AuditEvents.OrderBy(e => e.Sequence).Skip(2).Select(e => e.Sequence).FirstAsync());
+        var target = await App.WithDbAsync((db, _) => db.AuditEvents.OrderBy(e => e.Sequence).Skip(2).Select(e => e.Sequence).FirstAsync());
 
-        await _app.WithDbAsync(db => db.Database.ExecuteSqlRawAsync("DELETE FROM \"AuditEvents\" WHERE \"Sequence\" = {0}", target));
+        await App.WithDbAsync(db => db.Database.ExecuteSqlRawAsync("DELETE FROM \"AuditEvents\" WHERE \"Sequence\" = {0}", target));
 
         var result = await VerifyAsync();
         Assert.Equal(target, result.FirstBrokenSequence);
@@ -141,7 +128,7 @@ public sealed class AuditChainTests : IAsyncLifetime
     public async Task The_app_refuses_to_modify_or_delete_audit_events()
     {
         await WriteEventsAsync(1);
-        await using var scope = _app.Services.CreateAsyncScope();
+        await using var scope = App.Services.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<AccountContext>().EnterCrossAccount();
         var db = scope.ServiceProvider.GetRequiredService<PorticoDb>();
         var stored = await db.AuditEvents.FirstAsync();
@@ -153,8 +140,8 @@ public sealed class AuditChainTests : IAsyncLifetime
     [Fact]
     public async Task Staff_admin_can_verify_the_chain_from_the_console_and_the_api()
     {
-        var admin = await _app.CreateUserAsync(staffRole: Features.Identity.StaffRole.Admin);
-        using var client = await _app.SignInAsync(admin);
+        var admin = await App.CreateUserAsync(staffRole: Features.Identity.StaffRole.Admin);
+        using var client = await App.SignInAsync(admin);
         var page = await client.GetPageAsync("/staff/audit");
 
         var verified = await client.PostFormAsync("/staff/audit?handler=Verify", page, new Dictionary<string, string>());
@@ -169,8 +156,8 @@ public sealed class AuditChainTests : IAsyncLifetime
     [Fact]
     public async Task Deleting_the_newest_events_shows_as_broken_on_the_console_and_in_the_api()
     {
-        var admin = await _app.CreateUserAsync(staffRole: Features.Identity.StaffRole.Admin);
-        using var client = await _app.SignInAsync(admin);
+        var admin = await App.CreateUserAsync(staffRole: Features.Identity.StaffRole.Admin);
+        using var client = await App.SignInAsync(admin);
         await WriteEventsAsync(4);
         var firstDeleted = (await NewestAsync()).Sequence - 1;
         await DeleteFromAsync(firstDeleted);
@@ -189,8 +176,8 @@ public sealed class AuditChainTests : IAsyncLifetime
     [Fact]
     public async Task Agents_cannot_reach_the_audit_console()
     {
-        var agent = await _app.CreateUserAsync(staffRole: Features.Identity.StaffRole.Agent);
-        using var client = await _app.SignInAsync(agent);
+        var agent = await App.CreateUserAsync(staffRole: Features.Identity.StaffRole.Agent);
+        using var client = await App.SignInAsync(agent);
 
         var page = await client.Http.GetAsync(new Uri("/staff/audit", UriKind.Relative));
         var api = await client.Http.GetAsync(new Uri("/api/staff/audit/verify", UriKind.Relative));

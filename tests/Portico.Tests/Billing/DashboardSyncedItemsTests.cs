@@ -1,6 +1,3 @@
-using AngleSharp.Html.Dom;
-using Portico.Features.Billing;
-using Portico.Features.Orders;
 using Portico.Tests.Orders;
 using static Portico.Tests.Billing.InvoiceSteps;
 

@@ -1,6 +1,3 @@
-using AngleSharp.Html.Dom;
-using Portico.Features.Billing;
-using Portico.Features.Integrations;
 using static Portico.Tests.Billing.InvoiceSteps;
 
 namespace Portico.Tests.Billing;

@@ -1,15 +1,8 @@
-using Portico.Features.Billing;
-using Portico.Features.Integrations;
-
 namespace Portico.Tests.Billing;
 
 /// Invoices in any currency, with payments, as the billing system would have synced them.
 internal static class InvoiceSteps
 {
-    public static DateOnly Today => DateOnly.FromDateTime(DateTime.UtcNow);
-
-    public static string Date(DateOnly date) => date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-
     public static Task<Invoice> AddInvoiceAsync(this PorticoApp app, Account account, Integration integration, string number, string currency, long totalMinor,
         int dueInDays, InvoiceStatus status = InvoiceStatus.Open, IEnumerable<InvoicePayment>? payments = null, IEnumerable<InvoiceLine>? lines = null,
         string? pdfUrl = null) => app.WithDbAsync(async (db, _) =>

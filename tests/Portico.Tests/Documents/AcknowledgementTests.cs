@@ -1,7 +1,3 @@
-using System.Globalization;
-using Portico.Features.Documents;
-using static Portico.Tests.Documents.DocumentKit;
-
 namespace Portico.Tests.Documents;
 
 [Collection(AppCollection.Name)]
@@ -11,12 +7,7 @@ public sealed class AcknowledgementTests(PorticoApp app)
 
     private async Task<Setup> DocumentAskingOwnersAsync()
     {
-        var account = await app.CreateAccountAsync();
-        var owner = await app.CreateUserAsync();
-        var billingMember = await app.CreateUserAsync();
-        await app.AddMemberAsync(account, owner, BuiltInRoles.Owner);
-        await app.AddMemberAsync(account, billingMember, BuiltInRoles.Billing);
-        var admin = await app.CreateUserAsync(staffRole: StaffRole.Admin);
+        var (account, owner, billingMember, admin) = await app.AccountWithOwnerAndBillingMemberAsync();
         var folder = await app.CreateFolderAsync(account, "Policies " + PorticoApp.Unique());
         var (document, _) = await app.CreateDocumentAsync(folder, admin, "Data processing agreement " + PorticoApp.Unique() + ".txt", Text("Terms, version one"));
 

@@ -1,6 +1,3 @@
-using Portico.Features.Documents;
-using static Portico.Tests.Documents.DocumentKit;
-
 namespace Portico.Tests.Documents;
 
 /// Names, sizes and contents that must be refused or cleaned, on an app whose storage folder

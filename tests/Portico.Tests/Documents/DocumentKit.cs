@@ -1,11 +1,7 @@
 using System.Net.Http.Headers;
-using System.Security.Cryptography;
-using System.Text;
-using AngleSharp.Html.Dom;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using MimeKit;
-using Portico.Features.Documents;
 using Portico.Infrastructure.Storage;
 
 namespace Portico.Tests.Documents;
@@ -13,6 +9,17 @@ namespace Portico.Tests.Documents;
 /// Uploads, downloads, the storage folder and emails, as the documents tests use them.
 public static class DocumentKit
 {
+    /// An account with an Owner and a Billing member, and a staff Admin.
+    public static async Task<(Account Account, PorticoUser Owner, PorticoUser BillingMember, PorticoUser Admin)> AccountWithOwnerAndBillingMemberAsync(this PorticoApp app)
+    {
+        var account = await app.CreateAccountAsync();
+        var owner = await app.CreateUserAsync();
+        var billingMember = await app.CreateUserAsync();
+        await app.AddMemberAsync(account, owner, BuiltInRoles.Owner);
+        await app.AddMemberAsync(account, billingMember, BuiltInRoles.Billing);
+        return (account, owner, billingMember, await app.CreateUserAsync(staffRole: StaffRole.Admin));
+    }
+
     public static string DocumentsPath(Guid accountId) => $"/a/{accountId}/documents";
 
     public static string FolderPath(Guid accountId, Guid folderId) => $"/a/{accountId}/documents/folders/{folderId}";

@@ -1,5 +1,3 @@
-using static Portico.Tests.Documents.DocumentKit;
-
 namespace Portico.Tests.Documents;
 
 /// Emails and the dashboard's activity feed must not reveal documents in folders a person cannot see.

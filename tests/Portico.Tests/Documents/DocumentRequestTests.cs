@@ -1,7 +1,3 @@
-using System.Globalization;
-using Portico.Features.Documents;
-using static Portico.Tests.Documents.DocumentKit;
-
 namespace Portico.Tests.Documents;
 
 [Collection(AppCollection.Name)]
@@ -38,12 +34,7 @@ public sealed class DocumentRequestTests(PorticoApp app)
     [Fact]
     public async Task Staff_ask_for_a_document_uploaders_are_emailed_and_a_customer_fulfils_it_by_uploading()
     {
-        var account = await app.CreateAccountAsync();
-        var owner = await app.CreateUserAsync();
-        var billingMember = await app.CreateUserAsync();
-        await app.AddMemberAsync(account, owner, BuiltInRoles.Owner);
-        await app.AddMemberAsync(account, billingMember, BuiltInRoles.Billing);
-        var admin = await app.CreateUserAsync(staffRole: StaffRole.Admin);
+        var (account, owner, billingMember, admin) = await app.AccountWithOwnerAndBillingMemberAsync();
         var folder = await app.CreateFolderAsync(account, "Contracts " + PorticoApp.Unique(),
             viewRoles: [BuiltInRoles.Owner, BuiltInRoles.Billing], uploadRoles: [BuiltInRoles.Owner]);
         var title = "Signed service agreement " + PorticoApp.Unique();

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Portico.Tests.Documents;
 
 /// The app with a storage folder of its own, two levels inside a fresh temporary directory, and a

@@ -1,31 +1,41 @@
-using static Portico.Tests.Documents.DocumentKit;
-
 namespace Portico.Tests.Documents;
 
 [Collection(AppCollection.Name)]
 public sealed class DownloadTests(PorticoApp app)
 {
+    /// An Owner, signed in, who uploaded one file through the API into a new folder of their account.
+    private sealed record Uploaded(Account Account, PorticoClient Client, DocumentVersion Version) : IDisposable
+    {
+        /// Where the version downloads from: the customer's page and API, and the staff console.
+        public (PorticoClient Who, string Url)[] Downloads(PorticoClient staff) =>
+        [
+            (Client, $"{DocumentsPath(Account.Id)}/{Version.DocumentId}/versions/{Version.Id}"),
+            (Client, $"{ApiPath(Account.Id)}/{Version.DocumentId}/versions/{Version.Id}/content"),
+            (staff, $"/staff/documents/{Version.DocumentId}/versions/{Version.Id}"),
+        ];
+
+        public void Dispose() => Client.Dispose();
+    }
+
+    private async Task<Uploaded> UploadedAsync(string name, byte[] content)
+    {
+        var (account, owner) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
+        var folder = await app.CreateFolderAsync(account);
+        var client = await app.SignInAsync(owner);
+        Assert.Equal(HttpStatusCode.Created, (await client.UploadByApiAsync(account.Id, folder.Id, name, content)).StatusCode);
+        return new Uploaded(account, client, Assert.Single(await app.VersionsInAsync(folder.Id)));
+    }
+
     [Theory]
     [InlineData("page.html", "<!doctype html><html><body><script>fetch('/api/me').then(r => r.text()).then(alert)</script></body></html>")]
     [InlineData("logo.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(document.cookie)\"><script>alert(1)</script></svg>")]
     public async Task Html_and_svg_with_script_download_as_inert_attachments(string name, string markup)
     {
-        var (account, owner) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
-        var folder = await app.CreateFolderAsync(account);
-        var admin = await app.CreateUserAsync(staffRole: StaffRole.Admin);
         var content = Text(markup);
-        using var client = await app.SignInAsync(owner);
-        Assert.Equal(HttpStatusCode.Created, (await client.UploadByApiAsync(account.Id, folder.Id, name, content)).StatusCode);
-        var version = Assert.Single(await app.VersionsInAsync(folder.Id));
-        var documentId = version.DocumentId;
-        using var staff = await app.SignInAsync(admin);
+        using var uploaded = await UploadedAsync(name, content);
+        using var staff = await app.SignInAsync(await app.CreateUserAsync(staffRole: StaffRole.Admin));
 
-        foreach (var (who, url) in new[]
-        {
-            (client, $"{DocumentsPath(account.Id)}/{documentId}/versions/{version.Id}"),
-            (client, $"{ApiPath(account.Id)}/{documentId}/versions/{version.Id}/content"),
-            (staff, $"/staff/documents/{documentId}/versions/{version.Id}"),
-        })
+        foreach (var (who, url) in uploaded.Downloads(staff))
         {
             var response = await who.GetAsync(url);
 
@@ -44,13 +54,9 @@ public sealed class DownloadTests(PorticoApp app)
     [Fact]
     public async Task A_corrupted_blob_is_refused_with_a_500_problem_and_an_integrity_event()
     {
-        var (account, owner) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
-        var folder = await app.CreateFolderAsync(account);
-        var admin = await app.CreateUserAsync(staffRole: StaffRole.Admin);
         var original = Text("Quarterly figures: revenue 1,000,000 " + PorticoApp.Unique());
-        using var client = await app.SignInAsync(owner);
-        Assert.Equal(HttpStatusCode.Created, (await client.UploadByApiAsync(account.Id, folder.Id, "figures.txt", original)).StatusCode);
-        var version = Assert.Single(await app.VersionsInAsync(folder.Id));
+        using var uploaded = await UploadedAsync("figures.txt", original);
+        var (account, _, version) = uploaded;
         var path = BlobPath(app.StorageRoot(), version.StorageKey);
         Assert.Equal(original, await File.ReadAllBytesAsync(path));
 
@@ -59,14 +65,9 @@ public sealed class DownloadTests(PorticoApp app)
             .Replace("1,000,000", "9,999,999", StringComparison.Ordinal));
         Assert.Equal(original.Length, corrupted.Length);
         await File.WriteAllBytesAsync(path, corrupted);
-        using var staff = await app.SignInAsync(admin);
+        using var staff = await app.SignInAsync(await app.CreateUserAsync(staffRole: StaffRole.Admin));
 
-        foreach (var (who, url) in new[]
-        {
-            (client, $"{DocumentsPath(account.Id)}/{version.DocumentId}/versions/{version.Id}"),
-            (client, $"{ApiPath(account.Id)}/{version.DocumentId}/versions/{version.Id}/content"),
-            (staff, $"/staff/documents/{version.DocumentId}/versions/{version.Id}"),
-        })
+        foreach (var (who, url) in uploaded.Downloads(staff))
         {
             var response = await who.GetAsync(url);
 
@@ -90,11 +91,8 @@ public sealed class DownloadTests(PorticoApp app)
     [Fact]
     public async Task A_blob_missing_from_storage_is_refused_the_same_way()
     {
-        var (account, owner) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
-        var folder = await app.CreateFolderAsync(account);
-        using var client = await app.SignInAsync(owner);
-        Assert.Equal(HttpStatusCode.Created, (await client.UploadByApiAsync(account.Id, folder.Id, "gone.txt", Text("soon gone"))).StatusCode);
-        var version = Assert.Single(await app.VersionsInAsync(folder.Id));
+        using var uploaded = await UploadedAsync("gone.txt", Text("soon gone"));
+        var (account, client, version) = uploaded;
         File.Delete(BlobPath(app.StorageRoot(), version.StorageKey));
 
         var response = await client.GetAsync($"{DocumentsPath(account.Id)}/{version.DocumentId}/versions/{version.Id}");

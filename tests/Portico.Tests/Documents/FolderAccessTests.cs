@@ -1,6 +1,3 @@
-using Portico.Features.Documents;
-using static Portico.Tests.Documents.DocumentKit;
-
 namespace Portico.Tests.Documents;
 
 [Collection(AppCollection.Name)]
@@ -27,21 +24,7 @@ public sealed class FolderAccessTests(PorticoApp app)
         var folderNames = index.QuerySelectorAll("[data-testid=folder]").Select(r => r.TextContent).ToList();
         Assert.Contains(folderNames, n => n.Contains(general.Name, StringComparison.Ordinal));
         Assert.DoesNotContain(billing.Name, index.Body!.TextContent, StringComparison.Ordinal);
-        foreach (var url in new[]
-        {
-            FolderPath(a, billing.Id),
-            $"{DocumentsPath(a)}/{document.Id}",
-            $"{DocumentsPath(a)}/{document.Id}/versions/{version.Id}",
-            $"{ApiPath(a)}/{document.Id}",
-            $"{ApiPath(a)}/{document.Id}/versions/{version.Id}/content",
-        })
-        {
-            var response = await client.GetAsync(url);
-            Assert.True(response.StatusCode == HttpStatusCode.NotFound, $"{url} answered {response.StatusCode}");
-            var body = await response.Content.ReadAsStringAsync();
-            Assert.DoesNotContain(secret, body, StringComparison.Ordinal);
-            Assert.DoesNotContain("Amount due", body, StringComparison.Ordinal);
-        }
+        await AssertEveryAddressIsNotFoundAsync(client, a, billing.Id, document.Id, version.Id, secret, "Amount due");
         var folders = await client.Http.GetFromJsonAsync<List<FolderDto>>(new Uri($"{ApiPath(a)}/folders", UriKind.Relative));
         Assert.Equal([general.Id], folders!.Select(f => f.Id));
         var everything = await client.GetAsync(ApiPath(a));
@@ -80,19 +63,7 @@ public sealed class FolderAccessTests(PorticoApp app)
         var index = await client.GetPageAsync(DocumentsPath(a));
         Assert.DoesNotContain(notes.Name, index.Body!.TextContent, StringComparison.Ordinal);
         Assert.Empty(index.QuerySelectorAll("[data-testid=folder]"));
-        foreach (var url in new[]
-        {
-            FolderPath(a, notes.Id),
-            $"{DocumentsPath(a)}/{document.Id}",
-            $"{DocumentsPath(a)}/{document.Id}/versions/{version.Id}",
-            $"{ApiPath(a)}/{document.Id}",
-            $"{ApiPath(a)}/{document.Id}/versions/{version.Id}/content",
-        })
-        {
-            var response = await client.GetAsync(url);
-            Assert.True(response.StatusCode == HttpStatusCode.NotFound, $"{url} answered {response.StatusCode}");
-            Assert.DoesNotContain("slow payer", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        }
+        await AssertEveryAddressIsNotFoundAsync(client, a, notes.Id, document.Id, version.Id, "slow payer");
         Assert.Empty((await client.Http.GetFromJsonAsync<List<FolderDto>>(new Uri($"{ApiPath(a)}/folders", UriKind.Relative)))!);
         Assert.DoesNotContain(secret, await (await client.GetAsync(ApiPath(a))).Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, (await client.UploadByApiAsync(a, notes.Id, "note.txt", Text("hello"))).StatusCode);
@@ -139,5 +110,24 @@ public sealed class FolderAccessTests(PorticoApp app)
 
         Assert.Empty(await app.DocumentsInAsync(contracts.Id));
         Assert.Empty(FilesUnder(app.StorageRoot()).Except(storedBefore));
+    }
+
+    /// The folder, its document and its version answer 404 on the pages and the API, and show none of the secrets.
+    private static async Task AssertEveryAddressIsNotFoundAsync(PorticoClient client, Guid a, Guid folderId, Guid documentId, Guid versionId, params string[] secrets)
+    {
+        foreach (var url in new[]
+        {
+            FolderPath(a, folderId),
+            $"{DocumentsPath(a)}/{documentId}",
+            $"{DocumentsPath(a)}/{documentId}/versions/{versionId}",
+            $"{ApiPath(a)}/{documentId}",
+            $"{ApiPath(a)}/{documentId}/versions/{versionId}/content",
+        })
+        {
+            var response = await client.GetAsync(url);
+            Assert.True(response.StatusCode == HttpStatusCode.NotFound, $"{url} answered {response.StatusCode}");
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.All(secrets, secret => Assert.DoesNotContain(secret, body, StringComparison.Ordinal));
+        }
     }
 }

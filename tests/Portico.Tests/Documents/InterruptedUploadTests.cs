@@ -1,9 +1,7 @@
 using System.Net.Http.Headers;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Portico.Features.Documents;
 using Portico.Infrastructure.Storage;
-using static Portico.Tests.Documents.DocumentKit;
 
 namespace Portico.Tests.Documents;
 

@@ -1,8 +1,4 @@
-using System.Diagnostics;
-using System.Globalization;
 using System.Net.Http.Headers;
-using Portico.Features.Documents;
-using static Portico.Tests.Documents.DocumentKit;
 
 namespace Portico.Tests.Documents;
 

@@ -1,5 +1,3 @@
-using static Portico.Tests.Identity.TwoFactorSteps;
-
 namespace Portico.Tests.Identity;
 
 [Collection(AppCollection.Name)]

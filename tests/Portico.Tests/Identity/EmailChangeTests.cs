@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Identity;
 using Portico.Infrastructure.Email;
 
 namespace Portico.Tests.Identity;

@@ -1,17 +1,11 @@
 namespace Portico.Tests.Identity;
 
-public sealed class LoginRateLimitTests : IAsyncLifetime
+public sealed class LoginRateLimitTests : OwnAppTests<ThreeSignInsPerMinuteApp>
 {
-    private readonly ThreeSignInsPerMinuteApp _app = new();
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync() => await _app.DisposeAsync();
-
     [Fact]
     public async Task Too_many_sign_in_attempts_from_one_address_get_429_while_the_sign_in_page_still_opens()
     {
-        using var client = _app.Anonymous();
+        using var client = App.Anonymous();
         var page = await client.GetPageAsync("/login");
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 5; i++)
@@ -36,9 +30,9 @@ public sealed class LoginRateLimitTests : IAsyncLifetime
     [Fact]
     public async Task Too_many_email_change_requests_from_one_address_get_429_while_the_profile_still_opens()
     {
-        var user = await _app.CreateUserAsync();
+        var user = await App.CreateUserAsync();
         // Posting the sign-in form uses one of the three attempts (opening it uses none).
-        using var client = await _app.SignInAsync(user);
+        using var client = await App.SignInAsync(user);
         var profile = await client.GetPageAsync("/account/profile");
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 3; i++)
@@ -54,7 +48,7 @@ public sealed class LoginRateLimitTests : IAsyncLifetime
     [Fact]
     public async Task Asking_for_a_password_reset_and_posting_a_new_password_count_as_attempts_and_get_429_over_the_limit()
     {
-        using var client = _app.Anonymous();
+        using var client = App.Anonymous();
         var forgot = await client.GetPageAsync("/account/forgot-password");
         var ask = new Dictionary<string, string> { ["Email"] = $"nobody-{PorticoApp.Unique()}@example.com" };
         var reset = new Dictionary<string, string> { ["Password.NewPassword"] = "Brand-new-password-77", ["Password.ConfirmPassword"] = "Brand-new-password-77" };

@@ -1,6 +1,4 @@
 using System.Buffers.Text;
-using AngleSharp.Html.Dom;
-using Microsoft.AspNetCore.Identity;
 
 namespace Portico.Tests.Identity;
 

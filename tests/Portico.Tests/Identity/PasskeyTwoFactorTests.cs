@@ -1,5 +1,3 @@
-using static Portico.Tests.Identity.TwoFactorSteps;
-
 namespace Portico.Tests.Identity;
 
 /// What the two-factor rules make of passkey sign-ins, for people who have no authenticator app.
@@ -11,6 +9,27 @@ public static class PasskeySteps
         stored.SetRequireMfa(true);
         await db.SaveChangesAsync();
     });
+
+    /// An Owner of an account that requires two-factor, with a passkey, signed in with it in a new browser.
+    public sealed record PasskeyOwner(Account Account, PorticoUser Member, PorticoClient Client, SoftwarePasskey Passkey) : IDisposable
+    {
+        public void Deconstruct(out Account account, out PorticoUser member, out PorticoClient client) =>
+            (account, member, client) = (Account, Member, Client);
+
+        public void Dispose()
+        {
+            Client.Dispose();
+            Passkey.Dispose();
+        }
+    }
+
+    public static async Task<PasskeyOwner> OwnerSignedInWithPasskeyAsync(PorticoApp app)
+    {
+        var (account, member) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
+        var passkey = await SoftwarePasskey.CreateForAsync(app, member);
+        await RequireMfaAsync(app, account);
+        return new PasskeyOwner(account, member, await SignInWithPasskeyAsync(app, passkey), passkey);
+    }
 
     /// A new browser signed in with the passkey.
     public static async Task<PorticoClient> SignInWithPasskeyAsync(PorticoApp app, SoftwarePasskey passkey)
@@ -60,11 +79,8 @@ public sealed class PasskeyAccountMfaTests(PorticoApp app)
     [Fact]
     public async Task A_member_without_an_authenticator_app_opens_an_account_that_requires_two_factor_after_a_passkey_sign_in_but_not_after_a_password()
     {
-        var (account, member) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
-        using var passkey = await SoftwarePasskey.CreateForAsync(app, member);
-        await PasskeySteps.RequireMfaAsync(app, account);
-
-        using var withPasskey = await PasskeySteps.SignInWithPasskeyAsync(app, passkey);
+        using var signedIn = await PasskeySteps.OwnerSignedInWithPasskeyAsync(app);
+        var (account, member, withPasskey) = signedIn;
         await PasskeySteps.AssertOpensAsync(withPasskey, account);
         Assert.NotNull((await withPasskey.GetPageAsync($"/a/{account.Id}/contacts")).QuerySelector("[data-testid=account-mfa-required]"));
         var notice = (await withPasskey.GetPageAsync("/account/security")).QuerySelector("[data-testid=account-mfa-required]")!.TextContent;
@@ -86,17 +102,15 @@ public sealed class PasskeyAccountMfaTests(PorticoApp app)
         Assert.Equal(1u, await app.WithDbAsync(async (_, services) =>
         {
             var users = services.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<PorticoUser>>();
-            return (await users.GetPasskeyAsync((await users.FindByIdAsync(member.Id.ToString()))!, passkey.CredentialId))!.SignCount;
+            return (await users.GetPasskeyAsync((await users.FindByIdAsync(member.Id.ToString()))!, signedIn.Passkey.CredentialId))!.SignCount;
         }));
     }
 
     [Fact]
     public async Task Owning_a_passkey_is_not_enough_a_password_or_email_link_session_is_refused_while_a_passkey_session_of_the_same_person_opens()
     {
-        var (account, member) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
-        using var passkey = await SoftwarePasskey.CreateForAsync(app, member);
-        await PasskeySteps.RequireMfaAsync(app, account);
-        using var withPasskey = await PasskeySteps.SignInWithPasskeyAsync(app, passkey);
+        using var signedIn = await PasskeySteps.OwnerSignedInWithPasskeyAsync(app);
+        var (account, member, withPasskey) = signedIn;
 
         using var withPassword = await app.SignInAsync(member);
         await PasskeySteps.AssertSentToSetUpAsync(withPassword, $"/a/{account.Id}", $"/api/accounts/{account.Id}/memberships");
@@ -110,10 +124,8 @@ public sealed class PasskeyAccountMfaTests(PorticoApp app)
     [Fact]
     public async Task A_passkey_session_still_meets_the_rule_after_the_person_changes_their_password_which_renews_the_session()
     {
-        var (account, member) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
-        using var passkey = await SoftwarePasskey.CreateForAsync(app, member);
-        await PasskeySteps.RequireMfaAsync(app, account);
-        using var client = await PasskeySteps.SignInWithPasskeyAsync(app, passkey);
+        using var signedIn = await PasskeySteps.OwnerSignedInWithPasskeyAsync(app);
+        var (account, _, client) = signedIn;
 
         var page = await client.GetPageAsync("/account/security");
         var changed = await client.PostFormAsync("/account/security?handler=Password", page, new Dictionary<string, string>
@@ -220,30 +232,22 @@ public sealed class PasskeyStaffMfaTests(RequiredMfaApp app)
 }
 
 /// The cookie's principal is rebuilt by the security stamp check once a minute, and the ticket lives in the database.
-public sealed class PasskeySessionRefreshTests : IAsyncLifetime
+public sealed class PasskeySessionRefreshTests : OwnAppTests<TimeoutApp>
 {
-    private readonly TimeoutApp _app = new();
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync() => await _app.DisposeAsync();
-
     [Fact]
     public async Task A_passkey_session_keeps_meeting_the_account_rule_after_the_stamp_check_rebuilds_it_and_after_it_is_read_back_from_the_database()
     {
-        var (account, member) = await _app.CreateCustomerAsync(BuiltInRoles.Owner);
-        using var passkey = await SoftwarePasskey.CreateForAsync(_app, member);
-        await PasskeySteps.RequireMfaAsync(_app, account);
-        using var client = await PasskeySteps.SignInWithPasskeyAsync(_app, passkey);
+        using var signedIn = await PasskeySteps.OwnerSignedInWithPasskeyAsync(App);
+        var (account, member, client) = signedIn;
         await PasskeySteps.AssertOpensAsync(client, account);
-        var signedInAt = _app.Clock.GetUtcNow();
+        var signedInAt = App.Clock.GetUtcNow();
 
         // Past the one-minute interval: this request's principal is rebuilt from the claims factory and the renewed ticket stored.
-        _app.Clock.Advance(TimeSpan.FromMinutes(2));
+        App.Clock.Advance(TimeSpan.FromMinutes(2));
         await PasskeySteps.AssertOpensAsync(client, account);
 
-        var store = _app.Services.GetRequiredService<DatabaseTicketStore>();
-        var sessionId = await _app.WithDbAsync((db, _) => db.UserSessions.Where(s => s.UserId == member.Id && s.RevokedAt == null).Select(s => s.Id).SingleAsync());
+        var store = App.Services.GetRequiredService<DatabaseTicketStore>();
+        var sessionId = await App.WithDbAsync((db, _) => db.UserSessions.Where(s => s.UserId == member.Id && s.RevokedAt == null).Select(s => s.Id).SingleAsync());
         store.Forget(sessionId);
         var ticket = (await store.RetrieveAsync(sessionId))!;
         Assert.True(ticket.Properties.IssuedUtc > signedInAt, "the stored ticket was not renewed by the stamp check");
@@ -251,12 +255,12 @@ public sealed class PasskeySessionRefreshTests : IAsyncLifetime
         // Read back from the database, it still opens; and again after the next check.
         store.Forget(sessionId);
         await PasskeySteps.AssertOpensAsync(client, account);
-        _app.Clock.Advance(TimeSpan.FromMinutes(2));
+        App.Clock.Advance(TimeSpan.FromMinutes(2));
         await PasskeySteps.AssertOpensAsync(client, account);
 
         // A password session of the same person, checked the same way, is still refused.
-        using var withPassword = await _app.SignInAsync(member);
-        _app.Clock.Advance(TimeSpan.FromMinutes(2));
+        using var withPassword = await App.SignInAsync(member);
+        App.Clock.Advance(TimeSpan.FromMinutes(2));
         await PasskeySteps.AssertSentToSetUpAsync(withPassword, $"/a/{account.Id}", $"/api/accounts/{account.Id}/memberships");
     }
 }

@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Identity;
-
 namespace Portico.Tests.Identity;
 
 [Collection(AppCollection.Name)]

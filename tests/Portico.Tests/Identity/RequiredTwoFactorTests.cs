@@ -1,7 +1,3 @@
-using AngleSharp.Html.Dom;
-using Microsoft.AspNetCore.Identity;
-using static Portico.Tests.Identity.TwoFactorSteps;
-
 namespace Portico.Tests.Identity;
 
 /// The app with two-factor sign-in required for staff.

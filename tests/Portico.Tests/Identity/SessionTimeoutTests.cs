@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace Portico.Tests.Identity;
 
 /// A clock the test moves forward; the cookie handler, the session store and the stamp check all read it.
@@ -26,79 +24,68 @@ public sealed class TimeoutApp : PorticoApp
     protected override void ConfigureTestServices(IServiceCollection services) => services.AddSingleton<TimeProvider>(Clock);
 }
 
-public sealed class SessionTimeoutTests : IAsyncLifetime
+public sealed class SessionTimeoutTests : OwnAppTests<TimeoutApp>
 {
-    private readonly TimeoutApp _app = new();
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync() => await _app.DisposeAsync();
-
     private static async Task<HttpStatusCode> OpenAsync(PorticoClient client, Account account) =>
         (await client.Http.GetAsync(new Uri($"/a/{account.Id}", UriKind.Relative))).StatusCode;
 
     [Fact]
     public async Task A_session_left_idle_longer_than_the_idle_timeout_ends()
     {
-        var (account, user) = await _app.CreateCustomerAsync(BuiltInRoles.Viewer);
-        using var client = await _app.SignInAsync(user);
+        var (account, user) = await App.CreateCustomerAsync(BuiltInRoles.Viewer);
+        using var client = await App.SignInAsync(user);
         Assert.Equal(HttpStatusCode.OK, await OpenAsync(client, account));
 
-        _app.Clock.Advance(TimeSpan.FromMinutes(29));
+        App.Clock.Advance(TimeSpan.FromMinutes(29));
         Assert.Equal(HttpStatusCode.OK, await OpenAsync(client, account));
 
-        _app.Clock.Advance(TimeSpan.FromMinutes(31));
+        App.Clock.Advance(TimeSpan.FromMinutes(31));
         Assert.Equal(HttpStatusCode.Redirect, await OpenAsync(client, account));
     }
 
     [Fact]
     public async Task A_busy_session_slides_past_the_idle_timeout_but_ends_at_the_absolute_limit()
     {
-        var (account, user) = await _app.CreateCustomerAsync(BuiltInRoles.Viewer);
-        using var client = await _app.SignInAsync(user);
+        var (account, user) = await App.CreateCustomerAsync(BuiltInRoles.Viewer);
+        using var client = await App.SignInAsync(user);
 
         // Used every 20 minutes: each use keeps it alive beyond 30 minutes from sign-in...
         foreach (var _ in Enumerable.Range(0, 2))
         {
-            _app.Clock.Advance(TimeSpan.FromMinutes(20));
+            App.Clock.Advance(TimeSpan.FromMinutes(20));
             Assert.Equal(HttpStatusCode.OK, await OpenAsync(client, account));
         }
-        _app.Clock.Advance(TimeSpan.FromMinutes(19));
+        App.Clock.Advance(TimeSpan.FromMinutes(19));
         Assert.Equal(HttpStatusCode.OK, await OpenAsync(client, account));
 
         // ...until an hour after sign-in, although it was used 2 minutes ago.
-        _app.Clock.Advance(TimeSpan.FromMinutes(2));
+        App.Clock.Advance(TimeSpan.FromMinutes(2));
         var response = await client.Http.GetAsync(new Uri($"/a/{account.Id}", UriKind.Relative));
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.StartsWith("/login", response.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
         // The session's end, as stored, never passed the absolute limit.
-        var session = await _app.WithDbAsync((db, _) => db.UserSessions.SingleAsync(s => s.UserId == user.Id));
+        var session = await App.WithDbAsync((db, _) => db.UserSessions.SingleAsync(s => s.UserId == user.Id));
         Assert.True(session.ExpiresAt <= session.CreatedAt.AddHours(1), $"{session.ExpiresAt} is after {session.CreatedAt.AddHours(1)}");
     }
 
     [Fact]
     public async Task The_absolute_limit_counts_from_sign_in_even_when_the_idle_timeout_would_allow_more()
     {
-        var (account, user) = await _app.CreateCustomerAsync(BuiltInRoles.Viewer);
-        using var client = await _app.SignInAsync(user);
-        _app.Clock.Advance(TimeSpan.FromMinutes(25));
+        var (account, user) = await App.CreateCustomerAsync(BuiltInRoles.Viewer);
+        using var client = await App.SignInAsync(user);
+        App.Clock.Advance(TimeSpan.FromMinutes(25));
         Assert.Equal(HttpStatusCode.OK, await OpenAsync(client, account));
-        _app.Clock.Advance(TimeSpan.FromMinutes(25));
+        App.Clock.Advance(TimeSpan.FromMinutes(25));
         Assert.Equal(HttpStatusCode.OK, await OpenAsync(client, account));
 
         // The cookie slid to 50 + 30 minutes; the server's limit of 60 minutes still wins.
-        _app.Clock.Advance(TimeSpan.FromMinutes(11));
+        App.Clock.Advance(TimeSpan.FromMinutes(11));
         Assert.Equal(HttpStatusCode.Redirect, await OpenAsync(client, account));
     }
 }
 
 public sealed class SessionTimeoutConfigurationTests
 {
-    private sealed class ConfiguredApp(Dictionary<string, string?> settings) : PorticoApp
-    {
-        protected override IDictionary<string, string?> Settings() => settings;
-    }
-
     [Theory]
     [InlineData("0", "24", "Security:IdleTimeoutMinutes must be between 1 and 10080")]
     [InlineData("30", "0", "Security:AbsoluteTimeoutHours must be between 1 and 2160")]
@@ -107,23 +94,7 @@ public sealed class SessionTimeoutConfigurationTests
     {
         await using var app = new ConfiguredApp(new() { ["Security:IdleTimeoutMinutes"] = idle, ["Security:AbsoluteTimeoutHours"] = absolute });
         var error = Assert.ThrowsAny<Exception>(() => app.CreateClient());
-        var validation = Find(error);
+        var validation = ConfiguredApp.FindValidation(error);
         Assert.Contains(message, validation.Message, StringComparison.Ordinal);
-    }
-
-    private static OptionsValidationException Find(Exception error)
-    {
-        for (Exception? e = error; e is not null; e = e.InnerException)
-        {
-            if (e is OptionsValidationException validation)
-            {
-                return validation;
-            }
-            if (e is AggregateException aggregate && aggregate.InnerExceptions.OfType<OptionsValidationException>().FirstOrDefault() is { } inner)
-            {
-                return inner;
-            }
-        }
-        throw new Xunit.Sdk.XunitException("Expected an options validation error, got: " + error);
     }
 }

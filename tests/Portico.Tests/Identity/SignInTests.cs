@@ -51,12 +51,7 @@ public sealed class SignInTests(PorticoApp app)
         }
         var withRightPassword = await client.LoginAsync(user.Email!, PorticoApp.Password);
 
-        Assert.Equal(HttpStatusCode.OK, withRightPassword.StatusCode);
-        var page = await PorticoClient.ParseAsync(withRightPassword);
-        Assert.Contains("locked", page.QuerySelector("[role=alert]")!.TextContent, StringComparison.Ordinal);
-        Assert.Equal(1, await app.WithDbAsync((db, _) => db.AuditEvents.CountAsync(e => e.Action == AuditActions.LockedOut && e.ActorUserId == user.Id)));
-        var email = await app.Mail.WaitForAsync(m => m.Contains(user.Email!, StringComparison.Ordinal));
-        Assert.Contains("Subject: Your sign-in was locked", email, StringComparison.Ordinal);
+        await LockoutSteps.AssertLockedOutAsync(app, user, withRightPassword);
     }
 
     [Fact]

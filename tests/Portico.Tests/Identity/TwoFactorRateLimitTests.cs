@@ -1,21 +1,11 @@
-using AngleSharp.Html.Dom;
-using Microsoft.AspNetCore.Identity;
-using static Portico.Tests.Identity.TwoFactorSteps;
-
 namespace Portico.Tests.Identity;
 
-public sealed class TwoFactorRateLimitTests : IAsyncLifetime
+public sealed class TwoFactorRateLimitTests : OwnAppTests<ThreeSignInsPerMinuteApp>
 {
-    private readonly ThreeSignInsPerMinuteApp _app = new();
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync() => await _app.DisposeAsync();
-
     [Fact]
     public async Task The_code_step_shares_the_sign_in_rate_limit()
     {
-        using var client = _app.Anonymous();
+        using var client = App.Anonymous();
         // Opening the pages counts for nothing: a busy office behind one address still sees them.
         for (var i = 0; i < 5; i++)
         {

@@ -1,7 +1,3 @@
-using AngleSharp.Html.Dom;
-using Microsoft.AspNetCore.Identity;
-using static Portico.Tests.Identity.TwoFactorSteps;
-
 namespace Portico.Tests.Identity;
 
 /// Setting up an authenticator app on the security page, turning it off and renewing recovery codes.

@@ -1,7 +1,3 @@
-using AngleSharp.Html.Dom;
-using Microsoft.AspNetCore.Identity;
-using static Portico.Tests.Identity.TwoFactorSteps;
-
 namespace Portico.Tests.Identity;
 
 /// Signing in with a code from the authenticator app or a recovery code after the password.
@@ -171,15 +167,7 @@ public sealed class TwoFactorSignInTests(PorticoApp app)
         var withRecoveryCode = await EnterRecoveryCodeAsync(client, codes[0]);
         var withRightCode = await EnterCodeAsync(client, await phone.NextCodeAsync());
 
-        foreach (var response in new[] { withRecoveryCode, withRightCode })
-        {
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            var page = await PorticoClient.ParseAsync(response);
-            Assert.Contains("locked", page.QuerySelector("[role=alert]")!.TextContent, StringComparison.Ordinal);
-        }
-        Assert.Equal(1, await app.WithDbAsync((db, _) => db.AuditEvents.CountAsync(e => e.Action == AuditActions.LockedOut && e.ActorUserId == user.Id)));
-        var email = await app.Mail.WaitForAsync(m => m.Contains(user.Email!, StringComparison.Ordinal));
-        Assert.Contains("Subject: Your sign-in was locked", email, StringComparison.Ordinal);
+        await LockoutSteps.AssertLockedOutAsync(app, user, withRecoveryCode, withRightCode);
     }
 
     [Fact]

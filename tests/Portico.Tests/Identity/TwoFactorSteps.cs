@@ -1,6 +1,3 @@
-using AngleSharp.Html.Dom;
-using Microsoft.AspNetCore.Identity;
-
 namespace Portico.Tests.Identity;
 
 public static class TwoFactorSteps

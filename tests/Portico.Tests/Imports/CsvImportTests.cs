@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Portico.Tests.Imports;
 
 [Collection(AppCollection.Name)]

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Portico.Tests.Infrastructure;
 
 /// Helpers for tests that run the built app as its own process (to kill it and start it again).

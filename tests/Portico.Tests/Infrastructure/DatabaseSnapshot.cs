@@ -1,7 +1,4 @@
 using System.Data.Common;
-using System.Security.Cryptography;
-using System.Text;
-using Portico.Data;
 
 namespace Portico.Tests.Infrastructure;
 

@@ -1,4 +1,3 @@
-using Portico.Features.Documents;
 using Portico.Infrastructure.Storage;
 
 namespace Portico.Tests.Infrastructure;

@@ -1,4 +1,3 @@
-using AngleSharp.Html.Dom;
 using AngleSharp.Html.Parser;
 
 namespace Portico.Tests.Infrastructure;

@@ -1,5 +1,3 @@
-using Portico.Features.Requests;
-
 namespace Portico.Tests.Infrastructure;
 
 /// Request types and requests written straight to the database, for tests that need one to exist.

@@ -1,7 +1,3 @@
-using Portico.Features.Billing;
-using Portico.Features.Integrations;
-using Portico.Features.Orders;
-
 namespace Portico.Tests.Infrastructure;
 
 /// Invoices and orders as a system of record would have synced them.

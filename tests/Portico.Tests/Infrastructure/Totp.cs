@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Security.Cryptography;
-
 namespace Portico.Tests.Infrastructure;
 
 /// Codes as an authenticator app makes them (RFC 6238: HMAC-SHA1, 30-second steps, 6 digits,

@@ -1,10 +1,3 @@
-using System.Text.Json.Nodes;
-using AngleSharp.Html.Dom;
-using Portico.Features.Audit;
-using Portico.Features.Integrations;
-using static Portico.Tests.Integrations.IntegrationSteps;
-using static Portico.Tests.Integrations.SystemOfRecordSteps;
-
 namespace Portico.Tests.Integrations;
 
 /// Staff Admins resolve records refused for an unknown account: map the account, create it, or dismiss with a reason.

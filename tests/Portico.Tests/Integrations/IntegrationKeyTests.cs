@@ -1,9 +1,4 @@
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Portico.Features.Integrations;
-using static Portico.Tests.Integrations.IntegrationSteps;
 
 namespace Portico.Tests.Integrations;
 

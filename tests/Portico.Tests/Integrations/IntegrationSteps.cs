@@ -1,8 +1,5 @@
 using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Portico.Features.Integrations;
 
 namespace Portico.Tests.Integrations;
 

@@ -1,10 +1,3 @@
-using System.Text.Json.Nodes;
-using Portico.Features.Billing;
-using Portico.Features.Integrations;
-using Portico.Features.Orders;
-using static Portico.Tests.Integrations.IntegrationSteps;
-using static Portico.Tests.Integrations.SystemOfRecordSteps;
-
 namespace Portico.Tests.Integrations;
 
 /// Accounts synced by their external id, and records for an account the portal does not know.
@@ -18,9 +11,8 @@ public sealed class SystemOfRecordAccountTests(PorticoApp app)
     [Fact]
     public async Task An_unmapped_account_raises_one_incident_that_counts_replays_and_nothing_is_guessed()
     {
-        var (integration, client) = await app.OwnerAsync(Invoices);
+        var (integration, client, account) = await app.OwnerAndMappedAccountAsync(Invoices);
         using var _ = client;
-        var account = await app.CreateMappedAccountAsync();
         var unknownAccount = "CRM-UNKNOWN-" + PorticoApp.Unique();
         var orphan = InvoiceJson(NewExternalId("ORPHAN"), unknownAccount);
         var orphanId = (string)orphan["externalId"]!;

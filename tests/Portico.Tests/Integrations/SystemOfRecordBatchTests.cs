@@ -1,11 +1,4 @@
-using System.Diagnostics;
-using System.Text.Json.Nodes;
-using Portico.Features.Billing;
-using Portico.Features.Integrations;
-using Portico.Features.Orders;
 using Xunit.Abstractions;
-using static Portico.Tests.Integrations.IntegrationSteps;
-using static Portico.Tests.Integrations.SystemOfRecordSteps;
 
 namespace Portico.Tests.Integrations;
 
@@ -19,9 +12,8 @@ public sealed class SystemOfRecordBatchTests(PorticoApp app, ITestOutputHelper o
     [Fact]
     public async Task A_batch_creates_invoices_and_replaying_it_changes_nothing()
     {
-        var (integration, client) = await app.OwnerAsync(Invoices);
+        var (integration, client, account) = await app.OwnerAndMappedAccountAsync(Invoices);
         using var _ = client;
-        var account = await app.CreateMappedAccountAsync();
         var ids = new[] { NewExternalId("A"), NewExternalId("B"), NewExternalId("C") };
         JsonNode[] batch =
         [
@@ -80,9 +72,8 @@ public sealed class SystemOfRecordBatchTests(PorticoApp app, ITestOutputHelper o
     [Fact]
     public async Task Changing_one_field_updates_that_invoice_only()
     {
-        var (integration, client) = await app.OwnerAsync(Invoices);
+        var (integration, client, account) = await app.OwnerAndMappedAccountAsync(Invoices);
         using var _ = client;
-        var account = await app.CreateMappedAccountAsync();
         var records = Enumerable.Range(0, 3).Select(i => InvoiceJson(NewExternalId($"U{i}"), account.ExternalId!, total: 100m)).ToArray();
         AssertCounts(await OkAsync(await client.PutBatchAsync(Invoices, records)), created: 3, updated: 0, unchanged: 0, failed: 0);
         var before = (await app.InvoicesOfAsync(integration.Id)).ToDictionary(i => i.ExternalId);
@@ -111,9 +102,8 @@ public sealed class SystemOfRecordBatchTests(PorticoApp app, ITestOutputHelper o
     [Fact]
     public async Task External_ids_with_surrounding_spaces_are_matched_on_replay()
     {
-        var (integration, client) = await app.OwnerAsync(Invoices);
+        var (integration, client, account) = await app.OwnerAndMappedAccountAsync(Invoices);
         using var _ = client;
-        var account = await app.CreateMappedAccountAsync();
         var id = NewExternalId("PAD");
         var padded = InvoiceJson("  " + id + "  ", account.ExternalId!);
 
@@ -132,9 +122,8 @@ public sealed class SystemOfRecordBatchTests(PorticoApp app, ITestOutputHelper o
     [Fact]
     public async Task A_batch_over_10000_records_is_refused_with_a_clear_error()
     {
-        var (integration, client) = await app.OwnerAsync(Invoices);
+        var (integration, client, account) = await app.OwnerAndMappedAccountAsync(Invoices);
         using var _ = client;
-        var account = await app.CreateMappedAccountAsync();
         var prefix = NewExternalId("BIG");
         var records = Enumerable.Range(0, IntegrationRecordValidation.MaxBatch + 1).Select(i => (JsonNode)InvoiceJson($"{prefix}-{i}", account.ExternalId!, number: $"N-{i}")).ToArray();
 

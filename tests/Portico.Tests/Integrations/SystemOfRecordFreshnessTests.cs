@@ -1,8 +1,3 @@
-using Portico.Features.Billing;
-using Portico.Features.Integrations;
-using static Portico.Tests.Integrations.IntegrationSteps;
-using static Portico.Tests.Integrations.SystemOfRecordSteps;
-
 namespace Portico.Tests.Integrations;
 
 /// How fresh synced data is, as customers see it.

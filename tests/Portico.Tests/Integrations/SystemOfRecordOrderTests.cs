@@ -1,9 +1,3 @@
-using System.Text.Json.Nodes;
-using Portico.Features.Integrations;
-using Portico.Features.Orders;
-using static Portico.Tests.Integrations.IntegrationSteps;
-using static Portico.Tests.Integrations.SystemOfRecordSteps;
-
 namespace Portico.Tests.Integrations;
 
 /// Orders synced and deleted by their external id.
@@ -16,9 +10,8 @@ public sealed class SystemOfRecordOrderTests(PorticoApp app)
     [Fact]
     public async Task Orders_are_upserted_by_external_id_and_deleted_with_204_then_404()
     {
-        var (integration, client) = await app.OwnerAsync(Orders);
+        var (integration, client, account) = await app.OwnerAndMappedAccountAsync(Orders);
         using var _ = client;
-        var account = await app.CreateMappedAccountAsync();
         var id = NewExternalId("SO");
         var order = OrderJson(id, account.ExternalId!, reference: "SO-1001", title: "Network upgrade", kind: "Project",
             milestones: [new JsonObject { ["name"] = "Design", ["dueOn"] = Date(Today.AddDays(-6)), ["doneOn"] = Date(Today.AddDays(-7)) },

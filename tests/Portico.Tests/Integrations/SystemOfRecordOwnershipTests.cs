@@ -1,9 +1,3 @@
-using Portico.Features.Billing;
-using Portico.Features.Integrations;
-using Portico.Features.Orders;
-using static Portico.Tests.Integrations.IntegrationSteps;
-using static Portico.Tests.Integrations.SystemOfRecordSteps;
-
 namespace Portico.Tests.Integrations;
 
 /// Only the integration that is the system of record for an object type writes and deletes its records.
@@ -63,9 +57,8 @@ public sealed class SystemOfRecordOwnershipTests(PorticoApp app)
     [Fact]
     public async Task Invoices_are_deleted_by_external_id_with_204_then_404_and_only_the_owners_own()
     {
-        var (integration, client) = await app.OwnerAsync(Invoices);
+        var (integration, client, account) = await app.OwnerAndMappedAccountAsync(Invoices);
         using var _ = client;
-        var account = await app.CreateMappedAccountAsync();
         var id = NewExternalId();
         AssertCounts(await OkAsync(await client.PutBatchAsync(Invoices, InvoiceJson(id, account.ExternalId!))), created: 1, updated: 0, unchanged: 0, failed: 0);
         // Same external id, written by another source earlier: not this integration's to delete.

@@ -1,11 +1,15 @@
-using Portico.Features.Billing;
-using Portico.Features.Integrations;
-
 namespace Portico.Tests.Integrations;
 
 /// Steps the system-of-record tests share: an owning integration, what it stored, and the batch answer.
 internal static class SystemOfRecordSteps
 {
+    /// An integration with a key that owns the given object types, and an account mapped to an external id.
+    public static async Task<(Integration Integration, HttpClient Client, Account Account)> OwnerAndMappedAccountAsync(this PorticoApp app, params string[] objectTypes)
+    {
+        var (integration, client) = await app.OwnerAsync(objectTypes);
+        return (integration, client, await app.CreateMappedAccountAsync());
+    }
+
     /// An integration with a key that owns the given object types.
     public static async Task<(Integration Integration, HttpClient Client)> OwnerAsync(this PorticoApp app, params string[] objectTypes)
     {

@@ -1,11 +1,3 @@
-using System.Text;
-using System.Text.Json.Nodes;
-using Portico.Features.Billing;
-using Portico.Features.Integrations;
-using Portico.Features.Orders;
-using static Portico.Tests.Integrations.IntegrationSteps;
-using static Portico.Tests.Integrations.SystemOfRecordSteps;
-
 namespace Portico.Tests.Integrations;
 
 /// What refuses a whole batch, and what refuses only the records that are wrong.
@@ -18,9 +10,8 @@ public sealed class SystemOfRecordValidationTests(PorticoApp app)
     [Fact]
     public async Task Malformed_json_or_a_body_without_records_refuses_the_whole_batch()
     {
-        var (integration, client) = await app.OwnerAsync(Invoices);
+        var (integration, client, account) = await app.OwnerAndMappedAccountAsync(Invoices);
         using var _ = client;
-        var account = await app.CreateMappedAccountAsync();
         var valid = InvoiceJson(NewExternalId(), account.ExternalId!).ToJsonString();
 
         var malformed = await client.PutRawAsync(Invoices, "{\"records\":[" + valid + ",{\"externalId\":\"x\",}]}");
@@ -41,9 +32,8 @@ public sealed class SystemOfRecordValidationTests(PorticoApp app)
     [Fact]
     public async Task Each_invalid_record_is_refused_with_its_errors_while_valid_records_in_the_batch_are_applied()
     {
-        var (integration, client) = await app.OwnerAsync(Invoices);
+        var (integration, client, account) = await app.OwnerAndMappedAccountAsync(Invoices);
         using var _ = client;
-        var account = await app.CreateMappedAccountAsync();
         var crm = account.ExternalId!;
         var duplicate = NewExternalId("DUP");
         var halfDuplicate = NewExternalId("HALF");
@@ -110,9 +100,8 @@ public sealed class SystemOfRecordValidationTests(PorticoApp app)
     [Fact]
     public async Task An_amount_too_large_for_any_invoice_is_a_record_error_not_a_failed_batch()
     {
-        var (integration, client) = await app.OwnerAsync(Invoices);
+        var (integration, client, account) = await app.OwnerAndMappedAccountAsync(Invoices);
         using var _ = client;
-        var account = await app.CreateMappedAccountAsync();
         var valid = InvoiceJson(NewExternalId("OK"), account.ExternalId!);
         var huge = InvoiceJson(NewExternalId(), account.ExternalId!, total: 70_000_000_000_000_000_000_000_000_000m);
 
@@ -126,9 +115,8 @@ public sealed class SystemOfRecordValidationTests(PorticoApp app)
     [Fact]
     public async Task A_control_character_in_any_record_refuses_the_whole_batch_naming_the_field()
     {
-        var (integration, client) = await app.OwnerAsync(Invoices);
+        var (integration, client, account) = await app.OwnerAndMappedAccountAsync(Invoices);
         using var _ = client;
-        var account = await app.CreateMappedAccountAsync();
         var valid = InvoiceJson(NewExternalId("OK"), account.ExternalId!);
         var withNul = InvoiceJson(NewExternalId(), account.ExternalId!, number: "INV\0-1");
         var inLine = InvoiceJson(NewExternalId(), account.ExternalId!);
@@ -149,9 +137,8 @@ public sealed class SystemOfRecordValidationTests(PorticoApp app)
     [Fact]
     public async Task A_batch_with_a_member_other_than_records_is_refused_naming_the_member()
     {
-        var (integration, client) = await app.OwnerAsync(Invoices);
+        var (integration, client, account) = await app.OwnerAndMappedAccountAsync(Invoices);
         using var _ = client;
-        var account = await app.CreateMappedAccountAsync();
 
         var empty = await client.PutRawAsync(Invoices, "{\"records\":[],\"evil\":1}");
         var beside = await client.PutRawAsync(Invoices, "{\"records\":[" + InvoiceJson(NewExternalId(), account.ExternalId!).ToJsonString() + "],\"dryRun\":true}");

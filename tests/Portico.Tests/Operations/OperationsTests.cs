@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Options;
 
 namespace Portico.Tests.Operations;
 
@@ -65,26 +64,21 @@ public sealed class OperationsTests(PorticoApp app)
 
 public sealed class ConfigurationTests
 {
-    private sealed class MisconfiguredApp(Dictionary<string, string?> settings) : PorticoApp
-    {
-        protected override IDictionary<string, string?> Settings() => settings;
-    }
-
     [Fact]
     public async Task Postgres_without_a_connection_string_fails_at_start_with_a_clear_message()
     {
-        await using var app = new MisconfiguredApp(new() { ["Database:Provider"] = "Postgres", ["Database:ConnectionString"] = "" });
+        await using var app = new ConfiguredApp(new() { ["Database:Provider"] = "Postgres", ["Database:ConnectionString"] = "" });
         var error = Assert.ThrowsAny<Exception>(() => app.CreateClient());
-        var validation = FindValidation(error);
+        var validation = ConfiguredApp.FindValidation(error);
         Assert.Contains("Database:ConnectionString is required", validation.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task A_malformed_brand_colour_fails_at_start_with_a_clear_message()
     {
-        await using var app = new MisconfiguredApp(new() { ["Branding:PrimaryColor"] = "blue" });
+        await using var app = new ConfiguredApp(new() { ["Branding:PrimaryColor"] = "blue" });
         var error = Assert.ThrowsAny<Exception>(() => app.CreateClient());
-        Assert.Contains("Branding:PrimaryColor must be a colour like #1d4ed8.", FindValidation(error).Message, StringComparison.Ordinal);
+        Assert.Contains("Branding:PrimaryColor must be a colour like #1d4ed8.", ConfiguredApp.FindValidation(error).Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -93,24 +87,8 @@ public sealed class ConfigurationTests
         await using var earlier = new PorticoApp();
         await earlier.WithDbAsync(db => db.Database.ExecuteSqlRawAsync(
             "INSERT INTO \"__EFMigrationsHistory\" (\"MigrationId\", \"ProductVersion\") VALUES ('20261126012052_Requests', '10.0.0')"));
-        await using var app = new MisconfiguredApp(new() { ["Database:Provider"] = earlier.Provider, ["Database:ConnectionString"] = earlier.ConnectionString });
+        await using var app = new ConfiguredApp(new() { ["Database:Provider"] = earlier.Provider, ["Database:ConnectionString"] = earlier.ConnectionString });
         var error = Assert.ThrowsAny<Exception>(() => app.CreateClient());
         Assert.Contains("made by a pre-release build of Portico (migration 20261126012052_Requests) and cannot be upgraded", error.ToString(), StringComparison.Ordinal);
-    }
-
-    private static OptionsValidationException FindValidation(Exception error)
-    {
-        for (Exception? e = error; e is not null; e = e.InnerException)
-        {
-            if (e is OptionsValidationException validation)
-            {
-                return validation;
-            }
-            if (e is AggregateException aggregate && aggregate.InnerExceptions.OfType<OptionsValidationException>().FirstOrDefault() is { } inner)
-            {
-                return inner;
-            }
-        }
-        throw new Xunit.Sdk.XunitException("Expected an options validation error, got: " + error);
     }
 }

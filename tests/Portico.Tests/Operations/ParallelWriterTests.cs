@@ -1,6 +1,3 @@
-using System.Text.Json.Nodes;
-using Portico.Features.Approvals;
-using Portico.Features.Contacts;
 using Portico.Tests.Approvals;
 using Portico.Tests.Documents;
 using Portico.Tests.Integrations;
@@ -10,18 +7,8 @@ namespace Portico.Tests.Operations;
 /// Many people writing the same things at the same moment, as on a busy portal: every answer is a
 /// success or a clear refusal, never a server error; numbers stay unique and nothing is lost.
 /// An app and database of their own, so the audit chain checked at the end holds only these writers.
-public sealed class ParallelWriterTests : IAsyncLifetime
+public sealed class ParallelWriterTests : OwnStartedAppTests<PorticoApp>
 {
-    private readonly PorticoApp _app = new();
-
-    public Task InitializeAsync()
-    {
-        _ = _app.Services;
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _app.DisposeAsync();
-
     /// Starts every writer together, so they really overlap.
     private static async Task<T[]> AllAtOnceAsync<T>(int count, Func<int, Task<T>> writer)
     {
@@ -43,7 +30,7 @@ public sealed class ParallelWriterTests : IAsyncLifetime
 
     private async Task AuditChainIsIntactAsync()
     {
-        var result = await _app.WithDbAsync((_, services) => services.GetRequiredService<VerifyAuditChain>().RunAsync(default));
+        var result = await App.WithDbAsync((_, services) => services.GetRequiredService<VerifyAuditChain>().RunAsync(default));
         Assert.True(result.IsIntact, result.Problem);
     }
 
@@ -52,9 +39,9 @@ public sealed class ParallelWriterTests : IAsyncLifetime
         var clients = new List<PorticoClient>();
         for (var i = 0; i < count; i++)
         {
-            var user = await _app.CreateUserAsync();
-            await _app.AddMemberAsync(account, user, role);
-            clients.Add(await _app.SignInAsync(user));
+            var user = await App.CreateUserAsync();
+            await App.AddMemberAsync(account, user, role);
+            clients.Add(await App.SignInAsync(user));
         }
         return clients;
     }
@@ -63,8 +50,8 @@ public sealed class ParallelWriterTests : IAsyncLifetime
     public async Task Customers_of_one_account_creating_requests_and_replying_at_once_all_succeed_with_gap_free_numbers()
     {
         const int Customers = 16, RequestsEach = 3;
-        var account = await _app.CreateAccountAsync();
-        var type = await _app.CreateRequestTypeAsync();
+        var account = await App.CreateAccountAsync();
+        var type = await App.CreateRequestTypeAsync();
         var clients = await MembersSignedInAsync(account, Customers, BuiltInRoles.Owner);
         var api = $"/api/accounts/{account.Id}/requests";
         // One request everybody answers at once, as on an incident the whole office follows.
@@ -92,9 +79,9 @@ public sealed class ParallelWriterTests : IAsyncLifetime
         var all = answers.SelectMany(a => a).ToList();
         NoServerErrors(all);
         Assert.All(all, r => Assert.True(r.IsSuccessStatusCode, $"{r.RequestMessage!.RequestUri}: {(int)r.StatusCode}"));
-        var numbers = await _app.WithDbAsync((db, _) => db.Requests.Where(r => r.AccountId == account.Id).Select(r => r.Number).OrderBy(n => n).ToListAsync());
+        var numbers = await App.WithDbAsync((db, _) => db.Requests.Where(r => r.AccountId == account.Id).Select(r => r.Number).OrderBy(n => n).ToListAsync());
         Assert.Equal(Enumerable.Range(1, 1 + Customers * RequestsEach), numbers);
-        var sharedReplies = await _app.WithDbAsync((db, _) => db.RequestMessages.CountAsync(m => m.RequestId == sharedId));
+        var sharedReplies = await App.WithDbAsync((db, _) => db.RequestMessages.CountAsync(m => m.RequestId == sharedId));
         Assert.Equal(Customers * RequestsEach, sharedReplies);
         foreach (var client in clients)
         {
@@ -107,8 +94,8 @@ public sealed class ParallelWriterTests : IAsyncLifetime
     public async Task Uploads_of_one_document_name_at_once_become_consecutive_versions()
     {
         const int Uploads = 12;
-        var account = await _app.CreateAccountAsync();
-        var folder = await _app.CreateFolderAsync(account);
+        var account = await App.CreateAccountAsync();
+        var folder = await App.CreateFolderAsync(account);
         var clients = await MembersSignedInAsync(account, 4, BuiltInRoles.Owner);
 
         var answers = await AllAtOnceAsync(Uploads, i =>
@@ -116,9 +103,9 @@ public sealed class ParallelWriterTests : IAsyncLifetime
 
         NoServerErrors(answers);
         Assert.All(answers, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
-        var document = Assert.Single(await _app.DocumentsInAsync(folder.Id));
+        var document = Assert.Single(await App.DocumentsInAsync(folder.Id));
         Assert.Equal(Uploads, document.VersionCount);
-        Assert.Equal(Enumerable.Range(1, Uploads), (await _app.VersionsOfAsync(document.Id)).Select(v => v.Number).Order());
+        Assert.Equal(Enumerable.Range(1, Uploads), (await App.VersionsOfAsync(document.Id)).Select(v => v.Number).Order());
         foreach (var client in clients)
         {
             client.Dispose();
@@ -130,25 +117,25 @@ public sealed class ParallelWriterTests : IAsyncLifetime
     public async Task Two_approvers_deciding_one_change_at_once_leave_exactly_one_decision()
     {
         const int Changes = 4;
-        var account = await _app.CreateAccountAsync();
-        var owner = await _app.CreateUserAsync();
-        await _app.AddMemberAsync(account, owner, BuiltInRoles.Owner);
+        var account = await App.CreateAccountAsync();
+        var owner = await App.CreateUserAsync();
+        await App.AddMemberAsync(account, owner, BuiltInRoles.Owner);
         var people = new List<Membership>();
         for (var i = 0; i < Changes; i++)
         {
-            people.Add(await _app.AddMemberAsync(account, await _app.CreateUserAsync(), BuiltInRoles.Viewer));
+            people.Add(await App.AddMemberAsync(account, await App.CreateUserAsync(), BuiltInRoles.Viewer));
         }
-        using var ownerClient = await _app.SignInAsync(owner);
-        var billing = await _app.RoleIdAsync(BuiltInRoles.Billing);
+        using var ownerClient = await App.SignInAsync(owner);
+        var billing = await App.RoleIdAsync(BuiltInRoles.Billing);
         foreach (var person in people)
         {
             ApprovalSteps.Redirected(await ownerClient.ChangeRoleAsync(account.Id, person.Id, billing));
         }
-        var changes = await _app.ChangesAsync(account.Id);
+        var changes = await App.ChangesAsync(account.Id);
         Assert.Equal(Changes, changes.Count);
         // No account manager: any staff admin approves.
-        using var first = await _app.SignInAsync(await _app.CreateUserAsync(staffRole: StaffRole.Admin));
-        using var second = await _app.SignInAsync(await _app.CreateUserAsync(staffRole: StaffRole.Admin));
+        using var first = await App.SignInAsync(await App.CreateUserAsync(staffRole: StaffRole.Admin));
+        using var second = await App.SignInAsync(await App.CreateUserAsync(staffRole: StaffRole.Admin));
 
         var answers = await AllAtOnceAsync(Changes * 2, i =>
             (i % 2 == 0 ? first : second).DecideAsync("/staff/approvals", i % 4 < 2 ? "Approve" : (i % 2 == 0 ? "Approve" : "Reject"),
@@ -157,13 +144,13 @@ public sealed class ParallelWriterTests : IAsyncLifetime
         NoServerErrors(answers);
         foreach (var change in changes)
         {
-            var decided = await _app.ChangeAsync(change.Id);
+            var decided = await App.ChangeAsync(change.Id);
             Assert.NotEqual(ChangeStatus.Pending, decided.Status);
-            var approvals = await _app.AuditCountAsync(AuditActions.ApprovalApproved, change.Id.ToString());
-            var rejections = await _app.AuditCountAsync(AuditActions.ApprovalRejected, change.Id.ToString());
+            var approvals = await App.AuditCountAsync(AuditActions.ApprovalApproved, change.Id.ToString());
+            var rejections = await App.AuditCountAsync(AuditActions.ApprovalRejected, change.Id.ToString());
             Assert.Equal(1, approvals + rejections);
             var person = people.Single(p => p.Id == change.Read<RoleChangePayload>().MembershipId);
-            Assert.Equal(decided.Status == ChangeStatus.Approved ? BuiltInRoles.Billing : BuiltInRoles.Viewer, await _app.RoleOfAsync(person.Id));
+            Assert.Equal(decided.Status == ChangeStatus.Approved ? BuiltInRoles.Billing : BuiltInRoles.Viewer, await App.RoleOfAsync(person.Id));
         }
         Assert.Equal(Changes, answers.Count(r => r.StatusCode == HttpStatusCode.Redirect));
         await AuditChainIsIntactAsync();
@@ -172,18 +159,18 @@ public sealed class ParallelWriterTests : IAsyncLifetime
     [Fact]
     public async Task Accepting_one_invitation_twice_at_once_joins_once()
     {
-        var account = await _app.CreateAccountAsync();
-        var auditor = await _app.RoleIdAsync(BuiltInRoles.Auditor);
+        var account = await App.CreateAccountAsync();
+        var auditor = await App.RoleIdAsync(BuiltInRoles.Auditor);
         // Someone with an account, signed in in two browsers.
-        var existing = await _app.CreateUserAsync();
+        var existing = await App.CreateUserAsync();
         var (_, forExisting) = await InviteAsync(account.Id, existing.Email!, auditor);
-        using var one = await _app.SignInAsync(existing);
-        using var other = await _app.SignInAsync(existing);
+        using var one = await App.SignInAsync(existing);
+        using var other = await App.SignInAsync(existing);
         // Someone new, registering from two browsers.
         var newcomer = $"new-{PorticoApp.Unique()}@example.com";
         var (_, forNewcomer) = await InviteAsync(account.Id, newcomer, auditor);
-        using var a = _app.Anonymous();
-        using var b = _app.Anonymous();
+        using var a = App.Anonymous();
+        using var b = App.Anonymous();
 
         (PorticoClient Client, string Token, string Handler) Writer(int i) => i switch
         {
@@ -211,16 +198,16 @@ public sealed class ParallelWriterTests : IAsyncLifetime
         NoServerErrors(answers);
         Assert.Equal(1, answers.Take(2).Count(r => r.StatusCode == HttpStatusCode.Redirect));
         Assert.Equal(1, answers.Skip(2).Count(r => r.StatusCode == HttpStatusCode.Redirect));
-        var memberships = await _app.WithDbAsync((db, _) => db.Memberships.IgnoreQueryFilters().Where(m => m.AccountId == account.Id)
+        var memberships = await App.WithDbAsync((db, _) => db.Memberships.IgnoreQueryFilters().Where(m => m.AccountId == account.Id)
             .Select(m => m.User.Email).ToListAsync());
         Assert.Equal(2, memberships.Count);
         Assert.Contains(existing.Email, memberships);
         Assert.Contains(newcomer, memberships);
-        Assert.Equal(2, await _app.WithDbAsync((db, _) => db.AuditEvents.CountAsync(e => e.Action == AuditActions.InvitationAccepted && e.AccountId == account.Id)));
+        Assert.Equal(2, await App.WithDbAsync((db, _) => db.AuditEvents.CountAsync(e => e.Action == AuditActions.InvitationAccepted && e.AccountId == account.Id)));
         await AuditChainIsIntactAsync();
     }
 
-    private Task<(Invitation Invitation, string Token)> InviteAsync(Guid accountId, string email, Guid roleId) => _app.WithDbAsync(async (db, _) =>
+    private Task<(Invitation Invitation, string Token)> InviteAsync(Guid accountId, string email, Guid roleId) => App.WithDbAsync(async (db, _) =>
     {
         var (invitation, token) = Invitation.Create(accountId, email, roleId, null, "Test", DateTime.UtcNow);
         db.Invitations.Add(invitation);
@@ -232,11 +219,11 @@ public sealed class ParallelWriterTests : IAsyncLifetime
     public async Task Integration_batches_on_the_same_records_while_customers_write_answer_ok_or_conflict_and_keep_each_record_once()
     {
         const int Batches = 8, Customers = 6;
-        var (integration, source) = await _app.CreateIntegrationWithKeyAsync();
-        await _app.SetOwnerAsync("invoices", integration.Id);
-        var mapped = await _app.CreateMappedAccountAsync();
+        var (integration, source) = await App.CreateIntegrationWithKeyAsync();
+        await App.SetOwnerAsync("invoices", integration.Id);
+        var mapped = await App.CreateMappedAccountAsync();
         var ids = Enumerable.Range(0, 5).Select(_ => IntegrationSteps.NewExternalId("INV")).ToList();
-        var type = await _app.CreateRequestTypeAsync();
+        var type = await App.CreateRequestTypeAsync();
         var clients = await MembersSignedInAsync(mapped, Customers, BuiltInRoles.Owner);
 
         // Batches write in a transaction of their own while customers' requests append to the audit chain.
@@ -248,7 +235,7 @@ public sealed class ParallelWriterTests : IAsyncLifetime
         Assert.All(answers.Take(Batches), r => Assert.Contains(r.StatusCode, new[] { HttpStatusCode.OK, HttpStatusCode.Conflict }));
         Assert.Contains(answers.Take(Batches), r => r.StatusCode == HttpStatusCode.OK);
         Assert.All(answers.Skip(Batches), r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
-        var stored = await _app.WithDbAsync((db, _) => db.Invoices.IgnoreQueryFilters().Where(x => ids.Contains(x.ExternalId)).Select(x => x.ExternalId).ToListAsync());
+        var stored = await App.WithDbAsync((db, _) => db.Invoices.IgnoreQueryFilters().Where(x => ids.Contains(x.ExternalId)).Select(x => x.ExternalId).ToListAsync());
         Assert.Equal(ids.Order(), stored.Order());
         source.Dispose();
         foreach (var client in clients)
@@ -261,20 +248,20 @@ public sealed class ParallelWriterTests : IAsyncLifetime
     [Fact]
     public async Task Two_Owners_removing_or_demoting_each_other_at_once_leave_the_account_an_Owner()
     {
-        var viewerRole = await _app.RoleIdAsync(BuiltInRoles.Viewer);
+        var viewerRole = await App.RoleIdAsync(BuiltInRoles.Viewer);
         for (var round = 0; round < 4; round++)
         {
-            var account = await _app.CreateAccountAsync();
-            var first = await _app.CreateUserAsync();
-            var second = await _app.CreateUserAsync();
-            var memberships = new[] { await _app.AddMemberAsync(account, first, BuiltInRoles.Owner), await _app.AddMemberAsync(account, second, BuiltInRoles.Owner) };
-            var clients = new[] { await _app.SignInAsync(first), await _app.SignInAsync(second) };
+            var account = await App.CreateAccountAsync();
+            var first = await App.CreateUserAsync();
+            var second = await App.CreateUserAsync();
+            var memberships = new[] { await App.AddMemberAsync(account, first, BuiltInRoles.Owner), await App.AddMemberAsync(account, second, BuiltInRoles.Owner) };
+            var clients = new[] { await App.SignInAsync(first), await App.SignInAsync(second) };
             var pages = new[] { await clients[0].GetPageAsync($"/a/{account.Id}/contacts"), await clients[1].GetPageAsync($"/a/{account.Id}/contacts") };
             // Even rounds remove, odd rounds demote: each Owner acts on the other at the same moment.
             var responses = await AllAtOnceAsync(2, i => clients[i].PostFormAsync($"/a/{account.Id}/contacts?handler={(round % 2 == 0 ? "Remove" : "Role")}", pages[i],
                 new Dictionary<string, string> { ["membershipId"] = memberships[1 - i].Id.ToString(), ["roleId"] = viewerRole.ToString() }));
             NoServerErrors(responses);
-            var owners = await _app.WithDbAsync((db, _) => db.Memberships.CountAsync(m => m.AccountId == account.Id && m.Role.Name == BuiltInRoles.Owner));
+            var owners = await App.WithDbAsync((db, _) => db.Memberships.CountAsync(m => m.AccountId == account.Id && m.Role.Name == BuiltInRoles.Owner));
             Assert.Equal(1, owners);
             Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Redirect);
             foreach (var client in clients)
@@ -291,7 +278,7 @@ public sealed class ParallelWriterTests : IAsyncLifetime
         const int Writers = 24;
         await AllAtOnceAsync(Writers, async i =>
         {
-            await using var scope = _app.Services.CreateAsyncScope();
+            await using var scope = App.Services.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<Portico.Data.PorticoDb>();
             var audit = scope.ServiceProvider.GetRequiredService<AuditLog>();
             audit.Record("test.parallel", targetType: "Thing", targetId: i.ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -299,7 +286,7 @@ public sealed class ParallelWriterTests : IAsyncLifetime
             return await db.SaveChangesAsync();
         });
 
-        Assert.Equal(Writers * 2, await _app.WithDbAsync((db, _) => db.AuditEvents.CountAsync(e => e.Action == "test.parallel")));
+        Assert.Equal(Writers * 2, await App.WithDbAsync((db, _) => db.AuditEvents.CountAsync(e => e.Action == "test.parallel")));
         await AuditChainIsIntactAsync();
     }
 }

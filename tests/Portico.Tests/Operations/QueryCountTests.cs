@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using Microsoft.EntityFrameworkCore.Diagnostics;
-using Portico.Features.Requests;
 
 namespace Portico.Tests.Operations;
 

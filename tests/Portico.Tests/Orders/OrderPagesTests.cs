@@ -1,5 +1,3 @@
-using AngleSharp.Html.Dom;
-using Portico.Features.Orders;
 using static Portico.Tests.Orders.OrderSteps;
 
 namespace Portico.Tests.Orders;

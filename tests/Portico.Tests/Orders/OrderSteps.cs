@@ -1,15 +1,8 @@
-using Portico.Features.Integrations;
-using Portico.Features.Orders;
-
 namespace Portico.Tests.Orders;
 
 /// Orders and projects as the ERP would have synced them.
 internal static class OrderSteps
 {
-    public static DateOnly Today => DateOnly.FromDateTime(DateTime.UtcNow);
-
-    public static string Date(DateOnly date) => date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-
     public static Task<Order> AddOrderAsync(this PorticoApp app, Account account, Integration integration, string reference, string status,
         string kind = "Order", string? title = null, IEnumerable<Milestone>? milestones = null, Tracking? tracking = null,
         IEnumerable<OrderEvent>? timeline = null) => app.WithDbAsync(async (db, _) =>

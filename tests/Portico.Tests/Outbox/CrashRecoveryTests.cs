@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Portico.Tests.Outbox;
 
 /// Runs the real app as a separate process, kills it with SIGKILL after it accepted a change

@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
-using Portico.Data;
 using Portico.Infrastructure.Outbox;
-using Portico.Tenancy;
 
 namespace Portico.Tests.Outbox;
 
@@ -42,22 +40,12 @@ public sealed class OutboxApp : PorticoApp
     protected override void ConfigureTestServices(IServiceCollection services) => services.AddSingleton<IOutboxHandler>(Handler);
 }
 
-public sealed class OutboxTests : IAsyncLifetime
+public sealed class OutboxTests : OwnStartedAppTests<OutboxApp>
 {
-    private readonly OutboxApp _app = new();
-
-    public Task InitializeAsync()
-    {
-        _ = _app.Services; // start the host once, before tests touch it from several threads
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _app.DisposeAsync();
-
     private async Task<List<Guid>> QueueAsync(int count)
     {
         var ids = new List<Guid>();
-        await _app.WithDbAsync(async db =>
+        await App.WithDbAsync(async db =>
         {
             for (var i = 0; i < count; i++)
             {
@@ -70,7 +58,7 @@ public sealed class OutboxTests : IAsyncLifetime
         return ids;
     }
 
-    private OutboxProcessor NewNode() => ActivatorUtilities.CreateInstance<OutboxProcessor>(_app.Services);
+    private OutboxProcessor NewNode() => ActivatorUtilities.CreateInstance<OutboxProcessor>(App.Services);
 
     private async Task DrainAsync(OutboxProcessor node, TimeSpan within)
     {
@@ -78,7 +66,7 @@ public sealed class OutboxTests : IAsyncLifetime
         while (DateTime.UtcNow < deadline)
         {
             await node.ProcessDueAsync(default);
-            var open = await _app.WithDbAsync((db, _) => db.OutboxMessages.CountAsync(m => m.DeliveredAt == null && m.FailedAt == null));
+            var open = await App.WithDbAsync((db, _) => db.OutboxMessages.CountAsync(m => m.DeliveredAt == null && m.FailedAt == null));
             if (open == 0)
             {
                 return;
@@ -90,7 +78,7 @@ public sealed class OutboxTests : IAsyncLifetime
     [Fact]
     public async Task A_message_is_saved_only_with_the_change_that_caused_it()
     {
-        await using var scope = _app.Services.CreateAsyncScope();
+        await using var scope = App.Services.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<AccountContext>().EnterCrossAccount();
         var db = scope.ServiceProvider.GetRequiredService<PorticoDb>();
         var message = OutboxMessage.Create("test.record", new { }, DateTime.UtcNow);
@@ -102,19 +90,19 @@ public sealed class OutboxTests : IAsyncLifetime
             await transaction.RollbackAsync();
         }
 
-        Assert.False(await _app.WithDbAsync((d, _) => d.OutboxMessages.AnyAsync(m => m.Id == message.Id)));
+        Assert.False(await App.WithDbAsync((d, _) => d.OutboxMessages.AnyAsync(m => m.Id == message.Id)));
     }
 
     [Fact]
     public async Task A_failing_delivery_is_retried_with_backoff_until_it_succeeds()
     {
         var id = (await QueueAsync(1))[0];
-        _app.Handler.FailuresLeft[id] = 2;
+        App.Handler.FailuresLeft[id] = 2;
 
         await DrainAsync(NewNode(), TimeSpan.FromSeconds(10));
 
-        Assert.Contains(id, _app.Handler.Delivered);
-        var stored = await _app.WithDbAsync((db, _) => db.OutboxMessages.AsNoTracking().SingleAsync(m => m.Id == id));
+        Assert.Contains(id, App.Handler.Delivered);
+        var stored = await App.WithDbAsync((db, _) => db.OutboxMessages.AsNoTracking().SingleAsync(m => m.Id == id));
         Assert.Equal(3, stored.Attempts);
         Assert.NotNull(stored.DeliveredAt);
         Assert.Null(stored.LastError);
@@ -124,11 +112,11 @@ public sealed class OutboxTests : IAsyncLifetime
     public async Task A_message_that_keeps_failing_is_parked_as_failed_with_its_error()
     {
         var id = (await QueueAsync(1))[0];
-        _app.Handler.FailuresLeft[id] = 100;
+        App.Handler.FailuresLeft[id] = 100;
 
         await DrainAsync(NewNode(), TimeSpan.FromSeconds(10));
 
-        var stored = await _app.WithDbAsync((db, _) => db.OutboxMessages.AsNoTracking().SingleAsync(m => m.Id == id));
+        var stored = await App.WithDbAsync((db, _) => db.OutboxMessages.AsNoTracking().SingleAsync(m => m.Id == id));
         Assert.NotNull(stored.FailedAt);
         Assert.Null(stored.DeliveredAt);
         Assert.Equal(3, stored.Attempts);
@@ -140,7 +128,7 @@ public sealed class OutboxTests : IAsyncLifetime
     {
         var id = (await QueueAsync(1))[0];
         // A node claimed the message and died before delivering it.
-        await _app.WithDbAsync(db => db.OutboxMessages.Where(m => m.Id == id).ExecuteUpdateAsync(s => s
+        await App.WithDbAsync(db => db.OutboxMessages.Where(m => m.Id == id).ExecuteUpdateAsync(s => s
             // Long enough that a busy machine still checks "not yet" inside the lease.
             .SetProperty(m => m.LockedUntil, DateTime.UtcNow.AddSeconds(3))
             .SetProperty(m => m.LockedBy, "crashed-node")
@@ -151,7 +139,7 @@ public sealed class OutboxTests : IAsyncLifetime
         await Task.Delay(TimeSpan.FromSeconds(3.2));
         await DrainAsync(survivor, TimeSpan.FromSeconds(5));
 
-        Assert.Contains(id, _app.Handler.Delivered);
+        Assert.Contains(id, App.Handler.Delivered);
     }
 
     [Fact]
@@ -163,7 +151,7 @@ public sealed class OutboxTests : IAsyncLifetime
 
         await Task.WhenAll(Task.Run(() => DrainAsync(first, TimeSpan.FromSeconds(20))), Task.Run(() => DrainAsync(second, TimeSpan.FromSeconds(20))));
 
-        var delivered = _app.Handler.Delivered.Where(ids.Contains).ToList();
+        var delivered = App.Handler.Delivered.Where(ids.Contains).ToList();
         Assert.Equal(60, delivered.Count);
         Assert.Equal(60, delivered.Distinct().Count());
     }

@@ -1,6 +1,4 @@
 using Microsoft.Extensions.Options;
-using Portico.Features.Requests;
-using static Portico.Tests.Requests.RequestSteps;
 
 namespace Portico.Tests.Requests;
 

@@ -1,7 +1,4 @@
-using Portico.Features.Requests;
 using Portico.Tests.Documents;
-using static Portico.Tests.Documents.DocumentKit;
-using static Portico.Tests.Requests.RequestSteps;
 
 namespace Portico.Tests.Requests;
 
@@ -17,6 +14,16 @@ public sealed class AttachmentStorageTests(DocumentStorageApp app)
 
     private Task<List<RequestAttachment>> AttachmentsOfAsync(Guid requestId) =>
         app.WithDbAsync((db, _) => db.RequestAttachments.AsNoTracking().Where(a => a.RequestId == requestId).OrderBy(a => a.CreatedAt).ThenBy(a => a.FileName).ToListAsync());
+
+    /// A request the customer submitted, then replied to with the files; the reply is accepted.
+    private async Task<(Guid Id, List<RequestAttachment> Attachments)> RepliedWithFilesAsync(
+        FileFieldSetup s, string subject, string body, params (string FileName, byte[] Content)[] files)
+    {
+        var id = await s.Customer.SubmitAsync(s.Account.Id, s.Type.Id, subject);
+        var reply = await s.Customer.CustomerPostAsync(s.Account.Id, id, "Reply", [Field("Body", body)], files.Select(f => ("files", f.FileName, f.Content)));
+        Assert.Equal(HttpStatusCode.Redirect, reply.StatusCode);
+        return (id, await AttachmentsOfAsync(id));
+    }
 
     private static string FilePath(Guid accountId, RequestAttachment a) => $"{CustomerPath(accountId, a.RequestId)}/files/{a.Id}";
 
@@ -96,11 +103,8 @@ public sealed class AttachmentStorageTests(DocumentStorageApp app)
     public async Task Attachments_download_as_sandboxed_files_for_customer_and_staff()
     {
         using var s = await app.SetUpWithFileFieldAsync();
-        var id = await s.Customer.SubmitAsync(s.Account.Id, s.Type.Id, "Download");
         var page = "<html><body>notes</body></html>"u8.ToArray();
-        Assert.Equal(HttpStatusCode.Redirect,
-            (await s.Customer.CustomerPostAsync(s.Account.Id, id, "Reply", [Field("Body", "Files")], [("files", "photo.png", Png), ("files", "notes.txt", page)])).StatusCode);
-        var attachments = await AttachmentsOfAsync(id);
+        var (id, attachments) = await RepliedWithFilesAsync(s, "Download", "Files", ("photo.png", Png), ("notes.txt", page));
 
         var expected = new Dictionary<string, (byte[] Content, string Type)> { ["photo.png"] = (Png, "image/png"), ["notes.txt"] = (page, "text/plain") };
         Assert.Equal(expected.Keys.Order(), attachments.Select(a => a.FileName).Order());
@@ -125,11 +129,9 @@ public sealed class AttachmentStorageTests(DocumentStorageApp app)
     public async Task A_tampered_attachment_blob_is_refused_with_a_500_problem_and_an_integrity_event()
     {
         using var s = await app.SetUpWithFileFieldAsync();
-        var id = await s.Customer.SubmitAsync(s.Account.Id, s.Type.Id, "Tampered");
         var original = "Invoice total: 1,000.00"u8.ToArray();
-        Assert.Equal(HttpStatusCode.Redirect,
-            (await s.Customer.CustomerPostAsync(s.Account.Id, id, "Reply", [Field("Body", "Figures")], [("files", "figures.txt", original)])).StatusCode);
-        var attachment = Assert.Single(await AttachmentsOfAsync(id));
+        var (id, attachments) = await RepliedWithFilesAsync(s, "Tampered", "Figures", ("figures.txt", original));
+        var attachment = Assert.Single(attachments);
         // Same length, different bytes: only the hash can tell.
         var tampered = "Invoice total: 9,999.99"u8.ToArray();
         Assert.Equal(original.Length, tampered.Length);

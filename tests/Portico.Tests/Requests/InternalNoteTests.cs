@@ -1,6 +1,3 @@
-using System.Text;
-using static Portico.Tests.Requests.RequestSteps;
-
 namespace Portico.Tests.Requests;
 
 /// Internal notes are for staff only, everywhere a customer could look.
@@ -10,9 +7,7 @@ public sealed class InternalNoteTests(PorticoApp app)
     [Fact]
     public async Task An_internal_note_and_its_file_never_reach_the_customer_but_staff_see_them()
     {
-        var agent = await app.CreateAgentAsync();
-        var type = await app.CreateAssignedTypeAsync(agent);
-        var (account, user) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
+        var (agent, type, account, user) = await app.CreateAgentTypeAndCustomerAsync(role: BuiltInRoles.Owner);
         using var customer = await app.SignInAsync(user);
         using var staff = await app.SignInAsync(agent);
         var subjectWord = "Subjectword" + PorticoApp.Unique();

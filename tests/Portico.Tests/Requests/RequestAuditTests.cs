@@ -1,6 +1,3 @@
-using Portico.Features.Requests;
-using static Portico.Tests.Requests.RequestSteps;
-
 namespace Portico.Tests.Requests;
 
 [Collection(AppCollection.Name)]
@@ -50,9 +47,7 @@ public sealed class RequestAuditTests(PorticoApp app)
     [Fact]
     public async Task A_refused_change_writes_no_audit_event()
     {
-        var agent = await app.CreateAgentAsync();
-        var type = await app.CreateAssignedTypeAsync(agent);
-        var (account, user) = await app.CreateCustomerAsync(BuiltInRoles.Requester);
+        var (agent, type, account, user) = await app.CreateAgentTypeAndCustomerAsync();
         using var customer = await app.SignInAsync(user);
         using var staff = await app.SignInAsync(agent);
         var id = await customer.SubmitAsync(account.Id, type.Id, "Refused " + PorticoApp.Unique());

@@ -1,6 +1,3 @@
-using Portico.Features.Requests;
-using static Portico.Tests.Requests.RequestSteps;
-
 namespace Portico.Tests.Requests;
 
 /// Request emails, delivered through the outbox to a real SMTP server.
@@ -10,9 +7,7 @@ public sealed class RequestNotificationTests(PorticoApp app)
     [Fact]
     public async Task Submitting_emails_a_confirmation_to_the_submitter_and_the_request_to_the_default_assignee()
     {
-        var agent = await app.CreateAgentAsync();
-        var type = await app.CreateAssignedTypeAsync(agent);
-        var (account, user) = await app.CreateCustomerAsync(BuiltInRoles.Requester);
+        var (agent, type, account, user) = await app.CreateAgentTypeAndCustomerAsync();
         using var customer = await app.SignInAsync(user);
         var subject = "Printer jammed " + PorticoApp.Unique();
 
@@ -30,9 +25,7 @@ public sealed class RequestNotificationTests(PorticoApp app)
     [Fact]
     public async Task Staff_replies_and_status_changes_are_emailed_to_the_submitter_and_customer_replies_to_the_assignee()
     {
-        var agent = await app.CreateAgentAsync();
-        var type = await app.CreateAssignedTypeAsync(agent);
-        var (account, user) = await app.CreateCustomerAsync(BuiltInRoles.Requester);
+        var (agent, type, account, user) = await app.CreateAgentTypeAndCustomerAsync();
         using var customer = await app.SignInAsync(user);
         using var staff = await app.SignInAsync(agent);
         var subject = "Mail bounces " + PorticoApp.Unique();
@@ -64,9 +57,7 @@ public sealed class RequestNotificationTests(PorticoApp app)
     [Fact]
     public async Task A_customer_who_turned_off_request_updates_gets_no_request_email()
     {
-        var agent = await app.CreateAgentAsync();
-        var type = await app.CreateAssignedTypeAsync(agent);
-        var (account, user) = await app.CreateCustomerAsync(BuiltInRoles.Requester);
+        var (agent, type, account, user) = await app.CreateAgentTypeAndCustomerAsync();
         using var customer = await app.SignInAsync(user);
         using var staff = await app.SignInAsync(agent);
         var settings = await customer.GetPageAsync("/settings/notifications");

@@ -1,5 +1,3 @@
-using Portico.Features.Requests;
-
 namespace Portico.Tests.Requests;
 
 /// The SLA clocks and the workflow live on the Request itself; these pin their arithmetic.

@@ -1,8 +1,4 @@
-using System.Globalization;
-using System.Text;
-using AngleSharp.Html.Dom;
 using MimeKit;
-using Portico.Features.Requests;
 
 namespace Portico.Tests.Requests;
 
@@ -39,13 +35,21 @@ internal static class RequestSteps
     /// A requester and the assigned agent, both signed in, and a type with an optional file field "evidence".
     public static async Task<FileFieldSetup> SetUpWithFileFieldAsync(this PorticoApp app)
     {
-        var agent = await app.CreateAgentAsync();
-        var type = await app.CreateAssignedTypeAsync(agent, [EvidenceField]);
-        var (account, user) = await app.CreateCustomerAsync(BuiltInRoles.Requester);
+        var (agent, type, account, user) = await app.CreateAgentTypeAndCustomerAsync([EvidenceField]);
         return new FileFieldSetup(account, await app.SignInAsync(user), await app.SignInAsync(agent), type);
     }
 
     public static Task<PorticoUser> CreateAgentAsync(this PorticoApp app) => app.CreateUserAsync(staffRole: StaffRole.Agent);
+
+    /// An agent, a type of request with the fields assigned to them, and a customer of the role in a new account; nobody signed in.
+    public static async Task<(PorticoUser Agent, RequestType Type, Account Account, PorticoUser User)> CreateAgentTypeAndCustomerAsync(
+        this PorticoApp app, IEnumerable<RequestField>? fields = null, string role = BuiltInRoles.Requester)
+    {
+        var agent = await app.CreateAgentAsync();
+        var type = await app.CreateAssignedTypeAsync(agent, fields);
+        var (account, user) = await app.CreateCustomerAsync(role);
+        return (agent, type, account, user);
+    }
 
     /// A type without custom fields whose requests go to the given agent, so its email goes to one person only.
     public static Task<RequestType> CreateAssignedTypeAsync(this PorticoApp app, PorticoUser agent, IEnumerable<RequestField>? fields = null) =>

@@ -1,6 +1,3 @@
-using Portico.Features.Requests;
-using static Portico.Tests.Requests.RequestSteps;
-
 namespace Portico.Tests.Requests;
 
 /// The admin's request type editor, and what its settings mean for customers.

@@ -1,6 +1,3 @@
-using Portico.Features.Requests;
-using static Portico.Tests.Requests.RequestSteps;
-
 namespace Portico.Tests.Requests;
 
 /// Moves between statuses by staff and by customers, and the moves that are refused.
@@ -16,15 +13,26 @@ public sealed class RequestWorkflowTests(PorticoApp app)
         }
     }
 
-    private async Task<Setup> SubmittedAsync()
+    /// A request a customer submitted, which its agent then moved to the status, if one is given.
+    private async Task<Setup> SubmittedAsync(RequestStatus? movedTo = null)
     {
-        var agent = await app.CreateAgentAsync();
-        var type = await app.CreateAssignedTypeAsync(agent);
-        var (account, user) = await app.CreateCustomerAsync(BuiltInRoles.Requester);
+        var (agent, type, account, user) = await app.CreateAgentTypeAndCustomerAsync();
         var customer = await app.SignInAsync(user);
         var staff = await app.SignInAsync(agent);
         var id = await customer.SubmitAsync(account.Id, type.Id, "Workflow " + PorticoApp.Unique());
+        if (movedTo is { } status)
+        {
+            await staff.StaffMoveAsync(id, status);
+        }
         return new Setup(account, user, customer, staff, id);
+    }
+
+    /// Refused with the message, and the request, its events, messages and audit are as they were.
+    private async Task AssertRefusedAsync(HttpResponseMessage response, string message, Guid requestId, (RequestStatus, int, int, int, int) before)
+    {
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Equal(message, await ActionErrorAsync(response));
+        Assert.Equal(before, await SnapshotAsync(requestId));
     }
 
     private Task<(RequestStatus Status, int Version, int Events, int Messages, int Audit)> SnapshotAsync(Guid requestId) => app.WithDbAsync(async (db, _) =>
@@ -42,38 +50,31 @@ public sealed class RequestWorkflowTests(PorticoApp app)
     [InlineData(RequestStatus.Closed, RequestStatus.Resolved, "A request that is Closed cannot move to Resolved.")]
     public async Task A_staff_move_the_workflow_does_not_allow_is_refused_and_changes_nothing(RequestStatus from, RequestStatus to, string message)
     {
-        using var s = await SubmittedAsync();
-        await s.Staff.StaffMoveAsync(s.RequestId, from);
+        using var s = await SubmittedAsync(from);
         var before = await SnapshotAsync(s.RequestId);
 
         var response = await s.Staff.StaffPostAsync(s.RequestId, "Status", [Field("status", to.ToString())]);
 
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
-        Assert.Equal(message, await ActionErrorAsync(response));
-        Assert.Equal(before, await SnapshotAsync(s.RequestId));
+        await AssertRefusedAsync(response, message, s.RequestId, before);
         Assert.Equal(from, before.Status);
     }
 
     [Fact]
     public async Task A_staff_reply_that_would_make_a_refused_move_saves_neither_the_reply_nor_the_move()
     {
-        using var s = await SubmittedAsync();
-        await s.Staff.StaffMoveAsync(s.RequestId, RequestStatus.Resolved);
+        using var s = await SubmittedAsync(RequestStatus.Resolved);
         var before = await SnapshotAsync(s.RequestId);
 
         var response = await s.Staff.StaffPostAsync(s.RequestId, "Reply",
             [Field("kind", "reply"), Field("Body", "Can you send logs?"), Field("thenStatus", nameof(RequestStatus.WaitingOnCustomer))]);
 
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
-        Assert.Equal("A request that is Resolved cannot move to Waiting on customer.", await ActionErrorAsync(response));
-        Assert.Equal(before, await SnapshotAsync(s.RequestId));
+        await AssertRefusedAsync(response, "A request that is Resolved cannot move to Waiting on customer.", s.RequestId, before);
     }
 
     [Fact]
     public async Task A_customer_reply_to_a_closed_request_is_refused_on_the_page_and_in_the_API()
     {
-        using var s = await SubmittedAsync();
-        await s.Staff.StaffMoveAsync(s.RequestId, RequestStatus.Closed);
+        using var s = await SubmittedAsync(RequestStatus.Closed);
         var before = await SnapshotAsync(s.RequestId);
         const string closed = "This request is closed. Submit a new request if you need more help.";
 
@@ -117,8 +118,7 @@ public sealed class RequestWorkflowTests(PorticoApp app)
     [Fact]
     public async Task A_customer_reply_on_an_open_request_keeps_its_status()
     {
-        using var s = await SubmittedAsync();
-        await s.Staff.StaffMoveAsync(s.RequestId, RequestStatus.InProgress);
+        using var s = await SubmittedAsync(RequestStatus.InProgress);
 
         var response = await s.CustomerClient.CustomerPostAsync(s.Account.Id, s.RequestId, "Reply", [Field("Body", "Any news?")]);
 
@@ -130,8 +130,7 @@ public sealed class RequestWorkflowTests(PorticoApp app)
     [Fact]
     public async Task Confirming_a_resolved_request_closes_it()
     {
-        using var s = await SubmittedAsync();
-        await s.Staff.StaffMoveAsync(s.RequestId, RequestStatus.Resolved);
+        using var s = await SubmittedAsync(RequestStatus.Resolved);
 
         var response = await s.CustomerClient.CustomerPostAsync(s.Account.Id, s.RequestId, "Confirm", []);
 
@@ -145,22 +144,18 @@ public sealed class RequestWorkflowTests(PorticoApp app)
     [Fact]
     public async Task Only_a_resolved_request_can_be_confirmed()
     {
-        using var s = await SubmittedAsync();
-        await s.Staff.StaffMoveAsync(s.RequestId, RequestStatus.InProgress);
+        using var s = await SubmittedAsync(RequestStatus.InProgress);
         var before = await SnapshotAsync(s.RequestId);
 
         var response = await s.CustomerClient.CustomerPostAsync(s.Account.Id, s.RequestId, "Confirm", []);
 
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
-        Assert.Equal("This request is In progress; only a Resolved request can be confirmed resolved.", await ActionErrorAsync(response));
-        Assert.Equal(before, await SnapshotAsync(s.RequestId));
+        await AssertRefusedAsync(response, "This request is In progress; only a Resolved request can be confirmed resolved.", s.RequestId, before);
     }
 
     [Fact]
     public async Task A_resolved_request_can_be_reopened_within_the_window()
     {
-        using var s = await SubmittedAsync();
-        await s.Staff.StaffMoveAsync(s.RequestId, RequestStatus.Resolved);
+        using var s = await SubmittedAsync(RequestStatus.Resolved);
         // Thirteen days ago is still within the default fourteen.
         await app.WithDbAsync(db => db.Requests.Where(r => r.Id == s.RequestId)
             .ExecuteUpdateAsync(u => u.SetProperty(r => r.ResolvedAt, DateTime.UtcNow.AddDays(-13))));
@@ -178,8 +173,7 @@ public sealed class RequestWorkflowTests(PorticoApp app)
     [Fact]
     public async Task A_resolved_request_cannot_be_reopened_after_the_window()
     {
-        using var s = await SubmittedAsync();
-        await s.Staff.StaffMoveAsync(s.RequestId, RequestStatus.Resolved);
+        using var s = await SubmittedAsync(RequestStatus.Resolved);
         await app.WithDbAsync(db => db.Requests.Where(r => r.Id == s.RequestId)
             .ExecuteUpdateAsync(u => u.SetProperty(r => r.ResolvedAt, DateTime.UtcNow.AddDays(-15))));
         var before = await SnapshotAsync(s.RequestId);
@@ -189,9 +183,7 @@ public sealed class RequestWorkflowTests(PorticoApp app)
 
         var response = await s.CustomerClient.PostMultipartAsync($"{CustomerPath(s.Account.Id, s.RequestId)}?handler=Reopen", page, []);
 
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
-        Assert.Equal("Requests can be reopened up to 14 days after they are resolved. Submit a new request instead.", await ActionErrorAsync(response));
-        Assert.Equal(before, await SnapshotAsync(s.RequestId));
+        await AssertRefusedAsync(response, "Requests can be reopened up to 14 days after they are resolved. Submit a new request instead.", s.RequestId, before);
         Assert.Equal(RequestStatus.Resolved, before.Status);
     }
 }

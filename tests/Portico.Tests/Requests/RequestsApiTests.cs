@@ -1,7 +1,3 @@
-using System.Text;
-using Portico.Features.Requests;
-using static Portico.Tests.Requests.RequestSteps;
-
 namespace Portico.Tests.Requests;
 
 [Collection(AppCollection.Name)]
@@ -25,9 +21,7 @@ public sealed class RequestsApiTests(PorticoApp app)
     /// An owner signed in, and a type with fields whose requests go to one agent.
     private async Task<Setup> SetUpAsync()
     {
-        var agent = await app.CreateAgentAsync();
-        var type = await app.CreateAssignedTypeAsync(agent, Fields);
-        var (account, user) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
+        var (agent, type, account, user) = await app.CreateAgentTypeAndCustomerAsync(Fields, role: BuiltInRoles.Owner);
         return new Setup(account, user, await app.SignInAsync(user), type, agent);
     }
 

@@ -1,6 +1,3 @@
-using Portico.Features.Requests;
-using static Portico.Tests.Requests.RequestSteps;
-
 namespace Portico.Tests.Requests;
 
 /// The staff console: the queue and its filters, bulk changes, assignment and who may use it.

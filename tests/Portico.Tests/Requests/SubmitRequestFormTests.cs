@@ -1,8 +1,3 @@
-using System.Globalization;
-using System.Text;
-using Portico.Features.Requests;
-using static Portico.Tests.Requests.RequestSteps;
-
 namespace Portico.Tests.Requests;
 
 [Collection(AppCollection.Name)]
@@ -42,9 +37,7 @@ public sealed class SubmitRequestFormTests(PorticoApp app)
     public async Task An_invalid_value_is_refused_with_422_and_a_message_at_that_field_and_nothing_is_saved(
         string name, string[] values, string errorId, string message)
     {
-        var agent = await app.CreateAgentAsync();
-        var type = await app.CreateAssignedTypeAsync(agent, EveryKind());
-        var (account, user) = await app.CreateCustomerAsync(BuiltInRoles.Requester);
+        var (_, type, account, user) = await app.CreateAgentTypeAndCustomerAsync(EveryKind());
         using var client = await app.SignInAsync(user);
         var fields = ValidFields().Where(f => f.Key != name).Concat(values.Select(v => Field(name, v))).ToList();
 
@@ -63,9 +56,7 @@ public sealed class SubmitRequestFormTests(PorticoApp app)
     [Fact]
     public async Task Missing_required_fields_are_each_named_and_nothing_is_saved()
     {
-        var agent = await app.CreateAgentAsync();
-        var type = await app.CreateAssignedTypeAsync(agent, EveryKind());
-        var (account, user) = await app.CreateCustomerAsync(BuiltInRoles.Requester);
+        var (_, type, account, user) = await app.CreateAgentTypeAndCustomerAsync(EveryKind());
         using var client = await app.SignInAsync(user);
 
         var response = await client.PostNewRequestAsync(account.Id, type.Id,
@@ -85,9 +76,7 @@ public sealed class SubmitRequestFormTests(PorticoApp app)
     [Fact]
     public async Task A_valid_submission_is_stored_numbered_per_account_and_its_file_can_be_downloaded()
     {
-        var agent = await app.CreateAgentAsync();
-        var type = await app.CreateAssignedTypeAsync(agent, EveryKind());
-        var (account, user) = await app.CreateCustomerAsync(BuiltInRoles.Requester);
+        var (agent, type, account, user) = await app.CreateAgentTypeAndCustomerAsync(EveryKind());
         using var client = await app.SignInAsync(user);
         List<KeyValuePair<string, string>> fields =
         [

@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Logging;
 using Portico.Features.Staff;
 using Portico.Tests.Identity;
@@ -47,19 +45,13 @@ public sealed class EmptyPortalApp : PorticoApp
     }
 }
 
-public sealed class FirstAdminTests : IAsyncLifetime
+public sealed class FirstAdminTests : OwnAppTests<EmptyPortalApp>
 {
-    private readonly EmptyPortalApp _app = new();
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync() => await _app.DisposeAsync();
-
-    private FirstAdminLink Printed => _app.Services.GetRequiredService<FirstAdminLink>();
+    private FirstAdminLink Printed => App.Services.GetRequiredService<FirstAdminLink>();
 
     private static string PathOf(string link) => new Uri(link).PathAndQuery;
 
-    private Task<int> AdminCountAsync() => _app.WithDbAsync((db, _) => db.Users.CountAsync(u => u.StaffRole == StaffRole.Admin));
+    private Task<int> AdminCountAsync() => App.WithDbAsync((db, _) => db.Users.CountAsync(u => u.StaffRole == StaffRole.Admin));
 
     private static Dictionary<string, string> AdminForm(string email, string password = PorticoApp.Password, string? confirm = null) => new()
     {
@@ -79,9 +71,9 @@ public sealed class FirstAdminTests : IAsyncLifetime
         var link = Printed.Current;
         Assert.NotNull(link);
         Assert.StartsWith("http://localhost:5000/setup/", link, StringComparison.Ordinal);
-        Assert.Contains(_app.Log.Lines, l => l.Contains(link, StringComparison.Ordinal));
+        Assert.Contains(App.Log.Lines, l => l.Contains(link, StringComparison.Ordinal));
 
-        using var client = _app.Anonymous();
+        using var client = App.Anonymous();
         var page = await client.GetPageAsync(PathOf(link));
         Assert.NotNull(page.QuerySelector("input[name='Admin.Email']"));
         var email = $"ana-{PorticoApp.Unique()}@example.com";
@@ -91,12 +83,12 @@ public sealed class FirstAdminTests : IAsyncLifetime
         Assert.Equal("/account/security", created.Headers.Location!.OriginalString);
         Assert.Equal(HttpStatusCode.OK, (await client.Http.GetAsync(new Uri("/account/security", UriKind.Relative))).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await client.Http.GetAsync(new Uri("/staff", UriKind.Relative))).StatusCode);
-        var admin = await _app.WithDbAsync((db, _) => db.Users.SingleAsync(u => u.StaffRole == StaffRole.Admin));
+        var admin = await App.WithDbAsync((db, _) => db.Users.SingleAsync(u => u.StaffRole == StaffRole.Admin));
         Assert.Equal((email, "Ana Admin"), (admin.Email, admin.DisplayName));
-        Assert.True(await _app.WithDbAsync((db, _) => db.AuditEvents.AnyAsync(e =>
+        Assert.True(await App.WithDbAsync((db, _) => db.AuditEvents.AnyAsync(e =>
             e.Action == AuditActions.StaffAdminCreated && e.TargetId == admin.Id.ToString() && e.ActorUserId == admin.Id)));
         // The password chosen on the page signs them in later.
-        using var again = await _app.SignInAsync(admin);
+        using var again = await App.SignInAsync(admin);
         Assert.Equal(HttpStatusCode.OK, (await again.Http.GetAsync(new Uri("/staff", UriKind.Relative))).StatusCode);
     }
 
@@ -104,27 +96,27 @@ public sealed class FirstAdminTests : IAsyncLifetime
     public async Task A_used_link_is_refused_and_creates_no_second_admin()
     {
         var path = PathOf(Printed.Current!);
-        using var first = _app.Anonymous();
+        using var first = App.Anonymous();
         Assert.Equal(HttpStatusCode.Redirect, (await PostAsync(first, path, "Create", AdminForm($"ana-{PorticoApp.Unique()}@example.com"))).StatusCode);
 
-        using var second = _app.Anonymous();
+        using var second = App.Anonymous();
         var opened = await second.Http.GetAsync(new Uri(path, UriKind.Relative));
         Assert.Equal(HttpStatusCode.Gone, opened.StatusCode);
         Assert.Contains("already", await ProblemAsync(opened), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Gone, (await PostAsync(second, path, "Create", AdminForm($"eve-{PorticoApp.Unique()}@example.com"))).StatusCode);
         Assert.Equal(1, await AdminCountAsync());
-        Assert.True(await _app.WithDbAsync((db, _) => db.AuditEvents.AnyAsync(e => e.Action == AuditActions.SetupLinkRefused)));
+        Assert.True(await App.WithDbAsync((db, _) => db.AuditEvents.AnyAsync(e => e.Action == AuditActions.SetupLinkRefused)));
     }
 
     [Fact]
     public async Task The_link_works_for_an_hour_and_is_refused_after()
     {
         var path = PathOf(Printed.Current!);
-        using var client = _app.Anonymous();
-        _app.Clock.Advance(TimeSpan.FromMinutes(59));
+        using var client = App.Anonymous();
+        App.Clock.Advance(TimeSpan.FromMinutes(59));
         Assert.Equal(HttpStatusCode.OK, (await client.Http.GetAsync(new Uri(path, UriKind.Relative))).StatusCode);
 
-        _app.Clock.Advance(TimeSpan.FromMinutes(2));
+        App.Clock.Advance(TimeSpan.FromMinutes(2));
         var opened = await client.Http.GetAsync(new Uri(path, UriKind.Relative));
         Assert.Equal(HttpStatusCode.Gone, opened.StatusCode);
         Assert.Contains("expired", await ProblemAsync(opened), StringComparison.Ordinal);
@@ -137,7 +129,7 @@ public sealed class FirstAdminTests : IAsyncLifetime
     {
         var path = PathOf(Printed.Current!);
         var altered = path[..^1] + (path[^1] == 'A' ? 'B' : 'A');
-        using var client = _app.Anonymous();
+        using var client = App.Anonymous();
         foreach (var wrong in new[] { altered, path + "x", "/setup/" + Guid.NewGuid() })
         {
             Assert.Equal(HttpStatusCode.NotFound, (await client.Http.GetAsync(new Uri(wrong, UriKind.Relative))).StatusCode);
@@ -150,8 +142,8 @@ public sealed class FirstAdminTests : IAsyncLifetime
     public async Task Once_an_admin_exists_the_link_creates_no_other_and_a_restart_prints_none()
     {
         var path = PathOf(Printed.Current!);
-        await _app.CreateUserAsync(staffRole: StaffRole.Admin);
-        using var client = _app.Anonymous();
+        await App.CreateUserAsync(staffRole: StaffRole.Admin);
+        using var client = App.Anonymous();
 
         var opened = await client.Http.GetAsync(new Uri(path, UriKind.Relative));
         Assert.Equal(HttpStatusCode.Gone, opened.StatusCode);
@@ -169,7 +161,7 @@ public sealed class FirstAdminTests : IAsyncLifetime
         var old = PathOf(Printed.Current!);
         var fresh = PathOf((await Printed.IssueAsync(default))!);
         Assert.NotEqual(old, fresh);
-        using var client = _app.Anonymous();
+        using var client = App.Anonymous();
 
         Assert.Equal(HttpStatusCode.NotFound, (await PostAsync(client, old, "Create", AdminForm($"old-{PorticoApp.Unique()}@example.com"))).StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, (await PostAsync(client, fresh, "Create", AdminForm($"new-{PorticoApp.Unique()}@example.com"))).StatusCode);
@@ -180,7 +172,7 @@ public sealed class FirstAdminTests : IAsyncLifetime
     public async Task Two_people_posting_the_same_link_at_once_create_one_admin()
     {
         var path = PathOf(Printed.Current!);
-        var clients = Enumerable.Range(0, 4).Select(_ => _app.Anonymous()).ToList();
+        var clients = Enumerable.Range(0, 4).Select(_ => App.Anonymous()).ToList();
         var pages = await Task.WhenAll(clients.Select(c => c.GetPageAsync(path)));
 
         var answers = await Task.WhenAll(clients.Select((c, i) =>
@@ -196,7 +188,7 @@ public sealed class FirstAdminTests : IAsyncLifetime
     public async Task A_weak_or_repeated_wrongly_password_is_refused_and_the_link_still_works()
     {
         var path = PathOf(Printed.Current!);
-        using var client = _app.Anonymous();
+        using var client = App.Anonymous();
         var email = $"ana-{PorticoApp.Unique()}@example.com";
 
         var weak = await PostAsync(client, path, "Create", AdminForm(email, "short"));
@@ -214,7 +206,7 @@ public sealed class FirstAdminTests : IAsyncLifetime
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var exit = await AdminCommand.RunAsync(_app.Services, ["admin", "create", .. options], output, error, default);
+        var exit = await AdminCommand.RunAsync(App.Services, ["admin", "create", .. options], output, error, default);
         return (exit, output.ToString(), error.ToString());
     }
 
@@ -227,12 +219,12 @@ public sealed class FirstAdminTests : IAsyncLifetime
         var email = $"ana-{PorticoApp.Unique()}@example.com";
         var (exit, output, _) = await AdminCreateAsync("--email", email, "--name", "Ana");
         Assert.Equal(0, exit);
-        var admin = await _app.WithDbAsync((db, _) => db.Users.SingleAsync(u => u.Email == email));
+        var admin = await App.WithDbAsync((db, _) => db.Users.SingleAsync(u => u.Email == email));
         Assert.Equal((StaffRole.Admin, "Ana", null), (admin.StaffRole, admin.DisplayName, admin.PasswordHash));
-        Assert.True(await _app.WithDbAsync((db, _) => db.AuditEvents.AnyAsync(e => e.Action == AuditActions.StaffAdminCreated && e.TargetId == admin.Id.ToString())));
+        Assert.True(await App.WithDbAsync((db, _) => db.AuditEvents.AnyAsync(e => e.Action == AuditActions.StaffAdminCreated && e.TargetId == admin.Id.ToString())));
 
         var path = LinkIn(output);
-        using var client = _app.Anonymous();
+        using var client = App.Anonymous();
         var page = await client.GetPageAsync(path);
         Assert.Contains(email, page.Body!.TextContent, StringComparison.Ordinal);
         var set = await client.PostFormAsync(path + "?handler=Password", page,
@@ -240,12 +232,12 @@ public sealed class FirstAdminTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Redirect, set.StatusCode);
         Assert.Equal("/account/security", set.Headers.Location!.OriginalString);
         Assert.Equal(HttpStatusCode.OK, (await client.Http.GetAsync(new Uri("/staff", UriKind.Relative))).StatusCode);
-        using (await _app.SignInAsync(admin))
+        using (await App.SignInAsync(admin))
         {
         }
 
         // Once only; and the start-up link no longer makes a first Admin, as there is one.
-        using var other = _app.Anonymous();
+        using var other = App.Anonymous();
         Assert.Equal(HttpStatusCode.Gone, (await PostAsync(other, path, "Password",
             new Dictionary<string, string> { ["NewPassword.Password"] = "Another-password-2026", ["NewPassword.ConfirmPassword"] = "Another-password-2026" })).StatusCode);
         Assert.Equal(HttpStatusCode.Gone, (await other.Http.GetAsync(new Uri(PathOf(Printed.Current!), UriKind.Relative))).StatusCode);
@@ -259,8 +251,8 @@ public sealed class FirstAdminTests : IAsyncLifetime
     public async Task The_commands_link_works_for_24_hours()
     {
         var (_, output, _) = await AdminCreateAsync("--email", $"ana-{PorticoApp.Unique()}@example.com");
-        using var client = _app.Anonymous();
-        _app.Clock.Advance(TimeSpan.FromHours(24) + TimeSpan.FromMinutes(1));
+        using var client = App.Anonymous();
+        App.Clock.Advance(TimeSpan.FromHours(24) + TimeSpan.FromMinutes(1));
 
         var opened = await client.Http.GetAsync(new Uri(LinkIn(output), UriKind.Relative));
         Assert.Equal(HttpStatusCode.Gone, opened.StatusCode);
@@ -270,13 +262,13 @@ public sealed class FirstAdminTests : IAsyncLifetime
     [Fact]
     public async Task The_command_refuses_an_address_that_belongs_to_someone_and_a_missing_or_bad_one()
     {
-        var customer = await _app.CreateUserAsync();
+        var customer = await App.CreateUserAsync();
 
         var (exit, output, error) = await AdminCreateAsync("--email", customer.Email!.ToUpperInvariant());
         Assert.NotEqual(0, exit);
         Assert.Contains("already belongs to a person", error, StringComparison.Ordinal);
         Assert.Empty(output);
-        Assert.Null((await _app.WithDbAsync((db, _) => db.Users.SingleAsync(u => u.Id == customer.Id))).StaffRole);
+        Assert.Null((await App.WithDbAsync((db, _) => db.Users.SingleAsync(u => u.Id == customer.Id))).StaffRole);
 
         Assert.NotEqual(0, (await AdminCreateAsync("--email", "not an address")).Exit);
         Assert.NotEqual(0, (await AdminCreateAsync()).Exit);

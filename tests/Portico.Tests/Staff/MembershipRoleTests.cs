@@ -5,6 +5,20 @@ public sealed class MembershipRoleTests(PorticoApp app)
 {
     private async Task<Guid> RoleIdAsync(string name) => await app.WithDbAsync((db, _) => db.Roles.Where(r => r.Name == name).Select(r => r.Id).SingleAsync());
 
+    private Task<string> RoleOfAsync(Guid membershipId) =>
+        app.WithDbAsync((db, _) => db.Memberships.IgnoreQueryFilters().Where(m => m.Id == membershipId).Select(m => m.Role.Name).SingleAsync());
+
+    /// Staff open the account in the console and change the membership's role there.
+    private async Task<HttpResponseMessage> ChangeRoleAsync(PorticoClient staff, Guid accountId, Guid membershipId, string roleName)
+    {
+        var page = await staff.GetPageAsync($"/staff/accounts/{accountId}");
+        return await staff.PostFormAsync($"/staff/accounts/{accountId}?handler=ChangeRole", page, new Dictionary<string, string>
+        {
+            ["membershipId"] = membershipId.ToString(),
+            ["roleId"] = (await RoleIdAsync(roleName)).ToString(),
+        });
+    }
+
     [Fact]
     public async Task An_admin_changes_a_role_which_is_audited_and_emailed_to_the_person()
     {
@@ -13,20 +27,13 @@ public sealed class MembershipRoleTests(PorticoApp app)
         var person = await app.CreateUserAsync();
         await app.AddMemberAsync(account, owner, BuiltInRoles.Owner);
         var membership = await app.AddMemberAsync(account, person, BuiltInRoles.Viewer);
-        var admin = await app.CreateUserAsync(staffRole: StaffRole.Admin);
-        using var client = await app.SignInAsync(admin);
-        var page = await client.GetPageAsync($"/staff/accounts/{account.Id}");
+        using var client = await app.SignInAsync(await app.CreateUserAsync(staffRole: StaffRole.Admin));
 
-        var response = await client.PostFormAsync($"/staff/accounts/{account.Id}?handler=ChangeRole", page, new Dictionary<string, string>
-        {
-            ["membershipId"] = membership.Id.ToString(),
-            // A role no approval rule covers is changed at once (Billing and Owner wait for approval).
-            ["roleId"] = (await RoleIdAsync(BuiltInRoles.Requester)).ToString(),
-        });
+        // A role no approval rule covers is changed at once (Billing and Owner wait for approval).
+        var response = await ChangeRoleAsync(client, account.Id, membership.Id, BuiltInRoles.Requester);
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        var role = await app.WithDbAsync((db, _) => db.Memberships.IgnoreQueryFilters().Where(m => m.Id == membership.Id).Select(m => m.Role.Name).SingleAsync());
-        Assert.Equal(BuiltInRoles.Requester, role);
+        Assert.Equal(BuiltInRoles.Requester, await RoleOfAsync(membership.Id));
         var details = await app.WithDbAsync((db, _) => db.AuditEvents.Where(e => e.Action == AuditActions.MembershipRoleChanged && e.TargetId == membership.Id.ToString()).Select(e => e.Details).SingleAsync());
         Assert.Contains("\"to\":\"Requester\"", details, StringComparison.Ordinal);
         var email = await app.Mail.WaitForAsync(m => m.Contains(person.Email!, StringComparison.Ordinal) && m.Contains("role", StringComparison.Ordinal));
@@ -40,19 +47,12 @@ public sealed class MembershipRoleTests(PorticoApp app)
         var other = await app.CreateAccountAsync();
         var victim = await app.CreateUserAsync();
         var foreign = await app.AddMemberAsync(other, victim, BuiltInRoles.Viewer);
-        var admin = await app.CreateUserAsync(staffRole: StaffRole.Admin);
-        using var client = await app.SignInAsync(admin);
-        var page = await client.GetPageAsync($"/staff/accounts/{account.Id}");
+        using var client = await app.SignInAsync(await app.CreateUserAsync(staffRole: StaffRole.Admin));
 
-        var response = await client.PostFormAsync($"/staff/accounts/{account.Id}?handler=ChangeRole", page, new Dictionary<string, string>
-        {
-            ["membershipId"] = foreign.Id.ToString(),
-            ["roleId"] = (await RoleIdAsync(BuiltInRoles.Owner)).ToString(),
-        });
+        var response = await ChangeRoleAsync(client, account.Id, foreign.Id, BuiltInRoles.Owner);
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        var role = await app.WithDbAsync((db, _) => db.Memberships.IgnoreQueryFilters().Where(m => m.Id == foreign.Id).Select(m => m.Role.Name).SingleAsync());
-        Assert.Equal(BuiltInRoles.Viewer, role);
+        Assert.Equal(BuiltInRoles.Viewer, await RoleOfAsync(foreign.Id));
     }
 
     [Fact]
@@ -61,21 +61,14 @@ public sealed class MembershipRoleTests(PorticoApp app)
         var account = await app.CreateAccountAsync();
         var owner = await app.CreateUserAsync();
         var membership = await app.AddMemberAsync(account, owner, BuiltInRoles.Owner);
-        var admin = await app.CreateUserAsync(staffRole: StaffRole.Admin);
-        using var client = await app.SignInAsync(admin);
-        var page = await client.GetPageAsync($"/staff/accounts/{account.Id}");
+        using var client = await app.SignInAsync(await app.CreateUserAsync(staffRole: StaffRole.Admin));
 
-        var response = await client.PostFormAsync($"/staff/accounts/{account.Id}?handler=ChangeRole", page, new Dictionary<string, string>
-        {
-            ["membershipId"] = membership.Id.ToString(),
-            ["roleId"] = (await RoleIdAsync(BuiltInRoles.Viewer)).ToString(),
-        });
+        var response = await ChangeRoleAsync(client, account.Id, membership.Id, BuiltInRoles.Viewer);
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         var after = await PorticoClient.ParseAsync(response);
         Assert.Contains("last Owner", after.QuerySelector("[data-testid=action-error]")!.TextContent, StringComparison.Ordinal);
-        var role = await app.WithDbAsync((db, _) => db.Memberships.IgnoreQueryFilters().Where(m => m.Id == membership.Id).Select(m => m.Role.Name).SingleAsync());
-        Assert.Equal(BuiltInRoles.Owner, role);
+        Assert.Equal(BuiltInRoles.Owner, await RoleOfAsync(membership.Id));
     }
 
     [Fact]
@@ -89,15 +82,10 @@ public sealed class MembershipRoleTests(PorticoApp app)
         var page = await client.GetPageAsync($"/staff/accounts/{account.Id}");
         Assert.Empty(page.QuerySelectorAll("select[name=roleId]"));
 
-        var response = await client.PostFormAsync($"/staff/accounts/{account.Id}?handler=ChangeRole", page, new Dictionary<string, string>
-        {
-            ["membershipId"] = membership.Id.ToString(),
-            ["roleId"] = (await RoleIdAsync(BuiltInRoles.Owner)).ToString(),
-        });
+        var response = await ChangeRoleAsync(client, account.Id, membership.Id, BuiltInRoles.Owner);
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
-        var role = await app.WithDbAsync((db, _) => db.Memberships.IgnoreQueryFilters().Where(m => m.Id == membership.Id).Select(m => m.Role.Name).SingleAsync());
-        Assert.Equal(BuiltInRoles.Viewer, role);
+        Assert.Equal(BuiltInRoles.Viewer, await RoleOfAsync(membership.Id));
     }
 
     [Fact]

@@ -1,7 +1,3 @@
-using Portico.Features.Approvals;
-using Portico.Features.Contacts;
-using Portico.Features.Integrations;
-
 namespace Portico.Tests.Staff;
 
 /// The staff account page at a glance: its timeline, its people's sign-in state, and the quick fixes staff Admins make there.

@@ -1,4 +1,3 @@
-using Portico.Features.Audit;
 using Portico.Features.Staff;
 
 namespace Portico.Tests.Staff;
@@ -136,21 +135,15 @@ public sealed class StaffTeamTests(PorticoApp app)
 }
 
 /// On a portal of its own, so the number of Admins is known.
-public sealed class LastStaffAdminTests : IAsyncLifetime
+public sealed class LastStaffAdminTests : OwnAppTests<EmptyPortalApp>
 {
-    private readonly EmptyPortalApp _app = new();
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync() => await _app.DisposeAsync();
-
     [Fact]
     public async Task Two_admins_taking_each_others_admin_role_at_once_leave_the_portal_one_admin()
     {
-        var first = await _app.CreateUserAsync(staffRole: StaffRole.Admin);
-        var second = await _app.CreateUserAsync(staffRole: StaffRole.Admin);
-        using var a = await _app.SignInAsync(first);
-        using var b = await _app.SignInAsync(second);
+        var first = await App.CreateUserAsync(staffRole: StaffRole.Admin);
+        var second = await App.CreateUserAsync(staffRole: StaffRole.Admin);
+        using var a = await App.SignInAsync(first);
+        using var b = await App.SignInAsync(second);
         var pages = await Task.WhenAll(a.GetPageAsync("/staff/team"), b.GetPageAsync("/staff/team"));
 
         var responses = await Task.WhenAll(
@@ -159,6 +152,6 @@ public sealed class LastStaffAdminTests : IAsyncLifetime
 
         // The one that waited is refused, or finds itself signed out by the other's change; either way one change is made.
         Assert.Single(responses, r => r.Headers.Location?.OriginalString.StartsWith("/staff/team?done=", StringComparison.Ordinal) == true);
-        Assert.Equal(1, await _app.WithDbAsync((db, _) => db.Users.CountAsync(u => u.StaffRole == StaffRole.Admin)));
+        Assert.Equal(1, await App.WithDbAsync((db, _) => db.Users.CountAsync(u => u.StaffRole == StaffRole.Admin)));
     }
 }

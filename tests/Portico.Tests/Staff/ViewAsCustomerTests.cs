@@ -1,9 +1,6 @@
-using AngleSharp.Html.Dom;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.Mvc.RazorPages.Infrastructure;
 using Microsoft.AspNetCore.Routing;
-using Portico.Features.Documents;
-using Portico.Tenancy;
 using Portico.Tests.Identity;
 
 namespace Portico.Tests.Staff;

@@ -1,6 +1,3 @@
-using Portico.Data;
-using Portico.Tenancy;
-
 namespace Portico.Tests.Tenancy;
 
 /// The account filter is one comparison for an account's queries, so the database searches the AccountId index,
@@ -11,10 +8,7 @@ public sealed class AccountFilterTests(PorticoApp app)
     [Fact]
     public async Task An_account_query_compares_the_account_id_once_and_the_database_searches_its_index()
     {
-        var (account, _) = await app.CreateCustomerAsync("Owner");
-        var (other, _) = await app.CreateCustomerAsync("Owner");
-        await AddFolderAsync(account.Id);
-        await AddFolderAsync(other.Id);
+        var (account, _) = await TwoAccountsWithAFolderEachAsync();
 
         var (count, sql, plan) = await QueryAsync(scope => scope.EnterAccountWithoutMember(account.Id));
 
@@ -33,10 +27,7 @@ public sealed class AccountFilterTests(PorticoApp app)
     [Fact]
     public async Task Background_work_across_accounts_sees_every_account_and_adds_no_account_condition()
     {
-        var (account, _) = await app.CreateCustomerAsync("Owner");
-        var (other, _) = await app.CreateCustomerAsync("Owner");
-        await AddFolderAsync(account.Id);
-        await AddFolderAsync(other.Id);
+        await TwoAccountsWithAFolderEachAsync();
 
         var (count, sql, _) = await QueryAsync(scope => scope.EnterCrossAccount());
 
@@ -47,10 +38,7 @@ public sealed class AccountFilterTests(PorticoApp app)
     [Fact]
     public async Task A_query_across_accounts_sees_every_account_and_adds_no_account_condition()
     {
-        var (account, _) = await app.CreateCustomerAsync("Owner");
-        var (other, _) = await app.CreateCustomerAsync("Owner");
-        await AddFolderAsync(account.Id);
-        await AddFolderAsync(other.Id);
+        await TwoAccountsWithAFolderEachAsync();
 
         var (count, sql, _) = await QueryAsync(_ => { }, acrossAccounts: true);
 
@@ -77,9 +65,18 @@ public sealed class AccountFilterTests(PorticoApp app)
         Assert.Equal(0, count);
     }
 
+    private async Task<(Account Account, Account Other)> TwoAccountsWithAFolderEachAsync()
+    {
+        var (account, _) = await app.CreateCustomerAsync("Owner");
+        var (other, _) = await app.CreateCustomerAsync("Owner");
+        await AddFolderAsync(account.Id);
+        await AddFolderAsync(other.Id);
+        return (account, other);
+    }
+
     private Task AddFolderAsync(Guid accountId) => app.WithDbAsync(async db =>
     {
-        db.DocumentFolders.Add(new Portico.Features.Documents.DocumentFolder(accountId, "Filter check " + PorticoApp.Unique(), false, [], [], DateTime.UtcNow));
+        db.DocumentFolders.Add(new DocumentFolder(accountId, "Filter check " + PorticoApp.Unique(), false, [], [], DateTime.UtcNow));
         await db.SaveChangesAsync();
     });
 

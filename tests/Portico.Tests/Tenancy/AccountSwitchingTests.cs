@@ -1,6 +1,3 @@
-using Portico.Data;
-using Portico.Tenancy;
-
 namespace Portico.Tests.Tenancy;
 
 [Collection(AppCollection.Name)]

@@ -1,26 +1,20 @@
 namespace Portico.Tests.Web;
 
-public sealed class ApiRateLimitTests : IAsyncLifetime
+public sealed class StrictApiLimitApp : PorticoApp
 {
-    private sealed class StrictApp : PorticoApp
-    {
-        protected override IDictionary<string, string?> Settings() => new Dictionary<string, string?> { ["ApiLimits:PerMinutePerUser"] = "3" };
-    }
+    protected override IDictionary<string, string?> Settings() => new Dictionary<string, string?> { ["ApiLimits:PerMinutePerUser"] = "3" };
+}
 
-    private readonly StrictApp _app = new();
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync() => await _app.DisposeAsync();
-
+public sealed class ApiRateLimitTests : OwnAppTests<StrictApiLimitApp>
+{
     [Fact]
     public async Task Each_person_has_their_own_api_budget_and_going_over_it_gets_429_with_retry_after_and_a_problem()
     {
-        var (account, first) = await _app.CreateCustomerAsync(BuiltInRoles.Owner);
-        var second = await _app.CreateUserAsync();
-        await _app.AddMemberAsync(account, second, BuiltInRoles.Viewer);
-        using var firstClient = await _app.SignInAsync(first);
-        using var secondClient = await _app.SignInAsync(second);
+        var (account, first) = await App.CreateCustomerAsync(BuiltInRoles.Owner);
+        var second = await App.CreateUserAsync();
+        await App.AddMemberAsync(account, second, BuiltInRoles.Viewer);
+        using var firstClient = await App.SignInAsync(first);
+        using var secondClient = await App.SignInAsync(second);
 
         var statuses = new List<HttpStatusCode>();
         HttpResponseMessage? last = null;
@@ -47,7 +41,7 @@ public sealed class ApiRateLimitTests : IAsyncLifetime
     [Fact]
     public async Task Callers_without_a_session_share_one_budget_per_address()
     {
-        using var anonymous = _app.Anonymous();
+        using var anonymous = App.Anonymous();
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 4; i++)
         {

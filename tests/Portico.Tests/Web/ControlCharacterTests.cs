@@ -73,9 +73,7 @@ public sealed class ControlCharacterTests(PorticoApp app)
     [Fact]
     public async Task A_control_character_in_a_form_the_page_reads_itself_is_refused_too()
     {
-        var agent = await app.CreateAgentAsync();
-        var type = await app.CreateAssignedTypeAsync(agent);
-        var (account, user) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
+        var (_, type, account, user) = await app.CreateAgentTypeAndCustomerAsync(role: BuiltInRoles.Owner);
         using var client = await app.SignInAsync(user);
 
         var response = await client.PostNewRequestAsync(account.Id, type.Id, [RequestSteps.Field("subject", "Printer \u001b[2J broken")]);
@@ -98,9 +96,7 @@ public sealed class ControlCharacterTests(PorticoApp app)
     [Fact]
     public async Task A_request_created_through_the_api_with_a_nul_in_its_subject_or_a_field_gets_a_400_problem_naming_it()
     {
-        var agent = await app.CreateAgentAsync();
-        var type = await app.CreateAssignedTypeAsync(agent, [new("details", "Details", Portico.Features.Requests.FieldKind.LongText, Required: false, [])]);
-        var (account, user) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
+        var (_, type, account, user) = await app.CreateAgentTypeAndCustomerAsync([new("details", "Details", Portico.Features.Requests.FieldKind.LongText, Required: false, [])], role: BuiltInRoles.Owner);
         using var client = await app.SignInAsync(user);
         var api = new Uri($"/api/accounts/{account.Id}/requests", UriKind.Relative);
 

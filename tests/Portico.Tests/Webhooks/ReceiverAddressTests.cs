@@ -2,7 +2,6 @@ using System.ComponentModel.DataAnnotations;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
-using Portico.Features.Webhooks;
 using Portico.Infrastructure.Outbox;
 
 namespace Portico.Tests.Webhooks;
@@ -221,13 +220,8 @@ public sealed class InternalReceiverRefusalTests(NoInternalReceiversApp app) : I
     [Fact]
     public async Task A_malformed_internal_network_setting_stops_the_portal_at_start()
     {
-        await using var misconfigured = new MisconfiguredApp();
+        await using var misconfigured = new ConfiguredApp(new() { ["Webhooks:AllowedInternalNetworks:0"] = "intranet" });
         var error = Assert.ThrowsAny<Exception>(() => misconfigured.CreateClient());
         Assert.Contains("\"intranet\" is not an IP address or a CIDR range", error.ToString(), StringComparison.Ordinal);
-    }
-
-    private sealed class MisconfiguredApp : PorticoApp
-    {
-        protected override IDictionary<string, string?> Settings() => new Dictionary<string, string?> { ["Webhooks:AllowedInternalNetworks:0"] = "intranet" };
     }
 }

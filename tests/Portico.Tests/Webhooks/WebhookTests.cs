@@ -1,7 +1,4 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
-using System.Text;
-using Portico.Features.Webhooks;
 
 namespace Portico.Tests.Webhooks;
 
