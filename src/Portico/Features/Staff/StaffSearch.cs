@@ -42,6 +42,7 @@ public sealed record SearchResults(SearchGroup<AccountHit> Accounts, SearchGroup
 public sealed partial class StaffSearch(PorticoDb db)
 {
     public const int MinLength = 2;
+    private HashSet<string> textMatches = [];
     public const int MaxLength = 200;
     public const int Cap = 10;
     /// Accounts whose name matches the text before a request number ("Northwind #12").
@@ -55,6 +56,7 @@ public sealed partial class StaffSearch(PorticoDb db)
 
     public async Task<SearchResults> RunAsync(string query, SearchKinds kinds, CancellationToken ct)
     {
+        textMatches = await StaffSearchIndex.TablesMatchingAsync(db, query, ct);
         return new SearchResults(
             await AccountsAsync(query, kinds.Billing, ct),
             await PeopleAsync(query, ct),
@@ -63,6 +65,8 @@ public sealed partial class StaffSearch(PorticoDb db)
             kinds.Billing ? await OrdersAsync(query, ct) : null,
             await DocumentsAsync(query, ct));
     }
+
+    private bool TextMatches(StaffSearchIndex.FullTextTable table) => textMatches.Contains(table.Name);
 
     private static SearchGroup<T> Capped<T>(List<T> found) => new(found.Take(Cap).ToList(), found.Count > Cap);
 
@@ -117,7 +121,7 @@ public sealed partial class StaffSearch(PorticoDb db)
             .OrderBy(a => a.ExternalId).Take(Cap + 1)
             .Select(a => new AccountHit(a.Id, a.Name, a.ExternalId))
             .ToListAsync(ct);
-        var byName = await AccountsNamed(query)
+        var byName = !TextMatches(StaffSearchIndex.Accounts) ? [] : await AccountsNamed(query)
             .OrderBy(a => a.Name).Take(Cap + 1)
             .Select(a => new AccountHit(a.Id, a.Name, a.ExternalId))
             .ToListAsync(ct);
@@ -140,6 +144,10 @@ public sealed partial class StaffSearch(PorticoDb db)
 
     private async Task<SearchGroup<PersonHit>> PeopleAsync(string query, CancellationToken ct)
     {
+        if (!TextMatches(StaffSearchIndex.People))
+        {
+            return Capped(new List<PersonHit>());
+        }
         var people = await Containing(db.Users.AsNoTracking(), query, StaffSearchIndex.People, u => u.Id,
                 p => u => EF.Functions.ILike(u.DisplayName, p, StaffSearchIndex.Escape) || EF.Functions.ILike(u.Email!, p, StaffSearchIndex.Escape))
             .OrderBy(u => u.DisplayName).Take(Cap + 1)
@@ -176,7 +184,7 @@ public sealed partial class StaffSearch(PorticoDb db)
         // A bare number ("#12") is request 12 of every account.
         var bareNumber = int.TryParse(query.TrimStart('#'), out var n)
             ? await Hits(requests.Where(r => r.Number == n)).ToListAsync(ct) : [];
-        var byTitle = await Hits(Containing(requests, query, StaffSearchIndex.Requests, r => r.Id,
+        var byTitle = !TextMatches(StaffSearchIndex.Requests) ? [] : await Hits(Containing(requests, query, StaffSearchIndex.Requests, r => r.Id,
             p => r => EF.Functions.ILike(r.Subject, p, StaffSearchIndex.Escape))).ToListAsync(ct);
         return Capped(byNumber.Concat(bareNumber).Concat(byTitle).DistinctBy(r => r.Id).ToList());
     }
@@ -203,6 +211,10 @@ public sealed partial class StaffSearch(PorticoDb db)
 
     private async Task<SearchGroup<DocumentHit>> DocumentsAsync(string query, CancellationToken ct)
     {
+        if (!TextMatches(StaffSearchIndex.Documents))
+        {
+            return Capped(new List<DocumentHit>());
+        }
         var found = await Containing(db.Documents.AsNoTracking(), query, StaffSearchIndex.Documents, d => d.Id,
                 p => d => EF.Functions.ILike(d.Name, p, StaffSearchIndex.Escape))
             .Where(d => d.DeletedAt == null)

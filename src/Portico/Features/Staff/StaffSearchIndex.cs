@@ -86,6 +86,25 @@ public static class StaffSearchIndex
             + $"DELETE FROM \"{t.Name}\" WHERE \"Key\" = old.\"Id\"; END";
     }
 
+    /// The names of the tables with any row whose text holds the query, asked in one round trip, so a search skips the
+    /// kinds whose text cannot match (most searches for a number match no name or title at all).
+    public static async Task<HashSet<string>> TablesMatchingAsync(PorticoDb db, string query, CancellationToken ct)
+    {
+        if (query.Trim().Length < MinTextLength)
+        {
+            return [];
+        }
+        var sqlite = db.Database.IsSqlite();
+        var probes = Tables.Select(t => $"SELECT '{t.Name}' AS \"Value\" WHERE EXISTS (SELECT 1 FROM " + (sqlite
+            ? $"\"{t.Name}\" WHERE \"{t.Name}\" MATCH {{0}})"
+            : $"\"{t.Source}\" WHERE {string.Join(" OR ", t.Columns.Select(c => $"\"{c}\" ILIKE {{0}} ESCAPE '{Escape}'"))})"));
+#pragma warning disable EF1002 // table and column names are the constants above; the query is a parameter
+        var found = await db.Database.SqlQueryRaw<string>(string.Join(" UNION ALL ", probes), sqlite ? Phrase(query) : ContainsPattern(query))
+            .ToListAsync(ct);
+#pragma warning restore EF1002
+        return found.ToHashSet(StringComparer.Ordinal);
+    }
+
     /// Keys of the rows whose indexed text holds the query as typed, anywhere and in any case (SQLite only).
     public static IQueryable<Guid> SqliteKeys(PorticoDb db, FullTextTable table, string query) =>
 #pragma warning disable EF1002 // the table name is one of the constants above; the query is a parameter
