@@ -335,6 +335,20 @@ public sealed class ViewAsCustomerTests(ViewAsCustomerApp app) : IClassFixture<V
     }
 
     [Fact]
+    public async Task An_expired_view_is_ended_and_audited_without_waiting_for_the_staff_members_next_page()
+    {
+        var v = await ViewAsync();
+        app.Clock.Advance(CustomerView.Lifetime + TimeSpan.FromMinutes(1));
+
+        Assert.True(await app.Services.GetRequiredService<CustomerViewExpiry>().EndExpiredAsync(CancellationToken.None) >= 1);
+
+        var view = await app.WithDbAsync((db, _) => db.CustomerViews.SingleAsync(x => x.StaffUserId == v.StaffUser.Id));
+        Assert.Equal(CustomerViewEndReasons.Expired, view.EndReason);
+        Assert.Equal(1, await app.WithDbAsync((db, _) => db.AuditEvents.CountAsync(e => e.AccountId == v.Account.Id
+            && e.Action == AuditActions.CustomerViewEnded && e.ActorUserId == v.StaffUser.Id)));
+    }
+
+    [Fact]
     public async Task Signing_out_while_viewing_ends_the_view_and_signs_the_staff_member_out()
     {
         var v = await ViewAsync();

@@ -17,6 +17,8 @@ public static class AccountsModule
         services.AddSingleton<CustomerViewCookie>();
         services.AddScoped<StartCustomerView>();
         services.AddScoped<EndCustomerView>();
+        services.AddSingleton<CustomerViewExpiry>();
+        services.AddHostedService(sp => sp.GetRequiredService<CustomerViewExpiry>());
         return services;
     }
 

@@ -137,3 +137,42 @@ public sealed class EndCustomerView(PorticoDb db, AuditLog audit, TimeProvider c
         }
     }
 }
+
+/// Ends views whose thirty minutes are up, so the end is in the audit logs when it happens, not when the staff member
+/// next opens a page (a request after expiry is refused the view either way).
+public sealed class CustomerViewExpiry(IServiceScopeFactory scopes, TimeProvider clock, ILogger<CustomerViewExpiry> logger) : BackgroundService
+{
+    public static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
+
+    public async Task<int> EndExpiredAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<AccountContext>().EnterCrossAccount();
+        var db = scope.ServiceProvider.GetRequiredService<PorticoDb>();
+        var now = clock.GetUtcNow().UtcDateTime;
+        var expired = await db.CustomerViews.Where(v => v.EndedAt == null && v.ExpiresAt <= now)
+            .OrderBy(v => v.ExpiresAt).Select(v => v.Id).Take(100).ToListAsync(ct);
+        var end = scope.ServiceProvider.GetRequiredService<EndCustomerView>();
+        foreach (var id in expired)
+        {
+            await end.RunAsync(id, CustomerViewEndReasons.Expired, ct);
+        }
+        return expired.Count;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Interval);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await EndExpiredAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogError(e, "Ending expired customer views failed; trying again in {Interval}", Interval);
+            }
+        }
+    }
+}
