@@ -3,8 +3,11 @@ namespace Portico.Tests.Infrastructure;
 /// Helpers for tests that run the built app as its own process (to kill it and start it again).
 public static class AppProcess
 {
+    /// The last lines each started app wrote, to say why it stopped when it exits during start-up.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Process, System.Collections.Concurrent.ConcurrentQueue<string>> Output = new();
+
     /// Starts the built app with the demo data on the given database, on a loopback port, sending mail to the test sink.
-    /// Settings are extra environment variables. Its output is read and dropped so a full pipe never blocks it.
+    /// Settings are extra environment variables. Its output is read (so a full pipe never blocks it) and its last lines kept.
     public static Process Start(string contentRoot, string provider, string connectionString, int port, int smtpPort, IReadOnlyDictionary<string, string> settings)
     {
         var start = new ProcessStartInfo("dotnet")
@@ -26,8 +29,20 @@ public static class AppProcess
             start.Environment[name] = value;
         }
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var output = Output.GetValue(process, _ => new());
+        void Keep(string? line)
+        {
+            if (line is null)
+            {
+                return;
+            }
+            output.Enqueue(line);
+            while (output.Count > 40 && output.TryDequeue(out _))
+            {
+            }
+        }
+        process.OutputDataReceived += (_, e) => Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => Keep(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;
@@ -54,7 +69,8 @@ public static class AppProcess
         var limit = timeout ?? TimeSpan.FromMinutes(2);
         while (deadline.Elapsed < limit)
         {
-            Assert.False(process.HasExited, "The app exited during start-up.");
+            Assert.False(process.HasExited, "The app exited during start-up. Its last output:\n"
+                + string.Join('\n', Output.TryGetValue(process, out var lines) ? lines : []));
             try
             {
                 if ((await http.GetAsync(new Uri("/health/ready", UriKind.Relative))).StatusCode == HttpStatusCode.OK)
