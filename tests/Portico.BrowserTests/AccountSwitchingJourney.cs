@@ -31,8 +31,9 @@ public sealed class AccountSwitchingJourney(BrowserFixture fixture) : IClassFixt
         await Assertions.Expect(page.GetByTestId("contact").Filter(new() { HasText = alphaColleague.Email! })).ToHaveCountAsync(1);
         await Assertions.Expect(page.GetByTestId("contact").Filter(new() { HasText = betaColleague.Email! })).ToHaveCountAsync(0);
 
-        // The switcher submits as soon as an account is chosen.
+        // Choosing an account switches only once the person presses Switch.
         await page.GetByLabel("Account").SelectOptionAsync(second.Id.ToString());
+        await page.GetByRole(AriaRole.Button, new() { Name = "Switch", Exact = true }).ClickAsync();
         await page.WaitForURLAsync($"**/a/{second.Id}");
         await Assertions.Expect(page.GetByTestId("active-account")).ToContainTextAsync(second.Name);
         await page.GetByRole(AriaRole.Link, new() { Name = "Contacts" }).ClickAsync();

@@ -1,10 +1,3 @@
-// Switch account as soon as one is chosen; the Switch button remains for keyboard and no-script users.
-document.querySelectorAll('.account-switcher select').forEach(function (select) {
-  select.addEventListener('change', function () {
-    if (select.value) { select.form.submit(); }
-  });
-});
-
 // The Menu button shows on phones only; it opens the header's links and the navigation.
 document.querySelectorAll('.menu-toggle').forEach(function (toggle) {
   toggle.addEventListener('click', function () {
