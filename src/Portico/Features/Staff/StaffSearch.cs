@@ -42,7 +42,7 @@ public sealed record SearchResults(SearchGroup<AccountHit> Accounts, SearchGroup
 public sealed partial class StaffSearch(PorticoDb db)
 {
     public const int MinLength = 2;
-    private HashSet<string> textMatches = [];
+    private ILookup<string, Guid> candidates = Array.Empty<Guid>().ToLookup(_ => "");
     public const int MaxLength = 200;
     public const int Cap = 10;
     /// Accounts whose name matches the text before a request number ("Northwind #12").
@@ -56,7 +56,7 @@ public sealed partial class StaffSearch(PorticoDb db)
 
     public async Task<SearchResults> RunAsync(string query, SearchKinds kinds, CancellationToken ct)
     {
-        textMatches = await StaffSearchIndex.TablesMatchingAsync(db, query, ct);
+        candidates = await StaffSearchIndex.CandidatesAsync(db, query, StaffSearchIndex.All, ct);
         return new SearchResults(
             await AccountsAsync(query, kinds.Billing, ct),
             await PeopleAsync(query, ct),
@@ -65,8 +65,6 @@ public sealed partial class StaffSearch(PorticoDb db)
             kinds.Billing ? await OrdersAsync(query, ct) : null,
             await DocumentsAsync(query, ct));
     }
-
-    private bool TextMatches(StaffSearchIndex.FullTextTable table) => textMatches.Contains(table.Name);
 
     private static SearchGroup<T> Capped<T>(List<T> found) => new(found.Take(Cap).ToList(), found.Count > Cap);
 
@@ -92,27 +90,11 @@ public sealed partial class StaffSearch(PorticoDb db)
 
     private sealed record PrefixRange(string From, string To);
 
-    /// Rows of a kind whose text holds the query anywhere, in any case, found on that kind's text index; none for text
-    /// too short for the index, which numbers still find.
-    private IQueryable<T> Containing<T>(IQueryable<T> rows, string text, StaffSearchIndex.FullTextTable table,
-        Expression<Func<T, Guid>> key, Func<string, Expression<Func<T, bool>>> ilike)
-    {
-        if (text.Trim().Length < StaffSearchIndex.MinTextLength)
-        {
-            return rows.Where(_ => false);
-        }
-        if (!db.Database.IsSqlite())
-        {
-            return rows.Where(ilike(StaffSearchIndex.ContainsPattern(text)));
-        }
-        var keys = StaffSearchIndex.SqliteKeys(db, table, text);
-        // k => keys.Contains(key(k))
-        var contains = Expression.Call(typeof(Queryable), nameof(Queryable.Contains), [typeof(Guid)], keys.Expression, key.Body);
-        return rows.Where(Expression.Lambda<Func<T, bool>>(contains, key.Parameters));
-    }
+    /// The candidates of one kind whose text holds the search's query, found on the text indexes by RunAsync.
+    private List<Guid> Candidates(StaffSearchIndex.FullTextTable table) => candidates[table.Name].ToList();
 
-    private IQueryable<Accounts.Account> AccountsNamed(string text) =>
-        Containing(db.Accounts.AsNoTracking(), text, StaffSearchIndex.Accounts, a => a.Id, p => a => EF.Functions.ILike(a.Name, p, StaffSearchIndex.Escape));
+    private async Task<List<Guid>> AccountsNamedAsync(string text, CancellationToken ct) =>
+        (await StaffSearchIndex.CandidatesAsync(db, text, [StaffSearchIndex.Accounts], ct))[StaffSearchIndex.Accounts.Name].ToList();
 
     private async Task<SearchGroup<AccountHit>> AccountsAsync(string query, bool billing, CancellationToken ct)
     {
@@ -121,7 +103,8 @@ public sealed partial class StaffSearch(PorticoDb db)
             .OrderBy(a => a.ExternalId).Take(Cap + 1)
             .Select(a => new AccountHit(a.Id, a.Name, a.ExternalId))
             .ToListAsync(ct);
-        var byName = !TextMatches(StaffSearchIndex.Accounts) ? [] : await AccountsNamed(query)
+        var named = Candidates(StaffSearchIndex.Accounts);
+        var byName = named.Count == 0 ? [] : await accounts.Where(a => named.Contains(a.Id))
             .OrderBy(a => a.Name).Take(Cap + 1)
             .Select(a => new AccountHit(a.Id, a.Name, a.ExternalId))
             .ToListAsync(ct);
@@ -144,12 +127,12 @@ public sealed partial class StaffSearch(PorticoDb db)
 
     private async Task<SearchGroup<PersonHit>> PeopleAsync(string query, CancellationToken ct)
     {
-        if (!TextMatches(StaffSearchIndex.People))
+        var named = Candidates(StaffSearchIndex.People);
+        if (named.Count == 0)
         {
             return Capped(new List<PersonHit>());
         }
-        var people = await Containing(db.Users.AsNoTracking(), query, StaffSearchIndex.People, u => u.Id,
-                p => u => EF.Functions.ILike(u.DisplayName, p, StaffSearchIndex.Escape) || EF.Functions.ILike(u.Email!, p, StaffSearchIndex.Escape))
+        var people = await db.Users.AsNoTracking().Where(u => named.Contains(u.Id))
             .OrderBy(u => u.DisplayName).Take(Cap + 1)
             .Select(u => new { u.Id, u.DisplayName, u.Email, u.StaffRole })
             .ToListAsync(ct);
@@ -177,15 +160,16 @@ public sealed partial class StaffSearch(PorticoDb db)
         // "Northwind #12" or "Northwind 12": request 12 of the accounts so named, found on the account's number index.
         if (AccountAndNumber().Match(query) is { Success: true } m && int.TryParse(m.Groups["number"].Value, out var number))
         {
-            var accountIds = await AccountsNamed(m.Groups["account"].Value)
+            var named = await AccountsNamedAsync(m.Groups["account"].Value, ct);
+            var accountIds = await db.Accounts.AsNoTracking().Where(a => named.Contains(a.Id))
                 .OrderBy(a => a.Name).Take(AccountsForNumber).Select(a => a.Id).ToListAsync(ct);
             byNumber = await Hits(requests.Where(r => accountIds.Contains(r.AccountId) && r.Number == number)).ToListAsync(ct);
         }
         // A bare number ("#12") is request 12 of every account.
         var bareNumber = int.TryParse(query.TrimStart('#'), out var n)
             ? await Hits(requests.Where(r => r.Number == n)).ToListAsync(ct) : [];
-        var byTitle = !TextMatches(StaffSearchIndex.Requests) ? [] : await Hits(Containing(requests, query, StaffSearchIndex.Requests, r => r.Id,
-            p => r => EF.Functions.ILike(r.Subject, p, StaffSearchIndex.Escape))).ToListAsync(ct);
+        var titled = Candidates(StaffSearchIndex.Requests);
+        var byTitle = titled.Count == 0 ? [] : await Hits(requests.Where(r => titled.Contains(r.Id))).ToListAsync(ct);
         return Capped(byNumber.Concat(bareNumber).Concat(byTitle).DistinctBy(r => r.Id).ToList());
     }
 
@@ -211,12 +195,12 @@ public sealed partial class StaffSearch(PorticoDb db)
 
     private async Task<SearchGroup<DocumentHit>> DocumentsAsync(string query, CancellationToken ct)
     {
-        if (!TextMatches(StaffSearchIndex.Documents))
+        var named = Candidates(StaffSearchIndex.Documents);
+        if (named.Count == 0)
         {
             return Capped(new List<DocumentHit>());
         }
-        var found = await Containing(db.Documents.AsNoTracking(), query, StaffSearchIndex.Documents, d => d.Id,
-                p => d => EF.Functions.ILike(d.Name, p, StaffSearchIndex.Escape))
+        var found = await db.Documents.AsNoTracking().Where(d => named.Contains(d.Id))
             .Where(d => d.DeletedAt == null)
             .OrderByDescending(d => d.UpdatedAt).Take(Cap + 1)
             .Join(db.Accounts, d => d.AccountId, a => a.Id, (d, a) => new { d, AccountName = a.Name })

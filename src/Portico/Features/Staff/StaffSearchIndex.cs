@@ -15,19 +15,20 @@ public static class StaffSearchIndex
 
     /// At most this many rows per kind are taken from a full-text table before they are ordered; a search that matches
     /// more shows the newest of them, so a common word costs no more than a rare one.
-    public const int MaxCandidates = 1000;
+    public const int MaxCandidates = 100;
 
-    /// One full-text table: its name, the table and key it follows, and the columns it indexes.
-    public sealed record FullTextTable(string Name, string Source, string[] Columns)
+    /// One full-text table: its name, the table it follows, the columns it indexes, and the order the search shows the
+    /// kind in (which PostgreSQL applies before taking candidates).
+    public sealed record FullTextTable(string Name, string Source, string[] Columns, string Order)
     {
         public string[] Triggers => [$"{Name}_Insert", $"{Name}_Update", $"{Name}_Delete"];
     }
 
-    public static readonly FullTextTable Requests = new("RequestSearch", "Requests", ["Subject"]);
-    public static readonly FullTextTable Documents = new("DocumentSearch", "Documents", ["Name"]);
-    public static readonly FullTextTable People = new("PersonSearch", "AspNetUsers", ["DisplayName", "Email"]);
-    public static readonly FullTextTable Accounts = new("AccountSearch", "Accounts", ["Name"]);
-    private static readonly FullTextTable[] Tables = [Requests, Documents, People, Accounts];
+    public static readonly FullTextTable Requests = new("RequestSearch", "Requests", ["Subject"], "\"UpdatedAt\" DESC");
+    public static readonly FullTextTable Documents = new("DocumentSearch", "Documents", ["Name"], "\"UpdatedAt\" DESC");
+    public static readonly FullTextTable People = new("PersonSearch", "AspNetUsers", ["DisplayName", "Email"], "\"DisplayName\"");
+    public static readonly FullTextTable Accounts = new("AccountSearch", "Accounts", ["Name"], "\"Name\"");
+    public static readonly IReadOnlyList<FullTextTable> All = [Requests, Documents, People, Accounts];
 
     public static void ConfigurePostgres(ModelBuilder builder)
     {
@@ -45,7 +46,7 @@ public static class StaffSearchIndex
     {
         var present = await db.Database.SqlQueryRaw<string>(
             "SELECT name AS Value FROM sqlite_master WHERE type IN ('table', 'trigger')").ToListAsync(ct);
-        var missing = Tables.Where(t => t.Triggers.Append(t.Name).Except(present).Any()).ToList();
+        var missing = All.Where(t => t.Triggers.Append(t.Name).Except(present).Any()).ToList();
         if (missing.Count == 0)
         {
             return;
@@ -86,32 +87,33 @@ public static class StaffSearchIndex
             + $"DELETE FROM \"{t.Name}\" WHERE \"Key\" = old.\"Id\"; END";
     }
 
-    /// The names of the tables with any row whose text holds the query, asked in one round trip, so a search skips the
-    /// kinds whose text cannot match (most searches for a number match no name or title at all).
-    public static async Task<HashSet<string>> TablesMatchingAsync(PorticoDb db, string query, CancellationToken ct)
+    /// One row whose indexed text holds the query: which kind, and its id.
+    public sealed class Candidate
+    {
+        public string Kind { get; set; } = "";
+        public Guid Key { get; set; }
+    }
+
+    /// The ids of the rows of each given kind whose text holds the query as typed, anywhere and in any case, at most
+    /// <see cref="MaxCandidates"/> a kind, in one round trip; none for text too short for the indexes.
+    public static async Task<ILookup<string, Guid>> CandidatesAsync(PorticoDb db, string query, IEnumerable<FullTextTable> tables, CancellationToken ct)
     {
         if (query.Trim().Length < MinTextLength)
         {
-            return [];
+            return Array.Empty<Candidate>().ToLookup(c => c.Kind, c => c.Key);
         }
         var sqlite = db.Database.IsSqlite();
-        var probes = Tables.Select(t => $"SELECT '{t.Name}' AS \"Value\" WHERE EXISTS (SELECT 1 FROM " + (sqlite
-            ? $"\"{t.Name}\" WHERE \"{t.Name}\" MATCH {{0}})"
-            : $"\"{t.Source}\" WHERE {string.Join(" OR ", t.Columns.Select(c => $"\"{c}\" ILIKE {{0}} ESCAPE '{Escape}'"))})"));
+        // On SQLite the newest rows come first (the full-text table's own order); on PostgreSQL the kind's order.
+        var parts = tables.Select(t => $"SELECT * FROM (SELECT '{t.Name}' AS \"Kind\", " + (sqlite
+            ? $"\"Key\" FROM \"{t.Name}\" WHERE \"{t.Name}\" MATCH {{0}} ORDER BY rowid DESC"
+            : $"\"Id\" AS \"Key\" FROM \"{t.Source}\" WHERE {string.Join(" OR ", t.Columns.Select(c => $"\"{c}\" ILIKE {{0}} ESCAPE '{Escape}'"))} ORDER BY {t.Order}")
+            + $" LIMIT {MaxCandidates}) AS \"{t.Name}\"");
 #pragma warning disable EF1002 // table and column names are the constants above; the query is a parameter
-        var found = await db.Database.SqlQueryRaw<string>(string.Join(" UNION ALL ", probes), sqlite ? Phrase(query) : ContainsPattern(query))
+        var found = await db.Database.SqlQueryRaw<Candidate>(string.Join(" UNION ALL ", parts), sqlite ? Phrase(query) : ContainsPattern(query))
             .ToListAsync(ct);
 #pragma warning restore EF1002
-        return found.ToHashSet(StringComparer.Ordinal);
+        return found.ToLookup(c => c.Kind, c => c.Key);
     }
-
-    /// Keys of the rows whose indexed text holds the query as typed, anywhere and in any case (SQLite only).
-    public static IQueryable<Guid> SqliteKeys(PorticoDb db, FullTextTable table, string query) =>
-#pragma warning disable EF1002 // the table name is one of the constants above; the query is a parameter
-        db.Database.SqlQueryRaw<Guid>(
-            $"SELECT \"Key\" AS \"Value\" FROM \"{table.Name}\" WHERE \"{table.Name}\" MATCH {{0}} ORDER BY rowid DESC LIMIT {MaxCandidates}",
-            Phrase(query));
-#pragma warning restore EF1002
 
     /// An FTS5 phrase: with the trigram tokenizer it matches the text as a substring.
     private static string Phrase(string query) => "\"" + query.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
