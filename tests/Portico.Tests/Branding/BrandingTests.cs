@@ -199,6 +199,39 @@ public sealed class BrandingTests(BrandingApp app) : IClassFixture<BrandingApp>
         Assert.Equal(before?.UpdatedAt, (await StoredAsync())?.UpdatedAt);
     }
 
+    private sealed class LaterClock(TimeSpan ahead) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + ahead;
+    }
+
+    [Fact]
+    public async Task The_sweeper_keeps_the_current_logo_and_favicon_and_removes_a_replaced_logo()
+    {
+        using var admin = await AdminAsync();
+        Assert.Equal(HttpStatusCode.Redirect, (await SaveAsync(admin, Fields($"Sweep {PorticoApp.Unique()}"), ("Logo", "old.png", Png16))).StatusCode);
+        var replaced = (await StoredAsync())!.Logo!.StorageKey;
+        Assert.Equal(HttpStatusCode.Redirect, (await SaveAsync(admin, Fields($"Sweep {PorticoApp.Unique()}"),
+            ("Logo", "new.png", Png32), ("Favicon", "icon.png", Png16))).StatusCode);
+        var current = (await StoredAsync())!;
+
+        var storage = app.Services.GetRequiredService<Portico.Infrastructure.Storage.IBlobStorage>();
+        var options = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Portico.Infrastructure.Storage.StorageOptions>>();
+        var later = new Portico.Features.Documents.BlobSweeper(app.Services.GetRequiredService<IServiceScopeFactory>(), storage, options,
+            new LaterClock(options.Value.OrphanAge + TimeSpan.FromMinutes(1)), Microsoft.Extensions.Logging.Abstractions.NullLogger<Portico.Features.Documents.BlobSweeper>.Instance);
+        await later.SweepAsync(CancellationToken.None);
+
+        var keys = new List<string>();
+        await foreach (var (key, _, _) in storage.ListAsync(CancellationToken.None))
+        {
+            keys.Add(key);
+        }
+        Assert.Contains(current.Logo!.StorageKey, keys);
+        Assert.Contains(current.Favicon!.StorageKey, keys);
+        Assert.DoesNotContain(replaced, keys);
+        using var visitor = app.Anonymous();
+        Assert.Equal(Png32, await visitor.Http.GetByteArrayAsync(Url("/branding/logo")));
+    }
+
     [Fact]
     public async Task The_page_shows_the_saved_brand_in_its_preview_and_form()
     {
