@@ -23,6 +23,7 @@ public sealed class BrandedEmailTests(BrandingApp app) : IClassFixture<BrandingA
         Assert.Equal("multipart/alternative", message.Body!.ContentType.MimeType);
         var link = await app.Mail.LinkAsync(email, "/setup/");
         Assert.Contains(link, message.TextBody!, StringComparison.Ordinal);
+        Assert.Equal($"You have been added to the staff of {name}", message.Subject);
 
         var html = message.HtmlBody!;
         Assert.DoesNotContain("<script>", html, StringComparison.OrdinalIgnoreCase);
