@@ -2,6 +2,7 @@ using Portico.Features.Accounts;
 using Portico.Features.Approvals;
 using Portico.Features.Audit;
 using Portico.Features.Benchmark;
+using Portico.Features.Branding;
 using Portico.Features.Contacts;
 using Portico.Features.Documents;
 using Portico.Features.Identity;
@@ -39,6 +40,7 @@ services.AddStaff();
 services.AddContacts();
 services.AddApprovals();
 services.AddPortalShell();
+services.AddBranding();
 services.AddNotifications();
 services.AddBlobStorage(configuration);
 services.AddRequests(configuration);
@@ -59,6 +61,7 @@ if (adminCommand is { } command)
 app.UsePorticoPipeline();
 
 app.MapPorticoWeb();
+app.MapBranding();
 app.MapBenchmark();
 app.MapAccounts();
 app.MapAudit();

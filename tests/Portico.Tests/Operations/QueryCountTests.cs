@@ -44,7 +44,9 @@ public sealed class QueryCounter : IObserver<DiagnosticListener>, IObserver<KeyV
         if (value.Key == RelationalEventId.CommandExecuted.Name && value.Value is CommandExecutedEventData data
             && data.Context?.Database.GetConnectionString() == _connectionString
             // The outbox worker polls the same database in the background; it is not part of any page.
-            && !data.Command.CommandText.Contains("\"OutboxMessages\"", StringComparison.Ordinal))
+            && !data.Command.CommandText.Contains("\"OutboxMessages\"", StringComparison.Ordinal)
+            // The brand is read for the whole portal once per Brands.Freshness, by whichever page comes first.
+            && !data.Command.CommandText.Contains("\"StoredBrands\"", StringComparison.Ordinal))
         {
             Interlocked.Increment(ref _count);
             lock (Commands)

@@ -93,6 +93,7 @@ public static class AuditActions
     public const string StaffAdminCreated = "staff.admin_created";
     public const string StaffMemberAdded = "staff.member_added";
     public const string StaffRoleChanged = "staff.role_changed";
+    public const string BrandingChanged = "staff.branding_changed";
     public const string CustomerViewStarted = "staff.customer_view_started";
     public const string CustomerViewEnded = "staff.customer_view_ended";
 }

@@ -9,7 +9,7 @@ namespace Portico.Features.Contacts;
 /// contacts.manage) or by staff. Nobody grants a role with permissions they do not hold
 /// themselves, and an account never loses its last Owner.
 public sealed class ManageContacts(PorticoDb db, AuditLog audit, EmailOutbox email, ChangeMembershipRole changeRole, Approvals.ApprovalGate approvals,
-    IOptions<BrandingOptions> branding, TimeProvider clock)
+    IOptions<BrandingOptions> branding, Branding.Brands brands, TimeProvider clock)
 {
     public const int MaxInvitationsPerHour = 50;
     public const string AwaitingApproval = "This change needs approval first. You can follow it under Approvals.";
@@ -121,8 +121,8 @@ public sealed class ManageContacts(PorticoDb db, AuditLog audit, EmailOutbox ema
     private async Task QueueInvitationAsync(Guid accountId, string address, string role, string token, string invitedBy, CancellationToken ct)
     {
         var accountName = await db.Accounts.Where(a => a.Id == accountId).Select(a => a.Name).SingleAsync(ct);
-        email.Queue(address, $"{invitedBy} invited you to {accountName} on {branding.Value.PortalName}",
-            $"Hello,\n\n{invitedBy} invited you to the {accountName} account on {branding.Value.PortalName} as {role}.\n\n" +
+        email.Queue(address, $"{invitedBy} invited you to {accountName} on {(await brands.GetAsync(ct)).PortalName}",
+            $"Hello,\n\n{invitedBy} invited you to the {accountName} account on {(await brands.GetAsync(ct)).PortalName} as {role}.\n\n" +
             $"Accept within {Invitation.Lifetime.TotalDays:0} days: {branding.Value.Link($"/invitations/{token}")}\n\nIf you did not expect this, ignore this email.\n");
     }
 

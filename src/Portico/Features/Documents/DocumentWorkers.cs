@@ -2,7 +2,7 @@ using Portico.Infrastructure.Storage;
 
 namespace Portico.Features.Documents;
 
-/// Removes blobs no document version or request attachment points to (an upload that crashed between
+/// Removes blobs no document version, request attachment or brand image points to (an upload that crashed between
 /// storing the file and saving its metadata) and unfinished uploads, once they are older than Storage:OrphanAge.
 public sealed class BlobSweeper(IServiceScopeFactory scopes, IBlobStorage storage, IOptions<StorageOptions> options, TimeProvider clock, ILogger<BlobSweeper> logger)
 {
@@ -51,6 +51,11 @@ public sealed class BlobSweeper(IServiceScopeFactory scopes, IBlobStorage storag
         var db = scope.ServiceProvider.GetRequiredService<PorticoDb>();
         var referenced = (await db.DocumentVersions.Where(v => keys.Contains(v.StorageKey)).Select(v => v.StorageKey).ToListAsync(ct)).ToHashSet();
         referenced.UnionWith(await db.RequestAttachments.Where(a => keys.Contains(a.StorageKey!)).Select(a => a.StorageKey!).ToListAsync(ct));
+        // The portal's logo and favicon.
+        if (await db.StoredBrands.AsNoTracking().SingleOrDefaultAsync(ct) is { } brand)
+        {
+            referenced.UnionWith(new[] { brand.Logo?.StorageKey, brand.Favicon?.StorageKey }.OfType<string>());
+        }
         var removed = 0;
         foreach (var key in keys.Where(k => !referenced.Contains(k)))
         {

@@ -42,7 +42,7 @@ public sealed class ChangeEmailForm
 /// move the account away quietly. The user name is the email in this app and moves with it.
 public sealed class ChangeEmail(
     PorticoDb db, UserManager<PorticoUser> users, SignInManager<PorticoUser> signIn, AuditLog audit, EmailOutbox email,
-    DatabaseTicketStore sessions, IHttpContextAccessor http, IOptions<BrandingOptions> branding,
+    DatabaseTicketStore sessions, IHttpContextAccessor http, IOptions<BrandingOptions> branding, Branding.Brands brands,
     IOptions<DataProtectionTokenProviderOptions> tokens, TimeProvider clock)
 {
     public const string ConfirmPath = "/account/email/confirm";
@@ -109,8 +109,8 @@ public sealed class ChangeEmail(
         if (owner is null)
         {
             var token = await users.GenerateChangeEmailTokenAsync(user, address);
-            email.Queue(address, $"Confirm your new email address for {branding.Value.PortalName}",
-                $"Hello {user.DisplayName},\n\nYou asked to sign in to {branding.Value.PortalName} with this address from now on. " +
+            email.Queue(address, $"Confirm your new email address for {(await brands.GetAsync(ct)).PortalName}",
+                $"Hello {user.DisplayName},\n\nYou asked to sign in to {(await brands.GetAsync(ct)).PortalName} with this address from now on. " +
                 $"To confirm, open this link within {Describe(LinkLifetime)}, in a browser where you are signed in:\n\n" +
                 $"{branding.Value.Link(ConfirmLink(user.Id, address, token))}\n\n" +
                 "It works once. If you did not ask for this, ignore this email; nothing changes.\n");
@@ -124,7 +124,7 @@ public sealed class ChangeEmail(
                 details: new { reason = "address_in_use", to = address });
         }
         email.Queue(user.Email!, "A change of your email address was asked for",
-            $"Hello {user.DisplayName},\n\nSomeone signed in to your account on {branding.Value.PortalName} asked to change its email address to {address}. " +
+            $"Hello {user.DisplayName},\n\nSomeone signed in to your account on {(await brands.GetAsync(ct)).PortalName} asked to change its email address to {address}. " +
             "Nothing changes until the link sent to that address is opened.\n" +
             "If this was not you, change your password and tell your administrator at once.\n");
         await db.SaveChangesAsync(ct);
@@ -190,7 +190,7 @@ public sealed class ChangeEmail(
             audit.Record(AuditActions.EmailChanged, targetType: "User", targetId: user.Id.ToString(),
                 details: new { from = before, to = linkEmail, other_sessions_ended = others.Count });
             email.Queue(before, "Your email address was changed",
-                $"Hello {user.DisplayName},\n\nThe email address of your account on {branding.Value.PortalName} was changed to {linkEmail}. " +
+                $"Hello {user.DisplayName},\n\nThe email address of your account on {(await brands.GetAsync(ct)).PortalName} was changed to {linkEmail}. " +
                 "You sign in with the new address from now on and were signed out everywhere else.\n" +
                 "If this was not you, tell your administrator at once.\n");
             await db.SaveChangesAsync(ct);

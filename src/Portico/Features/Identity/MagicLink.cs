@@ -57,7 +57,7 @@ public enum MagicLinkOutcome
 }
 
 public sealed class MagicLinks(PorticoDb db, UserManager<PorticoUser> users, PorticoSignInManager signIn, AuditLog audit, EmailOutbox email,
-    IOptions<BrandingOptions> branding, TimeProvider clock)
+    IOptions<BrandingOptions> branding, Branding.Brands brands, TimeProvider clock)
 {
     public const string BrowserCookie = "portico.magiclink";
 
@@ -75,7 +75,7 @@ public sealed class MagicLinks(PorticoDb db, UserManager<PorticoUser> users, Por
         if (user is not null && !await users.IsLockedOutAsync(user))
         {
             db.Set<MagicLinkToken>().Add(new MagicLinkToken(user.Id, Hash(token), Hash(nonce), now));
-            email.Queue(user.Email!, $"Your sign-in link for {branding.Value.PortalName}",
+            email.Queue(user.Email!, $"Your sign-in link for {(await brands.GetAsync(ct)).PortalName}",
                 $"Hello {user.DisplayName},\n\nSign in with this link within {MagicLinkToken.Lifetime.TotalMinutes:0} minutes, in the same browser where you asked for it:\n\n" +
                 $"{branding.Value.Link($"/login/link/{token}")}\n\nIt works once. If you did not ask for it, ignore this email.\n");
         }

@@ -42,7 +42,7 @@ public enum PasswordResetOutcome
 /// is bound to the security stamp, which the reset rotates, so a link works once and an earlier one dies with it.
 public sealed class ResetForgottenPassword(
     PorticoDb db, UserManager<PorticoUser> users, PorticoSignInManager signIn, AuditLog audit, EmailOutbox email,
-    DatabaseTicketStore sessions, IOptions<BrandingOptions> branding)
+    DatabaseTicketStore sessions, IOptions<BrandingOptions> branding, Branding.Brands brands)
 {
     public const string ResetPath = "/account/reset-password";
 
@@ -55,7 +55,7 @@ public sealed class ResetForgottenPassword(
             return;
         }
         var token = await users.GeneratePasswordResetTokenAsync(user);
-        var portal = branding.Value.PortalName;
+        var portal = (await brands.GetAsync(ct)).PortalName;
         email.Queue(user.Email!, $"Reset your password for {portal}",
             $"Hello {user.DisplayName},\n\nSomeone asked to reset the password of your account on {portal}. " +
             $"Choose a new password with this link within {ChangeEmail.Describe(PasswordResetTokenOptions.Lifetime)}:\n\n" +
@@ -107,7 +107,7 @@ public sealed class ResetForgottenPassword(
             audit.Record(AuditActions.PasswordReset, targetType: "User", targetId: user.Id.ToString(), actorUserId: user.Id, actorName: user.Email,
                 details: new { sessions_ended = ended.Count });
             email.Queue(user.Email!, "Your password was changed",
-                $"Hello {user.DisplayName},\n\nThe password of your account on {branding.Value.PortalName} was reset with a link sent to this address. " +
+                $"Hello {user.DisplayName},\n\nThe password of your account on {(await brands.GetAsync(ct)).PortalName} was reset with a link sent to this address. " +
                 "You were signed out everywhere.\nIf this was not you, reset your password again and tell your administrator at once.\n");
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);

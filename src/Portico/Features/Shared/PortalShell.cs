@@ -1,3 +1,4 @@
+using Portico.Features.Branding;
 using Portico.Features.Identity;
 
 namespace Portico.Features.Shared;
@@ -6,18 +7,19 @@ public sealed record AccountChoice(Guid AccountId, string AccountName, string Ro
 
 /// What the layout needs: who is signed in, which accounts they may switch to, where they are.
 public sealed record ShellView(
-    BrandingOptions Branding, string? DisplayName, StaffRole? StaffRole, IReadOnlyList<AccountChoice> Accounts,
+    Brand Branding, string? DisplayName, StaffRole? StaffRole, IReadOnlyList<AccountChoice> Accounts,
     AccountChoice? ActiveAccount, IReadOnlySet<string> Permissions);
 
-public sealed class PortalShell(PorticoDb db, AccountContext account, IOptions<BrandingOptions> branding, IHttpContextAccessor http, TimeProvider clock)
+public sealed class PortalShell(PorticoDb db, AccountContext account, Brands brands, IHttpContextAccessor http, TimeProvider clock)
 {
     public async Task<ShellView> LoadAsync()
     {
         var user = http.HttpContext?.User;
+        var branding = await brands.GetAsync(http.HttpContext?.RequestAborted ?? default);
         var userId = user?.UserId();
         if (userId is null)
         {
-            return new ShellView(branding.Value, null, null, [], null, new HashSet<string>());
+            return new ShellView(branding, null, null, [], null, new HashSet<string>());
         }
         var accounts = account.AccountsOfUser ?? await ActiveAccountsAsync(db, userId.Value, clock.GetUtcNow().UtcDateTime, http.HttpContext!.RequestAborted);
         var active = account.AccountId is { } id ? accounts.FirstOrDefault(a => a.AccountId == id) : null;
@@ -27,7 +29,7 @@ public sealed class PortalShell(PorticoDb db, AccountContext account, IOptions<B
         {
             staffRole = null;
         }
-        return new ShellView(branding.Value, user.FindFirst("portico:display_name")?.Value ?? user.Identity?.Name,
+        return new ShellView(branding, user.FindFirst("portico:display_name")?.Value ?? user.Identity?.Name,
             staffRole, accounts, active, account.Permissions);
     }
 

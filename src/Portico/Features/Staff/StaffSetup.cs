@@ -22,7 +22,7 @@ public sealed record SetupOutcome(PorticoUser? Admin, SetupRefusal? Refusal, IRe
 
 /// How staff Admins come to exist without another Admin to invite them: the first one through the link printed at
 /// start-up, further ones (and a first one, for scripted installs) through the `admin create` command.
-public sealed class StaffSetup(PorticoDb db, UserManager<PorticoUser> users, AuditLog audit, EmailOutbox mail, IOptions<BrandingOptions> branding,
+public sealed class StaffSetup(PorticoDb db, UserManager<PorticoUser> users, AuditLog audit, EmailOutbox mail, IOptions<BrandingOptions> branding, Branding.Brands brands,
     TimeProvider clock)
 {
     public const string NameField = "Admin.Name";
@@ -196,11 +196,11 @@ public sealed class StaffSetup(PorticoDb db, UserManager<PorticoUser> users, Aud
             audit.Record(role == StaffRole.Admin ? AuditActions.StaffAdminCreated : AuditActions.StaffMemberAdded, targetType: "User",
                 targetId: member.Id.ToString(), details: new { email = clean, role = role.ToString(), via, expiresAt = link.ExpiresAt });
             // Sent only if the staff member is saved: the email is queued in the same unit of work.
-            mail.Queue(clean, $"You have been added to the staff of {branding.Value.PortalName}",
+            mail.Queue(clean, $"You have been added to the staff of {(await brands.GetAsync(ct)).PortalName}",
                 $"""
                 Hello {displayName},
 
-                You have been added to the staff of {branding.Value.PortalName} as {role}.
+                You have been added to the staff of {(await brands.GetAsync(ct)).PortalName} as {role}.
                 Choose your password, once, within {SetupLink.SetPasswordLifetime.TotalHours:0} hours, at:
                 {url}
 

@@ -51,7 +51,7 @@ public sealed class EmailOutbox(PorticoDb db, TimeProvider clock)
         db.OutboxMessages.Add(OutboxMessage.Create(MessageType, new EmailMessage(to, subject, textBody), clock.GetUtcNow().UtcDateTime));
 }
 
-public sealed class SendEmail(IOptions<SmtpOptions> options, IHostEnvironment environment) : IOutboxHandler
+public sealed class SendEmail(IOptions<SmtpOptions> options, IEmailBrand brand, IHostEnvironment environment) : IOutboxHandler
 {
     public string Type => EmailOutbox.MessageType;
 
@@ -65,7 +65,9 @@ public sealed class SendEmail(IOptions<SmtpOptions> options, IHostEnvironment en
         mime.Subject = email.Subject;
         // The outbox id as Message-Id lets receivers drop a repeat after a crash mid-send.
         mime.MessageId = $"{message.Id:N}@portico";
-        mime.Body = new TextPart("plain") { Text = email.TextBody };
+        // Plain text and the same words in HTML (multipart/alternative): mail clients show what they prefer.
+        var html = EmailHtml.Render(email.Subject, email.TextBody, await brand.GetAsync(cancellationToken));
+        mime.Body = new BodyBuilder { TextBody = email.TextBody, HtmlBody = html }.ToMessageBody();
 
         if (string.IsNullOrWhiteSpace(o.Host))
         {

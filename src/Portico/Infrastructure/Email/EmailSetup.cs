@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Portico.Infrastructure.Outbox;
 
 namespace Portico.Infrastructure.Email;
@@ -8,6 +9,8 @@ public static class EmailSetup
     {
         services.AddValidatedOptions<SmtpOptions>(configuration, SmtpOptions.Section);
         services.AddScoped<EmailOutbox>();
+        // The portal's stored brand replaces this where it is registered.
+        services.TryAddSingleton<IEmailBrand, ConfiguredEmailBrand>();
         services.AddSingleton<IOutboxHandler, SendEmail>();
         return services;
     }

@@ -1,6 +1,6 @@
 namespace Portico.Infrastructure.Web;
 
-/// How the portal presents itself to customers; set per installation.
+/// How the portal presents itself until a staff Admin saves a brand at /staff/branding, and the public address.
 public sealed class BrandingOptions
 {
     public const string Section = "Branding";
@@ -15,20 +15,12 @@ public sealed class BrandingOptions
     [Required, RegularExpression("^#[0-9a-fA-F]{6}$", ErrorMessage = "Branding:PrimaryColor must be a colour like #1d4ed8.")]
     public string PrimaryColor { get; set; } = "#1d4ed8";
 
+    [Required, RegularExpression("^#[0-9a-fA-F]{6}$", ErrorMessage = "Branding:AccentColor must be a colour like #0f766e.")]
+    public string AccentColor { get; set; } = "#0f766e";
+
     /// The address people reach the portal at; links in email start with it.
     [Required, Url(ErrorMessage = "Branding:PublicUrl must be an absolute URL such as https://portal.example.com.")]
     public string PublicUrl { get; set; } = "http://localhost:5000";
 
     public string Link(string path) => PublicUrl.TrimEnd('/') + path;
-}
-
-public static class BrandingStyles
-{
-    /// The brand colour as a stylesheet, because the CSP forbids inline styles.
-    public static void MapBrandingStyles(this IEndpointRouteBuilder routes) =>
-        routes.MapGet("/branding.css", (Microsoft.Extensions.Options.IOptions<BrandingOptions> options, HttpContext http) =>
-        {
-            http.Response.Headers.CacheControl = "public, max-age=300";
-            return Results.Text($":root {{ --primary: {options.Value.PrimaryColor}; }}\n", "text/css");
-        }).AllowAnonymous().ExcludeFromDescription();
 }

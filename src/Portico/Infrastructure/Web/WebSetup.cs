@@ -96,7 +96,6 @@ public static class WebSetup
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
         app.MapOpenApi().AllowAnonymous();
         app.MapRazorPages();
-        app.MapBrandingStyles();
         return app;
     }
 }

@@ -672,6 +672,46 @@ namespace Portico.Data.Migrations.Postgres
                     b.ToTable("Invoices");
                 });
 
+            modelBuilder.Entity("Portico.Features.Branding.StoredBrand", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("AccentColor")
+                        .IsRequired()
+                        .HasMaxLength(7)
+                        .HasColumnType("character varying(7)");
+
+                    b.Property<string>("FooterLinks")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("PortalName")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)");
+
+                    b.Property<string>("PrimaryColor")
+                        .IsRequired()
+                        .HasMaxLength(7)
+                        .HasColumnType("character varying(7)");
+
+                    b.Property<string>("SupportEmail")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("SupportPhone")
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("StoredBrands");
+                });
+
             modelBuilder.Entity("Portico.Features.Contacts.Invitation", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2065,6 +2105,75 @@ namespace Portico.Data.Migrations.Postgres
                         .HasForeignKey("IntegrationId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Portico.Features.Branding.StoredBrand", b =>
+                {
+                    b.OwnsOne("Portico.Features.Branding.BrandImage", "Favicon", b1 =>
+                        {
+                            b1.Property<int>("StoredBrandId")
+                                .HasColumnType("integer");
+
+                            b1.Property<string>("ContentType")
+                                .IsRequired()
+                                .HasMaxLength(20)
+                                .HasColumnType("character varying(20)");
+
+                            b1.Property<string>("Sha256")
+                                .IsRequired()
+                                .HasMaxLength(64)
+                                .HasColumnType("character varying(64)");
+
+                            b1.Property<string>("StorageKey")
+                                .IsRequired()
+                                .HasMaxLength(32)
+                                .HasColumnType("character varying(32)");
+
+                            b1.Property<DateTime>("UploadedAt")
+                                .HasColumnType("timestamp with time zone");
+
+                            b1.HasKey("StoredBrandId");
+
+                            b1.ToTable("StoredBrands");
+
+                            b1.WithOwner()
+                                .HasForeignKey("StoredBrandId");
+                        });
+
+                    b.OwnsOne("Portico.Features.Branding.BrandImage", "Logo", b1 =>
+                        {
+                            b1.Property<int>("StoredBrandId")
+                                .HasColumnType("integer");
+
+                            b1.Property<string>("ContentType")
+                                .IsRequired()
+                                .HasMaxLength(20)
+                                .HasColumnType("character varying(20)");
+
+                            b1.Property<string>("Sha256")
+                                .IsRequired()
+                                .HasMaxLength(64)
+                                .HasColumnType("character varying(64)");
+
+                            b1.Property<string>("StorageKey")
+                                .IsRequired()
+                                .HasMaxLength(32)
+                                .HasColumnType("character varying(32)");
+
+                            b1.Property<DateTime>("UploadedAt")
+                                .HasColumnType("timestamp with time zone");
+
+                            b1.HasKey("StoredBrandId");
+
+                            b1.ToTable("StoredBrands");
+
+                            b1.WithOwner()
+                                .HasForeignKey("StoredBrandId");
+                        });
+
+                    b.Navigation("Favicon");
+
+                    b.Navigation("Logo");
                 });
 
             modelBuilder.Entity("Portico.Features.Contacts.Invitation", b =>

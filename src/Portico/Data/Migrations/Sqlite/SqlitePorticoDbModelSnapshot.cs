@@ -652,6 +652,46 @@ namespace Portico.Data.Migrations.Sqlite
                     b.ToTable("Invoices");
                 });
 
+            modelBuilder.Entity("Portico.Features.Branding.StoredBrand", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AccentColor")
+                        .IsRequired()
+                        .HasMaxLength(7)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FooterLinks")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PortalName")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PrimaryColor")
+                        .IsRequired()
+                        .HasMaxLength(7)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SupportEmail")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SupportPhone")
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("StoredBrands");
+                });
+
             modelBuilder.Entity("Portico.Features.Contacts.Invitation", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2021,6 +2061,75 @@ namespace Portico.Data.Migrations.Sqlite
                         .HasForeignKey("IntegrationId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Portico.Features.Branding.StoredBrand", b =>
+                {
+                    b.OwnsOne("Portico.Features.Branding.BrandImage", "Favicon", b1 =>
+                        {
+                            b1.Property<int>("StoredBrandId")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<string>("ContentType")
+                                .IsRequired()
+                                .HasMaxLength(20)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("Sha256")
+                                .IsRequired()
+                                .HasMaxLength(64)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("StorageKey")
+                                .IsRequired()
+                                .HasMaxLength(32)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<DateTime>("UploadedAt")
+                                .HasColumnType("TEXT");
+
+                            b1.HasKey("StoredBrandId");
+
+                            b1.ToTable("StoredBrands");
+
+                            b1.WithOwner()
+                                .HasForeignKey("StoredBrandId");
+                        });
+
+                    b.OwnsOne("Portico.Features.Branding.BrandImage", "Logo", b1 =>
+                        {
+                            b1.Property<int>("StoredBrandId")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<string>("ContentType")
+                                .IsRequired()
+                                .HasMaxLength(20)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("Sha256")
+                                .IsRequired()
+                                .HasMaxLength(64)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("StorageKey")
+                                .IsRequired()
+                                .HasMaxLength(32)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<DateTime>("UploadedAt")
+                                .HasColumnType("TEXT");
+
+                            b1.HasKey("StoredBrandId");
+
+                            b1.ToTable("StoredBrands");
+
+                            b1.WithOwner()
+                                .HasForeignKey("StoredBrandId");
+                        });
+
+                    b.Navigation("Favicon");
+
+                    b.Navigation("Logo");
                 });
 
             modelBuilder.Entity("Portico.Features.Contacts.Invitation", b =>

@@ -1,0 +1,48 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Portico.Data.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class StoredBranding : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "StoredBrands",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false),
+                    PortalName = table.Column<string>(type: "TEXT", maxLength: 80, nullable: false),
+                    PrimaryColor = table.Column<string>(type: "TEXT", maxLength: 7, nullable: false),
+                    AccentColor = table.Column<string>(type: "TEXT", maxLength: 7, nullable: false),
+                    Logo_StorageKey = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    Logo_Sha256 = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    Logo_ContentType = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
+                    Logo_UploadedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    Favicon_StorageKey = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    Favicon_Sha256 = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    Favicon_ContentType = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
+                    Favicon_UploadedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    SupportEmail = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    SupportPhone = table.Column<string>(type: "TEXT", maxLength: 30, nullable: true),
+                    FooterLinks = table.Column<string>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_StoredBrands", x => x.Id);
+                });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "StoredBrands");
+        }
+    }
+}
