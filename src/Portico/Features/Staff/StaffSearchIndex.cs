@@ -13,8 +13,9 @@ public static class StaffSearchIndex
     /// Text is matched from this many characters: both indexes are built from three-character pieces.
     public const int MinTextLength = 3;
 
-    /// At most this many rows per kind are taken from a full-text table before they are ordered; a search that matches
-    /// more shows the newest of them, so a common word costs no more than a rare one.
+    /// At most this many rows per kind are taken from a text index before they are read; a search that matches more
+    /// shows the first ten, in the kind's order, of the newest of them on SQLite and of the first in that order on
+    /// PostgreSQL, so a common word costs no more than a rare one.
     public const int MaxCandidates = 100;
 
     /// One full-text table: its name, the table it follows, the columns it indexes, and the order the search shows the
