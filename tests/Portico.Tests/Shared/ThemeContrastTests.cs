@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
 
 namespace Portico.Tests.Shared;
@@ -15,27 +14,6 @@ public sealed partial class ThemeContrastTests(PorticoApp app)
         using var client = app.CreateClient();
         var css = await client.GetStringAsync(new Uri("/css/site.css", UriKind.Relative));
         return Pair().Matches(css).ToDictionary(m => m.Groups["name"].Value, m => (m.Groups["light"].Value, m.Groups["dark"].Value));
-    }
-
-    private static double Luminance(string hex)
-    {
-        hex = hex.TrimStart('#');
-        if (hex.Length == 3)
-        {
-            hex = string.Concat(hex.Select(c => $"{c}{c}"));
-        }
-        double Channel(int i)
-        {
-            var c = int.Parse(hex.AsSpan(i, 2), NumberStyles.HexNumber, CultureInfo.InvariantCulture) / 255.0;
-            return c <= 0.03928 ? c / 12.92 : Math.Pow((c + 0.055) / 1.055, 2.4);
-        }
-        return 0.2126 * Channel(0) + 0.7152 * Channel(2) + 0.0722 * Channel(4);
-    }
-
-    private static double Contrast(string a, string b)
-    {
-        var (la, lb) = (Luminance(a), Luminance(b));
-        return (Math.Max(la, lb) + 0.05) / (Math.Min(la, lb) + 0.05);
     }
 
     [Theory]
@@ -59,8 +37,8 @@ public sealed partial class ThemeContrastTests(PorticoApp app)
     {
         var tokens = await TokensAsync();
 
-        var light = Contrast(tokens[foreground].Light, tokens[background].Light);
-        var dark = Contrast(tokens[foreground].Dark, tokens[background].Dark);
+        var light = Portico.Features.Branding.BrandRules.ContrastRatio(tokens[foreground].Light, tokens[background].Light);
+        var dark = Portico.Features.Branding.BrandRules.ContrastRatio(tokens[foreground].Dark, tokens[background].Dark);
 
         Assert.True(light >= minimum, $"--{foreground} on --{background} is {light:0.00}:1 in the light theme");
         Assert.True(dark >= minimum, $"--{foreground} on --{background} is {dark:0.00}:1 in the dark theme");

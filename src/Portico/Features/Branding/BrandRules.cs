@@ -16,11 +16,24 @@ public static class BrandRules
     public const double MinimumContrast = 4.5;
 
     /// WCAG 2 contrast ratio of white text on the colour (#rrggbb).
-    public static double ContrastWithWhite(string color)
+    public static double ContrastWithWhite(string color) => ContrastRatio(color, "#ffffff");
+
+    /// WCAG 2 contrast ratio between two colours (#rgb or #rrggbb), from 1 to 21.
+    public static double ContrastRatio(string a, string b)
     {
-        var rgb = int.Parse(color.AsSpan(1), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
-        var luminance = 0.2126 * Channel(rgb >> 16) + 0.7152 * Channel(rgb >> 8) + 0.0722 * Channel(rgb);
-        return 1.05 / (luminance + 0.05);
+        var (la, lb) = (RelativeLuminance(a), RelativeLuminance(b));
+        return (Math.Max(la, lb) + 0.05) / (Math.Min(la, lb) + 0.05);
+    }
+
+    private static double RelativeLuminance(string color)
+    {
+        var hex = color.TrimStart('#');
+        if (hex.Length == 3)
+        {
+            hex = string.Concat(hex.Select(c => $"{c}{c}"));
+        }
+        var rgb = int.Parse(hex, NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+        return 0.2126 * Channel(rgb >> 16) + 0.7152 * Channel(rgb >> 8) + 0.0722 * Channel(rgb);
 
         static double Channel(int value)
         {

@@ -27,8 +27,6 @@ public static class RequestWorkflow
 
     public static bool CanMove(RequestStatus from, RequestStatus to) => Allowed[from].Contains(to);
 
-    public static string Label(this RequestStatus status) => status.Human();
-
     public static bool IsOpen(this RequestStatus status) => status is not (RequestStatus.Resolved or RequestStatus.Closed);
 }
 
@@ -94,7 +92,7 @@ public sealed class Request : IAccountOwned
     {
         if (!RequestWorkflow.CanMove(Status, to))
         {
-            throw new InvalidOperationException($"A request that is {Status.Label()} cannot move to {to.Label()}.");
+            throw new InvalidOperationException($"A request that is {Status.Human()} cannot move to {to.Human()}.");
         }
         if (Status == RequestStatus.WaitingOnCustomer && WaitingSince is { } since)
         {

@@ -78,7 +78,7 @@ public sealed class CustomerRequestActions(PorticoDb db, RequestAccess access, R
         {
             // Providing the information asked for hands the request back to the team.
             request.MoveTo(RequestStatus.InProgress, now);
-            db.RequestEvents.Add(new RequestEvent(request, now, access.UserName, $"Provided information: {from.Label()} → {request.Status.Label()}"));
+            db.RequestEvents.Add(new RequestEvent(request, now, access.UserName, $"Provided information: {from.Human()} → {request.Status.Human()}"));
             audit.Record(AuditActions.RequestStatusChanged, request.AccountId, "Request", request.Id.ToString(),
                 new { number = request.Number, from = from.ToString(), to = request.Status.ToString() });
         }
@@ -115,7 +115,7 @@ public sealed class CustomerRequestActions(PorticoDb db, RequestAccess access, R
         }
         if (request.Status != requiredStatus)
         {
-            return Outcome.Refused($"This request is {request.Status.Label()}; only a {requiredStatus.Label()} request can be {what.ToLowerInvariant()}.");
+            return Outcome.Refused($"This request is {request.Status.Human()}; only a {requiredStatus.Human()} request can be {what.ToLowerInvariant()}.");
         }
         if (extraCheck?.Invoke(request) is { } error)
         {
@@ -124,7 +124,7 @@ public sealed class CustomerRequestActions(PorticoDb db, RequestAccess access, R
         var now = clock.GetUtcNow().UtcDateTime;
         var from = request.Status;
         request.MoveTo(to, now);
-        db.RequestEvents.Add(new RequestEvent(request, now, access.UserName, $"{what}: {from.Label()} → {to.Label()}"));
+        db.RequestEvents.Add(new RequestEvent(request, now, access.UserName, $"{what}: {from.Human()} → {to.Human()}"));
         audit.Record(AuditActions.RequestStatusChanged, request.AccountId, "Request", request.Id.ToString(),
             new { number = request.Number, from = from.ToString(), to = to.ToString() });
         await notifier.StatusChangedAsync(request, from, access.UserName, ct);
@@ -205,7 +205,7 @@ public sealed class StaffRequestActions(PorticoDb db, RequestNotifier notifier, 
         }
         if (thenStatus is { } next && next != request.Status && !RequestWorkflow.CanMove(request.Status, next))
         {
-            return Outcome.Refused($"A request that is {request.Status.Label()} cannot move to {next.Label()}.");
+            return Outcome.Refused($"A request that is {request.Status.Human()} cannot move to {next.Human()}.");
         }
         var now = clock.GetUtcNow().UtcDateTime;
         var message = new RequestMessage(request, UserId, UserName, fromStaff: true, isInternal, body!.Trim().ReplaceLineEndings("\n"), now);
@@ -247,7 +247,7 @@ public sealed class StaffRequestActions(PorticoDb db, RequestNotifier notifier, 
         }
         if (!RequestWorkflow.CanMove(request.Status, to))
         {
-            return Outcome.Refused($"A request that is {request.Status.Label()} cannot move to {to.Label()}.");
+            return Outcome.Refused($"A request that is {request.Status.Human()} cannot move to {to.Human()}.");
         }
         await MoveAsync(request, to, clock.GetUtcNow().UtcDateTime, ct);
         return await SaveAsync(ct);
@@ -287,7 +287,7 @@ public sealed class StaffRequestActions(PorticoDb db, RequestNotifier notifier, 
             {
                 if (!RequestWorkflow.CanMove(request.Status, to))
                 {
-                    return Outcome.Refused($"Request #{request.Number} ({request.Subject}) is {request.Status.Label()} and cannot move to {to.Label()}. Nothing was changed.");
+                    return Outcome.Refused($"Request #{request.Number} ({request.Subject}) is {request.Status.Human()} and cannot move to {to.Human()}. Nothing was changed.");
                 }
                 await MoveAsync(request, to, now, ct);
             }
@@ -307,7 +307,7 @@ public sealed class StaffRequestActions(PorticoDb db, RequestNotifier notifier, 
     {
         var from = request.Status;
         request.MoveTo(to, now);
-        db.RequestEvents.Add(new RequestEvent(request, now, UserName, $"{from.Label()} → {to.Label()}"));
+        db.RequestEvents.Add(new RequestEvent(request, now, UserName, $"{from.Human()} → {to.Human()}"));
         audit.Record(AuditActions.RequestStatusChanged, request.AccountId, "Request", request.Id.ToString(),
             new { number = request.Number, from = from.ToString(), to = to.ToString() });
         await notifier.StatusChangedAsync(request, from, UserName, ct);

@@ -47,7 +47,7 @@ public sealed class RequestNotifier(PorticoDb db, EmailOutbox email, Recipients 
 
     public async Task StatusChangedAsync(Request request, RequestStatus from, string actorName, CancellationToken ct)
     {
-        Feed(request, actorName, $"moved request #{request.Number} from {from.Label()} to {request.Status.Label()}");
+        Feed(request, actorName, $"moved request #{request.Number} from {from.Human()} to {request.Status.Human()}");
         await webhooks.PublishAsync(Webhooks.WebhookEvents.RequestStatusChanged, new { request = Summary(request), from = from.ToString(), to = request.Status.ToString() }, ct);
         foreach (var r in await CustomersAsync([request.SubmitterId], p => p.RequestUpdates, ct))
         {
@@ -57,8 +57,8 @@ public sealed class RequestNotifier(PorticoDb db, EmailOutbox email, Recipients 
                 RequestStatus.Resolved => "If this is not resolved for you, you can reopen it from the request page.",
                 _ => "",
             };
-            email.Queue(r.Email, $"[#{request.Number}] {request.Status.Label()}: {request.Subject}",
-                $"Hello {r.Name},\n\nYour request \"{request.Subject}\" is now {request.Status.Label()} (was {from.Label()}). {extra}\n\n{branding.Value.Link(CustomerPath(request))}\n");
+            email.Queue(r.Email, $"[#{request.Number}] {request.Status.Human()}: {request.Subject}",
+                $"Hello {r.Name},\n\nYour request \"{request.Subject}\" is now {request.Status.Human()} (was {from.Human()}). {extra}\n\n{branding.Value.Link(CustomerPath(request))}\n");
         }
     }
 
