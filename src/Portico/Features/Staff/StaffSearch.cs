@@ -56,7 +56,8 @@ public sealed partial class StaffSearch(PorticoDb db)
 
     public async Task<SearchResults> RunAsync(string query, SearchKinds kinds, CancellationToken ct)
     {
-        candidates = await StaffSearchIndex.CandidatesAsync(db, query, StaffSearchIndex.All, ct);
+        // One more than is shown tells whether there are more.
+        candidates = await StaffSearchIndex.CandidatesAsync(db, query, StaffSearchIndex.All, Cap + 1, ct);
         return new SearchResults(
             await AccountsAsync(query, kinds.Billing, ct),
             await PeopleAsync(query, ct),
@@ -94,7 +95,7 @@ public sealed partial class StaffSearch(PorticoDb db)
     private List<Guid> Candidates(StaffSearchIndex.FullTextTable table) => candidates[table.Name].ToList();
 
     private async Task<List<Guid>> AccountsNamedAsync(string text, CancellationToken ct) =>
-        (await StaffSearchIndex.CandidatesAsync(db, text, [StaffSearchIndex.Accounts], ct))[StaffSearchIndex.Accounts.Name].ToList();
+        (await StaffSearchIndex.CandidatesAsync(db, text, [StaffSearchIndex.Accounts], AccountsForNumber, ct))[StaffSearchIndex.Accounts.Name].ToList();
 
     private async Task<SearchGroup<AccountHit>> AccountsAsync(string query, bool billing, CancellationToken ct)
     {
@@ -200,8 +201,8 @@ public sealed partial class StaffSearch(PorticoDb db)
         {
             return Capped(new List<DocumentHit>());
         }
+        // Deleted documents are never candidates.
         var found = await db.Documents.AsNoTracking().Where(d => named.Contains(d.Id))
-            .Where(d => d.DeletedAt == null)
             .OrderByDescending(d => d.UpdatedAt).Take(Cap + 1)
             .Join(db.Accounts, d => d.AccountId, a => a.Id, (d, a) => new { d, AccountName = a.Name })
             .Join(db.DocumentFolders, x => x.d.FolderId, f => f.Id, (x, f) => new DocumentHit(x.d.Id, x.d.Name, x.AccountName, f.Name))

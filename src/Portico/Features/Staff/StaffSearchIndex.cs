@@ -1,3 +1,4 @@
+using System.Globalization;
 using Portico.Features.Accounts;
 using Portico.Features.Documents;
 using Portico.Features.Identity;
@@ -13,22 +14,21 @@ public static class StaffSearchIndex
     /// Text is matched from this many characters: both indexes are built from three-character pieces.
     public const int MinTextLength = 3;
 
-    /// At most this many rows per kind are taken from a text index before they are read; a search that matches more
-    /// shows the first ten, in the kind's order, of the newest of them on SQLite and of the first in that order on
-    /// PostgreSQL, so a common word costs no more than a rare one.
-    public const int MaxCandidates = 100;
-
-    /// One full-text table: its name, the table it follows, the columns it indexes, and the order the search shows the
-    /// kind in (which PostgreSQL applies before taking candidates).
-    public sealed record FullTextTable(string Name, string Source, string[] Columns, string Order)
+    /// One full-text table: its name, the table it follows, the columns it indexes, and which rows of that table it
+    /// holds (a condition on the row with {0} before each column, or null for all of them).
+    public sealed record FullTextTable(string Name, string Source, string[] Columns, string? Holds = null)
     {
         public string[] Triggers => [$"{Name}_Insert", $"{Name}_Update", $"{Name}_Delete"];
+
+        /// The condition for a row named by the prefix: "" in a query, "new." or "old." in a trigger.
+        public string Condition(string prefix) => "(" + string.Format(CultureInfo.InvariantCulture, Holds ?? "1", prefix) + ")";
     }
 
-    public static readonly FullTextTable Requests = new("RequestSearch", "Requests", ["Subject"], "\"UpdatedAt\" DESC");
-    public static readonly FullTextTable Documents = new("DocumentSearch", "Documents", ["Name"], "\"UpdatedAt\" DESC");
-    public static readonly FullTextTable People = new("PersonSearch", "AspNetUsers", ["DisplayName", "Email"], "\"DisplayName\"");
-    public static readonly FullTextTable Accounts = new("AccountSearch", "Accounts", ["Name"], "\"Name\"");
+    public static readonly FullTextTable Requests = new("RequestSearch", "Requests", ["Subject"]);
+    // Deleted documents are kept out, so every candidate is one the search can show.
+    public static readonly FullTextTable Documents = new("DocumentSearch", "Documents", ["Name"], "{0}\"DeletedAt\" IS NULL");
+    public static readonly FullTextTable People = new("PersonSearch", "AspNetUsers", ["DisplayName", "Email"]);
+    public static readonly FullTextTable Accounts = new("AccountSearch", "Accounts", ["Name"]);
     public static readonly IReadOnlyList<FullTextTable> All = [Requests, Documents, People, Accounts];
 
     public static void ConfigurePostgres(ModelBuilder builder)
@@ -41,19 +41,21 @@ public static class StaffSearchIndex
         builder.Entity<Account>().HasIndex(a => a.Name, "IX_Accounts_Name_Trigram").HasMethod("gin").HasOperators("gin_trgm_ops");
     }
 
-    /// Makes the SQLite full-text tables and their triggers when any is missing, filled from the tables they follow. A
-    /// migration that rebuilds a followed table drops its triggers; the next start notices and rebuilds the index.
+    /// Makes the SQLite full-text tables and their triggers when any is missing or made differently than this version
+    /// makes it, filled from the tables they follow. A migration that rebuilds a followed table drops its triggers; the
+    /// next start notices and rebuilds the index.
     public static async Task EnsureSqliteAsync(PorticoDb db, ILogger logger, CancellationToken ct)
     {
-        var present = await db.Database.SqlQueryRaw<string>(
-            "SELECT name AS Value FROM sqlite_master WHERE type IN ('table', 'trigger')").ToListAsync(ct);
-        var missing = All.Where(t => t.Triggers.Append(t.Name).Except(present).Any()).ToList();
-        if (missing.Count == 0)
+        var present = (await db.Database.SqlQueryRaw<SchemaObject>(
+                "SELECT name AS \"Name\", sql AS \"Sql\" FROM sqlite_master WHERE type IN ('table', 'trigger')").ToListAsync(ct))
+            .ToDictionary(o => o.Name, o => o.Sql);
+        var stale = All.Where(t => Creates(t).Any(c => present.GetValueOrDefault(c.Name) != c.Sql)).ToList();
+        if (stale.Count == 0)
         {
             return;
         }
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        foreach (var table in missing)
+        foreach (var table in stale)
         {
             foreach (var statement in Statements(table))
             {
@@ -63,29 +65,53 @@ public static class StaffSearchIndex
             }
         }
         await transaction.CommitAsync(ct);
-        logger.LogInformation("Search index built for {Tables}", string.Join(", ", missing.Select(t => t.Source)));
+        logger.LogInformation("Search index built for {Tables}", string.Join(", ", stale.Select(t => t.Source)));
+    }
+
+    private sealed class SchemaObject
+    {
+        public string Name { get; set; } = "";
+        public string? Sql { get; set; }
     }
 
     private static IEnumerable<string> Statements(FullTextTable t)
     {
         var columns = string.Join(", ", t.Columns.Select(c => $"\"{c}\""));
-        var newValues = string.Join(", ", t.Columns.Select(c => $"new.\"{c}\""));
-        var changed = string.Join(" OR ", t.Columns.Select(c => $"new.\"{c}\" IS NOT old.\"{c}\""));
-        var set = string.Join(", ", t.Columns.Select(c => $"\"{c}\" = new.\"{c}\""));
         foreach (var trigger in t.Triggers)
         {
             yield return $"DROP TRIGGER IF EXISTS \"{trigger}\"";
         }
         yield return $"DROP TABLE IF EXISTS \"{t.Name}\"";
+        var creates = Creates(t).ToList();
+        yield return creates[0].Sql;
+        yield return $"INSERT INTO \"{t.Name}\" (\"Key\", {columns}) SELECT \"Id\", {columns} FROM \"{t.Source}\""
+            + (t.Holds is null ? "" : " WHERE " + t.Condition(""));
+        foreach (var create in creates.Skip(1))
+        {
+            yield return create.Sql;
+        }
+    }
+
+    /// The full-text table and its triggers, each with the statement that makes it, as SQLite keeps it.
+    private static IEnumerable<(string Name, string Sql)> Creates(FullTextTable t)
+    {
+        var columns = string.Join(", ", t.Columns.Select(c => $"\"{c}\""));
+        var newValues = string.Join(", ", t.Columns.Select(c => $"new.\"{c}\""));
+        var changed = string.Join(" OR ", t.Columns.Select(c => $"new.\"{c}\" IS NOT old.\"{c}\""));
+        var set = string.Join(", ", t.Columns.Select(c => $"\"{c}\" = new.\"{c}\""));
         // The key is not indexed by FTS5, so an update or delete looks it up by a scan; titles and names change rarely.
-        yield return $"CREATE VIRTUAL TABLE \"{t.Name}\" USING fts5(\"Key\" UNINDEXED, {columns}, tokenize = 'trigram')";
-        yield return $"INSERT INTO \"{t.Name}\" (\"Key\", {columns}) SELECT \"Id\", {columns} FROM \"{t.Source}\"";
-        yield return $"CREATE TRIGGER \"{t.Triggers[0]}\" AFTER INSERT ON \"{t.Source}\" BEGIN "
-            + $"INSERT INTO \"{t.Name}\" (\"Key\", {columns}) VALUES (new.\"Id\", {newValues}); END";
-        yield return $"CREATE TRIGGER \"{t.Triggers[1]}\" AFTER UPDATE ON \"{t.Source}\" WHEN {changed} BEGIN "
-            + $"UPDATE \"{t.Name}\" SET {set} WHERE \"Key\" = old.\"Id\"; END";
-        yield return $"CREATE TRIGGER \"{t.Triggers[2]}\" AFTER DELETE ON \"{t.Source}\" BEGIN "
-            + $"DELETE FROM \"{t.Name}\" WHERE \"Key\" = old.\"Id\"; END";
+        yield return (t.Name, $"CREATE VIRTUAL TABLE \"{t.Name}\" USING fts5(\"Key\" UNINDEXED, {columns}, tokenize = 'trigram')");
+        yield return (t.Triggers[0], $"CREATE TRIGGER \"{t.Triggers[0]}\" AFTER INSERT ON \"{t.Source}\"{(t.Holds is null ? "" : $" WHEN {t.Condition("new.")}")} BEGIN "
+            + $"INSERT INTO \"{t.Name}\" (\"Key\", {columns}) VALUES (new.\"Id\", {newValues}); END");
+        yield return (t.Triggers[1], t.Holds is null
+            ? $"CREATE TRIGGER \"{t.Triggers[1]}\" AFTER UPDATE ON \"{t.Source}\" WHEN {changed} BEGIN "
+                + $"UPDATE \"{t.Name}\" SET {set} WHERE \"Key\" = old.\"Id\"; END"
+            // A row entering or leaving the condition is added or removed, not only changed.
+            : $"CREATE TRIGGER \"{t.Triggers[1]}\" AFTER UPDATE ON \"{t.Source}\" WHEN {changed} OR {t.Condition("new.")} IS NOT {t.Condition("old.")} BEGIN "
+                + $"DELETE FROM \"{t.Name}\" WHERE \"Key\" = old.\"Id\"; "
+                + $"INSERT INTO \"{t.Name}\" (\"Key\", {columns}) SELECT new.\"Id\", {newValues} WHERE {t.Condition("new.")}; END");
+        yield return (t.Triggers[2], $"CREATE TRIGGER \"{t.Triggers[2]}\" AFTER DELETE ON \"{t.Source}\" BEGIN "
+            + $"DELETE FROM \"{t.Name}\" WHERE \"Key\" = old.\"Id\"; END");
     }
 
     /// One row whose indexed text holds the query: which kind, and its id.
@@ -96,19 +122,24 @@ public static class StaffSearchIndex
     }
 
     /// The ids of the rows of each given kind whose text holds the query as typed, anywhere and in any case, at most
-    /// <see cref="MaxCandidates"/> a kind, in one round trip; none for text too short for the indexes.
-    public static async Task<ILookup<string, Guid>> CandidatesAsync(PorticoDb db, string query, IEnumerable<FullTextTable> tables, CancellationToken ct)
+    /// <paramref name="limit"/> a kind, in one round trip; none for text too short for the indexes. Both indexes stop
+    /// reading once they have the limit, so a name thousands share costs about as much as a rare one; which of them
+    /// come is the index's order (the newest first on SQLite), not the order the page shows.
+    public static async Task<ILookup<string, Guid>> CandidatesAsync(PorticoDb db, string query, IEnumerable<FullTextTable> tables, int limit,
+        CancellationToken ct)
     {
         if (query.Trim().Length < MinTextLength)
         {
             return Array.Empty<Candidate>().ToLookup(c => c.Kind, c => c.Key);
         }
         var sqlite = db.Database.IsSqlite();
-        // On SQLite the newest rows come first (the full-text table's own order); on PostgreSQL the kind's order.
+        // No ORDER BY on PostgreSQL: sorting by a column would have to read every match, or tempt the planner to walk
+        // that column's index instead of the trigram index.
         var parts = tables.Select(t => $"SELECT * FROM (SELECT '{t.Name}' AS \"Kind\", " + (sqlite
             ? $"\"Key\" FROM \"{t.Name}\" WHERE \"{t.Name}\" MATCH {{0}} ORDER BY rowid DESC"
-            : $"\"Id\" AS \"Key\" FROM \"{t.Source}\" WHERE {string.Join(" OR ", t.Columns.Select(c => $"\"{c}\" ILIKE {{0}} ESCAPE '{Escape}'"))} ORDER BY {t.Order}")
-            + $" LIMIT {MaxCandidates}) AS \"{t.Name}\"");
+            : $"\"Id\" AS \"Key\" FROM \"{t.Source}\" WHERE ({string.Join(" OR ", t.Columns.Select(c => $"\"{c}\" ILIKE {{0}} ESCAPE '{Escape}'"))})"
+                + (t.Holds is null ? "" : " AND " + t.Condition("")))
+            + $" LIMIT {limit}) AS \"{t.Name}\"");
 #pragma warning disable EF1002 // table and column names are the constants above; the query is a parameter
         var found = await db.Database.SqlQueryRaw<Candidate>(string.Join(" UNION ALL ", parts), sqlite ? Phrase(query) : ContainsPattern(query))
             .ToListAsync(ct);
