@@ -1,4 +1,3 @@
-using System.Linq.Expressions;
 using System.Text.RegularExpressions;
 using Portico.Features.Billing;
 using Portico.Features.Identity;
@@ -57,78 +56,62 @@ public sealed partial class StaffSearch(PorticoDb db)
     public async Task<SearchResults> RunAsync(string query, SearchKinds kinds, CancellationToken ct)
     {
         // One more than is shown tells whether there are more.
-        candidates = await StaffSearchIndex.CandidatesAsync(db, query, StaffSearchIndex.All, Cap + 1, ct);
+        candidates = await StaffSearchIndex.CandidatesAsync(db, query, StaffSearchIndex.All, StaffSearchIndex.Prefixes, Cap + 1, ct);
         return new SearchResults(
-            await AccountsAsync(query, kinds.Billing, ct),
-            await PeopleAsync(query, ct),
+            await AccountsAsync(kinds.Billing, ct),
+            await PeopleAsync(ct),
             kinds.Requests ? await RequestsAsync(query, ct) : null,
-            kinds.Billing ? await InvoicesAsync(query, ct) : null,
-            kinds.Billing ? await OrdersAsync(query, ct) : null,
-            await DocumentsAsync(query, ct));
+            kinds.Billing ? await InvoicesAsync(ct) : null,
+            kinds.Billing ? await OrdersAsync(ct) : null,
+            await DocumentsAsync(ct));
     }
 
     private static SearchGroup<T> Capped<T>(List<T> found) => new(found.Take(Cap).ToList(), found.Count > Cap);
 
-    /// Rows whose column starts with the query as typed, in upper case or in lower case. Written as a range per spelling
-    /// (from the prefix up to the prefix followed by the highest character) so a plain index on the column serves it on
-    /// both databases; "inv-12" still finds "INV-120".
-    private static Expression<Func<T, bool>> StartsWith<T>(Expression<Func<T, string?>> column, string query)
-    {
-        var compareTo = typeof(string).GetMethod(nameof(string.CompareTo), [typeof(string)])!;
-        var zero = Expression.Constant(0);
-        Expression? body = null;
-        foreach (var spelling in new[] { query, query.ToUpperInvariant(), query.ToLowerInvariant() }.Distinct())
-        {
-            // Read through a property so the database gets parameters, not a new query text per search.
-            var range = Expression.Constant(new PrefixRange(spelling, spelling + char.MaxValue));
-            var inRange = Expression.AndAlso(
-                Expression.GreaterThanOrEqual(Expression.Call(column.Body, compareTo, Expression.Property(range, nameof(PrefixRange.From))), zero),
-                Expression.LessThan(Expression.Call(column.Body, compareTo, Expression.Property(range, nameof(PrefixRange.To))), zero));
-            body = body is null ? inRange : Expression.OrElse(body, inRange);
-        }
-        return Expression.Lambda<Func<T, bool>>(body!, column.Parameters);
-    }
-
-    private sealed record PrefixRange(string From, string To);
-
-    /// The candidates of one kind whose text holds the search's query, found on the text indexes by RunAsync.
-    private List<Guid> Candidates(StaffSearchIndex.FullTextTable table) => candidates[table.Name].ToList();
+    /// The candidates of one kind that match the search's query, found on the indexes by RunAsync.
+    private List<Guid> Candidates(string kind) => candidates[kind].ToList();
 
     private async Task<List<Guid>> AccountsNamedAsync(string text, CancellationToken ct) =>
-        (await StaffSearchIndex.CandidatesAsync(db, text, [StaffSearchIndex.Accounts], AccountsForNumber, ct))[StaffSearchIndex.Accounts.Name].ToList();
+        (await StaffSearchIndex.CandidatesAsync(db, text, [StaffSearchIndex.Accounts], [], AccountsForNumber, ct))[StaffSearchIndex.Accounts.Name].ToList();
 
-    private async Task<SearchGroup<AccountHit>> AccountsAsync(string query, bool billing, CancellationToken ct)
+    private async Task<SearchGroup<AccountHit>> AccountsAsync(bool billing, CancellationToken ct)
     {
         var accounts = db.Accounts.AsNoTracking();
-        var byExternalId = await accounts.Where(StartsWith<Accounts.Account>(a => a.ExternalId, query))
-            .OrderBy(a => a.ExternalId).Take(Cap + 1)
+        var withExternalId = Candidates(StaffSearchIndex.AccountIds.Name);
+        var byExternalId = withExternalId.Count == 0 ? [] : await accounts.Where(a => withExternalId.Contains(a.Id))
+            .OrderBy(a => a.ExternalId)
             .Select(a => new AccountHit(a.Id, a.Name, a.ExternalId))
             .ToListAsync(ct);
-        var named = Candidates(StaffSearchIndex.Accounts);
+        var named = Candidates(StaffSearchIndex.Accounts.Name);
         var byName = named.Count == 0 ? [] : await accounts.Where(a => named.Contains(a.Id))
-            .OrderBy(a => a.Name).Take(Cap + 1)
+            .OrderBy(a => a.Name)
             .Select(a => new AccountHit(a.Id, a.Name, a.ExternalId))
             .ToListAsync(ct);
         // Staff who may not see invoices or orders still find, from a number a customer quotes, whose it is: the account,
         // without the record's amounts or status.
         var byRecord = new List<AccountHit>();
-        if (!billing)
+        var invoices = billing ? [] : Candidates(StaffSearchIndex.InvoiceNumbers.Name);
+        if (invoices.Count > 0)
         {
-            byRecord.AddRange(await db.Invoices.AsNoTracking().Where(StartsWith<Invoice>(i => i.Number, query))
-                .OrderBy(i => i.Number).Take(Cap + 1)
+            byRecord.AddRange(await db.Invoices.AsNoTracking().Where(i => invoices.Contains(i.Id))
+                .OrderBy(i => i.Number)
                 .Join(accounts, i => i.AccountId, a => a.Id, (i, a) => new AccountHit(a.Id, a.Name, a.ExternalId, "invoice " + i.Number))
                 .ToListAsync(ct));
-            byRecord.AddRange(await db.Orders.AsNoTracking().Where(StartsWith<Orders.Order>(o => o.Reference, query))
-                .OrderBy(o => o.Reference).Take(Cap + 1)
+        }
+        var orders = billing ? [] : Candidates(StaffSearchIndex.OrderReferences.Name);
+        if (orders.Count > 0)
+        {
+            byRecord.AddRange(await db.Orders.AsNoTracking().Where(o => orders.Contains(o.Id))
+                .OrderBy(o => o.Reference)
                 .Join(accounts, o => o.AccountId, a => a.Id, (o, a) => new AccountHit(a.Id, a.Name, a.ExternalId, "order " + o.Reference))
                 .ToListAsync(ct));
         }
         return Capped(byRecord.Concat(byExternalId).Concat(byName).DistinctBy(a => a.Id).ToList());
     }
 
-    private async Task<SearchGroup<PersonHit>> PeopleAsync(string query, CancellationToken ct)
+    private async Task<SearchGroup<PersonHit>> PeopleAsync(CancellationToken ct)
     {
-        var named = Candidates(StaffSearchIndex.People);
+        var named = Candidates(StaffSearchIndex.People.Name);
         if (named.Count == 0)
         {
             return Capped(new List<PersonHit>());
@@ -169,34 +152,34 @@ public sealed partial class StaffSearch(PorticoDb db)
         // A bare number ("#12") is request 12 of every account.
         var bareNumber = int.TryParse(query.TrimStart('#'), out var n)
             ? await Hits(requests.Where(r => r.Number == n)).ToListAsync(ct) : [];
-        var titled = Candidates(StaffSearchIndex.Requests);
+        var titled = Candidates(StaffSearchIndex.Requests.Name);
         var byTitle = titled.Count == 0 ? [] : await Hits(requests.Where(r => titled.Contains(r.Id))).ToListAsync(ct);
         return Capped(byNumber.Concat(bareNumber).Concat(byTitle).DistinctBy(r => r.Id).ToList());
     }
 
-    private async Task<SearchGroup<InvoiceHit>> InvoicesAsync(string query, CancellationToken ct)
+    private async Task<SearchGroup<InvoiceHit>> InvoicesAsync(CancellationToken ct)
     {
-        var found = await db.Invoices.AsNoTracking()
-            .Where(StartsWith<Invoice>(i => i.Number, query))
-            .OrderBy(i => i.Number).Take(Cap + 1)
+        var numbered = Candidates(StaffSearchIndex.InvoiceNumbers.Name);
+        return Capped(numbered.Count == 0 ? [] : await db.Invoices.AsNoTracking()
+            .Where(i => numbered.Contains(i.Id))
+            .OrderBy(i => i.Number)
             .Join(db.Accounts, i => i.AccountId, a => a.Id, (i, a) => new InvoiceHit(i.Id, i.AccountId, a.Name, i.Number, i.Currency, i.Status, i.TotalMinor, i.PaidMinor))
-            .ToListAsync(ct);
-        return Capped(found);
+            .ToListAsync(ct));
     }
 
-    private async Task<SearchGroup<OrderHit>> OrdersAsync(string query, CancellationToken ct)
+    private async Task<SearchGroup<OrderHit>> OrdersAsync(CancellationToken ct)
     {
-        var found = await db.Orders.AsNoTracking()
-            .Where(StartsWith<Orders.Order>(o => o.Reference, query))
-            .OrderBy(o => o.Reference).Take(Cap + 1)
+        var referenced = Candidates(StaffSearchIndex.OrderReferences.Name);
+        return Capped(referenced.Count == 0 ? [] : await db.Orders.AsNoTracking()
+            .Where(o => referenced.Contains(o.Id))
+            .OrderBy(o => o.Reference)
             .Join(db.Accounts, o => o.AccountId, a => a.Id, (o, a) => new OrderHit(o.Id, o.AccountId, a.Name, o.Reference, o.Title, o.Status))
-            .ToListAsync(ct);
-        return Capped(found);
+            .ToListAsync(ct));
     }
 
-    private async Task<SearchGroup<DocumentHit>> DocumentsAsync(string query, CancellationToken ct)
+    private async Task<SearchGroup<DocumentHit>> DocumentsAsync(CancellationToken ct)
     {
-        var named = Candidates(StaffSearchIndex.Documents);
+        var named = Candidates(StaffSearchIndex.Documents.Name);
         if (named.Count == 0)
         {
             return Capped(new List<DocumentHit>());

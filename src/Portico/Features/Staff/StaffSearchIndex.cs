@@ -121,18 +121,27 @@ public static class StaffSearchIndex
         public Guid Key { get; set; }
     }
 
-    /// The ids of the rows of each given kind whose text holds the query as typed, anywhere and in any case, at most
-    /// <paramref name="limit"/> a kind, in one round trip; none for text too short for the indexes. Both indexes stop
-    /// reading once they have the limit, so a name thousands share costs about as much as a rare one; which of them
-    /// come is the index's order (the newest first on SQLite), not the order the page shows.
-    public static async Task<ILookup<string, Guid>> CandidatesAsync(PorticoDb db, string query, IEnumerable<FullTextTable> tables, int limit,
-        CancellationToken ct)
+    /// A column matched by its start, in upper or lower case or as typed, on its B-tree index: numbers and ids.
+    public sealed record PrefixColumn(string Name, string Source, string Column);
+
+    public static readonly PrefixColumn AccountIds = new("AccountByExternalId", "Accounts", "ExternalId");
+    public static readonly PrefixColumn InvoiceNumbers = new("InvoiceByNumber", "Invoices", "Number");
+    public static readonly PrefixColumn OrderReferences = new("OrderByReference", "Orders", "Reference");
+    public static readonly IReadOnlyList<PrefixColumn> Prefixes = [AccountIds, InvoiceNumbers, OrderReferences];
+
+    /// The ids of the rows of each given kind that match the query, at most <paramref name="limit"/> a kind, in one round
+    /// trip: text anywhere and in any case on the full-text tables (none for text too short for them), and the start of
+    /// the prefix columns, in their own order. The text indexes stop reading once they have the limit, so a name
+    /// thousands share costs about as much as a rare one; which of them come is the index's order (the newest first on
+    /// SQLite), not the order the page shows.
+    public static async Task<ILookup<string, Guid>> CandidatesAsync(PorticoDb db, string query, IEnumerable<FullTextTable> tables,
+        IEnumerable<PrefixColumn> prefixes, int limit, CancellationToken ct)
     {
+        var sqlite = db.Database.IsSqlite();
         if (query.Trim().Length < MinTextLength)
         {
-            return Array.Empty<Candidate>().ToLookup(c => c.Kind, c => c.Key);
+            tables = [];
         }
-        var sqlite = db.Database.IsSqlite();
         // No ORDER BY on PostgreSQL: sorting by a column would have to read every match, or tempt the planner to walk
         // that column's index instead of the trigram index.
         var parts = tables.Select(t => $"SELECT * FROM (SELECT '{t.Name}' AS \"Kind\", " + (sqlite
@@ -140,9 +149,20 @@ public static class StaffSearchIndex
             : $"\"Id\" AS \"Key\" FROM \"{t.Source}\" WHERE ({string.Join(" OR ", t.Columns.Select(c => $"\"{c}\" ILIKE {{0}} ESCAPE '{Escape}'"))})"
                 + (t.Holds is null ? "" : " AND " + t.Condition("")))
             + $" LIMIT {limit}) AS \"{t.Name}\"");
+        // A range per spelling, from the prefix up to the prefix followed by the highest character, so the column's
+        // plain index serves it on both databases; "inv-12" still finds "INV-120".
+        var spellings = new[] { query, query.ToUpperInvariant(), query.ToLowerInvariant() };
+        parts = parts.Concat(prefixes.Select(p => $"SELECT * FROM (SELECT '{p.Name}' AS \"Kind\", \"Id\" AS \"Key\" FROM \"{p.Source}\" WHERE "
+            + string.Join(" OR ", spellings.Select((_, i) => $"(\"{p.Column}\" >= {{{2 * i + 1}}} AND \"{p.Column}\" < {{{2 * i + 2}}})"))
+            + $" ORDER BY \"{p.Column}\" LIMIT {limit}) AS \"{p.Name}\""));
+        object[] arguments = [sqlite ? Phrase(query) : ContainsPattern(query), .. spellings.SelectMany(s => new[] { s, s + char.MaxValue })];
+        var sql = string.Join(" UNION ALL ", parts);
+        if (sql.Length == 0)
+        {
+            return Array.Empty<Candidate>().ToLookup(c => c.Kind, c => c.Key);
+        }
 #pragma warning disable EF1002 // table and column names are the constants above; the query is a parameter
-        var found = await db.Database.SqlQueryRaw<Candidate>(string.Join(" UNION ALL ", parts), sqlite ? Phrase(query) : ContainsPattern(query))
-            .ToListAsync(ct);
+        var found = await db.Database.SqlQueryRaw<Candidate>(sql, arguments).ToListAsync(ct);
 #pragma warning restore EF1002
         return found.ToLookup(c => c.Kind, c => c.Key);
     }
