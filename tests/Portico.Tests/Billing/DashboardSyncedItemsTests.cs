@@ -53,8 +53,21 @@ public sealed class DashboardSyncedItemsTests(PorticoApp app)
             $"Invoice {p}-LATE: EUR 12.34 was due {Date(Today.AddDays(-5))} (overdue)",
             $"Invoice {p}-SOON: EUR 42.00 is due {Date(Today.AddDays(3))}",
         ], InvoiceItems(page));
-        var orders = page.QuerySelectorAll("[data-testid=active-orders] li").Select(li => li.TextContent.Trim()).ToList();
-        Assert.Equal([$"{setup.Active.Reference} Network upgrade: In progress; next: Installation by {Date(Today.AddDays(7))}"], orders);
+        // Each line's due state as a badge, and the button that opens it.
+        Assert.Equal(["Overdue by 20 days", "Overdue by 5 days", "Due in 3 days"],
+            page.QuerySelectorAll("[data-testid=invoice-due] + .status").Select(b => b.TextContent.Trim()).ToList());
+        Assert.Equal(["tone-danger", "tone-danger", "tone-waiting"],
+            page.QuerySelectorAll("[data-testid=invoice-due] + .status").Select(b => b.ClassList[^1]!).ToList());
+        Assert.Equal(3, page.QuerySelectorAll("[data-testid=needs-action] a.button").Count(b => b.TextContent.Trim() == "View invoice"));
+        Assert.Equal("3", page.QuerySelector("[data-testid=action-count]")!.TextContent.Trim());
+
+        var orders = page.QuerySelectorAll("[data-testid=active-orders] li")
+            .Select(li => string.Join(' ', li.TextContent.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))).ToList();
+        Assert.Equal([$"{setup.Active.Reference} Network upgrade In progress 1 of 3 milestones done; next: Installation by {Date(Today.AddDays(7))}"], orders);
+        var progress = page.QuerySelector("[data-testid=active-orders] progress")!;
+        Assert.Equal(("1", "3"), (progress.GetAttribute("value"), progress.GetAttribute("max")));
+        // What the role may do is help text, folded away below the work.
+        Assert.NotNull(page.QuerySelector("details[data-testid=your-permissions] summary"));
         Assert.DoesNotContain(setup.Done.Reference, page.Body!.TextContent, StringComparison.Ordinal);
     }
 

@@ -6,6 +6,21 @@ namespace Portico.Features.Dashboard;
 
 public sealed record ActionItem(Guid RequestId, int Number, string Subject, RequestStatus Status);
 
+/// How soon something is due, for a badge beside it: overdue in red, due within a week in amber, later in grey.
+public sealed record DueState(string Text, Shared.Tone Tone)
+{
+    public static DueState? Of(DateOnly? dueOn, DateOnly today) => dueOn is not { } due ? null : (due.DayNumber - today.DayNumber) switch
+    {
+        < -1 and var days => new DueState($"Overdue by {-days} days", Shared.Tone.Danger),
+        -1 => new DueState("Overdue by 1 day", Shared.Tone.Danger),
+        0 => new DueState("Due today", Shared.Tone.Waiting),
+        1 => new DueState("Due tomorrow", Shared.Tone.Waiting),
+        var days => new DueState($"Due in {days} days", days <= 7 ? Shared.Tone.Waiting : Shared.Tone.Neutral),
+    };
+
+    public string ToneClass => "tone-" + Tone.ToString().ToLowerInvariant();
+}
+
 [AccountPermission(Permissions.AccountView)]
 public sealed class IndexModel(PorticoDb db, AccountContext account, RequestAccess requests, Documents.DocumentAccess documents, TimeProvider clock) : PageModel
 {
@@ -20,6 +35,9 @@ public sealed class IndexModel(PorticoDb db, AccountContext account, RequestAcce
     public IReadOnlyList<Documents.DocumentRequestRow> AskedDocuments { get; private set; } = [];
     public int ToAcknowledge { get; private set; }
     public DateTime Now => clock.GetUtcNow().UtcDateTime;
+    public DateOnly Today => DateOnly.FromDateTime(Now);
+    /// Everything listed under "Needs your action", to count it in the heading.
+    public int ActionCount => (ApprovalsWaiting > 0 ? 1 : 0) + NeedsAction.Count + InvoicesDue.Count + AskedDocuments.Count + (ToAcknowledge > 0 ? 1 : 0);
     public IReadOnlyList<Billing.InvoiceRow> InvoicesDue { get; private set; } = [];
     public IReadOnlyList<Orders.OrderRow> ActiveOrders { get; private set; } = [];
     public IReadOnlyList<string> YourPermissions { get; private set; } = [];
