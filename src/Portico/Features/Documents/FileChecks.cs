@@ -6,6 +6,9 @@ public sealed class DocumentOptions
 {
     public const string Section = "Documents";
 
+    /// A file field with these limits, which the browser checks before sending (the server checks again).
+    public Shared.UploadField Field(string id, string label, string hint) => new(id, "file", label, hint, MaxFileBytes, AllowedExtensions);
+
     /// Largest file accepted, streamed to storage without holding it in memory.
     [Range(1024, 64L * 1024 * 1024 * 1024)]
     public long MaxFileBytes { get; set; } = 2L * 1024 * 1024 * 1024;

@@ -14,8 +14,7 @@ public sealed class FolderModel(PorticoDb db, DocumentAccess access, UploadDocum
     public string? Error => ModelState.Refusal();
     public string? Notice { get; private set; }
 
-    public UploadField UploadField => new("file", "file", "File", "A file with the same name as an existing one becomes its new version.",
-        options.Value.MaxFileBytes, options.Value.AllowedExtensions);
+    public UploadField UploadField => options.Value.Field("file", "File", "A file with the same name as an existing one becomes its new version.");
 
     public async Task<IActionResult> OnGetAsync(Guid folderId, string? uploaded, CancellationToken ct)
     {

@@ -5,8 +5,11 @@ namespace Portico.Features.Documents;
 [AccountPermission(Permissions.DocumentsView)]
 [RequestSizeLimit(DocumentUploads.MaxFormBytes)]
 [RequestFormLimits(MultipartBodyLengthLimit = DocumentUploads.MaxFormBytes)]
-public sealed class IndexModel(PorticoDb db, DocumentAccess access, UploadDocument upload, TimeProvider clock) : PageModel
+public sealed class IndexModel(PorticoDb db, DocumentAccess access, UploadDocument upload, TimeProvider clock, IOptions<DocumentOptions> options) : PageModel
 {
+    public Shared.UploadField FulfilField(DocumentRequestRow asked) =>
+        options.Value.Field($"file-{asked.Id}", $"File for {asked.Title}", $"It goes into the folder {asked.FolderName}.");
+
     public List<FolderRow> Folders { get; private set; } = [];
     public List<DocumentRequestRow> Requests { get; private set; } = [];
     public List<DocumentRow> ToAcknowledge { get; private set; } = [];

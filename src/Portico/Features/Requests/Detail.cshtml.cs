@@ -15,9 +15,7 @@ public sealed class DetailModel(PorticoDb db, RequestAccess access, CustomerRequ
     public bool CanShare => access.CanAct && (Detail.Request.SubmitterId == access.UserId || access.SeesAll);
     public RequestOptions Limits => options.Value;
 
-    public UploadField AttachmentField => new("files", "files", "Attach files (optional)",
-        $"Up to {RequestLimits.MaxFilesPerUpload} files, {RequestForm.FormatSize(Limits.MaxAttachmentBytes)} each.",
-        Limits.MaxAttachmentBytes, Limits.AllowedExtensions, RequestLimits.MaxFilesPerUpload, Required: false);
+    public UploadField AttachmentField => Limits.AttachmentField("files", "files", "Attach files (optional)", required: false);
     public DateTime Now => clock.GetUtcNow().UtcDateTime;
 
     [BindProperty] public string? Body { get; set; }

@@ -21,6 +21,11 @@ public sealed class RequestOptions
     [Range(0, 365)]
     public int ReopenWindowDays { get; set; } = 14;
 
+    /// A field for attachments with these limits, which the browser checks before sending (the server checks again).
+    public Shared.UploadField AttachmentField(string id, string name, string label, bool required) =>
+        new(id, name, label, $"Up to {RequestLimits.MaxFilesPerUpload} files, {RequestForm.FormatSize(MaxAttachmentBytes)} each.",
+            MaxAttachmentBytes, AllowedExtensions, RequestLimits.MaxFilesPerUpload, required);
+
     [Range(1024, 100 * 1024 * 1024)]
     public long MaxAttachmentBytes { get; set; } = 10 * 1024 * 1024;
 

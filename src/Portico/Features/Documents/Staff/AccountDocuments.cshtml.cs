@@ -6,8 +6,12 @@ namespace Portico.Features.Documents.Staff;
 [StaffChanges(Identity.StaffRole.Agent, Identity.StaffRole.Admin)]
 [RequestSizeLimit(DocumentUploads.MaxFormBytes)]
 [RequestFormLimits(MultipartBodyLengthLimit = DocumentUploads.MaxFormBytes)]
-public sealed class AccountDocumentsModel(PorticoDb db, DocumentAccess access, DocumentActions actions, UploadDocument upload, TimeProvider clock) : PageModel
+public sealed class AccountDocumentsModel(PorticoDb db, DocumentAccess access, DocumentActions actions, UploadDocument upload, TimeProvider clock,
+    IOptions<DocumentOptions> options) : PageModel
 {
+    public Shared.UploadField UploadField(FolderRow folder) =>
+        options.Value.Field($"upload-{folder.Id}", $"Upload to {folder.Name}", "A file with the same name as an existing one becomes its new version.");
+
     public bool CanChange => StaffChangesAttribute.Allows(this);
 
     public string AccountName { get; private set; } = "";
