@@ -20,8 +20,9 @@ using Portico.Infrastructure.Storage;
 // "--demo" is a flag, not a key/value pair, and "admin create --email …" a command: both are taken out before
 // configuration reads the rest.
 var adminCommand = AdminCommand.Split(args);
+var storageCommand = StorageCommand.Split(args);
 var demo = args.Contains("--demo");
-var builder = WebApplication.CreateBuilder((adminCommand?.Others ?? args).Where(a => a != "--demo").ToArray());
+var builder = WebApplication.CreateBuilder((adminCommand?.Others ?? storageCommand?.Others ?? args).Where(a => a != "--demo").ToArray());
 if (demo)
 {
     builder.Configuration["Portico:SeedDemoData"] = "true";
@@ -56,6 +57,15 @@ var app = builder.Build();
 if (adminCommand is { } command)
 {
     return await AdminCommand.RunAsync(app, command.Command);
+}
+if (storageCommand is { } copy)
+{
+    return await StorageCommand.RunAsync(app, copy.Command);
+}
+if (await StorageSetup.ProblemAtStartAsync(app.Services, CancellationToken.None) is { } storageProblem)
+{
+    await Console.Error.WriteLineAsync(storageProblem);
+    return 1;
 }
 
 app.UsePorticoPipeline();
