@@ -16,6 +16,7 @@ using Portico.Features.Webhooks;
 using Portico.Infrastructure.Email;
 using Portico.Infrastructure.Outbox;
 using Portico.Infrastructure.Storage;
+using Portico.Infrastructure.Telemetry;
 
 // "--demo" is a flag, not a key/value pair, and "admin create --email …" a command: both are taken out before
 // configuration reads the rest.
@@ -28,6 +29,7 @@ if (demo)
     builder.Configuration["Portico:SeedDemoData"] = "true";
 }
 
+builder.AddTelemetry();
 var (services, configuration) = (builder.Services, builder.Configuration);
 services.AddSingleton(TimeProvider.System);
 // First: hosted services start in the order they were added, and the database initializer migrates.
@@ -71,6 +73,7 @@ if (await StorageSetup.ProblemAtStartAsync(app.Services, CancellationToken.None)
 app.UsePorticoPipeline();
 
 app.MapPorticoWeb();
+app.MapTelemetry();
 app.MapBranding();
 app.MapBenchmark();
 app.MapAccounts();
