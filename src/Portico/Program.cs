@@ -16,17 +16,20 @@ using Portico.Features.Webhooks;
 using Portico.Infrastructure.Email;
 using Portico.Infrastructure.Outbox;
 using Portico.Infrastructure.Storage;
+using Portico.Infrastructure.Telemetry;
 
 // "--demo" is a flag, not a key/value pair, and "admin create --email …" a command: both are taken out before
 // configuration reads the rest.
 var adminCommand = AdminCommand.Split(args);
+var storageCommand = StorageCommand.Split(args);
 var demo = args.Contains("--demo");
-var builder = WebApplication.CreateBuilder((adminCommand?.Others ?? args).Where(a => a != "--demo").ToArray());
+var builder = WebApplication.CreateBuilder((adminCommand?.Others ?? storageCommand?.Others ?? args).Where(a => a != "--demo").ToArray());
 if (demo)
 {
     builder.Configuration["Portico:SeedDemoData"] = "true";
 }
 
+builder.AddTelemetry();
 var (services, configuration) = (builder.Services, builder.Configuration);
 services.AddSingleton(TimeProvider.System);
 // First: hosted services start in the order they were added, and the database initializer migrates.
@@ -57,10 +60,20 @@ if (adminCommand is { } command)
 {
     return await AdminCommand.RunAsync(app, command.Command);
 }
+if (storageCommand is { } copy)
+{
+    return await StorageCommand.RunAsync(app, copy.Command);
+}
+if (await StorageSetup.ProblemAtStartAsync(app.Services, CancellationToken.None) is { } storageProblem)
+{
+    await Console.Error.WriteLineAsync(storageProblem);
+    return 1;
+}
 
 app.UsePorticoPipeline();
 
 app.MapPorticoWeb();
+app.MapTelemetry();
 app.MapBranding();
 app.MapBenchmark();
 app.MapAccounts();

@@ -104,7 +104,7 @@ public sealed class InterruptedUploadTests(DocumentStorageApp app)
     }
 
     /// The sweeper as it would run some time from now.
-    private sealed class LaterClock(TimeSpan ahead) : TimeProvider
+    internal sealed class LaterClock(TimeSpan ahead) : TimeProvider
     {
         public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + ahead;
     }

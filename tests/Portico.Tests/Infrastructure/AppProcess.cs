@@ -48,6 +48,10 @@ public static class AppProcess
         return process;
     }
 
+    /// What the app wrote last (up to 40 lines), for tests of how it stops.
+    public static string LastOutput(Process process) =>
+        string.Join('\n', Output.TryGetValue(process, out var lines) ? lines : []);
+
     /// The built app next to this test build (same configuration), as `dotnet Portico.dll` runs it.
     public static string AppDirectory()
     {

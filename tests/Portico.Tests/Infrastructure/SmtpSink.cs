@@ -74,26 +74,29 @@ public sealed class SmtpSink : IDisposable
         }
     }
 
-    private void WaitUntilListening()
+    private void WaitUntilListening() => WaitUntilListening(_process, Port, "smtp-sink", 100);
+
+    /// Waits until a test server started as a process accepts connections on its loopback port.
+    public static void WaitUntilListening(Process process, int port, string name, int tries)
     {
-        for (var i = 0; i < 100; i++)
+        for (var i = 0; i < tries; i++)
         {
             try
             {
                 using var client = new TcpClient();
-                client.Connect(IPAddress.Loopback, Port);
+                client.Connect(IPAddress.Loopback, port);
                 return;
             }
             catch (SocketException)
             {
-                if (_process.HasExited)
+                if (process.HasExited)
                 {
-                    throw new InvalidOperationException("smtp-sink exited: " + _process.StandardError.ReadToEnd());
+                    throw new InvalidOperationException($"{name} exited: " + process.StandardError.ReadToEnd());
                 }
                 Thread.Sleep(50);
             }
         }
-        throw new InvalidOperationException("smtp-sink did not listen in time.");
+        throw new InvalidOperationException($"{name} did not listen in time.");
     }
 
     public static int FreePort()

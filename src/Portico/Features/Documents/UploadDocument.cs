@@ -77,6 +77,7 @@ public sealed class UploadDocument(PorticoDb db, IBlobStorage storage, DocumentA
             }
             var result = await RecordAsync(folder, name, blob, contentType, actor, request, ct);
             saved = true;
+            Infrastructure.Telemetry.PorticoMetrics.Uploaded("document", blob.Size);
             return result;
         }
         finally

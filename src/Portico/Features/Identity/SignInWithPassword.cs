@@ -40,6 +40,7 @@ public sealed class SignInWithPassword(
             users.PasswordHasher.VerifyHashedPassword(TimingUser, TimingHash, password);
             audit.Record(AuditActions.LoginFailed, details: new { reason = "unknown_email", email = Fingerprint(emailAddress) }, actorName: null);
             await db.SaveChangesAsync(cancellationToken);
+            Infrastructure.Telemetry.PorticoMetrics.SignInFailures.Add(1);
             return SignInOutcome.Failed;
         }
 
@@ -78,6 +79,10 @@ public sealed class SignInWithPassword(
         }
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        if (outcome is SignInOutcome.Failed or SignInOutcome.LockedOut)
+        {
+            Infrastructure.Telemetry.PorticoMetrics.SignInFailures.Add(1);
+        }
         return outcome;
     }
 

@@ -15,7 +15,14 @@ public sealed class StoredAttachments(IBlobStorage storage, ILogger logger, List
 
     public IReadOnlyList<StoredAttachment> Files => files;
 
-    public void Keep() => _kept = true;
+    public void Keep()
+    {
+        _kept = true;
+        foreach (var file in files)
+        {
+            Infrastructure.Telemetry.PorticoMetrics.Uploaded("attachment", file.Blob.Size);
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -22,8 +22,8 @@ public sealed class ErrorModel : PageModel
 
     private void Show(int? code)
     {
-        // After an exception the handler chose the status: 4xx for input the request could not carry, else 500.
-        Code = code ?? (Response.StatusCode is >= 400 and < 500 ? Response.StatusCode : 500);
+        // After an exception the handler chose the status: 4xx for input the request could not carry, 503 for file storage out of reach, else 500.
+        Code = code ?? (Response.StatusCode is (>= 400 and < 500) or 503 ? Response.StatusCode : 500);
         Response.StatusCode = code is null ? Code : Response.StatusCode;
         Refused = HttpContext.Features.Get<RefusedInput>()?.Message;
         ReadOnlyView = HttpContext.Features.Get<Accounts.CustomerViewRefusal>()?.Message;
@@ -38,6 +38,7 @@ public sealed class ErrorModel : PageModel
         404 => ("Page not found", "There is nothing here, or it is not available to you."),
         413 => ("That upload is too large", "The files you sent are larger than the portal accepts at once. Attach fewer or smaller files and try again."),
         429 => ("Too many attempts", "Please wait a minute and try again."),
+        503 => ("Files cannot be stored right now", "The portal's file storage did not answer. Nothing was saved; please try again in a few minutes."),
         _ => ("Something went wrong", "The problem has been logged. Please try again in a moment."),
     };
 }

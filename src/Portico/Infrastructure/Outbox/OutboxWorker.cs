@@ -81,6 +81,7 @@ public sealed class OutboxProcessor(
                     .SetProperty(m => m.DeliveredAt, done)
                     .SetProperty(m => m.LockedUntil, (DateTime?)null)
                     .SetProperty(m => m.LastError, (string?)null), CancellationToken.None);
+            Telemetry.PorticoMetrics.OutboxLag.Record((done - message.CreatedAt).TotalSeconds, new KeyValuePair<string, object?>("type", message.Type));
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -93,6 +94,7 @@ public sealed class OutboxProcessor(
                 error = error[..2000];
             }
             logger.LogWarning(ex, "Outbox message {MessageId} ({Type}) failed on attempt {Attempt}", message.Id, message.Type, message.Attempts);
+            Telemetry.PorticoMetrics.OutboxFailures.Add(1, new KeyValuePair<string, object?>("type", message.Type));
             await db.OutboxMessages.Where(m => m.Id == message.Id && m.LockedBy == _workerId)
                 .ExecuteUpdateAsync(s => s
                     .SetProperty(m => m.LastError, error)

@@ -67,7 +67,12 @@ public static class WebSetup
             web.UseExceptionHandler(new ExceptionHandlerOptions
             {
                 ExceptionHandlingPath = "/error",
-                StatusCodeSelector = e => e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+                StatusCodeSelector = e => e switch
+                {
+                    BadHttpRequestException bad => bad.StatusCode,
+                    Storage.BlobStorageUnavailableException => StatusCodes.Status503ServiceUnavailable,
+                    _ => StatusCodes.Status500InternalServerError,
+                },
             });
             web.UseStatusCodePagesWithReExecute("/error/{0}");
         });
