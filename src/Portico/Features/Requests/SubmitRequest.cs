@@ -1,3 +1,4 @@
+using Portico.Features.Insights;
 using Portico.Features.Accounts;
 using Portico.Features.Audit;
 
@@ -6,7 +7,7 @@ namespace Portico.Features.Requests;
 /// A customer submits a request: validated against its type, numbered within the account,
 /// assigned to the type's default assignee, and announced by email and in the activity feed,
 /// all in one save.
-public sealed class SubmitRequest(PorticoDb db, AccountContext account, RequestAccess access, RequestNotifier notifier, AuditLog audit,
+public sealed class SubmitRequest(PorticoDb db, AccountContext account, RequestAccess access, RequestNotifier notifier, AuditLog audit, KeyEvents keyEvents,
     AttachmentFiles attachmentFiles, AccountNumbers numbers, IOptions<RequestOptions> options, TimeProvider clock)
 {
     public const string TypeRefusal = "Choose a request type you may submit.";
@@ -61,6 +62,7 @@ public sealed class SubmitRequest(PorticoDb db, AccountContext account, RequestA
                 }
                 audit.Record(AuditActions.RequestCreated, accountId, "Request", request.Id.ToString(),
                     new { number, type = type.Name, subject = request.Subject, priority = request.Priority.ToString(), shared = request.SharedWithAccount });
+                keyEvents.Record(KeyEventKind.RequestCreated, accountId, access.UserId);
                 await notifier.SubmittedAsync(request, accountName, ct);
                 await db.SaveChangesAsync(ct);
                 return request;
