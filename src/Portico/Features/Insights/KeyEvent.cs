@@ -5,6 +5,7 @@ public enum KeyEventKind
 {
     SignIn = 1,
     InvoiceViewed = 2,
+    /// Not recorded yet: an invoice's PDF is a link into the billing system, so the portal does not see the download.
     InvoiceDownloaded = 3,
     DocumentDownloaded = 4,
     DocumentUploaded = 5,
@@ -25,11 +26,12 @@ public enum KeyEventKind
 /// (a request taken by phone or from an email and logged by staff, a staff reply or resolution).
 public enum Channel
 {
-    Portal = 1,
-    Email = 2,
-    Phone = 3,
-    Api = 4,
-    StaffOnBehalf = 5,
+    /// Zero, so requests from before channels were kept read as coming from the portal.
+    Portal = 0,
+    Email = 1,
+    Phone = 2,
+    Api = 3,
+    StaffOnBehalf = 4,
 }
 
 /// One entry of the append-only stream of portal events that adoption figures are counted from. Deliberately small
