@@ -19,8 +19,8 @@ public sealed class HelpJourney(BrowserFixture fixture) : IClassFixture<BrowserF
 
         await using var context = await fixture.NewContextAsync();
         var page = await context.NewPageAsync();
-        await page.SetViewportSizeAsync(390, 844);
         await SignInAsync(page, requester);
+        await page.SetViewportSizeAsync(390, 844);
         await page.GotoAsync($"/a/{account.Id}/requests/new?type={type.Id}");
         await page.GetByLabel("Subject").PressSequentiallyAsync($"Need a copy {word}");
 
