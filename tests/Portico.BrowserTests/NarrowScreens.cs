@@ -196,6 +196,8 @@ public sealed partial class NarrowScreens(BrowserFixture fixture, ITestOutputHel
         var integration = await app.CreateIntegrationAsync();
         var invoice = await app.CreateInvoiceAsync(account, integration);
         var order = await app.CreateOrderAsync(account, integration);
+        var article = await Portico.Tests.Help.HelpSteps.PublishArticleAsync(app, "How to change a delivery address for a pallet shipped to a warehouse " + PorticoApp.Unique(),
+            "Write to us **before** the pallet ships: https://example.com/a-very-long-address-that-would-not-wrap-on-a-narrow-phone-screen-at-all");
         return new TestData(account, owner, admin, new Dictionary<string, string>
         {
             ["accountId"] = account.Id.ToString(),
@@ -206,6 +208,8 @@ public sealed partial class NarrowScreens(BrowserFixture fixture, ITestOutputHel
             ["documentId"] = document.Id.ToString(),
             ["invoiceId"] = invoice.Id.ToString(),
             ["orderId"] = order.Id.ToString(),
+            ["slug"] = article.Slug,
+            ["articleId"] = article.Id.ToString(),
             ["code"] = "404",
         });
     }

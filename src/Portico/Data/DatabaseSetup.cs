@@ -100,6 +100,7 @@ public sealed class DatabaseInitializer(
         if (db.Database.IsSqlite())
         {
             await Features.Staff.StaffSearchIndex.EnsureSqliteAsync(db, logger, cancellationToken);
+            await Features.Help.HelpSearch.EnsureSqliteAsync(db, logger, cancellationToken);
         }
         await EnsureBuiltInRolesAsync(db, cancellationToken);
         // Attachments from releases that kept their bytes in the database; a no-op once all are moved.

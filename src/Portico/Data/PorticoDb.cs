@@ -59,6 +59,10 @@ public abstract class PorticoDb(DbContextOptions options, AccountContext account
     public DbSet<Features.Approvals.ChangeRequest> ChangeRequests => Set<Features.Approvals.ChangeRequest>();
     public DbSet<Features.Accounts.CustomerView> CustomerViews => Set<Features.Accounts.CustomerView>();
     public DbSet<Features.Branding.StoredBrand> StoredBrands => Set<Features.Branding.StoredBrand>();
+    public DbSet<Features.Insights.KeyEvent> KeyEvents => Set<Features.Insights.KeyEvent>();
+    public DbSet<Features.Help.HelpCategory> HelpCategories => Set<Features.Help.HelpCategory>();
+    public DbSet<Features.Help.HelpArticle> HelpArticles => Set<Features.Help.HelpArticle>();
+    public DbSet<Features.Help.HelpArticleVersion> HelpArticleVersions => Set<Features.Help.HelpArticleVersion>();
 
     /// Identity's schema version; 3 adds the passkey table. Identity reads it from IdentityOptions, so the
     /// app and the design-time factories both set it from here.
@@ -262,5 +266,6 @@ public sealed class PostgresPorticoDb(DbContextOptions<PostgresPorticoDb> option
     {
         base.OnModelCreating(builder);
         Features.Staff.StaffSearchIndex.ConfigurePostgres(builder);
+        Features.Help.HelpSearch.ConfigurePostgres(builder);
     }
 }

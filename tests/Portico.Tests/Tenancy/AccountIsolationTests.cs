@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Routing;
+using Portico.Tests.Help;
 
 namespace Portico.Tests.Tenancy;
 
@@ -38,6 +39,8 @@ public sealed class AccountIsolationTests(PorticoApp app)
         { "a/{accountId:guid}/orders/{orderId:guid}", Permissions.OrdersView, "GET" },
         { "a/{accountId:guid}/approvals", Permissions.AccountView, "GET" },
         { "a/{accountId:guid}/company", Permissions.AccountView, "GET" },
+        { "a/{accountId:guid}/help", Permissions.AccountView, "GET" },
+        { "a/{accountId:guid}/help/{slug}", Permissions.AccountView, "GET" },
     };
 
     /// One request type named after the account and one request in it, and a folder with one
@@ -53,11 +56,14 @@ public sealed class AccountIsolationTests(PorticoApp app)
         var integration = await app.CreateIntegrationAsync();
         var invoice = await app.CreateInvoiceAsync(account, integration);
         var order = await app.CreateOrderAsync(account, integration);
+        // An article only this account reads, named after it: another account's member must not reach it.
+        var article = await app.PublishArticleAsync("Article for " + account.Name, "Only for " + account.Name, accounts: [account.Id]);
         return new Dictionary<string, string>
         {
             ["{accountId:guid}"] = account.Id.ToString(),
             ["{invoiceId:guid}"] = invoice.Id.ToString(),
             ["{orderId:guid}"] = order.Id.ToString(),
+            ["{slug}"] = article.Slug,
             ["{folderId:guid}"] = folder.Id.ToString(),
             ["{documentId:guid}"] = document.Id.ToString(),
             ["{versionId:guid}"] = version.Id.ToString(),

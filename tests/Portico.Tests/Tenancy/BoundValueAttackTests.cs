@@ -42,6 +42,9 @@ public sealed class BoundValueAttackTests(ITestOutputHelper output) : IAsyncLife
         ("staff/documents/{documentId:guid}", "Delete", StaffRole.Agent),
         ("staff/accounts/{id:guid}/view-as", "", StaffRole.Agent),
         ("staff/audit", "Verify", StaffRole.Agent),
+        ("staff/help", "Category", StaffRole.Agent),
+        ("staff/help/edit/{articleId:guid?}", "", StaffRole.Agent),
+        ("staff/help/edit/{articleId:guid?}", "Publish", StaffRole.Agent),
         ("staff/audit", "Verify", StaffRole.Finance),
     ];
 

@@ -7,7 +7,7 @@ namespace Portico.Features.Accounts;
 
 /// Changes an account's address, or holds the change for approval when a rule says so.
 /// An applied change goes to the account's system of record as a webhook, in the same transaction.
-public sealed class ChangeCompanyAddress(PorticoDb db, ApprovalGate approvals, AuditLog audit, WebhookPublisher webhooks)
+public sealed class ChangeCompanyAddress(PorticoDb db, ApprovalGate approvals, AuditLog audit, Insights.KeyEvents keyEvents, WebhookPublisher webhooks)
 {
     public async Task<Outcome> RequestAsync(Guid accountId, CompanyAddress address, Requester requester, CancellationToken ct)
     {
@@ -34,6 +34,7 @@ public sealed class ChangeCompanyAddress(PorticoDb db, ApprovalGate approvals, A
         account.ChangeAddress(address);
         audit.Record(AuditActions.AccountAddressChanged, account.Id, nameof(Account), account.Id.ToString(),
             new { from = before?.ToString(), to = address.ToString(), changeRequestId });
+        keyEvents.Record(Insights.KeyEventKind.ContactChanged, account.Id);
         var systemOfRecord = await db.SystemsOfRecord.AsNoTracking().Where(s => s.ObjectType == SyncedObjectTypes.Accounts)
             .Join(db.Integrations, s => s.IntegrationId, i => i.Id, (s, i) => i.Name).FirstOrDefaultAsync(ct);
         await webhooks.PublishAsync(WebhookEvents.AccountAddressChanged, new

@@ -74,6 +74,7 @@ public sealed class DemoData(PorticoDb db, UserManager<PorticoUser> users, Infra
         await SeedRequestsAsync(people, northwind, contoso, now, cancellationToken);
         await SeedDocumentsAsync(people, [northwind, contoso, fabrikam], now, cancellationToken);
         await SeedSystemsOfRecordAsync([northwind, contoso, fabrikam], now, cancellationToken);
+        await Help.HelpDemo.SeedAsync(db, now, cancellationToken);
         logger.LogInformation("Demo data seeded: {Accounts} accounts, {Users} people", 3, people.Count);
     }
 

@@ -11,7 +11,7 @@ public sealed record Decider(Guid UserId, string Name, StaffRole? StaffRole, boo
 
 /// Approves, rejects or withdraws a pending change. Approval re-checks the change and applies it in the
 /// same save as the decision; anyone not allowed to decide is refused and the attempt is audited.
-public sealed class DecideChange(PorticoDb db, AuditLog audit, EmailOutbox email, ChangeMembershipRole changeRole, ManageContacts contacts,
+public sealed class DecideChange(PorticoDb db, AuditLog audit, Insights.KeyEvents keyEvents, EmailOutbox email, ChangeMembershipRole changeRole, ManageContacts contacts,
     ChangeCompanyAddress changeAddress, IOptions<BrandingOptions> branding, TimeProvider clock)
 {
     public static bool MayDecide(Guid requestedById, ApproverKind approver, Guid? accountManagerId, Decider who) =>
@@ -85,6 +85,7 @@ public sealed class DecideChange(PorticoDb db, AuditLog audit, EmailOutbox email
         }
         audit.Record(approve ? AuditActions.ApprovalApproved : AuditActions.ApprovalRejected, change.AccountId, nameof(ChangeRequest), change.Id.ToString(),
             new { change.Summary, reason = cleanReason });
+        keyEvents.Record(Insights.KeyEventKind.ApprovalDecided, change.AccountId, who.UserId);
         await TellRequesterAsync(change, account, approve, cleanReason, ct);
         if (!approve)
         {

@@ -96,4 +96,7 @@ public static class AuditActions
     public const string BrandingChanged = "staff.branding_changed";
     public const string CustomerViewStarted = "staff.customer_view_started";
     public const string CustomerViewEnded = "staff.customer_view_ended";
+    public const string HelpCategoryCreated = "help.category_created";
+    public const string HelpArticleSaved = "help.article_saved";
+    public const string HelpArticlePublished = "help.article_published";
 }

@@ -4,8 +4,10 @@ using Portico.Features.Integrations;
 namespace Portico.Features.Billing;
 
 [AccountPermission(Permissions.InvoicesView)]
-public sealed class DetailModel(PorticoDb db, TimeProvider clock) : SyncedRecordDetailModel<Invoice>(db, clock)
+public sealed class DetailModel(PorticoDb db, Insights.KeyEvents keyEvents, TimeProvider clock) : SyncedRecordDetailModel<Invoice>(db, keyEvents, clock)
 {
+    protected override Insights.KeyEventKind Viewed => Insights.KeyEventKind.InvoiceViewed;
+
     public Invoice Invoice => Record;
 
     public Task<IActionResult> OnGetAsync(Guid invoiceId, CancellationToken ct) => LoadAsync(invoiceId, ct);

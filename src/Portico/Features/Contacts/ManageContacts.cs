@@ -8,7 +8,7 @@ namespace Portico.Features.Contacts;
 /// Invites, expiry and removal of an account's people, by an account Owner (or a role with
 /// contacts.manage) or by staff. Nobody grants a role with permissions they do not hold
 /// themselves, and an account never loses its last Owner.
-public sealed class ManageContacts(PorticoDb db, AuditLog audit, EmailOutbox email, ChangeMembershipRole changeRole, Approvals.ApprovalGate approvals,
+public sealed class ManageContacts(PorticoDb db, AuditLog audit, Insights.KeyEvents keyEvents, EmailOutbox email, ChangeMembershipRole changeRole, Approvals.ApprovalGate approvals,
     IOptions<BrandingOptions> branding, Branding.Brands brands, TimeProvider clock)
 {
     public const int MaxInvitationsPerHour = 50;
@@ -76,6 +76,7 @@ public sealed class ManageContacts(PorticoDb db, AuditLog audit, EmailOutbox ema
         var (invitation, token) = Invitation.Create(accountId, clean, role.Id, until, actor.Name, now);
         db.Invitations.Add(invitation);
         audit.Record(AuditActions.InvitationCreated, accountId, "Invitation", invitation.Id.ToString(), new { email = clean, role = role.Name, accessUntil = until });
+        keyEvents.Record(Insights.KeyEventKind.ContactChanged, accountId);
         await QueueInvitationAsync(accountId, clean, role.Name, token, actor.Name, ct);
         await db.SaveChangesAsync(ct);
         return Outcome.Done;
@@ -135,6 +136,7 @@ public sealed class ManageContacts(PorticoDb db, AuditLog audit, EmailOutbox ema
         }
         invitation.Revoke(clock.GetUtcNow().UtcDateTime);
         audit.Record(AuditActions.InvitationRevoked, accountId, "Invitation", invitation.Id.ToString(), new { invitation.Email });
+        keyEvents.Record(Insights.KeyEventKind.ContactChanged, accountId);
         await db.SaveChangesAsync(ct);
         return Outcome.Done;
     }
@@ -167,6 +169,7 @@ public sealed class ManageContacts(PorticoDb db, AuditLog audit, EmailOutbox ema
         var before = membership.ExpiresAt;
         membership.SetExpiry(end);
         audit.Record(AuditActions.MembershipExpiryChanged, accountId, "Membership", membership.Id.ToString(), new { user = membership.User.Email, from = before, to = end });
+        keyEvents.Record(Insights.KeyEventKind.ContactChanged, accountId);
         await db.SaveChangesAsync(ct);
         return Outcome.Done;
     }
@@ -193,6 +196,7 @@ public sealed class ManageContacts(PorticoDb db, AuditLog audit, EmailOutbox ema
         }
         db.Memberships.Remove(membership);
         audit.Record(AuditActions.MembershipRemoved, accountId, "Membership", membership.Id.ToString(), new { user = membership.User.Email, role = membership.Role.Name });
+        keyEvents.Record(Insights.KeyEventKind.ContactChanged, accountId);
         email.Queue(membership.User.Email!, $"Your access to {membership.Account.Name} ended",
             $"Hello {membership.User.DisplayName},\n\n{actor.Name} removed your access to {membership.Account.Name}.\n");
         // Bumping the security stamp signs the person out everywhere, so the removal takes effect at once.

@@ -5,7 +5,7 @@ namespace Portico.Features.Documents;
 
 /// Serves one stored version: checks its SHA-256 against the stored one before sending a byte,
 /// audits the download, and always sends it as an attachment so nothing renders from the portal's origin.
-public sealed class DocumentFiles(PorticoDb db, IBlobStorage storage, AuditLog audit, ILogger<DocumentFiles> logger)
+public sealed class DocumentFiles(PorticoDb db, IBlobStorage storage, AuditLog audit, Insights.KeyEvents keyEvents, ILogger<DocumentFiles> logger)
 {
     public async Task<IResult> DownloadAsync(IQueryable<Document> visible, Guid documentId, Guid versionId, HttpContext http, CancellationToken ct)
     {
@@ -30,6 +30,7 @@ public sealed class DocumentFiles(PorticoDb db, IBlobStorage storage, AuditLog a
         {
             audit.Record(AuditActions.DocumentDownloaded, found.AccountId, "Document", documentId.ToString(),
                 new { name = found.Name, version = version.Number, versionId });
+            keyEvents.Record(Insights.KeyEventKind.DocumentDownloaded, found.AccountId);
             await db.SaveChangesAsync(ct);
         }
         catch

@@ -9,7 +9,7 @@ public sealed record Upload(Document Document, DocumentVersion Version);
 /// Streams an upload to storage, then records the version in one save. The blob is written
 /// first and the metadata after, so a crash leaves at most an unreferenced blob, which the
 /// sweeper removes; no version ever points at a missing or partial file.
-public sealed class UploadDocument(PorticoDb db, IBlobStorage storage, DocumentAccess access, AuditLog audit, DocumentNotifier notifier,
+public sealed class UploadDocument(PorticoDb db, IBlobStorage storage, DocumentAccess access, AuditLog audit, Insights.KeyEvents keyEvents, DocumentNotifier notifier,
     IOptions<DocumentOptions> options, TimeProvider clock, ILogger<UploadDocument> logger)
 {
     public async Task<Outcome<Upload>> RunAsync(Guid accountId, Guid folderId, string? rawName, Stream content, DocumentActor actor,
@@ -114,6 +114,7 @@ public sealed class UploadDocument(PorticoDb db, IBlobStorage storage, DocumentA
             db.DocumentVersions.Add(version);
             audit.Record(AuditActions.DocumentUploaded, folder.AccountId, "Document", document.Id.ToString(),
                 new { name, folder = folder.Name, version = version.Number, size = blob.Size, sha256 = blob.Sha256, contentType });
+            keyEvents.Record(Insights.KeyEventKind.DocumentUploaded, folder.AccountId, actor.UserId, actor.IsStaff ? Insights.Channel.StaffOnBehalf : null);
             if (request is not null)
             {
                 request.Fulfil(document.Id, actor.Name, now);

@@ -12,10 +12,46 @@ public sealed class PorticoSignInManager(
     IOptions<IdentityOptions> optionsAccessor,
     ILogger<SignInManager<PorticoUser>> logger,
     IAuthenticationSchemeProvider schemes,
-    IUserConfirmation<PorticoUser> confirmation)
+    IUserConfirmation<PorticoUser> confirmation,
+    PorticoDb db,
+    Insights.KeyEvents keyEvents,
+    TimeProvider clock)
     : SignInManager<PorticoUser>(userManager, contextAccessor, claimsFactory, optionsAccessor, logger, schemes, confirmation)
 {
     public const string EmailLinkMethod = "magic-link";
+
+    private bool refreshing;
+
+    /// Every way of signing in ends here; a sign-in counts once for each account the person is an active member of
+    /// (staff have none). The events are saved with the new session.
+    public override async Task SignInWithClaimsAsync(PorticoUser user, AuthenticationProperties? authenticationProperties, IEnumerable<System.Security.Claims.Claim> additionalClaims)
+    {
+        if (!refreshing)
+        {
+            var now = clock.GetUtcNow().UtcDateTime;
+            var accounts = await db.Memberships.AcrossAccounts().Where(m => m.UserId == user.Id && (m.ExpiresAt == null || m.ExpiresAt > now))
+                .Select(m => m.AccountId).ToListAsync();
+            foreach (var accountId in accounts)
+            {
+                keyEvents.Record(Insights.KeyEventKind.SignIn, accountId, user.Id, Insights.Channel.Portal);
+            }
+        }
+        await base.SignInWithClaimsAsync(user, authenticationProperties, additionalClaims);
+    }
+
+    /// A refreshed cookie (after a profile change) is not a new sign-in.
+    public override async Task RefreshSignInAsync(PorticoUser user)
+    {
+        refreshing = true;
+        try
+        {
+            await base.RefreshSignInAsync(user);
+        }
+        finally
+        {
+            refreshing = false;
+        }
+    }
 
     /// Succeeded when the person is signed in; RequiresTwoFactor when the two-factor page must follow.
     public async Task<SignInResult> EmailLinkSignInAsync(PorticoUser user) =>

@@ -4,8 +4,10 @@ using Portico.Features.Integrations;
 namespace Portico.Features.Orders;
 
 [AccountPermission(Permissions.OrdersView)]
-public sealed class DetailModel(PorticoDb db, TimeProvider clock) : SyncedRecordDetailModel<Order>(db, clock)
+public sealed class DetailModel(PorticoDb db, Insights.KeyEvents keyEvents, TimeProvider clock) : SyncedRecordDetailModel<Order>(db, keyEvents, clock)
 {
+    protected override Insights.KeyEventKind Viewed => Insights.KeyEventKind.OrderViewed;
+
     public Order Order => Record;
 
     public Task<IActionResult> OnGetAsync(Guid orderId, CancellationToken ct) => LoadAsync(orderId, ct);

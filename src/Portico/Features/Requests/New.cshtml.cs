@@ -57,9 +57,5 @@ public sealed class NewModel(SubmitRequest submit, IOptions<RequestOptions> opti
         return await outcome.ToPageResultAsync(this, request => Redirect($"/a/{account.Id}/requests/{request.Id}?submitted=true"), () => Task.FromResult(true));
     }
 
-    public string Value(string key) => Request.HasFormContentType ? Request.Form[ValuePrefix + key].ToString() : "";
-
-    public bool Selected(string key, string option) => Request.HasFormContentType && Request.Form[ValuePrefix + key].Contains(option);
-
     public string Posted(string name) => Request.HasFormContentType ? Request.Form[name].ToString() : "";
 }

@@ -49,6 +49,8 @@ public sealed class Request : IAccountOwned
     /// Shared requests are visible to every member who may see requests, not only the submitter.
     public bool SharedWithAccount { get; private set; }
     public Dictionary<string, string> FieldValues { get; private set; } = [];
+    /// How the request reached us: the portal, or staff logging it for the customer from a call or an email.
+    public Insights.Channel Channel { get; private set; } = Insights.Channel.Portal;
     public DateTime CreatedAt { get; private set; }
     public DateTime UpdatedAt { get; private set; }
     public DateTime? FirstRespondedAt { get; private set; }
@@ -69,9 +71,10 @@ public sealed class Request : IAccountOwned
     private Request() { }
 
     public Request(Guid accountId, int number, RequestType type, string subject, RequestPriority priority, Guid submitterId, string submitterName,
-        bool shared, Dictionary<string, string> fieldValues, DateTime now)
+        bool shared, Dictionary<string, string> fieldValues, DateTime now, Insights.Channel channel = Insights.Channel.Portal)
     {
         AccountId = accountId;
+        Channel = channel;
         Number = number;
         TypeId = type.Id;
         Subject = subject;

@@ -1,3 +1,4 @@
+using Portico.Features.Insights;
 using Portico.Features.Audit;
 using Portico.Features.Identity;
 
@@ -32,7 +33,7 @@ public static class RequestWrites
 }
 
 /// What customers do on a request they can see: reply, provide information, confirm, reopen, share.
-public sealed class CustomerRequestActions(PorticoDb db, RequestAccess access, RequestNotifier notifier, AuditLog audit,
+public sealed class CustomerRequestActions(PorticoDb db, RequestAccess access, RequestNotifier notifier, AuditLog audit, KeyEvents keyEvents,
     AttachmentFiles attachmentFiles, IOptions<RequestOptions> options, TimeProvider clock)
 {
     public Task<Outcome> ReplyAsync(Guid requestId, string? body, IReadOnlyList<UploadedFile> files, CancellationToken ct) =>
@@ -88,6 +89,7 @@ public sealed class CustomerRequestActions(PorticoDb db, RequestAccess access, R
         }
         audit.Record(AuditActions.RequestReplied, request.AccountId, "Request", request.Id.ToString(),
             new { number = request.Number, message = message.Id, attachments = files.Count });
+        keyEvents.Record(KeyEventKind.RequestReplied, request.AccountId, access.UserId);
         await notifier.CustomerRepliedAsync(request, message, ct);
         return await RequestWrites.SaveAsync(db, ct, stored);
     }
@@ -127,6 +129,10 @@ public sealed class CustomerRequestActions(PorticoDb db, RequestAccess access, R
         db.RequestEvents.Add(new RequestEvent(request, now, access.UserName, $"{what}: {from.Human()} → {to.Human()}"));
         audit.Record(AuditActions.RequestStatusChanged, request.AccountId, "Request", request.Id.ToString(),
             new { number = request.Number, from = from.ToString(), to = to.ToString() });
+        if (to == RequestStatus.InProgress)
+        {
+            keyEvents.Record(KeyEventKind.RequestReopened, request.AccountId, access.UserId);
+        }
         await notifier.StatusChangedAsync(request, from, access.UserName, ct);
         return await SaveAsync(ct);
     }
@@ -169,7 +175,7 @@ public sealed class CustomerRequestActions(PorticoDb db, RequestAccess access, R
 public sealed record StaffMember(Guid Id, string Name);
 
 /// What agents do from the console: reply, add internal notes, move status, assign, in bulk too.
-public sealed class StaffRequestActions(PorticoDb db, RequestNotifier notifier, AuditLog audit, IHttpContextAccessor http,
+public sealed class StaffRequestActions(PorticoDb db, RequestNotifier notifier, AuditLog audit, KeyEvents keyEvents, IHttpContextAccessor http,
     AttachmentFiles attachmentFiles, IOptions<RequestOptions> options, TimeProvider clock)
 {
     private Guid UserId => http.HttpContext!.User.UserId()!.Value;
@@ -225,6 +231,7 @@ public sealed class StaffRequestActions(PorticoDb db, RequestNotifier notifier, 
             request.RecordStaffResponse(now);
             audit.Record(AuditActions.RequestReplied, request.AccountId, "Request", request.Id.ToString(),
                 new { number = request.Number, message = message.Id, attachments = files.Count });
+            keyEvents.Record(KeyEventKind.RequestReplied, request.AccountId, UserId, Channel.StaffOnBehalf);
             await notifier.StaffRepliedAsync(request, message, ct);
         }
         if (thenStatus is { } to && to != request.Status)
@@ -310,6 +317,11 @@ public sealed class StaffRequestActions(PorticoDb db, RequestNotifier notifier, 
         db.RequestEvents.Add(new RequestEvent(request, now, UserName, $"{from.Human()} → {to.Human()}"));
         audit.Record(AuditActions.RequestStatusChanged, request.AccountId, "Request", request.Id.ToString(),
             new { number = request.Number, from = from.ToString(), to = to.ToString() });
+        if (to == RequestStatus.Resolved || (from == RequestStatus.Resolved && to == RequestStatus.InProgress))
+        {
+            keyEvents.Record(to == RequestStatus.Resolved ? KeyEventKind.RequestResolved : KeyEventKind.RequestReopened,
+                request.AccountId, UserId, Channel.StaffOnBehalf);
+        }
         await notifier.StatusChangedAsync(request, from, UserName, ct);
     }
 

@@ -167,3 +167,13 @@ public static class RequestForm
         _ => $"{bytes} bytes",
     };
 }
+
+/// What the request type's field partial needs: the type, what was posted (to show it again), errors and limits.
+public sealed record RequestFieldsView(RequestType Type, IFormCollection? Form, IReadOnlyDictionary<string, string> Errors, RequestOptions Limits)
+{
+    public string? Error(string key) => Errors.TryGetValue(key, out var e) ? e : null;
+
+    public string Value(string key) => Form?[NewModel.ValuePrefix + key].ToString() ?? "";
+
+    public bool Selected(string key, string option) => Form?[NewModel.ValuePrefix + key].Contains(option) == true;
+}

@@ -1,3 +1,4 @@
+using Portico.Features.Insights;
 using Portico.Features.Accounts;
 using Portico.Features.Audit;
 
@@ -6,7 +7,7 @@ namespace Portico.Features.Requests;
 /// A customer submits a request: validated against its type, numbered within the account,
 /// assigned to the type's default assignee, and announced by email and in the activity feed,
 /// all in one save.
-public sealed class SubmitRequest(PorticoDb db, AccountContext account, RequestAccess access, RequestNotifier notifier, AuditLog audit,
+public sealed class SubmitRequest(PorticoDb db, AccountContext account, RequestAccess access, RequestNotifier notifier, AuditLog audit, KeyEvents keyEvents,
     AttachmentFiles attachmentFiles, AccountNumbers numbers, IOptions<RequestOptions> options, TimeProvider clock)
 {
     public const string TypeRefusal = "Choose a request type you may submit.";
@@ -26,6 +27,34 @@ public sealed class SubmitRequest(PorticoDb db, AccountContext account, RequestA
     {
         var accountId = account.AccountId ?? throw new InvalidOperationException("No account in scope.");
         var type = await TypeAsync(typeId, ct);
+        return await SubmitAsync(accountId, type, input, access.UserId, access.UserName, Channel.Portal, ct);
+    }
+
+    /// Staff log a request for one of the account's people, taken by phone or from an email: the person is its
+    /// submitter and follows it in the portal like any other; the channel and the staff member who logged it are kept.
+    public async Task<Outcome<Request>> LogForCustomerAsync(Guid accountId, Guid requesterId, Guid typeId, Channel channel, RequestInput input, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var requester = await db.Memberships.AsNoTracking().Where(m => m.AccountId == accountId && m.UserId == requesterId && (m.ExpiresAt == null || m.ExpiresAt > now))
+            .Select(m => new { m.User.DisplayName, Role = m.Role.Name }).SingleOrDefaultAsync(ct);
+        if (requester is null)
+        {
+            return Outcome.Refused(RequesterRefusal, new Dictionary<string, string> { ["requester"] = RequesterRefusal });
+        }
+        if (channel is not (Channel.Phone or Channel.Email))
+        {
+            return Outcome.Refused(ChannelRefusal, new Dictionary<string, string> { ["channel"] = ChannelRefusal });
+        }
+        var type = await db.RequestTypes.AsNoTracking().SingleOrDefaultAsync(t => t.Id == typeId && t.IsActive, ct);
+        return await SubmitAsync(accountId, type?.AllowsRole(requester.Role) == true ? type : null, input, requesterId, requester.DisplayName, channel, ct);
+    }
+
+    public const string RequesterRefusal = "Choose one of the account's people as the requester.";
+    public const string ChannelRefusal = "Choose how the request came in: by phone or by email.";
+
+    private async Task<Outcome<Request>> SubmitAsync(Guid accountId, RequestType? type, RequestInput input, Guid submitterId, string submitterName,
+        Channel channel, CancellationToken ct)
+    {
         if (type is null)
         {
             return Outcome.Refused(TypeRefusal, new Dictionary<string, string> { ["type"] = TypeRefusal });
@@ -39,6 +68,7 @@ public sealed class SubmitRequest(PorticoDb db, AccountContext account, RequestA
         string? assigneeName = type.DefaultAssigneeId is { } assigneeId
             ? await db.Users.Where(u => u.Id == assigneeId && u.StaffRole != null).Select(u => u.DisplayName).SingleOrDefaultAsync(ct)
             : null;
+        var loggedByStaff = channel != Channel.Portal;
         await using var stored = await attachmentFiles.StoreAsync(valid.Files.Select(f => f.File), ct);
 
         // The number comes from the account's counter in the same transaction, so submissions at once never collide.
@@ -47,9 +77,10 @@ public sealed class SubmitRequest(PorticoDb db, AccountContext account, RequestA
             async number =>
             {
                 var now = clock.GetUtcNow().UtcDateTime;
-                var request = new Request(accountId, number, type, valid.Subject, valid.Priority, access.UserId, access.UserName, valid.Shared, valid.Values, now);
+                var request = new Request(accountId, number, type, valid.Subject, valid.Priority, submitterId, submitterName, valid.Shared, valid.Values, now, channel);
                 db.Requests.Add(request);
-                db.RequestEvents.Add(new RequestEvent(request, now, access.UserName, "Submitted"));
+                db.RequestEvents.Add(new RequestEvent(request, now, loggedByStaff ? access.UserName : submitterName,
+                    loggedByStaff ? $"Logged for {submitterName} from {(channel == Channel.Phone ? "a phone call" : "an email")}" : "Submitted"));
                 if (assigneeName is not null)
                 {
                     request.AssignTo(type.DefaultAssigneeId, assigneeName, now);
@@ -60,7 +91,9 @@ public sealed class SubmitRequest(PorticoDb db, AccountContext account, RequestA
                     db.RequestAttachments.Add(new RequestAttachment(request, null, fieldKey, file, access.UserId, now));
                 }
                 audit.Record(AuditActions.RequestCreated, accountId, "Request", request.Id.ToString(),
-                    new { number, type = type.Name, subject = request.Subject, priority = request.Priority.ToString(), shared = request.SharedWithAccount });
+                    new { number, type = type.Name, subject = request.Subject, priority = request.Priority.ToString(), shared = request.SharedWithAccount,
+                        channel = channel.ToString(), requester = loggedByStaff ? submitterId : (Guid?)null });
+                keyEvents.Record(KeyEventKind.RequestCreated, accountId, loggedByStaff ? access.UserId : submitterId, loggedByStaff ? Channel.StaffOnBehalf : null);
                 await notifier.SubmittedAsync(request, accountName, ct);
                 await db.SaveChangesAsync(ct);
                 return request;

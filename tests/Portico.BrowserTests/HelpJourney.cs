@@ -1,0 +1,40 @@
+using Portico.Features.Insights;
+using Portico.Tenancy;
+using Portico.Tests.Help;
+
+namespace Portico.BrowserTests;
+
+public sealed class HelpJourney(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+{
+    [Fact]
+    public async Task On_a_phone_a_customer_types_a_title_sees_an_article_says_it_answered_and_marks_it_helpful_and_no_request_is_created()
+    {
+        var app = fixture.App;
+        var word = HelpSteps.Word();
+        var article = await app.PublishArticleAsync($"Copy of an invoice {word}", "Open **Invoices** and choose *Download PDF*.");
+        var account = await app.CreateAccountAsync("Echo Freight " + PorticoApp.Unique());
+        var requester = await app.CreateUserAsync();
+        await app.AddMemberAsync(account, requester, BuiltInRoles.Requester);
+        var type = await app.CreateRequestTypeAsync("Billing question " + PorticoApp.Unique());
+
+        await using var context = await fixture.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await SignInAsync(page, requester);
+        await page.SetViewportSizeAsync(390, 844);
+        await page.GotoAsync($"/a/{account.Id}/requests/new?type={type.Id}");
+        await page.GetByLabel("Subject").PressSequentiallyAsync($"Need a copy {word}");
+
+        var suggestions = page.GetByTestId("help-suggestions");
+        await Assertions.Expect(suggestions.GetByRole(AriaRole.Link, new() { Name = article.Title })).ToBeVisibleAsync();
+        await suggestions.GetByRole(AriaRole.Button, new() { Name = "This answered my question" }).First.ClickAsync();
+        await Assertions.Expect(page.GetByTestId("help-notice")).ToHaveTextAsync("Glad it answered your question. No request was created.");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = article.Title })).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "This was helpful" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("help-notice")).ToHaveTextAsync("Thank you for telling us.");
+
+        Assert.Equal(0, await app.WithDbAsync((db, _) => db.Requests.AcrossAccounts().CountAsync(r => r.AccountId == account.Id)));
+        var kinds = await app.WithDbAsync((db, _) => db.KeyEvents.AcrossAccounts().Where(e => e.AccountId == account.Id).Select(e => e.Kind).ToListAsync());
+        Assert.Equal(1, kinds.Count(k => k == KeyEventKind.RequestFormDeflected));
+        Assert.Equal(1, kinds.Count(k => k == KeyEventKind.ArticleHelpful));
+    }
+}
