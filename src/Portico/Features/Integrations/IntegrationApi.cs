@@ -91,7 +91,9 @@ public static class IntegrationApi
               Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = await context.GetOrCreateSchemaAsync(typeof(Batch<T>), null, ct) } },
           })
           .WithName(name).WithSummary(summary)
-          .WithDescription("Each record is checked on its own: valid records are applied and invalid ones are listed with their errors, in one transaction. Replaying a batch changes nothing; unknown fields are errors; records whose account is not mapped are reported as data-quality incidents, never guessed.");
+          .WithDescription("Each record is checked on its own: valid records are applied and invalid ones are listed with their errors, in one transaction. Replaying a batch changes nothing; unknown fields are errors; records whose account is not mapped are reported as data-quality incidents, never guessed. "
+              + "Send each record's version and/or updatedAt: a copy older than the stored one (or the same version with other content) is not applied and comes back as \"stale\", "
+              + "so retries and reordered batches cannot roll data back. Once a record was stored with a version or updatedAt, copies without it are refused.");
     }
 
     private static void MapDelete(RouteGroupBuilder api, string objectType, string name) =>
