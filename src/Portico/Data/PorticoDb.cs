@@ -47,6 +47,8 @@ public abstract class PorticoDb(DbContextOptions options, AccountContext account
     public DbSet<IntegrationKey> IntegrationKeys => Set<IntegrationKey>();
     public DbSet<SystemOfRecord> SystemsOfRecord => Set<SystemOfRecord>();
     public DbSet<DataQualityIncident> DataQualityIncidents => Set<DataQualityIncident>();
+    public DbSet<ReconciliationRun> ReconciliationRuns => Set<ReconciliationRun>();
+    public DbSet<SnapshotPage> SnapshotPages => Set<SnapshotPage>();
     public DbSet<Invoice> Invoices => Set<Invoice>();
     public DbSet<Order> Orders => Set<Order>();
     public DbSet<Features.Webhooks.WebhookEndpoint> WebhookEndpoints => Set<Features.Webhooks.WebhookEndpoint>();

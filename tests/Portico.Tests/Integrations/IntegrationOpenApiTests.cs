@@ -24,6 +24,9 @@ public sealed class IntegrationOpenApiTests(PorticoApp app)
             ["UpsertOrders"] = ("/api/integration/orders", "put"),
             ["DeleteInvoice"] = ("/api/integration/invoices/{externalId}", "delete"),
             ["DeleteOrder"] = ("/api/integration/orders/{externalId}", "delete"),
+            ["StartInvoicesSnapshot"] = ("/api/integration/invoices/snapshots", "post"),
+            ["SendInvoicesSnapshotPage"] = ("/api/integration/invoices/snapshots/{snapshotId}/pages/{page}", "put"),
+            ["EndInvoicesSnapshot"] = ("/api/integration/invoices/snapshots/{snapshotId}/end", "post"),
         };
         foreach (var (id, (path, method)) in expected)
         {
@@ -31,10 +34,15 @@ public sealed class IntegrationOpenApiTests(PorticoApp app)
             Assert.Equal((path, method), (operation.Path, operation.Method));
         }
         // The batch operations say what to send.
-        foreach (var id in new[] { "UpsertAccounts", "UpsertInvoices", "UpsertOrders" })
+        foreach (var id in new[] { "UpsertAccounts", "UpsertInvoices", "UpsertOrders", "SendInvoicesSnapshotPage" })
         {
             var body = operations[id].Operation.GetProperty("requestBody").GetProperty("content");
             Assert.True(body.TryGetProperty("application/json", out _), $"{id} does not document a JSON body.");
         }
+        // Records document the source's version and change time.
+        var invoice = operations["UpsertInvoices"].Operation.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema")
+            .GetProperty("properties").GetProperty("records").GetProperty("items").GetProperty("properties");
+        Assert.Contains("stale", invoice.GetProperty("version").GetProperty("description").GetString(), StringComparison.Ordinal);
+        Assert.Contains("time zone", invoice.GetProperty("updatedAt").GetProperty("description").GetString(), StringComparison.Ordinal);
     }
 }

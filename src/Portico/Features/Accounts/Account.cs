@@ -1,7 +1,7 @@
 namespace Portico.Features.Accounts;
 
 /// A customer company: the tenant boundary for everything customers see.
-public sealed class Account
+public sealed class Account : Integrations.ISourceVersioned
 {
     public Guid Id { get; private set; } = Guid.NewGuid();
     public string Name { get; private set; } = "";
@@ -16,6 +16,9 @@ public sealed class Account
     public string? AddressCity { get; private set; }
     public string? AddressPostalCode { get; private set; }
     public string? AddressCountry { get; private set; }
+    /// The source's version and change time of what is stored; an older copy from the source is not applied.
+    public long? SourceVersion { get; private set; }
+    public DateTime? SourceUpdatedAt { get; private set; }
 
     private Account() { }
 
@@ -27,6 +30,8 @@ public sealed class Account
     }
 
     public void Rename(string name) => Name = name;
+
+    public void CameFrom(long? version, DateTime? updatedAt) => (SourceVersion, SourceUpdatedAt) = (version, updatedAt);
 
     /// Staff name the id a system of record knows this account by, once; it is never changed afterwards.
     public void MapToExternalId(string externalId) => ExternalId ??= externalId;

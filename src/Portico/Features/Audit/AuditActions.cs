@@ -38,6 +38,7 @@ public static class AuditActions
     public const string DocumentRequestFulfilled = "document_request.fulfilled";
     public const string IntegrationBatch = "integration.batch";
     public const string IntegrationRecordDeleted = "integration.record_deleted";
+    public const string IntegrationReconciled = "integration.reconciled";
     public const string IntegrationSaved = "integration.saved";
     public const string IntegrationKeyCreated = "integration.key_created";
     public const string IntegrationKeyRevoked = "integration.key_revoked";

@@ -36,7 +36,7 @@ public sealed record InvoicePayment(DateOnly PaidOn, long AmountMinor, string? R
 
 /// An invoice synced from the billing system; read-only in the portal. Amounts are in the
 /// currency's minor units (cents), so sums are exact on every database.
-public sealed class Invoice : ISyncedRecord
+public sealed class Invoice : ISyncedRecord, ISourceVersioned
 {
     public Guid Id { get; private set; } = Guid.NewGuid();
     public Guid AccountId { get; private set; }
@@ -56,6 +56,9 @@ public sealed class Invoice : ISyncedRecord
     public DateTime SyncedAt { get; private set; }
     public string ContentHash { get; private set; } = "";
     public DateTime UpdatedAt { get; private set; }
+    /// The source's version and change time of what is stored; an older copy from the source is not applied.
+    public long? SourceVersion { get; private set; }
+    public DateTime? SourceUpdatedAt { get; private set; }
 
     private Invoice() { }
 
@@ -85,6 +88,8 @@ public sealed class Invoice : ISyncedRecord
     }
 
     public void Confirmed(DateTime now) => SyncedAt = now;
+
+    public void CameFrom(long? version, DateTime? updatedAt) => (SourceVersion, SourceUpdatedAt) = (version, updatedAt);
 
     public long DueMinor => Status == InvoiceStatus.Open ? Math.Max(0, TotalMinor - PaidMinor) : 0;
 
@@ -145,6 +150,9 @@ internal sealed class InvoiceConfiguration : IEntityTypeConfiguration<Invoice>
         b.Property(i => i.Status).HasConversion<string>().HasMaxLength(10);
         b.Property(i => i.PdfUrl).HasMaxLength(500);
         b.Property(i => i.ContentHash).HasMaxLength(64);
+        // Two batches changing one record at the same moment: the later save fails instead of overwriting a newer version.
+        b.Property(i => i.SourceVersion).IsConcurrencyToken();
+        b.Property(i => i.SourceUpdatedAt).IsConcurrencyToken();
         b.Property(i => i.Lines).AsJson();
         b.Property(i => i.Payments).AsJson();
     }

@@ -17,7 +17,7 @@ public static class IntegrationApi
         builder.AddPolicy(Policy, p => p.AddAuthenticationSchemes(IntegrationKeyAuthentication.SchemeName)
             .RequireAuthenticatedUser().RequireClaim(IntegrationKeyAuthentication.IntegrationClaim));
 
-    private static Guid IntegrationId(HttpContext http) => Guid.Parse(http.User.FindFirst(IntegrationKeyAuthentication.IntegrationClaim)!.Value);
+    internal static Guid IntegrationId(HttpContext http) => Guid.Parse(http.User.FindFirst(IntegrationKeyAuthentication.IntegrationClaim)!.Value);
 
     public static void MapIntegrationApi(this IEndpointRouteBuilder routes)
     {
@@ -40,6 +40,24 @@ public static class IntegrationApi
             "Create or update orders and projects by the source system's id.");
         MapDelete(api, SyncedObjectTypes.Invoices, "DeleteInvoice");
         MapDelete(api, SyncedObjectTypes.Orders, "DeleteOrder");
+        api.MapSnapshots();
+    }
+
+    /// The body as JSON, or why not: another content type (415) or malformed JSON (400).
+    internal static async Task<(JsonDocument? Document, ProblemHttpResult? Unsupported, ValidationProblem? Malformed)> ReadJsonAsync(HttpContext http, CancellationToken ct)
+    {
+        if (!(http.Request.ContentType?.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) ?? false))
+        {
+            return (null, TypedResults.Problem("Send the batch as application/json.", statusCode: StatusCodes.Status415UnsupportedMediaType), null);
+        }
+        try
+        {
+            return (await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: ct), null, null);
+        }
+        catch (JsonException e)
+        {
+            return (null, null, TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [$"Malformed JSON: {e.Message}"] }));
+        }
     }
 
     private static void MapBatch<T>(RouteGroupBuilder api, string objectType,
@@ -52,18 +70,10 @@ public static class IntegrationApi
             {
                 return TypedResults.Problem(refusal, statusCode: StatusCodes.Status403Forbidden);
             }
-            if (!(http.Request.ContentType?.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) ?? false))
+            var (document, unsupported, malformed) = await ReadJsonAsync(http, ct);
+            if (document is null)
             {
-                return TypedResults.Problem("Send the batch as application/json.", statusCode: StatusCodes.Status415UnsupportedMediaType);
-            }
-            JsonDocument document;
-            try
-            {
-                document = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: ct);
-            }
-            catch (JsonException e)
-            {
-                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [$"Malformed JSON: {e.Message}"] });
+                return unsupported is null ? malformed! : unsupported;
             }
             using (document)
             {
@@ -91,7 +101,9 @@ public static class IntegrationApi
               Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = await context.GetOrCreateSchemaAsync(typeof(Batch<T>), null, ct) } },
           })
           .WithName(name).WithSummary(summary)
-          .WithDescription("Each record is checked on its own: valid records are applied and invalid ones are listed with their errors, in one transaction. Replaying a batch changes nothing; unknown fields are errors; records whose account is not mapped are reported as data-quality incidents, never guessed.");
+          .WithDescription("Each record is checked on its own: valid records are applied and invalid ones are listed with their errors, in one transaction. Replaying a batch changes nothing; unknown fields are errors; records whose account is not mapped are reported as data-quality incidents, never guessed. "
+              + "Send each record's version and/or updatedAt: a copy older than the stored one (or the same version with other content) is not applied and comes back as \"stale\", "
+              + "so retries and reordered batches cannot roll data back. Once a record was stored with a version or updatedAt, copies without it are refused.");
     }
 
     private static void MapDelete(RouteGroupBuilder api, string objectType, string name) =>

@@ -55,10 +55,10 @@ public sealed class IntegrationSync(PorticoDb db, AuditLog audit, TimeProvider c
                     (r.Lines ?? []).Select(l => new InvoiceLine(l.Description!.Trim(), l.Quantity ?? 1, Currencies.ToMinor(l.UnitPrice ?? l.Amount!.Value, currency)!.Value,
                         Currencies.ToMinor(l.Amount!.Value, currency)!.Value)).ToList(),
                     (r.Payments ?? []).Select(p => new InvoicePayment(p.PaidOn!.Value, Currencies.ToMinor(p.Amount!.Value, currency)!.Value, p.Reference)).ToList(),
-                    r.PdfUrl, Hash(r), now);
+                    r.PdfUrl, Hash(Content(r)), now);
                 return invoice;
             },
-            existing => ((Invoice)existing).ContentHash + ((Invoice)existing).AccountId, r => Hash(r), ct, includeAccountInComparison: true);
+            existing => ((Invoice)existing).ContentHash + ((Invoice)existing).AccountId, r => Hash(Content(r)), ct, includeAccountInComparison: true);
 
     public Task<BatchResult> OrdersAsync(Guid integrationId, bool dryRun, List<(int Index, OrderRecord? Record, string? Error)> records, CancellationToken ct) =>
         RunAsync(integrationId, dryRun, SyncedObjectTypes.Orders, records, r => r.ExternalId, r => r.ExternalAccountId, IntegrationRecordValidation.ValidateOrder,
@@ -75,10 +75,10 @@ public sealed class IntegrationSync(PorticoDb db, AuditLog audit, TimeProvider c
                     Order.Statuses.First(s => string.Equals(s, r.Status, StringComparison.OrdinalIgnoreCase)),
                     (r.Milestones ?? []).Select(m => new Milestone(m.Name!.Trim(), m.DueOn, m.DoneOn)).ToList(),
                     r.Tracking is null ? null : new Tracking(r.Tracking.Carrier, r.Tracking.Number, r.Tracking.Url),
-                    (r.Timeline ?? []).Select(e => new OrderEvent(e.At!.Value.ToUniversalTime(), e.Text!.Trim())).ToList(), Hash(r), now);
+                    (r.Timeline ?? []).Select(e => new OrderEvent(e.At!.Value.ToUniversalTime(), e.Text!.Trim())).ToList(), Hash(Content(r)), now);
                 return order;
             },
-            existing => ((Order)existing).ContentHash + ((Order)existing).AccountId, r => Hash(r), ct, includeAccountInComparison: true);
+            existing => ((Order)existing).ContentHash + ((Order)existing).AccountId, r => Hash(Content(r)), ct, includeAccountInComparison: true);
 
     /// Applies the records the incidents hold exactly as if their integration had sent them again, one batch per
     /// integration and object type, inside the caller's transaction. Answers each incident's result.
@@ -128,7 +128,7 @@ public sealed class IntegrationSync(PorticoDb db, AuditLog audit, TimeProvider c
         Func<T, string?> externalId, Func<T, string?> externalAccountId, Func<T, Dictionary<string, string>> validate,
         Func<List<string>, CancellationToken, Task<Dictionary<string, object>>> loadExisting,
         Func<object?, T, Guid?, DateTime, object> apply, Func<object, string> existingFingerprint, Func<T, string> fingerprint,
-        CancellationToken ct, bool includeAccountInComparison = false) where T : class
+        CancellationToken ct, bool includeAccountInComparison = false) where T : class, IVersionedRecord
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var results = new RecordResult?[records.Count];
@@ -141,6 +141,7 @@ public sealed class IntegrationSync(PorticoDb db, AuditLog audit, TimeProvider c
                 continue;
             }
             var errors = validate(record);
+            SourceVersions.Check(record, now, errors);
             if (errors.Count > 0)
             {
                 results[index] = new RecordResult(index, externalId(record), "error", errors);
@@ -212,13 +213,41 @@ public sealed class IntegrationSync(PorticoDb db, AuditLog audit, TimeProvider c
             }
             existing.TryGetValue(id, out var current);
             var comparable = fingerprint(record) + (includeAccountInComparison ? accountId.ToString() : "");
-            if (current is not null && existingFingerprint(current) == comparable)
+            var sameContent = current is not null && existingFingerprint(current) == comparable;
+            var (version, updatedAt) = (record.Version, SourceVersions.Normalize(record.UpdatedAt));
+            if (current is ISourceVersioned stored)
             {
-                unchanged.Add(current);
+                var held = SourceVersions.Describe(stored.SourceVersion, stored.SourceUpdatedAt);
+                switch (SourceVersions.Compare(stored, record))
+                {
+                    case SourceOrder.Older:
+                        results[index] = new RecordResult(index, id, "stale",
+                            Detail: $"Portico holds {held}; this copy has {SourceVersions.Describe(version, updatedAt)}, which is older, so it was not applied.");
+                        continue;
+                    case SourceOrder.Same when !sameContent:
+                        results[index] = new RecordResult(index, id, "stale",
+                            Detail: $"Portico already holds {held} with other content; a change needs a newer version or updatedAt.");
+                        continue;
+                    case SourceOrder.Incomparable:
+                        var field = stored.SourceVersion is null ? "updatedAt" : "version";
+                        results[index] = new RecordResult(index, id, "error", new Dictionary<string, string>
+                        {
+                            [field] = $"Portico holds {held} of this record; send {field} with every copy so an older one cannot overwrite a newer one.",
+                        });
+                        continue;
+                    case SourceOrder.Newer when sameContent:
+                        // Same data from a newer version: only the version it came from moves.
+                        stored.CameFrom(version, updatedAt);
+                        break;
+                }
+            }
+            if (sameContent)
+            {
+                unchanged.Add(current!);
                 results[index] = new RecordResult(index, id, "unchanged");
                 continue;
             }
-            apply(current, record, accountId, now);
+            ((ISourceVersioned)apply(current, record, accountId, now)).CameFrom(version, updatedAt);
             incidents.FirstOrDefault(i => i.ExternalId == id)?.Resolve(now);
             results[index] = new RecordResult(index, id, current is null ? "created" : "updated");
             if (current is null)
@@ -240,6 +269,7 @@ public sealed class IntegrationSync(PorticoDb db, AuditLog audit, TimeProvider c
             }
         }
         var failed = results.Count(r => r?.Outcome == "error");
+        var stale = results.Count(r => r?.Outcome == "stale");
         var integration = await db.Integrations.SingleAsync(i => i.Id == integrationId, ct);
         if (valid.Count > 0 || failed == 0)
         {
@@ -251,7 +281,7 @@ public sealed class IntegrationSync(PorticoDb db, AuditLog audit, TimeProvider c
             integration.Failed($"{failed} of {records.Count} {objectType} refused; first: record {first.Index}: {string.Join(" ", first.Errors!.Values)}", now);
         }
         audit.Record(AuditActions.IntegrationBatch, null, "Integration", integrationId.ToString(),
-            new { objectType, records = records.Count, created, updated, unchanged = unchanged.Count, failed });
+            new { objectType, records = records.Count, created, updated, unchanged = unchanged.Count, stale, failed });
         await db.SaveChangesAsync(ct);
         // A dry run goes through every check and write, then takes it all back.
         if (dryRun)
@@ -262,8 +292,12 @@ public sealed class IntegrationSync(PorticoDb db, AuditLog audit, TimeProvider c
         {
             await transaction.CommitAsync(ct);
         }
-        return new BatchResult(created, updated, unchanged.Count, failed, results.Select(r => r!).ToList());
+        return new BatchResult(created, updated, unchanged.Count, stale, failed, results.Select(r => r!).ToList());
     }
+
+    // The content leaves the version out, so a newer version of the same data is unchanged.
+    private static InvoiceRecord Content(InvoiceRecord r) => r with { Version = null, UpdatedAt = null };
+    private static OrderRecord Content(OrderRecord r) => r with { Version = null, UpdatedAt = null };
 
     private static string Hash<T>(T record) => Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(record, IntegrationRecordValidation.Strict)));
 }

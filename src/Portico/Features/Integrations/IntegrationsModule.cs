@@ -11,6 +11,7 @@ public static class IntegrationsModule
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, IntegrationKeyAuthentication>(IntegrationKeyAuthentication.SchemeName, null);
         services.AddScoped<IntegrationSync>();
+        services.AddScoped<ReconcileSnapshots>();
         services.AddScoped<Freshness>();
         services.AddScoped<ManageIntegrations>();
         services.AddScoped<ResolveIncidents>();

@@ -23,7 +23,7 @@ public enum OrderStatus
 }
 
 /// An order or project synced from the ERP or project tool; read-only in the portal.
-public sealed class Order : ISyncedRecord
+public sealed class Order : ISyncedRecord, ISourceVersioned
 {
     public static readonly IReadOnlyList<string> Statuses = Enum.GetNames<OrderStatus>();
     public static readonly IReadOnlyList<string> Kinds = ["Order", "Project"];
@@ -44,6 +44,9 @@ public sealed class Order : ISyncedRecord
     public DateTime SyncedAt { get; private set; }
     public string ContentHash { get; private set; } = "";
     public DateTime UpdatedAt { get; private set; }
+    /// The source's version and change time of what is stored; an older copy from the source is not applied.
+    public long? SourceVersion { get; private set; }
+    public DateTime? SourceUpdatedAt { get; private set; }
 
     private Order() { }
 
@@ -70,6 +73,8 @@ public sealed class Order : ISyncedRecord
     }
 
     public void Confirmed(DateTime now) => SyncedAt = now;
+
+    public void CameFrom(long? version, DateTime? updatedAt) => (SourceVersion, SourceUpdatedAt) = (version, updatedAt);
 
     /// Statuses after which an order or project is no longer active.
     public static readonly string[] FinishedStatuses = ["Delivered", "Completed", "Cancelled"];
@@ -104,6 +109,9 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
         b.Property(o => o.TrackingNumber).HasMaxLength(100);
         b.Property(o => o.TrackingUrl).HasMaxLength(500);
         b.Property(o => o.ContentHash).HasMaxLength(64);
+        // Two batches changing one record at the same moment: the later save fails instead of overwriting a newer version.
+        b.Property(o => o.SourceVersion).IsConcurrencyToken();
+        b.Property(o => o.SourceUpdatedAt).IsConcurrencyToken();
         b.Property(o => o.Milestones).AsJson();
         b.Property(o => o.Timeline).AsJson();
     }

@@ -156,6 +156,12 @@ namespace Portico.Data.Migrations.Sqlite
                     b.Property<bool>("RequireMfa")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTime?>("SourceUpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("SourceVersion")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.HasIndex("AccountManagerId");
@@ -623,6 +629,14 @@ namespace Portico.Data.Migrations.Sqlite
                     b.Property<string>("PdfUrl")
                         .HasMaxLength(500)
                         .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("SourceUpdatedAt")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("SourceVersion")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -1492,6 +1506,82 @@ namespace Portico.Data.Migrations.Sqlite
                     b.ToTable("IntegrationKeys");
                 });
 
+            modelBuilder.Entity("Portico.Features.Integrations.ReconciliationRun", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Changed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Created")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Deleted")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Failed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("FinishedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("IntegrationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("LastActivityAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ObjectType")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Pages")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Records")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Stale")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Unchanged")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("IntegrationId", "StartedAt");
+
+                    b.ToTable("ReconciliationRuns");
+                });
+
+            modelBuilder.Entity("Portico.Features.Integrations.SnapshotPage", b =>
+                {
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Records")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("RunId", "Number");
+
+                    b.ToTable("SnapshotPages");
+                });
+
             modelBuilder.Entity("Portico.Features.Integrations.SystemOfRecord", b =>
                 {
                     b.Property<string>("ObjectType")
@@ -1565,6 +1655,14 @@ namespace Portico.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(50)
                         .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("SourceUpdatedAt")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("SourceVersion")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -2455,6 +2553,24 @@ namespace Portico.Data.Migrations.Sqlite
                     b.HasOne("Portico.Features.Integrations.Integration", null)
                         .WithMany()
                         .HasForeignKey("IntegrationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portico.Features.Integrations.ReconciliationRun", b =>
+                {
+                    b.HasOne("Portico.Features.Integrations.Integration", null)
+                        .WithMany()
+                        .HasForeignKey("IntegrationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portico.Features.Integrations.SnapshotPage", b =>
+                {
+                    b.HasOne("Portico.Features.Integrations.ReconciliationRun", null)
+                        .WithMany()
+                        .HasForeignKey("RunId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

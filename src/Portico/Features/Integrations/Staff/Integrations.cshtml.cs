@@ -2,7 +2,8 @@ using Portico.Features.Audit;
 
 namespace Portico.Features.Integrations.Staff;
 
-public sealed record IntegrationHealth(Integration Integration, int OpenIncidents, IReadOnlyList<IntegrationKey> Keys, IReadOnlyList<string> Owns);
+public sealed record IntegrationHealth(Integration Integration, int OpenIncidents, IReadOnlyList<IntegrationKey> Keys, IReadOnlyList<string> Owns,
+    IReadOnlyList<ReconciliationRun> Reconciliations);
 
 public sealed record IncidentRow(DataQualityIncident Incident, string IntegrationName);
 
@@ -17,6 +18,8 @@ public sealed class IntegrationsModel(PorticoDb db, ManageIntegrations integrati
     public const int ResolvedShown = 20;
     /// Accounts offered to map an external account to: those no system of record knows yet.
     public const int AccountChoices = 500;
+    /// Latest reconciliation runs shown per integration, newest first.
+    public const int RunsShown = 10;
 
     public List<IntegrationHealth> Integrations { get; private set; } = [];
     public List<IncidentRow> Incidents { get; private set; } = [];
@@ -103,8 +106,14 @@ public sealed class IntegrationsModel(PorticoDb db, ManageIntegrations integrati
         var incidents = await db.DataQualityIncidents.AsNoTracking().Where(i => i.ResolvedAt == null)
             .GroupBy(i => i.IntegrationId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
         Owners = await db.SystemsOfRecord.AsNoTracking().ToDictionaryAsync(s => s.ObjectType, s => s.IntegrationId, ct);
+        var runs = new Dictionary<Guid, List<ReconciliationRun>>();
+        foreach (var i in integrations)
+        {
+            runs[i.Id] = await db.ReconciliationRuns.AsNoTracking().Where(r => r.IntegrationId == i.Id)
+                .OrderByDescending(r => r.StartedAt).Take(RunsShown).ToListAsync(ct);
+        }
         Integrations = integrations.Select(i => new IntegrationHealth(i, incidents.GetValueOrDefault(i.Id),
-            keys.Where(k => k.IntegrationId == i.Id).ToList(), Owners.Where(o => o.Value == i.Id).Select(o => o.Key).ToList())).ToList();
+            keys.Where(k => k.IntegrationId == i.Id).ToList(), Owners.Where(o => o.Value == i.Id).Select(o => o.Key).ToList(), runs[i.Id])).ToList();
         var names = integrations.ToDictionary(i => i.Id, i => i.Name);
         Incidents = (await db.DataQualityIncidents.AsNoTracking().Where(i => i.ResolvedAt == null).OrderBy(i => i.FirstSeenAt).ThenBy(i => i.Id).Take(Shown).ToListAsync(ct))
             .Select(i => new IncidentRow(i, names.GetValueOrDefault(i.IntegrationId, ""))).ToList();

@@ -1,0 +1,79 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Portico.Data.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class SourceVersions : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<DateTime>(
+                name: "SourceUpdatedAt",
+                table: "Orders",
+                type: "timestamp with time zone",
+                nullable: true);
+
+            migrationBuilder.AddColumn<long>(
+                name: "SourceVersion",
+                table: "Orders",
+                type: "bigint",
+                nullable: true);
+
+            migrationBuilder.AddColumn<DateTime>(
+                name: "SourceUpdatedAt",
+                table: "Invoices",
+                type: "timestamp with time zone",
+                nullable: true);
+
+            migrationBuilder.AddColumn<long>(
+                name: "SourceVersion",
+                table: "Invoices",
+                type: "bigint",
+                nullable: true);
+
+            migrationBuilder.AddColumn<DateTime>(
+                name: "SourceUpdatedAt",
+                table: "Accounts",
+                type: "timestamp with time zone",
+                nullable: true);
+
+            migrationBuilder.AddColumn<long>(
+                name: "SourceVersion",
+                table: "Accounts",
+                type: "bigint",
+                nullable: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "SourceUpdatedAt",
+                table: "Orders");
+
+            migrationBuilder.DropColumn(
+                name: "SourceVersion",
+                table: "Orders");
+
+            migrationBuilder.DropColumn(
+                name: "SourceUpdatedAt",
+                table: "Invoices");
+
+            migrationBuilder.DropColumn(
+                name: "SourceVersion",
+                table: "Invoices");
+
+            migrationBuilder.DropColumn(
+                name: "SourceUpdatedAt",
+                table: "Accounts");
+
+            migrationBuilder.DropColumn(
+                name: "SourceVersion",
+                table: "Accounts");
+        }
+    }
+}
