@@ -59,6 +59,8 @@ public abstract class PorticoDb(DbContextOptions options, AccountContext account
     public DbSet<Features.Approvals.ChangeRequest> ChangeRequests => Set<Features.Approvals.ChangeRequest>();
     public DbSet<Features.Accounts.CustomerView> CustomerViews => Set<Features.Accounts.CustomerView>();
     public DbSet<Features.Branding.StoredBrand> StoredBrands => Set<Features.Branding.StoredBrand>();
+    public DbSet<Features.SingleSignOn.SingleSignOnProvider> SingleSignOnProviders => Set<Features.SingleSignOn.SingleSignOnProvider>();
+    public DbSet<Features.SingleSignOn.SingleSignOnDomain> SingleSignOnDomains => Set<Features.SingleSignOn.SingleSignOnDomain>();
 
     /// Identity's schema version; 3 adds the passkey table. Identity reads it from IdentityOptions, so the
     /// app and the design-time factories both set it from here.
