@@ -15,7 +15,7 @@ namespace Portico.TestIdentityProvider;
 
 /// One tenant: an OpenIddict server with discovery, JWKS, and the authorization code flow with PKCE.
 /// There is no login screen: the authorization request names the person to sign in (test_email, test_name,
-/// test_email_verified, test_groups, test_amr, test_sub), and test_tamper asks for a broken ID token
+/// test_email_verified ("absent" leaves it out), test_xms_edov, test_groups, test_amr, test_sub), and test_tamper asks for a broken ID token
 /// (issuer, key, expired, audience or nonce, with test_tamper_value where the break needs a value).
 /// Clients are accepted by any id whose secret is "secret-" followed by the id.
 public static class TenantServer
@@ -82,7 +82,14 @@ public static class TenantServer
             identity.AddClaim(new Claim(Claims.Subject, Param("sub") ?? email));
             identity.AddClaim(new Claim(Claims.Email, email));
             identity.AddClaim(new Claim(Claims.Name, Param("name") ?? email));
-            identity.AddClaim(new Claim(Claims.EmailVerified, Param("email_verified") ?? "true", ClaimValueTypes.Boolean));
+            if (Param("email_verified") is not "absent")
+            {
+                identity.AddClaim(new Claim(Claims.EmailVerified, Param("email_verified") ?? "true", ClaimValueTypes.Boolean));
+            }
+            if (Param("xms_edov") is { } domainOwnerVerified)
+            {
+                identity.AddClaim(new Claim("xms_edov", domainOwnerVerified, ClaimValueTypes.Boolean));
+            }
             foreach (var group in Split(Param("groups")))
             {
                 identity.AddClaim(new Claim("groups", group));

@@ -103,6 +103,24 @@ public sealed class SingleSignOnTests(PorticoApp app) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Entras_domain_owner_verified_claim_stands_in_only_where_email_verified_is_absent()
+    {
+        var domain = NewDomain();
+        await app.AddProviderAsync(_idp, domain);
+        using var entra = new SingleSignOnBrowser(app);
+        using var contradicted = new SingleSignOnBrowser(app);
+        using var neither = new SingleSignOnBrowser(app);
+
+        var accepted = await entra.SignInAsync($"ida@{domain}", new Dictionary<string, string> { ["email_verified"] = "absent", ["xms_edov"] = "true" });
+        var refused = await contradicted.SignInAsync($"ivo@{domain}", new Dictionary<string, string> { ["email_verified"] = "false", ["xms_edov"] = "true" });
+        var unknown = await neither.SignInAsync($"ina@{domain}", new Dictionary<string, string> { ["email_verified"] = "absent" });
+
+        Assert.Equal("/", accepted.Headers.Location!.OriginalString);
+        AssertBackAtSignIn(refused, SingleSignOnReasons.Unverified);
+        AssertBackAtSignIn(unknown, SingleSignOnReasons.Unverified);
+    }
+
+    [Fact]
     public async Task An_email_outside_the_providers_domains_is_refused_even_when_verified()
     {
         var domain = NewDomain();

@@ -52,7 +52,7 @@ public sealed class SignInWithSingleSignOn(PorticoDb db, UserManager<PorticoUser
         var domain = SingleSignOnDirectory.DomainOf(email);
         var refusal = provider is not { Enabled: true } ? SingleSignOnReasons.Disabled
             : subject is null || domain is null || provider.Domains.All(d => d.Domain != domain) ? SingleSignOnReasons.OutsideDomains
-            : !string.Equals(Claim("email_verified"), "true", StringComparison.OrdinalIgnoreCase) ? SingleSignOnReasons.Unverified
+            : !EmailVerified(Claim) ? SingleSignOnReasons.Unverified
             : null;
         if (refusal is not null)
         {
@@ -133,6 +133,12 @@ public sealed class SignInWithSingleSignOn(PorticoDb db, UserManager<PorticoUser
         }
         await db.SaveChangesAsync(ct);
     }
+
+    /// OpenID Connect's email_verified; Microsoft Entra ID sends none for organisational accounts but, when asked for it as an
+    /// optional claim, xms_edov: the tenant owns the email's domain. That one counts only where email_verified is absent.
+    private static bool EmailVerified(Func<string, string?> claim) => claim("email_verified") is { } verified
+        ? string.Equals(verified, "true", StringComparison.OrdinalIgnoreCase)
+        : string.Equals(claim("xms_edov"), "true", StringComparison.OrdinalIgnoreCase);
 
     private static void Check(IdentityResult result)
     {
