@@ -75,7 +75,15 @@ public sealed class SignInWithSingleSignOn(PorticoDb db, UserManager<PorticoUser
                     UserName = email, Email = email, EmailConfirmed = true, CreatedAt = clock.GetUtcNow().UtcDateTime,
                     DisplayName = Claim("name") is { Length: > 0 and <= 100 } name ? name : email!,
                 };
-                Check(await users.CreateAsync(user));
+                // An address Identity will not take as a user name (say, with characters it does not allow) is refused, not a 500.
+                if (await users.CreateAsync(user) is { Succeeded: false } notCreated)
+                {
+                    audit.Record(AuditActions.SingleSignOnRefused, targetType: "SingleSignOnProvider", targetId: providerId.ToString(),
+                        details: new { reason = "cannot_create", errors = notCreated.Errors.Select(e => e.Code) }, actorName: email);
+                    await db.SaveChangesAsync(ct);
+                    await transaction.CommitAsync(ct);
+                    return new SingleSignOnResult(SingleSignOnOutcome.Refused, SingleSignOnReasons.Rejected);
+                }
                 audit.Record(AuditActions.SingleSignOnPersonCreated, targetType: "User", targetId: user.Id.ToString(), actorUserId: user.Id, actorName: email,
                     details: new { provider = providerId });
             }
