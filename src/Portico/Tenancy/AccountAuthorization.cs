@@ -227,8 +227,9 @@ public sealed class StaffMfaHandler(IOptions<SecurityOptions> options) : Authori
             context.Succeed(requirement);
             return;
         }
-        // A session signed in with a passkey meets the rule whatever the database says, so it is not asked.
-        if (SignInStrength.SignedInWithPasskey(context.User))
+        // A session signed in with a passkey, or through a provider that asserted multi-factor authentication, meets the rule
+        // whatever the database says, so it is not asked.
+        if (SignInStrength.MeetsTwoFactorRule(context.User, twoFactorEnabled: false))
         {
             context.Succeed(requirement);
             return;

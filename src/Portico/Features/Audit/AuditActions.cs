@@ -79,6 +79,14 @@ public static class AuditActions
     public const string EmailChangeRequested = "identity.email_change_requested";
     public const string EmailChanged = "identity.email_changed";
     public const string EmailChangeRefused = "identity.email_change_refused";
+    public const string SingleSignOnProviderCreated = "sso.provider_created";
+    public const string SingleSignOnProviderChanged = "sso.provider_changed";
+    public const string SingleSignOnSignedIn = "sso.signed_in";
+    public const string SingleSignOnLinked = "sso.linked";
+    public const string SingleSignOnPersonCreated = "sso.person_created";
+    public const string SingleSignOnMembershipGranted = "sso.membership_granted";
+    public const string SingleSignOnRefused = "sso.refused";
+    public const string SingleSignOnRequiredRefusal = "sso.required_refusal";
     public const string ApprovalRequested = "approval.requested";
     public const string ApprovalApproved = "approval.approved";
     public const string ApprovalRejected = "approval.rejected";

@@ -1,11 +1,14 @@
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.RateLimiting;
+using Portico.Features.SingleSignOn;
 
 namespace Portico.Features.Identity;
 
 [AllowAnonymous]
 [SignedOutOnly]
 [EnableRateLimiting(LoginLimits.Policy)]
-public sealed class LoginModel(SignInWithPassword signIn, SignInWithPasskey passkeySignIn) : PageModel
+public sealed class LoginModel(SignInWithPassword signIn, SignInWithPasskey passkeySignIn, SingleSignOnDirectory directory,
+    SingleSignOnSchemes schemes, PorticoDb db) : PageModel
 {
     [BindProperty]
     public LoginForm Form { get; set; } = new();
@@ -16,8 +19,35 @@ public sealed class LoginModel(SignInWithPassword signIn, SignInWithPasskey pass
     /// Back from a password reset of someone who signs in with an authenticator code.
     public bool PasswordReset => Request.Query["reset"] == "done";
 
+    /// Why single sign-on came back here, when it did.
+    public string? SingleSignOnProblem => Request.Query["sso"] is { Count: > 0 } reason ? SingleSignOnReasons.Message(reason) : null;
+
     public void OnGet()
     {
+    }
+
+    /// Home-realm discovery: the email's domain names the provider; the answer is the same whether or not the person exists.
+    public async Task<IActionResult> OnPostSingleSignOnAsync(CancellationToken cancellationToken)
+    {
+        // Only the email matters here; the password field is not part of this step.
+        ModelState.Clear();
+        if (!new EmailAddressAttribute().IsValid(Form.Email) || string.IsNullOrWhiteSpace(Form.Email) || Form.Email.Length > 256)
+        {
+            ModelState.AddModelError("Form.Email", "Enter your email address, then choose single sign-on.");
+            Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+            return Page();
+        }
+        if (await directory.FindAsync(Form.Email, cancellationToken) is not { } provider
+            || await schemes.PrepareAsync(db, provider.Id, cancellationToken) is not { } scheme)
+        {
+            ModelState.AddModelError(string.Empty, "Single sign-on is not set up for that email's domain. Sign in with your password, a passkey or an email link.");
+            Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+            return Page();
+        }
+        var properties = new AuthenticationProperties();
+        properties.Items[SingleSignOnEvents.ReturnUrlItem] = Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/";
+        properties.Items[SingleSignOnEvents.LoginHintItem] = Form.Email.Trim();
+        return Challenge(properties, scheme);
     }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
@@ -56,6 +86,9 @@ public sealed class LoginModel(SignInWithPassword signIn, SignInWithPasskey pass
                 return LocalRedirect(Url.IsLocalUrl(ReturnUrl)
                     ? $"/login/two-factor?returnUrl={Uri.EscapeDataString(ReturnUrl)}&rememberMe={Form.RememberMe}"
                     : $"/login/two-factor?rememberMe={Form.RememberMe}");
+            case SignInOutcome.SingleSignOnRequired:
+                ModelState.AddModelError(string.Empty, SingleSignOnDirectory.RequiredMessage);
+                return Page();
             case SignInOutcome.LockedOut:
                 ModelState.AddModelError(string.Empty, "Signing in is locked for a while after too many failed attempts. Try again later or reset your password.");
                 return Page();

@@ -25,6 +25,9 @@ public sealed class LoginLinkModel(MagicLinks links) : PageModel
                 return Redirect("/");
             case MagicLinkOutcome.RequiresTwoFactor:
                 return Redirect("/login/two-factor");
+            case MagicLinkOutcome.SingleSignOnRequired:
+                Problem = SingleSignOn.SingleSignOnDirectory.RequiredMessage;
+                break;
             case MagicLinkOutcome.OtherBrowser:
                 Problem = "Open the link in the same browser where you asked for it, or ask for a new link here.";
                 break;
@@ -43,7 +46,12 @@ public sealed class LoginLinkModel(MagicLinks links) : PageModel
             Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
             return Page();
         }
-        await links.RequestAsync(Email.Trim(), HttpContext, ct);
+        if (!await links.RequestAsync(Email.Trim(), HttpContext, ct))
+        {
+            ModelState.AddModelError(string.Empty, SingleSignOn.SingleSignOnDirectory.RequiredMessage);
+            Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+            return Page();
+        }
         Sent = true;
         return Page();
     }

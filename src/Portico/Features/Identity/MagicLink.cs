@@ -54,16 +54,24 @@ public enum MagicLinkOutcome
     RequiresTwoFactor,
     Invalid,
     OtherBrowser,
+    SingleSignOnRequired,
 }
 
 public sealed class MagicLinks(PorticoDb db, UserManager<PorticoUser> users, PorticoSignInManager signIn, AuditLog audit, EmailOutbox email,
-    IOptions<BrandingOptions> branding, Branding.Brands brands, TimeProvider clock)
+    IOptions<BrandingOptions> branding, Branding.Brands brands, TimeProvider clock, SingleSignOn.SingleSignOnDirectory directory)
 {
     public const string BrowserCookie = "portico.magiclink";
 
-    /// Same work and the same answer whether or not the address has an account.
-    public async Task RequestAsync(string address, HttpContext http, CancellationToken ct)
+    /// Same work and the same answer whether or not the address has an account. False, with nothing sent, when the address's
+    /// domain requires single sign-on (told by the domain alone).
+    public async Task<bool> RequestAsync(string address, HttpContext http, CancellationToken ct)
     {
+        if (await directory.RequiredForAsync(address, ct) is { } provider)
+        {
+            SignInWithPassword.RecordSingleSignOnRequired(audit, provider, "email_link", SignInWithPassword.Fingerprint(address));
+            await db.SaveChangesAsync(ct);
+            return false;
+        }
         var nonce = RandomToken();
         http.Response.Cookies.Append(BrowserCookie, nonce, new CookieOptions
         {
@@ -82,6 +90,7 @@ public sealed class MagicLinks(PorticoDb db, UserManager<PorticoUser> users, Por
         audit.Record(AuditActions.MagicLinkRequested, targetType: user is null ? null : "User", targetId: user?.Id.ToString(),
             details: new { known = user is not null }, actorUserId: user?.Id, actorName: null);
         await db.SaveChangesAsync(ct);
+        return true;
     }
 
     public async Task<MagicLinkOutcome> UseAsync(string token, HttpContext http, CancellationToken ct)
@@ -107,6 +116,13 @@ public sealed class MagicLinks(PorticoDb db, UserManager<PorticoUser> users, Por
         if (user is null || await users.IsLockedOutAsync(user))
         {
             return MagicLinkOutcome.Invalid;
+        }
+        // A link asked for before the person's domain came to require single sign-on.
+        if (await directory.RequiredForAsync(user.Email, ct) is { } provider)
+        {
+            SignInWithPassword.RecordSingleSignOnRequired(audit, provider, "email_link", user.Id.ToString());
+            await db.SaveChangesAsync(ct);
+            return MagicLinkOutcome.SingleSignOnRequired;
         }
         link.Use(now);
         audit.Record(AuditActions.MagicLinkUsed, targetType: "User", targetId: user.Id.ToString(), actorUserId: user.Id, actorName: user.Email);

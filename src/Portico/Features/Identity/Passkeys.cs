@@ -178,7 +178,8 @@ public sealed class ManagePasskeys(PorticoDb db, UserManager<PorticoUser> users,
 /// Sign-in with a passkey as an alternative to the password. A passkey is something the person has,
 /// unlocked by something they are or know (user verification is required), so it does not ask for an
 /// authenticator code after, and the session counts as two-factor for the staff and account rules.
-public sealed class SignInWithPasskey(PorticoDb db, UserManager<PorticoUser> users, PorticoSignInManager signIn, AuditLog audit)
+public sealed class SignInWithPasskey(PorticoDb db, UserManager<PorticoUser> users, PorticoSignInManager signIn, AuditLog audit,
+    SingleSignOn.SingleSignOnDirectory directory)
 {
     /// Options for navigator.credentials.get with no user named: the authenticator offers the person's
     /// passkeys for this site, so nobody learns which emails have accounts.
@@ -193,6 +194,12 @@ public sealed class SignInWithPasskey(PorticoDb db, UserManager<PorticoUser> use
             audit.Record(AuditActions.LoginFailed, details: new { method = "passkey", reason = credentialId is null ? "unreadable" : "unknown_passkey" }, actorName: null);
             await db.SaveChangesAsync(cancellationToken);
             return SignInOutcome.Failed;
+        }
+        if (await directory.RequiredForAsync(owner.Email, cancellationToken) is { } provider)
+        {
+            SignInWithPassword.RecordSingleSignOnRequired(audit, provider, "passkey", owner.Id.ToString());
+            await db.SaveChangesAsync(cancellationToken);
+            return SignInOutcome.SingleSignOnRequired;
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 
 namespace Portico.Features.Identity;
@@ -19,6 +20,24 @@ public sealed class PorticoSignInManager(
     : SignInManager<PorticoUser>(userManager, contextAccessor, claimsFactory, optionsAccessor, logger, schemes, confirmation)
 {
     public const string EmailLinkMethod = "magic-link";
+    public const string SingleSignOnMethod = "sso";
+
+    /// After an identity provider's ID token: the same pre-sign-in checks (a locked-out person stays out). When the provider
+    /// asserted multi-factor authentication the session is marked so and no code is asked; otherwise it is like an email link.
+    public async Task<SignInResult> SingleSignOnSignInAsync(PorticoUser user, bool providerAssertedMultiFactor)
+    {
+        if (await PreSignInCheck(user) is { } refused)
+        {
+            return refused;
+        }
+        if (!providerAssertedMultiFactor)
+        {
+            return await SignInOrTwoFactorAsync(user, isPersistent: false, loginProvider: SingleSignOnMethod);
+        }
+        await SignInWithClaimsAsync(user, isPersistent: false,
+            [new Claim(SignInStrength.MethodClaim, SignInStrength.MultiFactor), new Claim(ClaimTypes.AuthenticationMethod, SingleSignOnMethod)]);
+        return SignInResult.Success;
+    }
 
     private bool refreshing;
 

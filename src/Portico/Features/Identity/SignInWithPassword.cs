@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Portico.Features.Audit;
+using Portico.Features.SingleSignOn;
 using Portico.Infrastructure.Email;
 
 namespace Portico.Features.Identity;
@@ -22,18 +23,27 @@ public enum SignInOutcome
     LockedOut,
     /// The password was right; the person still has to give a code from their authenticator app.
     RequiresTwoFactor,
+    /// The address is in a domain whose identity provider requires single sign-on; nothing else was checked.
+    SingleSignOnRequired,
 }
 
 /// Password sign-in. Unknown emails and wrong passwords get the same answer and similar
 /// timing; every attempt is audited; a lockout also emails the person, in the same transaction.
 public sealed class SignInWithPassword(
-    PorticoDb db, UserManager<PorticoUser> users, SignInManager<PorticoUser> signIn, AuditLog audit, EmailOutbox email)
+    PorticoDb db, UserManager<PorticoUser> users, SignInManager<PorticoUser> signIn, AuditLog audit, EmailOutbox email, SingleSignOnDirectory directory)
 {
     private static readonly PorticoUser TimingUser = new();
     private static readonly string TimingHash = new PasswordHasher<PorticoUser>().HashPassword(TimingUser, "timing-equaliser");
 
     public async Task<SignInOutcome> RunAsync(string emailAddress, string password, bool remember, CancellationToken cancellationToken)
     {
+        // Decided by the domain alone, before the password is looked at, so it neither reveals the person nor counts towards a lockout.
+        if (await directory.RequiredForAsync(emailAddress, cancellationToken) is { } provider)
+        {
+            RecordSingleSignOnRequired(audit, provider, "password", Fingerprint(emailAddress));
+            await db.SaveChangesAsync(cancellationToken);
+            return SignInOutcome.SingleSignOnRequired;
+        }
         var user = await users.FindByEmailAsync(emailAddress);
         if (user is null)
         {
@@ -96,7 +106,11 @@ public sealed class SignInWithPassword(
             "If this was not you, tell your administrator.\n");
     }
 
+    internal static void RecordSingleSignOnRequired(AuditLog audit, ProviderForEmail provider, string method, string who) =>
+        audit.Record(AuditActions.SingleSignOnRequiredRefusal, targetType: "SingleSignOnProvider", targetId: provider.Id.ToString(),
+            details: new { method, email = who }, actorName: null);
+
     /// Lets staff correlate attempts on one unknown address without storing what was typed.
-    private static string Fingerprint(string value) =>
+    internal static string Fingerprint(string value) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value.Trim().ToUpperInvariant())))[..16];
 }

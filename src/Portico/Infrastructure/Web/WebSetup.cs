@@ -85,6 +85,8 @@ public static class WebSetup
         app.UseRouting();
         app.UseMiddleware<Tenancy.StaffScopeMiddleware>();
         app.RefuseControlCharactersInUrls();
+        // Before authentication: a provider's callback needs its scheme on this node, or a clear answer when it was turned off.
+        Features.SingleSignOn.SingleSignOnEvents.UseSingleSignOnCallbacks(app);
         app.UseAuthentication();
         // Before the account scope, which enters the viewed member's membership, and before anything that could change data.
         app.UseMiddleware<CustomerViewMiddleware>();

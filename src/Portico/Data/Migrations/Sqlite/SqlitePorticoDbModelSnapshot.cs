@@ -2011,6 +2011,112 @@ namespace Portico.Data.Migrations.Sqlite
                     b.ToTable("RequestTypes");
                 });
 
+            modelBuilder.Entity("Portico.Features.SingleSignOn.SingleSignOnAccount", b =>
+                {
+                    b.Property<Guid>("ProviderId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ProviderId", "AccountId");
+
+                    b.HasIndex("AccountId");
+
+                    b.ToTable("SingleSignOnAccount");
+                });
+
+            modelBuilder.Entity("Portico.Features.SingleSignOn.SingleSignOnDomain", b =>
+                {
+                    b.Property<string>("Domain")
+                        .HasMaxLength(253)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ProviderId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Domain");
+
+                    b.HasIndex("ProviderId");
+
+                    b.ToTable("SingleSignOnDomains");
+                });
+
+            modelBuilder.Entity("Portico.Features.SingleSignOn.SingleSignOnGroupRole", b =>
+                {
+                    b.Property<Guid>("ProviderId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Group")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("RoleId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ProviderId", "Group");
+
+                    b.HasIndex("RoleId");
+
+                    b.ToTable("SingleSignOnGroupRole");
+                });
+
+            modelBuilder.Entity("Portico.Features.SingleSignOn.SingleSignOnProvider", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ClientId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("DefaultRoleId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DiscoveryUrl")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProtectedClientSecret")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Required")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Scopes")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("Version")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DefaultRoleId");
+
+                    b.ToTable("SingleSignOnProviders");
+                });
+
             modelBuilder.Entity("Portico.Features.Staff.SetupLink", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2657,6 +2763,54 @@ namespace Portico.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Portico.Features.SingleSignOn.SingleSignOnAccount", b =>
+                {
+                    b.HasOne("Portico.Features.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Portico.Features.SingleSignOn.SingleSignOnProvider", null)
+                        .WithMany("Accounts")
+                        .HasForeignKey("ProviderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portico.Features.SingleSignOn.SingleSignOnDomain", b =>
+                {
+                    b.HasOne("Portico.Features.SingleSignOn.SingleSignOnProvider", null)
+                        .WithMany("Domains")
+                        .HasForeignKey("ProviderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portico.Features.SingleSignOn.SingleSignOnGroupRole", b =>
+                {
+                    b.HasOne("Portico.Features.SingleSignOn.SingleSignOnProvider", null)
+                        .WithMany("GroupRoles")
+                        .HasForeignKey("ProviderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Portico.Features.Accounts.Role", null)
+                        .WithMany()
+                        .HasForeignKey("RoleId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portico.Features.SingleSignOn.SingleSignOnProvider", b =>
+                {
+                    b.HasOne("Portico.Features.Accounts.Role", null)
+                        .WithMany()
+                        .HasForeignKey("DefaultRoleId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Portico.Features.Staff.SetupLink", b =>
                 {
                     b.HasOne("Portico.Features.Identity.PorticoUser", null)
@@ -2682,6 +2836,15 @@ namespace Portico.Data.Migrations.Sqlite
             modelBuilder.Entity("Portico.Features.Requests.RequestMessage", b =>
                 {
                     b.Navigation("Attachments");
+                });
+
+            modelBuilder.Entity("Portico.Features.SingleSignOn.SingleSignOnProvider", b =>
+                {
+                    b.Navigation("Accounts");
+
+                    b.Navigation("Domains");
+
+                    b.Navigation("GroupRoles");
                 });
 #pragma warning restore 612, 618
         }

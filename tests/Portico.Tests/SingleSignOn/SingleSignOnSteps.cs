@@ -1,0 +1,70 @@
+using Portico.Features.SingleSignOn;
+
+namespace Portico.Tests.SingleSignOn;
+
+/// A browser going through single sign-on against the real test provider: the portal's sign-in page sends it to the
+/// provider, the provider signs in the person the test names and sends it back to the portal's callback.
+public sealed class SingleSignOnBrowser(PorticoApp app) : IDisposable
+{
+    private static readonly HttpClient Outside = new(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false });
+
+    public PorticoClient Portal { get; } = app.Anonymous();
+
+    /// Email first, then "Continue with single sign-on": the portal's redirect to the provider.
+    public async Task<Uri> StartAsync(string email)
+    {
+        var response = await Portal.PostFormAsync("/login?handler=SingleSignOn", await Portal.GetPageAsync("/login"), new Dictionary<string, string> { ["Form.Email"] = email });
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        return response.Headers.Location!;
+    }
+
+    /// At the provider: it signs in the person described (test_* parameters) and answers with the portal's callback address.
+    public static async Task<Uri> AtProviderAsync(Uri authorize, IDictionary<string, string> person, Uri? otherTenant = null)
+    {
+        var url = (otherTenant is null ? authorize.GetLeftPart(UriPartial.Path) : new Uri(otherTenant, authorize.AbsolutePath).ToString())
+            + authorize.Query + string.Concat(person.Select(p => $"&test_{p.Key}={Uri.EscapeDataString(p.Value)}"));
+        var response = await Outside.GetAsync(new Uri(url));
+        Assert.True(response.StatusCode == HttpStatusCode.Redirect, $"The provider answered {response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        return response.Headers.Location!;
+    }
+
+    public Task<HttpResponseMessage> CallbackAsync(Uri callback) => Portal.Http.GetAsync(new Uri(callback.PathAndQuery, UriKind.Relative));
+
+    /// The whole journey; the portal's last answer.
+    public async Task<HttpResponseMessage> SignInAsync(string email, IDictionary<string, string>? person = null)
+    {
+        var values = new Dictionary<string, string>(person ?? new Dictionary<string, string>());
+        values.TryAdd("email", email);
+        return await CallbackAsync(await AtProviderAsync(await StartAsync(email), values));
+    }
+
+    public void Dispose() => Portal.Dispose();
+}
+
+public static class SingleSignOnSteps
+{
+    public static string NewDomain() => $"sso-{PorticoApp.Unique()}.example";
+
+    /// A provider at one of the test provider's tenants, saved as a staff Admin's form would save it.
+    public static async Task<SingleSignOnProvider> AddProviderAsync(this PorticoApp app, TestIdentityProvider idp, string domain, string tenant = "a",
+        IEnumerable<Account>? accounts = null, bool required = false, string? groupRoles = null, string? clientId = null)
+    {
+        clientId ??= "portal-" + PorticoApp.Unique();
+        var form = new ProviderForm
+        {
+            Name = "Provider " + domain, DiscoveryUrl = idp.Discovery(tenant).ToString(), ClientId = clientId,
+            ClientSecret = TestIdentityProvider.SecretFor(clientId), Domains = domain,
+            Accounts = string.Join('\n', (accounts ?? []).Select(a => a.Id)), DefaultRole = BuiltInRoles.Requester, GroupRoles = groupRoles,
+            Required = required, Enabled = true,
+        };
+        var saved = await app.WithDbAsync((_, services) => services.GetRequiredService<SaveSingleSignOnProvider>().RunAsync(null, form, default));
+        Assert.True(saved.Succeeded, saved.Message);
+        return saved.Value!;
+    }
+
+    public static Task<int> AuditCountAsync(this PorticoApp app, string action, string targetId) =>
+        app.WithDbAsync((db, _) => db.AuditEvents.CountAsync(e => e.Action == action && e.TargetId == targetId));
+
+    public static Task<List<string?>> AuditDetailsAsync(this PorticoApp app, string action, string targetId) =>
+        app.WithDbAsync((db, _) => db.AuditEvents.Where(e => e.Action == action && e.TargetId == targetId).Select(e => e.Details).ToListAsync());
+}
