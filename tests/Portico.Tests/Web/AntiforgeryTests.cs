@@ -95,6 +95,7 @@ public sealed class AntiforgeryTests : IAsyncLifetime
             ["accountId"] = account.Id.ToString(), ["id"] = account.Id.ToString(), ["requestId"] = request.Id.ToString(),
             ["documentId"] = document.Id.ToString(), ["folderId"] = folder.Id.ToString(), ["versionId"] = version.Id.ToString(),
             ["invoiceId"] = invoice.Id.ToString(), ["orderId"] = order.Id.ToString(), ["typeId"] = type.Id.ToString(), ["token"] = token,
+            ["slug"] = (await Help.HelpSteps.PublishArticleAsync(app, "Forged posts", "An article a forged post would mark helpful.")).Slug,
         };
         // Fields a real form would send, so a handler that got past the check would have something to act on.
         var fields = new Dictionary<string, string>

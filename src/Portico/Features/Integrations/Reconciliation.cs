@@ -1,13 +1,15 @@
+using Portico.Features.Shared;
+
 namespace Portico.Features.Integrations;
 
 public enum ReconciliationState
 {
     /// Pages are arriving; nothing is applied yet.
-    Open,
+    [Display(Name = "Receiving"), Badge(Tone.Progress, Icon.Progress)] Open,
     /// The end marker came: the snapshot was applied and what it did not contain was deleted.
-    Completed,
+    [Display(Name = "Complete"), Badge(Tone.Success, Icon.Check)] Completed,
     /// Never completed in time, or replaced by a newer snapshot: nothing of it was applied.
-    Abandoned,
+    [Display(Name = "Abandoned, nothing changed"), Badge(Tone.Neutral, Icon.X)] Abandoned,
 }
 
 /// One full snapshot of an object type sent by an integration, and the drift it found once complete.
