@@ -36,6 +36,7 @@ public abstract class PorticoDb(DbContextOptions options, AccountContext account
     public DbSet<RequestMessage> RequestMessages => Set<RequestMessage>();
     public DbSet<RequestAttachment> RequestAttachments => Set<RequestAttachment>();
     public DbSet<RequestEvent> RequestEvents => Set<RequestEvent>();
+    public DbSet<RequestRating> RequestRatings => Set<RequestRating>();
     public DbSet<ActivityEntry> ActivityEntries => Set<ActivityEntry>();
     public DbSet<NotificationPreferences> NotificationPreferences => Set<NotificationPreferences>();
     public DbSet<DocumentFolder> DocumentFolders => Set<DocumentFolder>();

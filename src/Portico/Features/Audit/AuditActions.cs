@@ -23,6 +23,7 @@ public static class AuditActions
     public const string RequestAssigned = "request.assigned";
     public const string RequestInternalNoteAdded = "request.internal_note_added";
     public const string RequestVisibilityChanged = "request.visibility_changed";
+    public const string RequestRated = "request.rated";
     public const string RequestAttachmentIntegrityFailed = "request.attachment_integrity_failed";
     public const string RequestTypeSaved = "request_type.saved";
     public const string DocumentUploaded = "document.uploaded";

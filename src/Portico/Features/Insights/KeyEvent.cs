@@ -20,6 +20,8 @@ public enum KeyEventKind
     ArticleHelpful = 14,
     /// A customer left the new-request form because a help article answered the question: a request not filed.
     RequestFormDeflected = 15,
+    /// The requester rated a resolved request.
+    RequestRated = 16,
 }
 
 /// How something reached the portal: a customer in the portal, by email or the API, or staff working for the customer

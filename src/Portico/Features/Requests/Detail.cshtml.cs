@@ -6,7 +6,7 @@ namespace Portico.Features.Requests;
 [AccountPermission(Permissions.RequestsView)]
 [RequestSizeLimit(Uploads.MaxFormBytes)]
 [RequestFormLimits(MultipartBodyLengthLimit = Uploads.MaxFormBytes)]
-public sealed class DetailModel(PorticoDb db, RequestAccess access, CustomerRequestActions actions, IOptions<RequestOptions> options, TimeProvider clock) : PageModel
+public sealed class DetailModel(PorticoDb db, RequestAccess access, CustomerRequestActions actions, RateRequest rate, IOptions<RequestOptions> options, TimeProvider clock) : PageModel
 {
     public RequestDetail Detail { get; private set; } = null!;
     public string? Error => ModelState.Refusal();
@@ -19,6 +19,15 @@ public sealed class DetailModel(PorticoDb db, RequestAccess access, CustomerRequ
     public DateTime Now => clock.GetUtcNow().UtcDateTime;
 
     [BindProperty] public string? Body { get; set; }
+
+    /// The requester's rating once given; until then a resolved request asks the requester for one.
+    public RequestRating? Rating { get; private set; }
+    [BindProperty] public int? Score { get; set; }
+    [BindProperty] public string? Comment { get; set; }
+
+    public bool IsRequester => Detail.Request.SubmitterId == access.UserId;
+    public bool CanRate => Rating is null && CanAct && IsRequester
+        && Detail.Request is { Status: RequestStatus.Resolved or RequestStatus.Closed, ResolvedAt: not null };
 
     public bool CanReopen => Detail.Request is { Status: RequestStatus.Resolved, ResolvedAt: { } at } && Now <= at.AddDays(options.Value.ReopenWindowDays);
 
@@ -44,6 +53,14 @@ public sealed class DetailModel(PorticoDb db, RequestAccess access, CustomerRequ
     public async Task<IActionResult> OnPostShareAsync(Guid requestId, bool shared, CancellationToken ct) =>
         await AfterAsync(requestId, await actions.ShareAsync(requestId, shared, ct), ct);
 
+    /// The request comes from the route only, so a posted id cannot point the rating at another request.
+    public async Task<IActionResult> OnPostRateAsync([FromRoute] Guid requestId, CancellationToken ct)
+    {
+        // A score that is not a number never binds; it is refused like one out of range.
+        ModelState.Remove(nameof(Score));
+        return await AfterAsync(requestId, await rate.RunAsync(requestId, Score, Comment, ct), ct);
+    }
+
     private Task<IActionResult> AfterAsync(Guid requestId, Outcome outcome, CancellationToken ct) =>
         outcome.ToPageResultAsync(this, () => Redirect($"{Request.Path}?done=true"), () => LoadAsync(requestId, ct));
 
@@ -55,6 +72,7 @@ public sealed class DetailModel(PorticoDb db, RequestAccess access, CustomerRequ
             return false;
         }
         Detail = detail;
+        Rating = await db.RequestRatings.AsNoTracking().SingleOrDefaultAsync(r => r.RequestId == requestId, ct);
         return true;
     }
 }

@@ -54,7 +54,9 @@ public sealed class RequestNotifier(PorticoDb db, EmailOutbox email, Recipients 
             var extra = request.Status switch
             {
                 RequestStatus.WaitingOnCustomer => "We need information from you to go on.",
-                RequestStatus.Resolved => "If this is not resolved for you, you can reopen it from the request page.",
+                // A link to the form, not a rating by link: opening a link must not change anything.
+                RequestStatus.Resolved => "If this is not resolved for you, you can reopen it from the request page.\n\n"
+                    + $"How did we do? Rate it from 1 to 5: {branding.Value.Link(CustomerPath(request) + "#rating")}",
                 _ => "",
             };
             email.Queue(r.Email, $"[#{request.Number}] {request.Status.Human()}: {request.Subject}",

@@ -12,6 +12,7 @@ public static class RequestsModule
         services.AddScoped<SubmitRequest>();
         services.AddScoped<SaveRequestType>();
         services.AddScoped<CustomerRequestActions>();
+        services.AddScoped<RateRequest>();
         services.AddScoped<StaffRequestActions>();
         services.AddScoped<AttachmentFiles>();
         services.AddSingleton<AttachmentStorageMove>();

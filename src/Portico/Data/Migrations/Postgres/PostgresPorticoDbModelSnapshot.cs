@@ -2023,6 +2023,39 @@ namespace Portico.Data.Migrations.Postgres
                     b.ToTable("RequestMessages");
                 });
 
+            modelBuilder.Entity("Portico.Features.Requests.RequestRating", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Comment")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<DateTime>("RatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("RatedById")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("RequestId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Score")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RequestId")
+                        .IsUnique();
+
+                    b.ToTable("RequestRatings");
+                });
+
             modelBuilder.Entity("Portico.Features.Requests.RequestType", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2815,6 +2848,15 @@ namespace Portico.Data.Migrations.Postgres
                 });
 
             modelBuilder.Entity("Portico.Features.Requests.RequestMessage", b =>
+                {
+                    b.HasOne("Portico.Features.Requests.Request", null)
+                        .WithMany()
+                        .HasForeignKey("RequestId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portico.Features.Requests.RequestRating", b =>
                 {
                     b.HasOne("Portico.Features.Requests.Request", null)
                         .WithMany()

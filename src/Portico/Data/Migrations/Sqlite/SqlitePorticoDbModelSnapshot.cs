@@ -1963,6 +1963,39 @@ namespace Portico.Data.Migrations.Sqlite
                     b.ToTable("RequestMessages");
                 });
 
+            modelBuilder.Entity("Portico.Features.Requests.RequestRating", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Comment")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("RatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("RatedById")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("RequestId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Score")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RequestId")
+                        .IsUnique();
+
+                    b.ToTable("RequestRatings");
+                });
+
             modelBuilder.Entity("Portico.Features.Requests.RequestType", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2755,6 +2788,15 @@ namespace Portico.Data.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("Portico.Features.Requests.RequestMessage", b =>
+                {
+                    b.HasOne("Portico.Features.Requests.Request", null)
+                        .WithMany()
+                        .HasForeignKey("RequestId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portico.Features.Requests.RequestRating", b =>
                 {
                     b.HasOne("Portico.Features.Requests.Request", null)
                         .WithMany()

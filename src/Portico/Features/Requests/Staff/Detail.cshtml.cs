@@ -14,6 +14,8 @@ public sealed class DetailModel(PorticoDb db, StaffRequestActions actions, IOpti
 
     [BindProperty] public string? Body { get; set; }
 
+    public RequestRating? Rating { get; private set; }
+
     public async Task<IActionResult> OnGetAsync(Guid requestId, bool done, CancellationToken ct)
     {
         Notice = done ? "Saved." : null;
@@ -54,6 +56,7 @@ public sealed class DetailModel(PorticoDb db, StaffRequestActions actions, IOpti
             return false;
         }
         Detail = detail;
+        Rating = await db.RequestRatings.AsNoTracking().SingleOrDefaultAsync(r => r.RequestId == requestId, ct);
         Assignees = await actions.AssigneesAsync(ct);
         return true;
     }
