@@ -72,7 +72,10 @@ public sealed class DetailModel(PorticoDb db, RequestAccess access, CustomerRequ
             return false;
         }
         Detail = detail;
-        Rating = await db.RequestRatings.AsNoTracking().SingleOrDefaultAsync(r => r.RequestId == requestId, ct);
+        // Only a resolved or closed request can have been rated; the others skip the query.
+        Rating = detail.Request.Status is RequestStatus.Resolved or RequestStatus.Closed
+            ? await db.RequestRatings.AsNoTracking().SingleOrDefaultAsync(r => r.RequestId == requestId, ct)
+            : null;
         return true;
     }
 }
