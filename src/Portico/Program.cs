@@ -87,7 +87,6 @@ app.MapAudit();
 app.MapRequests();
 app.MapDocuments();
 app.MapIntegrations();
-app.MapScim();
 
 if (app.Configuration.GetValue<bool>("Portico:SeedDemoData"))
 {
