@@ -50,6 +50,7 @@ public static class DatabaseSetup
 
         if (options.Provider == DatabaseProvider.Sqlite)
         {
+            SqliteLibrary.Configure();
             var builder = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString);
             var directory = Path.GetDirectoryName(Path.GetFullPath(builder.DataSource, environment.ContentRootPath));
             if (!string.IsNullOrEmpty(directory) && builder.DataSource != ":memory:")
