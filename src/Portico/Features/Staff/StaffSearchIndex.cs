@@ -84,7 +84,8 @@ public static class StaffSearchIndex
         yield return $"DROP TABLE IF EXISTS \"{t.Name}\"";
         var creates = Creates(t).ToList();
         yield return creates[0].Sql;
-        yield return $"INSERT INTO \"{t.Name}\" (\"Key\", {columns}) SELECT \"Id\", {columns} FROM \"{t.Source}\""
+        // Negated, so the newest rows of the followed table come first in the index's cheap forward walk.
+        yield return $"INSERT INTO \"{t.Name}\" (rowid, \"Key\", {columns}) SELECT -rowid, \"Id\", {columns} FROM \"{t.Source}\""
             + (t.Holds is null ? "" : " WHERE " + t.Condition(""));
         foreach (var create in creates.Skip(1))
         {
@@ -101,15 +102,17 @@ public static class StaffSearchIndex
         var set = string.Join(", ", t.Columns.Select(c => $"\"{c}\" = new.\"{c}\""));
         // The key is not indexed by FTS5, so an update or delete looks it up by a scan; titles and names change rarely.
         yield return (t.Name, $"CREATE VIRTUAL TABLE \"{t.Name}\" USING fts5(\"Key\" UNINDEXED, {columns}, tokenize = 'trigram')");
+        // Each row added gets a rowid below all others, so a forward walk of the index meets the newest first.
+        var below = $"(SELECT coalesce(min(rowid), 0) - 1 FROM \"{t.Name}\")";
         yield return (t.Triggers[0], $"CREATE TRIGGER \"{t.Triggers[0]}\" AFTER INSERT ON \"{t.Source}\"{(t.Holds is null ? "" : $" WHEN {t.Condition("new.")}")} BEGIN "
-            + $"INSERT INTO \"{t.Name}\" (\"Key\", {columns}) VALUES (new.\"Id\", {newValues}); END");
+            + $"INSERT INTO \"{t.Name}\" (rowid, \"Key\", {columns}) VALUES ({below}, new.\"Id\", {newValues}); END");
         yield return (t.Triggers[1], t.Holds is null
             ? $"CREATE TRIGGER \"{t.Triggers[1]}\" AFTER UPDATE ON \"{t.Source}\" WHEN {changed} BEGIN "
                 + $"UPDATE \"{t.Name}\" SET {set} WHERE \"Key\" = old.\"Id\"; END"
             // A row entering or leaving the condition is added or removed, not only changed.
             : $"CREATE TRIGGER \"{t.Triggers[1]}\" AFTER UPDATE ON \"{t.Source}\" WHEN {changed} OR {t.Condition("new.")} IS NOT {t.Condition("old.")} BEGIN "
                 + $"DELETE FROM \"{t.Name}\" WHERE \"Key\" = old.\"Id\"; "
-                + $"INSERT INTO \"{t.Name}\" (\"Key\", {columns}) SELECT new.\"Id\", {newValues} WHERE {t.Condition("new.")}; END");
+                + $"INSERT INTO \"{t.Name}\" (rowid, \"Key\", {columns}) SELECT {below}, new.\"Id\", {newValues} WHERE {t.Condition("new.")}; END");
         yield return (t.Triggers[2], $"CREATE TRIGGER \"{t.Triggers[2]}\" AFTER DELETE ON \"{t.Source}\" BEGIN "
             + $"DELETE FROM \"{t.Name}\" WHERE \"Key\" = old.\"Id\"; END");
     }
@@ -142,10 +145,11 @@ public static class StaffSearchIndex
         {
             tables = [];
         }
-        // No ORDER BY on PostgreSQL: sorting by a column would have to read every match, or tempt the planner to walk
-        // that column's index instead of the trigram index.
+        // No ORDER BY: on PostgreSQL sorting by a column would have to read every match, or tempt the planner to walk
+        // that column's index instead of the trigram index; FTS5 walks backwards at about three times the cost of
+        // forwards, and its rowids already run from the newest row.
         var parts = tables.Select(t => $"SELECT * FROM (SELECT '{t.Name}' AS \"Kind\", " + (sqlite
-            ? $"\"Key\" FROM \"{t.Name}\" WHERE \"{t.Name}\" MATCH {{0}} ORDER BY rowid DESC"
+            ? $"\"Key\" FROM \"{t.Name}\" WHERE \"{t.Name}\" MATCH {{0}}"
             : $"\"Id\" AS \"Key\" FROM \"{t.Source}\" WHERE ({string.Join(" OR ", t.Columns.Select(c => $"\"{c}\" ILIKE {{0}} ESCAPE '{Escape}'"))})"
                 + (t.Holds is null ? "" : " AND " + t.Condition("")))
             + $" LIMIT {limit}) AS \"{t.Name}\"");
