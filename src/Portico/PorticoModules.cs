@@ -1,0 +1,73 @@
+using Portico.Features.Accounts;
+using Portico.Features.Approvals;
+using Portico.Features.Audit;
+using Portico.Features.Benchmark;
+using Portico.Features.Branding;
+using Portico.Features.Contacts;
+using Portico.Features.Documents;
+using Portico.Features.Help;
+using Portico.Features.Identity;
+using Portico.Features.Imports;
+using Portico.Features.Insights;
+using Portico.Features.Integrations;
+using Portico.Features.Notifications;
+using Portico.Features.Requests;
+using Portico.Features.Shared;
+using Portico.Features.SingleSignOn;
+using Portico.Features.Staff;
+using Portico.Features.Webhooks;
+using Portico.Infrastructure.Email;
+using Portico.Infrastructure.Outbox;
+using Portico.Infrastructure.Storage;
+using Portico.Infrastructure.Telemetry;
+
+namespace Portico;
+
+/// The one list of Portico's modules: each registers its own services and options, and maps its own endpoints.
+public static class PorticoModules
+{
+    public static void AddPortico(this WebApplicationBuilder builder)
+    {
+        builder.AddTelemetry();
+        var (services, configuration) = (builder.Services, builder.Configuration);
+        services.AddSingleton(TimeProvider.System);
+        // First: hosted services start in the order they were added, and the database initializer migrates.
+        services.AddPorticoDatabase(configuration, builder.Environment);
+        services.AddPorticoAuthorization();
+        services.AddPorticoIdentity(configuration);
+        services.AddSingleSignOn();
+        services.AddEmail(configuration);
+        services.AddAudit(configuration);
+        services.AddInsights();
+        services.AddHelp();
+        services.AddAccounts();
+        services.AddStaff();
+        services.AddContacts();
+        services.AddApprovals();
+        services.AddPortalShell();
+        services.AddBranding();
+        services.AddNotifications();
+        services.AddBlobStorage(configuration);
+        services.AddRequests(configuration);
+        services.AddDocuments(configuration);
+        services.AddIntegrations();
+        services.AddWebhooks(configuration);
+        services.AddImports();
+        services.AddOutbox(configuration);
+        services.AddPorticoWeb(configuration);
+    }
+
+    public static void MapPortico(this WebApplication app)
+    {
+        app.UsePorticoPipeline();
+        app.MapPorticoWeb();
+        app.MapTelemetry();
+        app.MapBranding();
+        app.MapBenchmark();
+        app.MapAccounts();
+        app.MapAudit();
+        app.MapRequests();
+        app.MapDocuments();
+        app.MapIntegrations();
+    }
+}
