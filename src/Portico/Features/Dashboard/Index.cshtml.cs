@@ -6,19 +6,17 @@ namespace Portico.Features.Dashboard;
 
 public sealed record ActionItem(Guid RequestId, int Number, string Subject, RequestStatus Status);
 
-/// How soon something is due, for a badge beside it: overdue in red, due within a week in amber, later in grey.
-public sealed record DueState(string Text, Shared.Tone Tone)
+/// How soon something is due, as a badge beside it: overdue in red, due within a week in amber, later in grey.
+public static class DueState
 {
-    public static DueState? Of(DateOnly? dueOn, DateOnly today) => dueOn is not { } due ? null : (due.DayNumber - today.DayNumber) switch
+    public static Shared.Badge? Of(DateOnly? dueOn, DateOnly today) => dueOn is not { } due ? null : (due.DayNumber - today.DayNumber) switch
     {
-        < -1 and var days => new DueState($"Overdue by {-days} days", Shared.Tone.Danger),
-        -1 => new DueState("Overdue by 1 day", Shared.Tone.Danger),
-        0 => new DueState("Due today", Shared.Tone.Waiting),
-        1 => new DueState("Due tomorrow", Shared.Tone.Waiting),
-        var days => new DueState($"Due in {days} days", days <= 7 ? Shared.Tone.Waiting : Shared.Tone.Neutral),
+        < -1 and var days => new($"Overdue by {-days} days", Shared.Tone.Danger, null),
+        -1 => new("Overdue by 1 day", Shared.Tone.Danger, null),
+        0 => new("Due today", Shared.Tone.Waiting, null),
+        1 => new("Due tomorrow", Shared.Tone.Waiting, null),
+        var days => new($"Due in {days} days", days <= 7 ? Shared.Tone.Waiting : Shared.Tone.Neutral, null),
     };
-
-    public string ToneClass => "tone-" + Tone.ToString().ToLowerInvariant();
 }
 
 [AccountPermission(Permissions.AccountView)]

@@ -116,21 +116,17 @@ public sealed partial class StaffSearch(PorticoDb db)
         {
             return Capped(new List<PersonHit>());
         }
+        // The candidates are at most one more than the page shows, so their accounts come in the same query.
         var people = await db.Users.AsNoTracking().Where(u => named.Contains(u.Id))
-            .OrderBy(u => u.DisplayName).Take(Cap + 1)
-            .Select(u => new { u.Id, u.DisplayName, u.Email, u.StaffRole })
+            .OrderBy(u => u.DisplayName)
+            .Select(u => new
+            {
+                u.Id, u.DisplayName, u.Email, u.StaffRole,
+                Accounts = db.Memberships.Where(m => m.UserId == u.Id).OrderBy(m => m.Account.Name)
+                    .Select(m => new PersonAccount(m.AccountId, m.Account.Name, m.Role.Name)).ToList(),
+            })
             .ToListAsync(ct);
-        var ids = people.Take(Cap).Select(p => p.Id).ToList();
-        if (ids.Count == 0)
-        {
-            return Capped(new List<PersonHit>());
-        }
-        var memberships = await db.Memberships.AsNoTracking().Where(m => ids.Contains(m.UserId))
-            .OrderBy(m => m.Account.Name)
-            .Select(m => new { m.UserId, Account = new PersonAccount(m.AccountId, m.Account.Name, m.Role.Name) })
-            .ToListAsync(ct);
-        var byPerson = memberships.ToLookup(m => m.UserId, m => m.Account);
-        return Capped(people.Select(p => new PersonHit(p.Id, p.DisplayName, p.Email ?? "", p.StaffRole, byPerson[p.Id].ToList())).ToList());
+        return Capped(people.Select(p => new PersonHit(p.Id, p.DisplayName, p.Email ?? "", p.StaffRole, p.Accounts)).ToList());
     }
 
     private async Task<SearchGroup<RequestHit>> RequestsAsync(string query, CancellationToken ct)
@@ -186,7 +182,7 @@ public sealed partial class StaffSearch(PorticoDb db)
         }
         // Deleted documents are never candidates.
         var found = await db.Documents.AsNoTracking().Where(d => named.Contains(d.Id))
-            .OrderByDescending(d => d.UpdatedAt).Take(Cap + 1)
+            .OrderByDescending(d => d.UpdatedAt)
             .Join(db.Accounts, d => d.AccountId, a => a.Id, (d, a) => new { d, AccountName = a.Name })
             .Join(db.DocumentFolders, x => x.d.FolderId, f => f.Id, (x, f) => new DocumentHit(x.d.Id, x.d.Name, x.AccountName, f.Name))
             .ToListAsync(ct);
