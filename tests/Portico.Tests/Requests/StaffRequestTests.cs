@@ -26,7 +26,7 @@ public sealed class StaffRequestTests(PorticoApp app)
         Assert.Equal(HttpStatusCode.Redirect, (await staff.StaffPostAsync(theirs.Id, "Assign", [Field("assignee", otherAgent.Id.ToString())])).StatusCode);
         await staff.StaffMoveAsync(closed.Id, RequestStatus.Closed);
         await app.WithDbAsync(db => db.Requests.Where(r => r.Id == breached.Id)
-            .ExecuteUpdateAsync(u => u.SetProperty(r => r.FirstResponseDueAt, DateTime.UtcNow.AddHours(-1))));
+            .ExecuteUpdateAsync(u => u.SetProperty(r => r.FirstResponseDueAt, DateTime.UtcNow.AddHours(-1)).SetProperty(r => r.NextDueAt, DateTime.UtcNow.AddHours(-1))));
 
         var a = $"account={account.Id}";
         SameRequests([mine.Id, theirs.Id, unassigned.Id, breached.Id], await QueueAsync(staff, a));

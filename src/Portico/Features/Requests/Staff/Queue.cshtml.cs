@@ -81,13 +81,10 @@ public sealed class QueueModel(PorticoDb db, StaffRequestActions actions, TimePr
         }
         if (Breached)
         {
-            var now = Now;
-            query = query.Where(r => r.Status != RequestStatus.WaitingOnCustomer && (
-                (r.FirstRespondedAt == null && r.Status != RequestStatus.Resolved && r.Status != RequestStatus.Closed && r.FirstResponseDueAt < now)
-                || (r.ResolvedAt == null && r.ResolutionDueAt < now)));
+            query = query.Breached(Now);
         }
         var page = Math.Clamp(PageNumber, 1, 10_000);
-        var total = await query.Take(CountLimit + 1).CountAsync(ct);
+        var total = await query.CountCappedAsync(ct);
         // Most urgent first: the earliest due clock among open work.
         // Open work by the next due clock; with closed work included, open first.
         var ordered = Status is null or "" or "open" ? query.OrderBy(r => r.NextDueAt) : query.OrderByDescending(r => r.IsOpen).ThenBy(r => r.NextDueAt);
