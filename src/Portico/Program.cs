@@ -87,6 +87,7 @@ app.MapAudit();
 app.MapRequests();
 app.MapDocuments();
 app.MapIntegrations();
+app.MapScim();
 
 if (app.Configuration.GetValue<bool>("Portico:SeedDemoData"))
 {

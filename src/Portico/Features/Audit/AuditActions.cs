@@ -88,6 +88,11 @@ public static class AuditActions
     public const string SingleSignOnMembershipGranted = "sso.membership_granted";
     public const string SingleSignOnRefused = "sso.refused";
     public const string SingleSignOnRequiredRefusal = "sso.required_refusal";
+    public const string ScimTokenGenerated = "sso.scim_token_generated";
+    public const string ScimPersonCreated = "sso.scim_person_created";
+    public const string ScimPersonChanged = "sso.scim_person_changed";
+    public const string ScimPersonDeactivated = "sso.scim_person_deactivated";
+    public const string ScimPersonReactivated = "sso.scim_person_reactivated";
     public const string ApprovalRequested = "approval.requested";
     public const string ApprovalApproved = "approval.approved";
     public const string ApprovalRejected = "approval.rejected";

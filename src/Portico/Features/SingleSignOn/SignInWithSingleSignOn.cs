@@ -121,11 +121,12 @@ public sealed class SignInWithSingleSignOn(PorticoDb db, UserManager<PorticoUser
     }
 
     /// Just-in-time membership: each account the provider serves that the person is not yet in, with the role of the first
-    /// of their groups that maps to one (in the order the groups were configured), or the provider's default role.
+    /// of their groups that maps to one (in the order the groups were configured), or the provider's default role. Nothing for a
+    /// person the provider deactivated through SCIM.
     private async Task GrantMembershipsAsync(SingleSignOnProvider provider, PorticoUser user, HashSet<string> groups, CancellationToken ct)
     {
         var accountIds = provider.Accounts.Select(a => a.AccountId).ToList();
-        if (accountIds.Count == 0)
+        if (accountIds.Count == 0 || await db.ScimPeople.AnyAsync(p => p.ProviderId == provider.Id && p.UserId == user.Id && !p.Active, ct))
         {
             return;
         }

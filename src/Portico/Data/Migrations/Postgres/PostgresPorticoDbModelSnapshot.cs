@@ -2104,6 +2104,30 @@ namespace Portico.Data.Migrations.Postgres
                     b.ToTable("RequestTypes");
                 });
 
+            modelBuilder.Entity("Portico.Features.SingleSignOn.ScimPerson", b =>
+                {
+                    b.Property<Guid>("ProviderId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("ProviderId", "UserId");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("ScimPeople");
+                });
+
             modelBuilder.Entity("Portico.Features.SingleSignOn.SingleSignOnAccount", b =>
                 {
                     b.Property<Guid>("ProviderId")
@@ -2191,6 +2215,13 @@ namespace Portico.Data.Migrations.Postgres
 
                     b.Property<bool>("Required")
                         .HasColumnType("boolean");
+
+                    b.Property<DateTime?>("ScimTokenCreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ScimTokenHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<string>("Scopes")
                         .IsRequired()
@@ -2861,6 +2892,21 @@ namespace Portico.Data.Migrations.Postgres
                     b.HasOne("Portico.Features.Requests.Request", null)
                         .WithMany()
                         .HasForeignKey("RequestId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portico.Features.SingleSignOn.ScimPerson", b =>
+                {
+                    b.HasOne("Portico.Features.SingleSignOn.SingleSignOnProvider", null)
+                        .WithMany()
+                        .HasForeignKey("ProviderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Portico.Features.Identity.PorticoUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

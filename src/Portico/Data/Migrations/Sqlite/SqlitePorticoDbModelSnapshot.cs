@@ -2044,6 +2044,30 @@ namespace Portico.Data.Migrations.Sqlite
                     b.ToTable("RequestTypes");
                 });
 
+            modelBuilder.Entity("Portico.Features.SingleSignOn.ScimPerson", b =>
+                {
+                    b.Property<Guid>("ProviderId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ProviderId", "UserId");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("ScimPeople");
+                });
+
             modelBuilder.Entity("Portico.Features.SingleSignOn.SingleSignOnAccount", b =>
                 {
                     b.Property<Guid>("ProviderId")
@@ -2131,6 +2155,13 @@ namespace Portico.Data.Migrations.Sqlite
 
                     b.Property<bool>("Required")
                         .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("ScimTokenCreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ScimTokenHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Scopes")
                         .IsRequired()
@@ -2801,6 +2832,21 @@ namespace Portico.Data.Migrations.Sqlite
                     b.HasOne("Portico.Features.Requests.Request", null)
                         .WithMany()
                         .HasForeignKey("RequestId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portico.Features.SingleSignOn.ScimPerson", b =>
+                {
+                    b.HasOne("Portico.Features.SingleSignOn.SingleSignOnProvider", null)
+                        .WithMany()
+                        .HasForeignKey("ProviderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Portico.Features.Identity.PorticoUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
