@@ -1,8 +1,6 @@
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json.Nodes;
 using Portico.Features.SingleSignOn;
-using static Portico.Tests.SingleSignOn.SingleSignOnSteps;
+using Provider = Portico.Tests.SingleSignOn.ScimProvider;
 
 namespace Portico.Tests.SingleSignOn;
 
@@ -13,50 +11,10 @@ public sealed class ScimTests(PorticoApp app)
     private static readonly string[] UserSchemas = ["urn:ietf:params:scim:schemas:core:2.0:User"];
     private static readonly string[] PatchSchemas = ["urn:ietf:params:scim:api:messages:2.0:PatchOp"];
 
-    private sealed record Provider(SingleSignOnProvider Saved, string Domain, Account Account, string Token);
+    private Task<Provider> ProviderAsync() => app.AddScimProviderAsync();
 
-    /// A provider for a new domain serving a new account, with a SCIM token generated on its staff page.
-    private async Task<Provider> ProviderAsync()
-    {
-        var domain = NewDomain();
-        var account = await app.CreateAccountAsync();
-        var form = new ProviderForm
-        {
-            Name = "Provider " + domain, DiscoveryUrl = "https://login.example.com/tenant/v2.0/.well-known/openid-configuration", ClientId = "portal",
-            ClientSecret = "secret", Domains = domain, Accounts = account.Id.ToString(), DefaultRole = BuiltInRoles.Requester, Enabled = true,
-        };
-        var saved = await app.WithDbAsync((_, services) => services.GetRequiredService<SaveSingleSignOnProvider>().RunAsync(null, form, default));
-        Assert.True(saved.Succeeded, saved.Message);
-        var token = await app.WithDbAsync(async (db, _) =>
-        {
-            var provider = await db.SingleSignOnProviders.SingleAsync(p => p.Id == saved.Value!.Id);
-            var token = provider.NewScimToken(DateTime.UtcNow);
-            await db.SaveChangesAsync();
-            return token;
-        });
-        return new Provider(saved.Value!, domain, account, token);
-    }
-
-    private async Task<(HttpStatusCode Status, JsonObject? Body)> SendAsync(HttpMethod method, string path, string? token, object? body = null)
-    {
-        using var client = app.Anonymous();
-        using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
-        if (token is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
-        if (body is not null)
-        {
-            request.Content = new StringContent(System.Text.Json.JsonSerializer.Serialize(body), Encoding.UTF8, "application/scim+json");
-        }
-        var response = await client.Http.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        if (text.Length > 0)
-        {
-            Assert.Equal("application/scim+json", response.Content.Headers.ContentType?.MediaType);
-        }
-        return (response.StatusCode, text.Length > 0 ? JsonNode.Parse(text) as JsonObject : null);
-    }
+    private Task<(HttpStatusCode Status, JsonObject? Body)> SendAsync(HttpMethod method, string path, string? token, object? body = null) =>
+        app.ScimAsync(method, path, token, body);
 
     private static string Users(Provider p) => $"/scim/v2/{p.Saved.Id}/Users";
 

@@ -17,6 +17,8 @@ public static class SingleSignOnModule
         services.AddScoped<SaveSingleSignOnProvider>();
         services.AddScoped<SignInWithSingleSignOn>();
         services.AddScoped<ScimUsers>();
+        services.AddScoped<ScimGroups>();
+        services.AddScoped<ProviderRoles>();
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, ScimTokenAuthentication>(ScimTokenAuthentication.SchemeName, null);
         return services;
     }

@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 
 namespace Portico.Features.SingleSignOn;
 
-/// SCIM 2.0 Users (RFC 7643/7644) for one provider at /scim/v2/{providerId}/Users, authenticated by that provider's token only.
+/// SCIM 2.0 Users and Groups (RFC 7643/7644) for one provider at /scim/v2/{providerId}, authenticated by that provider's token only.
 public static partial class ScimApi
 {
     public const string ContentType = "application/scim+json";
@@ -22,8 +22,10 @@ public static partial class ScimApi
 
     public static IEndpointRouteBuilder MapScim(this IEndpointRouteBuilder routes)
     {
-        var scim = routes.MapGroup("/scim/v2/{providerId:guid}/Users").ExcludeFromDescription().RequireAuthorization(
+        var root = routes.MapGroup("/scim/v2/{providerId:guid}").ExcludeFromDescription().RequireAuthorization(
             new AuthorizationPolicyBuilder(ScimTokenAuthentication.SchemeName).RequireAuthenticatedUser().RequireClaim(ScimTokenAuthentication.ProviderClaim).Build());
+        root.MapScimGroups();
+        var scim = root.MapGroup("/Users");
 
         scim.MapGet("", async (Guid providerId, string? filter, int? startIndex, int? count, HttpContext http, ScimUsers people, CancellationToken ct) =>
         {
@@ -105,7 +107,7 @@ public static partial class ScimApi
     };
 
     /// The body as a JSON object, or the SCIM error saying why not.
-    private static async Task<(JsonObject? Body, IResult? Refused)> ReadAsync(HttpContext http, CancellationToken ct)
+    internal static async Task<(JsonObject? Body, IResult? Refused)> ReadAsync(HttpContext http, CancellationToken ct)
     {
         var type = http.Request.ContentType ?? "";
         if (!type.StartsWith(ContentType, StringComparison.OrdinalIgnoreCase) && !type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
@@ -165,10 +167,10 @@ public static partial class ScimApi
         return (change, null);
     }
 
-    private static JsonNode? Get(JsonObject? node, string name) =>
+    internal static JsonNode? Get(JsonObject? node, string name) =>
         node?.FirstOrDefault(p => string.Equals(p.Key, name, StringComparison.OrdinalIgnoreCase)).Value;
 
-    private static string? Text(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+    internal static string? Text(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 
     // Entra ID sends "False" as a string in PATCH; both spellings mean the same.
     private static bool? Flag(JsonNode? node) => node is JsonValue value

@@ -19,12 +19,13 @@ public sealed record ScimOutcome(ScimUser? User, int Status = StatusCodes.Status
 
 /// Provisioning by an identity provider (RFC 7643/7644). A provider sees only the people it provisioned and the members of
 /// the accounts it serves; deactivating someone ends their memberships in those accounts and signs them out everywhere at
-/// once, as removing a member does; making them active again gives the memberships back with the provider's default role.
-public sealed class ScimUsers(PorticoDb db, UserManager<PorticoUser> users, DatabaseTicketStore sessions, AuditLog audit, TimeProvider clock)
+/// once, as removing a member does; making them active again gives the memberships back with the role their groups give.
+public sealed class ScimUsers(PorticoDb db, UserManager<PorticoUser> users, DatabaseTicketStore sessions, ProviderRoles roles, AuditLog audit, TimeProvider clock)
 {
     public const int MaxCount = 200;
 
-    private IQueryable<PorticoUser> Visible(Guid providerId) => db.Users.Where(u => u.StaffRole == null
+    /// The people a provider may see and name: those it provisioned and the customers of the accounts it serves.
+    public IQueryable<PorticoUser> Visible(Guid providerId) => db.Users.Where(u => u.StaffRole == null
         && (db.ScimPeople.Any(p => p.ProviderId == providerId && p.UserId == u.Id)
             || db.Memberships.AcrossAccounts().Any(m => m.UserId == u.Id
                 && db.SingleSignOnProviders.Where(p => p.Id == providerId).SelectMany(p => p.Accounts).Any(a => a.AccountId == m.AccountId))));
@@ -147,17 +148,18 @@ public sealed class ScimUsers(PorticoDb db, UserManager<PorticoUser> users, Data
         var accountIds = provider.Accounts.Select(a => a.AccountId).ToList();
         var existing = await db.Memberships.IgnoreQueryFilters().Where(m => m.UserId == user.Id && accountIds.Contains(m.AccountId)).Select(m => m.AccountId).ToListAsync(ct);
         var granted = accountIds.Except(existing).ToList();
+        var roleId = ProviderRoles.RoleFor(provider, await roles.ScimGroupsOfAsync(provider.Id, user.Id, ct));
         foreach (var accountId in granted)
         {
-            db.Memberships.Add(new Membership(accountId, user.Id, provider.DefaultRoleId, now));
+            db.Memberships.Add(new Membership(accountId, user.Id, roleId, now));
             audit.Record(AuditActions.SingleSignOnMembershipGranted, accountId: accountId, targetType: "User", targetId: user.Id.ToString(),
-                actorName: "scim:" + provider.Name, details: new { provider = provider.Id, role = provider.DefaultRoleId });
+                actorName: "scim:" + provider.Name, details: new { provider = provider.Id, role = roleId });
         }
         return granted;
     }
 
     private Task<SingleSignOnProvider> LoadAsync(Guid providerId, CancellationToken ct) =>
-        db.SingleSignOnProviders.AsNoTracking().Include(p => p.Domains).Include(p => p.Accounts).AsSplitQuery().SingleAsync(p => p.Id == providerId, ct);
+        db.SingleSignOnProviders.AsNoTracking().Include(p => p.Domains).Include(p => p.Accounts).Include(p => p.GroupRoles).AsSplitQuery().SingleAsync(p => p.Id == providerId, ct);
 
     private static ScimOutcome? RefuseEmail(SingleSignOnProvider provider, string? email)
     {
