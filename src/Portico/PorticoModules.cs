@@ -14,6 +14,7 @@ using Portico.Features.Notifications;
 using Portico.Features.Requests;
 using Portico.Features.Shared;
 using Portico.Features.SingleSignOn;
+using Portico.Features.SingleSignOn.Scim;
 using Portico.Features.Staff;
 using Portico.Features.Webhooks;
 using Portico.Infrastructure.Email;
@@ -69,5 +70,6 @@ public static class PorticoModules
         app.MapRequests();
         app.MapDocuments();
         app.MapIntegrations();
+        app.MapScim();
     }
 }

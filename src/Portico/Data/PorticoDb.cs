@@ -67,6 +67,9 @@ public abstract class PorticoDb(DbContextOptions options, AccountContext account
     public DbSet<Features.Help.HelpArticle> HelpArticles => Set<Features.Help.HelpArticle>();
     public DbSet<Features.Help.HelpArticleVersion> HelpArticleVersions => Set<Features.Help.HelpArticleVersion>();
     public DbSet<Features.SingleSignOn.SingleSignOnProvider> SingleSignOnProviders => Set<Features.SingleSignOn.SingleSignOnProvider>();
+    public DbSet<Features.SingleSignOn.ScimPerson> ScimPeople => Set<Features.SingleSignOn.ScimPerson>();
+    public DbSet<Features.SingleSignOn.ScimGroup> ScimGroups => Set<Features.SingleSignOn.ScimGroup>();
+    public DbSet<Features.SingleSignOn.ScimGroupMember> ScimGroupMembers => Set<Features.SingleSignOn.ScimGroupMember>();
     public DbSet<Features.SingleSignOn.SingleSignOnDomain> SingleSignOnDomains => Set<Features.SingleSignOn.SingleSignOnDomain>();
 
     /// Identity's schema version; 3 adds the passkey table. Identity reads it from IdentityOptions, so the

@@ -87,6 +87,11 @@ public sealed class CustomerViewMiddleware(RequestDelegate next, TimeProvider cl
     {
         var message = $"You are viewing the portal as {view.MemberName} ({view.AccountName}), which is read-only: nothing can be changed. "
             + "Leave the view to work as yourself again.";
+        if (http.Request.Path.StartsWithSegments("/scim"))
+        {
+            // A provider's SCIM client never carries a staff member's view; a browser that does is refused in SCIM's own shape.
+            return Features.SingleSignOn.ScimApi.Error(StatusCodes.Status403Forbidden, $"{RefusalTitle}. {message}").ExecuteAsync(http);
+        }
         if (http.Request.Path.StartsWithSegments("/api"))
         {
             return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: RefusalTitle, detail: message).ExecuteAsync(http);

@@ -41,6 +41,8 @@ public sealed class SingleSignOnBrowser(PorticoApp app) : IDisposable
     public void Dispose() => Portal.Dispose();
 }
 
+public sealed record ScimProvider(SingleSignOnProvider Saved, string Domain, Account Account, string Token);
+
 public static class SingleSignOnSteps
 {
     public static string NewDomain() => $"sso-{PorticoApp.Unique()}.example";
@@ -60,6 +62,51 @@ public static class SingleSignOnSteps
         var saved = await app.WithDbAsync((_, services) => services.GetRequiredService<SaveSingleSignOnProvider>().RunAsync(null, form, default));
         Assert.True(saved.Succeeded, saved.Message);
         return saved.Value!;
+    }
+
+    /// A provider for a new domain serving a new account, with a SCIM token as one generated on its staff page.
+    public static async Task<ScimProvider> AddScimProviderAsync(this PorticoApp app, string? groupRoles = null)
+    {
+        var domain = NewDomain();
+        var account = await app.CreateAccountAsync();
+        var form = new ProviderForm
+        {
+            Name = "Provider " + domain, DiscoveryUrl = "https://login.example.com/tenant/v2.0/.well-known/openid-configuration", ClientId = "portal",
+            ClientSecret = "secret", Domains = domain, Accounts = account.Id.ToString(), DefaultRole = BuiltInRoles.Requester, GroupRoles = groupRoles,
+            Enabled = true,
+        };
+        var saved = await app.WithDbAsync((_, services) => services.GetRequiredService<SaveSingleSignOnProvider>().RunAsync(null, form, default));
+        Assert.True(saved.Succeeded, saved.Message);
+        var token = await app.WithDbAsync(async (db, _) =>
+        {
+            var provider = await db.SingleSignOnProviders.SingleAsync(p => p.Id == saved.Value!.Id);
+            var token = provider.NewScimToken(DateTime.UtcNow);
+            await db.SaveChangesAsync();
+            return token;
+        });
+        return new ScimProvider(saved.Value!, domain, account, token);
+    }
+
+    /// A SCIM request with the token given (or none) and the body as SCIM JSON; the status and the JSON answered.
+    public static async Task<(HttpStatusCode Status, JsonObject? Body)> ScimAsync(this PorticoApp app, HttpMethod method, string path, string? token, object? body = null)
+    {
+        using var client = app.Anonymous();
+        using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
+        if (token is not null)
+        {
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        }
+        if (body is not null)
+        {
+            request.Content = new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8, ScimApi.ContentType);
+        }
+        var response = await client.Http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        if (text.Length > 0)
+        {
+            Assert.Equal(ScimApi.ContentType, response.Content.Headers.ContentType?.MediaType);
+        }
+        return (response.StatusCode, text.Length > 0 ? JsonNode.Parse(text) as JsonObject : null);
     }
 
     public static Task<int> AuditCountAsync(this PorticoApp app, string action, string targetId) =>

@@ -84,6 +84,29 @@ public sealed class SingleSignOnTests(PorticoApp app) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Each_later_sign_in_gives_the_role_the_persons_groups_give_now()
+    {
+        var domain = NewDomain();
+        var account = await app.CreateAccountAsync();
+        await app.AddProviderAsync(_idp, domain, accounts: [account], groupRoles: "portal-billing = Billing");
+        var email = $"lena@{domain}";
+        var sub = "lena-" + PorticoApp.Unique();
+        async Task<string> SignInWithGroupsAsync(string groups)
+        {
+            using var browser = new SingleSignOnBrowser(app);
+            Assert.Equal("/", (await browser.SignInAsync(email, new Dictionary<string, string> { ["sub"] = sub, ["groups"] = groups })).Headers.Location!.OriginalString);
+            return await app.WithDbAsync((db, _) => db.Memberships.IgnoreQueryFilters().Where(m => m.User.Email == email && m.AccountId == account.Id)
+                .Select(m => m.Role.Name).SingleAsync());
+        }
+
+        Assert.Equal(BuiltInRoles.Requester, await SignInWithGroupsAsync("staff"));
+        Assert.Equal(BuiltInRoles.Billing, await SignInWithGroupsAsync("staff,portal-billing"));
+        Assert.Equal(BuiltInRoles.Requester, await SignInWithGroupsAsync("staff"));
+
+        Assert.Equal(2, await app.WithDbAsync((db, _) => db.AuditEvents.CountAsync(e => e.Action == AuditActions.MembershipRoleChanged && e.AccountId == account.Id)));
+    }
+
+    [Fact]
     public async Task A_provider_that_does_not_verify_the_email_links_nobody_and_creates_nobody()
     {
         var domain = NewDomain();

@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.Mvc.RazorPages.Infrastructure;
 using Microsoft.AspNetCore.Routing;
+using Portico.Features.SingleSignOn;
 using Portico.Tests.Identity;
+using Portico.Tests.SingleSignOn;
 
 namespace Portico.Tests.Staff;
 
@@ -188,12 +190,17 @@ public sealed class ViewAsCustomerTests(ViewAsCustomerApp app) : IClassFixture<V
             ["Form.Lines"] = "1 Main Street", ["Form.City"] = "Lyon", ["Form.PostalCode"] = "69002", ["Form.Country"] = "France",
         };
         var token = PorticoClient.Token(await v.Staff.GetPageAsync($"/a/{account.Id}"));
+        // SCIM routes take a provider's token, not the staff sign-in: they are sent with a valid one, so the refusal is the view's.
+        var scim = await app.AddScimProviderAsync();
+        values["providerId"] = scim.Saved.Id.ToString();
 
         var targets = await TargetsAsync();
         // The discovery must work, or the test would pass by sending nothing.
         Assert.Contains(("POST", "a/{accountId:guid}/contacts", "Invite"), targets);
         Assert.Contains(("POST", "api/accounts/{accountId:guid}/requests", ""), targets);
         Assert.Contains(("POST", "staff/accounts/{id:guid}", "Remove"), targets);
+        Assert.Contains(("PATCH", "scim/v2/{providerId:guid}/Users/{id}", ""), targets);
+        Assert.Contains(("PATCH", "scim/v2/{providerId:guid}/Groups/{id}", ""), targets);
         // Leaving the view and signing out (which leaves it first) are the only changes allowed, and the only routes left out.
         string[] leaving = ["logout", "staff/customer-view"];
         Assert.Equal(leaving, targets.Where(t => leaving.Contains(t.Route)).Select(t => t.Route).Order(StringComparer.Ordinal));
@@ -205,7 +212,12 @@ public sealed class ViewAsCustomerTests(ViewAsCustomerApp app) : IClassFixture<V
             var path = "/" + string.Join('/', route.Split('/').Select(s => Fill(s, values)).Where(s => s.Length > 0));
             var url = handler.Length == 0 ? path : $"{path}?handler={handler}";
             using var message = new HttpRequestMessage(new HttpMethod(method), new Uri(url, UriKind.Relative));
-            if (route.StartsWith("api/", StringComparison.Ordinal))
+            if (route.StartsWith("scim/", StringComparison.Ordinal))
+            {
+                message.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", scim.Token);
+                message.Content = new StringContent(JsonSerializer.Serialize(fields), System.Text.Encoding.UTF8, ScimApi.ContentType);
+            }
+            else if (route.StartsWith("api/", StringComparison.Ordinal))
             {
                 message.Content = JsonContent.Create(fields);
             }

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.Mvc.RazorPages.Infrastructure;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Patterns;
+using Portico.Tests.SingleSignOn;
 
 namespace Portico.Tests.Tenancy;
 
@@ -25,6 +26,13 @@ public sealed class BoundValueAttackTests(ITestOutputHelper output) : IAsyncLife
     {
         ["api/integration"] = "A system of record's key pushes records for every account; it is scoped to its integration, not to an account.",
         ["error"] = "The error page only renders an error.",
+    };
+
+    /// Routes a signed-in person cannot use at all, because something else authenticates them; a member's session sent there
+    /// must be refused with 401 and change nothing. Their own isolation is walked by the test named.
+    private static readonly Dictionary<string, string> AuthenticatedByToken = new()
+    {
+        ["scim/"] = "A provider's SCIM token, scoped to its accounts; ScimIsolationTests tries every bound value with another provider's.",
     };
 
     /// What staff Agents and Finance may change, by route and handler; every other staff handler must refuse them.
@@ -152,6 +160,7 @@ public sealed class BoundValueAttackTests(ITestOutputHelper output) : IAsyncLife
         Assert.Contains(targets, t => t.Route == "a/{accountId:guid}/contacts" && t.Handler == "Invite");
         Assert.Contains(targets, t => t.Route == "api/accounts/{accountId:guid}/requests" && t.Method == "POST");
         Assert.Contains(targets, t => t.Route == "staff/accounts/{id:guid}" && t.Handler == "Remove");
+        Assert.Contains(targets, t => t.Route == "scim/v2/{providerId:guid}/Groups/{id}" && t.Method == "PATCH");
 
         var failures = new List<string>();
         var attempts = 0;
@@ -177,6 +186,15 @@ public sealed class BoundValueAttackTests(ITestOutputHelper output) : IAsyncLife
             using var client = await _app.SignInAsync(a.Owner);
             var token = PorticoClient.Token(await client.GetPageAsync("/account/profile"));
             var valid = ValidValues(a);
+            if (AuthenticatedByToken.Keys.Any(k => target.Route.StartsWith(k, StringComparison.Ordinal)))
+            {
+                // A real provider with a token in the URL, so the refusal is for the missing token and not an unknown provider.
+                var provider = (await _app.AddScimProviderAsync()).Saved.Id;
+                await AttackAsync($"{target.Method} {target.Route}: A's Owner with their session and no token",
+                    () => SendAsync(client, token, target, new Dictionary<string, string>(valid) { ["providerId"] = provider.ToString(), ["id"] = a.Owner.Id.ToString() },
+                        valid, "query", null, extras: null), HttpStatusCode.Unauthorized);
+                continue;
+            }
             if (target.Route == "a/{accountId:guid}/documents")
             {
                 // There the request is a document request, the one the upload fulfils.

@@ -88,6 +88,16 @@ public static class AuditActions
     public const string SingleSignOnMembershipGranted = "sso.membership_granted";
     public const string SingleSignOnRefused = "sso.refused";
     public const string SingleSignOnRequiredRefusal = "sso.required_refusal";
+    public const string ScimTokenGenerated = "sso.scim_token_generated";
+    public const string ScimPersonCreated = "sso.scim_person_created";
+    public const string ScimPersonChanged = "sso.scim_person_changed";
+    public const string ScimPersonDeactivated = "sso.scim_person_deactivated";
+    public const string ScimPersonReactivated = "sso.scim_person_reactivated";
+    public const string ScimGroupCreated = "sso.scim_group_created";
+    public const string ScimGroupChanged = "sso.scim_group_changed";
+    public const string ScimGroupDeleted = "sso.scim_group_deleted";
+    /// A provider's groups would have taken an account's last Owner away; the membership stayed Owner.
+    public const string SingleSignOnRoleKept = "sso.role_kept";
     public const string ApprovalRequested = "approval.requested";
     public const string ApprovalApproved = "approval.approved";
     public const string ApprovalRejected = "approval.rejected";

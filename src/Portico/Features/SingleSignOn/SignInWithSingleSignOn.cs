@@ -38,7 +38,8 @@ public static class SingleSignOnReasons
 /// that, an existing person is linked only when the provider asserts a verified email in one of its domains (so no provider
 /// can take over someone else's account), and otherwise a person is created with membership in the provider's accounts.
 /// The session is the same server-side session as any other sign-in; the provider's "mfa" meets the two-factor rules.
-public sealed class SignInWithSingleSignOn(PorticoDb db, UserManager<PorticoUser> users, PorticoSignInManager signIn, AuditLog audit, TimeProvider clock)
+public sealed class SignInWithSingleSignOn(PorticoDb db, UserManager<PorticoUser> users, PorticoSignInManager signIn, ProviderRoles roles, AuditLog audit,
+    TimeProvider clock)
 {
     public static string LoginProvider(Guid providerId) => "sso:" + providerId.ToString("N");
 
@@ -120,18 +121,25 @@ public sealed class SignInWithSingleSignOn(PorticoDb db, UserManager<PorticoUser
         return outcome;
     }
 
-    /// Just-in-time membership: each account the provider serves that the person is not yet in, with the role of the first
-    /// of their groups that maps to one (in the order the groups were configured), or the provider's default role.
+    /// Just-in-time membership: each account the provider serves that the person is not yet in, with the role their groups
+    /// give (ProviderRoles). When the provider maps groups to roles, the memberships they already hold there take that role
+    /// too, so a change of groups at the provider reaches the portal at the next sign-in. The groups are those of the ID token
+    /// and those the provider keeps through SCIM. Nothing for a person the provider deactivated through SCIM.
     private async Task GrantMembershipsAsync(SingleSignOnProvider provider, PorticoUser user, HashSet<string> groups, CancellationToken ct)
     {
         var accountIds = provider.Accounts.Select(a => a.AccountId).ToList();
-        if (accountIds.Count == 0)
+        if (accountIds.Count == 0 || await db.ScimPeople.AnyAsync(p => p.ProviderId == provider.Id && p.UserId == user.Id && !p.Active, ct))
         {
             return;
         }
+        groups.UnionWith(await roles.ScimGroupsOfAsync(provider.Id, user.Id, ct));
+        var roleId = ProviderRoles.RoleFor(provider, groups);
+        if (provider.GroupRoles.Count > 0)
+        {
+            await roles.ApplyAsync(provider, user.Id, roleId, user.Email, user.Id, ct);
+        }
         var existing = await db.Memberships.IgnoreQueryFilters().Where(m => m.UserId == user.Id && accountIds.Contains(m.AccountId))
             .Select(m => m.AccountId).ToListAsync(ct);
-        var roleId = provider.GroupRoles.FirstOrDefault(g => groups.Contains(g.Group))?.RoleId ?? provider.DefaultRoleId;
         var now = clock.GetUtcNow().UtcDateTime;
         foreach (var accountId in accountIds.Except(existing))
         {

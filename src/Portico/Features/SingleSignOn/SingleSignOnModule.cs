@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -15,6 +16,10 @@ public static class SingleSignOnModule
         services.AddScoped<SingleSignOnDirectory>();
         services.AddScoped<SaveSingleSignOnProvider>();
         services.AddScoped<SignInWithSingleSignOn>();
+        services.AddScoped<ScimUsers>();
+        services.AddScoped<ScimGroups>();
+        services.AddScoped<ProviderRoles>();
+        services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, ScimTokenAuthentication>(ScimTokenAuthentication.SchemeName, null);
         return services;
     }
 }

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using Portico.Features.Accounts;
 
 namespace Portico.Features.SingleSignOn;
@@ -22,6 +24,9 @@ public sealed class SingleSignOnProvider
     public Guid Version { get; private set; } = Guid.NewGuid();
     public DateTime CreatedAt { get; private set; }
     public DateTime UpdatedAt { get; private set; }
+    /// SHA-256 of the SCIM bearer token the provider provisions people with; the token itself is shown once.
+    public string? ScimTokenHash { get; private set; }
+    public DateTime? ScimTokenCreatedAt { get; private set; }
     public List<SingleSignOnDomain> Domains { get; private set; } = [];
     public List<SingleSignOnAccount> Accounts { get; private set; } = [];
     public List<SingleSignOnGroupRole> GroupRoles { get; private set; } = [];
@@ -49,6 +54,23 @@ public sealed class SingleSignOnProvider
         Version = Guid.NewGuid();
         UpdatedAt = now;
     }
+
+    public const string ScimTokenPrefix = "portico_scim_";
+
+    /// A new SCIM token, replacing any earlier one; returns the token, which is not stored.
+    public string NewScimToken(DateTime now)
+    {
+        var token = ScimTokenPrefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        ScimTokenHash = HashScimToken(token);
+        ScimTokenCreatedAt = now;
+        return token;
+    }
+
+    // The token is 256 random bits, so a plain SHA-256 is enough; no password stretching needed.
+    public bool ScimTokenMatches(string token) => ScimTokenHash is { } hash
+        && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(HashScimToken(token)), Encoding.ASCII.GetBytes(hash));
+
+    private static string HashScimToken(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 }
 
 /// What a staff Admin sets on a provider, checked.
@@ -97,6 +119,7 @@ internal sealed class SingleSignOnProviderConfiguration : IEntityTypeConfigurati
         b.Property(p => p.ClientId).HasMaxLength(SingleSignOnLimits.ClientId);
         b.Property(p => p.ProtectedClientSecret).HasMaxLength(4000);
         b.Property(p => p.Scopes).HasMaxLength(SingleSignOnLimits.Scopes);
+        b.Property(p => p.ScimTokenHash).HasMaxLength(64);
         b.HasOne<Role>().WithMany().HasForeignKey(p => p.DefaultRoleId).OnDelete(DeleteBehavior.Restrict);
         b.HasMany(p => p.Domains).WithOne().HasForeignKey(d => d.ProviderId).OnDelete(DeleteBehavior.Cascade);
         b.HasMany(p => p.Accounts).WithOne().HasForeignKey(a => a.ProviderId).OnDelete(DeleteBehavior.Cascade);

@@ -2104,6 +2104,73 @@ namespace Portico.Data.Migrations.Postgres
                     b.ToTable("RequestTypes");
                 });
 
+            modelBuilder.Entity("Portico.Features.SingleSignOn.ScimGroup", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DisplayName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<Guid>("ProviderId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProviderId", "DisplayName")
+                        .IsUnique();
+
+                    b.ToTable("ScimGroups");
+                });
+
+            modelBuilder.Entity("Portico.Features.SingleSignOn.ScimGroupMember", b =>
+                {
+                    b.Property<Guid>("GroupId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("GroupId", "UserId");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("ScimGroupMembers");
+                });
+
+            modelBuilder.Entity("Portico.Features.SingleSignOn.ScimPerson", b =>
+                {
+                    b.Property<Guid>("ProviderId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("ProviderId", "UserId");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("ScimPeople");
+                });
+
             modelBuilder.Entity("Portico.Features.SingleSignOn.SingleSignOnAccount", b =>
                 {
                     b.Property<Guid>("ProviderId")
@@ -2191,6 +2258,13 @@ namespace Portico.Data.Migrations.Postgres
 
                     b.Property<bool>("Required")
                         .HasColumnType("boolean");
+
+                    b.Property<DateTime?>("ScimTokenCreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ScimTokenHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<string>("Scopes")
                         .IsRequired()
@@ -2865,6 +2939,45 @@ namespace Portico.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Portico.Features.SingleSignOn.ScimGroup", b =>
+                {
+                    b.HasOne("Portico.Features.SingleSignOn.SingleSignOnProvider", null)
+                        .WithMany()
+                        .HasForeignKey("ProviderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portico.Features.SingleSignOn.ScimGroupMember", b =>
+                {
+                    b.HasOne("Portico.Features.SingleSignOn.ScimGroup", null)
+                        .WithMany("Members")
+                        .HasForeignKey("GroupId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Portico.Features.Identity.PorticoUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portico.Features.SingleSignOn.ScimPerson", b =>
+                {
+                    b.HasOne("Portico.Features.SingleSignOn.SingleSignOnProvider", null)
+                        .WithMany()
+                        .HasForeignKey("ProviderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Portico.Features.Identity.PorticoUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Portico.Features.SingleSignOn.SingleSignOnAccount", b =>
                 {
                     b.HasOne("Portico.Features.Accounts.Account", null)
@@ -2938,6 +3051,11 @@ namespace Portico.Data.Migrations.Postgres
             modelBuilder.Entity("Portico.Features.Requests.RequestMessage", b =>
                 {
                     b.Navigation("Attachments");
+                });
+
+            modelBuilder.Entity("Portico.Features.SingleSignOn.ScimGroup", b =>
+                {
+                    b.Navigation("Members");
                 });
 
             modelBuilder.Entity("Portico.Features.SingleSignOn.SingleSignOnProvider", b =>

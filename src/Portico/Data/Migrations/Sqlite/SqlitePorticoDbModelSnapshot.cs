@@ -2044,6 +2044,73 @@ namespace Portico.Data.Migrations.Sqlite
                     b.ToTable("RequestTypes");
                 });
 
+            modelBuilder.Entity("Portico.Features.SingleSignOn.ScimGroup", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DisplayName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ProviderId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProviderId", "DisplayName")
+                        .IsUnique();
+
+                    b.ToTable("ScimGroups");
+                });
+
+            modelBuilder.Entity("Portico.Features.SingleSignOn.ScimGroupMember", b =>
+                {
+                    b.Property<Guid>("GroupId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("GroupId", "UserId");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("ScimGroupMembers");
+                });
+
+            modelBuilder.Entity("Portico.Features.SingleSignOn.ScimPerson", b =>
+                {
+                    b.Property<Guid>("ProviderId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ProviderId", "UserId");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("ScimPeople");
+                });
+
             modelBuilder.Entity("Portico.Features.SingleSignOn.SingleSignOnAccount", b =>
                 {
                     b.Property<Guid>("ProviderId")
@@ -2131,6 +2198,13 @@ namespace Portico.Data.Migrations.Sqlite
 
                     b.Property<bool>("Required")
                         .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("ScimTokenCreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ScimTokenHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Scopes")
                         .IsRequired()
@@ -2805,6 +2879,45 @@ namespace Portico.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Portico.Features.SingleSignOn.ScimGroup", b =>
+                {
+                    b.HasOne("Portico.Features.SingleSignOn.SingleSignOnProvider", null)
+                        .WithMany()
+                        .HasForeignKey("ProviderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portico.Features.SingleSignOn.ScimGroupMember", b =>
+                {
+                    b.HasOne("Portico.Features.SingleSignOn.ScimGroup", null)
+                        .WithMany("Members")
+                        .HasForeignKey("GroupId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Portico.Features.Identity.PorticoUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portico.Features.SingleSignOn.ScimPerson", b =>
+                {
+                    b.HasOne("Portico.Features.SingleSignOn.SingleSignOnProvider", null)
+                        .WithMany()
+                        .HasForeignKey("ProviderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Portico.Features.Identity.PorticoUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Portico.Features.SingleSignOn.SingleSignOnAccount", b =>
                 {
                     b.HasOne("Portico.Features.Accounts.Account", null)
@@ -2878,6 +2991,11 @@ namespace Portico.Data.Migrations.Sqlite
             modelBuilder.Entity("Portico.Features.Requests.RequestMessage", b =>
                 {
                     b.Navigation("Attachments");
+                });
+
+            modelBuilder.Entity("Portico.Features.SingleSignOn.ScimGroup", b =>
+                {
+                    b.Navigation("Members");
                 });
 
             modelBuilder.Entity("Portico.Features.SingleSignOn.SingleSignOnProvider", b =>

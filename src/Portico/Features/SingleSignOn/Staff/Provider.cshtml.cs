@@ -1,8 +1,10 @@
+using Portico.Features.Audit;
+
 namespace Portico.Features.SingleSignOn.Staff;
 
 /// One provider's settings: "new" adds one. The client secret is never shown; a blank secret on a change keeps it.
 [Authorize(Policy = Policies.StaffAdmin)]
-public sealed class ProviderModel(PorticoDb db, SaveSingleSignOnProvider save, IOptions<BrandingOptions> branding) : PageModel
+public sealed class ProviderModel(PorticoDb db, SaveSingleSignOnProvider save, IOptions<BrandingOptions> branding, AuditLog audit, TimeProvider clock) : PageModel
 {
     [BindProperty] public ProviderForm Form { get; set; } = new();
     public Guid? ProviderId { get; private set; }
@@ -11,6 +13,11 @@ public sealed class ProviderModel(PorticoDb db, SaveSingleSignOnProvider save, I
     public Dictionary<string, string> FieldErrors => ModelState.FieldRefusals();
 
     /// What staff register at the provider as the portal's redirect address.
+    /// A SCIM token just generated: shown on this answer only, never stored.
+    public string? ScimToken { get; private set; }
+    public DateTime? ScimTokenCreatedAt { get; private set; }
+    public string? ScimAddress => ProviderId is { } id ? branding.Value.Link($"/scim/v2/{id}") : null;
+
     public string? RedirectAddress => ProviderId is { } id ? branding.Value.Link(SingleSignOnSchemes.CallbackPath(id)) : null;
 
     public async Task<IActionResult> OnGetAsync(string id, CancellationToken ct)
@@ -37,6 +44,7 @@ public sealed class ProviderModel(PorticoDb db, SaveSingleSignOnProvider save, I
                 GroupRoles = string.Join('\n', provider.GroupRoles.Select(g => $"{g.Group} = {roleNames.GetValueOrDefault(g.RoleId)}")),
                 Required = provider.Required, Enabled = provider.Enabled,
             };
+            ScimTokenCreatedAt = provider.ScimTokenCreatedAt;
         }
         await LoadRolesAsync(ct);
         return Page();
@@ -54,6 +62,23 @@ public sealed class ProviderModel(PorticoDb db, SaveSingleSignOnProvider save, I
                 await LoadRolesAsync(ct);
                 return true;
             });
+    }
+
+    /// A new SCIM token replaces the one before, which stops working at once.
+    public async Task<IActionResult> OnPostScimTokenAsync(string id, CancellationToken ct)
+    {
+        if (!Load(id, out var providerId) || providerId is not { } existing
+            || await db.SingleSignOnProviders.SingleOrDefaultAsync(p => p.Id == existing, ct) is not { } provider)
+        {
+            return NotFound();
+        }
+        var replaced = provider.ScimTokenHash is not null;
+        var token = provider.NewScimToken(clock.GetUtcNow().UtcDateTime);
+        audit.Record(AuditActions.ScimTokenGenerated, targetType: "SingleSignOnProvider", targetId: provider.Id.ToString(), details: new { replaced });
+        await db.SaveChangesAsync(ct);
+        var page = await OnGetAsync(id, ct);
+        ScimToken = token;
+        return page;
     }
 
     private bool Load(string id, out Guid? providerId)

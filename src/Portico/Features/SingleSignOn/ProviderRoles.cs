@@ -1,0 +1,45 @@
+using Portico.Features.Accounts;
+using Portico.Features.Audit;
+using Portico.Features.Contacts;
+
+namespace Portico.Features.SingleSignOn;
+
+/// Keeps a person's role in a provider's accounts to what the provider's groups say, at single sign-on and when the
+/// provider changes a group through SCIM: the role of the first of their groups that maps to one (in the order the
+/// groups were configured), or the provider's default role.
+public sealed class ProviderRoles(PorticoDb db, AuditLog audit, TimeProvider clock)
+{
+    public static Guid RoleFor(SingleSignOnProvider provider, IReadOnlySet<string> groups) =>
+        provider.GroupRoles.FirstOrDefault(g => groups.Contains(g.Group))?.RoleId ?? provider.DefaultRoleId;
+
+    /// The display names of the SCIM groups the provider has the person in.
+    public async Task<HashSet<string>> ScimGroupsOfAsync(Guid providerId, Guid userId, CancellationToken ct) =>
+        (await db.ScimGroups.Where(g => g.ProviderId == providerId && g.Members.Any(m => m.UserId == userId)).Select(g => g.DisplayName).ToListAsync(ct))
+            .ToHashSet(StringComparer.Ordinal);
+
+    /// Gives the person the role on each membership they hold in the provider's accounts; an account never loses its last
+    /// Owner that way (that membership stays Owner, and the refusal is audited). Adds no membership and saves nothing.
+    public async Task ApplyAsync(SingleSignOnProvider provider, Guid userId, Guid roleId, string? actorName, Guid? actorUserId, CancellationToken ct)
+    {
+        var accountIds = provider.Accounts.Select(a => a.AccountId).ToList();
+        var memberships = await db.Memberships.AcrossAccounts().Include(m => m.Role).Include(m => m.User)
+            .Where(m => m.UserId == userId && accountIds.Contains(m.AccountId) && m.RoleId != roleId).ToListAsync(ct);
+        if (memberships.Count == 0)
+        {
+            return;
+        }
+        var role = await db.Roles.SingleAsync(r => r.Id == roleId, ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        foreach (var membership in memberships)
+        {
+            var details = new { user = membership.User.Email, from = membership.Role.Name, to = role.Name, provider = provider.Id };
+            if (membership.Role.Name == BuiltInRoles.Owner && !await ChangeMembershipRole.HasAnotherOwnerAsync(db, membership, now, ct))
+            {
+                audit.Record(AuditActions.SingleSignOnRoleKept, membership.AccountId, "Membership", membership.Id.ToString(), details, actorUserId, actorName);
+                continue;
+            }
+            membership.ChangeRole(role.Id);
+            audit.Record(AuditActions.MembershipRoleChanged, membership.AccountId, "Membership", membership.Id.ToString(), details, actorUserId, actorName);
+        }
+    }
+}

@@ -1,0 +1,119 @@
+using Portico.Features.SingleSignOn;
+
+namespace Portico.Tests.SingleSignOn;
+
+/// An identity provider pushes groups through SCIM 2.0; a group its group-to-role mapping names gives its members that role
+/// in the provider's accounts.
+[Collection(AppCollection.Name)]
+public sealed class ScimGroupsTests(PorticoApp app)
+{
+    private static readonly string[] UserSchemas = ["urn:ietf:params:scim:schemas:core:2.0:User"];
+    private static readonly string[] GroupSchemas = ["urn:ietf:params:scim:schemas:core:2.0:Group"];
+    private static readonly string[] PatchSchemas = ["urn:ietf:params:scim:api:messages:2.0:PatchOp"];
+
+    private static string Groups(ScimProvider p) => $"/scim/v2/{p.Saved.Id}/Groups";
+
+    private async Task<Guid> ProvisionAsync(ScimProvider p, string name)
+    {
+        var (status, body) = await app.ScimAsync(HttpMethod.Post, $"/scim/v2/{p.Saved.Id}/Users", p.Token,
+            new { schemas = UserSchemas, userName = $"{name}-{PorticoApp.Unique()}@{p.Domain}", displayName = name });
+        Assert.Equal(HttpStatusCode.Created, status);
+        return Guid.Parse(body!["id"]!.GetValue<string>());
+    }
+
+    private async Task<Guid> CreateGroupAsync(ScimProvider p, string displayName, params Guid[] members)
+    {
+        var (status, body) = await app.ScimAsync(HttpMethod.Post, Groups(p), p.Token,
+            new { schemas = GroupSchemas, displayName, members = members.Select(m => new { value = m.ToString() }) });
+        Assert.Equal(HttpStatusCode.Created, status);
+        return Guid.Parse(body!["id"]!.GetValue<string>());
+    }
+
+    private Task<(HttpStatusCode Status, JsonObject? Body)> PatchAsync(ScimProvider p, Guid group, params object[] operations) =>
+        app.ScimAsync(HttpMethod.Patch, $"{Groups(p)}/{group}", p.Token, new { schemas = PatchSchemas, Operations = operations });
+
+    private Task<string> RoleAsync(ScimProvider p, Guid person) => app.WithDbAsync((db, _) =>
+        db.Memberships.IgnoreQueryFilters().Where(m => m.UserId == person && m.AccountId == p.Account.Id).Select(m => m.Role.Name).SingleAsync());
+
+    [Fact]
+    public async Task Members_of_a_mapped_group_get_its_role_in_the_providers_accounts_and_lose_it_when_they_leave()
+    {
+        var p = await app.AddScimProviderAsync("portal-billing = Billing");
+        var (ada, bob) = (await ProvisionAsync(p, "ada"), await ProvisionAsync(p, "bob"));
+
+        var group = await CreateGroupAsync(p, "portal-billing", ada);
+
+        Assert.Equal((BuiltInRoles.Billing, BuiltInRoles.Requester), (await RoleAsync(p, ada), await RoleAsync(p, bob)));
+        var (_, found) = await app.ScimAsync(HttpMethod.Get, Groups(p) + "?filter=" + Uri.EscapeDataString("displayName eq \"Portal-Billing\""), p.Token);
+        Assert.Equal(1, found!["totalResults"]!.GetValue<int>());
+        Assert.Equal(ada.ToString(), found["Resources"]![0]!["members"]![0]!["value"]!.GetValue<string>());
+
+        // Entra ID adds with a list of values; Okta removes by a path naming the member.
+        Assert.Equal(HttpStatusCode.OK, (await PatchAsync(p, group, new { op = "Add", path = "members", value = new[] { new { value = bob.ToString() } } })).Status);
+        Assert.Equal(BuiltInRoles.Billing, await RoleAsync(p, bob));
+        var (status, body) = await PatchAsync(p, group, new { op = "remove", path = $"members[value eq \"{ada}\"]" });
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal([bob.ToString()], body!["members"]!.AsArray().Select(m => m!["value"]!.GetValue<string>()));
+        Assert.Equal((BuiltInRoles.Requester, BuiltInRoles.Billing), (await RoleAsync(p, ada), await RoleAsync(p, bob)));
+        Assert.Equal(2, await app.AuditCountAsync(AuditActions.ScimGroupChanged, group.ToString()));
+        Assert.Equal(1, await app.AuditCountAsync(AuditActions.ScimGroupCreated, group.ToString()));
+        Assert.Equal(3, await app.WithDbAsync((db, _) => db.AuditEvents.CountAsync(e => e.Action == AuditActions.MembershipRoleChanged && e.AccountId == p.Account.Id)));
+
+        // Deleting the group takes its role from whoever was still in it.
+        Assert.Equal(HttpStatusCode.NoContent, (await app.ScimAsync(HttpMethod.Delete, $"{Groups(p)}/{group}", p.Token)).Status);
+        Assert.Equal(BuiltInRoles.Requester, await RoleAsync(p, bob));
+        Assert.Equal(HttpStatusCode.NotFound, (await app.ScimAsync(HttpMethod.Get, $"{Groups(p)}/{group}", p.Token)).Status);
+        Assert.Equal(1, await app.AuditCountAsync(AuditActions.ScimGroupDeleted, group.ToString()));
+    }
+
+    [Fact]
+    public async Task A_group_the_mapping_does_not_name_changes_nobodys_role()
+    {
+        var p = await app.AddScimProviderAsync("portal-billing = Billing");
+        var ada = await ProvisionAsync(p, "ada");
+        var viewer = await app.WithDbAsync((db, _) => db.Roles.Where(r => r.Name == BuiltInRoles.Viewer).Select(r => r.Id).SingleAsync());
+        await app.WithDbAsync(async db => await db.Memberships.IgnoreQueryFilters().Where(m => m.UserId == ada)
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.RoleId, viewer)));
+
+        var group = await CreateGroupAsync(p, "everyone", ada);
+        Assert.Equal(HttpStatusCode.OK, (await PatchAsync(p, group, new { op = "replace", path = "displayName", value = "all staff" })).Status);
+
+        Assert.Equal(BuiltInRoles.Viewer, await RoleAsync(p, ada));
+        // Renamed to a name the mapping knows, the group gives its role.
+        Assert.Equal(HttpStatusCode.OK, (await PatchAsync(p, group, new { op = "replace", value = new { displayName = "portal-billing" } })).Status);
+        Assert.Equal(BuiltInRoles.Billing, await RoleAsync(p, ada));
+    }
+
+    [Fact]
+    public async Task Leaving_a_group_never_takes_an_accounts_last_owner_away()
+    {
+        var p = await app.AddScimProviderAsync("portal-owners = Owner");
+        var ada = await ProvisionAsync(p, "ada");
+        var group = await CreateGroupAsync(p, "portal-owners", ada);
+        Assert.Equal(BuiltInRoles.Owner, await RoleAsync(p, ada));
+
+        Assert.Equal(HttpStatusCode.OK, (await PatchAsync(p, group, new { op = "Remove", path = "members", value = new[] { new { value = ada.ToString() } } })).Status);
+
+        Assert.Equal(BuiltInRoles.Owner, await RoleAsync(p, ada));
+        Assert.Equal(1, await app.WithDbAsync((db, _) => db.AuditEvents.CountAsync(e => e.Action == AuditActions.SingleSignOnRoleKept && e.AccountId == p.Account.Id)));
+    }
+
+    [Fact]
+    public async Task A_second_group_of_the_same_name_an_unsupported_operation_and_a_person_outside_the_provider_are_refused()
+    {
+        var p = await app.AddScimProviderAsync("portal-billing = Billing");
+        var group = await CreateGroupAsync(p, "portal-billing");
+        var (_, outsider) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
+
+        Assert.Equal(HttpStatusCode.Conflict, (await app.ScimAsync(HttpMethod.Post, Groups(p), p.Token, new { schemas = GroupSchemas, displayName = "portal-billing" })).Status);
+        Assert.Equal(HttpStatusCode.BadRequest, (await PatchAsync(p, group, new { op = "replace", path = "externalId", value = "x" })).Status);
+        Assert.Equal(HttpStatusCode.BadRequest, (await app.ScimAsync(HttpMethod.Post, Groups(p), p.Token, new { schemas = GroupSchemas, displayName = " " })).Status);
+        var (status, body) = await PatchAsync(p, group, new { op = "add", path = "members", value = new[] { new { value = outsider.Id.ToString() } } });
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("invalidValue", body!["scimType"]!.GetValue<string>());
+        Assert.Equal(BuiltInRoles.Owner, await app.WithDbAsync((db, _) => db.Memberships.IgnoreQueryFilters().Where(m => m.UserId == outsider.Id).Select(m => m.Role.Name).SingleAsync()));
+        Assert.Equal(0, await app.WithDbAsync((db, _) => db.ScimGroupMembers.CountAsync(m => m.GroupId == group)));
+    }
+}

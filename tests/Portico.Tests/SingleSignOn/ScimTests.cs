@@ -1,0 +1,182 @@
+using System.Text.Json.Nodes;
+using Portico.Features.SingleSignOn;
+using Provider = Portico.Tests.SingleSignOn.ScimProvider;
+
+namespace Portico.Tests.SingleSignOn;
+
+/// An identity provider provisions people through SCIM 2.0 with its own token, only within its domains and accounts.
+[Collection(AppCollection.Name)]
+public sealed class ScimTests(PorticoApp app)
+{
+    private static readonly string[] UserSchemas = ["urn:ietf:params:scim:schemas:core:2.0:User"];
+    private static readonly string[] PatchSchemas = ["urn:ietf:params:scim:api:messages:2.0:PatchOp"];
+
+    private Task<Provider> ProviderAsync() => app.AddScimProviderAsync();
+
+    private Task<(HttpStatusCode Status, JsonObject? Body)> SendAsync(HttpMethod method, string path, string? token, object? body = null) =>
+        app.ScimAsync(method, path, token, body);
+
+    private static string Users(Provider p) => $"/scim/v2/{p.Saved.Id}/Users";
+
+    private Task<(HttpStatusCode Status, JsonObject? Body)> CreateAsync(Provider p, string email) => CreateAsync(p, email, p.Token);
+
+    private Task<(HttpStatusCode Status, JsonObject? Body)> CreateAsync(Provider p, string email, string? token) =>
+        SendAsync(HttpMethod.Post, Users(p), token, new Dictionary<string, object>
+        {
+            ["schemas"] = UserSchemas, ["userName"] = email,
+            ["name"] = new { formatted = "Ada Lovelace" }, ["active"] = true,
+        });
+
+    private static object Deactivate => new
+    {
+        schemas = PatchSchemas,
+        Operations = new object[] { new { op = "Replace", path = "active", value = "False" } },
+    };
+
+    private static void AssertError(HttpStatusCode expected, (HttpStatusCode Status, JsonObject? Body) answer, string? scimType = null)
+    {
+        Assert.Equal(expected, answer.Status);
+        Assert.Equal("urn:ietf:params:scim:api:messages:2.0:Error", answer.Body!["schemas"]![0]!.GetValue<string>());
+        Assert.Equal(((int)expected).ToString(System.Globalization.CultureInfo.InvariantCulture), answer.Body["status"]!.GetValue<string>());
+        Assert.False(string.IsNullOrEmpty(answer.Body["detail"]?.GetValue<string>()));
+        if (scimType is not null)
+        {
+            Assert.Equal(scimType, answer.Body["scimType"]!.GetValue<string>());
+        }
+    }
+
+    [Fact]
+    public async Task A_provider_creates_a_person_who_joins_its_accounts_and_finds_them_by_user_name()
+    {
+        var p = await ProviderAsync();
+        var email = $"ada-{PorticoApp.Unique()}@{p.Domain}";
+
+        var (status, created) = await CreateAsync(p, email);
+
+        Assert.Equal(HttpStatusCode.Created, status);
+        Assert.Equal((email, "Ada Lovelace", true), (created!["userName"]!.GetValue<string>(), created["displayName"]!.GetValue<string>(), created["active"]!.GetValue<bool>()));
+        var id = Guid.Parse(created["id"]!.GetValue<string>());
+        var role = await app.WithDbAsync((db, _) => db.Memberships.IgnoreQueryFilters().Where(m => m.UserId == id && m.AccountId == p.Account.Id)
+            .Select(m => m.RoleId).SingleAsync());
+        Assert.Equal(p.Saved.DefaultRoleId, role);
+        Assert.Equal(1, await app.AuditCountAsync(AuditActions.ScimPersonCreated, id.ToString()));
+        AssertError(HttpStatusCode.Conflict, await CreateAsync(p, email), "uniqueness");
+
+        var (_, found) = await SendAsync(HttpMethod.Get, Users(p) + "?filter=" + Uri.EscapeDataString($"userName eq \"{email.ToUpperInvariant()}\""), p.Token);
+        Assert.Equal(1, found!["totalResults"]!.GetValue<int>());
+        Assert.Equal(id.ToString(), found["Resources"]![0]!["id"]!.GetValue<string>());
+        var (_, none) = await SendAsync(HttpMethod.Get, Users(p) + "?filter=" + Uri.EscapeDataString($"userName eq \"nobody@{p.Domain}\""), p.Token);
+        Assert.Equal((0, 0), (none!["totalResults"]!.GetValue<int>(), none["Resources"]!.AsArray().Count));
+        AssertError(HttpStatusCode.BadRequest, await SendAsync(HttpMethod.Get, Users(p) + "?filter=" + Uri.EscapeDataString("emails co \"x\""), p.Token), "invalidFilter");
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Get, $"{Users(p)}/{id}", p.Token)).Status);
+
+        // Paging: a second person, one a page.
+        await CreateAsync(p, $"bob-{PorticoApp.Unique()}@{p.Domain}");
+        var (_, second) = await SendAsync(HttpMethod.Get, Users(p) + "?startIndex=2&count=1", p.Token);
+        Assert.Equal((2, 2, 1), (second!["totalResults"]!.GetValue<int>(), second["startIndex"]!.GetValue<int>(), second["itemsPerPage"]!.GetValue<int>()));
+        Assert.NotEqual(id.ToString(), second["Resources"]![0]!["id"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task An_email_outside_the_providers_domains_is_refused()
+    {
+        var p = await ProviderAsync();
+        var email = $"ada-{PorticoApp.Unique()}@elsewhere.example";
+
+        AssertError(HttpStatusCode.BadRequest, await CreateAsync(p, email), "invalidValue");
+
+        Assert.False(await app.WithDbAsync((db, _) => db.Users.AnyAsync(u => u.Email == email)));
+    }
+
+    [Fact]
+    public async Task Deactivating_a_person_ends_their_memberships_and_sessions_at_once_and_activating_restores_membership()
+    {
+        var p = await ProviderAsync();
+        var person = await app.CreateUserAsync($"ada-{PorticoApp.Unique()}@{p.Domain}");
+        await app.AddMemberAsync(p.Account, person, BuiltInRoles.Requester);
+        using var browser = await app.SignInAsync(person);
+        Assert.Equal(HttpStatusCode.OK, (await browser.Http.GetAsync(new Uri("/account/profile", UriKind.Relative))).StatusCode);
+
+        var (status, body) = await SendAsync(HttpMethod.Patch, $"{Users(p)}/{person.Id}", p.Token, Deactivate);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.False(body!["active"]!.GetValue<bool>());
+        var refused = await browser.Http.GetAsync(new Uri("/account/profile", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.Redirect, refused.StatusCode);
+        Assert.Equal("/login", refused.Headers.Location!.AbsolutePath);
+        Assert.False(await app.WithDbAsync((db, _) => db.Memberships.IgnoreQueryFilters().AnyAsync(m => m.UserId == person.Id)));
+        Assert.Equal(1, await app.AuditCountAsync(AuditActions.ScimPersonDeactivated, person.Id.ToString()));
+        // Still the provider's to see and bring back.
+        var (_, seen) = await SendAsync(HttpMethod.Get, $"{Users(p)}/{person.Id}", p.Token);
+        Assert.False(seen!["active"]!.GetValue<bool>());
+
+        var (restored, back) = await SendAsync(HttpMethod.Put, $"{Users(p)}/{person.Id}", p.Token,
+            new { schemas = UserSchemas, userName = person.Email, displayName = "Ada L.", active = true });
+
+        Assert.Equal(HttpStatusCode.OK, restored);
+        Assert.Equal((true, "Ada L."), (back!["active"]!.GetValue<bool>(), back["displayName"]!.GetValue<string>()));
+        Assert.True(await app.WithDbAsync((db, _) => db.Memberships.IgnoreQueryFilters().AnyAsync(m => m.UserId == person.Id && m.AccountId == p.Account.Id)));
+        Assert.Equal(1, await app.AuditCountAsync(AuditActions.ScimPersonReactivated, person.Id.ToString()));
+        Assert.Equal(1, await app.AuditCountAsync(AuditActions.ScimPersonChanged, person.Id.ToString()));
+    }
+
+    [Fact]
+    public async Task Another_providers_token_a_wrong_token_or_none_is_refused_and_changes_nothing()
+    {
+        var p = await ProviderAsync();
+        var other = await ProviderAsync();
+        var person = await app.CreateUserAsync($"ada-{PorticoApp.Unique()}@{p.Domain}");
+        await app.AddMemberAsync(p.Account, person, BuiltInRoles.Requester);
+
+        foreach (var token in new[] { other.Token, p.Token + "x", "portico_scim_nothing", null })
+        {
+            AssertError(HttpStatusCode.Unauthorized, await SendAsync(HttpMethod.Patch, $"{Users(p)}/{person.Id}", token, Deactivate));
+            AssertError(HttpStatusCode.Unauthorized, await CreateAsync(p, $"eve-{PorticoApp.Unique()}@{p.Domain}", token));
+            AssertError(HttpStatusCode.Unauthorized, await SendAsync(HttpMethod.Get, Users(p), token));
+        }
+
+        Assert.True(await app.WithDbAsync((db, _) => db.Memberships.IgnoreQueryFilters().AnyAsync(m => m.UserId == person.Id && m.AccountId == p.Account.Id)));
+        Assert.False(await app.WithDbAsync((db, _) => db.Users.AnyAsync(u => u.Email!.EndsWith("@" + p.Domain) && u.Id != person.Id)));
+        Assert.Equal(0, await app.AuditCountAsync(AuditActions.ScimPersonDeactivated, person.Id.ToString()));
+    }
+
+    [Fact]
+    public async Task A_person_of_an_account_the_provider_does_not_serve_is_invisible()
+    {
+        var p = await ProviderAsync();
+        var (_, outsider) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
+
+        AssertError(HttpStatusCode.NotFound, await SendAsync(HttpMethod.Get, $"{Users(p)}/{outsider.Id}", p.Token));
+        AssertError(HttpStatusCode.NotFound, await SendAsync(HttpMethod.Patch, $"{Users(p)}/{outsider.Id}", p.Token, Deactivate));
+        var (_, list) = await SendAsync(HttpMethod.Get, Users(p) + "?filter=" + Uri.EscapeDataString($"userName eq \"{outsider.Email}\""), p.Token);
+        Assert.Equal(0, list!["totalResults"]!.GetValue<int>());
+
+        Assert.True(await app.WithDbAsync((db, _) => db.Memberships.IgnoreQueryFilters().AnyAsync(m => m.UserId == outsider.Id)));
+    }
+
+    [Fact]
+    public async Task A_staff_admin_generates_a_token_shown_once_and_a_new_one_replaces_it()
+    {
+        var p = await ProviderAsync();
+        using var admin = await app.SignInAsync(await app.CreateUserAsync(staffRole: StaffRole.Admin));
+        var path = $"/staff/sso/{p.Saved.Id}";
+
+        async Task<string> GenerateAsync()
+        {
+            var answer = await admin.PostFormAsync(path + "?handler=ScimToken", await admin.GetPageAsync(path), new Dictionary<string, string>());
+            Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+            return (await PorticoClient.ParseAsync(answer)).QuerySelector("[data-testid=scim-token]")!.TextContent.Trim();
+        }
+
+        var first = await GenerateAsync();
+        Assert.DoesNotContain(first, await admin.Http.GetStringAsync(new Uri(path, UriKind.Relative)), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Get, Users(p), first)).Status);
+        var second = await GenerateAsync();
+
+        AssertError(HttpStatusCode.Unauthorized, await SendAsync(HttpMethod.Get, Users(p), first));
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Get, Users(p), second)).Status);
+        Assert.Equal(2, await app.AuditCountAsync(AuditActions.ScimTokenGenerated, p.Saved.Id.ToString()));
+        var stored = await app.WithDbAsync((db, _) => db.SingleSignOnProviders.SingleAsync(x => x.Id == p.Saved.Id));
+        Assert.DoesNotContain(second, stored.ScimTokenHash!, StringComparison.Ordinal);
+    }
+}
