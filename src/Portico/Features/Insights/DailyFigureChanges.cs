@@ -55,7 +55,10 @@ public sealed class DailyFigureChanges
     public static DailyFigureChanges Collect(ChangeTracker tracker)
     {
         var changes = new DailyFigureChanges();
-        foreach (var entry in tracker.Entries())
+        // One pass over the tracker (each Entries call detects changes again); requests by id for the ratings.
+        var entries = tracker.Entries().ToList();
+        var requests = entries.Select(e => e.Entity).OfType<Request>().ToDictionary(r => r.Id);
+        foreach (var entry in entries)
         {
             switch (entry.Entity)
             {
@@ -87,7 +90,7 @@ public sealed class DailyFigureChanges
                     break;
                 case RequestRating rating when entry.State == EntityState.Added:
                     // The rated request is tracked by whoever rates it; its type and assignee at that moment are kept.
-                    var request = tracker.Entries<Request>().Select(x => x.Entity).FirstOrDefault(x => x.Id == rating.RequestId)
+                    var request = requests.GetValueOrDefault(rating.RequestId)
                         ?? throw new InvalidOperationException("A rating is saved with its request loaded, so its figures know the request's type.");
                     changes.Add(FigureMetric.RatingByType, rating.RatedAt, rating.AccountId, request.TypeId, rating.Score, 0, total: rating.Score);
                     changes.Add(FigureMetric.RatingByAssignee, rating.RatedAt, rating.AccountId, request.AssigneeId ?? Guid.Empty, rating.Score, 0,
