@@ -7,7 +7,7 @@ namespace Portico.BrowserTests;
 public sealed class HelpJourney(BrowserFixture fixture) : IClassFixture<BrowserFixture>
 {
     [Fact]
-    public async Task On_a_phone_a_customer_types_a_title_sees_an_article_says_it_answered_and_marks_it_helpful_and_no_request_is_created()
+    public async Task On_a_phone_a_customer_types_a_title_sees_an_article_says_it_answered_and_marks_it_helpful_no_request_is_created_and_deflection_rises_by_one()
     {
         var app = fixture.App;
         var word = HelpSteps.Word();
@@ -16,6 +16,14 @@ public sealed class HelpJourney(BrowserFixture fixture) : IClassFixture<BrowserF
         var requester = await app.CreateUserAsync();
         await app.AddMemberAsync(account, requester, BuiltInRoles.Requester);
         var type = await app.CreateRequestTypeAsync("Billing question " + PorticoApp.Unique());
+
+        var agent = await app.CreateUserAsync(staffRole: Portico.Features.Identity.StaffRole.Agent);
+        await using var staffContext = await fixture.NewContextAsync();
+        var staff = await staffContext.NewPageAsync();
+        await SignInAsync(staff, agent);
+        await staff.GotoAsync($"/staff/insights?Account={account.Id}");
+        var deflection = staff.GetByTestId("metric-deflection").GetByTestId("value");
+        await Assertions.Expect(deflection).ToHaveTextAsync("0");
 
         await using var context = await fixture.NewContextAsync();
         var page = await context.NewPageAsync();
@@ -36,5 +44,9 @@ public sealed class HelpJourney(BrowserFixture fixture) : IClassFixture<BrowserF
         var kinds = await app.WithDbAsync((db, _) => db.KeyEvents.AcrossAccounts().Where(e => e.AccountId == account.Id).Select(e => e.Kind).ToListAsync());
         Assert.Equal(1, kinds.Count(k => k == KeyEventKind.RequestFormDeflected));
         Assert.Equal(1, kinds.Count(k => k == KeyEventKind.ArticleHelpful));
+        await staff.ReloadAsync();
+        await Assertions.Expect(deflection).ToHaveTextAsync("1");
+        await staff.SetViewportSizeAsync(1280, 900);
+        await staff.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "insights.png"), FullPage = true });
     }
 }

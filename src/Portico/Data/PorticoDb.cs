@@ -63,6 +63,8 @@ public abstract class PorticoDb(DbContextOptions options, AccountContext account
     public DbSet<Features.Accounts.CustomerView> CustomerViews => Set<Features.Accounts.CustomerView>();
     public DbSet<Features.Branding.StoredBrand> StoredBrands => Set<Features.Branding.StoredBrand>();
     public DbSet<Features.Insights.KeyEvent> KeyEvents => Set<Features.Insights.KeyEvent>();
+    public DbSet<Features.Insights.DailyFigure> DailyFigures => Set<Features.Insights.DailyFigure>();
+    public DbSet<Features.Insights.PersonActivity> PersonActivities => Set<Features.Insights.PersonActivity>();
     public DbSet<Features.Help.HelpCategory> HelpCategories => Set<Features.Help.HelpCategory>();
     public DbSet<Features.Help.HelpArticle> HelpArticles => Set<Features.Help.HelpArticle>();
     public DbSet<Features.Help.HelpArticleVersion> HelpArticleVersions => Set<Features.Help.HelpArticleVersion>();
@@ -132,20 +134,43 @@ public abstract class PorticoDb(DbContextOptions options, AccountContext account
         }
         var queuesOutbox = ChangeTracker.Entries<OutboxMessage>().Any(e => e.State == EntityState.Added);
         var added = audit.Where(e => e.State == EntityState.Added).Select(e => e.Entity).ToList();
+        // Read before saving: afterwards the tracker no longer knows what was new or what a value was before.
+        var figures = Features.Insights.DailyFigureChanges.Collect(ChangeTracker);
 
         int saved;
-        if (added.Count == 0)
+        if (added.Count > 0)
+        {
+            saved = await SaveWithChainedAuditAsync(added, figures, acceptAllChangesOnSuccess, cancellationToken);
+        }
+        else if (figures.IsEmpty)
         {
             saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
         }
         else
         {
-            saved = await SaveWithChainedAuditAsync(added, acceptAllChangesOnSuccess, cancellationToken);
+            saved = await SaveWithFiguresAsync(figures, acceptAllChangesOnSuccess, cancellationToken);
         }
         if (queuesOutbox && Database.CurrentTransaction is null)
         {
             outboxSignal?.Notify();
         }
+        return saved;
+    }
+
+    /// Saves the changes and adds to the daily figures they count in one transaction (docs/adr/0021), so a crash keeps
+    /// both or neither.
+    private async Task<int> SaveWithFiguresAsync(Features.Insights.DailyFigureChanges figures, bool acceptAll, CancellationToken ct)
+    {
+        if (Database.CurrentTransaction is not null)
+        {
+            var inCaller = await base.SaveChangesAsync(acceptAll, ct);
+            await figures.ApplyAsync(Database, ct);
+            return inCaller;
+        }
+        await using var transaction = await Database.BeginTransactionAsync(ct);
+        var saved = await base.SaveChangesAsync(acceptAll, ct);
+        await figures.ApplyAsync(Database, ct);
+        await transaction.CommitAsync(ct);
         return saved;
     }
 
@@ -178,7 +203,8 @@ public abstract class PorticoDb(DbContextOptions options, AccountContext account
     /// deleting the newest events leaves the head pointing past them. The chain needs one writer at a
     /// time: a transaction-scoped advisory lock on PostgreSQL (several app nodes), and the
     /// database's own single-writer lock plus an in-process gate on SQLite.
-    private async Task<int> SaveWithChainedAuditAsync(List<AuditEvent> added, bool acceptAll, CancellationToken cancellationToken)
+    private async Task<int> SaveWithChainedAuditAsync(List<AuditEvent> added, Features.Insights.DailyFigureChanges figures, bool acceptAll,
+        CancellationToken cancellationToken)
     {
         var ownTransaction = Database.CurrentTransaction is null;
         // The in-process gate only queues saves that start their own transaction. A caller's transaction may
@@ -212,6 +238,8 @@ public abstract class PorticoDb(DbContextOptions options, AccountContext account
                         Entry(e).State = EntityState.Added;
                     }
                 }
+                // Figure rows before the chain lock, which stays the last lock a transaction takes.
+                await figures.ApplyAsync(Database, cancellationToken);
                 await LockAuditChainAsync(cancellationToken);
                 var head = await AuditChainHeads.AsNoTracking().Where(h => h.Id == AuditChainHead.RowId)
                     .Select(h => new { h.Sequence, h.Hash }).SingleAsync(cancellationToken);

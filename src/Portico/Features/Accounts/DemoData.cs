@@ -75,6 +75,11 @@ public sealed class DemoData(PorticoDb db, UserManager<PorticoUser> users, Infra
         await SeedDocumentsAsync(people, [northwind, contoso, fabrikam], now, cancellationToken);
         await SeedSystemsOfRecordAsync([northwind, contoso, fabrikam], now, cancellationToken);
         await Help.HelpDemo.SeedAsync(db, now, cancellationToken);
+        List<PorticoUser> Of(params string[] emails) => [.. emails.Select(e => people[e])];
+        await Insights.InsightsDemo.SeedAsync(db, [
+            (northwind, Of("olivia@northwind.example", "bill@northwind.example", "vera@northwind.example", "casey@consulting.example")),
+            (contoso, Of("casey@consulting.example", "rita@contoso.example")), (fabrikam, Of("audrey@audit.example"))],
+            people["agent@portico.example"], now, cancellationToken);
         logger.LogInformation("Demo data seeded: {Accounts} accounts, {Users} people", 3, people.Count);
     }
 

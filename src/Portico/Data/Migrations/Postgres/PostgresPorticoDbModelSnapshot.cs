@@ -1378,6 +1378,39 @@ namespace Portico.Data.Migrations.Postgres
                     b.ToTable("UserSessions");
                 });
 
+            modelBuilder.Entity("Portico.Features.Insights.DailyFigure", b =>
+                {
+                    b.Property<int>("Metric")
+                        .HasColumnType("integer");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ItemId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Detail")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Channel")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Total")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Metric", "Day", "AccountId", "ItemId", "Detail", "Channel");
+
+                    b.HasIndex("AccountId", "Metric", "Day");
+
+                    b.ToTable("DailyFigures");
+                });
+
             modelBuilder.Entity("Portico.Features.Insights.KeyEvent", b =>
                 {
                     b.Property<long>("Id")
@@ -1406,6 +1439,25 @@ namespace Portico.Data.Migrations.Postgres
                     b.HasIndex("AccountId", "OccurredAt");
 
                     b.ToTable("KeyEvents");
+                });
+
+            modelBuilder.Entity("Portico.Features.Insights.PersonActivity", b =>
+                {
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("PersonId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("LastActiveAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("LastSignInAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("AccountId", "PersonId");
+
+                    b.ToTable("PersonActivities");
                 });
 
             modelBuilder.Entity("Portico.Features.Integrations.DataQualityIncident", b =>
@@ -2804,6 +2856,15 @@ namespace Portico.Data.Migrations.Postgres
                 });
 
             modelBuilder.Entity("Portico.Features.Insights.KeyEvent", b =>
+                {
+                    b.HasOne("Portico.Features.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portico.Features.Insights.PersonActivity", b =>
                 {
                     b.HasOne("Portico.Features.Accounts.Account", null)
                         .WithMany()

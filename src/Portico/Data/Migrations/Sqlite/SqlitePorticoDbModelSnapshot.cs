@@ -1329,6 +1329,39 @@ namespace Portico.Data.Migrations.Sqlite
                     b.ToTable("UserSessions");
                 });
 
+            modelBuilder.Entity("Portico.Features.Insights.DailyFigure", b =>
+                {
+                    b.Property<int>("Metric")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ItemId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Detail")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Channel")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Total")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Metric", "Day", "AccountId", "ItemId", "Detail", "Channel");
+
+                    b.HasIndex("AccountId", "Metric", "Day");
+
+                    b.ToTable("DailyFigures");
+                });
+
             modelBuilder.Entity("Portico.Features.Insights.KeyEvent", b =>
                 {
                     b.Property<long>("Id")
@@ -1355,6 +1388,25 @@ namespace Portico.Data.Migrations.Sqlite
                     b.HasIndex("AccountId", "OccurredAt");
 
                     b.ToTable("KeyEvents");
+                });
+
+            modelBuilder.Entity("Portico.Features.Insights.PersonActivity", b =>
+                {
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("PersonId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("LastActiveAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LastSignInAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("AccountId", "PersonId");
+
+                    b.ToTable("PersonActivities");
                 });
 
             modelBuilder.Entity("Portico.Features.Integrations.DataQualityIncident", b =>
@@ -2744,6 +2796,15 @@ namespace Portico.Data.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("Portico.Features.Insights.KeyEvent", b =>
+                {
+                    b.HasOne("Portico.Features.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portico.Features.Insights.PersonActivity", b =>
                 {
                     b.HasOne("Portico.Features.Accounts.Account", null)
                         .WithMany()
