@@ -14,7 +14,6 @@ using Portico.Features.Notifications;
 using Portico.Features.Requests;
 using Portico.Features.Shared;
 using Portico.Features.SingleSignOn;
-using Portico.Features.SingleSignOn.Scim;
 using Portico.Features.Staff;
 using Portico.Features.Webhooks;
 using Portico.Infrastructure.Email;
