@@ -44,6 +44,8 @@ public static class WebSetup
         });
         services.AddValidation();
         services.AddOpenApi(o => o.AddSchemaTransformer(ControlCharacters.DescribeTextAsText));
+        services.AddSingleton<SharedRateLimits>();
+        services.AddHostedService<RateLimitWindowSweeper>();
         services.AddHealthChecks().AddDbContextCheck<PorticoDb>("database", tags: ["ready"]);
         // Features add their own policies (sign-in, integration keys); every /api route also has the global budget.
         services.AddRateLimiter(o =>
