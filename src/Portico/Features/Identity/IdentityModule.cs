@@ -37,6 +37,8 @@ public static class IdentityModule
         services.AddAuthentication().AddIdentityCookies();
         services.AddMemoryCache();
         services.AddSingleton<DatabaseTicketStore>();
+        services.AddSingleton<SessionEndings>();
+        services.AddHostedService(sp => sp.GetRequiredService<SessionEndings>());
         services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme)
             .Configure<DatabaseTicketStore, IOptions<SecurityOptions>, TimeProvider>((o, store, security, clock) =>
             {
