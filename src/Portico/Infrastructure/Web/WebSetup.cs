@@ -12,6 +12,7 @@ public static class WebSetup
     {
         services.AddValidatedOptions<BrandingOptions>(configuration, BrandingOptions.Section);
         services.AddValidatedOptions<ApiLimits>(configuration, ApiLimits.Section);
+        services.AddValidatedOptions<ProxyOptions>(configuration, ProxyOptions.Section);
         services.AddHttpContextAccessor();
         services.AddDataProtection().SetApplicationName("Portico").PersistKeysToDbContext<PorticoDb>();
         services.AddAntiforgery(o => o.Cookie.Name = "portico.antiforgery");
@@ -59,6 +60,7 @@ public static class WebSetup
 
     public static WebApplication UsePorticoPipeline(this WebApplication app)
     {
+        ProxyOptions.UseKnownProxies(app, app.Services.GetRequiredService<IOptions<ProxyOptions>>().Value);
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api =>
         {
             api.UseExceptionHandler();
