@@ -95,7 +95,7 @@ public sealed class DatabaseInitializer(
                 throw new InvalidOperationException($"The database was made by a pre-release build of Portico (migration {unknown[0]}) "
                     + "and cannot be upgraded: start with a new database (for SQLite, delete the file named in Database:ConnectionString).");
             }
-            await db.Database.MigrateAsync(cancellationToken);
+            await MigrateAloneAsync(db, cancellationToken);
             logger.LogInformation("Database migrated ({Provider})", options.Value.Provider);
         }
         if (db.Database.IsSqlite())
@@ -113,6 +113,39 @@ public sealed class DatabaseInitializer(
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// Any number for the advisory lock, as long as it is always the same one.
+    private const long MigrationLock = 0x506f727469636f; // "Portico"
+
+    /// Nodes started together on PostgreSQL would each apply the same migration (the second failing on what the first
+    /// made); a session advisory lock lets one migrate while the others wait, then find nothing left to apply.
+    /// Create the database before starting several nodes: creating it is not covered by the lock.
+    private static async Task MigrateAloneAsync(PorticoDb db, CancellationToken cancellationToken)
+    {
+        // A database that does not exist yet is created by the migration itself (one node, or the tests).
+        if (!db.Database.IsNpgsql() || !await Microsoft.EntityFrameworkCore.Infrastructure.AccessorExtensions.GetService<Microsoft.EntityFrameworkCore.Storage.IRelationalDatabaseCreator>(db).ExistsAsync(cancellationToken))
+        {
+            await db.Database.MigrateAsync(cancellationToken);
+            return;
+        }
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({MigrationLock})", cancellationToken);
+            try
+            {
+                await db.Database.MigrateAsync(cancellationToken);
+            }
+            finally
+            {
+                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock({MigrationLock})", CancellationToken.None);
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
 
     private static async Task EnsureBuiltInRolesAsync(PorticoDb db, CancellationToken cancellationToken)
     {

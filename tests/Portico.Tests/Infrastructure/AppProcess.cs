@@ -8,7 +8,9 @@ public static class AppProcess
 
     /// Starts the built app with the demo data on the given database, on a loopback port, sending mail to the test sink.
     /// Settings are extra environment variables. Its output is read (so a full pipe never blocks it) and its last lines kept.
-    public static Process Start(string contentRoot, string provider, string connectionString, int port, int smtpPort, IReadOnlyDictionary<string, string> settings)
+    /// Without demo data it starts as an empty portal (only the migrations and built-in roles).
+    public static Process Start(string contentRoot, string provider, string connectionString, int port, int smtpPort, IReadOnlyDictionary<string, string> settings,
+        bool demo = true)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -16,7 +18,7 @@ public static class AppProcess
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var arg in new[] { "Portico.dll", "--demo", "--urls", $"http://127.0.0.1:{port}", "--contentRoot", contentRoot })
+        foreach (var arg in new[] { "Portico.dll", "--demo", "--urls", $"http://127.0.0.1:{port}", "--contentRoot", contentRoot }.Where(a => demo || a != "--demo"))
         {
             start.ArgumentList.Add(arg);
         }

@@ -10,7 +10,8 @@ public sealed class SmtpSink : IDisposable
     public int Port { get; }
     public string Directory { get; }
 
-    public SmtpSink()
+    /// With a delay, each message's DATA is answered that many seconds late, as by a slow mail server.
+    public SmtpSink(int dataDelaySeconds = 0)
     {
         Directory = Path.Combine(Path.GetTempPath(), "portico-mail-" + Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(Directory);
@@ -25,7 +26,8 @@ public sealed class SmtpSink : IDisposable
             RedirectStandardError = true,
             RedirectStandardOutput = true,
         };
-        foreach (var arg in new[] { "-u", "nobody", "-d", Path.Combine(Directory, "%Y%m%d%H%M%S."), $"127.0.0.1:{Port}", "64" })
+        string[] delay = dataDelaySeconds > 0 ? ["-w", dataDelaySeconds.ToString(CultureInfo.InvariantCulture)] : [];
+        foreach (var arg in delay.Concat(["-u", "nobody", "-d", Path.Combine(Directory, "%Y%m%d%H%M%S."), $"127.0.0.1:{Port}", "64"]))
         {
             start.ArgumentList.Add(arg);
         }

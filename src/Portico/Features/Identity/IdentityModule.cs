@@ -37,6 +37,8 @@ public static class IdentityModule
         services.AddAuthentication().AddIdentityCookies();
         services.AddMemoryCache();
         services.AddSingleton<DatabaseTicketStore>();
+        services.AddSingleton<SessionEndings>();
+        services.AddHostedService(sp => sp.GetRequiredService<SessionEndings>());
         services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme)
             .Configure<DatabaseTicketStore, IOptions<SecurityOptions>, TimeProvider>((o, store, security, clock) =>
             {
@@ -92,8 +94,8 @@ public static class IdentityModule
                 return RateLimitPartition.GetNoLimiter("");
             }
             var limits = context.RequestServices.GetRequiredService<IOptions<LoginLimits>>().Value;
-            return RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = limits.PerMinutePerAddress, Window = TimeSpan.FromMinutes(1) });
+            return context.RequestServices.GetRequiredService<SharedRateLimits>().FixedWindow(LoginLimits.Policy,
+                context.Connection.RemoteIpAddress?.ToString() ?? "unknown", limits.PerMinutePerAddress, TimeSpan.FromMinutes(1));
         }));
         return services;
     }

@@ -61,20 +61,26 @@ internal sealed class UserSessionConfiguration : IEntityTypeConfiguration<UserSe
 
 /// Keeps authentication tickets in the database instead of the cookie.
 public sealed class DatabaseTicketStore(IServiceScopeFactory scopes, IDataProtectionProvider protection, IHttpContextAccessor http, TimeProvider clock,
-    IMemoryCache cache, Microsoft.Extensions.Options.IOptions<SecurityOptions> security) : ITicketStore
+    IMemoryCache cache, Microsoft.Extensions.Options.IOptions<SecurityOptions> security, SessionEndings endings) : ITicketStore
 {
     public const string SessionIdClaim = "portico:session";
     private static readonly TimeSpan SeenResolution = TimeSpan.FromMinutes(1);
 
     /// How long this node trusts a session it has read without asking the database again. Ending
-    /// a session on this node forgets it at once; another node notices within this time.
+    /// a session on this node forgets it at once; another node notices within this time, or on PostgreSQL
+    /// within milliseconds when told through <see cref="SessionEndings"/>.
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(20);
 
     private sealed record Cached(AuthenticationTicket Ticket, DateTime? ExpiresAt);
 
-    private static string CacheKey(string key) => "session:" + key;
+    internal static string CacheKey(string key) => "session:" + key;
 
-    public void Forget(string key) => cache.Remove(CacheKey(key));
+    /// Drops an ended session here and tells the other nodes to drop it too.
+    public void Forget(string key)
+    {
+        cache.Remove(CacheKey(key));
+        endings.Announce([key]);
+    }
 
     /// Revokes the given sessions; the caller saves with its audit entry and then calls <see cref="Forget(IEnumerable{UserSession})"/>.
     public void End(IEnumerable<UserSession> sessions)
@@ -90,10 +96,12 @@ public sealed class DatabaseTicketStore(IServiceScopeFactory scopes, IDataProtec
     /// a request in between would read the still-valid row and cache it again for the cache's lifetime.
     public void Forget(IEnumerable<UserSession> sessions)
     {
-        foreach (var session in sessions)
+        var ids = sessions.Select(s => s.Id).ToList();
+        foreach (var id in ids)
         {
-            Forget(session.Id);
+            cache.Remove(CacheKey(id));
         }
+        endings.Announce(ids);
     }
 
     private IDataProtector Protector => protection.CreateProtector("Portico.Sessions");
@@ -139,7 +147,7 @@ public sealed class DatabaseTicketStore(IServiceScopeFactory scopes, IDataProtec
         Tag(ticket, key);
         // Sliding renews the idle timeout, never past the absolute end counted from sign-in.
         LimitToAbsolute(ticket, session.CreatedAt);
-        Forget(key);
+        cache.Remove(CacheKey(key));
         session.Renew(Protect(ticket), ticket.Properties.ExpiresUtc?.UtcDateTime, clock.GetUtcNow().UtcDateTime);
         return await db.SaveChangesAsync();
     });
@@ -175,11 +183,12 @@ public sealed class DatabaseTicketStore(IServiceScopeFactory scopes, IDataProtec
         });
     }
 
-    public Task RemoveAsync(string key)
+    public async Task RemoveAsync(string key)
     {
-        Forget(key);
-        return WithDbAsync(async db =>
+        cache.Remove(CacheKey(key));
+        await WithDbAsync(async db =>
             await db.UserSessions.Where(s => s.Id == key).ExecuteUpdateAsync(s => s.SetProperty(x => x.RevokedAt, clock.GetUtcNow().UtcDateTime)));
+        endings.Announce([key]);
     }
 
     private void LimitToAbsolute(AuthenticationTicket ticket, DateTime signedInAt)

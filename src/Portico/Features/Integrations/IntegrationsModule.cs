@@ -17,8 +17,9 @@ public static class IntegrationsModule
         services.AddScoped<ResolveIncidents>();
         // Each integration key gets its own budget, so one busy source cannot starve the others.
         services.Configure<RateLimiterOptions>(o => o.AddPolicy(IntegrationApi.RateLimit, context =>
-            RateLimitPartition.GetFixedWindowLimiter(IntegrationKey.Parse(context.Request.Headers.Authorization.ToString().Replace("Bearer ", "", StringComparison.OrdinalIgnoreCase))?.KeyId ?? "",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = 600, Window = TimeSpan.FromMinutes(1) })));
+            context.RequestServices.GetRequiredService<SharedRateLimits>().FixedWindow(IntegrationApi.RateLimit,
+                IntegrationKey.Parse(context.Request.Headers.Authorization.ToString().Replace("Bearer ", "", StringComparison.OrdinalIgnoreCase))?.KeyId ?? "",
+                600, TimeSpan.FromMinutes(1))));
         return services;
     }
 

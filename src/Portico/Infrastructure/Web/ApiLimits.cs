@@ -23,7 +23,7 @@ public sealed class ApiLimits
         }
         var limit = context.RequestServices.GetRequiredService<IOptions<ApiLimits>>().Value.PerMinutePerUser;
         var key = context.User.UserId() is { } userId ? "user:" + userId : "ip:" + context.Connection.RemoteIpAddress;
-        return RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions { PermitLimit = limit, Window = TimeSpan.FromMinutes(1) });
+        return context.RequestServices.GetRequiredService<SharedRateLimits>().FixedWindow("api", key, limit, TimeSpan.FromMinutes(1));
     }
 
     /// Every refusal says when to come back; API callers also get a problem detail, pages the error page.

@@ -12,6 +12,7 @@ public static class WebSetup
     {
         services.AddValidatedOptions<BrandingOptions>(configuration, BrandingOptions.Section);
         services.AddValidatedOptions<ApiLimits>(configuration, ApiLimits.Section);
+        services.AddValidatedOptions<ProxyOptions>(configuration, ProxyOptions.Section);
         services.AddHttpContextAccessor();
         services.AddDataProtection().SetApplicationName("Portico").PersistKeysToDbContext<PorticoDb>();
         services.AddAntiforgery(o => o.Cookie.Name = "portico.antiforgery");
@@ -44,6 +45,8 @@ public static class WebSetup
         });
         services.AddValidation();
         services.AddOpenApi(o => o.AddSchemaTransformer(ControlCharacters.DescribeTextAsText));
+        services.AddSingleton<SharedRateLimits>();
+        services.AddHostedService<RateLimitWindowSweeper>();
         services.AddHealthChecks().AddDbContextCheck<PorticoDb>("database", tags: ["ready"]);
         // Features add their own policies (sign-in, integration keys); every /api route also has the global budget.
         services.AddRateLimiter(o =>
@@ -57,6 +60,7 @@ public static class WebSetup
 
     public static WebApplication UsePorticoPipeline(this WebApplication app)
     {
+        ProxyOptions.UseKnownProxies(app, app.Services.GetRequiredService<IOptions<ProxyOptions>>().Value);
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api =>
         {
             api.UseExceptionHandler();
