@@ -1478,6 +1478,33 @@ namespace Portico.Data.Migrations.Postgres
                     b.ToTable("DataQualityIncidents");
                 });
 
+            modelBuilder.Entity("Portico.Features.Integrations.DeletedRecord", b =>
+                {
+                    b.Property<Guid>("IntegrationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ObjectType")
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)");
+
+                    b.Property<string>("ExternalId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTime>("DeletedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("SourceUpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("SourceVersion")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("IntegrationId", "ObjectType", "ExternalId");
+
+                    b.ToTable("DeletedRecords");
+                });
+
             modelBuilder.Entity("Portico.Features.Integrations.Integration", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2739,6 +2766,15 @@ namespace Portico.Data.Migrations.Postgres
                 });
 
             modelBuilder.Entity("Portico.Features.Integrations.DataQualityIncident", b =>
+                {
+                    b.HasOne("Portico.Features.Integrations.Integration", null)
+                        .WithMany()
+                        .HasForeignKey("IntegrationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portico.Features.Integrations.DeletedRecord", b =>
                 {
                     b.HasOne("Portico.Features.Integrations.Integration", null)
                         .WithMany()

@@ -1425,6 +1425,33 @@ namespace Portico.Data.Migrations.Sqlite
                     b.ToTable("DataQualityIncidents");
                 });
 
+            modelBuilder.Entity("Portico.Features.Integrations.DeletedRecord", b =>
+                {
+                    b.Property<Guid>("IntegrationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ObjectType")
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ExternalId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("DeletedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("SourceUpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("SourceVersion")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("IntegrationId", "ObjectType", "ExternalId");
+
+                    b.ToTable("DeletedRecords");
+                });
+
             modelBuilder.Entity("Portico.Features.Integrations.Integration", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2679,6 +2706,15 @@ namespace Portico.Data.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("Portico.Features.Integrations.DataQualityIncident", b =>
+                {
+                    b.HasOne("Portico.Features.Integrations.Integration", null)
+                        .WithMany()
+                        .HasForeignKey("IntegrationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portico.Features.Integrations.DeletedRecord", b =>
                 {
                     b.HasOne("Portico.Features.Integrations.Integration", null)
                         .WithMany()
