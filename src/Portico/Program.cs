@@ -54,7 +54,7 @@ services.AddNotifications();
 services.AddBlobStorage(configuration);
 services.AddRequests(configuration);
 services.AddDocuments(configuration);
-services.AddIntegrations();
+services.AddIntegrations(configuration);
 services.AddWebhooks(configuration);
 services.AddImports();
 services.AddOutbox(configuration);

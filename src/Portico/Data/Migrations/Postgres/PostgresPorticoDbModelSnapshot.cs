@@ -1511,6 +1511,15 @@ namespace Portico.Data.Migrations.Postgres
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<string>("ChangeFeedCursor")
+                        .IsConcurrencyToken()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("ChangeFeedUrl")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -1531,6 +1540,12 @@ namespace Portico.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
+
+                    b.Property<DateTime?>("NextPollAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("PollFailures")
+                        .HasColumnType("integer");
 
                     b.Property<long>("RecordsSynced")
                         .HasColumnType("bigint");

@@ -1458,6 +1458,15 @@ namespace Portico.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ChangeFeedCursor")
+                        .IsConcurrencyToken()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ChangeFeedUrl")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
@@ -1478,6 +1487,12 @@ namespace Portico.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("NextPollAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("PollFailures")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long>("RecordsSynced")
                         .HasColumnType("INTEGER");
