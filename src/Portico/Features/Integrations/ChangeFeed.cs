@@ -196,7 +196,8 @@ public sealed class ChangeFeed(PorticoDb db, IntegrationSync sync, IHttpClientFa
     }
 }
 
-/// Polls the change feeds that are due, one integration at a time, each in its own scope.
+/// Polls the change feeds that are due, one integration at a time, each in its own scope; and ends the wait of
+/// changes made in the portal that their source did not acknowledge in time.
 public sealed class ChangeFeedPoller(IServiceScopeFactory scopes, IOptions<ChangeFeedOptions> options, TimeProvider clock, ILogger<ChangeFeedPoller> logger)
     : BackgroundService
 {
@@ -209,6 +210,11 @@ public sealed class ChangeFeedPoller(IServiceScopeFactory scopes, IOptions<Chang
             var db = scope.ServiceProvider.GetRequiredService<PorticoDb>();
             var now = clock.GetUtcNow().UtcDateTime;
             due = await db.Integrations.Where(i => i.ChangeFeedUrl != null && (i.NextPollAt == null || i.NextPollAt <= now)).Select(i => i.Id).ToListAsync(ct);
+        }
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            scope.ServiceProvider.GetRequiredService<AccountContext>().EnterCrossAccount();
+            await scope.ServiceProvider.GetRequiredService<WriteBacks>().TimeOutAsync(ct);
         }
         foreach (var id in due)
         {

@@ -41,6 +41,7 @@ public static class IntegrationApi
         MapDelete(api, SyncedObjectTypes.Invoices, "DeleteInvoice");
         MapDelete(api, SyncedObjectTypes.Orders, "DeleteOrder");
         api.MapSnapshots();
+        api.MapWriteBacks();
     }
 
     /// The body as JSON, or why not: another content type (415) or malformed JSON (400).

@@ -17,6 +17,8 @@ public static class IntegrationsModule
         services.AddScoped<ManageIntegrations>();
         services.AddScoped<ResolveIncidents>();
         services.AddScoped<ChangeFeed>();
+        services.AddScoped<WriteBacks>();
+        services.AddValidatedOptions<WriteBackOptions>(configuration, WriteBackOptions.Section);
         services.AddValidatedOptions<ChangeFeedOptions>(configuration, ChangeFeedOptions.Section);
         services.AddHostedService<ChangeFeedPoller>();
         // Change feeds are reached under the webhook rules: public addresses only unless an internal network is allowed,
