@@ -50,7 +50,7 @@ public static class PorticoModules
         services.AddBlobStorage(configuration);
         services.AddRequests(configuration);
         services.AddDocuments(configuration);
-        services.AddIntegrations();
+        services.AddIntegrations(configuration);
         services.AddWebhooks(configuration);
         services.AddImports();
         services.AddOutbox(configuration);

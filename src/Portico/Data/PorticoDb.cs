@@ -50,6 +50,8 @@ public abstract class PorticoDb(DbContextOptions options, AccountContext account
     public DbSet<DataQualityIncident> DataQualityIncidents => Set<DataQualityIncident>();
     public DbSet<ReconciliationRun> ReconciliationRuns => Set<ReconciliationRun>();
     public DbSet<SnapshotPage> SnapshotPages => Set<SnapshotPage>();
+    public DbSet<DeletedRecord> DeletedRecords => Set<DeletedRecord>();
+    public DbSet<WriteBack> WriteBacks => Set<WriteBack>();
     public DbSet<Invoice> Invoices => Set<Invoice>();
     public DbSet<Order> Orders => Set<Order>();
     public DbSet<Features.Webhooks.WebhookEndpoint> WebhookEndpoints => Set<Features.Webhooks.WebhookEndpoint>();

@@ -7,7 +7,8 @@ namespace Portico.Features.Accounts;
 
 /// Changes an account's address, or holds the change for approval when a rule says so.
 /// An applied change goes to the account's system of record as a webhook, in the same transaction.
-public sealed class ChangeCompanyAddress(PorticoDb db, ApprovalGate approvals, AuditLog audit, Insights.KeyEvents keyEvents, WebhookPublisher webhooks)
+public sealed class ChangeCompanyAddress(PorticoDb db, ApprovalGate approvals, AuditLog audit, Insights.KeyEvents keyEvents, WebhookPublisher webhooks,
+    WriteBacks writeBacks)
 {
     public async Task<Outcome> RequestAsync(Guid accountId, CompanyAddress address, Requester requester, CancellationToken ct)
     {
@@ -37,12 +38,15 @@ public sealed class ChangeCompanyAddress(PorticoDb db, ApprovalGate approvals, A
         keyEvents.Record(Insights.KeyEventKind.ContactChanged, account.Id);
         var systemOfRecord = await db.SystemsOfRecord.AsNoTracking().Where(s => s.ObjectType == SyncedObjectTypes.Accounts)
             .Join(db.Integrations, s => s.IntegrationId, i => i.Id, (s, i) => i.Name).FirstOrDefaultAsync(ct);
+        // The system of record owns the account: the change waits for its acknowledgement, by the id in the webhook.
+        var writeBack = await writeBacks.StartAsync(account, $"The company address to {address}", ct);
         await webhooks.PublishAsync(WebhookEvents.AccountAddressChanged, new
         {
             account = new { account.Id, account.ExternalId, account.Name },
             address = new { address.Lines, address.City, address.PostalCode, address.Country },
             systemOfRecord,
             changeRequestId,
+            writeBackId = writeBack?.Id,
         }, ct);
     }
 }

@@ -1,5 +1,6 @@
 using Portico.Features.Approvals;
 using Portico.Features.Requests;
+using Portico.Features.Integrations;
 
 namespace Portico.Features.Accounts;
 
@@ -32,6 +33,9 @@ public sealed class CompanyModel(PorticoDb db, AccountContext account, ChangeCom
     public CompanyAddress? Address { get; private set; }
     public string? AccountManager { get; private set; }
     public string? PendingAddressChange { get; private set; }
+    /// The latest change sent to the account's system of record, and its name, while it waits or when it did not go through.
+    public WriteBack? WriteBack { get; private set; }
+    public string? Source { get; private set; }
     public bool CanManage => account.Permissions.Contains(Permissions.AccountManage);
     public string? Notice { get; private set; }
 
@@ -80,5 +84,11 @@ public sealed class CompanyModel(PorticoDb db, AccountContext account, ChangeCom
             : null;
         PendingAddressChange = await db.ChangeRequests.AsNoTracking()
             .Where(c => c.Type == ChangeTypes.Address && c.Status == ChangeStatus.Pending).Select(c => c.Summary).FirstOrDefaultAsync(ct);
+        WriteBack = await db.WriteBacks.AsNoTracking().Where(w => w.AccountId == account.Id).OrderByDescending(w => w.SentAt).FirstOrDefaultAsync(ct);
+        if (WriteBack is { State: WriteBackState.Acknowledged })
+        {
+            WriteBack = null;
+        }
+        Source = WriteBack is null ? null : await db.Integrations.Where(i => i.Id == WriteBack.IntegrationId).Select(i => i.Name).SingleAsync(ct);
     }
 }

@@ -15,6 +15,13 @@ public sealed class Integration
     public DateTime? LastFailureAt { get; private set; }
     public string? LastError { get; private set; }
     public long RecordsSynced { get; private set; }
+    /// For a source that cannot push: where Portico reads its changes (GET …?cursor=…); null when it pushes.
+    public string? ChangeFeedUrl { get; private set; }
+    /// Where the change feed resumes; moved only in the transaction that applies the page it came with.
+    public string? ChangeFeedCursor { get; private set; }
+    public DateTime? NextPollAt { get; private set; }
+    /// Failed polls in a row; the wait before the next one doubles with each.
+    public int PollFailures { get; private set; }
 
     private Integration() { }
 
@@ -41,6 +48,33 @@ public sealed class Integration
     {
         LastFailureAt = now;
         LastError = error.Length > 1000 ? error[..1000] : error;
+    }
+
+    /// A new feed, or the same one read from its beginning: polled at once.
+    public void ReadChangesFrom(string? url)
+    {
+        ChangeFeedUrl = url;
+        ChangeFeedCursor = null;
+        NextPollAt = null;
+        PollFailures = 0;
+    }
+
+    public void ChangesApplied(string cursor, DateTime now)
+    {
+        ChangeFeedCursor = cursor;
+        PollFailures = 0;
+        Succeeded(0, now);
+    }
+
+    public void PollCompleted(DateTime next) => NextPollAt = next;
+
+    /// The feed failed: the failure shows on the health page and the next poll waits longer each time.
+    public void PollFailed(string error, DateTime now, TimeSpan firstRetryDelay, TimeSpan maxRetryDelay)
+    {
+        Failed(error, now);
+        PollFailures++;
+        var wait = TimeSpan.FromTicks(Math.Min(maxRetryDelay.Ticks, firstRetryDelay.Ticks * (1L << Math.Min(PollFailures - 1, 30))));
+        NextPollAt = now + wait;
     }
 
     public bool IsStale(DateTime now) => LastSuccessAt is not { } at || now - at > TimeSpan.FromMinutes(ExpectedSyncMinutes);
@@ -216,6 +250,9 @@ internal sealed class IntegrationConfiguration : IEntityTypeConfiguration<Integr
         b.HasIndex(i => i.Name).IsUnique();
         b.Property(i => i.Name).HasMaxLength(100);
         b.Property(i => i.LastError).HasMaxLength(1000);
+        b.Property(i => i.ChangeFeedUrl).HasMaxLength(2000);
+        // Two pollers (two instances of the portal) cannot both move the cursor from the same place.
+        b.Property(i => i.ChangeFeedCursor).HasMaxLength(ChangeFeed.MaxCursorLength).IsConcurrencyToken();
     }
 }
 

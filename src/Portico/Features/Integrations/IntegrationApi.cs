@@ -41,6 +41,7 @@ public static class IntegrationApi
         MapDelete(api, SyncedObjectTypes.Invoices, "DeleteInvoice");
         MapDelete(api, SyncedObjectTypes.Orders, "DeleteOrder");
         api.MapSnapshots();
+        api.MapWriteBacks();
     }
 
     /// The body as JSON, or why not: another content type (415) or malformed JSON (400).
@@ -107,13 +108,41 @@ public static class IntegrationApi
     }
 
     private static void MapDelete(RouteGroupBuilder api, string objectType, string name) =>
-        api.MapDelete($"/{objectType}/{{externalId}}", async Task<Results<NoContent, NotFound, ProblemHttpResult>> (string externalId, HttpContext http, IntegrationSync sync, CancellationToken ct) =>
+        api.MapDelete($"/{objectType}/{{externalId}}", async Task<Results<NoContent, NotFound, ValidationProblem, ProblemHttpResult>> (string externalId, string? version, string? updatedAt,
+            HttpContext http, IntegrationSync sync, CancellationToken ct) =>
         {
             var id = IntegrationId(http);
             if (await sync.RefusalAsync(id, objectType, ct) is { } refusal)
             {
                 return TypedResults.Problem(refusal, statusCode: StatusCodes.Status403Forbidden);
             }
-            return await sync.DeleteAsync(id, objectType, externalId, ct) ? TypedResults.NoContent() : TypedResults.NotFound();
-        }).WithName(name).WithSummary($"Delete one of {objectType} by the source's id.");
+            long? parsedVersion = null;
+            DateTime? parsedAt = null;
+            if (version is not null)
+            {
+                if (!long.TryParse(version, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var v))
+                {
+                    return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["version"] = ["version must be a whole number, 0 or more."] });
+                }
+                parsedVersion = v;
+            }
+            if (updatedAt is not null)
+            {
+                if (!DateTime.TryParse(updatedAt, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.RoundtripKind, out var at))
+                {
+                    return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["updatedAt"] = ["updatedAt must be a date and time with a time zone, for example 2026-12-01T09:30:00Z."] });
+                }
+                parsedAt = at;
+            }
+            var result = await sync.DeleteAsync(id, objectType, externalId, new SourceStamp(parsedVersion, parsedAt), ct);
+            return result.Outcome switch
+            {
+                "deleted" => TypedResults.NoContent(),
+                "stale" => TypedResults.Problem(result.Detail, statusCode: StatusCodes.Status409Conflict),
+                "error" => TypedResults.ValidationProblem(result.Errors!.ToDictionary(e => e.Key, e => new[] { e.Value })),
+                _ => TypedResults.NotFound(),
+            };
+        }).WithName(name).WithSummary($"Delete one of {objectType} by the source's id, optionally ?version=N and/or ?updatedAt=… of the delete.")
+          .WithDescription("The version the record was deleted at is kept (the delete's, else the stored record's), so an older copy sent later is stale and does not "
+              + "bring it back. A delete older than the stored record answers 409 and keeps it. A record that is not there answers 404, and its version is still kept.");
 }

@@ -69,6 +69,13 @@ public static class IntegrationRecordValidation
         }
     }
 
+    internal static Dictionary<string, string> ValidateDelete(string? externalId)
+    {
+        var errors = new Dictionary<string, string>();
+        Require(errors, "externalId", externalId, 100);
+        return errors;
+    }
+
     internal static Dictionary<string, string> ValidateAccount(AccountRecord r)
     {
         var errors = new Dictionary<string, string>();

@@ -105,23 +105,52 @@ public sealed class IntegrationSync(PorticoDb db, AuditLog audit, TimeProvider c
     private static List<(int Index, T? Record, string? Error)> Held<T>(List<DataQualityIncident> incidents) where T : class =>
         incidents.Select((i, index) => (index, JsonSerializer.Deserialize<T>(i.HeldRecord!, IntegrationRecordValidation.Strict), (string?)null)).ToList();
 
-    public async Task<bool> DeleteAsync(Guid integrationId, string objectType, string externalId, CancellationToken ct)
+    /// Deletes one record by the source's id, unless Portico holds a newer version of it; the version it was deleted at is kept,
+    /// from the delete when it names one, else the stored record's. Answers the outcome as a batch would for this record.
+    public async Task<RecordResult> DeleteAsync(Guid integrationId, string objectType, string externalId, SourceStamp stamp, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
+        var errors = new Dictionary<string, string>();
+        SourceVersions.Check(stamp, now, errors);
+        if (errors.Count > 0)
+        {
+            return new RecordResult(0, externalId, "error", errors);
+        }
+        var stored = objectType switch
+        {
+            SyncedObjectTypes.Invoices => await db.Invoices.AcrossAccounts().Where(i => i.IntegrationId == integrationId && i.ExternalId == externalId)
+                .Select(i => new SourceStamp(i.SourceVersion, i.SourceUpdatedAt)).SingleOrDefaultAsync(ct),
+            SyncedObjectTypes.Orders => await db.Orders.AcrossAccounts().Where(o => o.IntegrationId == integrationId && o.ExternalId == externalId)
+                .Select(o => new SourceStamp(o.SourceVersion, o.SourceUpdatedAt)).SingleOrDefaultAsync(ct),
+            _ => null,
+        };
+        var (version, updatedAt) = (stamp.Version, SourceVersions.Normalize(stamp.UpdatedAt));
+        if (stored is not null)
+        {
+            var held = new DeletedRecord(integrationId, objectType, externalId, stored.Version, stored.UpdatedAt, now);
+            if (DeletedRecord.Worth(version, updatedAt) && SourceVersions.Compare(held, new SourceStamp(version, updatedAt)) == SourceOrder.Older)
+            {
+                return new RecordResult(0, externalId, "stale",
+                    Detail: $"Portico holds {SourceVersions.Describe(stored.Version, stored.UpdatedAt)}, newer than this delete; the record was kept.");
+            }
+            // A delete without a version is of the version stored.
+            (version, updatedAt) = (version ?? stored.Version, updatedAt ?? stored.UpdatedAt);
+        }
         int deleted = objectType switch
         {
             SyncedObjectTypes.Invoices => await db.Invoices.AcrossAccounts().Where(i => i.IntegrationId == integrationId && i.ExternalId == externalId).ExecuteDeleteAsync(ct),
             SyncedObjectTypes.Orders => await db.Orders.AcrossAccounts().Where(o => o.IntegrationId == integrationId && o.ExternalId == externalId).ExecuteDeleteAsync(ct),
             _ => 0,
         };
+        await RememberDeletedAsync(integrationId, objectType, [(externalId, version, updatedAt)], ct);
         if (deleted > 0)
         {
             audit.Record(AuditActions.IntegrationRecordDeleted, null, objectType, externalId, new { integration = integrationId });
             var integration = await db.Integrations.SingleAsync(i => i.Id == integrationId, ct);
             integration.Succeeded(0, now);
-            await db.SaveChangesAsync(ct);
         }
-        return deleted > 0;
+        await db.SaveChangesAsync(ct);
+        return new RecordResult(0, externalId, deleted > 0 ? "deleted" : "unchanged");
     }
 
     private async Task<BatchResult> RunAsync<T>(Guid integrationId, bool dryRun, string objectType, List<(int Index, T? Record, string? Error)> records,
@@ -140,7 +169,8 @@ public sealed class IntegrationSync(PorticoDb db, AuditLog audit, TimeProvider c
                 results[index] = new RecordResult(index, null, "error", new Dictionary<string, string> { ["record"] = error ?? "Empty record." });
                 continue;
             }
-            var errors = validate(record);
+            // A delete names only the record and its version; the rest of it is not read.
+            var errors = record is IDeletableRecord { Deleted: true } ? IntegrationRecordValidation.ValidateDelete(externalId(record)) : validate(record);
             SourceVersions.Check(record, now, errors);
             if (errors.Count > 0)
             {
@@ -169,11 +199,16 @@ public sealed class IntegrationSync(PorticoDb db, AuditLog audit, TimeProvider c
             }
         }
         var existing = new Dictionary<string, object>(StringComparer.Ordinal);
+        var gone = new Dictionary<string, DeletedRecord>(StringComparer.Ordinal);
         foreach (var chunk in valid.Select(v => v.Id).Chunk(Chunk))
         {
             foreach (var (key, value) in await loadExisting(chunk.ToList(), ct))
             {
                 existing[key] = value;
+            }
+            foreach (var deletedRecord in await db.DeletedRecords.Where(d => d.IntegrationId == integrationId && d.ObjectType == objectType && chunk.Contains(d.ExternalId)).ToListAsync(ct))
+            {
+                gone[deletedRecord.ExternalId] = deletedRecord;
             }
         }
 
@@ -185,9 +220,22 @@ public sealed class IntegrationSync(PorticoDb db, AuditLog audit, TimeProvider c
         await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
         var incidents = await db.DataQualityIncidents.Where(i => i.IntegrationId == integrationId && i.ObjectType == objectType && i.ResolvedAt == null).ToListAsync(ct);
         var unchanged = new List<object>();
-        int created = 0, updated = 0;
+        int created = 0, updated = 0, deleted = 0;
         foreach (var (index, record, id) in valid)
         {
+            var (version, updatedAt) = (record.Version, SourceVersions.Normalize(record.UpdatedAt));
+            if (record is IDeletableRecord { Deleted: true })
+            {
+                results[index] = Delete(integrationId, objectType, index, id, existing.GetValueOrDefault(id), gone, version, updatedAt, now);
+                deleted += results[index]!.Outcome == "deleted" ? 1 : 0;
+                continue;
+            }
+            // A record deleted at the source comes back only with a newer version than the one it was deleted at.
+            if (!existing.ContainsKey(id) && gone.TryGetValue(id, out var tombstone) && Refusal(tombstone, record, index, id) is { } refused)
+            {
+                results[index] = refused;
+                continue;
+            }
             Guid? accountId = null;
             if (externalAccountId(record) is { } externalAccount)
             {
@@ -214,31 +262,23 @@ public sealed class IntegrationSync(PorticoDb db, AuditLog audit, TimeProvider c
             existing.TryGetValue(id, out var current);
             var comparable = fingerprint(record) + (includeAccountInComparison ? accountId.ToString() : "");
             var sameContent = current is not null && existingFingerprint(current) == comparable;
-            var (version, updatedAt) = (record.Version, SourceVersions.Normalize(record.UpdatedAt));
             if (current is ISourceVersioned stored)
             {
-                var held = SourceVersions.Describe(stored.SourceVersion, stored.SourceUpdatedAt);
-                switch (SourceVersions.Compare(stored, record))
+                if (SourceVersions.Compare(stored, record) == SourceOrder.Same && !sameContent)
                 {
-                    case SourceOrder.Older:
-                        results[index] = new RecordResult(index, id, "stale",
-                            Detail: $"Portico holds {held}; this copy has {SourceVersions.Describe(version, updatedAt)}, which is older, so it was not applied.");
-                        continue;
-                    case SourceOrder.Same when !sameContent:
-                        results[index] = new RecordResult(index, id, "stale",
-                            Detail: $"Portico already holds {held} with other content; a change needs a newer version or updatedAt.");
-                        continue;
-                    case SourceOrder.Incomparable:
-                        var field = stored.SourceVersion is null ? "updatedAt" : "version";
-                        results[index] = new RecordResult(index, id, "error", new Dictionary<string, string>
-                        {
-                            [field] = $"Portico holds {held} of this record; send {field} with every copy so an older one cannot overwrite a newer one.",
-                        });
-                        continue;
-                    case SourceOrder.Newer when sameContent:
-                        // Same data from a newer version: only the version it came from moves.
-                        stored.CameFrom(version, updatedAt);
-                        break;
+                    results[index] = new RecordResult(index, id, "stale",
+                        Detail: $"Portico already holds {SourceVersions.Describe(stored.SourceVersion, stored.SourceUpdatedAt)} with other content; a change needs a newer version or updatedAt.");
+                    continue;
+                }
+                if (Refusal(stored, record, index, id) is { } older)
+                {
+                    results[index] = older;
+                    continue;
+                }
+                if (SourceVersions.Compare(stored, record) == SourceOrder.Newer && sameContent)
+                {
+                    // Same data from a newer version: only the version it came from moves.
+                    stored.CameFrom(version, updatedAt);
                 }
             }
             if (sameContent)
@@ -248,6 +288,10 @@ public sealed class IntegrationSync(PorticoDb db, AuditLog audit, TimeProvider c
                 continue;
             }
             ((ISourceVersioned)apply(current, record, accountId, now)).CameFrom(version, updatedAt);
+            if (gone.Remove(id, out var revived))
+            {
+                db.DeletedRecords.Remove(revived);
+            }
             incidents.FirstOrDefault(i => i.ExternalId == id)?.Resolve(now);
             results[index] = new RecordResult(index, id, current is null ? "created" : "updated");
             if (current is null)
@@ -273,7 +317,7 @@ public sealed class IntegrationSync(PorticoDb db, AuditLog audit, TimeProvider c
         var integration = await db.Integrations.SingleAsync(i => i.Id == integrationId, ct);
         if (valid.Count > 0 || failed == 0)
         {
-            integration.Succeeded(created + updated, now);
+            integration.Succeeded(created + updated + deleted, now);
         }
         if (failed > 0)
         {
@@ -281,7 +325,7 @@ public sealed class IntegrationSync(PorticoDb db, AuditLog audit, TimeProvider c
             integration.Failed($"{failed} of {records.Count} {objectType} refused; first: record {first.Index}: {string.Join(" ", first.Errors!.Values)}", now);
         }
         audit.Record(AuditActions.IntegrationBatch, null, "Integration", integrationId.ToString(),
-            new { objectType, records = records.Count, created, updated, unchanged = unchanged.Count, stale, failed });
+            new { objectType, records = records.Count, created, updated, deleted, unchanged = unchanged.Count, stale, failed });
         await db.SaveChangesAsync(ct);
         // A dry run goes through every check and write, then takes it all back.
         if (dryRun)
@@ -292,7 +336,79 @@ public sealed class IntegrationSync(PorticoDb db, AuditLog audit, TimeProvider c
         {
             await transaction.CommitAsync(ct);
         }
-        return new BatchResult(created, updated, unchanged.Count, stale, failed, results.Select(r => r!).ToList());
+        return new BatchResult(created, updated, unchanged.Count, stale, failed, results.Select(r => r!).ToList(), deleted);
+    }
+
+    /// Why a copy may not replace what Portico holds (a stored record or what is left of a deleted one): it is older, or cannot be ordered.
+    /// Null when it is newer, or the same version (the caller decides what the same version means).
+    private static RecordResult? Refusal(ISourceVersioned stored, IVersionedRecord record, int index, string id)
+    {
+        var held = SourceVersions.Describe(stored.SourceVersion, stored.SourceUpdatedAt);
+        var holds = stored is DeletedRecord ? $"This record was deleted at the source at {held}" : $"Portico holds {held}";
+        var order = SourceVersions.Compare(stored, record);
+        if (order == SourceOrder.Same && stored is DeletedRecord)
+        {
+            order = SourceOrder.Older;
+        }
+        return order switch
+        {
+            SourceOrder.Older => new RecordResult(index, id, "stale",
+                Detail: $"{holds}; this copy has {SourceVersions.Describe(record.Version, SourceVersions.Normalize(record.UpdatedAt))}, which is not newer, so it was not applied."),
+            SourceOrder.Incomparable => new RecordResult(index, id, "error", new Dictionary<string, string>
+            {
+                [stored.SourceVersion is null ? "updatedAt" : "version"] = $"{holds}; send {(stored.SourceVersion is null ? "updatedAt" : "version")} with every copy so an older one cannot overwrite a newer one.",
+            }),
+            _ => null,
+        };
+    }
+
+    /// A delete sent in a batch: removes the stored record unless it is newer, and keeps the version it was deleted at.
+    private RecordResult Delete(Guid integrationId, string objectType, int index, string id, object? current, Dictionary<string, DeletedRecord> gone,
+        long? version, DateTime? updatedAt, DateTime now)
+    {
+        var stamp = new SourceStamp(version, updatedAt);
+        if (current is ISourceVersioned stored)
+        {
+            if (Refusal(stored, stamp, index, id) is { } refused)
+            {
+                return refused;
+            }
+            db.Remove(current);
+        }
+        else if (gone.TryGetValue(id, out var tombstone) && SourceVersions.Compare(tombstone, stamp) == SourceOrder.Incomparable)
+        {
+            return Refusal(tombstone, stamp, index, id)!;
+        }
+        Remember(integrationId, objectType, id, version, updatedAt, gone, now);
+        return current is null ? new RecordResult(index, id, "unchanged", Detail: "Already deleted.") : new RecordResult(index, id, "deleted");
+    }
+
+    private void Remember(Guid integrationId, string objectType, string id, long? version, DateTime? updatedAt, Dictionary<string, DeletedRecord> gone, DateTime now)
+    {
+        if (gone.TryGetValue(id, out var tombstone))
+        {
+            tombstone.CameFrom(version, updatedAt);
+        }
+        else if (DeletedRecord.Worth(version, updatedAt))
+        {
+            gone[id] = db.DeletedRecords.Add(new DeletedRecord(integrationId, objectType, id, version, updatedAt, now)).Entity;
+        }
+    }
+
+    /// Keeps the version each record was deleted at (invoices and orders a snapshot did not name, or one deleted by id).
+    internal async Task RememberDeletedAsync(Guid integrationId, string objectType, IReadOnlyList<(string Id, long? Version, DateTime? UpdatedAt)> deleted, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        foreach (var chunk in deleted.Where(d => DeletedRecord.Worth(d.Version, d.UpdatedAt)).Chunk(Chunk))
+        {
+            var ids = chunk.Select(d => d.Id).ToList();
+            var gone = await db.DeletedRecords.Where(d => d.IntegrationId == integrationId && d.ObjectType == objectType && ids.Contains(d.ExternalId))
+                .ToDictionaryAsync(d => d.ExternalId, StringComparer.Ordinal, ct);
+            foreach (var (id, version, updatedAt) in chunk)
+            {
+                Remember(integrationId, objectType, id, version, updatedAt, gone, now);
+            }
+        }
     }
 
     // The content leaves the version out, so a newer version of the same data is unchanged.

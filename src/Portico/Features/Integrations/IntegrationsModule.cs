@@ -1,12 +1,13 @@
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.RateLimiting;
+using Portico.Infrastructure;
 
 namespace Portico.Features.Integrations;
 
 public static class IntegrationsModule
 {
-    public static IServiceCollection AddIntegrations(this IServiceCollection services)
+    public static IServiceCollection AddIntegrations(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, IntegrationKeyAuthentication>(IntegrationKeyAuthentication.SchemeName, null);
@@ -15,6 +16,19 @@ public static class IntegrationsModule
         services.AddScoped<Freshness>();
         services.AddScoped<ManageIntegrations>();
         services.AddScoped<ResolveIncidents>();
+        services.AddScoped<ChangeFeed>();
+        services.AddScoped<WriteBacks>();
+        services.AddValidatedOptions<WriteBackOptions>(configuration, WriteBackOptions.Section);
+        services.AddValidatedOptions<ChangeFeedOptions>(configuration, ChangeFeedOptions.Section);
+        services.AddHostedService<ChangeFeedPoller>();
+        // Change feeds are reached under the webhook rules: public addresses only unless an internal network is allowed,
+        // checked again at every connection, no redirects.
+        services.AddHttpClient(ChangeFeed.Client, (sp, c) =>
+            {
+                c.Timeout = sp.GetRequiredService<IOptions<ChangeFeedOptions>>().Value.Timeout;
+                c.MaxResponseContentBufferSize = ChangeFeed.MaxPageBytes;
+            })
+            .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<Webhooks.ReceiverGuard>().CreateHandler());
         // Each integration key gets its own budget, so one busy source cannot starve the others.
         services.Configure<RateLimiterOptions>(o => o.AddPolicy(IntegrationApi.RateLimit, context =>
             context.RequestServices.GetRequiredService<SharedRateLimits>().FixedWindow(IntegrationApi.RateLimit,

@@ -8,7 +8,7 @@ public sealed record NewIntegrationKey(IntegrationKey Key, string Secret);
 
 /// Staff Admins register integrations, give them keys and take keys back, choose the system of record per object
 /// type. Data quality incidents are resolved by ResolveIncidents.
-public sealed class ManageIntegrations(PorticoDb db, AuditLog audit, TimeProvider clock)
+public sealed class ManageIntegrations(PorticoDb db, AuditLog audit, Webhooks.ReceiverGuard guard, TimeProvider clock)
 {
     public async Task<Outcome<Integration>> CreateAsync(string? name, int expectedSyncMinutes, CancellationToken ct)
     {
@@ -95,5 +95,34 @@ public sealed class ManageIntegrations(PorticoDb db, AuditLog audit, TimeProvide
         audit.Record(AuditActions.SystemOfRecordChanged, null, "SystemOfRecord", objectType, new { objectType, integrationId });
         await db.SaveChangesAsync(ct);
         return Outcome.Done;
+    }
+
+    /// Sets where Portico reads the integration's changes (empty: it pushes), starting from the beginning. The address
+    /// must be one webhooks could be sent to, checked now and again at every connection.
+    public async Task<Outcome<Integration>> SetChangeFeedAsync(Guid integrationId, string? url, CancellationToken ct)
+    {
+        var integration = await db.Integrations.SingleOrDefaultAsync(i => i.Id == integrationId, ct);
+        if (integration is null)
+        {
+            return Outcome.NotFound;
+        }
+        var clean = string.IsNullOrWhiteSpace(url) ? null : url.Trim();
+        if (clean is not null)
+        {
+            if (clean.Length > 2000 || !Uri.TryCreate(clean, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp)
+                || uri.UserInfo.Length > 0 || uri.Fragment.Length > 0)
+            {
+                return Outcome.Refused("The change feed address must be an absolute http or https URL of at most 2,000 characters, without a user name or #fragment.");
+            }
+            if (await guard.RefusalAsync(uri.IdnHost, ct) is { } refusal)
+            {
+                return Outcome.Refused($"The change feed address is refused: {refusal}. "
+                    + "An internal source needs its network allowed in the portal's settings (Webhooks:AllowedInternalNetworks).");
+            }
+        }
+        integration.ReadChangesFrom(clean);
+        audit.Record(AuditActions.IntegrationSaved, null, "Integration", integration.Id.ToString(), new { changeFeedUrl = clean });
+        await db.SaveChangesAsync(ct);
+        return integration;
     }
 }

@@ -150,15 +150,18 @@ public sealed class ReconcileSnapshots(PorticoDb db, IntegrationSync sync, Audit
     private async Task<int> DeleteMissingAsync(Guid integrationId, string objectType, HashSet<string> seen, CancellationToken ct)
     {
         var stored = objectType == SyncedObjectTypes.Invoices
-            ? await db.Invoices.AcrossAccounts().Where(i => i.IntegrationId == integrationId).Select(i => i.ExternalId).ToListAsync(ct)
-            : await db.Orders.AcrossAccounts().Where(o => o.IntegrationId == integrationId).Select(o => o.ExternalId).ToListAsync(ct);
+            ? await db.Invoices.AcrossAccounts().Where(i => i.IntegrationId == integrationId).Select(i => new { i.ExternalId, i.SourceVersion, i.SourceUpdatedAt }).ToListAsync(ct)
+            : await db.Orders.AcrossAccounts().Where(o => o.IntegrationId == integrationId).Select(o => new { o.ExternalId, o.SourceVersion, o.SourceUpdatedAt }).ToListAsync(ct);
+        var missing = stored.Where(r => !seen.Contains(r.ExternalId)).ToList();
         var deleted = 0;
-        foreach (var chunk in stored.Where(id => !seen.Contains(id)).Chunk(Chunk))
+        foreach (var chunk in missing.Select(r => r.ExternalId).Chunk(Chunk))
         {
             deleted += objectType == SyncedObjectTypes.Invoices
                 ? await db.Invoices.AcrossAccounts().Where(i => i.IntegrationId == integrationId && chunk.Contains(i.ExternalId)).ExecuteDeleteAsync(ct)
                 : await db.Orders.AcrossAccounts().Where(o => o.IntegrationId == integrationId && chunk.Contains(o.ExternalId)).ExecuteDeleteAsync(ct);
         }
+        // What the snapshot left out is kept at the version it had, so an older copy still on its way cannot bring it back.
+        await sync.RememberDeletedAsync(integrationId, objectType, missing.Select(r => (r.ExternalId, r.SourceVersion, r.SourceUpdatedAt)).ToList(), ct);
         return deleted;
     }
 

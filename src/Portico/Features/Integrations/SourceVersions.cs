@@ -7,6 +7,15 @@ public interface IVersionedRecord
     DateTime? UpdatedAt { get; }
 }
 
+/// A record a source may send as deleted: only its id and version count, and what is stored is removed.
+public interface IDeletableRecord
+{
+    bool? Deleted { get; }
+}
+
+/// The version and change time alone, as a delete sends them.
+public sealed record SourceStamp(long? Version, DateTime? UpdatedAt) : IVersionedRecord;
+
 /// A stored record that remembers the source version it came from, so an older copy never overwrites it.
 public interface ISourceVersioned
 {
@@ -32,6 +41,9 @@ public static class SourceVersions
         + "or equal with other content, is not applied and is reported as stale.";
     public const string UpdatedAtHelp = "When the source last changed this record, with a time zone. Used to order copies when either has no version; "
         + "an older or equal change time with other content is reported as stale.";
+
+    public const string DeletedHelp = "true when the source deleted this record: only externalId, version and updatedAt are read. The record is removed and "
+        + "its version kept, so an older copy sent later is stale instead of bringing it back.";
 
     /// How far ahead of the portal's clock a change time may be; further and it would freeze the record until then.
     public static readonly TimeSpan FutureTolerance = TimeSpan.FromHours(1);

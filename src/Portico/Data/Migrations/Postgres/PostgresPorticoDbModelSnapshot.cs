@@ -1530,11 +1530,47 @@ namespace Portico.Data.Migrations.Postgres
                     b.ToTable("DataQualityIncidents");
                 });
 
+            modelBuilder.Entity("Portico.Features.Integrations.DeletedRecord", b =>
+                {
+                    b.Property<Guid>("IntegrationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ObjectType")
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)");
+
+                    b.Property<string>("ExternalId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTime>("DeletedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("SourceUpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("SourceVersion")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("IntegrationId", "ObjectType", "ExternalId");
+
+                    b.ToTable("DeletedRecords");
+                });
+
             modelBuilder.Entity("Portico.Features.Integrations.Integration", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
+
+                    b.Property<string>("ChangeFeedCursor")
+                        .IsConcurrencyToken()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("ChangeFeedUrl")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -1556,6 +1592,12 @@ namespace Portico.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
+
+                    b.Property<DateTime?>("NextPollAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("PollFailures")
+                        .HasColumnType("integer");
 
                     b.Property<long>("RecordsSynced")
                         .HasColumnType("bigint");
@@ -1701,6 +1743,62 @@ namespace Portico.Data.Migrations.Postgres
                     b.HasIndex("IntegrationId");
 
                     b.ToTable("SystemsOfRecord");
+                });
+
+            modelBuilder.Entity("Portico.Features.Integrations.WriteBack", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("AnsweredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("DueBy")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ExternalId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<Guid>("IntegrationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ObjectType")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<DateTime>("SentAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Summary")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("IntegrationId");
+
+                    b.HasIndex("AccountId", "SentAt");
+
+                    b.HasIndex("State", "DueBy");
+
+                    b.ToTable("WriteBacks");
                 });
 
             modelBuilder.Entity("Portico.Features.Notifications.NotificationPreferences", b =>
@@ -2901,6 +2999,15 @@ namespace Portico.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Portico.Features.Integrations.DeletedRecord", b =>
+                {
+                    b.HasOne("Portico.Features.Integrations.Integration", null)
+                        .WithMany()
+                        .HasForeignKey("IntegrationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Portico.Features.Integrations.IntegrationKey", b =>
                 {
                     b.HasOne("Portico.Features.Integrations.Integration", null)
@@ -2930,6 +3037,21 @@ namespace Portico.Data.Migrations.Postgres
 
             modelBuilder.Entity("Portico.Features.Integrations.SystemOfRecord", b =>
                 {
+                    b.HasOne("Portico.Features.Integrations.Integration", null)
+                        .WithMany()
+                        .HasForeignKey("IntegrationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portico.Features.Integrations.WriteBack", b =>
+                {
+                    b.HasOne("Portico.Features.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
                     b.HasOne("Portico.Features.Integrations.Integration", null)
                         .WithMany()
                         .HasForeignKey("IntegrationId")

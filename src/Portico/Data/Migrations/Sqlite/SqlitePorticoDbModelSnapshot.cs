@@ -1477,10 +1477,46 @@ namespace Portico.Data.Migrations.Sqlite
                     b.ToTable("DataQualityIncidents");
                 });
 
+            modelBuilder.Entity("Portico.Features.Integrations.DeletedRecord", b =>
+                {
+                    b.Property<Guid>("IntegrationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ObjectType")
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ExternalId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("DeletedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("SourceUpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("SourceVersion")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("IntegrationId", "ObjectType", "ExternalId");
+
+                    b.ToTable("DeletedRecords");
+                });
+
             modelBuilder.Entity("Portico.Features.Integrations.Integration", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ChangeFeedCursor")
+                        .IsConcurrencyToken()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ChangeFeedUrl")
+                        .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("CreatedAt")
@@ -1503,6 +1539,12 @@ namespace Portico.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("NextPollAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("PollFailures")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long>("RecordsSynced")
                         .HasColumnType("INTEGER");
@@ -1648,6 +1690,62 @@ namespace Portico.Data.Migrations.Sqlite
                     b.HasIndex("IntegrationId");
 
                     b.ToTable("SystemsOfRecord");
+                });
+
+            modelBuilder.Entity("Portico.Features.Integrations.WriteBack", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("AnsweredAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("DueBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ExternalId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("IntegrationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ObjectType")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("SentAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Summary")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("IntegrationId");
+
+                    b.HasIndex("AccountId", "SentAt");
+
+                    b.HasIndex("State", "DueBy");
+
+                    b.ToTable("WriteBacks");
                 });
 
             modelBuilder.Entity("Portico.Features.Notifications.NotificationPreferences", b =>
@@ -2841,6 +2939,15 @@ namespace Portico.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Portico.Features.Integrations.DeletedRecord", b =>
+                {
+                    b.HasOne("Portico.Features.Integrations.Integration", null)
+                        .WithMany()
+                        .HasForeignKey("IntegrationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Portico.Features.Integrations.IntegrationKey", b =>
                 {
                     b.HasOne("Portico.Features.Integrations.Integration", null)
@@ -2870,6 +2977,21 @@ namespace Portico.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Portico.Features.Integrations.SystemOfRecord", b =>
                 {
+                    b.HasOne("Portico.Features.Integrations.Integration", null)
+                        .WithMany()
+                        .HasForeignKey("IntegrationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portico.Features.Integrations.WriteBack", b =>
+                {
+                    b.HasOne("Portico.Features.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
                     b.HasOne("Portico.Features.Integrations.Integration", null)
                         .WithMany()
                         .HasForeignKey("IntegrationId")

@@ -64,6 +64,14 @@ public sealed class IntegrationsModel(PorticoDb db, ManageIntegrations integrati
             ? Redirect("/staff/integrations?done=" + Uri.EscapeDataString($"Key \"{key.Name}\" revoked; it stops working immediately."))
             : NotFound();
 
+    public async Task<IActionResult> OnPostChangeFeedAsync(Guid integrationId, string? url, CancellationToken ct)
+    {
+        var outcome = await integrations.SetChangeFeedAsync(integrationId, url, ct);
+        return await outcome.ToPageResultAsync(this, integration => Redirect("/staff/integrations?done=" + Uri.EscapeDataString(integration.ChangeFeedUrl is null
+            ? $"{integration.Name} pushes its changes; its change feed is no longer read."
+            : $"{integration.Name}'s change feed is read from the beginning.")), ReloadAsync);
+    }
+
     public async Task<IActionResult> OnPostOwnerAsync(string? objectType, Guid? integrationId, CancellationToken ct)
     {
         var outcome = await integrations.ChooseSystemOfRecordAsync(objectType, integrationId, ct);
