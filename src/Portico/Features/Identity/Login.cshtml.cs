@@ -47,7 +47,8 @@ public sealed class LoginModel(SignInWithPassword signIn, SignInWithPasskey pass
         var properties = new AuthenticationProperties();
         properties.Items[SingleSignOnEvents.ReturnUrlItem] = Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/";
         properties.Items[SingleSignOnEvents.LoginHintItem] = Form.Email.Trim();
-        return Challenge(properties, scheme);
+        await HttpContext.ChallengeAsync(scheme, properties);
+        return SingleSignOnHandOver.AsPage(Response);
     }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
