@@ -2,6 +2,7 @@
 using System.Collections.Generic;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+using NpgsqlTypes;
 
 #nullable disable
 
@@ -15,6 +16,9 @@ namespace Portico.Data.Migrations.Postgres
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AlterDatabase()
+                .Annotation("Npgsql:PostgresExtension:pg_trgm", ",,");
+
             migrationBuilder.CreateTable(
                 name: "ApprovalRules",
                 columns: table => new
@@ -38,6 +42,7 @@ namespace Portico.Data.Migrations.Postgres
                     DisplayName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
                     StaffRole = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
                     CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    Theme = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false, defaultValue: "System"),
                     UserName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
                     NormalizedUserName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
                     Email = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
@@ -98,6 +103,24 @@ namespace Portico.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "DailyFigures",
+                columns: table => new
+                {
+                    Metric = table.Column<int>(type: "integer", nullable: false),
+                    Day = table.Column<DateOnly>(type: "date", nullable: false),
+                    AccountId = table.Column<Guid>(type: "uuid", nullable: false),
+                    ItemId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Detail = table.Column<int>(type: "integer", nullable: false),
+                    Channel = table.Column<int>(type: "integer", nullable: false),
+                    Count = table.Column<long>(type: "bigint", nullable: false),
+                    Total = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DailyFigures", x => new { x.Metric, x.Day, x.AccountId, x.ItemId, x.Detail, x.Channel });
+                });
+
+            migrationBuilder.CreateTable(
                 name: "DataProtectionKeys",
                 columns: table => new
                 {
@@ -112,6 +135,19 @@ namespace Portico.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "HelpCategories",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_HelpCategories", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Integrations",
                 columns: table => new
                 {
@@ -122,7 +158,11 @@ namespace Portico.Data.Migrations.Postgres
                     LastSuccessAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
                     LastFailureAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
                     LastError = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
-                    RecordsSynced = table.Column<long>(type: "bigint", nullable: false)
+                    RecordsSynced = table.Column<long>(type: "bigint", nullable: false),
+                    ChangeFeedUrl = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    ChangeFeedCursor = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    NextPollAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    PollFailures = table.Column<int>(type: "integer", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -148,6 +188,19 @@ namespace Portico.Data.Migrations.Postgres
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_OutboxMessages", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "RateLimitWindows",
+                columns: table => new
+                {
+                    Key = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Window = table.Column<long>(type: "bigint", nullable: false),
+                    Count = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_RateLimitWindows", x => x.Key);
                 });
 
             migrationBuilder.CreateTable(
@@ -186,6 +239,32 @@ namespace Portico.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "StoredBrands",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false),
+                    PortalName = table.Column<string>(type: "character varying(80)", maxLength: 80, nullable: false),
+                    PrimaryColor = table.Column<string>(type: "character varying(7)", maxLength: 7, nullable: false),
+                    AccentColor = table.Column<string>(type: "character varying(7)", maxLength: 7, nullable: false),
+                    Logo_StorageKey = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
+                    Logo_Sha256 = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    Logo_ContentType = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
+                    Logo_UploadedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    Favicon_StorageKey = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
+                    Favicon_Sha256 = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    Favicon_ContentType = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
+                    Favicon_UploadedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    SupportEmail = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    SupportPhone = table.Column<string>(type: "character varying(30)", maxLength: 30, nullable: true),
+                    FooterLinks = table.Column<string>(type: "text", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_StoredBrands", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "WebhookEndpoints",
                 columns: table => new
                 {
@@ -215,7 +294,9 @@ namespace Portico.Data.Migrations.Postgres
                     AddressLines = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: true),
                     AddressCity = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
                     AddressPostalCode = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
-                    AddressCountry = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true)
+                    AddressCountry = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    SourceVersion = table.Column<long>(type: "bigint", nullable: true),
+                    SourceUpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -400,6 +481,38 @@ namespace Portico.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "HelpArticles",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    CategoryId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Slug = table.Column<string>(type: "character varying(120)", maxLength: 120, nullable: false),
+                    Language = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    Audience = table.Column<int>(type: "integer", nullable: false),
+                    DraftTitle = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    DraftBody = table.Column<string>(type: "text", nullable: false),
+                    Title = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Body = table.Column<string>(type: "text", nullable: false),
+                    BodyHtml = table.Column<string>(type: "text", nullable: false),
+                    SearchText = table.Column<string>(type: "text", nullable: false),
+                    PublishedVersion = table.Column<int>(type: "integer", nullable: false),
+                    PublishedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    SearchVector = table.Column<NpgsqlTsVector>(type: "tsvector", nullable: true, computedColumnSql: "setweight(to_tsvector('english', \"Title\"), 'A') || setweight(to_tsvector('english', \"SearchText\"), 'B')", stored: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_HelpArticles", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_HelpArticles_HelpCategories_CategoryId",
+                        column: x => x.CategoryId,
+                        principalTable: "HelpCategories",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "DataQualityIncidents",
                 columns: table => new
                 {
@@ -409,16 +522,44 @@ namespace Portico.Data.Migrations.Postgres
                     ObjectType = table.Column<string>(type: "character varying(30)", maxLength: 30, nullable: false),
                     ExternalId = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
                     Problem = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false),
+                    ExternalAccountId = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    HeldRecord = table.Column<string>(type: "text", nullable: true),
                     FirstSeenAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     LastSeenAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     Occurrences = table.Column<int>(type: "integer", nullable: false),
-                    ResolvedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                    ResolvedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    Resolution = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
+                    ResolvedById = table.Column<Guid>(type: "uuid", nullable: true),
+                    ResolvedByName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    Reason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true)
                 },
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_DataQualityIncidents", x => x.Id);
                     table.ForeignKey(
                         name: "FK_DataQualityIncidents_Integrations_IntegrationId",
+                        column: x => x.IntegrationId,
+                        principalTable: "Integrations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "DeletedRecords",
+                columns: table => new
+                {
+                    IntegrationId = table.Column<Guid>(type: "uuid", nullable: false),
+                    ObjectType = table.Column<string>(type: "character varying(30)", maxLength: 30, nullable: false),
+                    ExternalId = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    SourceVersion = table.Column<long>(type: "bigint", nullable: true),
+                    SourceUpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    DeletedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DeletedRecords", x => new { x.IntegrationId, x.ObjectType, x.ExternalId });
+                    table.ForeignKey(
+                        name: "FK_DeletedRecords_Integrations_IntegrationId",
                         column: x => x.IntegrationId,
                         principalTable: "Integrations",
                         principalColumn: "Id",
@@ -450,6 +591,37 @@ namespace Portico.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "ReconciliationRuns",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    IntegrationId = table.Column<Guid>(type: "uuid", nullable: false),
+                    ObjectType = table.Column<string>(type: "character varying(30)", maxLength: 30, nullable: false),
+                    State = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    StartedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    LastActivityAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    FinishedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    Pages = table.Column<int>(type: "integer", nullable: false),
+                    Records = table.Column<int>(type: "integer", nullable: false),
+                    Created = table.Column<int>(type: "integer", nullable: false),
+                    Changed = table.Column<int>(type: "integer", nullable: false),
+                    Deleted = table.Column<int>(type: "integer", nullable: false),
+                    Unchanged = table.Column<int>(type: "integer", nullable: false),
+                    Stale = table.Column<int>(type: "integer", nullable: false),
+                    Failed = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ReconciliationRuns", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ReconciliationRuns_Integrations_IntegrationId",
+                        column: x => x.IntegrationId,
+                        principalTable: "Integrations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "SystemsOfRecord",
                 columns: table => new
                 {
@@ -465,6 +637,36 @@ namespace Portico.Data.Migrations.Postgres
                         principalTable: "Integrations",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SingleSignOnProviders",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    DiscoveryUrl = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
+                    ClientId = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    ProtectedClientSecret = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: false),
+                    Scopes = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
+                    DefaultRoleId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Required = table.Column<bool>(type: "boolean", nullable: false),
+                    Enabled = table.Column<bool>(type: "boolean", nullable: false),
+                    Version = table.Column<Guid>(type: "uuid", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    ScimTokenHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    ScimTokenCreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SingleSignOnProviders", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_SingleSignOnProviders_Roles_DefaultRoleId",
+                        column: x => x.DefaultRoleId,
+                        principalTable: "Roles",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
                 });
 
             migrationBuilder.CreateTable(
@@ -570,6 +772,43 @@ namespace Portico.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "CustomerViews",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    StaffUserId = table.Column<Guid>(type: "uuid", nullable: false),
+                    MemberUserId = table.Column<Guid>(type: "uuid", nullable: false),
+                    AccountId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Reason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
+                    StartedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    ExpiresAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    EndedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    EndReason = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_CustomerViews", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_CustomerViews_Accounts_AccountId",
+                        column: x => x.AccountId,
+                        principalTable: "Accounts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_CustomerViews_AspNetUsers_MemberUserId",
+                        column: x => x.MemberUserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_CustomerViews_AspNetUsers_StaffUserId",
+                        column: x => x.StaffUserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "DocumentFolders",
                 columns: table => new
                 {
@@ -646,7 +885,9 @@ namespace Portico.Data.Migrations.Postgres
                     PdfUrl = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
                     SyncedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     ContentHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    SourceVersion = table.Column<long>(type: "bigint", nullable: true),
+                    SourceUpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -663,6 +904,29 @@ namespace Portico.Data.Migrations.Postgres
                         principalTable: "Integrations",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "KeyEvents",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Kind = table.Column<int>(type: "integer", nullable: false),
+                    AccountId = table.Column<Guid>(type: "uuid", nullable: false),
+                    PersonId = table.Column<Guid>(type: "uuid", nullable: true),
+                    Channel = table.Column<int>(type: "integer", nullable: false),
+                    OccurredAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_KeyEvents", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_KeyEvents_Accounts_AccountId",
+                        column: x => x.AccountId,
+                        principalTable: "Accounts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(
@@ -718,7 +982,9 @@ namespace Portico.Data.Migrations.Postgres
                     Timeline = table.Column<string>(type: "text", nullable: false),
                     SyncedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     ContentHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    SourceVersion = table.Column<long>(type: "bigint", nullable: true),
+                    SourceUpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -738,6 +1004,26 @@ namespace Portico.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "PersonActivities",
+                columns: table => new
+                {
+                    AccountId = table.Column<Guid>(type: "uuid", nullable: false),
+                    PersonId = table.Column<Guid>(type: "uuid", nullable: false),
+                    LastActiveAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    LastSignInAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_PersonActivities", x => new { x.AccountId, x.PersonId });
+                    table.ForeignKey(
+                        name: "FK_PersonActivities_Accounts_AccountId",
+                        column: x => x.AccountId,
+                        principalTable: "Accounts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Requests",
                 columns: table => new
                 {
@@ -754,6 +1040,7 @@ namespace Portico.Data.Migrations.Postgres
                     AssigneeName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
                     SharedWithAccount = table.Column<bool>(type: "boolean", nullable: false),
                     FieldValues = table.Column<string>(type: "text", nullable: false),
+                    Channel = table.Column<int>(type: "integer", nullable: false),
                     CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     FirstRespondedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
@@ -783,6 +1070,225 @@ namespace Portico.Data.Migrations.Postgres
                         principalTable: "RequestTypes",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "WriteBacks",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    IntegrationId = table.Column<Guid>(type: "uuid", nullable: false),
+                    AccountId = table.Column<Guid>(type: "uuid", nullable: false),
+                    ObjectType = table.Column<string>(type: "character varying(30)", maxLength: 30, nullable: false),
+                    ExternalId = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Summary = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
+                    State = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    SentAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    DueBy = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    AnsweredAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    Reason = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_WriteBacks", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_WriteBacks_Accounts_AccountId",
+                        column: x => x.AccountId,
+                        principalTable: "Accounts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_WriteBacks_Integrations_IntegrationId",
+                        column: x => x.IntegrationId,
+                        principalTable: "Integrations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "HelpArticleReader",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ArticleId = table.Column<Guid>(type: "uuid", nullable: false),
+                    AccountId = table.Column<Guid>(type: "uuid", nullable: true),
+                    RoleName = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_HelpArticleReader", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_HelpArticleReader_Accounts_AccountId",
+                        column: x => x.AccountId,
+                        principalTable: "Accounts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_HelpArticleReader_HelpArticles_ArticleId",
+                        column: x => x.ArticleId,
+                        principalTable: "HelpArticles",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "HelpArticleVersions",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ArticleId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Number = table.Column<int>(type: "integer", nullable: false),
+                    Title = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Body = table.Column<string>(type: "text", nullable: false),
+                    PublishedById = table.Column<Guid>(type: "uuid", nullable: true),
+                    PublishedByName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    PublishedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_HelpArticleVersions", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_HelpArticleVersions_HelpArticles_ArticleId",
+                        column: x => x.ArticleId,
+                        principalTable: "HelpArticles",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SnapshotPages",
+                columns: table => new
+                {
+                    RunId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Number = table.Column<int>(type: "integer", nullable: false),
+                    Records = table.Column<string>(type: "text", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SnapshotPages", x => new { x.RunId, x.Number });
+                    table.ForeignKey(
+                        name: "FK_SnapshotPages_ReconciliationRuns_RunId",
+                        column: x => x.RunId,
+                        principalTable: "ReconciliationRuns",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ScimGroups",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    ProviderId = table.Column<Guid>(type: "uuid", nullable: false),
+                    DisplayName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ScimGroups", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ScimGroups_SingleSignOnProviders_ProviderId",
+                        column: x => x.ProviderId,
+                        principalTable: "SingleSignOnProviders",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ScimPeople",
+                columns: table => new
+                {
+                    ProviderId = table.Column<Guid>(type: "uuid", nullable: false),
+                    UserId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Active = table.Column<bool>(type: "boolean", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ScimPeople", x => new { x.ProviderId, x.UserId });
+                    table.ForeignKey(
+                        name: "FK_ScimPeople_AspNetUsers_UserId",
+                        column: x => x.UserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_ScimPeople_SingleSignOnProviders_ProviderId",
+                        column: x => x.ProviderId,
+                        principalTable: "SingleSignOnProviders",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SingleSignOnAccount",
+                columns: table => new
+                {
+                    ProviderId = table.Column<Guid>(type: "uuid", nullable: false),
+                    AccountId = table.Column<Guid>(type: "uuid", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SingleSignOnAccount", x => new { x.ProviderId, x.AccountId });
+                    table.ForeignKey(
+                        name: "FK_SingleSignOnAccount_Accounts_AccountId",
+                        column: x => x.AccountId,
+                        principalTable: "Accounts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_SingleSignOnAccount_SingleSignOnProviders_ProviderId",
+                        column: x => x.ProviderId,
+                        principalTable: "SingleSignOnProviders",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SingleSignOnDomains",
+                columns: table => new
+                {
+                    Domain = table.Column<string>(type: "character varying(253)", maxLength: 253, nullable: false),
+                    ProviderId = table.Column<Guid>(type: "uuid", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SingleSignOnDomains", x => x.Domain);
+                    table.ForeignKey(
+                        name: "FK_SingleSignOnDomains_SingleSignOnProviders_ProviderId",
+                        column: x => x.ProviderId,
+                        principalTable: "SingleSignOnProviders",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SingleSignOnGroupRole",
+                columns: table => new
+                {
+                    ProviderId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Group = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    RoleId = table.Column<Guid>(type: "uuid", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SingleSignOnGroupRole", x => new { x.ProviderId, x.Group });
+                    table.ForeignKey(
+                        name: "FK_SingleSignOnGroupRole_Roles_RoleId",
+                        column: x => x.RoleId,
+                        principalTable: "Roles",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_SingleSignOnGroupRole_SingleSignOnProviders_ProviderId",
+                        column: x => x.ProviderId,
+                        principalTable: "SingleSignOnProviders",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(
@@ -886,6 +1392,53 @@ namespace Portico.Data.Migrations.Postgres
                         name: "FK_RequestMessages_Requests_RequestId",
                         column: x => x.RequestId,
                         principalTable: "Requests",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "RequestRatings",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    AccountId = table.Column<Guid>(type: "uuid", nullable: false),
+                    RequestId = table.Column<Guid>(type: "uuid", nullable: false),
+                    RatedById = table.Column<Guid>(type: "uuid", nullable: false),
+                    Score = table.Column<int>(type: "integer", nullable: false),
+                    Comment = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    RatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_RequestRatings", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_RequestRatings_Requests_RequestId",
+                        column: x => x.RequestId,
+                        principalTable: "Requests",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ScimGroupMembers",
+                columns: table => new
+                {
+                    GroupId = table.Column<Guid>(type: "uuid", nullable: false),
+                    UserId = table.Column<Guid>(type: "uuid", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ScimGroupMembers", x => new { x.GroupId, x.UserId });
+                    table.ForeignKey(
+                        name: "FK_ScimGroupMembers_AspNetUsers_UserId",
+                        column: x => x.UserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_ScimGroupMembers_ScimGroups_GroupId",
+                        column: x => x.GroupId,
+                        principalTable: "ScimGroups",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -1008,6 +1561,13 @@ namespace Portico.Data.Migrations.Postgres
                 column: "Name");
 
             migrationBuilder.CreateIndex(
+                name: "IX_Accounts_Name_Trigram",
+                table: "Accounts",
+                column: "Name")
+                .Annotation("Npgsql:IndexMethod", "gin")
+                .Annotation("Npgsql:IndexOperators", new[] { "gin_trgm_ops" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_ActivityEntries_AccountId_At",
                 table: "ActivityEntries",
                 columns: new[] { "AccountId", "At" });
@@ -1037,6 +1597,20 @@ namespace Portico.Data.Migrations.Postgres
                 name: "EmailIndex",
                 table: "AspNetUsers",
                 column: "NormalizedEmail");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AspNetUsers_DisplayName_Trigram",
+                table: "AspNetUsers",
+                column: "DisplayName")
+                .Annotation("Npgsql:IndexMethod", "gin")
+                .Annotation("Npgsql:IndexOperators", new[] { "gin_trgm_ops" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AspNetUsers_Email_Trigram",
+                table: "AspNetUsers",
+                column: "Email")
+                .Annotation("Npgsql:IndexMethod", "gin")
+                .Annotation("Npgsql:IndexOperators", new[] { "gin_trgm_ops" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_AspNetUsers_StaffRole",
@@ -1086,10 +1660,35 @@ namespace Portico.Data.Migrations.Postgres
                 columns: new[] { "Status", "Approver", "RequestedAt" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_CustomerViews_AccountId",
+                table: "CustomerViews",
+                column: "AccountId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CustomerViews_MemberUserId",
+                table: "CustomerViews",
+                column: "MemberUserId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CustomerViews_StaffUserId_EndedAt",
+                table: "CustomerViews",
+                columns: new[] { "StaffUserId", "EndedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DailyFigures_AccountId_Metric_Day",
+                table: "DailyFigures",
+                columns: new[] { "AccountId", "Metric", "Day" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_DataQualityIncidents_IntegrationId_ObjectType_ExternalId",
                 table: "DataQualityIncidents",
                 columns: new[] { "IntegrationId", "ObjectType", "ExternalId" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DataQualityIncidents_ResolvedAt_FirstSeenAt",
+                table: "DataQualityIncidents",
+                columns: new[] { "ResolvedAt", "FirstSeenAt" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_DocumentAcknowledgements_DocumentId",
@@ -1130,6 +1729,13 @@ namespace Portico.Data.Migrations.Postgres
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_Documents_Name_Trigram",
+                table: "Documents",
+                column: "Name")
+                .Annotation("Npgsql:IndexMethod", "gin")
+                .Annotation("Npgsql:IndexOperators", new[] { "gin_trgm_ops" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_DocumentVersions_DocumentId_Number",
                 table: "DocumentVersions",
                 columns: new[] { "DocumentId", "Number" },
@@ -1139,6 +1745,45 @@ namespace Portico.Data.Migrations.Postgres
                 name: "IX_DocumentVersions_StorageKey",
                 table: "DocumentVersions",
                 column: "StorageKey",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_HelpArticleReader_AccountId",
+                table: "HelpArticleReader",
+                column: "AccountId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_HelpArticleReader_ArticleId_AccountId",
+                table: "HelpArticleReader",
+                columns: new[] { "ArticleId", "AccountId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_HelpArticles_CategoryId_PublishedVersion",
+                table: "HelpArticles",
+                columns: new[] { "CategoryId", "PublishedVersion" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_HelpArticles_SearchVector",
+                table: "HelpArticles",
+                column: "SearchVector")
+                .Annotation("Npgsql:IndexMethod", "gin");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_HelpArticles_Slug",
+                table: "HelpArticles",
+                column: "Slug",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_HelpArticleVersions_ArticleId_Number",
+                table: "HelpArticleVersions",
+                columns: new[] { "ArticleId", "Number" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_HelpCategories_Name",
+                table: "HelpCategories",
+                column: "Name",
                 unique: true);
 
             migrationBuilder.CreateIndex(
@@ -1180,10 +1825,25 @@ namespace Portico.Data.Migrations.Postgres
                 columns: new[] { "AccountId", "Status", "DueOn" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Invoices_AccountId_UpdatedAt",
+                table: "Invoices",
+                columns: new[] { "AccountId", "UpdatedAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Invoices_IntegrationId_ExternalId",
                 table: "Invoices",
                 columns: new[] { "IntegrationId", "ExternalId" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Invoices_Number",
+                table: "Invoices",
+                column: "Number");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_KeyEvents_AccountId_OccurredAt",
+                table: "KeyEvents",
+                columns: new[] { "AccountId", "OccurredAt" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_MagicLinkTokens_TokenHash",
@@ -1224,9 +1884,24 @@ namespace Portico.Data.Migrations.Postgres
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_Orders_Reference",
+                table: "Orders",
+                column: "Reference");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_OutboxMessages_DeliveredAt_FailedAt_NextAttemptAt",
                 table: "OutboxMessages",
                 columns: new[] { "DeliveredAt", "FailedAt", "NextAttemptAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_RateLimitWindows_Window",
+                table: "RateLimitWindows",
+                column: "Window");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ReconciliationRuns_IntegrationId_StartedAt",
+                table: "ReconciliationRuns",
+                columns: new[] { "IntegrationId", "StartedAt" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_RequestAttachments_MessageId",
@@ -1255,6 +1930,12 @@ namespace Portico.Data.Migrations.Postgres
                 columns: new[] { "RequestId", "CreatedAt" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_RequestRatings_RequestId",
+                table: "RequestRatings",
+                column: "RequestId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Requests_AccountId_Number",
                 table: "Requests",
                 columns: new[] { "AccountId", "Number" },
@@ -1271,6 +1952,11 @@ namespace Portico.Data.Migrations.Postgres
                 columns: new[] { "AssigneeId", "Status" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Requests_Number_UpdatedAt",
+                table: "Requests",
+                columns: new[] { "Number", "UpdatedAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Requests_Open_NextDueAt",
                 table: "Requests",
                 column: "NextDueAt",
@@ -1280,6 +1966,13 @@ namespace Portico.Data.Migrations.Postgres
                 name: "IX_Requests_Status_UpdatedAt",
                 table: "Requests",
                 columns: new[] { "Status", "UpdatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Requests_Subject_Trigram",
+                table: "Requests",
+                column: "Subject")
+                .Annotation("Npgsql:IndexMethod", "gin")
+                .Annotation("Npgsql:IndexOperators", new[] { "gin_trgm_ops" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Requests_TypeId",
@@ -1299,6 +1992,22 @@ namespace Portico.Data.Migrations.Postgres
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_ScimGroupMembers_UserId",
+                table: "ScimGroupMembers",
+                column: "UserId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ScimGroups_ProviderId_DisplayName",
+                table: "ScimGroups",
+                columns: new[] { "ProviderId", "DisplayName" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ScimPeople_UserId",
+                table: "ScimPeople",
+                column: "UserId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_SetupLinks_TokenHash",
                 table: "SetupLinks",
                 column: "TokenHash",
@@ -1308,6 +2017,26 @@ namespace Portico.Data.Migrations.Postgres
                 name: "IX_SetupLinks_UserId",
                 table: "SetupLinks",
                 column: "UserId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SingleSignOnAccount_AccountId",
+                table: "SingleSignOnAccount",
+                column: "AccountId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SingleSignOnDomains_ProviderId",
+                table: "SingleSignOnDomains",
+                column: "ProviderId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SingleSignOnGroupRole_RoleId",
+                table: "SingleSignOnGroupRole",
+                column: "RoleId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SingleSignOnProviders_DefaultRoleId",
+                table: "SingleSignOnProviders",
+                column: "DefaultRoleId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_SystemsOfRecord_IntegrationId",
@@ -1328,6 +2057,21 @@ namespace Portico.Data.Migrations.Postgres
                 name: "IX_WebhookDeliveries_EndpointId_CreatedAt",
                 table: "WebhookDeliveries",
                 columns: new[] { "EndpointId", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WriteBacks_AccountId_SentAt",
+                table: "WriteBacks",
+                columns: new[] { "AccountId", "SentAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WriteBacks_IntegrationId",
+                table: "WriteBacks",
+                column: "IntegrationId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WriteBacks_State_DueBy",
+                table: "WriteBacks",
+                columns: new[] { "State", "DueBy" });
         }
 
         /// <inheritdoc />
@@ -1364,10 +2108,19 @@ namespace Portico.Data.Migrations.Postgres
                 name: "ChangeRequests");
 
             migrationBuilder.DropTable(
+                name: "CustomerViews");
+
+            migrationBuilder.DropTable(
+                name: "DailyFigures");
+
+            migrationBuilder.DropTable(
                 name: "DataProtectionKeys");
 
             migrationBuilder.DropTable(
                 name: "DataQualityIncidents");
+
+            migrationBuilder.DropTable(
+                name: "DeletedRecords");
 
             migrationBuilder.DropTable(
                 name: "DocumentAcknowledgements");
@@ -1379,6 +2132,12 @@ namespace Portico.Data.Migrations.Postgres
                 name: "DocumentVersions");
 
             migrationBuilder.DropTable(
+                name: "HelpArticleReader");
+
+            migrationBuilder.DropTable(
+                name: "HelpArticleVersions");
+
+            migrationBuilder.DropTable(
                 name: "IntegrationKeys");
 
             migrationBuilder.DropTable(
@@ -1386,6 +2145,9 @@ namespace Portico.Data.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "Invoices");
+
+            migrationBuilder.DropTable(
+                name: "KeyEvents");
 
             migrationBuilder.DropTable(
                 name: "MagicLinkTokens");
@@ -1403,13 +2165,43 @@ namespace Portico.Data.Migrations.Postgres
                 name: "OutboxMessages");
 
             migrationBuilder.DropTable(
+                name: "PersonActivities");
+
+            migrationBuilder.DropTable(
+                name: "RateLimitWindows");
+
+            migrationBuilder.DropTable(
                 name: "RequestAttachments");
 
             migrationBuilder.DropTable(
                 name: "RequestEvents");
 
             migrationBuilder.DropTable(
+                name: "RequestRatings");
+
+            migrationBuilder.DropTable(
+                name: "ScimGroupMembers");
+
+            migrationBuilder.DropTable(
+                name: "ScimPeople");
+
+            migrationBuilder.DropTable(
                 name: "SetupLinks");
+
+            migrationBuilder.DropTable(
+                name: "SingleSignOnAccount");
+
+            migrationBuilder.DropTable(
+                name: "SingleSignOnDomains");
+
+            migrationBuilder.DropTable(
+                name: "SingleSignOnGroupRole");
+
+            migrationBuilder.DropTable(
+                name: "SnapshotPages");
+
+            migrationBuilder.DropTable(
+                name: "StoredBrands");
 
             migrationBuilder.DropTable(
                 name: "SystemsOfRecord");
@@ -1421,16 +2213,22 @@ namespace Portico.Data.Migrations.Postgres
                 name: "WebhookDeliveries");
 
             migrationBuilder.DropTable(
+                name: "WriteBacks");
+
+            migrationBuilder.DropTable(
                 name: "Documents");
 
             migrationBuilder.DropTable(
-                name: "Roles");
+                name: "HelpArticles");
 
             migrationBuilder.DropTable(
                 name: "RequestMessages");
 
             migrationBuilder.DropTable(
-                name: "Integrations");
+                name: "ScimGroups");
+
+            migrationBuilder.DropTable(
+                name: "ReconciliationRuns");
 
             migrationBuilder.DropTable(
                 name: "WebhookEndpoints");
@@ -1439,13 +2237,25 @@ namespace Portico.Data.Migrations.Postgres
                 name: "DocumentFolders");
 
             migrationBuilder.DropTable(
+                name: "HelpCategories");
+
+            migrationBuilder.DropTable(
                 name: "Requests");
+
+            migrationBuilder.DropTable(
+                name: "SingleSignOnProviders");
+
+            migrationBuilder.DropTable(
+                name: "Integrations");
 
             migrationBuilder.DropTable(
                 name: "Accounts");
 
             migrationBuilder.DropTable(
                 name: "RequestTypes");
+
+            migrationBuilder.DropTable(
+                name: "Roles");
 
             migrationBuilder.DropTable(
                 name: "AspNetUsers");

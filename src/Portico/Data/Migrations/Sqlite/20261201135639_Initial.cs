@@ -36,6 +36,7 @@ namespace Portico.Data.Migrations.Sqlite
                     DisplayName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
                     StaffRole = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
                     CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Theme = table.Column<string>(type: "TEXT", maxLength: 10, nullable: false, defaultValue: "System"),
                     UserName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
                     NormalizedUserName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
                     Email = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
@@ -96,6 +97,24 @@ namespace Portico.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "DailyFigures",
+                columns: table => new
+                {
+                    Metric = table.Column<int>(type: "INTEGER", nullable: false),
+                    Day = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    AccountId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ItemId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Detail = table.Column<int>(type: "INTEGER", nullable: false),
+                    Channel = table.Column<int>(type: "INTEGER", nullable: false),
+                    Count = table.Column<long>(type: "INTEGER", nullable: false),
+                    Total = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DailyFigures", x => new { x.Metric, x.Day, x.AccountId, x.ItemId, x.Detail, x.Channel });
+                });
+
+            migrationBuilder.CreateTable(
                 name: "DataProtectionKeys",
                 columns: table => new
                 {
@@ -110,6 +129,19 @@ namespace Portico.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "HelpCategories",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_HelpCategories", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Integrations",
                 columns: table => new
                 {
@@ -120,7 +152,11 @@ namespace Portico.Data.Migrations.Sqlite
                     LastSuccessAt = table.Column<DateTime>(type: "TEXT", nullable: true),
                     LastFailureAt = table.Column<DateTime>(type: "TEXT", nullable: true),
                     LastError = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
-                    RecordsSynced = table.Column<long>(type: "INTEGER", nullable: false)
+                    RecordsSynced = table.Column<long>(type: "INTEGER", nullable: false),
+                    ChangeFeedUrl = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    ChangeFeedCursor = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    NextPollAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    PollFailures = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -146,6 +182,19 @@ namespace Portico.Data.Migrations.Sqlite
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_OutboxMessages", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "RateLimitWindows",
+                columns: table => new
+                {
+                    Key = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Window = table.Column<long>(type: "INTEGER", nullable: false),
+                    Count = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_RateLimitWindows", x => x.Key);
                 });
 
             migrationBuilder.CreateTable(
@@ -184,6 +233,32 @@ namespace Portico.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "StoredBrands",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false),
+                    PortalName = table.Column<string>(type: "TEXT", maxLength: 80, nullable: false),
+                    PrimaryColor = table.Column<string>(type: "TEXT", maxLength: 7, nullable: false),
+                    AccentColor = table.Column<string>(type: "TEXT", maxLength: 7, nullable: false),
+                    Logo_StorageKey = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    Logo_Sha256 = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    Logo_ContentType = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
+                    Logo_UploadedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    Favicon_StorageKey = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    Favicon_Sha256 = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    Favicon_ContentType = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
+                    Favicon_UploadedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    SupportEmail = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    SupportPhone = table.Column<string>(type: "TEXT", maxLength: 30, nullable: true),
+                    FooterLinks = table.Column<string>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_StoredBrands", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "WebhookEndpoints",
                 columns: table => new
                 {
@@ -213,7 +288,9 @@ namespace Portico.Data.Migrations.Sqlite
                     AddressLines = table.Column<string>(type: "TEXT", maxLength: 300, nullable: true),
                     AddressCity = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
                     AddressPostalCode = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
-                    AddressCountry = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true)
+                    AddressCountry = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    SourceVersion = table.Column<long>(type: "INTEGER", nullable: true),
+                    SourceUpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -398,6 +475,37 @@ namespace Portico.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "HelpArticles",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    CategoryId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Slug = table.Column<string>(type: "TEXT", maxLength: 120, nullable: false),
+                    Language = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    Audience = table.Column<int>(type: "INTEGER", nullable: false),
+                    DraftTitle = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    DraftBody = table.Column<string>(type: "TEXT", nullable: false),
+                    Title = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Body = table.Column<string>(type: "TEXT", nullable: false),
+                    BodyHtml = table.Column<string>(type: "TEXT", nullable: false),
+                    SearchText = table.Column<string>(type: "TEXT", nullable: false),
+                    PublishedVersion = table.Column<int>(type: "INTEGER", nullable: false),
+                    PublishedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_HelpArticles", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_HelpArticles_HelpCategories_CategoryId",
+                        column: x => x.CategoryId,
+                        principalTable: "HelpCategories",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "DataQualityIncidents",
                 columns: table => new
                 {
@@ -407,16 +515,44 @@ namespace Portico.Data.Migrations.Sqlite
                     ObjectType = table.Column<string>(type: "TEXT", maxLength: 30, nullable: false),
                     ExternalId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
                     Problem = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
+                    ExternalAccountId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    HeldRecord = table.Column<string>(type: "TEXT", nullable: true),
                     FirstSeenAt = table.Column<DateTime>(type: "TEXT", nullable: false),
                     LastSeenAt = table.Column<DateTime>(type: "TEXT", nullable: false),
                     Occurrences = table.Column<int>(type: "INTEGER", nullable: false),
-                    ResolvedAt = table.Column<DateTime>(type: "TEXT", nullable: true)
+                    ResolvedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    Resolution = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
+                    ResolvedById = table.Column<Guid>(type: "TEXT", nullable: true),
+                    ResolvedByName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    Reason = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true)
                 },
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_DataQualityIncidents", x => x.Id);
                     table.ForeignKey(
                         name: "FK_DataQualityIncidents_Integrations_IntegrationId",
+                        column: x => x.IntegrationId,
+                        principalTable: "Integrations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "DeletedRecords",
+                columns: table => new
+                {
+                    IntegrationId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ObjectType = table.Column<string>(type: "TEXT", maxLength: 30, nullable: false),
+                    ExternalId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    SourceVersion = table.Column<long>(type: "INTEGER", nullable: true),
+                    SourceUpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    DeletedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DeletedRecords", x => new { x.IntegrationId, x.ObjectType, x.ExternalId });
+                    table.ForeignKey(
+                        name: "FK_DeletedRecords_Integrations_IntegrationId",
                         column: x => x.IntegrationId,
                         principalTable: "Integrations",
                         principalColumn: "Id",
@@ -448,6 +584,37 @@ namespace Portico.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "ReconciliationRuns",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    IntegrationId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ObjectType = table.Column<string>(type: "TEXT", maxLength: 30, nullable: false),
+                    State = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    StartedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    LastActivityAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    FinishedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    Pages = table.Column<int>(type: "INTEGER", nullable: false),
+                    Records = table.Column<int>(type: "INTEGER", nullable: false),
+                    Created = table.Column<int>(type: "INTEGER", nullable: false),
+                    Changed = table.Column<int>(type: "INTEGER", nullable: false),
+                    Deleted = table.Column<int>(type: "INTEGER", nullable: false),
+                    Unchanged = table.Column<int>(type: "INTEGER", nullable: false),
+                    Stale = table.Column<int>(type: "INTEGER", nullable: false),
+                    Failed = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ReconciliationRuns", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ReconciliationRuns_Integrations_IntegrationId",
+                        column: x => x.IntegrationId,
+                        principalTable: "Integrations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "SystemsOfRecord",
                 columns: table => new
                 {
@@ -463,6 +630,36 @@ namespace Portico.Data.Migrations.Sqlite
                         principalTable: "Integrations",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SingleSignOnProviders",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    DiscoveryUrl = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
+                    ClientId = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    ProtectedClientSecret = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false),
+                    Scopes = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    DefaultRoleId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Required = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Enabled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Version = table.Column<Guid>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    ScimTokenHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    ScimTokenCreatedAt = table.Column<DateTime>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SingleSignOnProviders", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_SingleSignOnProviders_Roles_DefaultRoleId",
+                        column: x => x.DefaultRoleId,
+                        principalTable: "Roles",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
                 });
 
             migrationBuilder.CreateTable(
@@ -568,6 +765,43 @@ namespace Portico.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "CustomerViews",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    StaffUserId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    MemberUserId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    AccountId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Reason = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
+                    StartedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    ExpiresAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    EndedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    EndReason = table.Column<string>(type: "TEXT", maxLength: 40, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_CustomerViews", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_CustomerViews_Accounts_AccountId",
+                        column: x => x.AccountId,
+                        principalTable: "Accounts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_CustomerViews_AspNetUsers_MemberUserId",
+                        column: x => x.MemberUserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_CustomerViews_AspNetUsers_StaffUserId",
+                        column: x => x.StaffUserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "DocumentFolders",
                 columns: table => new
                 {
@@ -644,7 +878,9 @@ namespace Portico.Data.Migrations.Sqlite
                     PdfUrl = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
                     SyncedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
                     ContentHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    SourceVersion = table.Column<long>(type: "INTEGER", nullable: true),
+                    SourceUpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -661,6 +897,29 @@ namespace Portico.Data.Migrations.Sqlite
                         principalTable: "Integrations",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "KeyEvents",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Kind = table.Column<int>(type: "INTEGER", nullable: false),
+                    AccountId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    PersonId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    Channel = table.Column<int>(type: "INTEGER", nullable: false),
+                    OccurredAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_KeyEvents", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_KeyEvents_Accounts_AccountId",
+                        column: x => x.AccountId,
+                        principalTable: "Accounts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(
@@ -716,7 +975,9 @@ namespace Portico.Data.Migrations.Sqlite
                     Timeline = table.Column<string>(type: "TEXT", nullable: false),
                     SyncedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
                     ContentHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    SourceVersion = table.Column<long>(type: "INTEGER", nullable: true),
+                    SourceUpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -736,6 +997,26 @@ namespace Portico.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "PersonActivities",
+                columns: table => new
+                {
+                    AccountId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    PersonId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    LastActiveAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    LastSignInAt = table.Column<DateTime>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_PersonActivities", x => new { x.AccountId, x.PersonId });
+                    table.ForeignKey(
+                        name: "FK_PersonActivities_Accounts_AccountId",
+                        column: x => x.AccountId,
+                        principalTable: "Accounts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Requests",
                 columns: table => new
                 {
@@ -752,6 +1033,7 @@ namespace Portico.Data.Migrations.Sqlite
                     AssigneeName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
                     SharedWithAccount = table.Column<bool>(type: "INTEGER", nullable: false),
                     FieldValues = table.Column<string>(type: "TEXT", nullable: false),
+                    Channel = table.Column<int>(type: "INTEGER", nullable: false),
                     CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
                     UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
                     FirstRespondedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
@@ -781,6 +1063,225 @@ namespace Portico.Data.Migrations.Sqlite
                         principalTable: "RequestTypes",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "WriteBacks",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    IntegrationId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    AccountId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ObjectType = table.Column<string>(type: "TEXT", maxLength: 30, nullable: false),
+                    ExternalId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Summary = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
+                    State = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    SentAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    DueBy = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    AnsweredAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    Reason = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_WriteBacks", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_WriteBacks_Accounts_AccountId",
+                        column: x => x.AccountId,
+                        principalTable: "Accounts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_WriteBacks_Integrations_IntegrationId",
+                        column: x => x.IntegrationId,
+                        principalTable: "Integrations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "HelpArticleReader",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ArticleId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    AccountId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    RoleName = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_HelpArticleReader", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_HelpArticleReader_Accounts_AccountId",
+                        column: x => x.AccountId,
+                        principalTable: "Accounts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_HelpArticleReader_HelpArticles_ArticleId",
+                        column: x => x.ArticleId,
+                        principalTable: "HelpArticles",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "HelpArticleVersions",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ArticleId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Number = table.Column<int>(type: "INTEGER", nullable: false),
+                    Title = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Body = table.Column<string>(type: "TEXT", nullable: false),
+                    PublishedById = table.Column<Guid>(type: "TEXT", nullable: true),
+                    PublishedByName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    PublishedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_HelpArticleVersions", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_HelpArticleVersions_HelpArticles_ArticleId",
+                        column: x => x.ArticleId,
+                        principalTable: "HelpArticles",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SnapshotPages",
+                columns: table => new
+                {
+                    RunId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Number = table.Column<int>(type: "INTEGER", nullable: false),
+                    Records = table.Column<string>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SnapshotPages", x => new { x.RunId, x.Number });
+                    table.ForeignKey(
+                        name: "FK_SnapshotPages_ReconciliationRuns_RunId",
+                        column: x => x.RunId,
+                        principalTable: "ReconciliationRuns",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ScimGroups",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ProviderId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    DisplayName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ScimGroups", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ScimGroups_SingleSignOnProviders_ProviderId",
+                        column: x => x.ProviderId,
+                        principalTable: "SingleSignOnProviders",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ScimPeople",
+                columns: table => new
+                {
+                    ProviderId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    UserId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Active = table.Column<bool>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ScimPeople", x => new { x.ProviderId, x.UserId });
+                    table.ForeignKey(
+                        name: "FK_ScimPeople_AspNetUsers_UserId",
+                        column: x => x.UserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_ScimPeople_SingleSignOnProviders_ProviderId",
+                        column: x => x.ProviderId,
+                        principalTable: "SingleSignOnProviders",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SingleSignOnAccount",
+                columns: table => new
+                {
+                    ProviderId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    AccountId = table.Column<Guid>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SingleSignOnAccount", x => new { x.ProviderId, x.AccountId });
+                    table.ForeignKey(
+                        name: "FK_SingleSignOnAccount_Accounts_AccountId",
+                        column: x => x.AccountId,
+                        principalTable: "Accounts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_SingleSignOnAccount_SingleSignOnProviders_ProviderId",
+                        column: x => x.ProviderId,
+                        principalTable: "SingleSignOnProviders",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SingleSignOnDomains",
+                columns: table => new
+                {
+                    Domain = table.Column<string>(type: "TEXT", maxLength: 253, nullable: false),
+                    ProviderId = table.Column<Guid>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SingleSignOnDomains", x => x.Domain);
+                    table.ForeignKey(
+                        name: "FK_SingleSignOnDomains_SingleSignOnProviders_ProviderId",
+                        column: x => x.ProviderId,
+                        principalTable: "SingleSignOnProviders",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SingleSignOnGroupRole",
+                columns: table => new
+                {
+                    ProviderId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Group = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    RoleId = table.Column<Guid>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SingleSignOnGroupRole", x => new { x.ProviderId, x.Group });
+                    table.ForeignKey(
+                        name: "FK_SingleSignOnGroupRole_Roles_RoleId",
+                        column: x => x.RoleId,
+                        principalTable: "Roles",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_SingleSignOnGroupRole_SingleSignOnProviders_ProviderId",
+                        column: x => x.ProviderId,
+                        principalTable: "SingleSignOnProviders",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(
@@ -884,6 +1385,53 @@ namespace Portico.Data.Migrations.Sqlite
                         name: "FK_RequestMessages_Requests_RequestId",
                         column: x => x.RequestId,
                         principalTable: "Requests",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "RequestRatings",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    AccountId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    RequestId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    RatedById = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Score = table.Column<int>(type: "INTEGER", nullable: false),
+                    Comment = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    RatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_RequestRatings", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_RequestRatings_Requests_RequestId",
+                        column: x => x.RequestId,
+                        principalTable: "Requests",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ScimGroupMembers",
+                columns: table => new
+                {
+                    GroupId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    UserId = table.Column<Guid>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ScimGroupMembers", x => new { x.GroupId, x.UserId });
+                    table.ForeignKey(
+                        name: "FK_ScimGroupMembers_AspNetUsers_UserId",
+                        column: x => x.UserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_ScimGroupMembers_ScimGroups_GroupId",
+                        column: x => x.GroupId,
+                        principalTable: "ScimGroups",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -1084,10 +1632,35 @@ namespace Portico.Data.Migrations.Sqlite
                 columns: new[] { "Status", "Approver", "RequestedAt" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_CustomerViews_AccountId",
+                table: "CustomerViews",
+                column: "AccountId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CustomerViews_MemberUserId",
+                table: "CustomerViews",
+                column: "MemberUserId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CustomerViews_StaffUserId_EndedAt",
+                table: "CustomerViews",
+                columns: new[] { "StaffUserId", "EndedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DailyFigures_AccountId_Metric_Day",
+                table: "DailyFigures",
+                columns: new[] { "AccountId", "Metric", "Day" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_DataQualityIncidents_IntegrationId_ObjectType_ExternalId",
                 table: "DataQualityIncidents",
                 columns: new[] { "IntegrationId", "ObjectType", "ExternalId" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DataQualityIncidents_ResolvedAt_FirstSeenAt",
+                table: "DataQualityIncidents",
+                columns: new[] { "ResolvedAt", "FirstSeenAt" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_DocumentAcknowledgements_DocumentId",
@@ -1140,6 +1713,39 @@ namespace Portico.Data.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_HelpArticleReader_AccountId",
+                table: "HelpArticleReader",
+                column: "AccountId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_HelpArticleReader_ArticleId_AccountId",
+                table: "HelpArticleReader",
+                columns: new[] { "ArticleId", "AccountId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_HelpArticles_CategoryId_PublishedVersion",
+                table: "HelpArticles",
+                columns: new[] { "CategoryId", "PublishedVersion" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_HelpArticles_Slug",
+                table: "HelpArticles",
+                column: "Slug",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_HelpArticleVersions_ArticleId_Number",
+                table: "HelpArticleVersions",
+                columns: new[] { "ArticleId", "Number" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_HelpCategories_Name",
+                table: "HelpCategories",
+                column: "Name",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_IntegrationKeys_IntegrationId",
                 table: "IntegrationKeys",
                 column: "IntegrationId");
@@ -1178,10 +1784,25 @@ namespace Portico.Data.Migrations.Sqlite
                 columns: new[] { "AccountId", "Status", "DueOn" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Invoices_AccountId_UpdatedAt",
+                table: "Invoices",
+                columns: new[] { "AccountId", "UpdatedAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Invoices_IntegrationId_ExternalId",
                 table: "Invoices",
                 columns: new[] { "IntegrationId", "ExternalId" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Invoices_Number",
+                table: "Invoices",
+                column: "Number");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_KeyEvents_AccountId_OccurredAt",
+                table: "KeyEvents",
+                columns: new[] { "AccountId", "OccurredAt" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_MagicLinkTokens_TokenHash",
@@ -1222,9 +1843,24 @@ namespace Portico.Data.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_Orders_Reference",
+                table: "Orders",
+                column: "Reference");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_OutboxMessages_DeliveredAt_FailedAt_NextAttemptAt",
                 table: "OutboxMessages",
                 columns: new[] { "DeliveredAt", "FailedAt", "NextAttemptAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_RateLimitWindows_Window",
+                table: "RateLimitWindows",
+                column: "Window");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ReconciliationRuns_IntegrationId_StartedAt",
+                table: "ReconciliationRuns",
+                columns: new[] { "IntegrationId", "StartedAt" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_RequestAttachments_MessageId",
@@ -1253,6 +1889,12 @@ namespace Portico.Data.Migrations.Sqlite
                 columns: new[] { "RequestId", "CreatedAt" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_RequestRatings_RequestId",
+                table: "RequestRatings",
+                column: "RequestId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Requests_AccountId_Number",
                 table: "Requests",
                 columns: new[] { "AccountId", "Number" },
@@ -1267,6 +1909,11 @@ namespace Portico.Data.Migrations.Sqlite
                 name: "IX_Requests_AssigneeId_Status",
                 table: "Requests",
                 columns: new[] { "AssigneeId", "Status" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Requests_Number_UpdatedAt",
+                table: "Requests",
+                columns: new[] { "Number", "UpdatedAt" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Requests_Open_NextDueAt",
@@ -1297,6 +1944,22 @@ namespace Portico.Data.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_ScimGroupMembers_UserId",
+                table: "ScimGroupMembers",
+                column: "UserId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ScimGroups_ProviderId_DisplayName",
+                table: "ScimGroups",
+                columns: new[] { "ProviderId", "DisplayName" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ScimPeople_UserId",
+                table: "ScimPeople",
+                column: "UserId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_SetupLinks_TokenHash",
                 table: "SetupLinks",
                 column: "TokenHash",
@@ -1306,6 +1969,26 @@ namespace Portico.Data.Migrations.Sqlite
                 name: "IX_SetupLinks_UserId",
                 table: "SetupLinks",
                 column: "UserId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SingleSignOnAccount_AccountId",
+                table: "SingleSignOnAccount",
+                column: "AccountId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SingleSignOnDomains_ProviderId",
+                table: "SingleSignOnDomains",
+                column: "ProviderId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SingleSignOnGroupRole_RoleId",
+                table: "SingleSignOnGroupRole",
+                column: "RoleId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SingleSignOnProviders_DefaultRoleId",
+                table: "SingleSignOnProviders",
+                column: "DefaultRoleId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_SystemsOfRecord_IntegrationId",
@@ -1326,6 +2009,21 @@ namespace Portico.Data.Migrations.Sqlite
                 name: "IX_WebhookDeliveries_EndpointId_CreatedAt",
                 table: "WebhookDeliveries",
                 columns: new[] { "EndpointId", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WriteBacks_AccountId_SentAt",
+                table: "WriteBacks",
+                columns: new[] { "AccountId", "SentAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WriteBacks_IntegrationId",
+                table: "WriteBacks",
+                column: "IntegrationId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WriteBacks_State_DueBy",
+                table: "WriteBacks",
+                columns: new[] { "State", "DueBy" });
         }
 
         /// <inheritdoc />
@@ -1362,10 +2060,19 @@ namespace Portico.Data.Migrations.Sqlite
                 name: "ChangeRequests");
 
             migrationBuilder.DropTable(
+                name: "CustomerViews");
+
+            migrationBuilder.DropTable(
+                name: "DailyFigures");
+
+            migrationBuilder.DropTable(
                 name: "DataProtectionKeys");
 
             migrationBuilder.DropTable(
                 name: "DataQualityIncidents");
+
+            migrationBuilder.DropTable(
+                name: "DeletedRecords");
 
             migrationBuilder.DropTable(
                 name: "DocumentAcknowledgements");
@@ -1377,6 +2084,12 @@ namespace Portico.Data.Migrations.Sqlite
                 name: "DocumentVersions");
 
             migrationBuilder.DropTable(
+                name: "HelpArticleReader");
+
+            migrationBuilder.DropTable(
+                name: "HelpArticleVersions");
+
+            migrationBuilder.DropTable(
                 name: "IntegrationKeys");
 
             migrationBuilder.DropTable(
@@ -1384,6 +2097,9 @@ namespace Portico.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "Invoices");
+
+            migrationBuilder.DropTable(
+                name: "KeyEvents");
 
             migrationBuilder.DropTable(
                 name: "MagicLinkTokens");
@@ -1401,13 +2117,43 @@ namespace Portico.Data.Migrations.Sqlite
                 name: "OutboxMessages");
 
             migrationBuilder.DropTable(
+                name: "PersonActivities");
+
+            migrationBuilder.DropTable(
+                name: "RateLimitWindows");
+
+            migrationBuilder.DropTable(
                 name: "RequestAttachments");
 
             migrationBuilder.DropTable(
                 name: "RequestEvents");
 
             migrationBuilder.DropTable(
+                name: "RequestRatings");
+
+            migrationBuilder.DropTable(
+                name: "ScimGroupMembers");
+
+            migrationBuilder.DropTable(
+                name: "ScimPeople");
+
+            migrationBuilder.DropTable(
                 name: "SetupLinks");
+
+            migrationBuilder.DropTable(
+                name: "SingleSignOnAccount");
+
+            migrationBuilder.DropTable(
+                name: "SingleSignOnDomains");
+
+            migrationBuilder.DropTable(
+                name: "SingleSignOnGroupRole");
+
+            migrationBuilder.DropTable(
+                name: "SnapshotPages");
+
+            migrationBuilder.DropTable(
+                name: "StoredBrands");
 
             migrationBuilder.DropTable(
                 name: "SystemsOfRecord");
@@ -1419,16 +2165,22 @@ namespace Portico.Data.Migrations.Sqlite
                 name: "WebhookDeliveries");
 
             migrationBuilder.DropTable(
+                name: "WriteBacks");
+
+            migrationBuilder.DropTable(
                 name: "Documents");
 
             migrationBuilder.DropTable(
-                name: "Roles");
+                name: "HelpArticles");
 
             migrationBuilder.DropTable(
                 name: "RequestMessages");
 
             migrationBuilder.DropTable(
-                name: "Integrations");
+                name: "ScimGroups");
+
+            migrationBuilder.DropTable(
+                name: "ReconciliationRuns");
 
             migrationBuilder.DropTable(
                 name: "WebhookEndpoints");
@@ -1437,13 +2189,25 @@ namespace Portico.Data.Migrations.Sqlite
                 name: "DocumentFolders");
 
             migrationBuilder.DropTable(
+                name: "HelpCategories");
+
+            migrationBuilder.DropTable(
                 name: "Requests");
+
+            migrationBuilder.DropTable(
+                name: "SingleSignOnProviders");
+
+            migrationBuilder.DropTable(
+                name: "Integrations");
 
             migrationBuilder.DropTable(
                 name: "Accounts");
 
             migrationBuilder.DropTable(
                 name: "RequestTypes");
+
+            migrationBuilder.DropTable(
+                name: "Roles");
 
             migrationBuilder.DropTable(
                 name: "AspNetUsers");
