@@ -30,10 +30,7 @@ public sealed class IncidentJourney(BrowserFixture fixture) : IClassFixture<Brow
             BaseURL = fixture.BaseUrl, ViewportSize = new ViewportSize { Width = 390, Height = 844 },
         });
         var page = await context.NewPageAsync();
-        await page.GotoAsync("/login");
-        await page.GetByLabel("Email").FillAsync(admin.Email!);
-        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(PorticoApp.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Browsing.TryPasswordAsync(page, admin.Email!);
         await page.GotoAsync("/staff/integrations");
 
         // Nothing wider than the phone: tables scroll inside their own box.

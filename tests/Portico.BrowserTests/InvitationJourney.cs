@@ -15,10 +15,7 @@ public sealed class InvitationJourney(BrowserFixture fixture) : IClassFixture<Br
 
         await using var ownerContext = await fixture.NewContextAsync();
         var page = await ownerContext.NewPageAsync();
-        await page.GotoAsync("/login");
-        await page.GetByLabel("Email").FillAsync(owner.Email!);
-        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(PorticoApp.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Browsing.TryPasswordAsync(page, owner.Email!);
         await page.WaitForURLAsync($"**/a/{account.Id}");
 
         await page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Contacts" }).ClickAsync();

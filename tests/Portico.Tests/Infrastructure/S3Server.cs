@@ -56,15 +56,7 @@ public sealed class S3Server : IDisposable
         {
             return;
         }
-        try
-        {
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit(5000);
-        }
-        catch (InvalidOperationException)
-        {
-        }
-        _process.Dispose();
+        ServerProcess.Stop(_process);
         _process = null;
     }
 
