@@ -1,14 +1,16 @@
+using System.ComponentModel.DataAnnotations;
+using Portico.Features.Shared;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Portico.Features.Integrations;
 
 public enum WriteBackState
 {
-    Waiting,
-    Acknowledged,
-    Refused,
+    [Display(Name = "Waiting for the source"), Badge(Tone.Waiting, Icon.Clock)] Waiting,
+    [Display(Name = "Taken by the source"), Badge(Tone.Success, Icon.Check)] Acknowledged,
+    [Display(Name = "Refused by the source"), Badge(Tone.Danger, Icon.X)] Refused,
     /// No answer within WriteBacks:AcknowledgeWithin.
-    TimedOut,
+    [Display(Name = "No answer from the source"), Badge(Tone.Danger, Icon.Alert)] TimedOut,
 }
 
 public sealed class WriteBackOptions
