@@ -33,7 +33,9 @@ public sealed class ProviderRoles(PorticoDb db, AuditLog audit, TimeProvider clo
         foreach (var membership in memberships)
         {
             var details = new { user = membership.User.Email, from = membership.Role.Name, to = role.Name, provider = provider.Id };
-            if (membership.Role.Name == BuiltInRoles.Owner && !await ChangeMembershipRole.HasAnotherOwnerAsync(db, membership, now, ct))
+            // Under the account's lock, held by the caller's transaction until it saves, as every role change takes it.
+            if (membership.Role.Name == BuiltInRoles.Owner && !await ChangeMembershipRole.WithOwnersLockedAsync(db, membership.AccountId,
+                    () => ChangeMembershipRole.HasAnotherOwnerAsync(db, membership, now, ct), ct))
             {
                 audit.Record(AuditActions.SingleSignOnRoleKept, membership.AccountId, "Membership", membership.Id.ToString(), details, actorUserId, actorName);
                 continue;
