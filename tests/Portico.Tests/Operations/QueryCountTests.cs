@@ -43,8 +43,9 @@ public sealed class QueryCounter : IObserver<DiagnosticListener>, IObserver<KeyV
     {
         if (value.Key == RelationalEventId.CommandExecuted.Name && value.Value is CommandExecutedEventData data
             && data.Context?.Database.GetConnectionString() == _connectionString
-            // The outbox worker polls the same database in the background; it is not part of any page.
-            && !data.Command.CommandText.Contains("\"OutboxMessages\"", StringComparison.Ordinal)
+            // The outbox, change feeds and write-back deadlines poll the same database in the background; only what
+            // runs for a request is part of a page.
+            && InRequest()
             // The brand is read for the whole portal once per Brands.Freshness, by whichever page comes first.
             && !data.Command.CommandText.Contains("\"StoredBrands\"", StringComparison.Ordinal))
         {
@@ -54,6 +55,18 @@ public sealed class QueryCounter : IObserver<DiagnosticListener>, IObserver<KeyV
                 Commands.Add(data.Command.CommandText);
             }
         }
+    }
+
+    private static bool InRequest()
+    {
+        for (var activity = Activity.Current; activity is not null; activity = activity.Parent)
+        {
+            if (activity.OperationName == "Microsoft.AspNetCore.Hosting.HttpRequestIn")
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     public void OnCompleted() { }
