@@ -32,7 +32,9 @@ public sealed class IndexModel(PorticoDb db, TimeProvider clock) : PageModel
         {
             var now = clock.GetUtcNow().UtcDateTime;
             // Each count stops where the queue's does, so the page stays quick with any amount of open work.
-            var open = db.Requests.Where(r => r.IsOpen);
+            // Open by status, not by the IsOpen flag, so that the assignee-and-status index answers each count alone.
+            var open = db.Requests.Where(r => r.Status == Requests.RequestStatus.New || r.Status == Requests.RequestStatus.InProgress
+                || r.Status == Requests.RequestStatus.WaitingOnCustomer);
             OpenRequests = await open.CountCappedAsync(cancellationToken);
             Unassigned = await open.Where(r => r.AssigneeId == null).CountCappedAsync(cancellationToken);
             Mine = await open.Where(r => r.AssigneeId == userId).CountCappedAsync(cancellationToken);
