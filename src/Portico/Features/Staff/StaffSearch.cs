@@ -116,17 +116,19 @@ public sealed partial class StaffSearch(PorticoDb db)
         {
             return Capped(new List<PersonHit>());
         }
-        // The candidates are at most one more than the page shows, so their accounts come in the same query.
         var people = await db.Users.AsNoTracking().Where(u => named.Contains(u.Id))
             .OrderBy(u => u.DisplayName)
-            .Select(u => new
-            {
-                u.Id, u.DisplayName, u.Email, u.StaffRole,
-                Accounts = db.Memberships.Where(m => m.UserId == u.Id).OrderBy(m => m.Account.Name)
-                    .Select(m => new PersonAccount(m.AccountId, m.Account.Name, m.Role.Name)).ToList(),
-            })
+            .Select(u => new { u.Id, u.DisplayName, u.Email, u.StaffRole })
             .ToListAsync(ct);
-        return Capped(people.Select(p => new PersonHit(p.Id, p.DisplayName, p.Email ?? "", p.StaffRole, p.Accounts)).ToList());
+        // A second query on the person index: with the accounts joined in, SQLite read every membership of every
+        // account (420 ms at scale 1) before keeping the few candidates'.
+        var ids = people.Select(p => p.Id).ToList();
+        var accounts = (await db.Memberships.AsNoTracking().Where(m => ids.Contains(m.UserId))
+                .OrderBy(m => m.Account.Name)
+                .Select(m => new { m.UserId, Account = new PersonAccount(m.AccountId, m.Account.Name, m.Role.Name) })
+                .ToListAsync(ct))
+            .ToLookup(m => m.UserId, m => m.Account);
+        return Capped(people.Select(p => new PersonHit(p.Id, p.DisplayName, p.Email ?? "", p.StaffRole, accounts[p.Id].ToList())).ToList());
     }
 
     private async Task<SearchGroup<RequestHit>> RequestsAsync(string query, CancellationToken ct)
