@@ -1,4 +1,6 @@
+using System.Net.Http.Headers;
 using System.Net.Sockets;
+using Portico.Tests.Documents;
 using Npgsql;
 
 namespace Portico.Tests.Operations;
@@ -39,15 +41,26 @@ public sealed class TwoNodes : IAsyncLifetime
         AppliedMigrations = (await db.Database.GetAppliedMigrationsAsync()).ToList();
     }
 
-    public PostgresPorticoDb Database() =>
-        new(new DbContextOptionsBuilder<PostgresPorticoDb>().UseNpgsql(_connectionString).Options, new AccountContext());
+    /// The operator's view of the shared database: every account's rows.
+    public PostgresPorticoDb Database()
+    {
+        var accounts = new AccountContext();
+        accounts.EnterCrossAccount();
+        return new(new DbContextOptionsBuilder<PostgresPorticoDb>().UseNpgsql(_connectionString).Options, accounts);
+    }
+
+    /// The shared storage folder both nodes write to.
+    public string BlobRoot => Path.Combine(_directory, "blobs");
 
     public Process Start(int node, bool demo = false) =>
         AppProcess.Start(Directory.CreateDirectory(Path.Combine(_directory, "node" + node)).FullName, "Postgres", _connectionString, Ports[node], Mail.Port, new Dictionary<string, string>
         {
             ["Proxy__KnownProxies__0"] = Nginx.ProxyAddress,
             // One folder for both, as a shared file system would be; S3 is the other way (ADR 0019).
-            ["Storage__LocalPath"] = Path.Combine(_directory, "blobs"),
+            ["Storage__LocalPath"] = BlobRoot,
+            // The shortest age the app accepts, and a sweep every second, so a killed upload's leftover is seen to go.
+            ["Storage__OrphanAge"] = "00:01:00",
+            ["Storage__SweepInterval"] = "00:00:01",
             ["Outbox__PollInterval"] = "00:00:00.200",
             // A killed node's claimed message waits this long before the other node takes it.
             ["Outbox__Lease"] = "00:00:10",
@@ -299,5 +312,120 @@ public sealed class TwoNodeTests(TwoNodes nodes) : IClassFixture<TwoNodes>
             nodes.Nodes[0] = nodes.Start(0);
             await nodes.WaitReadyAsync(0);
         }
+    }
+
+    /// The node that holds the file open for writing: the one the proxy gave the upload to.
+    private int WriterOf(string path) =>
+        Array.FindIndex(nodes.Nodes, node =>
+        {
+            try
+            {
+                return Directory.EnumerateFileSystemEntries($"/proc/{node.Id}/fd").Any(fd => new FileInfo(fd).LinkTarget == path);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return false; // a descriptor closed while it was read
+            }
+        });
+
+    [Fact]
+    public async Task A_node_killed_during_an_upload_through_the_proxy_loses_nothing_and_the_retry_lands_intact()
+    {
+        var olivia = await SignInAsync(nodes.Proxy.Address, "olivia@northwind.example");
+        using var proxied = olivia.At(nodes.Proxy.Address);
+        var me = await proxied.Http.GetFromJsonAsync<MeDto>(new Uri("/api/me", UriKind.Relative));
+        var account = me!.Accounts.Single(a => a.AccountName.Contains("Northwind", StringComparison.Ordinal)).AccountId;
+        var folder = (await proxied.Http.GetFromJsonAsync<List<FolderDto>>(new Uri($"{ApiPath(account)}/folders", UriKind.Relative)))!.Single(f => f.Name == "General");
+        var name = $"Warehouse archive {PorticoApp.Unique()}.zip";
+        var before = FilesUnder(nodes.BlobRoot);
+
+        // A gigabyte, 64 KiB every 5 ms through nginx (which streams request bodies): far from done when its node dies.
+        var body = new StreamContent(new SlowStream(1L << 30, chunk: 64 * 1024, delay: TimeSpan.FromMilliseconds(5)));
+        body.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        var upload = proxied.UploadByApiAsync(account, folder.Id, name, body);
+        var (partial, writer) = await PartialBeingWrittenAsync(before);
+        var killed = nodes.Nodes[writer];
+        killed.Kill(); // SIGKILL: no shutdown hooks, no cleanup
+        await killed.WaitForExitAsync();
+        try
+        {
+            try
+            {
+                Assert.NotEqual(HttpStatusCode.Created, (await upload).StatusCode);
+            }
+            catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException)
+            {
+            }
+
+            // Nothing half-written became visible: no document, no version, no finished blob under the upload's key.
+            var key = Path.GetFileName(partial)[..^".partial".Length];
+            Assert.True(File.Exists(partial), "The killed upload should have left its partial file behind.");
+            Assert.False(File.Exists(partial[..^".partial".Length]));
+            await using (var db = nodes.Database())
+            {
+                Assert.False(await db.Documents.AnyAsync(d => d.Name == name));
+                Assert.False(await db.DocumentVersions.AnyAsync(v => v.StorageKey == key));
+            }
+
+            // The other node keeps serving, through the proxy and directly.
+            for (var i = 0; i < 4; i++)
+            {
+                Assert.Equal(HttpStatusCode.OK, (await proxied.Http.GetAsync(new Uri($"/a/{account}/documents", UriKind.Relative))).StatusCode);
+            }
+            using (var survivor = olivia.At(nodes.NodeAddress(1 - writer)))
+            {
+                Assert.Equal(HttpStatusCode.OK, await MeAsync(survivor));
+            }
+
+            // The person tries again through the proxy and gets back exactly what they sent.
+            var content = new byte[48 * 1024 * 1024];
+            new Random(19).NextBytes(content);
+            "PK\u0003\u0004"u8.CopyTo(content);
+            var retry = await proxied.UploadByApiAsync(account, folder.Id, name, content);
+            Assert.Equal(HttpStatusCode.Created, retry.StatusCode);
+            var document = await retry.Content.ReadFromJsonAsync<DocumentDto>();
+            Assert.Equal(1, document!.Versions);
+            var detail = await proxied.Http.GetFromJsonAsync<DocumentDto>(new Uri($"{ApiPath(account)}/{document.Id}", UriKind.Relative));
+            var version = detail!.VersionHistory!.Single();
+            Assert.Equal(Sha256(content), version.Sha256);
+            using var download = await proxied.Http.GetAsync(new Uri(version.Url, UriKind.Relative), HttpCompletionOption.ResponseHeadersRead);
+            Assert.Equal(HttpStatusCode.OK, download.StatusCode);
+            await using (var received = await download.Content.ReadAsStreamAsync())
+            {
+                Assert.Equal(Sha256(content), Convert.ToHexStringLower(await SHA256.HashDataAsync(received)));
+            }
+
+            // Once older than Storage:OrphanAge the surviving node's sweeper removes the leftover.
+            File.SetLastWriteTimeUtc(partial, DateTime.UtcNow - TimeSpan.FromMinutes(2));
+            var clock = Stopwatch.StartNew();
+            while (File.Exists(partial) && clock.Elapsed < TimeSpan.FromSeconds(30))
+            {
+                await Task.Delay(100);
+            }
+            Assert.False(File.Exists(partial), "The sweeper did not remove the killed upload's partial file.");
+            Assert.DoesNotContain(FilesUnder(nodes.BlobRoot), f => f.EndsWith(".partial", StringComparison.Ordinal));
+        }
+        finally
+        {
+            killed.Dispose();
+            nodes.Nodes[writer] = nodes.Start(writer);
+            await nodes.WaitReadyAsync(writer);
+        }
+    }
+
+    /// A new partial file past its first mebibyte, and the node writing it.
+    private async Task<(string Partial, int Node)> PartialBeingWrittenAsync(HashSet<string> before)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            var partial = FilesUnder(nodes.BlobRoot).Except(before).FirstOrDefault(f => f.EndsWith(".partial", StringComparison.Ordinal));
+            if (partial is not null && new FileInfo(partial).Length >= 1024 * 1024 && WriterOf(partial) is var node and >= 0)
+            {
+                return (partial, node);
+            }
+            await Task.Delay(50);
+        }
+        throw new TimeoutException("The upload did not reach the storage folder.");
     }
 }
