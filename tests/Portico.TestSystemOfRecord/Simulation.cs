@@ -30,6 +30,7 @@ internal sealed class Simulation(SimulationSettings settings, TextWriter output,
 {
     private const int BatchSize = 50;
     private const int SnapshotPage = 500;
+    private static readonly string[] DriftCounts = ["records", "created", "changed", "deleted", "unchanged", "stale", "failed"];
 
     private readonly Random _random = new(settings.Seed);
     private readonly Faults _faults = new();
@@ -236,7 +237,7 @@ internal sealed class Simulation(SimulationSettings settings, TextWriter output,
         }
     }
 
-    /// One snapshot: started, its pages in order, then the end marker, which answers the drift.
+    /// One snapshot: started, its pages in order, then the end marker, which answers the drift (its counts are kept).
     private async Task<JsonNode> SnapshotAsync(string type, List<JsonObject> records)
     {
         var started = await SendAsync(HttpMethod.Post, $"/api/integration/{type}/snapshots", null);
@@ -247,7 +248,8 @@ internal sealed class Simulation(SimulationSettings settings, TextWriter output,
             await SendAsync(HttpMethod.Put, $"/api/integration/{type}/snapshots/{id}/pages/{i + 1}",
                 new JsonObject { ["records"] = new JsonArray([.. pages[i].Select(Clone)]) }.ToJsonString());
         }
-        return await SendAsync(HttpMethod.Post, $"/api/integration/{type}/snapshots/{id}/end?pages={pages.Count}", null);
+        var end = await SendAsync(HttpMethod.Post, $"/api/integration/{type}/snapshots/{id}/end?pages={pages.Count}", null);
+        return new JsonObject(DriftCounts.Select(name => KeyValuePair.Create(name, end[name]?.DeepClone())));
     }
 
     /// Sends until the portal answers: waits out 429 by Retry-After, and retries a conflict with another batch (409 on a

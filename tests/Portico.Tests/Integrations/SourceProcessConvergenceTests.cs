@@ -97,7 +97,7 @@ public sealed class SourceProcessConvergenceTests(ITestOutputHelper output) : IA
                 divergences.Add("the pages still warn after delivery resumed");
             }
         }
-        var note = $"{compared} records compared after {sent["changes"]} changes on {_app.Provider}; faults: {faults["Duplicated"]} duplicated, "
+        var note = $"{compared} records compared after {sent["changes"]} changes (a bulk batch among them) on {_app.Provider}; faults: {faults["Duplicated"]} duplicated, "
             + $"{faults["Reordered"]} reordered, {faults["Dropped"]} dropped and sent later, {faults["Invalid"]} invalid records, "
             + $"{faults["KilledMidBatch"]} kill during a batch ({faults["KillsAfterAnswer"]} after its answer), an outage of {faults["OutageSeconds"]} s; "
             + $"{faults["Batches"]} batches, {faults["Throttled"]} throttled, {faults["Retried"]} retried; outcomes {faults["Outcomes"]!.ToJsonString()}; "
@@ -133,7 +133,7 @@ public sealed class SourceProcessConvergenceTests(ITestOutputHelper output) : IA
         Assert.True(File.Exists(dll), $"The simulated system of record is not built at {dll}; build the solution.");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, WorkingDirectory = _directory };
         foreach (var arg in new[] { dll, "--portico", $"http://127.0.0.1:{_port}", "--key", key, "--operations", operations.ToString(CultureInfo.InvariantCulture),
-                     "--state", state, "--bulk", operations >= 10_000 ? "3000" : "1500" })
+                     "--state", state, "--bulk", operations >= 10_000 ? "3000" : "1000" })
         {
             start.ArgumentList.Add(arg);
         }
