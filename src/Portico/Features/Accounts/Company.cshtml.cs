@@ -27,15 +27,14 @@ public sealed class AddressForm
 
 /// The company's details as the portal knows them; people with account.manage ask to change the address.
 [AccountPermission(Permissions.AccountView)]
-public sealed class CompanyModel(PorticoDb db, AccountContext account, ChangeCompanyAddress changeAddress) : PageModel
+public sealed class CompanyModel(PorticoDb db, AccountContext account, ChangeCompanyAddress changeAddress, WriteBacks writeBacks) : PageModel
 {
     public string Name { get; private set; } = "";
     public CompanyAddress? Address { get; private set; }
     public string? AccountManager { get; private set; }
     public string? PendingAddressChange { get; private set; }
-    /// The latest change sent to the account's system of record, and its name, while it waits or when it did not go through.
-    public WriteBack? WriteBack { get; private set; }
-    public string? Source { get; private set; }
+    /// The latest address change sent to the account's system of record while it waits or when it did not go through.
+    public WriteBackView? WriteBack { get; private set; }
     public bool CanManage => account.Permissions.Contains(Permissions.AccountManage);
     public string? Notice { get; private set; }
 
@@ -84,11 +83,6 @@ public sealed class CompanyModel(PorticoDb db, AccountContext account, ChangeCom
             : null;
         PendingAddressChange = await db.ChangeRequests.AsNoTracking()
             .Where(c => c.Type == ChangeTypes.Address && c.Status == ChangeStatus.Pending).Select(c => c.Summary).FirstOrDefaultAsync(ct);
-        WriteBack = await db.WriteBacks.AsNoTracking().Where(w => w.AccountId == account.Id).OrderByDescending(w => w.SentAt).FirstOrDefaultAsync(ct);
-        if (WriteBack is { State: WriteBackState.Acknowledged })
-        {
-            WriteBack = null;
-        }
-        Source = WriteBack is null ? null : await db.Integrations.Where(i => i.Id == WriteBack.IntegrationId).Select(i => i.Name).SingleAsync(ct);
+        WriteBack = await writeBacks.LatestAsync(account.Id, SyncedObjectTypes.Accounts, ct);
     }
 }

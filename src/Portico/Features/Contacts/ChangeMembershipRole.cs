@@ -6,7 +6,7 @@ namespace Portico.Features.Contacts;
 
 /// Changes one membership's role. The membership must belong to the given account
 /// (a forged pair answers NotFound), and an account never loses its last Owner.
-public sealed class ChangeMembershipRole(PorticoDb db, AuditLog audit, Insights.KeyEvents keyEvents, EmailOutbox email, TimeProvider clock)
+public sealed class ChangeMembershipRole(PorticoDb db, AuditLog audit, Insights.KeyEvents keyEvents, EmailOutbox email, ContactWriteBacks writeBacks, TimeProvider clock)
 {
     public const string LastOwnerRefusal = "The account's last Owner cannot be given another role. Make someone else Owner first.";
 
@@ -37,6 +37,8 @@ public sealed class ChangeMembershipRole(PorticoDb db, AuditLog audit, Insights.
         audit.Record(AuditActions.MembershipRoleChanged, accountId, "Membership", membership.Id.ToString(),
             new { user = membership.User.Email, from, to = role.Name });
         keyEvents.Record(Insights.KeyEventKind.ContactChanged, accountId);
+        await writeBacks.SendAsync(accountId, ContactWriteBacks.Changes.RoleChanged, $"Give {membership.User.DisplayName} the {role.Name} role (was {from})",
+            membership.User.Email!, membership.User.DisplayName, role.Name, membership.ExpiresAt, cancellationToken);
         email.Queue(membership.User.Email!, $"Your role at {membership.Account.Name} changed",
             $"Hello {membership.User.DisplayName},\n\nYour role at {membership.Account.Name} is now {role.Name} (was {from}).\n");
         await db.SaveChangesAsync(cancellationToken);

@@ -5,6 +5,7 @@ public static class ContactsModule
     public static IServiceCollection AddContacts(this IServiceCollection services)
     {
         services.AddScoped<ChangeMembershipRole>();
+        services.AddScoped<ContactWriteBacks>();
         services.AddScoped<ListContacts>();
         services.AddScoped<ManageContacts>();
         return services;

@@ -5,7 +5,7 @@ using Portico.Features.Accounts.Staff;
 namespace Portico.Features.Contacts;
 
 [AccountPermission(Permissions.ContactsView)]
-public sealed class IndexModel(ListContacts listContacts, ManageContacts manage, AccountContext account, PorticoDb db) : PageModel
+public sealed class IndexModel(ListContacts listContacts, ManageContacts manage, AccountContext account, PorticoDb db, Integrations.WriteBacks writeBacks) : PageModel
 {
     public IReadOnlyList<ContactRow> Contacts { get; private set; } = [];
     public IReadOnlyList<InvitationRow> Invitations { get; private set; } = [];
@@ -16,6 +16,8 @@ public sealed class IndexModel(ListContacts listContacts, ManageContacts manage,
     public string? Error => ModelState.Refusal();
     public string? Notice { get; private set; }
     public bool RequireMfa { get; private set; }
+    /// The latest change of the account's people sent to the system of record that owns contacts, while it waits or when it did not go through.
+    public Integrations.WriteBackView? WriteBack { get; private set; }
 
     private ManageContacts.Actor Actor => new(RequestAccess.DisplayName(User), account.Permissions, User.UserId());
 
@@ -59,6 +61,7 @@ public sealed class IndexModel(ListContacts listContacts, ManageContacts manage,
     {
         Contacts = await listContacts.RunAsync(ct);
         RequireMfa = account.RequiresMfa;
+        WriteBack = await writeBacks.LatestAsync(account.Id, Integrations.SyncedObjectTypes.Contacts, ct);
         if (CanManage)
         {
             Invitations = await listContacts.OpenInvitationsAsync(account.AccountId!.Value, ct);

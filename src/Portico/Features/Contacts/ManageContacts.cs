@@ -9,7 +9,7 @@ namespace Portico.Features.Contacts;
 /// contacts.manage) or by staff. Nobody grants a role with permissions they do not hold
 /// themselves, and an account never loses its last Owner.
 public sealed class ManageContacts(PorticoDb db, AuditLog audit, Insights.KeyEvents keyEvents, EmailOutbox email, ChangeMembershipRole changeRole, Approvals.ApprovalGate approvals,
-    IOptions<BrandingOptions> branding, Branding.Brands brands, TimeProvider clock)
+    IOptions<BrandingOptions> branding, Branding.Brands brands, ContactWriteBacks writeBacks, TimeProvider clock)
 {
     public const int MaxInvitationsPerHour = 50;
     public const string AwaitingApproval = "This change needs approval first. You can follow it under Approvals.";
@@ -78,6 +78,7 @@ public sealed class ManageContacts(PorticoDb db, AuditLog audit, Insights.KeyEve
         audit.Record(AuditActions.InvitationCreated, accountId, "Invitation", invitation.Id.ToString(), new { email = clean, role = role.Name, accessUntil = until });
         keyEvents.Record(Insights.KeyEventKind.ContactChanged, accountId);
         await QueueInvitationAsync(accountId, clean, role.Name, token, actor.Name, ct);
+        await writeBacks.SendAsync(accountId, ContactWriteBacks.Changes.Invited, $"Invite {clean} as {role.Name}", clean, null, role.Name, until, ct);
         await db.SaveChangesAsync(ct);
         return Outcome.Done;
     }
@@ -170,6 +171,9 @@ public sealed class ManageContacts(PorticoDb db, AuditLog audit, Insights.KeyEve
         membership.SetExpiry(end);
         audit.Record(AuditActions.MembershipExpiryChanged, accountId, "Membership", membership.Id.ToString(), new { user = membership.User.Email, from = before, to = end });
         keyEvents.Record(Insights.KeyEventKind.ContactChanged, accountId);
+        await writeBacks.SendAsync(accountId, ContactWriteBacks.Changes.AccessChanged,
+            $"{membership.User.DisplayName}'s access {(until is { } last ? $"until {last:yyyy-MM-dd}" : "without an end date")}",
+            membership.User.Email!, membership.User.DisplayName, membership.Role.Name, end, ct);
         await db.SaveChangesAsync(ct);
         return Outcome.Done;
     }
@@ -197,6 +201,8 @@ public sealed class ManageContacts(PorticoDb db, AuditLog audit, Insights.KeyEve
         db.Memberships.Remove(membership);
         audit.Record(AuditActions.MembershipRemoved, accountId, "Membership", membership.Id.ToString(), new { user = membership.User.Email, role = membership.Role.Name });
         keyEvents.Record(Insights.KeyEventKind.ContactChanged, accountId);
+        await writeBacks.SendAsync(accountId, ContactWriteBacks.Changes.Removed, $"Remove {membership.User.DisplayName} ({membership.User.Email})",
+            membership.User.Email!, membership.User.DisplayName, membership.Role.Name, null, ct);
         email.Queue(membership.User.Email!, $"Your access to {membership.Account.Name} ended",
             $"Hello {membership.User.DisplayName},\n\n{actor.Name} removed your access to {membership.Account.Name}.\n");
         // Bumping the security stamp signs the person out everywhere, so the removal takes effect at once.

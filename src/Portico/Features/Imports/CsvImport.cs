@@ -9,9 +9,12 @@ using Portico.Features.Integrations;
 
 namespace Portico.Features.Imports;
 
-public sealed record ImportRow(int Line, string? Key, string Outcome, IReadOnlyDictionary<string, string>? Errors);
+/// Detail says why a row was stale (older than the record the portal holds).
+public sealed record ImportRow(int Line, string? Key, string Outcome, IReadOnlyDictionary<string, string>? Errors, string? Detail = null);
 
-public sealed record ImportReport(string Kind, bool DryRun, bool Applied, int Rows, int Created, int Updated, int Unchanged, int Failed, IReadOnlyList<ImportRow> Results, string? Error = null);
+/// Stale rows are older than what the portal holds: not applied, and no reason to refuse the rest of the file.
+public sealed record ImportReport(string Kind, bool DryRun, bool Applied, int Rows, int Created, int Updated, int Unchanged, int Failed, IReadOnlyList<ImportRow> Results,
+    string? Error = null, int Stale = 0);
 
 /// Imports a CSV file of accounts, contacts, invoices or orders. A dry run checks every row and
 /// writes nothing; a real import writes only when no row has an error, so a file is all or nothing.
@@ -21,13 +24,15 @@ public sealed class CsvImport(PorticoDb db, IntegrationSync sync, UserManager<Po
 {
     public const string IntegrationName = "CSV import";
     public const int MaxRows = 10_000;
+    /// Optional, as in the integration API: the source's version and change time order the rows against what is stored.
+    public static readonly string[] VersionColumns = ["version", "updatedAt"];
 
     public static readonly IReadOnlyDictionary<string, string[]> Columns = new Dictionary<string, string[]>
     {
-        ["accounts"] = ["externalId", "name"],
+        ["accounts"] = ["externalId", "name", .. VersionColumns],
         ["contacts"] = ["email", "name", "accountExternalId", "role", "expiresOn"],
-        ["invoices"] = ["externalId", "externalAccountId", "number", "currency", "issuedOn", "dueOn", "status", "total", "paid"],
-        ["orders"] = ["externalId", "externalAccountId", "reference", "title", "kind", "status"],
+        ["invoices"] = ["externalId", "externalAccountId", "number", "currency", "issuedOn", "dueOn", "status", "total", "paid", .. VersionColumns],
+        ["orders"] = ["externalId", "externalAccountId", "reference", "title", "kind", "status", .. VersionColumns],
     };
 
     public async Task<ImportReport> RunAsync(string kind, Stream csv, bool dryRun, CancellationToken ct)
@@ -79,11 +84,49 @@ public sealed class CsvImport(PorticoDb db, IntegrationSync sync, UserManager<Po
         db.ChangeTracker.Clear();
         return kind switch
         {
-            "accounts" => sync.AccountsAsync(integrationId, dryRun, rows.Select((r, i) => (i, (AccountRecord?)new AccountRecord(Get(r, "externalId"), Get(r, "name")), (string?)null)).ToList(), ct),
+            "accounts" => sync.AccountsAsync(integrationId, dryRun, rows.Select((r, i) => Versioned(r, i, (version, at) =>
+                (AccountRecord?)new AccountRecord(Get(r, "externalId"), Get(r, "name"), version, at))).ToList(), ct),
             "invoices" => sync.InvoicesAsync(integrationId, dryRun, rows.Select((r, i) => Invoice(r, i)).ToList(), ct),
-            _ => sync.OrdersAsync(integrationId, dryRun, rows.Select((r, i) => (i, (OrderRecord?)new OrderRecord(Get(r, "externalId"), Get(r, "externalAccountId"),
-                Get(r, "reference"), Get(r, "title"), Get(r, "kind"), Get(r, "status"), null, null, null), (string?)null)).ToList(), ct),
+            _ => sync.OrdersAsync(integrationId, dryRun, rows.Select((r, i) => Versioned(r, i, (version, at) => (OrderRecord?)new OrderRecord(Get(r, "externalId"),
+                Get(r, "externalAccountId"), Get(r, "reference"), Get(r, "title"), Get(r, "kind"), Get(r, "status"), null, null, null, version, at))).ToList(), ct),
         };
+    }
+
+    /// The row's record with its version and change time, or why they cannot be read.
+    private static (int, T?, string?) Versioned<T>(Dictionary<string, string> r, int index, Func<long?, DateTime?, T?> record) where T : class
+    {
+        var errors = new List<string>();
+        var (version, at) = Stamp(r, errors);
+        return errors.Count > 0 ? (index, null, string.Join("; ", errors) + ".") : (index, record(version, at), null);
+    }
+
+    private static (long? Version, DateTime? UpdatedAt) Stamp(Dictionary<string, string> r, List<string> errors)
+    {
+        long? version = null;
+        DateTime? at = null;
+        if (Get(r, "version") is { } v)
+        {
+            if (long.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
+            {
+                version = parsed;
+            }
+            else
+            {
+                errors.Add("version must be a whole number, 0 or more");
+            }
+        }
+        if (Get(r, "updatedAt") is { } u)
+        {
+            if (DateTime.TryParse(u, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var parsed) && parsed.Kind != DateTimeKind.Unspecified)
+            {
+                at = parsed;
+            }
+            else
+            {
+                errors.Add("updatedAt must be a date and time with a time zone, such as 2026-12-01T09:30:00Z");
+            }
+        }
+        return (version, at);
     }
 
     private static (int, InvoiceRecord?, string?) Invoice(Dictionary<string, string> r, int index)
@@ -109,12 +152,13 @@ public sealed class CsvImport(PorticoDb db, IntegrationSync sync, UserManager<Po
         var due = Date("dueOn");
         var total = Amount("total");
         var paid = Amount("paid");
+        var (version, at) = Stamp(r, errors);
         if (errors.Count > 0)
         {
             return (index, null, string.Join("; ", errors) + ".");
         }
         return (index, new InvoiceRecord(Get(r, "externalId"), Get(r, "externalAccountId"), Get(r, "number"), Get(r, "currency"), issued, due, Get(r, "status"), total,
-            null, paid is > 0 ? [new PaymentRecord(due ?? issued, paid, "CSV import")] : null, null), null);
+            null, paid is > 0 ? [new PaymentRecord(due ?? issued, paid, "CSV import")] : null, null, version, at), null);
     }
 
     private async Task<ImportReport> ContactsAsync(List<Dictionary<string, string>> rows, bool dryRun, CancellationToken ct)
@@ -257,5 +301,5 @@ public sealed class CsvImport(PorticoDb db, IntegrationSync sync, UserManager<Po
 
     private static ImportReport Report(string kind, bool dryRun, bool applied, int rows, BatchResult result) =>
         new(kind, dryRun, applied, rows, result.Created, result.Updated, result.Unchanged, result.Failed,
-            result.Results.Select(r => new ImportRow(r.Index + 2, r.ExternalId, r.Outcome, r.Errors)).ToList());
+            result.Results.Select(r => new ImportRow(r.Index + 2, r.ExternalId, r.Outcome, r.Errors, r.Detail)).ToList(), Stale: result.Stale);
 }

@@ -153,8 +153,14 @@ public static class SyncedObjectTypes
     public const string Accounts = "accounts";
     public const string Invoices = "invoices";
     public const string Orders = "orders";
+    /// An account's people: never pushed through the API, but an integration that owns them is told of every change made in
+    /// the portal (invitations, roles, access, removals) and acknowledges it as it does address changes.
+    public const string Contacts = "contacts";
 
+    /// The types sources push.
     public static readonly IReadOnlyList<string> All = [Accounts, Invoices, Orders];
+    /// The types an integration can be the system of record for.
+    public static readonly IReadOnlyList<string> Ownable = [Accounts, Contacts, Invoices, Orders];
 }
 
 /// How a data quality incident was closed.

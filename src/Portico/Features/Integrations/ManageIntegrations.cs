@@ -68,7 +68,7 @@ public sealed class ManageIntegrations(PorticoDb db, AuditLog audit, Webhooks.Re
     /// Gives the object type to an integration, or to nobody when integrationId is null.
     public async Task<Outcome> ChooseSystemOfRecordAsync(string? objectType, Guid? integrationId, CancellationToken ct)
     {
-        if (objectType is null || !SyncedObjectTypes.All.Contains(objectType))
+        if (objectType is null || !SyncedObjectTypes.Ownable.Contains(objectType))
         {
             return Outcome.Refused("Choose an object type.");
         }

@@ -86,22 +86,39 @@ internal sealed class WriteBackConfiguration : IEntityTypeConfiguration<WriteBac
 /// The body of an acknowledgement: accepted, or refused with a reason.
 public sealed record WriteBackAnswer(bool? Accepted, string? Reason);
 
+/// The latest change of a kind sent to a source that has not been taken yet (waiting, refused or unanswered), with the source's name.
+public sealed record WriteBackView(WriteBack WriteBack, string Source);
+
 public sealed record WriteBackDto(Guid Id, string ObjectType, string ExternalId, string State, DateTime SentAt, DateTime? AnsweredAt, string? Reason);
 
 /// Starts write-backs, records the source's answers and turns refusals and silence into incidents for staff.
 public sealed class WriteBacks(PorticoDb db, IOptions<WriteBackOptions> options, TimeProvider clock)
 {
     /// A waiting write-back for a change to the account, when a system of record owns accounts and knows this one; the caller saves.
-    public async Task<WriteBack?> StartAsync(Accounts.Account account, string summary, CancellationToken ct)
+    public Task<WriteBack?> StartAsync(Accounts.Account account, string summary, CancellationToken ct) =>
+        StartAsync(account, SyncedObjectTypes.Accounts, summary, ct);
+
+    /// The same for a change of the object type (accounts or contacts) made to the account, when a system of record owns that type
+    /// and knows the account by its external id.
+    public async Task<WriteBack?> StartAsync(Accounts.Account account, string objectType, string summary, CancellationToken ct)
     {
-        var owner = await db.SystemsOfRecord.Where(s => s.ObjectType == SyncedObjectTypes.Accounts).Select(s => (Guid?)s.IntegrationId).SingleOrDefaultAsync(ct);
+        var owner = await db.SystemsOfRecord.Where(s => s.ObjectType == objectType).Select(s => (Guid?)s.IntegrationId).SingleOrDefaultAsync(ct);
         if (owner is null || account.ExternalId is null)
         {
             return null;
         }
-        var writeBack = new WriteBack(owner.Value, account.Id, SyncedObjectTypes.Accounts, account.ExternalId, summary, clock.GetUtcNow().UtcDateTime, options.Value.AcknowledgeWithin);
+        var writeBack = new WriteBack(owner.Value, account.Id, objectType, account.ExternalId, summary, clock.GetUtcNow().UtcDateTime, options.Value.AcknowledgeWithin);
         db.WriteBacks.Add(writeBack);
         return writeBack;
+    }
+
+    /// What the account's page shows of its latest change of the object type: nothing once the source took it.
+    public async Task<WriteBackView?> LatestAsync(Guid accountId, string objectType, CancellationToken ct)
+    {
+        var latest = await db.WriteBacks.AsNoTracking().Where(w => w.AccountId == accountId && w.ObjectType == objectType).OrderByDescending(w => w.SentAt)
+            .FirstOrDefaultAsync(ct);
+        return latest is null or { State: WriteBackState.Acknowledged } ? null
+            : new WriteBackView(latest, await db.Integrations.Where(i => i.Id == latest.IntegrationId).Select(i => i.Name).SingleAsync(ct));
     }
 
     /// The source's answer. A change of another integration is not found, so nothing tells it that the id exists.
@@ -179,7 +196,7 @@ internal static class WriteBackApi
             var (value, status, problem) = await writeBacks.AnswerAsync(id, parsed, answer, ct);
             return value is not null ? TypedResults.Ok(value) : TypedResults.Problem(problem, statusCode: status);
         }).WithName("AcknowledgeWriteBack")
-          .WithSummary("Answer a change made in the portal (the writeBackId of an account.address_changed webhook): {\"accepted\": true}, or false with a reason.")
+          .WithSummary("Answer a change made in the portal (the writeBackId of an account.address_changed or contact.changed webhook): {\"accepted\": true}, or false with a reason.")
           .WithDescription("Until answered the portal shows the change as waiting for this source. A refusal, or no answer within WriteBacks:AcknowledgeWithin, "
               + "becomes a data-quality incident for staff and the customer sees the change did not go through. A change sent to another integration answers 404.");
 }

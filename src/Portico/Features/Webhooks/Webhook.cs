@@ -10,8 +10,11 @@ public static class WebhookEvents
     public const string DocumentRequestFulfilled = "document_request.fulfilled";
     /// An approved address change, for the system of record that keeps accounts.
     public const string AccountAddressChanged = "account.address_changed";
+    /// A change to an account's people, for the system of record that keeps contacts.
+    public const string ContactChanged = "contact.changed";
 
-    public static readonly IReadOnlyList<string> All = [RequestCreated, RequestStatusChanged, RequestReplied, DocumentUploaded, DocumentRequestFulfilled, AccountAddressChanged];
+    public static readonly IReadOnlyList<string> All = [RequestCreated, RequestStatusChanged, RequestReplied, DocumentUploaded, DocumentRequestFulfilled, AccountAddressChanged,
+        ContactChanged];
 }
 
 /// A receiver staff registered. The signing secret is kept encrypted with the app's data protection keys.
