@@ -68,6 +68,32 @@ public sealed class ScimGroupsTests(PorticoApp app)
     }
 
     [Fact]
+    public async Task Operations_of_one_patch_apply_in_order_so_a_member_removed_and_added_again_stays()
+    {
+        var p = await app.AddScimProviderAsync("portal-billing = Billing");
+        var (ada, bob) = (await ProvisionAsync(p, "ada"), await ProvisionAsync(p, "bob"));
+        var group = await CreateGroupAsync(p, "portal-billing", ada, bob);
+        object Listed(Guid person) => new[] { new { value = person.ToString() } };
+
+        // Entra ID: remove and add with value lists; Okta: remove by the member's path, then add.
+        var (entra, _) = await PatchAsync(p, group, new { op = "Remove", path = "members", value = Listed(ada) }, new { op = "Add", path = "members", value = Listed(ada) });
+        var (okta, body) = await PatchAsync(p, group, new { op = "remove", path = $"members[value eq \"{bob}\"]" }, new { op = "add", path = "members", value = Listed(bob) });
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (entra, okta));
+        Assert.Equal(new[] { ada, bob }.Select(x => x.ToString()).Order(), body!["members"]!.AsArray().Select(m => m!["value"]!.GetValue<string>()).Order());
+        Assert.Equal((BuiltInRoles.Billing, BuiltInRoles.Billing), (await RoleAsync(p, ada), await RoleAsync(p, bob)));
+
+        // The other way round, the member ends removed; a replace starts the list again from what it names.
+        Assert.Equal(HttpStatusCode.OK, (await PatchAsync(p, group, new { op = "add", path = "members", value = Listed(ada) },
+            new { op = "remove", path = $"members[value eq \"{ada}\"]" })).Status);
+        var (_, last) = await PatchAsync(p, group, new { op = "remove", path = "members", value = Listed(bob) },
+            new { op = "replace", path = "members", value = Listed(bob) }, new { op = "add", path = "members", value = Listed(ada) },
+            new { op = "remove", path = "members", value = Listed(ada) });
+        Assert.Equal([bob.ToString()], last!["members"]!.AsArray().Select(m => m!["value"]!.GetValue<string>()));
+        Assert.Equal((BuiltInRoles.Requester, BuiltInRoles.Billing), (await RoleAsync(p, ada), await RoleAsync(p, bob)));
+    }
+
+    [Fact]
     public async Task A_group_the_mapping_does_not_name_changes_nobodys_role()
     {
         var p = await app.AddScimProviderAsync("portal-billing = Billing");
