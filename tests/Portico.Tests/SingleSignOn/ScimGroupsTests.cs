@@ -126,6 +126,51 @@ public sealed class ScimGroupsTests(PorticoApp app)
     }
 
     [Fact]
+    public async Task Parallel_writers_moving_owners_out_of_owner_groups_and_deleting_them_never_fail_and_leave_exactly_one_owner()
+    {
+        for (var round = 0; round < 3; round++)
+        {
+            var p = await app.AddScimProviderAsync("portal-owners = Owner\nportal-admins = Owner");
+            var people = new List<Guid>();
+            for (var i = 0; i < 6; i++)
+            {
+                people.Add(await ProvisionAsync(p, "owner" + i));
+            }
+            var owners = await CreateGroupAsync(p, "portal-owners", [.. people]);
+            var admins = await CreateGroupAsync(p, "portal-admins", [.. people]);
+            foreach (var person in people)
+            {
+                Assert.Equal(BuiltInRoles.Owner, await RoleAsync(p, person));
+            }
+
+            // Sixteen writers at once: each person taken out of both groups (Entra ID's and Okta's forms), both groups
+            // emptied by PUT, and both deleted.
+            var writers = people.SelectMany((person, i) => new[]
+            {
+                PatchAsync(p, owners, i % 2 == 0
+                    ? new { op = "Remove", path = "members", value = (object?)new[] { new { value = person.ToString() } } }
+                    : new { op = "remove", path = $"members[value eq \"{person}\"]", value = (object?)null }),
+                PatchAsync(p, admins, new { op = "Remove", path = "members", value = new[] { new { value = person.ToString() } } }),
+            }).Concat(
+            [
+                app.ScimAsync(HttpMethod.Put, $"{Groups(p)}/{owners}", p.Token, new { schemas = GroupSchemas, displayName = "portal-owners", members = Array.Empty<object>() }),
+                app.ScimAsync(HttpMethod.Put, $"{Groups(p)}/{admins}", p.Token, new { schemas = GroupSchemas, displayName = "portal-admins", members = Array.Empty<object>() }),
+                app.ScimAsync(HttpMethod.Delete, $"{Groups(p)}/{owners}", p.Token),
+                app.ScimAsync(HttpMethod.Delete, $"{Groups(p)}/{admins}", p.Token),
+            ]).ToList();
+            Assert.Equal(16, writers.Count);
+            var answers = await Task.WhenAll(writers);
+
+            Assert.All(answers, a => Assert.Contains(a.Status, new[] { HttpStatusCode.OK, HttpStatusCode.NoContent, HttpStatusCode.NotFound }));
+            Assert.Equal(2, answers.Count(a => a.Status == HttpStatusCode.NoContent));
+            // Everyone left every Owner group, so each lost the role but the one the account needed to keep.
+            var roles = await app.WithDbAsync((db, _) => db.Memberships.IgnoreQueryFilters().Where(m => m.AccountId == p.Account.Id).Select(m => m.Role.Name).ToListAsync());
+            Assert.Equal(6, roles.Count);
+            Assert.Equal((1, 5), (roles.Count(r => r == BuiltInRoles.Owner), roles.Count(r => r == BuiltInRoles.Requester)));
+        }
+    }
+
+    [Fact]
     public async Task A_second_group_of_the_same_name_an_unsupported_operation_and_a_person_outside_the_provider_are_refused()
     {
         var p = await app.AddScimProviderAsync("portal-billing = Billing");
