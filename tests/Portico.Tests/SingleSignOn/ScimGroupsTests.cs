@@ -68,6 +68,32 @@ public sealed class ScimGroupsTests(PorticoApp app)
     }
 
     [Fact]
+    public async Task Operations_of_one_patch_apply_in_order_so_a_member_removed_and_added_again_stays()
+    {
+        var p = await app.AddScimProviderAsync("portal-billing = Billing");
+        var (ada, bob) = (await ProvisionAsync(p, "ada"), await ProvisionAsync(p, "bob"));
+        var group = await CreateGroupAsync(p, "portal-billing", ada, bob);
+        object Listed(Guid person) => new[] { new { value = person.ToString() } };
+
+        // Entra ID: remove and add with value lists; Okta: remove by the member's path, then add.
+        var (entra, _) = await PatchAsync(p, group, new { op = "Remove", path = "members", value = Listed(ada) }, new { op = "Add", path = "members", value = Listed(ada) });
+        var (okta, body) = await PatchAsync(p, group, new { op = "remove", path = $"members[value eq \"{bob}\"]" }, new { op = "add", path = "members", value = Listed(bob) });
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (entra, okta));
+        Assert.Equal(new[] { ada, bob }.Select(x => x.ToString()).Order(), body!["members"]!.AsArray().Select(m => m!["value"]!.GetValue<string>()).Order());
+        Assert.Equal((BuiltInRoles.Billing, BuiltInRoles.Billing), (await RoleAsync(p, ada), await RoleAsync(p, bob)));
+
+        // The other way round, the member ends removed; a replace starts the list again from what it names.
+        Assert.Equal(HttpStatusCode.OK, (await PatchAsync(p, group, new { op = "add", path = "members", value = Listed(ada) },
+            new { op = "remove", path = $"members[value eq \"{ada}\"]" })).Status);
+        var (_, last) = await PatchAsync(p, group, new { op = "remove", path = "members", value = Listed(bob) },
+            new { op = "replace", path = "members", value = Listed(bob) }, new { op = "add", path = "members", value = Listed(ada) },
+            new { op = "remove", path = "members", value = Listed(ada) });
+        Assert.Equal([bob.ToString()], last!["members"]!.AsArray().Select(m => m!["value"]!.GetValue<string>()));
+        Assert.Equal((BuiltInRoles.Requester, BuiltInRoles.Billing), (await RoleAsync(p, ada), await RoleAsync(p, bob)));
+    }
+
+    [Fact]
     public async Task A_group_the_mapping_does_not_name_changes_nobodys_role()
     {
         var p = await app.AddScimProviderAsync("portal-billing = Billing");
@@ -97,6 +123,51 @@ public sealed class ScimGroupsTests(PorticoApp app)
 
         Assert.Equal(BuiltInRoles.Owner, await RoleAsync(p, ada));
         Assert.Equal(1, await app.WithDbAsync((db, _) => db.AuditEvents.CountAsync(e => e.Action == AuditActions.SingleSignOnRoleKept && e.AccountId == p.Account.Id)));
+    }
+
+    [Fact]
+    public async Task Parallel_writers_moving_owners_out_of_owner_groups_and_deleting_them_never_fail_and_leave_exactly_one_owner()
+    {
+        for (var round = 0; round < 3; round++)
+        {
+            var p = await app.AddScimProviderAsync("portal-owners = Owner\nportal-admins = Owner");
+            var people = new List<Guid>();
+            for (var i = 0; i < 6; i++)
+            {
+                people.Add(await ProvisionAsync(p, "owner" + i));
+            }
+            var owners = await CreateGroupAsync(p, "portal-owners", [.. people]);
+            var admins = await CreateGroupAsync(p, "portal-admins", [.. people]);
+            foreach (var person in people)
+            {
+                Assert.Equal(BuiltInRoles.Owner, await RoleAsync(p, person));
+            }
+
+            // Sixteen writers at once: each person taken out of both groups (Entra ID's and Okta's forms), both groups
+            // emptied by PUT, and both deleted.
+            var writers = people.SelectMany((person, i) => new[]
+            {
+                PatchAsync(p, owners, i % 2 == 0
+                    ? new { op = "Remove", path = "members", value = (object?)new[] { new { value = person.ToString() } } }
+                    : new { op = "remove", path = $"members[value eq \"{person}\"]", value = (object?)null }),
+                PatchAsync(p, admins, new { op = "Remove", path = "members", value = new[] { new { value = person.ToString() } } }),
+            }).Concat(
+            [
+                app.ScimAsync(HttpMethod.Put, $"{Groups(p)}/{owners}", p.Token, new { schemas = GroupSchemas, displayName = "portal-owners", members = Array.Empty<object>() }),
+                app.ScimAsync(HttpMethod.Put, $"{Groups(p)}/{admins}", p.Token, new { schemas = GroupSchemas, displayName = "portal-admins", members = Array.Empty<object>() }),
+                app.ScimAsync(HttpMethod.Delete, $"{Groups(p)}/{owners}", p.Token),
+                app.ScimAsync(HttpMethod.Delete, $"{Groups(p)}/{admins}", p.Token),
+            ]).ToList();
+            Assert.Equal(16, writers.Count);
+            var answers = await Task.WhenAll(writers);
+
+            Assert.All(answers, a => Assert.Contains(a.Status, new[] { HttpStatusCode.OK, HttpStatusCode.NoContent, HttpStatusCode.NotFound }));
+            Assert.Equal(2, answers.Count(a => a.Status == HttpStatusCode.NoContent));
+            // Everyone left every Owner group, so each lost the role but the one the account needed to keep.
+            var roles = await app.WithDbAsync((db, _) => db.Memberships.IgnoreQueryFilters().Where(m => m.AccountId == p.Account.Id).Select(m => m.Role.Name).ToListAsync());
+            Assert.Equal(6, roles.Count);
+            Assert.Equal((1, 5), (roles.Count(r => r == BuiltInRoles.Owner), roles.Count(r => r == BuiltInRoles.Requester)));
+        }
     }
 
     [Fact]

@@ -60,6 +60,7 @@ public sealed class ScimIsolationTests : IAsyncLifetime
             [("PUT", users + "/{id}")] = ($"/Users/{a.Person}", new { userName = a.Email, active = true },
                 [("userName=B's person", $"/Users/{a.Person}", new { userName = b.Email, active = true }, HttpStatusCode.BadRequest)]),
             [("PATCH", users + "/{id}")] = ($"/Users/{a.Person}", Patch(new { op = "replace", path = "active", value = false }), []),
+            [("DELETE", users + "/{id}")] = ($"/Users/{a.Person}", null, []),
             [("GET", groups)] = ("/Groups", null, [("filter displayName=B's group", "/Groups?filter=" + Uri.EscapeDataString($"displayName eq \"{b.GroupName}\""), null, HttpStatusCode.OK)]),
             [("POST", groups)] = ("/Groups", new { displayName = "new-" + PorticoApp.Unique() },
                 [("members=B's person", "/Groups", new { displayName = "new-" + PorticoApp.Unique(), members = Members(b.Person) }, HttpStatusCode.BadRequest)]),

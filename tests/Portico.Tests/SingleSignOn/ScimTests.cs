@@ -121,6 +121,54 @@ public sealed class ScimTests(PorticoApp app)
     }
 
     [Fact]
+    public async Task Deleting_a_person_ends_their_memberships_in_the_providers_accounts_and_their_sessions_at_once()
+    {
+        var p = await ProviderAsync();
+        var person = await app.CreateUserAsync($"ada-{PorticoApp.Unique()}@{p.Domain}");
+        await app.AddMemberAsync(p.Account, person, BuiltInRoles.Requester);
+        var elsewhere = await app.CreateAccountAsync();
+        await app.AddMemberAsync(elsewhere, person, BuiltInRoles.Owner);
+        var (_, group) = await SendAsync(HttpMethod.Post, $"/scim/v2/{p.Saved.Id}/Groups", p.Token,
+            new { displayName = "everyone", members = new[] { new { value = person.Id.ToString() } } });
+        using var browser = await app.SignInAsync(person);
+        Assert.Equal(HttpStatusCode.OK, (await browser.Http.GetAsync(new Uri("/account/profile", UriKind.Relative))).StatusCode);
+
+        var (status, body) = await SendAsync(HttpMethod.Delete, $"{Users(p)}/{person.Id}", p.Token);
+
+        Assert.Equal((HttpStatusCode.NoContent, null), (status, body));
+        var refused = await browser.Http.GetAsync(new Uri("/account/profile", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.Redirect, refused.StatusCode);
+        Assert.Equal("/login", refused.Headers.Location!.AbsolutePath);
+        Assert.Equal([elsewhere.Id], await app.WithDbAsync((db, _) => db.Memberships.IgnoreQueryFilters().Where(m => m.UserId == person.Id).Select(m => m.AccountId).ToListAsync()));
+        Assert.Equal(1, await app.AuditCountAsync(AuditActions.ScimPersonDeleted, person.Id.ToString()));
+        AssertError(HttpStatusCode.NotFound, await SendAsync(HttpMethod.Get, $"{Users(p)}/{person.Id}", p.Token));
+        AssertError(HttpStatusCode.NotFound, await SendAsync(HttpMethod.Delete, $"{Users(p)}/{person.Id}", p.Token));
+        var (_, left) = await SendAsync(HttpMethod.Get, $"/scim/v2/{p.Saved.Id}/Groups/{group!["id"]!.GetValue<string>()}", p.Token);
+        Assert.Empty(left!["members"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task Deleting_an_accounts_last_owner_is_refused_and_changes_nothing_until_someone_else_is_owner()
+    {
+        var p = await ProviderAsync();
+        var owner = await app.CreateUserAsync($"ada-{PorticoApp.Unique()}@{p.Domain}");
+        await app.AddMemberAsync(p.Account, owner, BuiltInRoles.Owner);
+        using var browser = await app.SignInAsync(owner);
+
+        var refused = await SendAsync(HttpMethod.Delete, $"{Users(p)}/{owner.Id}", p.Token);
+
+        AssertError(HttpStatusCode.Conflict, refused);
+        Assert.Contains("last Owner", refused.Body!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await browser.Http.GetAsync(new Uri("/account/profile", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Get, $"{Users(p)}/{owner.Id}", p.Token)).Status);
+        Assert.Equal(0, await app.AuditCountAsync(AuditActions.ScimPersonDeleted, owner.Id.ToString()));
+
+        await app.AddMemberAsync(p.Account, await app.CreateUserAsync(), BuiltInRoles.Owner);
+        Assert.Equal(HttpStatusCode.NoContent, (await SendAsync(HttpMethod.Delete, $"{Users(p)}/{owner.Id}", p.Token)).Status);
+        Assert.False(await app.WithDbAsync((db, _) => db.Memberships.IgnoreQueryFilters().AnyAsync(m => m.UserId == owner.Id)));
+    }
+
+    [Fact]
     public async Task Another_providers_token_a_wrong_token_or_none_is_refused_and_changes_nothing()
     {
         var p = await ProviderAsync();
@@ -148,6 +196,7 @@ public sealed class ScimTests(PorticoApp app)
 
         AssertError(HttpStatusCode.NotFound, await SendAsync(HttpMethod.Get, $"{Users(p)}/{outsider.Id}", p.Token));
         AssertError(HttpStatusCode.NotFound, await SendAsync(HttpMethod.Patch, $"{Users(p)}/{outsider.Id}", p.Token, Deactivate));
+        AssertError(HttpStatusCode.NotFound, await SendAsync(HttpMethod.Delete, $"{Users(p)}/{outsider.Id}", p.Token));
         var (_, list) = await SendAsync(HttpMethod.Get, Users(p) + "?filter=" + Uri.EscapeDataString($"userName eq \"{outsider.Email}\""), p.Token);
         Assert.Equal(0, list!["totalResults"]!.GetValue<int>());
 

@@ -93,6 +93,7 @@ public static class AuditActions
     public const string ScimPersonChanged = "sso.scim_person_changed";
     public const string ScimPersonDeactivated = "sso.scim_person_deactivated";
     public const string ScimPersonReactivated = "sso.scim_person_reactivated";
+    public const string ScimPersonDeleted = "sso.scim_person_deleted";
     public const string ScimGroupCreated = "sso.scim_group_created";
     public const string ScimGroupChanged = "sso.scim_group_changed";
     public const string ScimGroupDeleted = "sso.scim_group_deleted";

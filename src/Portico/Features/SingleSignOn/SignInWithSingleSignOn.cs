@@ -132,6 +132,7 @@ public sealed class SignInWithSingleSignOn(PorticoDb db, UserManager<PorticoUser
         {
             return;
         }
+        await roles.LockAccountsAsync(provider, ct);
         groups.UnionWith(await roles.ScimGroupsOfAsync(provider.Id, user.Id, ct));
         var roleId = ProviderRoles.RoleFor(provider, groups);
         if (provider.GroupRoles.Count > 0)

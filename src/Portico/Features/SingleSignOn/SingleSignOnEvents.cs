@@ -42,6 +42,12 @@ internal static class SingleSignOnEvents
         var services = context.HttpContext.RequestServices;
         var providerId = SingleSignOnSchemes.ProviderOf(context.Scheme.Name);
         var failure = context.Failure;
+        // The reason the person is not told (state, correlation or nonce cookie, token checks), for whoever reads the log.
+        services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SingleSignOnEvents)).LogWarning(failure,
+            "Single sign-on through provider {Provider} refused at the callback {Path}{Query}: {Reason}; cookies sent: {Cookies}",
+            providerId, context.Request.Path, context.Request.QueryString.HasValue ? " with " + string.Join(", ", context.Request.Query.Keys) : "",
+            failure?.Message, string.Join(", ", context.Request.Cookies.Keys.Where(k => k.StartsWith(".AspNetCore.", StringComparison.Ordinal))
+                .Select(k => k.Length > 40 ? k[..40] + "…" : k)));
         services.GetRequiredService<AuditLog>().Record(AuditActions.SingleSignOnRefused, targetType: "SingleSignOnProvider", targetId: providerId?.ToString(),
             details: new { reason = "rejected", error = failure?.GetType().Name, message = Shorten(failure?.Message) }, actorName: null);
         await services.GetRequiredService<PorticoDb>().SaveChangesAsync(context.HttpContext.RequestAborted);

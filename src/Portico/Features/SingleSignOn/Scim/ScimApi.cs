@@ -81,11 +81,16 @@ public static partial class ScimApi
             var (change, invalid) = PatchOf(body);
             return invalid is not null ? invalid : Answer(http, providerId, await people.ChangeAsync(providerId, userId, change!, ct));
         });
+
+        scim.MapDelete("/{id}", async (Guid providerId, string id, HttpContext http, ScimUsers people, CancellationToken ct) =>
+            Guid.TryParse(id, out var userId) ? Answer(http, providerId, await people.DeleteAsync(providerId, userId, ct))
+                : Error(StatusCodes.Status404NotFound, "No such user."));
         return routes;
     }
 
     private static IResult Answer(HttpContext http, Guid providerId, ScimOutcome outcome) => outcome.User is { } user
         ? Results.Json(Resource(http, providerId, user), contentType: ContentType, statusCode: outcome.Status)
+        : outcome.Status == StatusCodes.Status204NoContent ? Results.NoContent()
         : Error(outcome.Status, outcome.Detail!, outcome.ScimType);
 
     private static JsonObject Resource(HttpContext http, Guid providerId, ScimUser user) => new()

@@ -65,12 +65,13 @@ public sealed class ScimGroups(PorticoDb db, ScimUsers people, ProviderRoles rol
             return unknown;
         }
         var provider = await LoadAsync(providerId, ct);
+        await roles.LockAccountsAsync(provider, ct);
         var group = new ScimGroup(providerId, name!, clock.GetUtcNow().UtcDateTime);
         group.Members.AddRange(members.Select(m => new ScimGroupMember(group.Id, m)));
         db.ScimGroups.Add(group);
+        await db.SaveChangesAsync(ct);
         audit.Record(AuditActions.ScimGroupCreated, targetType: "ScimGroup", targetId: group.Id.ToString(), actorName: Actor(provider),
             details: new { provider = providerId, group = group.DisplayName, members });
-        await db.SaveChangesAsync(ct);
         await ApplyRolesAsync(provider, [group.DisplayName], members, ct);
         await transaction.CommitAsync(ct);
         return new ScimGroupOutcome(await FindAsync(providerId, group.Id, ct), StatusCodes.Status201Created);
@@ -79,8 +80,7 @@ public sealed class ScimGroups(PorticoDb db, ScimUsers people, ProviderRoles rol
     public async Task<ScimGroupOutcome> ChangeAsync(Guid providerId, Guid groupId, ScimGroupChange change, CancellationToken ct)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var group = await db.ScimGroups.Include(g => g.Members).SingleOrDefaultAsync(g => g.ProviderId == providerId && g.Id == groupId, ct);
-        if (group is null)
+        if (await LockedAsync(providerId, groupId, ct) is not { } group)
         {
             return ScimGroupOutcome.NotFound;
         }
@@ -114,13 +114,14 @@ public sealed class ScimGroups(PorticoDb db, ScimUsers people, ProviderRoles rol
             return new ScimGroupOutcome(await FindAsync(providerId, groupId, ct));
         }
         var now = clock.GetUtcNow().UtcDateTime;
+        var provider = await LoadAsync(providerId, ct);
+        await roles.LockAccountsAsync(provider, ct);
         group.Members.RemoveAll(m => taken.Contains(m.UserId));
         group.Members.AddRange(added.Select(u => new ScimGroupMember(group.Id, u)));
         group.Rename(name, now);
-        var provider = await LoadAsync(providerId, ct);
+        await db.SaveChangesAsync(ct);
         audit.Record(AuditActions.ScimGroupChanged, targetType: "ScimGroup", targetId: group.Id.ToString(), actorName: Actor(provider),
             details: new { provider = providerId, group = name, renamedFrom = name == oldName ? null : oldName, added, removed = taken });
-        await db.SaveChangesAsync(ct);
         await ApplyRolesAsync(provider, [oldName, name], name == oldName ? [.. added, .. taken] : [.. before.Union(after)], ct);
         await transaction.CommitAsync(ct);
         return new ScimGroupOutcome(await FindAsync(providerId, groupId, ct));
@@ -129,21 +130,29 @@ public sealed class ScimGroups(PorticoDb db, ScimUsers people, ProviderRoles rol
     public async Task<ScimGroupOutcome> DeleteAsync(Guid providerId, Guid groupId, CancellationToken ct)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var group = await db.ScimGroups.Include(g => g.Members).SingleOrDefaultAsync(g => g.ProviderId == providerId && g.Id == groupId, ct);
-        if (group is null)
+        if (await LockedAsync(providerId, groupId, ct) is not { } group)
         {
             return ScimGroupOutcome.NotFound;
         }
         var members = group.Members.Select(m => m.UserId).ToList();
-        db.ScimGroups.Remove(group);
         var provider = await LoadAsync(providerId, ct);
+        await roles.LockAccountsAsync(provider, ct);
+        db.ScimGroups.Remove(group);
+        await db.SaveChangesAsync(ct);
         audit.Record(AuditActions.ScimGroupDeleted, targetType: "ScimGroup", targetId: group.Id.ToString(), actorName: Actor(provider),
             details: new { provider = providerId, group = group.DisplayName, members });
-        await db.SaveChangesAsync(ct);
         await ApplyRolesAsync(provider, [group.DisplayName], members, ct);
         await transaction.CommitAsync(ct);
         return new ScimGroupOutcome(null, StatusCodes.Status204NoContent);
     }
+
+    /// The group with its members, its row locked first: writers of one group queue behind each other, and one that waited
+    /// for the group's deletion finds it gone (404) instead of writing members to a group that is no more. Null when there
+    /// is no such group.
+    private async Task<ScimGroup?> LockedAsync(Guid providerId, Guid groupId, CancellationToken ct) =>
+        await db.ScimGroups.Where(g => g.ProviderId == providerId && g.Id == groupId)
+            .ExecuteUpdateAsync(s => s.SetProperty(g => g.UpdatedAt, g => g.UpdatedAt), ct) == 0 ? null
+            : await db.ScimGroups.Include(g => g.Members).SingleAsync(g => g.Id == groupId, ct);
 
     /// The people named, each one the provider may see, in the order given without repeats; or the refusal naming one it may not.
     private async Task<(List<Guid> Members, ScimGroupOutcome? Unknown)> MembersAsync(Guid providerId, IReadOnlyList<string> values, CancellationToken ct)
@@ -165,16 +174,16 @@ public sealed class ScimGroups(PorticoDb db, ScimUsers people, ProviderRoles rol
     }
 
     /// Only a group the mapping names decides roles, so a provider pushing groups Portico has no use for changes nobody's role.
+    /// Saves the changes (the group's audit event with the role changes), with the provider's accounts locked by the caller.
     private async Task ApplyRolesAsync(SingleSignOnProvider provider, IReadOnlyList<string> groupNames, IReadOnlyCollection<Guid> members, CancellationToken ct)
     {
-        if (!provider.GroupRoles.Any(g => groupNames.Contains(g.Group)))
+        if (provider.GroupRoles.Any(g => groupNames.Contains(g.Group)))
         {
-            return;
-        }
-        foreach (var userId in members.Distinct())
-        {
-            var groups = await roles.ScimGroupsOfAsync(provider.Id, userId, ct);
-            await roles.ApplyAsync(provider, userId, ProviderRoles.RoleFor(provider, groups), Actor(provider), actorUserId: null, ct);
+            foreach (var userId in members.Distinct())
+            {
+                var groups = await roles.ScimGroupsOfAsync(provider.Id, userId, ct);
+                await roles.ApplyAsync(provider, userId, ProviderRoles.RoleFor(provider, groups), Actor(provider), actorUserId: null, ct);
+            }
         }
         await db.SaveChangesAsync(ct);
     }

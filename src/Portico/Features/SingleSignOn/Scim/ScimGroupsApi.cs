@@ -119,7 +119,8 @@ public static partial class ScimApi
         members.OfType<JsonObject>().Select(m => Text(Get(m, "value")) ?? "").ToList();
 
     /// PatchOp on a group: add or remove members (by value list, or Okta's members[value eq "id"] path), replace members,
-    /// replace displayName by path or as an object without one. Anything else is refused.
+    /// replace displayName by path or as an object without one. Anything else is refused. Operations apply in order (RFC 7644
+    /// §3.5.2): each one undoes what an earlier one asked for the same member, so a member removed and added again stays.
     private static (ScimGroupChange? Change, IResult? Invalid) GroupPatchOf(JsonObject body)
     {
         if (Get(body, "Operations") is not JsonArray operations)
@@ -129,6 +130,30 @@ public static partial class ScimApi
         string? name = null;
         List<string>? replace = null;
         List<string> add = [], remove = [];
+        // Ids compared as ids, so another spelling of the same one still undoes it.
+        static string Id(string value) => Guid.TryParse(value, out var id) ? id.ToString() : value;
+        void Add(IEnumerable<string> values)
+        {
+            foreach (var value in values.Select(Id))
+            {
+                remove.RemoveAll(v => v == value);
+                add.Add(value);
+            }
+        }
+        void Remove(IEnumerable<string> values)
+        {
+            foreach (var value in values.Select(Id))
+            {
+                add.RemoveAll(v => v == value);
+                remove.Add(value);
+            }
+        }
+        void Replace(List<string> values)
+        {
+            replace = values;
+            add.Clear();
+            remove.Clear();
+        }
         foreach (var operation in operations.OfType<JsonObject>())
         {
             var op = Text(Get(operation, "op"))?.ToLowerInvariant();
@@ -136,7 +161,7 @@ public static partial class ScimApi
             var value = Get(operation, "value");
             if (path is not null && MemberPath().Match(path) is { Success: true } one && op == "remove")
             {
-                remove.Add(one.Groups[1].Value);
+                Remove([one.Groups[1].Value]);
                 continue;
             }
             if (path is null && op is "replace" or "add" && value is JsonObject values)
@@ -144,7 +169,14 @@ public static partial class ScimApi
                 name = Text(Get(values, "displayName")) ?? name;
                 if (Get(values, "members") is JsonArray listed)
                 {
-                    (op == "add" ? add : replace = []).AddRange(MemberValues(listed));
+                    if (op == "add")
+                    {
+                        Add(MemberValues(listed));
+                    }
+                    else
+                    {
+                        Replace(MemberValues(listed));
+                    }
                 }
                 continue;
             }
@@ -154,19 +186,17 @@ public static partial class ScimApi
                     name = text;
                     break;
                 case ("add", "members") when value is JsonArray listed:
-                    add.AddRange(MemberValues(listed));
+                    Add(MemberValues(listed));
                     break;
                 case ("remove", "members") when value is JsonArray listed:
-                    remove.AddRange(MemberValues(listed));
+                    Remove(MemberValues(listed));
                     break;
                 case ("remove", "members"):
                     // Without a value, every member goes.
-                    replace = [];
-                    add.Clear();
+                    Replace([]);
                     break;
                 case ("replace", "members") when value is JsonArray listed:
-                    replace = MemberValues(listed);
-                    add.Clear();
+                    Replace(MemberValues(listed));
                     break;
                 default:
                     return (null, Error(StatusCodes.Status400BadRequest,

@@ -1,6 +1,7 @@
 using System.Net.Mail;
 using Portico.Features.Accounts;
 using Portico.Features.Audit;
+using Portico.Features.Contacts;
 using Portico.Features.Identity;
 
 namespace Portico.Features.SingleSignOn;
@@ -15,6 +16,7 @@ public sealed record ScimOutcome(ScimUser? User, int Status = StatusCodes.Status
 {
     public static ScimOutcome Refused(int status, string detail, string? scimType = null) => new(null, status, detail, scimType);
     public static readonly ScimOutcome NotFound = Refused(StatusCodes.Status404NotFound, "No such user.");
+    public static readonly ScimOutcome Deleted = new(null, StatusCodes.Status204NoContent);
 }
 
 /// Provisioning by an identity provider (RFC 7643/7644). A provider sees only the people it provisioned and the members of
@@ -125,13 +127,8 @@ public sealed class ScimUsers(PorticoDb db, UserManager<PorticoUser> users, Data
             }
             else
             {
-                var accountIds = provider.Accounts.Select(a => a.AccountId).ToList();
-                var memberships = await db.Memberships.IgnoreQueryFilters().Where(m => m.UserId == user.Id && accountIds.Contains(m.AccountId)).ToListAsync(ct);
-                db.Memberships.RemoveRange(memberships);
-                // As when a member is removed: every session ends now, and the new stamp fails any cookie issued before.
-                ended = await db.UserSessions.Where(s => s.UserId == user.Id && s.RevokedAt == null).ToListAsync(ct);
-                sessions.End(ended);
-                user.SecurityStamp = Guid.NewGuid().ToString("N");
+                var memberships = await MembershipsLockedAsync(provider, user.Id, ct);
+                ended = await EndAsync(user, memberships, ct);
                 audit.Record(AuditActions.ScimPersonDeactivated, targetType: "User", targetId: user.Id.ToString(), actorName: actor,
                     details: new { provider = providerId, user = user.Email, accounts = memberships.Select(m => m.AccountId), sessionsEnded = ended.Count });
             }
@@ -143,8 +140,63 @@ public sealed class ScimUsers(PorticoDb db, UserManager<PorticoUser> users, Data
         return new ScimOutcome(await FindAsync(providerId, user.Id, ct));
     }
 
+    /// RFC 7644 §3.6: the provider no longer sees the person. Their memberships in its accounts end, they leave its groups and
+    /// every session of theirs ends at once; the person stays for their other accounts. Refused, with nothing changed, while
+    /// they are the last Owner of one of those accounts.
+    public async Task<ScimOutcome> DeleteAsync(Guid providerId, Guid userId, CancellationToken ct)
+    {
+        var provider = await LoadAsync(providerId, ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var user = await Visible(providerId).SingleOrDefaultAsync(u => u.Id == userId, ct);
+        if (user is null)
+        {
+            return ScimOutcome.NotFound;
+        }
+        var memberships = await MembershipsLockedAsync(provider, user.Id, ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        foreach (var owner in memberships.Where(m => m.Role.Name == BuiltInRoles.Owner))
+        {
+            if (!await ChangeMembershipRole.HasAnotherOwnerAsync(db, owner, now, ct))
+            {
+                return ScimOutcome.Refused(StatusCodes.Status409Conflict,
+                    $"{user.Email} is the last Owner of {owner.Account.Name} and cannot be deleted. Make someone else Owner there first.");
+            }
+        }
+        var groups = await db.ScimGroupMembers.Where(m => m.UserId == user.Id && db.ScimGroups.Any(g => g.Id == m.GroupId && g.ProviderId == providerId)).ToListAsync(ct);
+        db.ScimGroupMembers.RemoveRange(groups);
+        db.ScimPeople.RemoveRange(await db.ScimPeople.Where(p => p.ProviderId == providerId && p.UserId == user.Id).ToListAsync(ct));
+        var ended = await EndAsync(user, memberships, ct);
+        audit.Record(AuditActions.ScimPersonDeleted, targetType: "User", targetId: user.Id.ToString(), actorName: "scim:" + provider.Name,
+            details: new { provider = providerId, user = user.Email, accounts = memberships.Select(m => m.AccountId), groups = groups.Select(g => g.GroupId), sessionsEnded = ended.Count });
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        sessions.Forget(ended);
+        return ScimOutcome.Deleted;
+    }
+
+    /// The person's memberships in the provider's accounts, read with those accounts locked, as every removal of a member is.
+    private async Task<List<Membership>> MembershipsLockedAsync(SingleSignOnProvider provider, Guid userId, CancellationToken ct)
+    {
+        await roles.LockAccountsAsync(provider, ct);
+        var accountIds = provider.Accounts.Select(a => a.AccountId).ToList();
+        return await db.Memberships.IgnoreQueryFilters().Include(m => m.Role).Include(m => m.Account)
+            .Where(m => m.UserId == userId && accountIds.Contains(m.AccountId)).ToListAsync(ct);
+    }
+
+    /// As when a member is removed: the memberships go, every session ends now, and the new stamp fails any cookie issued
+    /// before. The sessions' cached copies are for the caller to forget once this is committed.
+    private async Task<List<UserSession>> EndAsync(PorticoUser user, List<Membership> memberships, CancellationToken ct)
+    {
+        db.Memberships.RemoveRange(memberships);
+        var ended = await db.UserSessions.Where(s => s.UserId == user.Id && s.RevokedAt == null).ToListAsync(ct);
+        sessions.End(ended);
+        user.SecurityStamp = Guid.NewGuid().ToString("N");
+        return ended;
+    }
+
     private async Task<List<Guid>> GrantAsync(SingleSignOnProvider provider, PorticoUser user, DateTime now, CancellationToken ct)
     {
+        await roles.LockAccountsAsync(provider, ct);
         var accountIds = provider.Accounts.Select(a => a.AccountId).ToList();
         var existing = await db.Memberships.IgnoreQueryFilters().Where(m => m.UserId == user.Id && accountIds.Contains(m.AccountId)).Select(m => m.AccountId).ToListAsync(ct);
         var granted = accountIds.Except(existing).ToList();
