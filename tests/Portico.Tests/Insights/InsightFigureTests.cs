@@ -218,6 +218,63 @@ public sealed class InsightFigureTests(PorticoApp app)
     }
 
     [Fact]
+    public async Task Deflection_sets_each_active_accounts_repetitive_requests_against_its_own_rate_before_the_portal_plus_forms_left()
+    {
+        // A was in the portal from January 2014, B only from May: B has less than the 12 weeks before its first sign-in.
+        var (a, b) = (new Account("Baseline A " + PorticoApp.Unique(), At(2014, 1, 1)), new Account("Baseline B " + PorticoApp.Unique(), At(2014, 5, 1)));
+        await SaveAsync(a, b);
+        var (repetitive, other) = (await app.CreateRequestTypeAsync(), await app.CreateRequestTypeAsync());
+        await app.WithDbAsync(async db =>
+        {
+            (await db.RequestTypes.SingleAsync(t => t.Id == repetitive.Id)).CountAsRepetitive(true);
+            await db.SaveChangesAsync();
+        });
+        var number = 0;
+        Request Filed(Account account, RequestType type, DateTime at, Channel channel) => NewRequest(account, type, ++number, at, channel);
+        KeyEvent Event(Account account, KeyEventKind kind, DateTime at, Channel channel = Channel.Portal) => new(kind, account.Id, Guid.NewGuid(), channel, at);
+        var history = new List<object>();
+        // A's first portal sign-in is Monday 2 June 2014; its window is the 84 days from 10 March to 1 June. In it: twelve
+        // repetitive requests, six logged from emails and six from calls, the first on the window's first day; outside it
+        // one the day before, and requests of another type, which count nowhere. 12 in 12 weeks: 1 a week.
+        for (var i = 0; i < 12; i++)
+        {
+            history.Add(Filed(a, repetitive, At(2014, 3, 10).AddDays(i * 7), i % 2 == 0 ? Channel.Email : Channel.Phone));
+        }
+        history.AddRange([Filed(a, repetitive, At(2014, 3, 9), Channel.Email), Filed(a, other, At(2014, 4, 1), Channel.Email), Filed(a, other, At(2014, 6, 10), Channel.Portal)]);
+        // Staff acting for A before that do not begin its use of the portal.
+        history.Add(Event(a, KeyEventKind.SignIn, At(2014, 5, 20), Channel.StaffOnBehalf));
+        // The range, 2 to 29 June: A active in the first three weeks and filing two repetitive requests in the second and one
+        // by phone in the fourth, when it was not active; two forms left after an article in the first week.
+        history.AddRange([Event(a, KeyEventKind.SignIn, At(2014, 6, 2)), Event(a, KeyEventKind.SignIn, At(2014, 6, 10)), Event(a, KeyEventKind.SignIn, At(2014, 6, 17)),
+            Event(a, KeyEventKind.RequestFormDeflected, At(2014, 6, 3)), Event(a, KeyEventKind.RequestFormDeflected, At(2014, 6, 4)),
+            Filed(a, repetitive, At(2014, 6, 11), Channel.Portal), Filed(a, repetitive, At(2014, 6, 12), Channel.Email), Filed(a, repetitive, At(2014, 6, 24), Channel.Phone)]);
+        // B signs in on 3 June and leaves one form; its repetitive requests have nothing to be set against.
+        history.AddRange([Event(b, KeyEventKind.SignIn, At(2014, 6, 3)), Event(b, KeyEventKind.RequestFormDeflected, At(2014, 6, 5)),
+            Filed(b, repetitive, At(2014, 5, 5), Channel.Email), Filed(b, repetitive, At(2014, 6, 6), Channel.Email)]);
+        await SaveAsync([.. history]);
+
+        var report = await ReadAsync(new InsightFilter(new DateOnly(2014, 6, 2), new DateOnly(2014, 6, 29), InsightPeriod.Week, null, null));
+        var c = report.Current;
+
+        // A: 1 a week over its 28 days in the portal is 4 expected, 3 filed: 1 avoided. B has no baseline. Plus 3 forms: 4.
+        Assert.Equal((1L, 1L), (c.AccountsWithBaseline, c.AccountsWithoutBaseline));
+        Assert.Equal((4.0, 3L, 1.0, 3L), (c.ExpectedRepetitive, c.RepetitiveRequests, c.AvoidedRequests, c.Deflections));
+        Assert.Equal(4.0, c.TotalDeflection);
+        Assert.Equal(new DeflectionBaseline(new DateOnly(2014, 6, 2), 12), report.Baselines.Of(a.Id));
+        Assert.Equal(1.0, report.Baselines.Of(a.Id)!.WeeklyRate);
+        Assert.Null(report.Baselines.Of(b.Id));
+        // By week, each set against 1 expected while A is active: week 1 none filed, 1 avoided, and the 3 forms; week 2 two
+        // filed, floored at 0; week 3 1; week 4 A was not active, so nothing is set against it.
+        Assert.Equal([4.0, 0.0, 1.0, 0.0], report.Trend.Select(t => t.Counts.TotalDeflection));
+        Assert.Equal([2L, 1L, 1L, 0L], report.Trend.Select(t => t.Counts.AccountsWithBaseline + t.Counts.AccountsWithoutBaseline));
+        // The 28 days before: nobody active in the portal, so nothing deflected.
+        Assert.Equal((0.0, 0L), (report.Previous.TotalDeflection, report.Previous.AccountsWithBaseline));
+        Assert.Equal([(a.Id, 3.0), (b.Id, 1.0)], report.ByAccount.OrderBy(r => r.Id == b.Id).Select(r => (r.Id, r.Counts.TotalDeflection)));
+        var onlyB = await ReadAsync(new InsightFilter(new DateOnly(2014, 6, 2), new DateOnly(2014, 6, 29), InsightPeriod.Week, b.Id, null));
+        Assert.Equal((0L, 1L, 1.0), (onlyB.Current.AccountsWithBaseline, onlyB.Current.AccountsWithoutBaseline, onlyB.Current.TotalDeflection));
+    }
+
+    [Fact]
     public async Task Parallel_saves_of_the_same_day_and_account_add_every_count()
     {
         var account = await app.CreateAccountAsync();

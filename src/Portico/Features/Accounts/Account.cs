@@ -12,6 +12,8 @@ public sealed class Account : Integrations.ISourceVersioned
     public bool RequireMfa { get; private set; }
     /// The staff member who looks after this account; approves its sensitive changes when a rule says so.
     public Guid? AccountManagerId { get; private set; }
+    /// Staff Admins mark the accounts that matter most; insights show how many of them use the portal.
+    public bool IsKey { get; private set; }
     public string? AddressLines { get; private set; }
     public string? AddressCity { get; private set; }
     public string? AddressPostalCode { get; private set; }
@@ -37,6 +39,8 @@ public sealed class Account : Integrations.ISourceVersioned
     public void MapToExternalId(string externalId) => ExternalId ??= externalId;
 
     public void SetRequireMfa(bool required) => RequireMfa = required;
+
+    public void MarkKey(bool key) => IsKey = key;
 
     public void AssignManager(Guid? staffUserId) => AccountManagerId = staffUserId;
 

@@ -2,7 +2,8 @@ using Portico.Features.Audit;
 
 namespace Portico.Features.Accounts;
 
-/// What staff set on an account from the console: whether its members need two-factor sign-in, and its account manager.
+/// What staff set on an account from the console: whether its members need two-factor sign-in, whether it is a key
+/// account, and its account manager.
 public sealed class AccountPolicies(PorticoDb db, AuditLog audit)
 {
     public async Task<Outcome> RequireMfaAsync(Guid accountId, bool required, CancellationToken ct)
@@ -16,6 +17,23 @@ public sealed class AccountPolicies(PorticoDb db, AuditLog audit)
         {
             account.SetRequireMfa(required);
             audit.Record(AuditActions.AccountMfaPolicyChanged, accountId, "Account", accountId.ToString(), new { require_mfa = required });
+            await db.SaveChangesAsync(ct);
+        }
+        return Outcome.Done;
+    }
+
+    /// Insights show how many key accounts use the portal beside all accounts.
+    public async Task<Outcome> MarkKeyAsync(Guid accountId, bool key, CancellationToken ct)
+    {
+        var account = await db.Accounts.SingleOrDefaultAsync(a => a.Id == accountId, ct);
+        if (account is null)
+        {
+            return Outcome.NotFound;
+        }
+        if (account.IsKey != key)
+        {
+            account.MarkKey(key);
+            audit.Record(AuditActions.AccountKeyChanged, accountId, "Account", accountId.ToString(), new { key });
             await db.SaveChangesAsync(ct);
         }
         return Outcome.Done;

@@ -29,9 +29,12 @@ public sealed class DemoData(PorticoDb db, UserManager<PorticoUser> users, Infra
         }
         var now = clock.GetUtcNow().UtcDateTime;
         var roles = await db.Roles.ToDictionaryAsync(r => r.Name, r => r.Id, cancellationToken);
-        var northwind = new Account("Northwind Traders", now, "CRM-1001");
-        var contoso = new Account("Contoso Ltd", now, "CRM-1002");
-        var fabrikam = new Account("Fabrikam Inc", now, "CRM-1003");
+        // In the portal since before the demo's history, so deflection has each account's months before its first sign-in.
+        var since = now.AddDays(-Insights.InsightsDemo.Days - 1);
+        var northwind = new Account("Northwind Traders", since, "CRM-1001");
+        var contoso = new Account("Contoso Ltd", since, "CRM-1002");
+        var fabrikam = new Account("Fabrikam Inc", since, "CRM-1003");
+        northwind.MarkKey(true);
         db.Accounts.AddRange(northwind, contoso, fabrikam);
 
         var people = new Dictionary<string, PorticoUser>();
@@ -100,6 +103,7 @@ public sealed class DemoData(PorticoDb db, UserManager<PorticoUser> users, Infra
             new RequestField("invoice-number", "Invoice number", FieldKind.Text, true, []),
             new RequestField("amount", "Amount in question", FieldKind.Number, false, []),
         ], [], null, RequestType.DefaultSla(), now);
+        billing.CountAsRepetitive(true);
         var change = new RequestType("Change request", "Ask for a change to the work we do for you.", now);
         change.Update(change.Name, change.Description, true,
         [

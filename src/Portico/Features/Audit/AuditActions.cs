@@ -108,6 +108,7 @@ public static class AuditActions
     public const string ApprovalRuleDeleted = "approval_rule.deleted";
     public const string AccountAddressChanged = "account.address_changed";
     public const string AccountManagerChanged = "account.manager_changed";
+    public const string AccountKeyChanged = "account.key_changed";
     public const string AccountCreated = "account.created";
     public const string SetupLinkIssued = "staff.setup_link_issued";
     public const string SetupLinkRefused = "staff.setup_link_refused";

@@ -27,13 +27,15 @@ public static class InsightsDemo
             var day = now.Date.AddDays(-daysAgo);
             // 0 six months ago, 1 yesterday: use of the portal grows and requests to staff fall.
             var progress = 1 - (double)daysAgo / Days;
+            // Customers begin to sign in after the first 13 weeks; until then staff log their emails and calls.
+            var inPortal = daysAgo <= Days - Staff.DeflectionBaseline.Days - 7;
             foreach (var (account, people) in accounts)
             {
                 if (people.Count == 0 || (day.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday && random.NextDouble() < 0.8))
                 {
                     continue;
                 }
-                foreach (var person in people.Where(_ => random.NextDouble() < 0.2 + 0.4 * progress))
+                foreach (var person in people.Where(_ => inPortal && random.NextDouble() < 0.2 + 0.4 * progress))
                 {
                     var at = day.AddHours(8 + random.Next(10)).AddMinutes(random.Next(60));
                     db.KeyEvents.Add(new KeyEvent(KeyEventKind.SignIn, account.Id, person.Id, Channel.Portal, at));
@@ -51,11 +53,12 @@ public static class InsightsDemo
                 {
                     db.KeyEvents.Add(new KeyEvent(tasks[random.Next(3)], account.Id, agent.Id, Channel.StaffOnBehalf, day.AddHours(11)));
                 }
-                if (random.NextDouble() < 0.45 - 0.2 * progress)
+                if (random.NextDouble() < (inPortal ? 0.45 - 0.2 * progress : 0.6))
                 {
                     AddRequest(db, random, account.Id, people[random.Next(people.Count)], types[random.Next(types.Count)], agent,
                         numbers[account.Id] = numbers.GetValueOrDefault(account.Id) + 1, subjects[random.Next(subjects.Length)],
-                        day.AddHours(8 + random.Next(9)).AddMinutes(random.Next(60)), now, random.NextDouble() < 0.15 ? Channel.Phone : Channel.Portal);
+                        day.AddHours(8 + random.Next(9)).AddMinutes(random.Next(60)), now,
+                        random.NextDouble() < 0.15 ? Channel.Phone : inPortal ? Channel.Portal : Channel.Email);
                 }
             }
             if (random.NextDouble() < 0.06)

@@ -37,6 +37,9 @@ public sealed partial class RequestType
     public string Name { get; private set; } = "";
     public string Description { get; private set; } = "";
     public bool IsActive { get; private set; } = true;
+    /// A question customers could answer themselves in the portal (a status, an invoice copy, a document): deflection
+    /// compares each account's requests of these types with its own rate before it used the portal.
+    public bool IsRepetitive { get; private set; }
     public List<RequestField> Fields { get; private set; } = [];
     /// Customer roles that may submit this type; empty means every role that may submit requests.
     public List<string> AllowedRoles { get; private set; } = [];
@@ -68,6 +71,8 @@ public sealed partial class RequestType
         SlaTargets = slaTargets.OrderBy(t => t.Priority).ToList();
         UpdatedAt = now;
     }
+
+    public void CountAsRepetitive(bool repetitive) => IsRepetitive = repetitive;
 
     public bool AllowsRole(string? roleName) => AllowedRoles.Count == 0 || (roleName is not null && AllowedRoles.Contains(roleName));
 

@@ -85,8 +85,9 @@ public sealed class SaveRequestType(PorticoDb db, StaffRequestActions actions, A
         }
         type.Update(name, form.Description?.Trim() ?? "", form.IsActive, fields, form.AllowedRoles, form.DefaultAssigneeId,
             form.Sla.Select(s => new SlaTarget(s.Priority, s.FirstResponseHours, s.ResolutionHours)), now);
+        type.CountAsRepetitive(form.IsRepetitive);
         audit.Record(AuditActions.RequestTypeSaved, null, "RequestType", type.Id.ToString(),
-            new { name, fields = fields.Select(f => $"{f.Label} ({f.Kind}{(f.Required ? ", required" : "")})"), allowedRoles = form.AllowedRoles, active = form.IsActive });
+            new { name, fields = fields.Select(f => $"{f.Label} ({f.Kind}{(f.Required ? ", required" : "")})"), allowedRoles = form.AllowedRoles, active = form.IsActive, repetitive = form.IsRepetitive });
         await db.SaveChangesAsync(ct);
         return type;
     }

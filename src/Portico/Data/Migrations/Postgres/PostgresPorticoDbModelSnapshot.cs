@@ -160,6 +160,9 @@ namespace Portico.Data.Migrations.Postgres
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<bool>("IsKey")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -2232,6 +2235,9 @@ namespace Portico.Data.Migrations.Postgres
                         .HasColumnType("text");
 
                     b.Property<bool>("IsActive")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("IsRepetitive")
                         .HasColumnType("boolean");
 
                     b.Property<string>("Name")

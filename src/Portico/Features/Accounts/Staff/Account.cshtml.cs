@@ -22,6 +22,7 @@ public sealed class AccountModel(PorticoDb db, ManageContacts manage, ResetTwoFa
     public IReadOnlyList<RoleOption> StaffMembers { get; private set; } = [];
     public string? ExternalId { get; private set; }
     public bool RequireMfa { get; private set; }
+    public bool IsKey { get; private set; }
     public IReadOnlyList<PersonRow> People { get; private set; } = [];
     public IReadOnlyList<PendingInvitation> Invitations { get; private set; } = [];
     public IReadOnlyList<RoleOption> Roles { get; private set; } = [];
@@ -73,6 +74,9 @@ public sealed class AccountModel(PorticoDb db, ManageContacts manage, ResetTwoFa
 
     public Task<IActionResult> OnPostRequireMfaAsync(Guid id, bool required, CancellationToken ct) =>
         ManagedAsync(id, () => policies.RequireMfaAsync(id, required, ct), required ? "Members now need two-factor sign-in to open this account." : "Two-factor sign-in is no longer required for this account.", ct);
+
+    public Task<IActionResult> OnPostKeyAsync(Guid id, bool key, CancellationToken ct) =>
+        ManagedAsync(id, () => policies.MarkKeyAsync(id, key, ct), key ? "Marked as a key account." : "No longer a key account.", ct);
 
     public Task<IActionResult> OnPostResetTwoFactorAsync(Guid id, Guid userId, string? reason, CancellationToken ct) =>
         ManagedAsync(id, async () =>
@@ -155,6 +159,7 @@ public sealed class AccountModel(PorticoDb db, ManageContacts manage, ResetTwoFa
         Name = account.Name;
         ExternalId = account.ExternalId;
         RequireMfa = account.RequireMfa;
+        IsKey = account.IsKey;
         Address = account.Address;
         AccountManagerId = account.AccountManagerId;
         StaffMembers = await db.Users.AsNoTracking().Where(u => u.StaffRole != null).OrderBy(u => u.DisplayName)

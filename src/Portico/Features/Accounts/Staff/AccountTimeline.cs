@@ -43,6 +43,7 @@ public sealed class AccountTimeline(PorticoDb db)
         [AuditActions.AccountMfaPolicyChanged] = "Two-factor rule changed",
         [AuditActions.AccountAddressChanged] = "Company address changed",
         [AuditActions.AccountManagerChanged] = "Account manager changed",
+        [AuditActions.AccountKeyChanged] = "Key account changed",
         [AuditActions.AccountCreated] = "Account created",
     };
 

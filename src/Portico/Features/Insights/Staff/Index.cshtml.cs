@@ -18,6 +18,8 @@ public sealed class InsightsModel(ReadInsights insights, PorticoDb db, TimeProvi
     [BindProperty(SupportsGet = true)] public InsightPeriod Period { get; set; } = InsightPeriod.Week;
     [BindProperty(SupportsGet = true)] public Guid? Account { get; set; }
     [BindProperty(SupportsGet = true)] public Guid? Type { get; set; }
+    /// Only key accounts in the engagement table.
+    [BindProperty(SupportsGet = true)] public bool Key { get; set; }
 
     public InsightReport? Report { get; private set; }
     public List<(Guid Id, string Name)> Accounts { get; private set; } = [];
@@ -65,6 +67,7 @@ public sealed class InsightsModel(ReadInsights insights, PorticoDb db, TimeProvi
             ["Period"] = Period.ToString(),
             ["Account"] = (account ?? Account)?.ToString(),
             ["Type"] = Type?.ToString(),
+            ["Key"] = Key ? "true" : null,
         };
         return "/staff/insights" + Microsoft.AspNetCore.Http.QueryString.Create(q.Where(p => p.Value is not null));
     }
@@ -88,6 +91,7 @@ public sealed class InsightsModel(ReadInsights insights, PorticoDb db, TimeProvi
                     nameof(Period) => "Group by Week or Month.",
                     nameof(Account) => ReadInsights.UnknownAccount,
                     nameof(Type) => ReadInsights.UnknownType,
+                    nameof(Key) => "Key accounts only is true or false.",
                     _ => "This value is not understood.",
                 });
             }
@@ -97,7 +101,7 @@ public sealed class InsightsModel(ReadInsights insights, PorticoDb db, TimeProvi
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         var to = To ?? today;
         var from = From ?? to.AddDays(-(DefaultDays - 1));
-        var filter = new InsightFilter(from, to, Period, Account, Type);
+        var filter = new InsightFilter(from, to, Period, Account, Type, Key);
         var errors = await insights.CheckAsync(filter, ct);
         if (errors.Count > 0)
         {

@@ -29,6 +29,14 @@ public static class InsightFormat
         ? ((n - b) * 100).ToString("+0;−0;±0", CultureInfo.InvariantCulture) + " points"
         : "–";
 
+    /// A fractional count (requests expected or avoided against a baseline) as a whole number.
+    public static string Count(double value) => Math.Round(value, MidpointRounding.AwayFromZero).ToString("#,0", CultureInfo.InvariantCulture);
+
+    public static string Rate(double perWeek) => perWeek.ToString("0.0", CultureInfo.InvariantCulture) + " a week";
+
+    public static string CountChange(double now, double before) =>
+        (Math.Round(now, MidpointRounding.AwayFromZero) - Math.Round(before, MidpointRounding.AwayFromZero)).ToString("+#,0;−#,0;±0", CultureInfo.InvariantCulture);
+
     public static string Change(long now, long before) => (now - before).ToString("+#,0;−#,0;±0", CultureInfo.InvariantCulture);
 }
 
@@ -39,9 +47,11 @@ public static class InsightCsv
 
     private static readonly string[] MetricColumns =
     [
-        "self-serve tasks", "assisted tasks", "requests", "self-serve completion", "deflections", "portal requests", "deflection rate",
+        "self-serve tasks", "assisted tasks", "requests", "self-serve completion", "deflection", "repetitive requests expected",
+        "repetitive requests filed", "avoided against baselines", "accounts with a baseline", "accounts without a baseline", "forms left after an article",
+        "portal requests", "deflection rate",
         "first responses", "first response p50", "first response p90", "first response within SLA", "resolutions", "resolution p50",
-        "resolution p90", "resolution within SLA", "active accounts", "ratings", "average rating", "incidents opened", "incidents resolved",
+        "resolution p90", "resolution within SLA", "active accounts", "active key accounts", "ratings", "average rating", "incidents opened", "incidents resolved",
         "average minutes to resolve",
     ];
 
@@ -78,10 +88,10 @@ public static class InsightCsv
                 }
                 break;
             default:
-                Line(csv, ["account id", "account", "people seen", "active in 7 days", "active in 30 days", "active in 90 days", "last sign-in"]);
+                Line(csv, ["account id", "account", "key account", "people seen", "active in 7 days", "active in 30 days", "active in 90 days", "last sign-in"]);
                 foreach (var e in report.Engagement)
                 {
-                    Line(csv, [e.AccountId.ToString(), e.Name, Num(e.People), Num(e.Active7), Num(e.Active30), Num(e.Active90),
+                    Line(csv, [e.AccountId.ToString(), e.Name, e.IsKey ? "yes" : "no", Num(e.People), Num(e.Active7), Num(e.Active30), Num(e.Active90),
                         e.LastSignInAt?.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) ?? "never"]);
                 }
                 break;
@@ -91,14 +101,17 @@ public static class InsightCsv
 
     private static string[] Metrics(MetricCounts c) =>
     [
-        Num(c.SelfServeTasks), Num(c.AssistedTasks), Num(c.Requests), InsightFormat.Percent(c.SelfServeRate), Num(c.Deflections), Num(c.PortalRequests),
+        Num(c.SelfServeTasks), Num(c.AssistedTasks), Num(c.Requests), InsightFormat.Percent(c.SelfServeRate), Dec(c.TotalDeflection), Dec(c.ExpectedRepetitive),
+        Num(c.RepetitiveRequests), Dec(c.AvoidedRequests), Num(c.AccountsWithBaseline), Num(c.AccountsWithoutBaseline), Num(c.Deflections), Num(c.PortalRequests),
         InsightFormat.Percent(c.DeflectionRate), Num(c.FirstResponses), InsightFormat.Band(c.FirstResponseP50), InsightFormat.Band(c.FirstResponseP90),
         InsightFormat.Percent(c.FirstResponseAttainment), Num(c.Resolutions), InsightFormat.Band(c.ResolutionP50), InsightFormat.Band(c.ResolutionP90),
-        InsightFormat.Percent(c.ResolutionAttainment), Num(c.ActiveAccounts), Num(c.Ratings), InsightFormat.Average(c.AverageRating),
+        InsightFormat.Percent(c.ResolutionAttainment), Num(c.ActiveAccounts), Num(c.ActiveKeyAccounts), Num(c.Ratings), InsightFormat.Average(c.AverageRating),
         Num(c.IncidentsOpened), Num(c.IncidentsResolved), InsightFormat.Average(c.AverageMinutesToResolve),
     ];
 
     private static string Num(long n) => n.ToString(CultureInfo.InvariantCulture);
+
+    private static string Dec(double n) => n.ToString("0.##", CultureInfo.InvariantCulture);
 
     private static string Date(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 

@@ -7,7 +7,8 @@ public enum InsightPeriod
 }
 
 /// The range, grouping and filters the insights page is asked for, checked before anything is read.
-public sealed record InsightFilter(DateOnly From, DateOnly To, InsightPeriod Period, Guid? AccountId, Guid? TypeId)
+/// KeyOnly narrows the engagement table to key accounts.
+public sealed record InsightFilter(DateOnly From, DateOnly To, InsightPeriod Period, Guid? AccountId, Guid? TypeId, bool KeyOnly = false)
 {
     public const int MaxDays = 731;
 
@@ -29,7 +30,16 @@ public sealed class MetricCounts
 
     public long SelfServeTasks { get; set; }
     public long AssistedTasks { get; set; }
+    /// Request forms left because an article answered.
     public long Deflections { get; set; }
+    /// Repetitive requests the active accounts with a baseline would have filed at their pre-portal rate over their
+    /// days since, how many they filed, and the sum over those accounts of expected minus filed, each floored at 0.
+    public double ExpectedRepetitive { get; set; }
+    public long RepetitiveRequests { get; set; }
+    public double AvoidedRequests { get; set; }
+    /// Active accounts whose repetitive requests are set against a baseline, and those without one.
+    public long AccountsWithBaseline { get; set; }
+    public long AccountsWithoutBaseline { get; set; }
     public long PortalRequests { get; set; }
     public long Requests { get; set; }
     public long[] FirstResponseBands { get; } = new long[ResponseBands.UpperMinutes.Length + 1];
@@ -37,6 +47,8 @@ public sealed class MetricCounts
     public long[] ResolutionBands { get; } = new long[ResponseBands.UpperMinutes.Length + 1];
     public long ResolutionsInTarget { get; set; }
     public long ActiveAccounts { get; set; }
+    /// Of the active accounts, those staff marked as key.
+    public long ActiveKeyAccounts { get; set; }
     public long Ratings { get; set; }
     public long RatingPoints { get; set; }
     public long IncidentsOpened { get; set; }
@@ -49,6 +61,9 @@ public sealed class MetricCounts
 
     /// Deflection: request forms left because an article answered, of those plus requests filed in the portal.
     public double? DeflectionRate => Share(Deflections, Deflections + PortalRequests);
+
+    /// Deflection: repetitive requests avoided against each account's own baseline plus forms left after an article.
+    public double TotalDeflection => AvoidedRequests + Deflections;
 
     public long FirstResponses => FirstResponseBands.Sum();
     public long Resolutions => ResolutionBands.Sum();
@@ -140,19 +155,21 @@ public sealed record PeriodCounts(DateOnly From, DateOnly To, MetricCounts Count
 
 public sealed record NamedCounts(Guid Id, string Name, MetricCounts Counts);
 
-public sealed record EngagementRow(Guid AccountId, string Name, int People, int Active7, int Active30, int Active90, DateTime? LastSignInAt);
+public sealed record EngagementRow(Guid AccountId, string Name, int People, int Active7, int Active30, int Active90, DateTime? LastSignInAt, bool IsKey);
 
 public sealed record InsightReport(
     InsightFilter Filter,
     MetricCounts Current,
     MetricCounts Previous,
     long AllAccounts,
+    long KeyAccounts,
     List<PeriodCounts> Trend,
     List<NamedCounts> ByAccount,
     List<NamedCounts> ByType,
     List<NamedCounts> ByAssignee,
     List<NamedCounts> ByIntegration,
-    List<EngagementRow> Engagement);
+    List<EngagementRow> Engagement,
+    DeflectionBaselines Baselines);
 
 /// Reads the insights page's figures from the daily figures and the people's last activity, never from raw events.
 public sealed class ReadInsights(PorticoDb db, TimeProvider clock)
@@ -217,9 +234,26 @@ public sealed class ReadInsights(PorticoDb db, TimeProvider clock)
         }
         current.ActiveAccounts = activeDays.Where(d => d.Day >= filter.From).Select(d => d.AccountId).Distinct().LongCount();
         previous.ActiveAccounts = activeDays.Where(d => d.Day < filter.From).Select(d => d.AccountId).Distinct().LongCount();
+        var keyAccounts = db.Accounts.AsNoTracking().Where(a => a.IsKey);
+        if (filter.AccountId is { } chosen)
+        {
+            keyAccounts = keyAccounts.Where(a => a.Id == chosen);
+        }
+        var keys = (await keyAccounts.Select(a => a.Id).ToListAsync(ct)).ToHashSet();
+        current.ActiveKeyAccounts = activeDays.Where(d => d.Day >= filter.From && keys.Contains(d.AccountId)).Select(d => d.AccountId).Distinct().LongCount();
+        previous.ActiveKeyAccounts = activeDays.Where(d => d.Day < filter.From && keys.Contains(d.AccountId)).Select(d => d.AccountId).Distinct().LongCount();
         foreach (var p in trend)
         {
             p.Counts.ActiveAccounts = activeDays.Where(d => d.Day >= p.From && d.Day <= p.To).Select(d => d.AccountId).Distinct().LongCount();
+            p.Counts.ActiveKeyAccounts = activeDays.Where(d => d.Day >= p.From && d.Day <= p.To && keys.Contains(d.AccountId)).Select(d => d.AccountId).Distinct().LongCount();
+        }
+        var baselines = await DeflectionBaselines.LoadAsync(db, filter, ct);
+        IEnumerable<Guid> ActiveIn(DateOnly from, DateOnly to) => activeDays.Where(d => d.Day >= from && d.Day <= to).Select(d => d.AccountId).Distinct();
+        baselines.AddTo(current, filter.From, filter.To, ActiveIn(filter.From, filter.To));
+        baselines.AddTo(previous, previousFrom, previousTo, ActiveIn(previousFrom, previousTo));
+        foreach (var p in trend)
+        {
+            baselines.AddTo(p.Counts, p.From, p.To, ActiveIn(p.From, p.To));
         }
 
         var inRange = Figures(filter.From, filter.To, filter);
@@ -233,6 +267,7 @@ public sealed class ReadInsights(PorticoDb db, TimeProvider clock)
         foreach (var a in byAccount)
         {
             a.Counts.ActiveAccounts = activeDays.Any(d => d.AccountId == a.Id && d.Day >= filter.From) ? 1 : 0;
+            baselines.AddTo(a.Counts, filter.From, filter.To, a.Counts.ActiveAccounts == 1 ? [a.Id] : []);
         }
 
         var itemRows = await inRange.Where(f => f.ItemId != Guid.Empty || f.Metric == FigureMetric.RatingByAssignee)
@@ -254,18 +289,18 @@ public sealed class ReadInsights(PorticoDb db, TimeProvider clock)
             .Select(r => (r.Id, r.Metric, r.Detail, r.Channel, r.Count, r.Total)), integrationNames);
 
         var allAccounts = await db.Accounts.LongCountAsync(ct);
-        var engagement = await EngagementAsync(filter.AccountId, ct);
-        return new InsightReport(filter, current, previous, filter.AccountId is null ? allAccounts : 1, trend,
-            byAccount.OrderByDescending(a => a.Counts.SelfServeTasks + a.Counts.AssistedTasks + a.Counts.Requests + a.Counts.Deflections)
+        var engagement = await EngagementAsync(filter.AccountId, filter.KeyOnly, ct);
+        return new InsightReport(filter, current, previous, filter.AccountId is null ? allAccounts : 1, keys.Count, trend,
+            byAccount.OrderByDescending(a => a.Counts.SelfServeTasks + a.Counts.AssistedTasks + a.Counts.Requests + a.Counts.TotalDeflection)
                 .ThenBy(a => a.Name, StringComparer.CurrentCulture).ToList(),
             byType.OrderBy(t => t.Name, StringComparer.CurrentCulture).ToList(),
             byAssignee.OrderByDescending(a => a.Counts.Ratings).ThenBy(a => a.Name, StringComparer.CurrentCulture).ToList(),
             byIntegration.OrderBy(i => i.Name, StringComparer.CurrentCulture).ToList(),
-            engagement);
+            engagement, baselines);
     }
 
     /// People active in the last 7, 30 and 90 days by account, with the last sign-in; accounts nobody signed in to are kept.
-    private async Task<List<EngagementRow>> EngagementAsync(Guid? accountId, CancellationToken ct)
+    private async Task<List<EngagementRow>> EngagementAsync(Guid? accountId, bool keyOnly, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var (d7, d30, d90) = (now.AddDays(-7), now.AddDays(-30), now.AddDays(-90));
@@ -276,6 +311,11 @@ public sealed class ReadInsights(PorticoDb db, TimeProvider clock)
             activity = activity.Where(p => p.AccountId == id);
             accounts = accounts.Where(a => a.Id == id);
         }
+        if (keyOnly)
+        {
+            activity = activity.Where(p => db.Accounts.Any(a => a.Id == p.AccountId && a.IsKey));
+            accounts = accounts.Where(a => a.IsKey);
+        }
         var active = await activity.GroupBy(p => p.AccountId).Select(g => new
         {
             AccountId = g.Key,
@@ -285,10 +325,10 @@ public sealed class ReadInsights(PorticoDb db, TimeProvider clock)
             Active90 = g.Count(p => p.LastActiveAt >= d90),
             LastSignInAt = g.Max(p => p.LastSignInAt),
         }).ToDictionaryAsync(a => a.AccountId, ct);
-        var names = await accounts.Select(a => new { a.Id, a.Name }).ToListAsync(ct);
+        var names = await accounts.Select(a => new { a.Id, a.Name, a.IsKey }).ToListAsync(ct);
         return names.Select(a => active.TryGetValue(a.Id, out var x)
-                ? new EngagementRow(a.Id, a.Name, x.People, x.Active7, x.Active30, x.Active90, x.LastSignInAt)
-                : new EngagementRow(a.Id, a.Name, 0, 0, 0, 0, null))
+                ? new EngagementRow(a.Id, a.Name, x.People, x.Active7, x.Active30, x.Active90, x.LastSignInAt, a.IsKey)
+                : new EngagementRow(a.Id, a.Name, 0, 0, 0, 0, null, a.IsKey))
             .OrderByDescending(r => r.LastSignInAt.HasValue).ThenByDescending(r => r.Active30).ThenByDescending(r => r.LastSignInAt)
             .ThenBy(r => r.Name, StringComparer.CurrentCulture).ToList();
     }

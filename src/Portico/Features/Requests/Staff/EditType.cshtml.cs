@@ -25,6 +25,7 @@ public sealed class TypeInput
     [Required(ErrorMessage = "Give the type a name."), StringLength(RequestLimits.TypeName)] public string Name { get; set; } = "";
     [StringLength(RequestLimits.TypeDescription)] public string? Description { get; set; }
     public bool IsActive { get; set; } = true;
+    public bool IsRepetitive { get; set; }
     public List<string> AllowedRoles { get; set; } = [];
     public Guid? DefaultAssigneeId { get; set; }
     public List<FieldInput> Fields { get; set; } = [];
@@ -53,7 +54,7 @@ public sealed class EditTypeModel(PorticoDb db, StaffRequestActions actions, Sav
             }
             Form = new TypeInput
             {
-                Name = type.Name, Description = type.Description, IsActive = type.IsActive, AllowedRoles = type.AllowedRoles, DefaultAssigneeId = type.DefaultAssigneeId,
+                Name = type.Name, Description = type.Description, IsActive = type.IsActive, IsRepetitive = type.IsRepetitive, AllowedRoles = type.AllowedRoles, DefaultAssigneeId = type.DefaultAssigneeId,
                 Fields = type.Fields.Select(f => new FieldInput { Key = f.Key, Label = f.Label, Kind = f.Kind, Required = f.Required, Options = string.Join("\n", f.Options) }).ToList(),
                 Sla = type.SlaTargets.Select(s => new SlaInput { Priority = s.Priority, FirstResponseHours = s.FirstResponseHours, ResolutionHours = s.ResolutionHours }).ToList(),
             };

@@ -1,0 +1,40 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Portico.Data.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class KeyAccountsAndRepetitiveRequestTypes : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<bool>(
+                name: "IsRepetitive",
+                table: "RequestTypes",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: false);
+
+            migrationBuilder.AddColumn<bool>(
+                name: "IsKey",
+                table: "Accounts",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: false);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "IsRepetitive",
+                table: "RequestTypes");
+
+            migrationBuilder.DropColumn(
+                name: "IsKey",
+                table: "Accounts");
+        }
+    }
+}
