@@ -5,6 +5,7 @@ public sealed class LoginRateLimitTests : OwnAppTests<ThreeSignInsPerMinuteApp>
     [Fact]
     public async Task Too_many_sign_in_attempts_from_one_address_get_429_while_the_sign_in_page_still_opens()
     {
+        await Web.SharedRateLimitTests.WindowWithRoomAsync();
         using var client = App.Anonymous();
         var page = await client.GetPageAsync("/login");
         var statuses = new List<HttpStatusCode>();
@@ -30,6 +31,7 @@ public sealed class LoginRateLimitTests : OwnAppTests<ThreeSignInsPerMinuteApp>
     [Fact]
     public async Task Too_many_email_change_requests_from_one_address_get_429_while_the_profile_still_opens()
     {
+        await Web.SharedRateLimitTests.WindowWithRoomAsync();
         var user = await App.CreateUserAsync();
         // Posting the sign-in form uses one of the three attempts (opening it uses none).
         using var client = await App.SignInAsync(user);
@@ -48,6 +50,7 @@ public sealed class LoginRateLimitTests : OwnAppTests<ThreeSignInsPerMinuteApp>
     [Fact]
     public async Task Asking_for_a_password_reset_and_posting_a_new_password_count_as_attempts_and_get_429_over_the_limit()
     {
+        await Web.SharedRateLimitTests.WindowWithRoomAsync();
         using var client = App.Anonymous();
         var forgot = await client.GetPageAsync("/account/forgot-password");
         var ask = new Dictionary<string, string> { ["Email"] = $"nobody-{PorticoApp.Unique()}@example.com" };

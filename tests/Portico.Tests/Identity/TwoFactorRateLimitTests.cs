@@ -5,6 +5,7 @@ public sealed class TwoFactorRateLimitTests : OwnAppTests<ThreeSignInsPerMinuteA
     [Fact]
     public async Task The_code_step_shares_the_sign_in_rate_limit()
     {
+        await Web.SharedRateLimitTests.WindowWithRoomAsync();
         using var client = App.Anonymous();
         // Opening the pages counts for nothing: a busy office behind one address still sees them.
         for (var i = 0; i < 5; i++)

@@ -10,6 +10,7 @@ public sealed class ApiRateLimitTests : OwnAppTests<StrictApiLimitApp>
     [Fact]
     public async Task Each_person_has_their_own_api_budget_and_going_over_it_gets_429_with_retry_after_and_a_problem()
     {
+        await Web.SharedRateLimitTests.WindowWithRoomAsync();
         var (account, first) = await App.CreateCustomerAsync(BuiltInRoles.Owner);
         var second = await App.CreateUserAsync();
         await App.AddMemberAsync(account, second, BuiltInRoles.Viewer);
@@ -41,6 +42,7 @@ public sealed class ApiRateLimitTests : OwnAppTests<StrictApiLimitApp>
     [Fact]
     public async Task Callers_without_a_session_share_one_budget_per_address()
     {
+        await Web.SharedRateLimitTests.WindowWithRoomAsync();
         using var anonymous = App.Anonymous();
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 4; i++)
