@@ -74,10 +74,11 @@ public sealed class ChangeMembershipRole(PorticoDb db, AuditLog audit, Insights.
     /// Runs a change that may take away an Owner with the account locked first, so two Owners removing or demoting
     /// each other at once queue behind each other and the second sees that only one Owner is left.
     public static Task<T> WithOwnersLockedAsync<T>(PorticoDb db, Guid accountId, Func<Task<T>> change, CancellationToken ct) =>
-        db.WithRowLockedAsync(() => LockAsync(db, accountId, ct), change, _ => true, ct);
+        db.WithRowLockedAsync(() => LockAccountAsync(db, accountId, ct), change, _ => true, ct);
 
-    // A write to the account row takes its lock (PostgreSQL) or the database's write lock (SQLite) before anything is read.
-    private static Task<int> LockAsync(PorticoDb db, Guid accountId, CancellationToken ct) =>
+    /// A write to the account row takes its lock (PostgreSQL) or the database's write lock (SQLite) before anything is
+    /// read; it holds until the caller's transaction ends.
+    public static Task<int> LockAccountAsync(PorticoDb db, Guid accountId, CancellationToken ct) =>
         db.Accounts.Where(a => a.Id == accountId).ExecuteUpdateAsync(s => s.SetProperty(a => a.Name, a => a.Name), ct);
 
     /// The last-Owner rule: whether the account keeps an active Owner besides this membership.

@@ -25,7 +25,7 @@ public sealed class ProviderRoles(PorticoDb db, AuditLog audit, TimeProvider clo
     {
         foreach (var accountId in provider.Accounts.Select(a => a.AccountId).Order())
         {
-            await ChangeMembershipRole.WithOwnersLockedAsync(db, accountId, () => Task.FromResult(true), ct);
+            await ChangeMembershipRole.LockAccountAsync(db, accountId, ct);
         }
     }
 

@@ -10,8 +10,11 @@ public sealed record DeflectionBaseline(DateOnly PortalSince, long RequestsBefor
 
     public double WeeklyRate => (double)RequestsBefore / Weeks;
 
+    /// The first day of a range on or after the first sign-in.
+    public DateOnly Since(DateOnly from) => from > PortalSince ? from : PortalSince;
+
     /// The days of a range on or after the first sign-in.
-    public int DaysUsing(DateOnly from, DateOnly to) => Math.Max(0, to.DayNumber - (from > PortalSince ? from : PortalSince).DayNumber + 1);
+    public int DaysUsing(DateOnly from, DateOnly to) => Math.Max(0, to.DayNumber - Since(from).DayNumber + 1);
 
     public double Expected(DateOnly from, DateOnly to) => WeeklyRate * DaysUsing(from, to) / 7;
 }
@@ -87,7 +90,7 @@ public sealed class DeflectionBaselines
                 into.AccountsWithoutBaseline++;
                 continue;
             }
-            var since = from > baseline.PortalSince ? from : baseline.PortalSince;
+            var since = baseline.Since(from);
             var filed = repetitive.GetValueOrDefault(account)?.Where(d => d.Day >= since && d.Day <= to).Sum(d => d.Count) ?? 0;
             var expected = baseline.Expected(from, to);
             into.AccountsWithBaseline++;
