@@ -24,9 +24,10 @@ if (storageCommand is { } copy)
 {
     return await StorageCommand.RunAsync(app, copy.Command);
 }
-if (await StorageSetup.ProblemAtStartAsync(app.Services, CancellationToken.None) is { } storageProblem)
+if ((await StorageSetup.ProblemAtStartAsync(app.Services, CancellationToken.None)
+    ?? await KeyRingName.ProblemAtStartAsync(app.Services, CancellationToken.None)) is { } startProblem)
 {
-    await Console.Error.WriteLineAsync(storageProblem);
+    await Console.Error.WriteLineAsync(startProblem);
     return 1;
 }
 

@@ -68,10 +68,11 @@ public static class DatabaseSetup
     }
 }
 
-/// Runs before the server accepts requests: migrations (if enabled), built-in roles, attachments still in the
-/// database moved to blob storage, demo data.
+/// Runs before the server accepts requests: migrations (if enabled), the data-protection name, built-in roles,
+/// attachments still in the database moved to blob storage, demo data.
 public sealed class DatabaseInitializer(
-    IServiceScopeFactory scopes, IOptions<DatabaseOptions> options, IConfiguration configuration, ILogger<DatabaseInitializer> logger) : IHostedService
+    IServiceScopeFactory scopes, IOptions<DatabaseOptions> options, IOptions<KeyRingOptions> keyRing, IConfiguration configuration, TimeProvider clock,
+    ILogger<DatabaseInitializer> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -103,6 +104,7 @@ public sealed class DatabaseInitializer(
             await Features.Staff.StaffSearchIndex.EnsureSqliteAsync(db, logger, cancellationToken);
             await Features.Help.HelpSearch.EnsureSqliteAsync(db, logger, cancellationToken);
         }
+        await KeyRingName.RecordAsync(db, keyRing.Value.ApplicationName, clock, cancellationToken);
         await EnsureBuiltInRolesAsync(db, cancellationToken);
         // Attachments from releases that kept their bytes in the database; a no-op once all are moved.
         await scope.ServiceProvider.GetRequiredService<Features.Requests.AttachmentStorageMove>().RunAsync(cancellationToken);

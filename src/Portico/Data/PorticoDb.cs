@@ -31,6 +31,7 @@ public abstract class PorticoDb(DbContextOptions options, AccountContext account
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
     public DbSet<AuditChainHead> AuditChainHeads => Set<AuditChainHead>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<KeyRingName> KeyRingNames => Set<KeyRingName>();
     public DbSet<RequestType> RequestTypes => Set<RequestType>();
     public DbSet<Request> Requests => Set<Request>();
     public DbSet<RequestMessage> RequestMessages => Set<RequestMessage>();

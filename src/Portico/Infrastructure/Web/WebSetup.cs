@@ -14,7 +14,9 @@ public static class WebSetup
         services.AddValidatedOptions<ApiLimits>(configuration, ApiLimits.Section);
         services.AddValidatedOptions<ProxyOptions>(configuration, ProxyOptions.Section);
         services.AddHttpContextAccessor();
-        services.AddDataProtection().SetApplicationName("Portico").PersistKeysToDbContext<PorticoDb>();
+        services.AddValidatedOptions<KeyRingOptions>(configuration, KeyRingOptions.Section);
+        var keyRing = configuration.GetSection(KeyRingOptions.Section).Get<KeyRingOptions>() ?? new();
+        services.AddDataProtection().SetApplicationName(keyRing.ApplicationName).PersistKeysToDbContext<PorticoDb>();
         services.AddAntiforgery(o => o.Cookie.Name = "portico.antiforgery");
 
         services.AddRazorPages(o =>

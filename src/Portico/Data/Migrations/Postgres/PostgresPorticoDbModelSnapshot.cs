@@ -2602,6 +2602,24 @@ namespace Portico.Data.Migrations.Postgres
                     b.ToTable("OutboxMessages");
                 });
 
+            modelBuilder.Entity("Portico.Infrastructure.Web.KeyRingName", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ApplicationName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTime>("RecordedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("KeyRingNames");
+                });
+
             modelBuilder.Entity("Portico.Infrastructure.Web.RateLimitWindow", b =>
                 {
                     b.Property<string>("Key")

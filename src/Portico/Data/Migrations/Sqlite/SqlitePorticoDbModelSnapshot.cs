@@ -2542,6 +2542,24 @@ namespace Portico.Data.Migrations.Sqlite
                     b.ToTable("OutboxMessages");
                 });
 
+            modelBuilder.Entity("Portico.Infrastructure.Web.KeyRingName", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ApplicationName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("RecordedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("KeyRingNames");
+                });
+
             modelBuilder.Entity("Portico.Infrastructure.Web.RateLimitWindow", b =>
                 {
                     b.Property<string>("Key")
