@@ -170,6 +170,47 @@ public sealed class ScimGroupsTests(PorticoApp app)
         }
     }
 
+    private static void AssertNameTaken((HttpStatusCode Status, JsonObject? Body) answer)
+    {
+        Assert.Equal(HttpStatusCode.Conflict, answer.Status);
+        Assert.Equal(("uniqueness", "409"), (answer.Body!["scimType"]!.GetValue<string>(), answer.Body["status"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task Sixteen_creates_of_one_group_name_at_once_make_one_group_and_answer_the_rest_conflict()
+    {
+        var p = await app.AddScimProviderAsync("portal-billing = Billing");
+        var ada = await ProvisionAsync(p, "ada");
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ =>
+            app.ScimAsync(HttpMethod.Post, Groups(p), p.Token, new { schemas = GroupSchemas, displayName = "portal-billing", members = new[] { new { value = ada.ToString() } } })));
+
+        Assert.Equal(1, answers.Count(a => a.Status == HttpStatusCode.Created));
+        Assert.All(answers.Where(a => a.Status != HttpStatusCode.Created), AssertNameTaken);
+        Assert.Equal(1, await app.WithDbAsync((db, _) => db.ScimGroups.CountAsync(g => g.ProviderId == p.Saved.Id)));
+        Assert.Equal(1, await app.WithDbAsync((db, _) => db.AuditEvents.CountAsync(e => e.Action == AuditActions.ScimGroupCreated && e.Details!.Contains(p.Saved.Id.ToString()))));
+        Assert.Equal(BuiltInRoles.Billing, await RoleAsync(p, ada));
+    }
+
+    [Fact]
+    public async Task Eight_groups_renamed_to_one_name_at_once_leave_one_group_of_that_name()
+    {
+        var p = await app.AddScimProviderAsync();
+        var groups = new List<Guid>();
+        for (var i = 0; i < 8; i++)
+        {
+            groups.Add(await CreateGroupAsync(p, "team-" + i));
+        }
+
+        var answers = await Task.WhenAll(groups.Select(g => PatchAsync(p, g, new { op = "replace", path = "displayName", value = "everyone" })));
+
+        Assert.Equal(1, answers.Count(a => a.Status == HttpStatusCode.OK));
+        Assert.All(answers.Where(a => a.Status != HttpStatusCode.OK), AssertNameTaken);
+        var names = await app.WithDbAsync((db, _) => db.ScimGroups.Where(g => g.ProviderId == p.Saved.Id).Select(g => g.DisplayName).ToListAsync());
+        Assert.Equal(8, names.Count);
+        Assert.Single(names, "everyone");
+    }
+
     [Fact]
     public async Task A_second_group_of_the_same_name_an_unsupported_operation_and_a_person_outside_the_provider_are_refused()
     {
@@ -177,7 +218,9 @@ public sealed class ScimGroupsTests(PorticoApp app)
         var group = await CreateGroupAsync(p, "portal-billing");
         var (_, outsider) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
 
-        Assert.Equal(HttpStatusCode.Conflict, (await app.ScimAsync(HttpMethod.Post, Groups(p), p.Token, new { schemas = GroupSchemas, displayName = "portal-billing" })).Status);
+        var (duplicate, refusal) = await app.ScimAsync(HttpMethod.Post, Groups(p), p.Token, new { schemas = GroupSchemas, displayName = "portal-billing" });
+        Assert.Equal((HttpStatusCode.Conflict, "uniqueness", "409"), (duplicate, refusal!["scimType"]!.GetValue<string>(), refusal["status"]!.GetValue<string>()));
+        Assert.Equal("urn:ietf:params:scim:api:messages:2.0:Error", refusal["schemas"]![0]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.BadRequest, (await PatchAsync(p, group, new { op = "replace", path = "externalId", value = "x" })).Status);
         Assert.Equal(HttpStatusCode.BadRequest, (await app.ScimAsync(HttpMethod.Post, Groups(p), p.Token, new { schemas = GroupSchemas, displayName = " " })).Status);
         var (status, body) = await PatchAsync(p, group, new { op = "add", path = "members", value = new[] { new { value = outsider.Id.ToString() } } });

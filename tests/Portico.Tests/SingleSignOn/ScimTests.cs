@@ -169,6 +169,84 @@ public sealed class ScimTests(PorticoApp app)
     }
 
     [Fact]
+    public async Task Deactivating_an_accounts_last_owner_is_refused_and_changes_nothing_until_someone_else_is_owner()
+    {
+        var p = await ProviderAsync();
+        var owner = await app.CreateUserAsync($"ada-{PorticoApp.Unique()}@{p.Domain}");
+        await app.AddMemberAsync(p.Account, owner, BuiltInRoles.Owner);
+        using var browser = await app.SignInAsync(owner);
+
+        var refused = await SendAsync(HttpMethod.Patch, $"{Users(p)}/{owner.Id}", p.Token, Deactivate);
+
+        AssertError(HttpStatusCode.Conflict, refused);
+        Assert.Contains($"last Owner of {p.Account.Name}", refused.Body!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        AssertError(HttpStatusCode.Conflict, await SendAsync(HttpMethod.Put, $"{Users(p)}/{owner.Id}", p.Token,
+            new { schemas = UserSchemas, userName = owner.Email, displayName = "Ada L.", active = false }));
+        Assert.Equal(HttpStatusCode.OK, (await browser.Http.GetAsync(new Uri("/account/profile", UriKind.Relative))).StatusCode);
+        var (_, seen) = await SendAsync(HttpMethod.Get, $"{Users(p)}/{owner.Id}", p.Token);
+        Assert.True(seen!["active"]!.GetValue<bool>());
+        Assert.NotEqual("Ada L.", seen["displayName"]!.GetValue<string>());
+        Assert.Equal(BuiltInRoles.Owner, await app.WithDbAsync((db, _) => db.Memberships.IgnoreQueryFilters()
+            .Where(m => m.UserId == owner.Id && m.AccountId == p.Account.Id).Select(m => m.Role.Name).SingleAsync()));
+        Assert.Equal(0, await app.AuditCountAsync(AuditActions.ScimPersonDeactivated, owner.Id.ToString()));
+
+        await app.AddMemberAsync(p.Account, await app.CreateUserAsync(), BuiltInRoles.Owner);
+        var (status, body) = await SendAsync(HttpMethod.Patch, $"{Users(p)}/{owner.Id}", p.Token, Deactivate);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.False(body!["active"]!.GetValue<bool>());
+        var ended = await browser.Http.GetAsync(new Uri("/account/profile", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.Redirect, ended.StatusCode);
+        Assert.Equal("/login", ended.Headers.Location!.AbsolutePath);
+        Assert.False(await app.WithDbAsync((db, _) => db.Memberships.IgnoreQueryFilters().AnyAsync(m => m.UserId == owner.Id)));
+    }
+
+    [Fact]
+    public async Task Two_owners_deactivated_at_the_same_moment_leave_the_account_one_owner()
+    {
+        for (var round = 0; round < 4; round++)
+        {
+            var p = await ProviderAsync();
+            var owners = new List<PorticoUser>();
+            for (var i = 0; i < 2; i++)
+            {
+                owners.Add(await app.CreateUserAsync($"owner{i}-{PorticoApp.Unique()}@{p.Domain}"));
+                await app.AddMemberAsync(p.Account, owners[i], BuiltInRoles.Owner);
+            }
+
+            var answers = await Task.WhenAll(owners.Select(o => SendAsync(HttpMethod.Patch, $"{Users(p)}/{o.Id}", p.Token, Deactivate)));
+
+            Assert.Equal(new[] { HttpStatusCode.OK, HttpStatusCode.Conflict }, answers.Select(a => a.Status).Order());
+            AssertError(HttpStatusCode.Conflict, answers.Single(a => a.Status == HttpStatusCode.Conflict));
+            var kept = await app.WithDbAsync((db, _) => db.Memberships.IgnoreQueryFilters().Where(m => m.AccountId == p.Account.Id)
+                .Select(m => new { m.UserId, Role = m.Role.Name }).ToListAsync());
+            var refused = owners[Array.FindIndex(answers, a => a.Status == HttpStatusCode.Conflict)];
+            Assert.Equal(new[] { (refused.Id, BuiltInRoles.Owner) }, kept.Select(m => (m.UserId, m.Role)));
+        }
+    }
+
+    [Fact]
+    public async Task Sixteen_creates_of_one_user_name_at_once_make_one_person_and_answer_the_rest_conflict()
+    {
+        var p = await ProviderAsync();
+        // A new person, then someone who already exists as a customer elsewhere and is new to this provider.
+        var existing = await app.CreateUserAsync($"bea-{PorticoApp.Unique()}@{p.Domain}");
+        await app.AddMemberAsync(await app.CreateAccountAsync(), existing, BuiltInRoles.Requester);
+        foreach (var email in new[] { $"ada-{PorticoApp.Unique()}@{p.Domain}", existing.Email! })
+        {
+            var answers = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => CreateAsync(p, email)));
+
+            Assert.Equal(1, answers.Count(a => a.Status == HttpStatusCode.Created));
+            Assert.All(answers.Where(a => a.Status != HttpStatusCode.Created), a => AssertError(HttpStatusCode.Conflict, a, "uniqueness"));
+            var id = Guid.Parse(answers.Single(a => a.Status == HttpStatusCode.Created).Body!["id"]!.GetValue<string>());
+            Assert.Equal(1, await app.WithDbAsync((db, _) => db.Users.CountAsync(u => u.Email == email)));
+            Assert.Equal(1, await app.WithDbAsync((db, _) => db.ScimPeople.CountAsync(s => s.ProviderId == p.Saved.Id && s.UserId == id)));
+            Assert.Equal(1, await app.WithDbAsync((db, _) => db.Memberships.IgnoreQueryFilters().CountAsync(m => m.UserId == id && m.AccountId == p.Account.Id)));
+            Assert.Equal(1, await app.AuditCountAsync(AuditActions.ScimPersonCreated, id.ToString()));
+        }
+    }
+
+    [Fact]
     public async Task Another_providers_token_a_wrong_token_or_none_is_refused_and_changes_nothing()
     {
         var p = await ProviderAsync();

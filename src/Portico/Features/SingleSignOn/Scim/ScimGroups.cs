@@ -57,7 +57,7 @@ public sealed class ScimGroups(PorticoDb db, ScimUsers people, ProviderRoles rol
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         if (await db.ScimGroups.AnyAsync(g => g.ProviderId == providerId && g.DisplayName == name, ct))
         {
-            return ScimGroupOutcome.Refused(StatusCodes.Status409Conflict, $"A group named {name} already exists.", "uniqueness");
+            return Taken(name!);
         }
         var (members, unknown) = await MembersAsync(providerId, change.Members ?? [], ct);
         if (unknown is not null)
@@ -69,7 +69,10 @@ public sealed class ScimGroups(PorticoDb db, ScimUsers people, ProviderRoles rol
         var group = new ScimGroup(providerId, name!, clock.GetUtcNow().UtcDateTime);
         group.Members.AddRange(members.Select(m => new ScimGroupMember(group.Id, m)));
         db.ScimGroups.Add(group);
-        await db.SaveChangesAsync(ct);
+        if (await SaveNamedAsync(name!, ct) is { } taken)
+        {
+            return taken;
+        }
         audit.Record(AuditActions.ScimGroupCreated, targetType: "ScimGroup", targetId: group.Id.ToString(), actorName: Actor(provider),
             details: new { provider = providerId, group = group.DisplayName, members });
         await ApplyRolesAsync(provider, [group.DisplayName], members, ct);
@@ -91,7 +94,7 @@ public sealed class ScimGroups(PorticoDb db, ScimUsers people, ProviderRoles rol
         }
         if (name != group.DisplayName && await db.ScimGroups.AnyAsync(g => g.ProviderId == providerId && g.DisplayName == name, ct))
         {
-            return ScimGroupOutcome.Refused(StatusCodes.Status409Conflict, $"A group named {name} already exists.", "uniqueness");
+            return Taken(name);
         }
         var (replacing, unknownReplaced) = await MembersAsync(providerId, change.Members ?? [], ct);
         var (adding, unknownAdded) = await MembersAsync(providerId, change.Add, ct);
@@ -119,7 +122,10 @@ public sealed class ScimGroups(PorticoDb db, ScimUsers people, ProviderRoles rol
         group.Members.RemoveAll(m => taken.Contains(m.UserId));
         group.Members.AddRange(added.Select(u => new ScimGroupMember(group.Id, u)));
         group.Rename(name, now);
-        await db.SaveChangesAsync(ct);
+        if (await SaveNamedAsync(name, ct) is { } nameTaken)
+        {
+            return nameTaken;
+        }
         audit.Record(AuditActions.ScimGroupChanged, targetType: "ScimGroup", targetId: group.Id.ToString(), actorName: Actor(provider),
             details: new { provider = providerId, group = name, renamedFrom = name == oldName ? null : oldName, added, removed = taken });
         await ApplyRolesAsync(provider, [oldName, name], name == oldName ? [.. added, .. taken] : [.. before.Union(after)], ct);
@@ -186,6 +192,26 @@ public sealed class ScimGroups(PorticoDb db, ScimUsers people, ProviderRoles rol
             }
         }
         await db.SaveChangesAsync(ct);
+    }
+
+    private static ScimGroupOutcome Taken(string name) =>
+        ScimGroupOutcome.Refused(StatusCodes.Status409Conflict, $"A group named {name} already exists.", "uniqueness");
+
+    /// Saves a group's new name, or answers that it is taken: the check before is not under a lock, so a parallel create
+    /// or rename to the same name can commit in between, and the unique index refuses this one (on PostgreSQL; SQLite's
+    /// transactions run one at a time). The caller's transaction then rolls back with nothing written.
+    private async Task<ScimGroupOutcome?> SaveNamedAsync(string name, CancellationToken ct)
+    {
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return null;
+        }
+        catch (DbUpdateException e) when (e.IsUniqueViolation())
+        {
+            db.ChangeTracker.Clear();
+            return Taken(name);
+        }
     }
 
     private static ScimGroupOutcome? RefuseName(string? name) => name is { Length: > 0 and <= SingleSignOnLimits.Group } ? null

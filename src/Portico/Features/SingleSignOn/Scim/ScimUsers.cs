@@ -21,7 +21,8 @@ public sealed record ScimOutcome(ScimUser? User, int Status = StatusCodes.Status
 
 /// Provisioning by an identity provider (RFC 7643/7644). A provider sees only the people it provisioned and the members of
 /// the accounts it serves; deactivating someone ends their memberships in those accounts and signs them out everywhere at
-/// once, as removing a member does; making them active again gives the memberships back with the role their groups give.
+/// once, as removing a member does (refused, with nothing changed, while they are an account's last Owner); making them
+/// active again gives the memberships back with the role their groups give.
 public sealed class ScimUsers(PorticoDb db, UserManager<PorticoUser> users, DatabaseTicketStore sessions, ProviderRoles roles, AuditLog audit, TimeProvider clock)
 {
     public const int MaxCount = 200;
@@ -65,27 +66,40 @@ public sealed class ScimUsers(PorticoDb db, UserManager<PorticoUser> users, Data
         var user = await users.FindByEmailAsync(email!);
         if (user is not null && (user.IsStaff || await Visible(providerId).AnyAsync(u => u.Id == user.Id, ct)))
         {
-            return ScimOutcome.Refused(StatusCodes.Status409Conflict, $"A user with userName {email} already exists.", "uniqueness");
+            return Exists(email!);
         }
         var now = clock.GetUtcNow().UtcDateTime;
         var created = user is null;
-        if (user is null)
+        try
         {
-            user = new PorticoUser { UserName = email, Email = email, EmailConfirmed = true, CreatedAt = now, DisplayName = DisplayNameOr(change.DisplayName, email!) };
-            if (await users.CreateAsync(user) is { Succeeded: false } notCreated)
+            if (user is null)
             {
-                return ScimOutcome.Refused(StatusCodes.Status400BadRequest, string.Join(" ", notCreated.Errors.Select(e => e.Description)), "invalidValue");
+                user = new PorticoUser { UserName = email, Email = email, EmailConfirmed = true, CreatedAt = now, DisplayName = DisplayNameOr(change.DisplayName, email!) };
+                if (await users.CreateAsync(user) is { Succeeded: false } notCreated)
+                {
+                    return ScimOutcome.Refused(StatusCodes.Status400BadRequest, string.Join(" ", notCreated.Errors.Select(e => e.Description)), "invalidValue");
+                }
             }
+            var active = change.Active ?? true;
+            db.ScimPeople.Add(new ScimPerson(providerId, user.Id, active, now));
+            var granted = active ? await GrantAsync(provider, user, now, ct) : [];
+            audit.Record(AuditActions.ScimPersonCreated, targetType: "User", targetId: user.Id.ToString(), actorName: "scim:" + provider.Name,
+                details: new { provider = providerId, user = email, existing = !created, active, accounts = granted });
+            await db.SaveChangesAsync(ct);
         }
-        var active = change.Active ?? true;
-        db.ScimPeople.Add(new ScimPerson(providerId, user.Id, active, now));
-        var granted = active ? await GrantAsync(provider, user, now, ct) : [];
-        audit.Record(AuditActions.ScimPersonCreated, targetType: "User", targetId: user.Id.ToString(), actorName: "scim:" + provider.Name,
-            details: new { provider = providerId, user = email, existing = !created, active, accounts = granted });
-        await db.SaveChangesAsync(ct);
+        catch (DbUpdateException e) when (e.IsUniqueViolation())
+        {
+            // A parallel create of the same userName committed between the check above and these inserts (the person's
+            // unique user name, or the provider's one record of them); this one rolls back with nothing written.
+            db.ChangeTracker.Clear();
+            return Exists(email!);
+        }
         await transaction.CommitAsync(ct);
         return new ScimOutcome(await FindAsync(providerId, user.Id, ct), StatusCodes.Status201Created);
     }
+
+    private static ScimOutcome Exists(string email) =>
+        ScimOutcome.Refused(StatusCodes.Status409Conflict, $"A user with userName {email} already exists.", "uniqueness");
 
     public async Task<ScimOutcome> ChangeAsync(Guid providerId, Guid userId, ScimChange change, CancellationToken ct)
     {
@@ -128,6 +142,10 @@ public sealed class ScimUsers(PorticoDb db, UserManager<PorticoUser> users, Data
             else
             {
                 var memberships = await MembershipsLockedAsync(provider, user.Id, ct);
+                if (await RefuseLastOwnerAsync(user, memberships, "deactivated", ct) is { } lastOwner)
+                {
+                    return lastOwner;
+                }
                 ended = await EndAsync(user, memberships, ct);
                 audit.Record(AuditActions.ScimPersonDeactivated, targetType: "User", targetId: user.Id.ToString(), actorName: actor,
                     details: new { provider = providerId, user = user.Email, accounts = memberships.Select(m => m.AccountId), sessionsEnded = ended.Count });
@@ -153,14 +171,9 @@ public sealed class ScimUsers(PorticoDb db, UserManager<PorticoUser> users, Data
             return ScimOutcome.NotFound;
         }
         var memberships = await MembershipsLockedAsync(provider, user.Id, ct);
-        var now = clock.GetUtcNow().UtcDateTime;
-        foreach (var owner in memberships.Where(m => m.Role.Name == BuiltInRoles.Owner))
+        if (await RefuseLastOwnerAsync(user, memberships, "deleted", ct) is { } lastOwner)
         {
-            if (!await ChangeMembershipRole.HasAnotherOwnerAsync(db, owner, now, ct))
-            {
-                return ScimOutcome.Refused(StatusCodes.Status409Conflict,
-                    $"{user.Email} is the last Owner of {owner.Account.Name} and cannot be deleted. Make someone else Owner there first.");
-            }
+            return lastOwner;
         }
         var groups = await db.ScimGroupMembers.Where(m => m.UserId == user.Id && db.ScimGroups.Any(g => g.Id == m.GroupId && g.ProviderId == providerId)).ToListAsync(ct);
         db.ScimGroupMembers.RemoveRange(groups);
@@ -181,6 +194,23 @@ public sealed class ScimUsers(PorticoDb db, UserManager<PorticoUser> users, Data
         var accountIds = provider.Accounts.Select(a => a.AccountId).ToList();
         return await db.Memberships.IgnoreQueryFilters().Include(m => m.Role).Include(m => m.Account)
             .Where(m => m.UserId == userId && accountIds.Contains(m.AccountId)).ToListAsync(ct);
+    }
+
+    /// The refusal while the person is the last Owner of one of the accounts whose memberships they would lose, or null.
+    /// Asked under the accounts' locks (MembershipsLockedAsync), so when two Owners are taken away at once the second
+    /// sees the first gone.
+    private async Task<ScimOutcome?> RefuseLastOwnerAsync(PorticoUser user, List<Membership> memberships, string taken, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        foreach (var owner in memberships.Where(m => m.Role.Name == BuiltInRoles.Owner))
+        {
+            if (!await ChangeMembershipRole.HasAnotherOwnerAsync(db, owner, now, ct))
+            {
+                return ScimOutcome.Refused(StatusCodes.Status409Conflict,
+                    $"{user.Email} is the last Owner of {owner.Account.Name} and cannot be {taken}. Make someone else Owner there first.");
+            }
+        }
+        return null;
     }
 
     /// As when a member is removed: the memberships go, every session ends now, and the new stamp fails any cookie issued
