@@ -166,11 +166,13 @@ public abstract class PorticoDb(DbContextOptions options, AccountContext account
     {
         if (Database.CurrentTransaction is not null)
         {
+            await figures.ReadStalePeriodsAsync(this, ct);
             var inCaller = await base.SaveChangesAsync(acceptAll, ct);
             await figures.ApplyAsync(Database, ct);
             return inCaller;
         }
         await using var transaction = await Database.BeginTransactionAsync(ct);
+        await figures.ReadStalePeriodsAsync(this, ct);
         var saved = await base.SaveChangesAsync(acceptAll, ct);
         await figures.ApplyAsync(Database, ct);
         await transaction.CommitAsync(ct);
@@ -225,6 +227,7 @@ public abstract class PorticoDb(DbContextOptions options, AccountContext account
                 // The other changes are written first, so the chain lock is the last lock a transaction takes.
                 // Taken first, a transaction holding it could wait for a row that another one locked earlier
                 // (a request being replied to) while that one waits for the chain: a deadlock.
+                await figures.ReadStalePeriodsAsync(this, cancellationToken);
                 foreach (var e in added)
                 {
                     Entry(e).State = EntityState.Detached;

@@ -183,4 +183,21 @@ public sealed class QueryCountTests(PorticoApp app)
         Assert.Equal(few, many);
         Assert.True(many <= 10, $"staff queue: {many} queries.");
     }
+
+    [Fact]
+    public async Task The_staff_account_page_with_its_figures_runs_a_fixed_number_of_queries_however_much_the_account_has()
+    {
+        var staff = await app.CreateUserAsync(staffRole: StaffRole.Admin);
+        using var client = await app.SignInAsync(staff);
+        var (small, _, _) = await AccountWithRequestsAsync(1);
+        var (large, _, _) = await AccountWithRequestsAsync(12);
+
+        var few = await QueriesForAsync(client, $"/staff/accounts/{small.Id}");
+        var many = await QueriesForAsync(client, $"/staff/accounts/{large.Id}");
+
+        Assert.True(few > 0);
+        Assert.True(many == few, $"staff account page: {few} queries with one request, {many} with twelve (N+1).");
+        // 11 for the page, 16 for its figures: the insights page's reading for one account (summary, breakdowns, engagement).
+        Assert.True(many <= 27, $"staff account page: {many} queries:\n{string.Join("\n---\n", LastCommands)}");
+    }
 }

@@ -20,6 +20,9 @@ public enum FigureMetric
     IncidentOpened = 7,
     /// A data-quality incident resolved: Item is the integration, Total adds the minutes it stayed open; no account.
     IncidentResolved = 8,
+    /// Minutes an integration was stale (Integration.IsStale) that day: Item is the integration, no account. Recorded when
+    /// a sync ends the stale period, one row for each UTC day it touched; Count is 1 on the day it ended, 0 on the others.
+    MinutesStale = 9,
 }
 
 /// One day's count of one metric in one account and dimension, kept up in the transaction that saves what it counts.

@@ -42,15 +42,49 @@ public static class ResponseBands
     };
 }
 
+/// Periods an integration was stale (Integration.IsStale), as minutes on each UTC day.
+public static class StalePeriods
+{
+    /// Each UTC day from the one the period began on to the one it ended on, with its minutes in the period. Whole minutes
+    /// are counted from the period's start, so the days add up to the period's whole minutes however it is cut.
+    public static IEnumerable<(DateOnly Day, long Minutes)> ByDay(DateTime from, DateTime to)
+    {
+        if (to <= from)
+        {
+            yield break;
+        }
+        long Elapsed(DateTime at) => (long)(at - from).TotalMinutes;
+        for (var day = DateOnly.FromDateTime(from); day <= DateOnly.FromDateTime(to); day = day.AddDays(1))
+        {
+            var (start, end) = (day.ToDateTime(TimeOnly.MinValue), day.AddDays(1).ToDateTime(TimeOnly.MinValue));
+            yield return (day, Elapsed(to < end ? to : end) - Elapsed(from > start ? from : start));
+        }
+    }
+
+    /// The stale periods still running now, as figures for the days from one day to another: nothing is recorded until a
+    /// sync ends a period, so without these an integration that stays stale would not show. Each is counted on today.
+    public static List<DailyFigure> Running(IEnumerable<Integration> integrations, DateTime now, DateOnly from, DateOnly to)
+    {
+        var today = DateOnly.FromDateTime(now);
+        return integrations.Where(i => i.IsStale(now))
+            .SelectMany(i => ByDay(i.StaleSince, now).Where(d => d.Day >= from && d.Day <= to)
+                .Select(d => new DailyFigure(FigureMetric.MinutesStale, d.Day, Guid.Empty, i.Id, 0, 0, d.Day == today ? 1 : 0, d.Minutes)))
+            .ToList();
+    }
+}
+
 /// What a save adds to the daily figures, read from the change tracker before the save: new key events, requests
-/// submitted, first responses and resolutions, ratings, incidents opened and resolved. Deriving it from the entities
-/// means no handler can save one of these and forget its figure.
+/// submitted, first responses and resolutions, ratings, incidents opened and resolved, stale periods a sync ended.
+/// Deriving it from the entities means no handler can save one of these and forget its figure.
 public sealed class DailyFigureChanges
 {
     private readonly Dictionary<(FigureMetric, DateOnly, Guid, Guid, int, int), (long Count, long Total)> figures = [];
     private readonly Dictionary<(Guid Account, Guid Person), (DateTime Active, DateTime? SignIn)> people = [];
+    /// Integrations whose new last success came after they went stale by what this context read; when the period began is
+    /// read again with the row locked (ReadStalePeriodsAsync).
+    private readonly List<(Guid Integration, DateTime Success)> staleEnded = [];
 
-    public bool IsEmpty => figures.Count == 0 && people.Count == 0;
+    public bool IsEmpty => figures.Count == 0 && people.Count == 0 && staleEnded.Count == 0;
 
     public static DailyFigureChanges Collect(ChangeTracker tracker)
     {
@@ -108,16 +142,57 @@ public sealed class DailyFigureChanges
                             total: (long)Math.Max(0, (at - i.FirstSeenAt).TotalMinutes));
                     }
                     break;
+                // One added and synced in the same save was never seen late.
+                case Integration i when entry.State == EntityState.Modified && i.LastSuccessAt is { } success:
+                    var before = (DateTime?)entry.Property(nameof(Integration.LastSuccessAt)).OriginalValue;
+                    var expected = (int)entry.Property(nameof(Integration.ExpectedSyncMinutes)).OriginalValue!;
+                    // A sync in time ends no stale period; it is also in time by any later success a parallel save stored.
+                    if (success > Integration.StaleFrom(before, i.CreatedAt, expected))
+                    {
+                        changes.staleEnded.Add((i.Id, success));
+                    }
+                    break;
             }
         }
         return changes;
     }
 
-    private void Add(FigureMetric metric, DateTime at, Guid account, Guid item, int detail, int channel, long total = 0)
+    private void Add(FigureMetric metric, DateTime at, Guid account, Guid item, int detail, int channel, long total = 0) =>
+        Add(metric, DateOnly.FromDateTime(at), account, item, detail, channel, 1, total);
+
+    private void Add(FigureMetric metric, DateOnly day, Guid account, Guid item, int detail, int channel, long count, long total)
     {
-        var key = (metric, DateOnly.FromDateTime(at), account, item, detail, channel);
-        var (count, sum) = figures.GetValueOrDefault(key);
-        figures[key] = (count + 1, sum + total);
+        var key = (metric, day, account, item, detail, channel);
+        var (sum, minutes) = figures.GetValueOrDefault(key);
+        figures[key] = (sum + count, minutes + total);
+    }
+
+    /// The period's minutes on each day it touched, and the period itself counted on the day it ended.
+    private void AddStalePeriod(Guid integration, DateTime from, DateTime to)
+    {
+        var end = DateOnly.FromDateTime(to);
+        foreach (var (day, minutes) in StalePeriods.ByDay(from, to))
+        {
+            Add(FigureMetric.MinutesStale, day, Guid.Empty, integration, 0, 0, day == end ? 1 : 0, minutes);
+        }
+    }
+
+    /// Reads in the saving transaction, before the save, when each stale period this save ends began, with the
+    /// integration's row locked: from what is stored rather than what the context read earlier, so two syncs saved at
+    /// once end the period once (the second waits, then finds the first's success and no period).
+    public async Task ReadStalePeriodsAsync(PorticoDb db, CancellationToken ct)
+    {
+        foreach (var (id, success) in staleEnded.OrderBy(e => e.Integration))
+        {
+            await db.Integrations.Where(i => i.Id == id).ExecuteUpdateAsync(s => s.SetProperty(i => i.LastSuccessAt, i => i.LastSuccessAt), ct);
+            var stored = await db.Integrations.AsNoTracking().Where(i => i.Id == id)
+                .Select(i => new { i.LastSuccessAt, i.CreatedAt, i.ExpectedSyncMinutes }).SingleOrDefaultAsync(ct);
+            if (stored is not null)
+            {
+                AddStalePeriod(id, Integration.StaleFrom(stored.LastSuccessAt, stored.CreatedAt, stored.ExpectedSyncMinutes), success);
+            }
+        }
+        staleEnded.Clear();
     }
 
     private void Saw(Guid account, Guid person, DateTime at, bool signIn)

@@ -77,7 +77,16 @@ public sealed class Integration
         NextPollAt = now + wait;
     }
 
-    public bool IsStale(DateTime now) => LastSuccessAt is not { } at || now - at > TimeSpan.FromMinutes(ExpectedSyncMinutes);
+    /// Late (the health page's "Late", the customer's "may be out of date"): past StaleSince, or never synced.
+    public bool IsStale(DateTime now) => LastSuccessAt is null || now > StaleSince;
+
+    /// From when the integration is stale unless it syncs first.
+    public DateTime StaleSince => StaleFrom(LastSuccessAt, CreatedAt, ExpectedSyncMinutes);
+
+    /// The expected interval after the last success; from the moment it was added while it has never synced, as the health
+    /// page shows it late from then. Static so the figures can ask it of the values stored before a save.
+    public static DateTime StaleFrom(DateTime? lastSuccessAt, DateTime createdAt, int expectedSyncMinutes) =>
+        lastSuccessAt is { } at ? at.AddMinutes(expectedSyncMinutes) : createdAt;
 }
 
 /// A secret an integration authenticates with. Only a hash is stored; the secret is shown once.

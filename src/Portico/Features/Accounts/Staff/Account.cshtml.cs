@@ -1,5 +1,6 @@
 using Portico.Features.Contacts;
 using Portico.Features.Identity;
+using Portico.Features.Insights.Staff;
 using Portico.Features.Requests;
 
 namespace Portico.Features.Accounts.Staff;
@@ -14,7 +15,8 @@ public sealed record RoleOption(Guid Id, string Name);
 [Authorize(Policy = Policies.Staff)]
 [StaffChanges(StaffRole.Admin)]
 public sealed class AccountModel(PorticoDb db, ManageContacts manage, ResetTwoFactor resetTwoFactor, Accounts.AccountPolicies policies,
-    AccountPeople people, AccountTimeline timeline, AccountQuickFixes fixes, TimeProvider clock) : PageModel
+    AccountPeople people, AccountTimeline timeline, AccountQuickFixes fixes, TimeProvider clock, ReadInsights insights,
+    IAuthorizationService authorization) : PageModel
 {
     public string Name { get; private set; } = "";
     public Accounts.CompanyAddress? Address { get; private set; }
@@ -27,6 +29,8 @@ public sealed class AccountModel(PorticoDb db, ManageContacts manage, ResetTwoFa
     public IReadOnlyList<PendingInvitation> Invitations { get; private set; } = [];
     public IReadOnlyList<RoleOption> Roles { get; private set; } = [];
     public TimelinePage Timeline { get; private set; } = new([], null);
+    /// The account's insight figures; null for staff who may not see insights (Finance).
+    public InsightReport? Figures { get; private set; }
     public Guid Id { get; private set; }
     /// Where the shown timeline page starts; null for the newest.
     public long? Before { get; private set; }
@@ -168,6 +172,10 @@ public sealed class AccountModel(PorticoDb db, ManageContacts manage, ResetTwoFa
         Invitations = await people.InvitationsAsync(id, ct);
         Timeline = await timeline.ReadAsync(id, before, ct);
         Roles = await db.Roles.AsNoTracking().OrderBy(r => r.Name).Select(r => new RoleOption(r.Id, r.Name)).ToListAsync(ct);
+        if ((await authorization.AuthorizeAsync(User, HttpContext, Policies.StaffRequests)).Succeeded)
+        {
+            Figures = await insights.RunAsync(AccountInsights.Filter(id, Now), ct);
+        }
         return true;
     }
 }

@@ -52,7 +52,7 @@ public static class InsightCsv
         "portal requests", "deflection rate",
         "first responses", "first response p50", "first response p90", "first response within SLA", "resolutions", "resolution p50",
         "resolution p90", "resolution within SLA", "active accounts", "active key accounts", "ratings", "average rating", "incidents opened", "incidents resolved",
-        "average minutes to resolve",
+        "average minutes to resolve", "minutes stale", "stale periods",
     ];
 
     public static string Write(InsightReport report, string table)
@@ -106,7 +106,7 @@ public static class InsightCsv
         InsightFormat.Percent(c.DeflectionRate), Num(c.FirstResponses), InsightFormat.Band(c.FirstResponseP50), InsightFormat.Band(c.FirstResponseP90),
         InsightFormat.Percent(c.FirstResponseAttainment), Num(c.Resolutions), InsightFormat.Band(c.ResolutionP50), InsightFormat.Band(c.ResolutionP90),
         InsightFormat.Percent(c.ResolutionAttainment), Num(c.ActiveAccounts), Num(c.ActiveKeyAccounts), Num(c.Ratings), InsightFormat.Average(c.AverageRating),
-        Num(c.IncidentsOpened), Num(c.IncidentsResolved), InsightFormat.Average(c.AverageMinutesToResolve),
+        Num(c.IncidentsOpened), Num(c.IncidentsResolved), InsightFormat.Average(c.AverageMinutesToResolve), Num(c.MinutesStale), Num(c.StalePeriods),
     ];
 
     private static string Num(long n) => n.ToString(CultureInfo.InvariantCulture);

@@ -54,6 +54,9 @@ public sealed class MetricCounts
     public long IncidentsOpened { get; set; }
     public long IncidentsResolved { get; set; }
     public long MinutesToResolve { get; set; }
+    /// Minutes integrations were stale in the days, and the stale periods that ended in them (one still running counts today).
+    public long MinutesStale { get; set; }
+    public long StalePeriods { get; set; }
 
     /// Self-serve completion: customer tasks done in the portal or the API, of those plus the ones staff did for the
     /// customer and every request filed (a request is work staff handle).
@@ -147,6 +150,10 @@ public sealed class MetricCounts
                 IncidentsResolved += count;
                 MinutesToResolve += total;
                 break;
+            case FigureMetric.MinutesStale:
+                StalePeriods += count;
+                MinutesStale += total;
+                break;
         }
     }
 }
@@ -214,6 +221,9 @@ public sealed class ReadInsights(PorticoDb db, TimeProvider clock)
             .GroupBy(f => new { f.Metric, f.Day, f.Detail, f.Channel })
             .Select(g => new { g.Key.Metric, g.Key.Day, g.Key.Detail, g.Key.Channel, Count = g.Sum(f => f.Count), Total = g.Sum(f => f.Total) })
             .ToListAsync(ct);
+        var integrations = await db.Integrations.AsNoTracking().ToListAsync(ct);
+        var stale = StalePeriods.Running(integrations, clock.GetUtcNow().UtcDateTime, previousFrom, filter.To);
+        byDay.AddRange(stale.Select(f => new { f.Metric, f.Day, f.Detail, f.Channel, f.Count, f.Total }));
         // Engagement counts accounts, which do not add up across days: the days each account was active on.
         var activeDays = await figures
             .Where(f => f.Metric == FigureMetric.KeyEvent && (f.Channel == (int)Channel.Portal || f.Channel == (int)Channel.Api))
@@ -272,10 +282,11 @@ public sealed class ReadInsights(PorticoDb db, TimeProvider clock)
 
         var itemRows = await inRange.Where(f => f.ItemId != Guid.Empty || f.Metric == FigureMetric.RatingByAssignee)
             .Where(f => TypedMetrics.Contains(f.Metric) || f.Metric == FigureMetric.RatingByAssignee
-                || f.Metric == FigureMetric.IncidentOpened || f.Metric == FigureMetric.IncidentResolved)
+                || f.Metric == FigureMetric.IncidentOpened || f.Metric == FigureMetric.IncidentResolved || f.Metric == FigureMetric.MinutesStale)
             .GroupBy(f => new { f.ItemId, f.Metric, f.Detail, f.Channel })
             .Select(g => new { Id = g.Key.ItemId, g.Key.Metric, g.Key.Detail, g.Key.Channel, Count = g.Sum(f => f.Count), Total = g.Sum(f => f.Total) })
             .ToListAsync(ct);
+        itemRows.AddRange(stale.Where(f => f.Day >= filter.From).Select(f => new { Id = f.ItemId, f.Metric, f.Detail, f.Channel, f.Count, f.Total }));
         var typeNames = await db.RequestTypes.AsNoTracking().ToDictionaryAsync(t => t.Id, t => t.Name, ct);
         var byType = Named(itemRows.Where(r => TypedMetrics.Contains(r.Metric)).Select(r => (r.Id, r.Metric, r.Detail, r.Channel, r.Count, r.Total)), typeNames);
         var assigneeIds = itemRows.Where(r => r.Metric == FigureMetric.RatingByAssignee).Select(r => r.Id).Distinct().ToList();
@@ -284,8 +295,8 @@ public sealed class ReadInsights(PorticoDb db, TimeProvider clock)
         // Ratings by assignee count as ratings in their rows.
         var byAssignee = Named(itemRows.Where(r => r.Metric == FigureMetric.RatingByAssignee)
             .Select(r => (r.Id, FigureMetric.RatingByType, r.Detail, r.Channel, r.Count, r.Total)), assigneeNames);
-        var integrationNames = await db.Integrations.AsNoTracking().ToDictionaryAsync(i => i.Id, i => i.Name, ct);
-        var byIntegration = Named(itemRows.Where(r => r.Metric is FigureMetric.IncidentOpened or FigureMetric.IncidentResolved)
+        var integrationNames = integrations.ToDictionary(i => i.Id, i => i.Name);
+        var byIntegration = Named(itemRows.Where(r => r.Metric is FigureMetric.IncidentOpened or FigureMetric.IncidentResolved or FigureMetric.MinutesStale)
             .Select(r => (r.Id, r.Metric, r.Detail, r.Channel, r.Count, r.Total)), integrationNames);
 
         var allAccounts = await db.Accounts.LongCountAsync(ct);
