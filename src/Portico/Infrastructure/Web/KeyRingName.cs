@@ -49,6 +49,15 @@ public sealed class KeyRingName
         {
             return e.Message;
         }
+        try
+        {
+            _ = services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+        }
+        catch (OptionsValidationException)
+        {
+            // Without a usable database setting there is nothing to compare; start-up's validation names the setting.
+            return null;
+        }
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PorticoDb>();
         string? recorded;
