@@ -126,7 +126,7 @@ public sealed class WebhookTests(PorticoApp app)
         Assert.NotEqual(Signature(secret, t, first.Body.Replace(subject, "changed", StringComparison.Ordinal)), first.Headers["Portico-Signature"].Split(',')[1][3..]);
 
         var deliveryId = Guid.Parse(first.Headers["Portico-Delivery"]);
-        var log = await app.WithDbAsync((db, _) => db.WebhookDeliveries.SingleAsync(d => d.Id == deliveryId));
+        var log = await LoggedAsync(deliveryId, d => d.DeliveredAt is not null);
         Assert.Equal(2, log.Attempts);
         Assert.Equal(200, log.LastStatusCode);
         Assert.NotNull(log.DeliveredAt);
@@ -141,6 +141,22 @@ public sealed class WebhookTests(PorticoApp app)
 
         // The receiver goes away with this test; stop sending other tests' events to it.
         await DeactivateAsync(receiver.Url);
+    }
+
+    /// The delivery's log once the sender has written what the attempt got back: the receiver sees the request before
+    /// the sender has read the answer and saved it.
+    private async Task<WebhookDelivery> LoggedAsync(Guid deliveryId, Func<WebhookDelivery, bool> written)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            var log = await app.WithDbAsync((db, _) => db.WebhookDeliveries.AsNoTracking().SingleAsync(d => d.Id == deliveryId));
+            if (written(log) || DateTime.UtcNow > deadline)
+            {
+                return log;
+            }
+            await Task.Delay(50);
+        }
     }
 
     [Fact]
@@ -165,7 +181,7 @@ public sealed class WebhookTests(PorticoApp app)
             var first = (await receiver.WaitForAsync(1)).First(d => d.Body.Contains(subject, StringComparison.Ordinal));
             Assert.Equal(HttpStatusCode.RedirectKeepVerb, first.Answered);
             var deliveryId = Guid.Parse(first.Headers["Portico-Delivery"]);
-            var log = await app.WithDbAsync((db, _) => db.WebhookDeliveries.SingleAsync(d => d.Id == deliveryId));
+            var log = await LoggedAsync(deliveryId, d => d.LastStatusCode is not null);
             Assert.Equal(307, log.LastStatusCode);
             Assert.Contains("redirects are not followed", log.LastError, StringComparison.Ordinal);
             Assert.Null(log.DeliveredAt);
