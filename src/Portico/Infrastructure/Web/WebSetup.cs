@@ -19,10 +19,11 @@ public static class WebSetup
         services.AddDataProtection().SetApplicationName(keyRing.ApplicationName).PersistKeysToDbContext<PorticoDb>();
         services.AddAntiforgery(o => o.Cookie.Name = "portico.antiforgery");
 
+        services.AddLanguages();
         services.AddRazorPages(o =>
         {
             o.RootDirectory = "/Features";
-        }).AddMvcOptions(o =>
+        }).AddViewLocalization().AddMvcOptions(o =>
         {
             // A value named in the route (the account, the request, the document) is the one authorization checked:
             // a form or query field of the same name must never replace it, as it would with the framework's default order.
@@ -97,6 +98,8 @@ public static class WebSetup
         // Before the account scope, which enters the viewed member's membership, and before anything that could change data.
         app.UseMiddleware<CustomerViewMiddleware>();
         app.UseMiddleware<AccountScopeMiddleware>();
+        // After authentication, so a signed-in person's own choice of language can come before the browser's.
+        app.UseRequestLocalization();
         // After authentication, so the API budget can be per person rather than per address.
         app.UseRateLimiter();
         app.UseAuthorization();
