@@ -57,15 +57,20 @@ public static class DatabaseSetup
             {
                 Directory.CreateDirectory(directory);
             }
-            services.AddDbContext<PorticoDb, SqlitePorticoDb>(o => o.UseSqlite(connectionString));
+            services.AddDbContext<PorticoDb, SqlitePorticoDb>(o => o.UseSqlite(connectionString, s => s.UseParameterizedCollectionMode(OneListParameter)));
         }
         else
         {
-            services.AddDbContext<PorticoDb, PostgresPorticoDb>(o => o.UseNpgsql(connectionString));
+            services.AddDbContext<PorticoDb, PostgresPorticoDb>(o => o.UseNpgsql(connectionString, s => s.UseParameterizedCollectionMode(OneListParameter)));
         }
         services.AddHostedService<DatabaseInitializer>();
         return services;
     }
+
+    /// A list in a query (ids.Contains(x.Id)) goes to the database as one parameter (json_each on SQLite, an array on
+    /// PostgreSQL). EF Core 10's default spreads it into one parameter per item, and then generated the SQL again,
+    /// under a lock, on nearly every execution: in a profile of the staff search under load that was 8% of the CPU.
+    private const ParameterTranslationMode OneListParameter = ParameterTranslationMode.Parameter;
 }
 
 /// Runs before the server accepts requests: migrations (if enabled), the data-protection name, built-in roles,
