@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.EntityFrameworkCore.Storage;
 using Portico.Features.Accounts;
 using Portico.Features.Documents;
 using Portico.Features.Identity;
@@ -149,15 +150,15 @@ public static class StaffSearchIndex
         // that column's index instead of the trigram index; FTS5 walks backwards at about three times the cost of
         // forwards, and its rowids already run from the newest row.
         var parts = tables.Select(t => $"SELECT * FROM (SELECT '{t.Name}' AS \"Kind\", " + (sqlite
-            ? $"\"Key\" FROM \"{t.Name}\" WHERE \"{t.Name}\" MATCH {{0}}"
-            : $"\"Id\" AS \"Key\" FROM \"{t.Source}\" WHERE ({string.Join(" OR ", t.Columns.Select(c => $"\"{c}\" ILIKE {{0}} ESCAPE '{Escape}'"))})"
+            ? $"\"Key\" FROM \"{t.Name}\" WHERE \"{t.Name}\" MATCH @p0"
+            : $"\"Id\" AS \"Key\" FROM \"{t.Source}\" WHERE ({string.Join(" OR ", t.Columns.Select(c => $"\"{c}\" ILIKE @p0 ESCAPE '{Escape}'"))})"
                 + (t.Holds is null ? "" : " AND " + t.Condition("")))
             + $" LIMIT {limit}) AS \"{t.Name}\"");
         // A range per spelling, from the prefix up to the prefix followed by the highest character, so the column's
         // plain index serves it on both databases; "inv-12" still finds "INV-120".
         var spellings = new[] { query, query.ToUpperInvariant(), query.ToLowerInvariant() };
         parts = parts.Concat(prefixes.Select(p => $"SELECT * FROM (SELECT '{p.Name}' AS \"Kind\", \"Id\" AS \"Key\" FROM \"{p.Source}\" WHERE "
-            + string.Join(" OR ", spellings.Select((_, i) => $"(\"{p.Column}\" >= {{{2 * i + 1}}} AND \"{p.Column}\" < {{{2 * i + 2}}})"))
+            + string.Join(" OR ", spellings.Select((_, i) => $"(\"{p.Column}\" >= @p{2 * i + 1} AND \"{p.Column}\" < @p{2 * i + 2})"))
             + $" ORDER BY \"{p.Column}\" LIMIT {limit}) AS \"{p.Name}\""));
         object[] arguments = [sqlite ? Phrase(query) : ContainsPattern(query), .. spellings.SelectMany(s => new[] { s, s + char.MaxValue })];
         var sql = string.Join(" UNION ALL ", parts);
@@ -165,9 +166,35 @@ public static class StaffSearchIndex
         {
             return Array.Empty<Candidate>().ToLookup(c => c.Kind, c => c.Key);
         }
-#pragma warning disable EF1002 // table and column names are the constants above; the query is a parameter
-        var found = await db.Database.SqlQueryRaw<Candidate>(sql, arguments).ToListAsync(ct);
-#pragma warning restore EF1002
+        // A command of our own rather than SqlQueryRaw: EF Core keys its SQL cache on the argument array, a new one each
+        // search, so it built the command again under a lock on every search.
+        var found = new List<Candidate>();
+        var connection = db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await using var command = connection.CreateCommand();
+#pragma warning disable CA2100 // table and column names are the constants above; the query and its spellings are parameters
+            command.CommandText = sql;
+#pragma warning restore CA2100
+            command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+            for (var i = 0; i < arguments.Length; i++)
+            {
+                var parameter = command.CreateParameter();
+                parameter.ParameterName = "@p" + i.ToString(CultureInfo.InvariantCulture);
+                parameter.Value = arguments[i];
+                command.Parameters.Add(parameter);
+            }
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                found.Add(new Candidate { Kind = reader.GetString(0), Key = reader.GetGuid(1) });
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
         return found.ToLookup(c => c.Kind, c => c.Key);
     }
 
