@@ -6,13 +6,16 @@ using static Portico.BrowserTests.EveryPage;
 
 namespace Portico.BrowserTests;
 
-/// Every page, as each person who may open it, on a phone, a tablet and a desktop: nothing wider than the screen and no
-/// WCAG 2.1 A or AA violation that axe-core finds. Writes a table of the results and a screenshot at 390 and 1280 px of each.
+/// Every page, as each person who may open it, on a phone, a tablet and a desktop, in the light theme and at 390 and 1280 px
+/// in the dark one: nothing wider than the screen and no WCAG 2.1 A or AA violation that axe-core finds. Writes a table of
+/// the results and a screenshot at 390 and 1280 px of each.
 public sealed class Accessibility(BrowserFixture fixture, ITestOutputHelper output) : IClassFixture<BrowserFixture>
 {
     /// Widest first: each page is loaded once per person and the window narrowed, which is quicker than loading it again.
     private static readonly int[] Widths = [1280, 768, 390, 320];
     private static readonly int[] ScreenshotWidths = [390, 1280];
+    private static readonly int[] DarkWidths = [1280, 390];
+    private static readonly string[] Columns = [.. Widths.Order().Select(w => $"{w} px"), .. DarkWidths.Order().Select(w => $"dark {w} px")];
 
     private static readonly string WcagAa = JsonConvert.SerializeObject(new AxeRunOptions
     {
@@ -23,9 +26,10 @@ public sealed class Accessibility(BrowserFixture fixture, ITestOutputHelper outp
     /// RunAxe injects it twice per run and opens a blank page to merge frame results, which the portal's frameless pages do not need.
     private static readonly string AxeScript = new BundledAxeScriptProvider().GetScript();
 
-    private sealed record Person(string Name, PorticoUser? User, Func<PageRoute, bool> Opens);
+    /// Start signs the person in, or takes them as far as the page they are for; without one they sign in with their password.
+    private sealed record Person(string Name, PorticoUser? User, Func<PageRoute, bool> Opens, Func<IPage, Task>? Start = null);
 
-    private sealed record Result(PageRoute Route, string Url, string Person, string Outcome, Dictionary<int, (int Overflow, int Violations)> Widths);
+    private sealed record Result(PageRoute Route, string Url, string Person, string Outcome, Dictionary<string, (int Overflow, int Violations)> Widths);
 
     [Fact]
     public async Task Every_page_as_each_person_who_may_open_it_fits_320_390_768_and_1280_px_with_no_WCAG_2_1_AA_violation()
@@ -36,12 +40,35 @@ public sealed class Accessibility(BrowserFixture fixture, ITestOutputHelper outp
         Assert.Contains(routes, r => r.Template == "/a/{accountId}/contacts");
         Assert.Contains(routes, r => r.Template == "/staff/accounts/{id}");
 
+        // Pages the plain URL does not show: the address that reaches them, and the status they answer with.
+        var visits = await VisitsAsync(app, data);
+        // Someone in two accounts is the one who sees the start page's account list rather than being sent on.
+        var twoAccounts = await app.CreateUserAsync();
+        await app.AddMemberAsync(data.Account, twoAccounts, BuiltInRoles.Requester);
+        await app.AddMemberAsync(await app.CreateAccountAsync("Second account of the same person " + PorticoApp.Unique()), twoAccounts, BuiltInRoles.Owner);
+        // Someone with an authenticator app who has given their password sees the code page.
+        var withCode = await app.CreateUserAsync();
+        await app.AddMemberAsync(data.Account, withCode, BuiltInRoles.Requester);
+        await app.WithDbAsync(async (_, services) =>
+        {
+            var users = services.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<PorticoUser>>();
+            var person = await users.FindByIdAsync(withCode.Id.ToString());
+            await users.ResetAuthenticatorKeyAsync(person!);
+            return await users.SetTwoFactorEnabledAsync(person!, true);
+        });
+
         // Signed-in people try every signed-in page: what one may not open is recorded, not failed.
         List<Person> people =
         [
             new("anonymous", null, r => r.Anonymous),
             .. data.Staff.OrderByDescending(s => s.Key).Select(s => new Person("staff " + s.Key, s.Value, r => !r.Anonymous)),
             .. data.Customers.Select(c => new Person(c.Key, c.Value, r => !r.Anonymous)),
+            new("in two accounts", twoAccounts, r => r.Template == "/"),
+            new("code due", withCode, r => r.Template == "/login/two-factor", async page =>
+            {
+                await TryPasswordAsync(page, withCode.Email!);
+                await page.WaitForURLAsync("**/login/two-factor**");
+            }),
         ];
 
         var results = new List<Result>();
@@ -54,7 +81,11 @@ public sealed class Accessibility(BrowserFixture fixture, ITestOutputHelper outp
         {
             await using var context = await fixture.NewContextAsync();
             var page = await context.NewPageAsync();
-            if (person.User is not null)
+            if (person.Start is not null)
+            {
+                await person.Start(page);
+            }
+            else if (person.User is not null)
             {
                 await SignInAsync(page, person.User);
             }
@@ -65,7 +96,8 @@ public sealed class Accessibility(BrowserFixture fixture, ITestOutputHelper outp
                     results.Add(new Result(route, "", person.Name, "skipped: " + reason, []));
                     continue;
                 }
-                var url = Fill(route.Pattern, data);
+                var (url, expected) = visits.TryGetValue(route.Template, out var visit) ? visit : (Fill(route.Pattern, data), 200);
+                await page.EmulateMediaAsync(new PageEmulateMediaOptions { ColorScheme = ColorScheme.Light });
                 await page.SetViewportSizeAsync(Widths[0], 900);
                 var response = await page.GotoAsync(url);
                 var status = response?.Status ?? 0;
@@ -74,15 +106,19 @@ public sealed class Accessibility(BrowserFixture fixture, ITestOutputHelper outp
                 {
                     await Fail($"{url} ({route.Template}) as {person.Name} answered HTTP {status}.");
                 }
-                if (status != 200 || landed != new Uri(new Uri(fixture.BaseUrl), url).AbsolutePath)
+                if (status != expected || landed != new Uri(new Uri(fixture.BaseUrl), url).AbsolutePath)
                 {
                     results.Add(new Result(route, url, person.Name, $"may not open: HTTP {status}" + (landed != url ? $", at {landed}" : ""), []));
                     continue;
                 }
                 await page.EvaluateAsync("() => {\n" + AxeScript + "\n}");
-                var measured = new Dictionary<int, (int, int)>();
-                foreach (var width in Widths)
+                var measured = new Dictionary<string, (int, int)>();
+                foreach (var (width, dark) in Widths.Select(w => (w, false)).Concat(DarkWidths.Select(w => (w, true))))
                 {
+                    if (dark)
+                    {
+                        await page.EmulateMediaAsync(new PageEmulateMediaOptions { ColorScheme = ColorScheme.Dark });
+                    }
                     await page.SetViewportSizeAsync(width, 900);
                     // The page's resize handlers (a table that now scrolls becomes a named, focusable region) run before the
                     // next frame is drawn: two frames on, the page is as a person resizing the window would see it.
@@ -90,8 +126,8 @@ public sealed class Accessibility(BrowserFixture fixture, ITestOutputHelper outp
                     var scrollWidth = await page.EvaluateAsync<int>("document.documentElement.scrollWidth");
                     var raw = await page.EvaluateAsync<string>("options => axe.run(document, JSON.parse(options)).then(JSON.stringify)", WcagAa);
                     var axe = new AxeResult(JObject.Parse(raw));
-                    measured[width] = (Math.Max(0, scrollWidth - width), axe.Violations.Length);
-                    var where = $"{url} ({route.Template}) as {person.Name} at {width} px";
+                    measured[(dark ? "dark " : "") + $"{width} px"] = (Math.Max(0, scrollWidth - width), axe.Violations.Length);
+                    var where = $"{url} ({route.Template}) as {person.Name} at {width} px" + (dark ? " in the dark theme" : "");
                     if (scrollWidth > width)
                     {
                         await Fail($"{where} is {scrollWidth} px wide; widest parts: " + await page.EvaluateAsync<string>(WidestParts));
@@ -102,7 +138,7 @@ public sealed class Accessibility(BrowserFixture fixture, ITestOutputHelper outp
                     {
                         await Fail(violation);
                     }
-                    if (ScreenshotWidths.Contains(width))
+                    if (!dark && ScreenshotWidths.Contains(width))
                     {
                         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(screenshots, $"{Slug(route.Template)}--{Slug(person.Name).ToLowerInvariant()}--{width}.png"), FullPage = true });
                     }
@@ -130,18 +166,35 @@ public sealed class Accessibility(BrowserFixture fixture, ITestOutputHelper outp
     private static string Table(List<Result> results)
     {
         var text = new StringBuilder();
-        text.AppendLine("# Every page at 320, 390, 768 and 1280 px");
+        text.AppendLine("# Every page at 320, 390, 768 and 1280 px, and in the dark theme at 390 and 1280 px");
         text.AppendLine();
-        text.AppendLine("Each cell: px wider than the screen / WCAG 2.1 A and AA violations found by axe-core. Screenshots at 390 and 1280 px are in `pages/`.");
+        text.AppendLine("Each cell: px wider than the screen / WCAG 2.1 A and AA violations found by axe-core. Screenshots at 390 and 1280 px (light theme) are in `pages/`.");
         text.AppendLine();
-        text.AppendLine("| Page | Person | Opened | " + string.Join(" | ", Widths.Order().Select(w => $"{w} px")) + " |");
-        text.AppendLine("| --- | --- | --- |" + string.Concat(Widths.Select(_ => " ---: |")));
+        text.AppendLine("| Page | Person | Opened | " + string.Join(" | ", Columns) + " |");
+        text.AppendLine("| --- | --- | --- |" + string.Concat(Columns.Select(_ => " ---: |")));
         foreach (var result in results.OrderBy(r => r.Route.Template, StringComparer.Ordinal))
         {
             text.AppendLine($"| `{result.Route.Template}` | {result.Person} | {result.Outcome} | "
-                + string.Join(" | ", Widths.Order().Select(w => result.Widths.TryGetValue(w, out var m) ? $"{m.Overflow} / {m.Violations}" : "")) + " |");
+                + string.Join(" | ", Columns.Select(c => result.Widths.TryGetValue(c, out var m) ? $"{m.Overflow} / {m.Violations}" : "")) + " |");
         }
         return text.ToString();
+    }
+
+    /// A real password-reset link, a staff request logged for the test account, a single sign-on provider's page, and a
+    /// spent email-change link (which answers 410 with why nothing changed).
+    private static async Task<Dictionary<string, (string Url, int Status)>> VisitsAsync(PorticoApp app, TestData data)
+    {
+        var forgetful = await app.CreateUserAsync();
+        var resetLink = await app.WithDbAsync(async (_, services) => Portico.Features.Identity.ResetForgottenPassword.Link(forgetful.Id,
+            await services.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<PorticoUser>>().GeneratePasswordResetTokenAsync(forgetful)));
+        var provider = await Portico.Tests.SingleSignOn.SingleSignOnSteps.AddScimProviderAsync(app);
+        return new()
+        {
+            ["/account/reset-password"] = (resetLink, 200),
+            ["/staff/requests/log"] = ($"/staff/requests/log?account={data.Account.Id}", 200),
+            ["/staff/sso/{id}"] = ($"/staff/sso/{provider.Saved.Id}", 200),
+            ["/account/email/confirm"] = ($"/account/email/confirm?user={data.Owner.Id}&email=moved%40example.com&code=c3BlbnQ", 410),
+        };
     }
 
     /// The right edge of the elements that stick out, leaving out what scrolls inside its own box.

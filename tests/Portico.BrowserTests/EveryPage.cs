@@ -10,11 +10,14 @@ namespace Portico.BrowserTests;
 /// and an account whose data fills every route parameter, with a person for each built-in customer role and each staff role.
 public static partial class EveryPage
 {
-    /// Pages that only show their real content for a single-use token sent by email; a made-up token shows nothing of them.
+    /// Pages that only show their real content for a single-use token sent by email (a made-up token shows nothing of
+    /// them), or that are not pages a person reads.
     public static readonly Dictionary<string, string> Skipped = new()
     {
         ["/invitations/{token}"] = "needs the single-use token from an invitation email",
         ["/setup/{token}"] = "needs the single-use token from a staff setup email",
+        ["/switch-account"] = "takes only the account switcher's form; a visit goes on to the portal's start",
+        ["/bench/table"] = "the benchmark's reference page, served only when Portico:BenchmarkEndpoints is on",
     };
 
     public sealed record PageRoute(string Template, RoutePattern Pattern, bool Anonymous)

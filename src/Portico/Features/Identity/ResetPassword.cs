@@ -122,7 +122,7 @@ public sealed class ResetForgottenPassword(
         return (signedIn.Succeeded ? PasswordResetOutcome.Done : PasswordResetOutcome.DoneSignInWithTwoFactor, []);
     }
 
-    private static string Link(Guid userId, string token) =>
+    public static string Link(Guid userId, string token) =>
         $"{ResetPath}?user={userId}&code={WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(token))}";
 
     private async Task<(PorticoUser? User, string? Token)> ReadLinkAsync(string? userId, string? code)
