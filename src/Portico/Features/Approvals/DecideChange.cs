@@ -148,9 +148,9 @@ public sealed class DecideChange(PorticoDb db, AuditLog audit, Insights.KeyEvent
                 return changed.Kind switch
                 {
                     OutcomeKind.Done => null,
-                    OutcomeKind.Refused when changed.Message == ChangeMembershipRole.UnchangedRefusal => text["The person already has this role. Reject the change instead."],
-                    OutcomeKind.Refused when changed.Message == ChangeMembershipRole.LastOwnerRefusal => text["This would leave the account without an Owner. Reject the change instead."],
-                    _ => text["The person no longer has access to the account, or the role no longer exists. Reject the change instead."],
+                    OutcomeKind.Refused when changed.Message == ChangeMembershipRole.UnchangedRefusal => text["The person already has this role. Reject the change instead."].Value,
+                    OutcomeKind.Refused when changed.Message == ChangeMembershipRole.LastOwnerRefusal => text["This would leave the account without an Owner. Reject the change instead."].Value,
+                    _ => text["The person no longer has access to the account, or the role no longer exists. Reject the change instead."].Value,
                 };
             }
             case ChangeTypes.Invitation:

@@ -162,7 +162,7 @@ public sealed class AcceptModel(PorticoDb db, UserManager<PorticoUser> users, Si
         }
         var now = clock.GetUtcNow().UtcDateTime;
         // The entity says why in English; its sentences are this page's keys.
-        Problem = Invitation.Unusable(now) is { } unusable ? text[unusable] : null;
+        Problem = Invitation.Unusable(now) is { } unusable ? text[unusable].Value : null;
         if (Problem is not null)
         {
             // A used or expired link that comes back may be a forwarded email or a leak; staff see it in the log.

@@ -267,6 +267,6 @@ public sealed class ManageContacts(PorticoDb db, AuditLog audit, Insights.KeyEve
 
     private string? Beyond(Actor actor, Role role) =>
         actor.Permissions is { } held && role.Permissions.Any(p => !held.Contains(p))
-            ? text["You cannot manage people in the {0} role: it has permissions your own role does not.", role.Name]
+            ? text["You cannot manage people in the {0} role: it has permissions your own role does not.", role.Name].Value
             : null;
 }

@@ -20,7 +20,7 @@ public sealed class FolderModel(PorticoDb db, DocumentAccess access, UploadDocum
 
     public async Task<IActionResult> OnGetAsync(Guid folderId, string? uploaded, CancellationToken ct)
     {
-        Notice = uploaded is null ? null : text["{0} was uploaded.", uploaded];
+        Notice = uploaded is null ? null : text["{0} was uploaded.", uploaded].Value;
         return await LoadAsync(folderId, ct) ? Page() : NotFound();
     }
 

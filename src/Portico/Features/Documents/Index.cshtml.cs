@@ -22,7 +22,7 @@ public sealed class IndexModel(PorticoDb db, DocumentAccess access, UploadDocume
 
     public async Task OnGetAsync(bool done, CancellationToken ct)
     {
-        Notice = done ? text["Thank you, the file was uploaded."] : null;
+        Notice = done ? text["Thank you, the file was uploaded."].Value : null;
         await LoadAsync(ct);
     }
 

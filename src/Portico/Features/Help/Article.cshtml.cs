@@ -23,8 +23,8 @@ public sealed class ArticleModel(CustomerHelp help, AccountContext account, IStr
         Article = article;
         Notice = done switch
         {
-            "helpful" => text["Thank you for telling us."],
-            "answered" => text["Glad it answered your question. No request was created."],
+            "helpful" => text["Thank you for telling us."].Value,
+            "answered" => text["Glad it answered your question. No request was created."].Value,
             _ => null,
         };
         if (Notice is null)

@@ -36,8 +36,8 @@ public sealed class DetailModel(PorticoDb db, RequestAccess access, CustomerRequ
 
     public async Task<IActionResult> OnGetAsync(Guid requestId, bool submitted, bool done, CancellationToken ct)
     {
-        Notice = submitted ? text["Your request was submitted. We will let you know by email when it is answered."]
-            : done ? text["Saved."] : null;
+        Notice = submitted ? text["Your request was submitted. We will let you know by email when it is answered."].Value
+            : done ? text["Saved."].Value : null;
         return await LoadAsync(requestId, ct) ? Page() : NotFound();
     }
 

@@ -103,7 +103,7 @@ public sealed class CustomerRequestActions(PorticoDb db, RequestAccess access, R
         MoveAsync(requestId, RequestStatus.Resolved, RequestStatus.InProgress, "Reopened",
             text["This request is {0}; only a {1} request can be reopened."], r =>
             r.ResolvedAt is { } at && clock.GetUtcNow().UtcDateTime > at.AddDays(options.Value.ReopenWindowDays)
-                ? text["Requests can be reopened up to {0} days after they are resolved. Submit a new request instead.", options.Value.ReopenWindowDays]
+                ? text["Requests can be reopened up to {0} days after they are resolved. Submit a new request instead.", options.Value.ReopenWindowDays].Value
                 : null, ct);
 
     /// wrongStatus is the refusal, with {0} the request's status and {1} the one required.
