@@ -6,10 +6,7 @@ public sealed class ContactPagesInGermanTests(PorticoApp app)
     [Fact]
     public async Task The_contacts_read_in_German_when_the_browser_asks_for_it_and_in_English_otherwise()
     {
-        var (account, owner) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
-        using var client = await app.SignInAsync(owner);
-
-        await client.AssertGermanAndEnglishAsync($"/a/{account.Id}/contacts",
+        await app.AssertOwnerReadsInGermanAsync(id => $"/a/{id}/contacts",
             (InGerman.Headings, "Kontakte", "Contacts"),
             (InGerman.Buttons, "Einladung senden", "Send invitation"),
             (InGerman.TableHeaders, "Zugang bis", "Access until"));

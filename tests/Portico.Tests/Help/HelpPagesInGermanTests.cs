@@ -6,10 +6,7 @@ public sealed class HelpPagesInGermanTests(PorticoApp app)
     [Fact]
     public async Task The_help_centre_reads_in_German_when_the_browser_asks_for_it_and_in_English_otherwise()
     {
-        var (account, owner) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
-        using var client = await app.SignInAsync(owner);
-
-        await client.AssertGermanAndEnglishAsync($"/a/{account.Id}/help",
+        await app.AssertOwnerReadsInGermanAsync(id => $"/a/{id}/help",
             (InGerman.Headings, "Hilfe", "Help"),
             (InGerman.Buttons, "Suchen", "Search"));
     }

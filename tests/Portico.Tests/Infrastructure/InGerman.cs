@@ -41,6 +41,14 @@ public static class InGerman
         }
     }
 
+    /// A new account's Owner reads the account's page at path(accountId) in German and in English.
+    public static async Task AssertOwnerReadsInGermanAsync(this PorticoApp app, Func<Guid, string> path, params (string Selector, string German, string English)[] texts)
+    {
+        var (account, owner) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
+        using var client = await app.SignInAsync(owner);
+        await client.AssertGermanAndEnglishAsync(path(account.Id), texts);
+    }
+
     private static List<string> Texts(IHtmlDocument page, string selector) =>
         page.QuerySelectorAll(selector).Select(e => e.TextContent.Trim()).ToList();
 }

@@ -6,10 +6,7 @@ public sealed class RequestPagesInGermanTests(PorticoApp app)
     [Fact]
     public async Task The_request_list_reads_in_German_when_the_browser_asks_for_it_and_in_English_otherwise()
     {
-        var (account, owner) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
-        using var client = await app.SignInAsync(owner);
-
-        await client.AssertGermanAndEnglishAsync($"/a/{account.Id}/requests",
+        await app.AssertOwnerReadsInGermanAsync(id => $"/a/{id}/requests",
             (InGerman.Headings, "Anfragen", "Requests"),
             (InGerman.Buttons, "Filtern", "Filter"),
             (InGerman.Buttons, "Erste Anfrage stellen", "Send your first request"));
