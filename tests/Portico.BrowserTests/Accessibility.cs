@@ -17,14 +17,14 @@ public sealed class Accessibility(BrowserFixture fixture, ITestOutputHelper outp
     private static readonly int[] DarkWidths = [1280, 390];
     private static readonly string[] Columns = [.. Widths.Order().Select(w => $"{w} px"), .. DarkWidths.Order().Select(w => $"dark {w} px")];
 
-    private static readonly string WcagAa = JsonConvert.SerializeObject(new AxeRunOptions
+    internal static readonly string WcagAa = JsonConvert.SerializeObject(new AxeRunOptions
     {
         RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
     });
 
     /// axe-core as the package bundles it. It goes into each page once per load and runs at every width: the package's
     /// RunAxe injects it twice per run and opens a blank page to merge frame results, which the portal's frameless pages do not need.
-    private static readonly string AxeScript = new BundledAxeScriptProvider().GetScript();
+    internal static readonly string AxeScript = new BundledAxeScriptProvider().GetScript();
 
     /// Start signs the person in, or takes them as far as the page they are for; without one they sign in with their password.
     private sealed record Person(string Name, PorticoUser? User, Func<PageRoute, bool> Opens, Func<IPage, Task>? Start = null);
@@ -198,7 +198,7 @@ public sealed class Accessibility(BrowserFixture fixture, ITestOutputHelper outp
     }
 
     /// The right edge of the elements that stick out, leaving out what scrolls inside its own box.
-    private const string WidestParts = """
+    internal const string WidestParts = """
         [...document.querySelectorAll('body *')]
           .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.parentElement.closest('.table-wrap'))
           .map(e => e.tagName.toLowerCase() + (e.className && typeof e.className === 'string' ? '.' + e.className.trim().replace(/\s+/g, '.') : '') + ' ' + Math.round(e.getBoundingClientRect().right) + ' px')

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Localization;
 using Portico.Features.Approvals;
 using Portico.Features.Audit;
 using Portico.Features.Integrations;
@@ -8,20 +9,20 @@ namespace Portico.Features.Accounts;
 /// Changes an account's address, or holds the change for approval when a rule says so.
 /// An applied change goes to the account's system of record as a webhook, in the same transaction.
 public sealed class ChangeCompanyAddress(PorticoDb db, ApprovalGate approvals, AuditLog audit, Insights.KeyEvents keyEvents, WebhookPublisher webhooks,
-    WriteBacks writeBacks)
+    WriteBacks writeBacks, IStringLocalizer<ChangeCompanyAddress> text)
 {
     public async Task<Outcome> RequestAsync(Guid accountId, CompanyAddress address, Requester requester, CancellationToken ct)
     {
         var account = await db.Accounts.SingleAsync(a => a.Id == accountId, ct);
         if (account.Address == address)
         {
-            return Outcome.Refused("That is already the company's address.");
+            return Outcome.Refused(text["That is already the company's address."]);
         }
         if (await approvals.RuleForAsync(ChangeKinds.AccountAddress, null, ct) is { } rule)
         {
             var error = await approvals.HoldAsync(accountId, rule, ChangeTypes.Address, "address",
                 $"Change the company address to {address}", new AddressPayload(address.Lines, address.City, address.PostalCode, address.Country), requester, ct);
-            return error is null ? Outcome.PendingApproval("The new address needs approval first. You can follow it under Approvals.") : Outcome.Refused(error);
+            return error is null ? Outcome.PendingApproval(text["The new address needs approval first. You can follow it under Approvals."]) : Outcome.Refused(text[error]);
         }
         await ApplyAsync(account, address, null, ct);
         await db.SaveChangesAsync(ct);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Localization;
 using Portico.Features.Approvals;
 using Portico.Features.Requests;
 using Portico.Features.Integrations;
@@ -27,7 +28,8 @@ public sealed class AddressForm
 
 /// The company's details as the portal knows them; people with account.manage ask to change the address.
 [AccountPermission(Permissions.AccountView)]
-public sealed class CompanyModel(PorticoDb db, AccountContext account, ChangeCompanyAddress changeAddress, WriteBacks writeBacks) : PageModel
+public sealed class CompanyModel(PorticoDb db, AccountContext account, ChangeCompanyAddress changeAddress, WriteBacks writeBacks,
+    IStringLocalizer<CompanyModel> text) : PageModel
 {
     public string Name { get; private set; } = "";
     public CompanyAddress? Address { get; private set; }
@@ -64,7 +66,7 @@ public sealed class CompanyModel(PorticoDb db, AccountContext account, ChangeCom
             return Page();
         }
         var outcome = await changeAddress.RequestAsync(account.Id, Form.ToAddress(), new Requester(User.UserId()!.Value, RequestAccess.DisplayName(User)), ct);
-        return await outcome.ToPageResultAsync(this, () => Done("Address saved."), async () =>
+        return await outcome.ToPageResultAsync(this, () => Done(text["Address saved."]), async () =>
         {
             await LoadAsync(ct);
             return true;

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Localization;
 using Portico.Features.Accounts;
 using Portico.Features.Audit;
 using Portico.Features.Contacts;
@@ -12,7 +13,8 @@ public sealed record Decider(Guid UserId, string Name, StaffRole? StaffRole, boo
 /// Approves, rejects or withdraws a pending change. Approval re-checks the change and applies it in the
 /// same save as the decision; anyone not allowed to decide is refused and the attempt is audited.
 public sealed class DecideChange(PorticoDb db, AuditLog audit, Insights.KeyEvents keyEvents, EmailOutbox email, ChangeMembershipRole changeRole, ManageContacts contacts,
-    ChangeCompanyAddress changeAddress, IOptions<BrandingOptions> branding, TimeProvider clock)
+    ChangeCompanyAddress changeAddress, IOptions<BrandingOptions> branding, TimeProvider clock,
+    IStringLocalizer<DecideChange> text)
 {
     public static bool MayDecide(Guid requestedById, ApproverKind approver, Guid? accountManagerId, Decider who) =>
         requestedById != who.UserId && approver switch
@@ -35,11 +37,11 @@ public sealed class DecideChange(PorticoDb db, AuditLog audit, Insights.KeyEvent
         }
         if (change.RequestedById != who.UserId)
         {
-            return await RefuseAsync(change.Id.ToString(), change.AccountId, "withdraw", "not_the_requester", who, Outcome.Forbidden("You may not decide this change."), ct);
+            return await RefuseAsync(change.Id.ToString(), change.AccountId, "withdraw", "not_the_requester", who, Outcome.Forbidden(text["You may not decide this change."]), ct);
         }
         if (change.Status != ChangeStatus.Pending)
         {
-            return Outcome.Refused($"This change was already {change.Status.ToString().ToLowerInvariant()}.");
+            return Outcome.Refused(AlreadyDecided(change.Status));
         }
         change.Withdraw(who.UserId, who.Name, clock.GetUtcNow().UtcDateTime);
         audit.Record(AuditActions.ApprovalWithdrawn, change.AccountId, nameof(ChangeRequest), change.Id.ToString(), new { change.Summary });
@@ -59,20 +61,20 @@ public sealed class DecideChange(PorticoDb db, AuditLog audit, Insights.KeyEvent
         if (!MayDecide(change.RequestedById, change.Approver, account.AccountManagerId, who))
         {
             var why = change.RequestedById == who.UserId ? "own_request" : "not_an_approver";
-            return await RefuseAsync(change.Id.ToString(), change.AccountId, verb, why, who, Outcome.Forbidden("You may not decide this change."), ct);
+            return await RefuseAsync(change.Id.ToString(), change.AccountId, verb, why, who, Outcome.Forbidden(text["You may not decide this change."]), ct);
         }
         if (change.Status != ChangeStatus.Pending)
         {
-            return Outcome.Refused($"This change was already {change.Status.ToString().ToLowerInvariant()}.");
+            return Outcome.Refused(AlreadyDecided(change.Status));
         }
         var cleanReason = reason?.Trim() ?? "";
         if (cleanReason.Length == 0)
         {
-            return Outcome.Refused(approve ? "Give a reason for approving." : "Give a reason for rejecting.");
+            return Outcome.Refused(approve ? text["Give a reason for approving."] : text["Give a reason for rejecting."]);
         }
         if (cleanReason.Length > ChangeRequest.ReasonMaxLength)
         {
-            return Outcome.Refused($"Keep the reason under {ChangeRequest.ReasonMaxLength} characters.");
+            return Outcome.Refused(text["Keep the reason under {0} characters.", ChangeRequest.ReasonMaxLength]);
         }
         var now = clock.GetUtcNow().UtcDateTime;
         if (approve)
@@ -105,9 +107,16 @@ public sealed class DecideChange(PorticoDb db, AuditLog audit, Insights.KeyEvent
         catch (DbUpdateConcurrencyException)
         {
             db.ChangeTracker.Clear();
-            return Outcome.Refused("Someone else decided this change a moment ago.");
+            return Outcome.Refused(text["Someone else decided this change a moment ago."]);
         }
     }
+
+    private string AlreadyDecided(ChangeStatus status) => status switch
+    {
+        ChangeStatus.Approved => text["This change was already approved."],
+        ChangeStatus.Rejected => text["This change was already rejected."],
+        _ => text["This change was already withdrawn."],
+    };
 
     /// Applies an approved change and saves it with the decision, or says why it no longer applies.
     private async Task<string?> ApplyAsync(ChangeRequest change, Account account, CancellationToken ct)
@@ -117,7 +126,7 @@ public sealed class DecideChange(PorticoDb db, AuditLog audit, Insights.KeyEvent
             .Where(m => m.AccountId == change.AccountId && m.UserId == change.RequestedById && (m.ExpiresAt == null || m.ExpiresAt > now))
             .Select(m => m.Role.Permissions).SingleOrDefaultAsync(ct);
         var requesterPermissions = held?.ToHashSet();
-        const string RequesterLostAccess = "The person who asked no longer has permission to make this change. Reject it instead.";
+        string requesterLostAccess = text["The person who asked no longer has permission to make this change. Reject it instead."];
         switch (change.Type)
         {
             case ChangeTypes.RoleChange:
@@ -128,20 +137,20 @@ public sealed class DecideChange(PorticoDb db, AuditLog audit, Insights.KeyEvent
                 var target = await db.Roles.AsNoTracking().SingleOrDefaultAsync(r => r.Id == payload.RoleId, ct);
                 if (current is null || target is null)
                 {
-                    return "The person no longer has access to the account, or the role no longer exists. Reject the change instead.";
+                    return text["The person no longer has access to the account, or the role no longer exists. Reject the change instead."];
                 }
                 if (requesterPermissions is null || !requesterPermissions.Contains(Permissions.ContactsManage)
                     || ChangeMembershipRole.Beyond(requesterPermissions, current, target) is not null)
                 {
-                    return RequesterLostAccess;
+                    return requesterLostAccess;
                 }
                 var changed = await changeRole.RunAsync(change.AccountId, payload.MembershipId, payload.RoleId, ct, refuseUnchanged: true);
                 return changed.Kind switch
                 {
                     OutcomeKind.Done => null,
-                    OutcomeKind.Refused when changed.Message == ChangeMembershipRole.UnchangedRefusal => "The person already has this role. Reject the change instead.",
-                    OutcomeKind.Refused when changed.Message == ChangeMembershipRole.LastOwnerRefusal => "This would leave the account without an Owner. Reject the change instead.",
-                    _ => "The person no longer has access to the account, or the role no longer exists. Reject the change instead.",
+                    OutcomeKind.Refused when changed.Message == ChangeMembershipRole.UnchangedRefusal => text["The person already has this role. Reject the change instead."].Value,
+                    OutcomeKind.Refused when changed.Message == ChangeMembershipRole.LastOwnerRefusal => text["This would leave the account without an Owner. Reject the change instead."].Value,
+                    _ => text["The person no longer has access to the account, or the role no longer exists. Reject the change instead."].Value,
                 };
             }
             case ChangeTypes.Invitation:
@@ -149,17 +158,17 @@ public sealed class DecideChange(PorticoDb db, AuditLog audit, Insights.KeyEvent
                 var payload = change.Read<InvitationPayload>();
                 if (requesterPermissions is null || !requesterPermissions.Contains(Permissions.ContactsManage))
                 {
-                    return RequesterLostAccess;
+                    return requesterLostAccess;
                 }
                 var outcome = await contacts.InviteAsync(change.AccountId, payload.Email, payload.RoleId, payload.AccessUntil,
                     new ManageContacts.Actor(change.RequestedByName, requesterPermissions, change.RequestedById), ct, approved: true);
-                return outcome.Succeeded ? null : outcome.Message ?? "The invitation can no longer be sent. Reject the change instead.";
+                return outcome.Succeeded ? null : outcome.Message ?? text["The invitation can no longer be sent. Reject the change instead."];
             }
             case ChangeTypes.Address:
             {
                 if (requesterPermissions is null || !requesterPermissions.Contains(Permissions.AccountManage))
                 {
-                    return RequesterLostAccess;
+                    return requesterLostAccess;
                 }
                 var payload = change.Read<AddressPayload>();
                 await changeAddress.ApplyAsync(account, new CompanyAddress(payload.Lines, payload.City, payload.PostalCode, payload.Country), change.Id, ct);
@@ -194,7 +203,7 @@ public sealed class DecideChange(PorticoDb db, AuditLog audit, Insights.KeyEvent
         catch (DbUpdateConcurrencyException)
         {
             db.ChangeTracker.Clear();
-            return Outcome.Refused("Someone else decided this change a moment ago.");
+            return Outcome.Refused(text["Someone else decided this change a moment ago."]);
         }
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Localization;
 using Portico.Features.Accounts;
 using Portico.Features.Requests;
 
@@ -6,7 +7,7 @@ namespace Portico.Features.Approvals;
 /// An account's changes waiting for approval and the decisions made. People see the changes they
 /// asked for; Owners see all and decide those routed to an Owner.
 [AccountPermission(Permissions.AccountView)]
-public sealed class IndexModel(PorticoDb db, AccountContext account, DecideChange decide) : PageModel
+public sealed class IndexModel(PorticoDb db, AccountContext account, DecideChange decide, IStringLocalizer<IndexModel> text) : PageModel
 {
     public ChangeListView List { get; private set; } = new([], [], false);
     public bool IsOwner => account.RoleName == BuiltInRoles.Owner;
@@ -23,13 +24,13 @@ public sealed class IndexModel(PorticoDb db, AccountContext account, DecideChang
     }
 
     public async Task<IActionResult> OnPostApproveAsync(Guid changeId, string? reason, CancellationToken ct) =>
-        await AfterAsync(await decide.ApproveAsync(changeId, Me, reason, ct), "Approved and applied.", ct);
+        await AfterAsync(await decide.ApproveAsync(changeId, Me, reason, ct), text["Approved and applied."], ct);
 
     public async Task<IActionResult> OnPostRejectAsync(Guid changeId, string? reason, CancellationToken ct) =>
-        await AfterAsync(await decide.RejectAsync(changeId, Me, reason, ct), "Rejected; nothing was changed.", ct);
+        await AfterAsync(await decide.RejectAsync(changeId, Me, reason, ct), text["Rejected; nothing was changed."], ct);
 
     public async Task<IActionResult> OnPostWithdrawAsync(Guid changeId, CancellationToken ct) =>
-        await AfterAsync(await decide.WithdrawAsync(changeId, Me, ct), "Withdrawn.", ct);
+        await AfterAsync(await decide.WithdrawAsync(changeId, Me, ct), text["Withdrawn."], ct);
 
     private Task<IActionResult> AfterAsync(Outcome outcome, string notice, CancellationToken ct) =>
         outcome.ToPageResultAsync(this, () => Redirect($"/a/{account.Id}/approvals?done={Uri.EscapeDataString(notice)}"), async () =>

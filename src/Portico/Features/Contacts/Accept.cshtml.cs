@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Localization;
 using Portico.Features.Accounts;
 using Portico.Features.Audit;
 using Portico.Features.Identity;
@@ -23,7 +24,8 @@ public sealed class NewPersonForm
 /// sign in first; someone signed in with another email is refused.
 [AllowAnonymous]
 [EnableRateLimiting(LoginLimits.Policy)]
-public sealed class AcceptModel(PorticoDb db, UserManager<PorticoUser> users, SignInManager<PorticoUser> signIn, AuditLog audit, TimeProvider clock) : PageModel
+public sealed class AcceptModel(PorticoDb db, UserManager<PorticoUser> users, SignInManager<PorticoUser> signIn, AuditLog audit, TimeProvider clock,
+    IStringLocalizer<AcceptModel> text) : PageModel
 {
     public Invitation? Invitation { get; private set; }
     public string AccountName { get; private set; } = "";
@@ -91,7 +93,7 @@ public sealed class AcceptModel(PorticoDb db, UserManager<PorticoUser> users, Si
         catch (DbUpdateException)
         {
             // The same link used in another browser at the same moment created the person first.
-            Problem = "This invitation was already used. Sign in instead.";
+            Problem = text["This invitation was already used. Sign in instead."];
             Response.StatusCode = StatusCodes.Status409Conflict;
             return Page();
         }
@@ -115,7 +117,7 @@ public sealed class AcceptModel(PorticoDb db, UserManager<PorticoUser> users, Si
         var now = clock.GetUtcNow().UtcDateTime;
         if (invitation.Unusable(now) is { } problem)
         {
-            Problem = problem;
+            Problem = text[problem];
             return Page();
         }
         invitation.Accept(now);
@@ -140,7 +142,7 @@ public sealed class AcceptModel(PorticoDb db, UserManager<PorticoUser> users, Si
         {
             // Accepted (or withdrawn) in another browser at the same moment; the invitation is used once.
             db.ChangeTracker.Clear();
-            Problem = "This invitation was already used. Sign in instead.";
+            Problem = text["This invitation was already used. Sign in instead."];
             Response.StatusCode = StatusCodes.Status409Conflict;
             return Page();
         }
@@ -153,13 +155,14 @@ public sealed class AcceptModel(PorticoDb db, UserManager<PorticoUser> users, Si
         Invitation = await db.Invitations.AcrossAccounts().AsNoTracking().SingleOrDefaultAsync(i => i.TokenHash == hash, ct);
         if (Invitation is null)
         {
-            Problem = "This invitation link is not valid. Check that you copied all of it, or ask for a new one.";
+            Problem = text["This invitation link is not valid. Check that you copied all of it, or ask for a new one."];
             audit.Record(AuditActions.InvitationRefused, details: new { reason = "unknown" });
             await db.SaveChangesAsync(ct);
             return;
         }
         var now = clock.GetUtcNow().UtcDateTime;
-        Problem = Invitation.Unusable(now);
+        // The entity says why in English; its sentences are this page's keys.
+        Problem = Invitation.Unusable(now) is { } unusable ? text[unusable].Value : null;
         if (Problem is not null)
         {
             // A used or expired link that comes back may be a forwarded email or a leak; staff see it in the log.

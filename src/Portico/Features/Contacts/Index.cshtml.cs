@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Localization;
 using Portico.Features.Accounts;
 using Portico.Features.Requests;
 using Portico.Features.Accounts.Staff;
@@ -5,7 +6,8 @@ using Portico.Features.Accounts.Staff;
 namespace Portico.Features.Contacts;
 
 [AccountPermission(Permissions.ContactsView)]
-public sealed class IndexModel(ListContacts listContacts, ManageContacts manage, AccountContext account, PorticoDb db, Integrations.WriteBacks writeBacks) : PageModel
+public sealed class IndexModel(ListContacts listContacts, ManageContacts manage, AccountContext account, PorticoDb db, Integrations.WriteBacks writeBacks,
+    IStringLocalizer<IndexModel> text) : PageModel
 {
     public IReadOnlyList<ContactRow> Contacts { get; private set; } = [];
     public IReadOnlyList<InvitationRow> Invitations { get; private set; } = [];
@@ -28,19 +30,19 @@ public sealed class IndexModel(ListContacts listContacts, ManageContacts manage,
     }
 
     public Task<IActionResult> OnPostInviteAsync(string? email, Guid roleId, DateOnly? accessUntil, CancellationToken ct) =>
-        ManagedAsync(() => manage.InviteAsync(account.Id, email, roleId, accessUntil, Actor, ct), $"Invitation sent to {email}.", ct);
+        ManagedAsync(() => manage.InviteAsync(account.Id, email, roleId, accessUntil, Actor, ct), text["Invitation sent to {0}.", email ?? ""], ct);
 
     public Task<IActionResult> OnPostRevokeAsync(Guid invitationId, CancellationToken ct) =>
-        ManagedAsync(() => manage.RevokeInvitationAsync(account.Id, invitationId, ct), "Invitation withdrawn.", ct);
+        ManagedAsync(() => manage.RevokeInvitationAsync(account.Id, invitationId, ct), text["Invitation withdrawn."], ct);
 
     public Task<IActionResult> OnPostExpiryAsync(Guid membershipId, DateOnly? accessUntil, CancellationToken ct) =>
-        ManagedAsync(() => manage.SetAccessUntilAsync(account.Id, membershipId, accessUntil, Actor, ct), "Access end date saved.", ct);
+        ManagedAsync(() => manage.SetAccessUntilAsync(account.Id, membershipId, accessUntil, Actor, ct), text["Access end date saved."], ct);
 
     public Task<IActionResult> OnPostRemoveAsync(Guid membershipId, CancellationToken ct) =>
-        ManagedAsync(() => manage.RemoveAsync(account.Id, membershipId, Actor, ct), "Access removed.", ct);
+        ManagedAsync(() => manage.RemoveAsync(account.Id, membershipId, Actor, ct), text["Access removed."], ct);
 
     public Task<IActionResult> OnPostRoleAsync(Guid membershipId, Guid roleId, CancellationToken ct) =>
-        ManagedAsync(() => manage.ChangeRoleAsync(account.Id, membershipId, roleId, Actor, ct), "Role changed.", ct);
+        ManagedAsync(() => manage.ChangeRoleAsync(account.Id, membershipId, roleId, Actor, ct), text["Role changed."], ct);
 
     private async Task<IActionResult> ManagedAsync(Func<Task<Outcome>> action, string notice, CancellationToken ct)
     {

@@ -1,4 +1,5 @@
 using System.Net.Mail;
+using Microsoft.Extensions.Localization;
 using Portico.Features.Accounts;
 using Portico.Features.Audit;
 using Portico.Infrastructure.Email;
@@ -9,7 +10,8 @@ namespace Portico.Features.Contacts;
 /// contacts.manage) or by staff. Nobody grants a role with permissions they do not hold
 /// themselves, and an account never loses its last Owner.
 public sealed class ManageContacts(PorticoDb db, AuditLog audit, Insights.KeyEvents keyEvents, EmailOutbox email, ChangeMembershipRole changeRole, Approvals.ApprovalGate approvals,
-    IOptions<BrandingOptions> branding, Branding.Brands brands, ContactWriteBacks writeBacks, TimeProvider clock)
+    IOptions<BrandingOptions> branding, Branding.Brands brands, ContactWriteBacks writeBacks, TimeProvider clock,
+    IStringLocalizer<ManageContacts> text)
 {
     public const int MaxInvitationsPerHour = 50;
     public const string AwaitingApproval = "This change needs approval first. You can follow it under Approvals.";
@@ -26,12 +28,12 @@ public sealed class ManageContacts(PorticoDb db, AuditLog audit, Insights.KeyEve
         var clean = address?.Trim() ?? "";
         if (clean.Length is 0 or > 256 || !MailAddress.TryCreate(clean, out var parsed) || parsed.Address != clean)
         {
-            return Outcome.Refused("Enter the email address of the person to invite, such as ana@example.com.");
+            return Outcome.Refused(text["Enter the email address of the person to invite, such as ana@example.com."]);
         }
         var role = await db.Roles.AsNoTracking().SingleOrDefaultAsync(r => r.Id == roleId, ct);
         if (role is null)
         {
-            return Outcome.Refused("Choose a role.");
+            return Outcome.Refused(text["Choose a role."]);
         }
         if (Beyond(actor, role) is { } beyond)
         {
@@ -44,7 +46,7 @@ public sealed class ManageContacts(PorticoDb db, AuditLog audit, Insights.KeyEve
             until = date.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
             if (until <= now)
             {
-                return Outcome.Refused("Access must end in the future.");
+                return Outcome.Refused(text["Access must end in the future."]);
             }
         }
         var normalized = clean.ToUpperInvariant();
@@ -52,12 +54,12 @@ public sealed class ManageContacts(PorticoDb db, AuditLog audit, Insights.KeyEve
             .AnyAsync(m => m.AccountId == accountId && m.User.NormalizedEmail == normalized && (m.ExpiresAt == null || m.ExpiresAt > now), ct);
         if (alreadyMember)
         {
-            return Outcome.Refused($"{clean} already has access to this account.");
+            return Outcome.Refused(text["{0} already has access to this account.", clean]);
         }
         var recent = await db.Invitations.AcrossAccounts().CountAsync(i => i.AccountId == accountId && i.CreatedAt > now.AddHours(-1), ct);
         if (recent >= MaxInvitationsPerHour)
         {
-            return Outcome.Refused($"At most {MaxInvitationsPerHour} invitations an hour per account. Try again later.");
+            return Outcome.Refused(text["At most {0} invitations an hour per account. Try again later.", MaxInvitationsPerHour]);
         }
         if (!approved && actor.UserId is { } requesterId
             && await approvals.RuleForAsync(Approvals.ChangeKinds.RoleGrant, role.Name, ct) is { } rule)
@@ -65,7 +67,7 @@ public sealed class ManageContacts(PorticoDb db, AuditLog audit, Insights.KeyEve
             var held = await approvals.HoldAsync(accountId, rule, Approvals.ChangeTypes.Invitation, "invitation:" + normalized,
                 $"Invite {clean} as {role.Name}", new Approvals.InvitationPayload(clean, role.Id, role.Name, accessUntil),
                 new Approvals.Requester(requesterId, actor.Name), ct);
-            return held is null ? Outcome.PendingApproval(AwaitingApproval) : Outcome.Refused(held);
+            return held is null ? Outcome.PendingApproval(text[AwaitingApproval]) : Outcome.Refused(text[held]);
         }
         // A new invitation replaces any open one for the same person.
         foreach (var open in await db.Invitations.AcrossAccounts()
@@ -94,13 +96,13 @@ public sealed class ManageContacts(PorticoDb db, AuditLog audit, Insights.KeyEve
         }
         if (invitation.AcceptedAt is not null || invitation.RevokedAt is not null)
         {
-            return Outcome.Refused(invitation.AcceptedAt is not null ? "This invitation was already accepted." : "This invitation was withdrawn; send a new one instead.");
+            return Outcome.Refused(invitation.AcceptedAt is not null ? text["This invitation was already accepted."] : text["This invitation was withdrawn; send a new one instead."]);
         }
         var now = clock.GetUtcNow().UtcDateTime;
         if (await db.Memberships.AcrossAccounts().AnyAsync(m => m.AccountId == accountId && m.User.NormalizedEmail == invitation.NormalizedEmail
                 && (m.ExpiresAt == null || m.ExpiresAt > now), ct))
         {
-            return Outcome.Refused($"{invitation.Email} already has access to this account.");
+            return Outcome.Refused(text["{0} already has access to this account.", invitation.Email]);
         }
         var role = await db.Roles.Where(r => r.Id == invitation.RoleId).Select(r => r.Name).SingleAsync(ct);
         var wasExpired = invitation.ExpiresAt <= now;
@@ -115,7 +117,7 @@ public sealed class ManageContacts(PorticoDb db, AuditLog audit, Insights.KeyEve
         catch (DbUpdateConcurrencyException)
         {
             // Accepted or withdrawn since it was read (both are concurrency tokens): nothing was sent.
-            return Outcome.Refused("The invitation was accepted or withdrawn meanwhile; nothing was sent.");
+            return Outcome.Refused(text["The invitation was accepted or withdrawn meanwhile; nothing was sent."]);
         }
         return invitation;
     }
@@ -161,11 +163,11 @@ public sealed class ManageContacts(PorticoDb db, AuditLog audit, Insights.KeyEve
         DateTime? end = until?.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
         if (end is not null && end <= now)
         {
-            return Outcome.Refused("Access must end in the future; remove the person to end it now.");
+            return Outcome.Refused(text["Access must end in the future; remove the person to end it now."]);
         }
         if (end is not null && membership.Role.Name == BuiltInRoles.Owner && await IsLastOwnerAsync(membership, now, ct))
         {
-            return Outcome.Refused("The account's last Owner cannot have an end date. Make someone else Owner first.");
+            return Outcome.Refused(text["The account's last Owner cannot have an end date. Make someone else Owner first."]);
         }
         var before = membership.ExpiresAt;
         membership.SetExpiry(end);
@@ -196,7 +198,7 @@ public sealed class ManageContacts(PorticoDb db, AuditLog audit, Insights.KeyEve
         var now = clock.GetUtcNow().UtcDateTime;
         if (membership.Role.Name == BuiltInRoles.Owner && await IsLastOwnerAsync(membership, now, ct))
         {
-            return Outcome.Refused("The account's last Owner cannot be removed. Make someone else Owner first.");
+            return Outcome.Refused(text["The account's last Owner cannot be removed. Make someone else Owner first."]);
         }
         db.Memberships.Remove(membership);
         audit.Record(AuditActions.MembershipRemoved, accountId, "Membership", membership.Id.ToString(), new { user = membership.User.Email, role = membership.Role.Name });
@@ -224,29 +226,33 @@ public sealed class ManageContacts(PorticoDb db, AuditLog audit, Insights.KeyEve
         var current = member.Role;
         if (role is null)
         {
-            return Outcome.Refused("Choose a role.");
+            return Outcome.Refused(text["Choose a role."]);
         }
         if ((Beyond(actor, role) ?? Beyond(actor, current)) is not null)
         {
             var beyondRole = Beyond(actor, role) is not null ? role : current;
             return await EscalationRefusedAsync(accountId, "change_role", "Membership", membershipId, beyondRole.Name,
-                $"You cannot give or take the {beyondRole.Name} role: it has permissions your own role does not.", ct);
+                text["You cannot give or take the {0} role: it has permissions your own role does not.", beyondRole.Name], ct);
         }
         // A grant by anyone who names themselves (an account member, or staff from the account page) may wait for approval.
         if (actor.UserId is { } requesterId && await approvals.RuleForAsync(Approvals.ChangeKinds.RoleGrant, role.Name, ct) is { } rule)
         {
             if (await changeRole.CheckAsync(accountId, membershipId, roleId, ct) is { } answer)
             {
-                return answer;
+                return InLanguage(answer);
             }
             var held = await approvals.HoldAsync(accountId, rule, Approvals.ChangeTypes.RoleChange, "membership:" + membershipId,
                 $"Give {member.DisplayName} ({member.Email}) the {role.Name} role (now {current.Name})",
                 new Approvals.RoleChangePayload(membershipId, role.Id, role.Name, current.Name, member.DisplayName, member.Email ?? ""),
                 new Approvals.Requester(requesterId, actor.Name), ct);
-            return held is null ? Outcome.PendingApproval(AwaitingApproval) : Outcome.Refused(held);
+            return held is null ? Outcome.PendingApproval(text[AwaitingApproval]) : Outcome.Refused(text[held]);
         }
-        return await changeRole.RunAsync(accountId, membershipId, roleId, ct);
+        return InLanguage(await changeRole.RunAsync(accountId, membershipId, roleId, ct));
     }
+
+    /// ChangeMembershipRole answers in English, which approvals compare against; the person acting reads it in their language.
+    private Outcome InLanguage(Outcome outcome) =>
+        outcome is { Kind: OutcomeKind.Refused, Message: { } message } ? Outcome.Refused(text[message], outcome.FieldErrors) : outcome;
 
     /// An attempt to reach beyond one's own permissions is worth a line in the audit log, not just an error.
     private async Task<Outcome> EscalationRefusedAsync(Guid accountId, string action, string targetType, Guid? targetId, string role, string message, CancellationToken ct)
@@ -259,8 +265,8 @@ public sealed class ManageContacts(PorticoDb db, AuditLog audit, Insights.KeyEve
     private async Task<bool> IsLastOwnerAsync(Membership membership, DateTime now, CancellationToken ct) =>
         !await ChangeMembershipRole.HasAnotherOwnerAsync(db, membership, now, ct);
 
-    private static string? Beyond(Actor actor, Role role) =>
+    private string? Beyond(Actor actor, Role role) =>
         actor.Permissions is { } held && role.Permissions.Any(p => !held.Contains(p))
-            ? $"You cannot manage people in the {role.Name} role: it has permissions your own role does not."
+            ? text["You cannot manage people in the {0} role: it has permissions your own role does not.", role.Name].Value
             : null;
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Localization;
 using Portico.Features.Accounts;
 using Portico.Features.Audit;
 
@@ -6,7 +7,8 @@ namespace Portico.Features.Documents;
 public sealed record AcknowledgementStatus(Guid UserId, string Name, string Email, string Role, DateTime? AcknowledgedAt);
 
 /// Acknowledgements, folders, deletion and document requests.
-public sealed class DocumentActions(PorticoDb db, DocumentAccess access, AuditLog audit, DocumentNotifier notifier, TimeProvider clock)
+public sealed class DocumentActions(PorticoDb db, DocumentAccess access, AuditLog audit, DocumentNotifier notifier, TimeProvider clock,
+    IStringLocalizer<DocumentActions> text)
 {
     public const int MaxFolderName = 100;
 
@@ -26,7 +28,7 @@ public sealed class DocumentActions(PorticoDb db, DocumentAccess access, AuditLo
         var actor = access.Customer;
         if (document.CurrentVersionId is not { } versionId || !document.AcknowledgementRoles.Contains(actor.RoleName ?? ""))
         {
-            return Outcome.Refused("This document does not ask your role for an acknowledgement.");
+            return Outcome.Refused(text["This document does not ask your role for an acknowledgement."]);
         }
         if (await db.DocumentAcknowledgements.AnyAsync(a => a.VersionId == versionId && a.UserId == actor.UserId, ct))
         {

@@ -1,4 +1,6 @@
 using System.Text;
+using Microsoft.Extensions.Localization;
+using Portico.Features.Requests;
 
 namespace Portico.Features.Documents;
 
@@ -31,15 +33,15 @@ public static class FileChecks
     private static readonly char[] Forbidden = ['/', '\\', ':', '*', '?', '"', '<', '>', '|'];
 
     /// The last path segment, without control or reserved characters. Null with a reason when unusable.
-    public static (string? Name, string? Error) CleanName(string? raw)
+    public static (string? Name, string? Error) CleanName(string? raw, IStringLocalizer? text = null)
     {
         if (string.IsNullOrWhiteSpace(raw))
         {
-            return (null, "The file needs a name.");
+            return (null, text.Say("The file needs a name."));
         }
         if (raw.Length > MaxNameLength)
         {
-            return (null, $"File names can be at most {MaxNameLength} characters (this one has {raw.Length:N0}).");
+            return (null, text.Say("File names can be at most {0} characters (this one has {1:N0}).", MaxNameLength, raw.Length));
         }
         var lastSegment = raw.Replace('\\', '/').Split('/', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "";
         var builder = new StringBuilder(lastSegment.Length);
@@ -50,17 +52,17 @@ public static class FileChecks
         var name = builder.ToString().Trim().TrimStart('.').TrimEnd('.', ' ');
         if (name.Length == 0 || name is "." or "..")
         {
-            return (null, "The file name is not usable; give it a normal name such as report.pdf.");
+            return (null, text.Say("The file name is not usable; give it a normal name such as report.pdf."));
         }
         return (name, null);
     }
 
-    public static string? CheckExtension(string name, DocumentOptions options)
+    public static string? CheckExtension(string name, DocumentOptions options, IStringLocalizer? text = null)
     {
         var extension = Path.GetExtension(name).ToLowerInvariant();
         return options.AllowedExtensions.Contains(extension, StringComparer.OrdinalIgnoreCase)
             ? null
-            : $"\"{name}\" is a type of file that is not accepted. Accepted: {string.Join(" ", options.AllowedExtensions)}.";
+            : text.Say("\"{0}\" is a type of file that is not accepted. Accepted: {1}.", name, string.Join(" ", options.AllowedExtensions));
     }
 
     /// The content type from the first bytes and the extension; null when they contradict each other.
@@ -88,8 +90,8 @@ public static class FileChecks
         };
     }
 
-    public static string ContentMismatch(string name) =>
-        $"The content of \"{name}\" does not match its name. Check that it is really a {Path.GetExtension(name)} file.";
+    public static string ContentMismatch(string name, IStringLocalizer? text = null) =>
+        text.Say("The content of \"{0}\" does not match its name. Check that it is really a {1} file.", name, Path.GetExtension(name));
 
     private static string TextType(string extension) => extension switch
     {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Localization;
 using Portico.Features.Accounts;
 using Portico.Features.Shared;
 
@@ -6,7 +7,8 @@ namespace Portico.Features.Documents;
 [AccountPermission(Permissions.DocumentsView)]
 [RequestSizeLimit(DocumentUploads.MaxFormBytes)]
 [RequestFormLimits(MultipartBodyLengthLimit = DocumentUploads.MaxFormBytes)]
-public sealed class FolderModel(PorticoDb db, DocumentAccess access, UploadDocument upload, IOptions<DocumentOptions> options) : PageModel
+public sealed class FolderModel(PorticoDb db, DocumentAccess access, UploadDocument upload, IOptions<DocumentOptions> options,
+    IStringLocalizer<FolderModel> text) : PageModel
 {
     public DocumentFolder Folder { get; private set; } = null!;
     public List<DocumentRow> Documents { get; private set; } = [];
@@ -14,17 +16,17 @@ public sealed class FolderModel(PorticoDb db, DocumentAccess access, UploadDocum
     public string? Error => ModelState.Refusal();
     public string? Notice { get; private set; }
 
-    public UploadField UploadField => options.Value.Field("file", "File", "A file with the same name as an existing one becomes its new version.");
+    public UploadField UploadField => options.Value.Field("file", text["File"], text["A file with the same name as an existing one becomes its new version."]);
 
     public async Task<IActionResult> OnGetAsync(Guid folderId, string? uploaded, CancellationToken ct)
     {
-        Notice = uploaded is null ? null : $"{uploaded} was uploaded.";
+        Notice = uploaded is null ? null : text["{0} was uploaded.", uploaded].Value;
         return await LoadAsync(folderId, ct) ? Page() : NotFound();
     }
 
     public async Task<IActionResult> OnPostAsync(Guid folderId, IFormFile? file, CancellationToken ct)
     {
-        Outcome<Upload> outcome = Outcome.Refused("Choose a file to upload.");
+        Outcome<Upload> outcome = Outcome.Refused(text["Choose a file to upload."]);
         if (file is not null)
         {
             await using var stream = file.OpenReadStream();

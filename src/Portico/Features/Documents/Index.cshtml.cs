@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Localization;
 using Portico.Features.Accounts;
 
 namespace Portico.Features.Documents;
@@ -5,10 +6,11 @@ namespace Portico.Features.Documents;
 [AccountPermission(Permissions.DocumentsView)]
 [RequestSizeLimit(DocumentUploads.MaxFormBytes)]
 [RequestFormLimits(MultipartBodyLengthLimit = DocumentUploads.MaxFormBytes)]
-public sealed class IndexModel(PorticoDb db, DocumentAccess access, UploadDocument upload, TimeProvider clock, IOptions<DocumentOptions> options) : PageModel
+public sealed class IndexModel(PorticoDb db, DocumentAccess access, UploadDocument upload, TimeProvider clock, IOptions<DocumentOptions> options,
+    IStringLocalizer<IndexModel> text) : PageModel
 {
     public Shared.UploadField FulfilField(DocumentRequestRow asked) =>
-        options.Value.Field($"file-{asked.Id}", $"File for {asked.Title}", $"It goes into the folder {asked.FolderName}.");
+        options.Value.Field($"file-{asked.Id}", text["File for {0}", asked.Title], text["It goes into the folder {0}.", asked.FolderName]);
 
     public List<FolderRow> Folders { get; private set; } = [];
     public List<DocumentRequestRow> Requests { get; private set; } = [];
@@ -20,14 +22,14 @@ public sealed class IndexModel(PorticoDb db, DocumentAccess access, UploadDocume
 
     public async Task OnGetAsync(bool done, CancellationToken ct)
     {
-        Notice = done ? "Thank you, the file was uploaded." : null;
+        Notice = done ? text["Thank you, the file was uploaded."].Value : null;
         await LoadAsync(ct);
     }
 
     /// Fulfils a document request by uploading the file it asks for.
     public async Task<IActionResult> OnPostFulfilAsync(Guid requestId, Guid folderId, IFormFile? file, CancellationToken ct)
     {
-        Outcome<Upload> outcome = Outcome.Refused("Choose the file to upload.");
+        Outcome<Upload> outcome = Outcome.Refused(text["Choose the file to upload."]);
         if (file is not null)
         {
             await using var stream = file.OpenReadStream();

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Localization;
 using Portico.Features.Audit;
 using Portico.Infrastructure.Storage;
 
@@ -10,7 +11,7 @@ public sealed record Upload(Document Document, DocumentVersion Version);
 /// first and the metadata after, so a crash leaves at most an unreferenced blob, which the
 /// sweeper removes; no version ever points at a missing or partial file.
 public sealed class UploadDocument(PorticoDb db, IBlobStorage storage, DocumentAccess access, AuditLog audit, Insights.KeyEvents keyEvents, DocumentNotifier notifier,
-    IOptions<DocumentOptions> options, TimeProvider clock, ILogger<UploadDocument> logger)
+    IOptions<DocumentOptions> options, TimeProvider clock, ILogger<UploadDocument> logger, IStringLocalizer<UploadDocument> text)
 {
     public async Task<Outcome<Upload>> RunAsync(Guid accountId, Guid folderId, string? rawName, Stream content, DocumentActor actor,
         Guid? documentRequestId, CancellationToken ct)
@@ -25,7 +26,7 @@ public sealed class UploadDocument(PorticoDb db, IBlobStorage storage, DocumentA
         }
         if (!actor.IsStaff && !access.MayUpload(folder))
         {
-            return Outcome.Refused($"Your role cannot upload to the folder {folder.Name}.");
+            return Outcome.Refused(text["Your role cannot upload to the folder {0}.", folder.Name]);
         }
         DocumentRequest? request = null;
         if (documentRequestId is { } requestId)
@@ -37,19 +38,19 @@ public sealed class UploadDocument(PorticoDb db, IBlobStorage storage, DocumentA
             }
             if (request.FolderId != folder.Id)
             {
-                return Outcome.Refused("That document request does not belong to this folder.");
+                return Outcome.Refused(text["That document request does not belong to this folder."]);
             }
             if (request.FulfilledAt is not null)
             {
-                return Outcome.Refused("That document request was already fulfilled.");
+                return Outcome.Refused(text["That document request was already fulfilled."]);
             }
         }
-        var (name, nameError) = FileChecks.CleanName(rawName);
+        var (name, nameError) = FileChecks.CleanName(rawName, text);
         if (name is null)
         {
             return Outcome.Refused(nameError!);
         }
-        if (FileChecks.CheckExtension(name, options.Value) is { } extensionError)
+        if (FileChecks.CheckExtension(name, options.Value, text) is { } extensionError)
         {
             return Outcome.Refused(extensionError);
         }
@@ -61,19 +62,19 @@ public sealed class UploadDocument(PorticoDb db, IBlobStorage storage, DocumentA
         }
         catch (BlobTooLargeException e)
         {
-            return Outcome.Refused($"\"{name}\" is larger than the limit of {Requests.RequestForm.FormatSize(e.Limit)}.");
+            return Outcome.Refused(text["\"{0}\" is larger than the limit of {1}.", name, Requests.RequestForm.FormatSize(e.Limit)]);
         }
         var saved = false;
         try
         {
             if (blob.Size == 0)
             {
-                return Outcome.Refused($"\"{name}\" is empty.");
+                return Outcome.Refused(text["\"{0}\" is empty.", name]);
             }
             var contentType = FileChecks.DetectContentType(name, blob.Head);
             if (contentType is null)
             {
-                return Outcome.Refused(FileChecks.ContentMismatch(name));
+                return Outcome.Refused(FileChecks.ContentMismatch(name, text));
             }
             var result = await RecordAsync(folder, name, blob, contentType, actor, request, ct);
             saved = true;
@@ -146,7 +147,7 @@ public sealed class UploadDocument(PorticoDb db, IBlobStorage storage, DocumentA
                     request = await db.DocumentRequests.SingleAsync(r => r.Id == request.Id, ct);
                     if (request.FulfilledAt is not null)
                     {
-                        return Outcome.Refused("That document request was fulfilled by someone else just now.");
+                        return Outcome.Refused(text["That document request was fulfilled by someone else just now."]);
                     }
                 }
             }

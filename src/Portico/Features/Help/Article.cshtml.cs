@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Localization;
 using Portico.Features.Accounts;
 
 using Portico.Features.Insights;
@@ -7,7 +8,7 @@ namespace Portico.Features.Help;
 /// One article as the member reads it; reading it, marking it helpful and leaving the request form because it
 /// answered the question are each counted as a key event.
 [AccountPermission(Permissions.AccountView)]
-public sealed class ArticleModel(CustomerHelp help, AccountContext account) : PageModel
+public sealed class ArticleModel(CustomerHelp help, AccountContext account, IStringLocalizer<ArticleModel> text) : PageModel
 {
     public HelpArticle Article { get; private set; } = null!;
     public string? Notice { get; private set; }
@@ -22,8 +23,8 @@ public sealed class ArticleModel(CustomerHelp help, AccountContext account) : Pa
         Article = article;
         Notice = done switch
         {
-            "helpful" => "Thank you for telling us.",
-            "answered" => "Glad it answered your question. No request was created.",
+            "helpful" => text["Thank you for telling us."].Value,
+            "answered" => text["Glad it answered your question. No request was created."].Value,
             _ => null,
         };
         if (Notice is null)

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Localization;
 using Portico.Features.Accounts;
 
 namespace Portico.Features.Help;
@@ -5,7 +6,7 @@ namespace Portico.Features.Help;
 /// The help centre: every article the member may read by category, or those matching a search, best first. The
 /// suggestions handler answers the new-request form's script with the few articles matching a title being typed.
 [AccountPermission(Permissions.AccountView)]
-public sealed class IndexModel(CustomerHelp help) : PageModel
+public sealed class IndexModel(CustomerHelp help, IStringLocalizer<IndexModel> text) : PageModel
 {
     public const int MaxQueryLength = 200;
     public const int ResultCount = 25;
@@ -19,7 +20,7 @@ public sealed class IndexModel(CustomerHelp help) : PageModel
     {
         if (Q?.Length > MaxQueryLength)
         {
-            ModelState.AddModelError(nameof(Q), $"Search for at most {MaxQueryLength} characters.");
+            ModelState.AddModelError(nameof(Q), text["Search for at most {0} characters.", MaxQueryLength]);
             Response.StatusCode = StatusCodes.Status400BadRequest;
             return Page();
         }

@@ -1,18 +1,21 @@
+using Microsoft.Extensions.Localization;
+
 namespace Portico.Features.Integrations;
 
 /// How current synced data is: when the source last delivered and whether it is late.
 public sealed record FreshnessView(string Source, DateTime? LastSyncAt, int ExpectedSyncMinutes, bool Stale)
 {
-    public string Describe(DateTime now)
+    public string Describe(DateTime now, IStringLocalizer<FreshnessView> text)
     {
         if (LastSyncAt is not { } at)
         {
-            return $"Not synced from {Source} yet.";
+            return text["Not synced from {0} yet.", Source];
         }
         var age = now - at;
-        var ago = age.TotalMinutes < 1 ? "just now" : age.TotalHours < 1 ? $"{(int)age.TotalMinutes} minutes ago"
-            : age.TotalDays < 2 ? $"{(int)age.TotalHours} hours ago" : $"{(int)age.TotalDays} days ago";
-        return $"Updated {ago} from {Source}.";
+        return age.TotalMinutes < 1 ? text["Updated just now from {0}.", Source]
+            : age.TotalHours < 1 ? text["Updated {0} minutes ago from {1}.", (int)age.TotalMinutes, Source]
+            : age.TotalDays < 2 ? text["Updated {0} hours ago from {1}.", (int)age.TotalHours, Source]
+            : text["Updated {0} days ago from {1}.", (int)age.TotalDays, Source];
     }
 }
 

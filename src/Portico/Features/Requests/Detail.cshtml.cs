@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Localization;
 using Portico.Features.Accounts;
 using Portico.Features.Shared;
 
@@ -6,7 +7,8 @@ namespace Portico.Features.Requests;
 [AccountPermission(Permissions.RequestsView)]
 [RequestSizeLimit(Uploads.MaxFormBytes)]
 [RequestFormLimits(MultipartBodyLengthLimit = Uploads.MaxFormBytes)]
-public sealed class DetailModel(PorticoDb db, RequestAccess access, CustomerRequestActions actions, RateRequest rate, IOptions<RequestOptions> options, TimeProvider clock) : PageModel
+public sealed class DetailModel(PorticoDb db, RequestAccess access, CustomerRequestActions actions, RateRequest rate, IOptions<RequestOptions> options, TimeProvider clock,
+    IStringLocalizer<DetailModel> text) : PageModel
 {
     public RequestDetail Detail { get; private set; } = null!;
     public string? Error => ModelState.Refusal();
@@ -15,7 +17,8 @@ public sealed class DetailModel(PorticoDb db, RequestAccess access, CustomerRequ
     public bool CanShare => access.CanAct && (Detail.Request.SubmitterId == access.UserId || access.SeesAll);
     public RequestOptions Limits => options.Value;
 
-    public UploadField AttachmentField => Limits.AttachmentField("files", "files", "Attach files (optional)", required: false);
+    public UploadField AttachmentField => Limits.AttachmentField("files", "files", text["Attach files (optional)"], required: false,
+        text["Up to {0} files, {1} each.", RequestLimits.MaxFilesPerUpload, RequestForm.FormatSize(Limits.MaxAttachmentBytes)]);
     public DateTime Now => clock.GetUtcNow().UtcDateTime;
 
     [BindProperty] public string? Body { get; set; }
@@ -33,8 +36,8 @@ public sealed class DetailModel(PorticoDb db, RequestAccess access, CustomerRequ
 
     public async Task<IActionResult> OnGetAsync(Guid requestId, bool submitted, bool done, CancellationToken ct)
     {
-        Notice = submitted ? "Your request was submitted. We will let you know by email when it is answered."
-            : done ? "Saved." : null;
+        Notice = submitted ? text["Your request was submitted. We will let you know by email when it is answered."].Value
+            : done ? text["Saved."].Value : null;
         return await LoadAsync(requestId, ct) ? Page() : NotFound();
     }
 

@@ -1,9 +1,10 @@
+using Microsoft.Extensions.Localization;
 using Portico.Features.Accounts;
 
 namespace Portico.Features.Requests;
 
 [AccountPermission(Permissions.RequestsView)]
-public sealed class IndexModel(PorticoDb db, RequestAccess access) : PageModel
+public sealed class IndexModel(PorticoDb db, RequestAccess access, IStringLocalizer<IndexModel> text) : PageModel
 {
     [BindProperty(SupportsGet = true)] public RequestStatus? Status { get; set; }
     [BindProperty(SupportsGet = true)] public Guid? Type { get; set; }
@@ -21,7 +22,7 @@ public sealed class IndexModel(PorticoDb db, RequestAccess access) : PageModel
     {
         if (Q?.Length > 200)
         {
-            ModelState.AddModelError(nameof(Q), "Search for at most 200 characters.");
+            ModelState.AddModelError(nameof(Q), text["Search for at most {0} characters.", 200]);
             Q = Q[..200];
         }
         var visible = access.Visible();

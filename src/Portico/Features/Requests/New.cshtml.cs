@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Localization;
 using Portico.Features.Accounts;
 
 namespace Portico.Features.Requests;
@@ -5,7 +6,7 @@ namespace Portico.Features.Requests;
 [AccountPermission(Permissions.RequestsCreate)]
 [RequestSizeLimit(Uploads.MaxFormBytes)]
 [RequestFormLimits(MultipartBodyLengthLimit = Uploads.MaxFormBytes)]
-public sealed class NewModel(SubmitRequest submit, IOptions<RequestOptions> options, AccountContext account) : PageModel
+public sealed class NewModel(SubmitRequest submit, IOptions<RequestOptions> options, AccountContext account, IStringLocalizer<SubmitRequest> text) : PageModel
 {
     public const string ValuePrefix = "f.";
     public const string FilePrefix = "file.";
@@ -41,7 +42,8 @@ public sealed class NewModel(SubmitRequest submit, IOptions<RequestOptions> opti
         Type = TypeId is { } id ? Types.FirstOrDefault(t => t.Id == id) : null;
         if (Type is null)
         {
-            return await Outcome.Refused(SubmitRequest.TypeRefusal, new Dictionary<string, string> { ["type"] = SubmitRequest.TypeRefusal })
+            string refusal = text[SubmitRequest.TypeRefusal];
+            return await Outcome.Refused(refusal, new Dictionary<string, string> { ["type"] = refusal })
                 .ToPageResultAsync(this, Page, () => Task.FromResult(true));
         }
         var form = Request.Form;

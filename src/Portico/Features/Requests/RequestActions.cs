@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Localization;
 using Portico.Features.Insights;
 using Portico.Features.Audit;
 using Portico.Features.Identity;
@@ -34,7 +35,7 @@ public static class RequestWrites
 
 /// What customers do on a request they can see: reply, provide information, confirm, reopen, share.
 public sealed class CustomerRequestActions(PorticoDb db, RequestAccess access, RequestNotifier notifier, AuditLog audit, KeyEvents keyEvents,
-    AttachmentFiles attachmentFiles, IOptions<RequestOptions> options, TimeProvider clock)
+    AttachmentFiles attachmentFiles, IOptions<RequestOptions> options, TimeProvider clock, IStringLocalizer<CustomerRequestActions> text)
 {
     public Task<Outcome> ReplyAsync(Guid requestId, string? body, IReadOnlyList<UploadedFile> files, CancellationToken ct) =>
         RequestWrites.LockedAsync(db, requestId, () => ReplyLockedAsync(requestId, body, files, ct), ct);
@@ -48,21 +49,21 @@ public sealed class CustomerRequestActions(PorticoDb db, RequestAccess access, R
         }
         if (!access.CanAct)
         {
-            return Outcome.Forbidden("Your role can read requests but not reply to them.");
+            return Outcome.Forbidden(text["Your role can read requests but not reply to them."]);
         }
         if (request.Status == RequestStatus.Closed)
         {
-            return Outcome.Refused("This request is closed. Submit a new request if you need more help.");
+            return Outcome.Refused(text["This request is closed. Submit a new request if you need more help."]);
         }
         if (request.Status == RequestStatus.Resolved)
         {
-            return Outcome.Refused("This request is resolved. Reopen it to reply.");
+            return Outcome.Refused(text["This request is resolved. Reopen it to reply."]);
         }
-        if (ValidateBody(body) is { } bodyError)
+        if (ValidateBody(body, text) is { } bodyError)
         {
             return Outcome.Refused(bodyError);
         }
-        if (files.Count > 0 && RequestForm.CheckFiles(files, options.Value) is { } fileError)
+        if (files.Count > 0 && RequestForm.CheckFiles(files, options.Value, text) is { } fileError)
         {
             return Outcome.Refused(fileError);
         }
@@ -95,15 +96,18 @@ public sealed class CustomerRequestActions(PorticoDb db, RequestAccess access, R
     }
 
     public Task<Outcome> ConfirmResolvedAsync(Guid requestId, CancellationToken ct) =>
-        MoveAsync(requestId, RequestStatus.Resolved, RequestStatus.Closed, "Confirmed resolved", null, ct);
+        MoveAsync(requestId, RequestStatus.Resolved, RequestStatus.Closed, "Confirmed resolved",
+            text["This request is {0}; only a {1} request can be confirmed resolved."], null, ct);
 
     public Task<Outcome> ReopenAsync(Guid requestId, CancellationToken ct) =>
-        MoveAsync(requestId, RequestStatus.Resolved, RequestStatus.InProgress, "Reopened", r =>
+        MoveAsync(requestId, RequestStatus.Resolved, RequestStatus.InProgress, "Reopened",
+            text["This request is {0}; only a {1} request can be reopened."], r =>
             r.ResolvedAt is { } at && clock.GetUtcNow().UtcDateTime > at.AddDays(options.Value.ReopenWindowDays)
-                ? $"Requests can be reopened up to {options.Value.ReopenWindowDays} days after they are resolved. Submit a new request instead."
+                ? text["Requests can be reopened up to {0} days after they are resolved. Submit a new request instead.", options.Value.ReopenWindowDays].Value
                 : null, ct);
 
-    private async Task<Outcome> MoveAsync(Guid requestId, RequestStatus requiredStatus, RequestStatus to, string what,
+    /// wrongStatus is the refusal, with {0} the request's status and {1} the one required.
+    private async Task<Outcome> MoveAsync(Guid requestId, RequestStatus requiredStatus, RequestStatus to, string what, string wrongStatus,
         Func<Request, string?>? extraCheck, CancellationToken ct)
     {
         var request = await access.Visible().SingleOrDefaultAsync(r => r.Id == requestId, ct);
@@ -113,11 +117,11 @@ public sealed class CustomerRequestActions(PorticoDb db, RequestAccess access, R
         }
         if (!access.CanAct)
         {
-            return Outcome.Forbidden("Your role can read requests but not change them.");
+            return Outcome.Forbidden(text["Your role can read requests but not change them."]);
         }
         if (request.Status != requiredStatus)
         {
-            return Outcome.Refused($"This request is {request.Status.Human()}; only a {requiredStatus.Human()} request can be {what.ToLowerInvariant()}.");
+            return Outcome.Refused(string.Format(System.Globalization.CultureInfo.CurrentCulture, wrongStatus, request.Status.Human(), requiredStatus.Human()));
         }
         if (extraCheck?.Invoke(request) is { } error)
         {
@@ -146,7 +150,7 @@ public sealed class CustomerRequestActions(PorticoDb db, RequestAccess access, R
         }
         if (!access.CanAct || (request.SubmitterId != access.UserId && !access.SeesAll))
         {
-            return Outcome.Forbidden("Only the person who submitted the request or an account owner can change who sees it.");
+            return Outcome.Forbidden(text["Only the person who submitted the request or an account owner can change who sees it."]);
         }
         if (request.SharedWithAccount == shared)
         {
@@ -159,14 +163,14 @@ public sealed class CustomerRequestActions(PorticoDb db, RequestAccess access, R
         return await SaveAsync(ct);
     }
 
-    internal static string? ValidateBody(string? body)
+    internal static string? ValidateBody(string? body, IStringLocalizer? text = null)
     {
-        var text = body?.Trim() ?? "";
-        if (text.Length == 0)
+        var trimmed = body?.Trim() ?? "";
+        if (trimmed.Length == 0)
         {
-            return "Write a message.";
+            return text.Say("Write a message.");
         }
-        return text.Length > RequestLimits.Body ? $"A message can be at most {RequestLimits.Body:N0} characters (this one has {text.Length:N0})." : null;
+        return trimmed.Length > RequestLimits.Body ? text.Say("A message can be at most {0:N0} characters (this one has {1:N0}).", RequestLimits.Body, trimmed.Length) : null;
     }
 
     private Task<Outcome> SaveAsync(CancellationToken ct) => RequestWrites.SaveAsync(db, ct);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Extensions.Localization;
 
 namespace Portico.Features.Requests;
 
@@ -15,27 +16,31 @@ public sealed record ValidRequest(
 /// Errors are keyed by the field key ("subject", "priority" or a custom field's key).
 public static class RequestForm
 {
+    /// The message in the person's language where a localizer is given; callers without one (staff, the API) get English.
+    internal static string Say(this IStringLocalizer? text, string format, params object[] arguments) =>
+        text is null ? string.Format(CultureInfo.CurrentCulture, format, arguments) : text[format, arguments];
+
     public const string SubjectKey = "subject";
     public const string PriorityKey = "priority";
 
-    public static (ValidRequest? Request, Dictionary<string, string> Errors) Validate(RequestType type, RequestInput input, RequestOptions options)
+    public static (ValidRequest? Request, Dictionary<string, string> Errors) Validate(RequestType type, RequestInput input, RequestOptions options, IStringLocalizer? text = null)
     {
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
         var subject = input.Subject?.Trim() ?? "";
         if (subject.Length == 0)
         {
-            errors[SubjectKey] = "Enter a subject.";
+            errors[SubjectKey] = text.Say("Enter a subject.");
         }
         else if (subject.Length > RequestLimits.Subject)
         {
-            errors[SubjectKey] = $"The subject can be at most {RequestLimits.Subject} characters.";
+            errors[SubjectKey] = text.Say("The subject can be at most {0} characters.", RequestLimits.Subject);
         }
 
         var priority = RequestPriority.Normal;
         if (!string.IsNullOrWhiteSpace(input.Priority)
             && (!Enum.TryParse(input.Priority, ignoreCase: true, out priority) || !Enum.IsDefined(priority)))
         {
-            errors[PriorityKey] = "Choose a priority: Low, Normal, High or Urgent.";
+            errors[PriorityKey] = text.Say("Choose a priority: Low, Normal, High or Urgent.");
         }
 
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -52,11 +57,11 @@ public static class RequestForm
                 {
                     if (field.Required)
                     {
-                        errors[field.Key] = $"Attach a file for \"{field.Label}\".";
+                        errors[field.Key] = text.Say("Attach a file for \"{0}\".", field.Label);
                     }
                     continue;
                 }
-                if (CheckFiles(uploaded, options) is { } fileError)
+                if (CheckFiles(uploaded, options, text) is { } fileError)
                 {
                     errors[field.Key] = fileError;
                     continue;
@@ -68,11 +73,11 @@ public static class RequestForm
             {
                 if (field.Required)
                 {
-                    errors[field.Key] = field.HasOptions ? $"Choose an option for \"{field.Label}\"." : $"Fill in \"{field.Label}\".";
+                    errors[field.Key] = field.HasOptions ? text.Say("Choose an option for \"{0}\".", field.Label) : text.Say("Fill in \"{0}\".", field.Label);
                 }
                 continue;
             }
-            var (value, error) = ValidateValue(field, raw);
+            var (value, error) = ValidateValue(field, raw, text);
             if (error is not null)
             {
                 errors[field.Key] = error;
@@ -85,52 +90,52 @@ public static class RequestForm
         return errors.Count > 0 ? (null, errors) : (new ValidRequest(subject, priority, input.Shared, values, files), errors);
     }
 
-    private static (string? Value, string? Error) ValidateValue(RequestField field, List<string> raw)
+    private static (string? Value, string? Error) ValidateValue(RequestField field, List<string> raw, IStringLocalizer? text)
     {
         if (field.Kind != FieldKind.MultiChoice && raw.Count > 1)
         {
-            return (null, $"\"{field.Label}\" takes one value.");
+            return (null, text.Say("\"{0}\" takes one value.", field.Label));
         }
         var single = raw[0];
         switch (field.Kind)
         {
             case FieldKind.Text:
                 return single.Length > RequestLimits.ShortText || single.Contains('\n', StringComparison.Ordinal)
-                    ? (null, $"\"{field.Label}\" takes one line of at most {RequestLimits.ShortText} characters.")
+                    ? (null, text.Say("\"{0}\" takes one line of at most {1} characters.", field.Label, RequestLimits.ShortText))
                     : (single, null);
             case FieldKind.LongText:
                 return single.Length > RequestLimits.Body
-                    ? (null, $"\"{field.Label}\" can be at most {RequestLimits.Body:N0} characters.")
+                    ? (null, text.Say("\"{0}\" can be at most {1:N0} characters.", field.Label, RequestLimits.Body))
                     : (single, null);
             case FieldKind.Number:
                 return decimal.TryParse(single, NumberStyles.Number, CultureInfo.InvariantCulture, out var number)
                     ? (number.ToString(CultureInfo.InvariantCulture), null)
-                    : (null, $"\"{field.Label}\" must be a number, such as 12 or 3.5.");
+                    : (null, text.Say("\"{0}\" must be a number, such as 12 or 3.5.", field.Label));
             case FieldKind.Date:
                 return DateOnly.TryParseExact(single, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
                     ? (date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), null)
-                    : (null, $"\"{field.Label}\" must be a date (YYYY-MM-DD).");
+                    : (null, text.Say("\"{0}\" must be a date (YYYY-MM-DD).", field.Label));
             case FieldKind.Choice:
                 return field.Options.Contains(single, StringComparer.Ordinal)
                     ? (single, null)
-                    : (null, $"\"{field.Label}\" must be one of: {string.Join(", ", field.Options)}.");
+                    : (null, text.Say("\"{0}\" must be one of: {1}.", field.Label, string.Join(", ", field.Options)));
             case FieldKind.MultiChoice:
                 var unknown = raw.Where(v => !field.Options.Contains(v, StringComparer.Ordinal)).ToList();
                 return unknown.Count > 0
-                    ? (null, $"\"{field.Label}\" can only contain: {string.Join(", ", field.Options)}.")
+                    ? (null, text.Say("\"{0}\" can only contain: {1}.", field.Label, string.Join(", ", field.Options)))
                     : (string.Join("\n", raw.Distinct(StringComparer.Ordinal)), null);
             default:
-                return (null, $"\"{field.Label}\" cannot be filled in here.");
+                return (null, text.Say("\"{0}\" cannot be filled in here.", field.Label));
         }
     }
 
     /// Name, size and type checks for any upload on a request, the same as for documents: the
     /// bytes must match the name. Null when all files are acceptable.
-    public static string? CheckFiles(IReadOnlyList<UploadedFile> files, RequestOptions options)
+    public static string? CheckFiles(IReadOnlyList<UploadedFile> files, RequestOptions options, IStringLocalizer? text = null)
     {
         if (files.Count > RequestLimits.MaxFilesPerUpload)
         {
-            return $"Attach at most {RequestLimits.MaxFilesPerUpload} files at once.";
+            return text.Say("Attach at most {0} files at once.", RequestLimits.MaxFilesPerUpload);
         }
         foreach (var file in files)
         {
@@ -141,20 +146,20 @@ public static class RequestForm
             var name = file.FileName;
             if (file.Content.Length == 0)
             {
-                return $"\"{name}\" is empty.";
+                return text.Say("\"{0}\" is empty.", name);
             }
             if (file.Content.Length > options.MaxAttachmentBytes)
             {
-                return $"\"{name}\" is larger than the limit of {FormatSize(options.MaxAttachmentBytes)}.";
+                return text.Say("\"{0}\" is larger than the limit of {1}.", name, FormatSize(options.MaxAttachmentBytes));
             }
             var extension = Path.GetExtension(name).ToLowerInvariant();
             if (!options.AllowedExtensions.Contains(extension, StringComparer.OrdinalIgnoreCase))
             {
-                return $"\"{name}\" is a type of file that is not accepted. Accepted: {string.Join(" ", options.AllowedExtensions)}.";
+                return text.Say("\"{0}\" is a type of file that is not accepted. Accepted: {1}.", name, string.Join(" ", options.AllowedExtensions));
             }
             if (Documents.FileChecks.DetectContentType(name, file.Content) is null)
             {
-                return Documents.FileChecks.ContentMismatch(name);
+                return Documents.FileChecks.ContentMismatch(name, text);
             }
         }
         return null;

@@ -22,8 +22,8 @@ public sealed class RequestOptions
     public int ReopenWindowDays { get; set; } = 14;
 
     /// A field for attachments with these limits, which the browser checks before sending (the server checks again).
-    public Shared.UploadField AttachmentField(string id, string name, string label, bool required) =>
-        new(id, name, label, $"Up to {RequestLimits.MaxFilesPerUpload} files, {RequestForm.FormatSize(MaxAttachmentBytes)} each.",
+    public Shared.UploadField AttachmentField(string id, string name, string label, bool required, string? hint = null) =>
+        new(id, name, label, hint ?? $"Up to {RequestLimits.MaxFilesPerUpload} files, {RequestForm.FormatSize(MaxAttachmentBytes)} each.",
             MaxAttachmentBytes, AllowedExtensions, RequestLimits.MaxFilesPerUpload, required);
 
     [Range(1024, 100 * 1024 * 1024)]

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Localization;
 using Portico.Features.Audit;
 using Portico.Features.Insights;
 
@@ -46,7 +47,8 @@ internal sealed class RequestRatingConfiguration : IEntityTypeConfiguration<Requ
 }
 
 /// The requester rates a resolved request once. Only the person who submitted it may; everyone else is refused.
-public sealed class RateRequest(PorticoDb db, RequestAccess access, AuditLog audit, KeyEvents keyEvents, TimeProvider clock)
+public sealed class RateRequest(PorticoDb db, RequestAccess access, AuditLog audit, KeyEvents keyEvents, TimeProvider clock,
+    IStringLocalizer<RateRequest> text)
 {
     public const string AlreadyRated = "You have already rated this request; a rating cannot be changed.";
 
@@ -59,32 +61,32 @@ public sealed class RateRequest(PorticoDb db, RequestAccess access, AuditLog aud
         }
         if (!access.CanAct || request.SubmitterId != access.UserId)
         {
-            return Outcome.Forbidden("Only the person who submitted this request can rate it.");
+            return Outcome.Forbidden(text["Only the person who submitted this request can rate it."]);
         }
         if (request.Status is not (RequestStatus.Resolved or RequestStatus.Closed) || request.ResolvedAt is null)
         {
-            return Outcome.Refused("A request can be rated once it is resolved.");
+            return Outcome.Refused(text["A request can be rated once it is resolved."]);
         }
         if (await db.RequestRatings.AnyAsync(r => r.RequestId == requestId, ct))
         {
-            return Outcome.Refused(AlreadyRated);
+            return Outcome.Refused(text[AlreadyRated]);
         }
         var errors = new Dictionary<string, string>();
         if (score is not (>= RequestRating.MinScore and <= RequestRating.MaxScore))
         {
-            errors["Score"] = $"Choose a rating from {RequestRating.MinScore} to {RequestRating.MaxScore}.";
+            errors["Score"] = text["Choose a rating from {0} to {1}.", RequestRating.MinScore, RequestRating.MaxScore];
         }
-        var text = comment?.Trim().ReplaceLineEndings("\n");
-        if (text?.Length > RequestRating.CommentLength)
+        var given = comment?.Trim().ReplaceLineEndings("\n");
+        if (given?.Length > RequestRating.CommentLength)
         {
-            errors["Comment"] = $"A comment can be at most {RequestRating.CommentLength:N0} characters (this one has {text.Length:N0}).";
+            errors["Comment"] = text["A comment can be at most {0:N0} characters (this one has {1:N0}).", RequestRating.CommentLength, given.Length];
         }
         if (errors.Count > 0)
         {
             return Outcome.Refused(errors.Values.First(), errors);
         }
         var now = clock.GetUtcNow().UtcDateTime;
-        var rating = new RequestRating(request, access.UserId, score!.Value, string.IsNullOrEmpty(text) ? null : text, now);
+        var rating = new RequestRating(request, access.UserId, score!.Value, string.IsNullOrEmpty(given) ? null : given, now);
         db.RequestRatings.Add(rating);
         db.RequestEvents.Add(new RequestEvent(request, now, access.UserName, $"Rated {rating.Score} of {RequestRating.MaxScore}"));
         audit.Record(AuditActions.RequestRated, request.AccountId, "Request", request.Id.ToString(),
@@ -101,7 +103,7 @@ public sealed class RateRequest(PorticoDb db, RequestAccess access, AuditLog aud
             db.ChangeTracker.Clear();
             if (await db.RequestRatings.AnyAsync(r => r.RequestId == requestId, ct))
             {
-                return Outcome.Refused(AlreadyRated);
+                return Outcome.Refused(text[AlreadyRated]);
             }
             throw;
         }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Localization;
 using Portico.Features.Insights;
 using Portico.Features.Accounts;
 using Portico.Features.Audit;
@@ -8,7 +9,8 @@ namespace Portico.Features.Requests;
 /// assigned to the type's default assignee, and announced by email and in the activity feed,
 /// all in one save.
 public sealed class SubmitRequest(PorticoDb db, AccountContext account, RequestAccess access, RequestNotifier notifier, AuditLog audit, KeyEvents keyEvents,
-    AttachmentFiles attachmentFiles, AccountNumbers numbers, IOptions<RequestOptions> options, TimeProvider clock)
+    AttachmentFiles attachmentFiles, AccountNumbers numbers, IOptions<RequestOptions> options, TimeProvider clock,
+    IStringLocalizer<SubmitRequest> text)
 {
     public const string TypeRefusal = "Choose a request type you may submit.";
 
@@ -57,9 +59,10 @@ public sealed class SubmitRequest(PorticoDb db, AccountContext account, RequestA
     {
         if (type is null)
         {
-            return Outcome.Refused(TypeRefusal, new Dictionary<string, string> { ["type"] = TypeRefusal });
+            string refusal = text[TypeRefusal];
+            return Outcome.Refused(refusal, new Dictionary<string, string> { ["type"] = refusal });
         }
-        var (valid, errors) = RequestForm.Validate(type, input, options.Value);
+        var (valid, errors) = RequestForm.Validate(type, input, options.Value, text);
         if (valid is null)
         {
             return Outcome.Refused(errors.Values.First(), errors);
