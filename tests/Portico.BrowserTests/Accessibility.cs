@@ -9,7 +9,7 @@ namespace Portico.BrowserTests;
 /// Every page, as each person who may open it, on a phone, a tablet and a desktop, in the light theme and at 390 and 1280 px
 /// in the dark one: nothing wider than the screen and no WCAG 2.1 A or AA violation that axe-core finds. Writes a table of
 /// the results and a screenshot at 390 and 1280 px of each.
-public sealed class Accessibility(BrowserFixture fixture, ITestOutputHelper output) : IClassFixture<BrowserFixture>
+public sealed class Accessibility(BrowserFixture fixture, ITestOutputHelper output) : Journey(fixture)
 {
     /// Widest first: each page is loaded once per person and the window narrowed, which is quicker than loading it again.
     private static readonly int[] Widths = [1280, 768, 390, 320];
@@ -34,7 +34,7 @@ public sealed class Accessibility(BrowserFixture fixture, ITestOutputHelper outp
     [Fact]
     public async Task Every_page_as_each_person_who_may_open_it_fits_320_390_768_and_1280_px_with_no_WCAG_2_1_AA_violation()
     {
-        var app = fixture.App;
+        var app = App;
         var data = await CreateDataAsync(app);
         var routes = Routes(app.Services);
         Assert.Contains(routes, r => r.Template == "/a/{accountId}/contacts");
@@ -79,7 +79,7 @@ public sealed class Accessibility(BrowserFixture fixture, ITestOutputHelper outp
         Directory.CreateDirectory(screenshots);
         foreach (var person in people)
         {
-            await using var context = await fixture.NewContextAsync();
+            await using var context = await Fixture.NewContextAsync();
             var page = await context.NewPageAsync();
             if (person.Start is not null)
             {
@@ -106,7 +106,7 @@ public sealed class Accessibility(BrowserFixture fixture, ITestOutputHelper outp
                 {
                     await Fail($"{url} ({route.Template}) as {person.Name} answered HTTP {status}.");
                 }
-                if (status != expected || landed != new Uri(new Uri(fixture.BaseUrl), url).AbsolutePath)
+                if (status != expected || landed != new Uri(new Uri(Fixture.BaseUrl), url).AbsolutePath)
                 {
                     results.Add(new Result(route, url, person.Name, $"may not open: HTTP {status}" + (landed != url ? $", at {landed}" : ""), []));
                     continue;

@@ -1,22 +1,18 @@
 namespace Portico.BrowserTests;
 
-public sealed class AccountSwitchingJourney(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+public sealed class AccountSwitchingJourney(BrowserFixture fixture) : Journey(fixture)
 {
     [Fact]
     public async Task A_customer_signs_in_switches_account_and_sees_only_that_accounts_people()
     {
-        var app = fixture.App;
-        var first = await app.CreateAccountAsync("Alpha Freight " + PorticoApp.Unique());
-        var second = await app.CreateAccountAsync("Beta Builders " + PorticoApp.Unique());
-        var person = await app.CreateUserAsync();
-        var alphaColleague = await app.CreateUserAsync();
-        var betaColleague = await app.CreateUserAsync();
-        await app.AddMemberAsync(first, person, BuiltInRoles.Owner);
-        await app.AddMemberAsync(second, person, BuiltInRoles.Requester);
-        await app.AddMemberAsync(first, alphaColleague, BuiltInRoles.Viewer);
-        await app.AddMemberAsync(second, betaColleague, BuiltInRoles.Viewer);
+        var first = await App.CreateAccountAsync("Alpha Freight " + PorticoApp.Unique());
+        var second = await App.CreateAccountAsync("Beta Builders " + PorticoApp.Unique());
+        var person = await App.CreateMemberAsync(first, BuiltInRoles.Owner);
+        var alphaColleague = await App.CreateMemberAsync(first, BuiltInRoles.Viewer);
+        var betaColleague = await App.CreateMemberAsync(second, BuiltInRoles.Viewer);
+        await App.AddMemberAsync(second, person, BuiltInRoles.Requester);
 
-        await using var context = await fixture.NewContextAsync();
+        await using var context = await Fixture.NewContextAsync();
         var page = await context.NewPageAsync();
 
         await Browsing.TryPasswordAsync(page, person.Email!);
@@ -42,7 +38,7 @@ public sealed class AccountSwitchingJourney(BrowserFixture fixture) : IClassFixt
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "account-switching.png"), FullPage = true });
 
         // A forged address shows the not-found page, not the other account.
-        var foreign = await app.CreateAccountAsync("Gamma Secret " + PorticoApp.Unique());
+        var foreign = await App.CreateAccountAsync("Gamma Secret " + PorticoApp.Unique());
         var response = await page.GotoAsync($"/a/{foreign.Id}/contacts");
         Assert.Equal(404, response!.Status);
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Page not found" })).ToBeVisibleAsync();

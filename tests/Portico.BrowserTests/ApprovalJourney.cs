@@ -1,17 +1,15 @@
 namespace Portico.BrowserTests;
 
-public sealed class ApprovalJourney(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+public sealed class ApprovalJourney(BrowserFixture fixture) : Journey(fixture)
 {
     [Fact]
     public async Task An_owner_asks_for_a_new_address_and_another_owner_approves_it_with_a_reason()
     {
-        var app = fixture.App;
-        var (account, asker) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
-        var approver = await app.CreateUserAsync();
-        await app.AddMemberAsync(account, approver, BuiltInRoles.Owner);
+        var (account, asker) = await App.CreateCustomerAsync(BuiltInRoles.Owner);
+        var approver = await App.CreateMemberAsync(account, BuiltInRoles.Owner);
         var street = "8 Harbour Road " + PorticoApp.Unique();
 
-        await using (var askerContext = await fixture.NewContextAsync())
+        await using (var askerContext = await Fixture.NewContextAsync())
         {
             var page = await askerContext.NewPageAsync();
             await SignInAsync(page, asker);
@@ -25,7 +23,7 @@ public sealed class ApprovalJourney(BrowserFixture fixture) : IClassFixture<Brow
             await Assertions.Expect(page.GetByTestId("pending-address")).ToContainTextAsync(street);
         }
 
-        await using var context = await fixture.NewContextAsync();
+        await using var context = await Fixture.NewContextAsync();
         var approverPage = await context.NewPageAsync();
         await SignInAsync(approverPage, approver);
         await approverPage.GetByTestId("approvals-waiting").GetByRole(AriaRole.Link).ClickAsync();
@@ -38,6 +36,6 @@ public sealed class ApprovalJourney(BrowserFixture fixture) : IClassFixture<Brow
 
         await approverPage.GetByRole(AriaRole.Link, new() { Name = "Company" }).ClickAsync();
         await Assertions.Expect(approverPage.GetByTestId("company-address")).ToContainTextAsync(street);
-        Assert.Equal(street, await app.WithDbAsync((db, _) => db.Accounts.Where(a => a.Id == account.Id).Select(a => a.AddressLines!).SingleAsync()));
+        Assert.Equal(street, await App.WithDbAsync((db, _) => db.Accounts.Where(a => a.Id == account.Id).Select(a => a.AddressLines!).SingleAsync()));
     }
 }

@@ -5,14 +5,13 @@ using static Portico.BrowserTests.Browsing;
 
 namespace Portico.BrowserTests;
 
-public sealed class BrandingJourney(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+public sealed class BrandingJourney(BrowserFixture fixture) : Journey(fixture)
 {
     [Fact]
     public async Task On_a_phone_an_admin_previews_the_brand_as_they_type_is_told_a_colour_is_too_light_and_saves_it_for_the_sign_in_page()
     {
-        var app = fixture.App;
-        var admin = await app.CreateUserAsync(staffRole: StaffRole.Admin);
-        await using var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = fixture.BaseUrl });
+        var admin = await App.CreateUserAsync(staffRole: StaffRole.Admin);
+        await using var context = await Fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = Fixture.BaseUrl });
         var page = await context.NewPageAsync();
         await SignInAsync(page, admin);
         await page.SetViewportSizeAsync(390, 844);
@@ -36,7 +35,7 @@ public sealed class BrandingJourney(BrowserFixture fixture) : IClassFixture<Brow
         await page.GetByRole(AriaRole.Button, new() { Name = "Save the brand" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("The brand was saved.");
 
-        await using var visitor = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = fixture.BaseUrl });
+        await using var visitor = await Fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = Fixture.BaseUrl });
         var signIn = await visitor.NewPageAsync();
         await signIn.GotoAsync("/login");
         await Assertions.Expect(signIn.GetByTestId("sign-in-brand")).ToContainTextAsync(name);

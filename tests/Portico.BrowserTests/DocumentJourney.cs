@@ -2,24 +2,21 @@ using System.Globalization;
 
 namespace Portico.BrowserTests;
 
-public sealed class DocumentJourney(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+public sealed class DocumentJourney(BrowserFixture fixture) : Journey(fixture)
 {
     [Fact]
     public async Task Staff_ask_for_a_document_the_customer_uploads_it_and_staff_download_it_with_a_trail()
     {
-        var app = fixture.App;
-        var account = await app.CreateAccountAsync("Echo Imports " + PorticoApp.Unique());
-        var owner = await app.CreateUserAsync();
-        await app.AddMemberAsync(account, owner, BuiltInRoles.Owner);
-        var admin = await app.CreateUserAsync(staffRole: StaffRole.Admin);
-        var folder = await app.CreateFolderAsync(account, "Contracts " + PorticoApp.Unique());
+        var (account, owner) = await App.CreateCustomerAsync(BuiltInRoles.Owner, "Echo Imports " + PorticoApp.Unique());
+        var admin = await App.CreateUserAsync(staffRole: StaffRole.Admin);
+        var folder = await App.CreateFolderAsync(account, "Contracts " + PorticoApp.Unique());
         var title = "Signed supply agreement " + PorticoApp.Unique();
         var due = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(10).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         var fileName = "supply-agreement-signed.pdf";
         var content = Encoding.ASCII.GetBytes("%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n% signed by Echo Imports " + PorticoApp.Unique() + "\n%%EOF\n");
 
         // Staff ask the account for the document.
-        await using var staffContext = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = fixture.BaseUrl, AcceptDownloads = true });
+        await using var staffContext = await Fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = Fixture.BaseUrl, AcceptDownloads = true });
         var staff = await staffContext.NewPageAsync();
         await SignInAsync(staff, admin);
         await staff.GotoAsync($"/staff/accounts/{account.Id}/documents");
@@ -35,7 +32,7 @@ public sealed class DocumentJourney(BrowserFixture fixture) : IClassFixture<Brow
         await Assertions.Expect(requestRow).ToContainTextAsync("Waiting");
 
         // The owner finds it under "Asked of you" and uploads the file.
-        await using var customerContext = await fixture.NewContextAsync();
+        await using var customerContext = await Fixture.NewContextAsync();
         var customer = await customerContext.NewPageAsync();
         await SignInAsync(customer, owner);
         await customer.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Documents" }).ClickAsync();

@@ -4,17 +4,16 @@ using Portico.Tests.Infrastructure;
 
 namespace Portico.BrowserTests;
 
-public sealed class ForgotPasswordJourney(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+public sealed class ForgotPasswordJourney(BrowserFixture fixture) : Journey(fixture)
 {
     [Fact]
     public async Task On_a_phone_a_customer_who_forgot_their_password_asks_for_a_link_and_chooses_a_new_one()
     {
-        var app = fixture.App;
-        var (account, person) = await app.CreateCustomerAsync(BuiltInRoles.Viewer);
+        var (account, person) = await App.CreateCustomerAsync(BuiltInRoles.Viewer);
 
-        await using var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
+        await using var context = await Fixture.Browser.NewContextAsync(new BrowserNewContextOptions
         {
-            BaseURL = fixture.BaseUrl, ViewportSize = new ViewportSize { Width = 390, Height = 844 },
+            BaseURL = Fixture.BaseUrl, ViewportSize = new ViewportSize { Width = 390, Height = 844 },
         });
         var page = await context.NewPageAsync();
         await page.GotoAsync("/login");
@@ -25,10 +24,8 @@ public sealed class ForgotPasswordJourney(BrowserFixture fixture) : IClassFixtur
         await page.GetByRole(AriaRole.Button, new() { Name = "Email me a link" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("reset-sent")).ToContainTextAsync("If an account exists for that address");
 
-        var raw = await app.Mail.WaitForAsync(m => InvitationJourney.Parse(m).To.Mailboxes.Any(a => string.Equals(a.Address, person.Email, StringComparison.OrdinalIgnoreCase))
-            && (InvitationJourney.Parse(m).TextBody ?? "").Contains("/account/reset-password", StringComparison.Ordinal));
-        var link = (InvitationJourney.Parse(raw).TextBody ?? "").Split(['\n', ' '], StringSplitOptions.RemoveEmptyEntries)
-            .Single(w => w.Contains("/account/reset-password", StringComparison.Ordinal)).Trim();
+        var email = await WaitForEmailAsync(person.Email!, m => (m.TextBody ?? "").Contains("/account/reset-password", StringComparison.Ordinal));
+        var link = LinkIn(email, "/account/reset-password");
 
         await page.GotoAsync(new Uri(link).PathAndQuery);
         await page.GetByLabel("New password", new() { Exact = true }).FillAsync("Short-1");
@@ -45,9 +42,9 @@ public sealed class ForgotPasswordJourney(BrowserFixture fixture) : IClassFixtur
         await Assertions.Expect(page.GetByTestId("active-account")).ToContainTextAsync(account.Name);
 
         // The desktop look of the sign-in page, for a person to compare; not asserted.
-        await using var desktop = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
+        await using var desktop = await Fixture.Browser.NewContextAsync(new BrowserNewContextOptions
         {
-            BaseURL = fixture.BaseUrl, ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
+            BaseURL = Fixture.BaseUrl, ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
         });
         var desktopPage = await desktop.NewPageAsync();
         await desktopPage.GotoAsync("/login");

@@ -4,28 +4,25 @@ using Portico.Tests.Help;
 
 namespace Portico.BrowserTests;
 
-public sealed class HelpJourney(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+public sealed class HelpJourney(BrowserFixture fixture) : Journey(fixture)
 {
     [Fact]
     public async Task On_a_phone_a_customer_types_a_title_sees_an_article_says_it_answered_and_marks_it_helpful_no_request_is_created_and_deflection_rises_by_one()
     {
-        var app = fixture.App;
         var word = HelpSteps.Word();
-        var article = await app.PublishArticleAsync($"Copy of an invoice {word}", "Open **Invoices** and choose *Download PDF*.");
-        var account = await app.CreateAccountAsync("Echo Freight " + PorticoApp.Unique());
-        var requester = await app.CreateUserAsync();
-        await app.AddMemberAsync(account, requester, BuiltInRoles.Requester);
-        var type = await app.CreateRequestTypeAsync("Billing question " + PorticoApp.Unique());
+        var article = await App.PublishArticleAsync($"Copy of an invoice {word}", "Open **Invoices** and choose *Download PDF*.");
+        var (account, requester) = await App.CreateCustomerAsync(BuiltInRoles.Requester, "Echo Freight " + PorticoApp.Unique());
+        var type = await App.CreateRequestTypeAsync("Billing question " + PorticoApp.Unique());
 
-        var agent = await app.CreateUserAsync(staffRole: Portico.Features.Identity.StaffRole.Agent);
-        await using var staffContext = await fixture.NewContextAsync();
+        var agent = await App.CreateUserAsync(staffRole: Portico.Features.Identity.StaffRole.Agent);
+        await using var staffContext = await Fixture.NewContextAsync();
         var staff = await staffContext.NewPageAsync();
         await SignInAsync(staff, agent);
         await staff.GotoAsync($"/staff/insights?Account={account.Id}");
         var deflection = staff.GetByTestId("metric-deflection").GetByTestId("value");
         await Assertions.Expect(deflection).ToHaveTextAsync("0");
 
-        await using var context = await fixture.NewContextAsync();
+        await using var context = await Fixture.NewContextAsync();
         var page = await context.NewPageAsync();
         await SignInAsync(page, requester);
         await page.SetViewportSizeAsync(390, 844);
@@ -40,8 +37,8 @@ public sealed class HelpJourney(BrowserFixture fixture) : IClassFixture<BrowserF
         await page.GetByRole(AriaRole.Button, new() { Name = "This was helpful" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("help-notice")).ToHaveTextAsync("Thank you for telling us.");
 
-        Assert.Equal(0, await app.WithDbAsync((db, _) => db.Requests.AcrossAccounts().CountAsync(r => r.AccountId == account.Id)));
-        var kinds = await app.WithDbAsync((db, _) => db.KeyEvents.AcrossAccounts().Where(e => e.AccountId == account.Id).Select(e => e.Kind).ToListAsync());
+        Assert.Equal(0, await App.WithDbAsync((db, _) => db.Requests.AcrossAccounts().CountAsync(r => r.AccountId == account.Id)));
+        var kinds = await App.WithDbAsync((db, _) => db.KeyEvents.AcrossAccounts().Where(e => e.AccountId == account.Id).Select(e => e.Kind).ToListAsync());
         Assert.Equal(1, kinds.Count(k => k == KeyEventKind.RequestFormDeflected));
         Assert.Equal(1, kinds.Count(k => k == KeyEventKind.ArticleHelpful));
         await staff.ReloadAsync();

@@ -2,18 +2,17 @@ using Portico.Features.Integrations;
 
 namespace Portico.BrowserTests;
 
-public sealed class IncidentJourney(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+public sealed class IncidentJourney(BrowserFixture fixture) : Journey(fixture)
 {
     [Fact]
     public async Task A_staff_admin_on_a_phone_maps_an_unknown_account_and_the_held_invoice_lands_there()
     {
-        var app = fixture.App;
-        var account = await app.CreateAccountAsync("Harbour Logistics with a rather long trading name " + PorticoApp.Unique());
-        var admin = await app.CreateUserAsync(staffRole: StaffRole.Admin);
+        var account = await App.CreateAccountAsync("Harbour Logistics with a rather long trading name " + PorticoApp.Unique());
+        var admin = await App.CreateUserAsync(staffRole: StaffRole.Admin);
         var externalId = "INV-" + PorticoApp.Unique();
         var externalAccountId = "CRM-" + PorticoApp.Unique();
         // The billing system sent an invoice for an account the portal does not know.
-        await app.WithDbAsync(async (db, services) =>
+        await App.WithDbAsync(async (db, services) =>
         {
             var integration = new Integration("Billing " + PorticoApp.Unique(), 60, DateTime.UtcNow);
             db.Integrations.Add(integration);
@@ -25,9 +24,9 @@ public sealed class IncidentJourney(BrowserFixture fixture) : IClassFixture<Brow
             return await services.GetRequiredService<IntegrationSync>().InvoicesAsync(integration.Id, false, [(0, record, null)], default);
         });
 
-        await using var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
+        await using var context = await Fixture.Browser.NewContextAsync(new BrowserNewContextOptions
         {
-            BaseURL = fixture.BaseUrl, ViewportSize = new ViewportSize { Width = 390, Height = 844 },
+            BaseURL = Fixture.BaseUrl, ViewportSize = new ViewportSize { Width = 390, Height = 844 },
         });
         var page = await context.NewPageAsync();
         await Browsing.TryPasswordAsync(page, admin.Email!);
@@ -44,6 +43,6 @@ public sealed class IncidentJourney(BrowserFixture fixture) : IClassFixture<Brow
         await Assertions.Expect(page.GetByTestId("resolved-incident").Filter(new() { HasText = externalId })).ToContainTextAsync("Mapped");
         Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"), "The page is wider than 390 px.");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "incidents.png"), FullPage = true });
-        Assert.Equal(account.Id, await app.WithDbAsync((db, _) => db.Invoices.IgnoreQueryFilters().Where(i => i.ExternalId == externalId).Select(i => i.AccountId).SingleAsync()));
+        Assert.Equal(account.Id, await App.WithDbAsync((db, _) => db.Invoices.IgnoreQueryFilters().Where(i => i.ExternalId == externalId).Select(i => i.AccountId).SingleAsync()));
     }
 }

@@ -1,19 +1,14 @@
-using MimeKit;
-
 namespace Portico.BrowserTests;
 
-public sealed class InvitationJourney(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+public sealed class InvitationJourney(BrowserFixture fixture) : Journey(fixture)
 {
     [Fact]
     public async Task An_owner_invites_a_colleague_who_opens_the_link_elsewhere_sets_a_password_and_lands_on_the_account()
     {
-        var app = fixture.App;
-        var account = await app.CreateAccountAsync("Epsilon Works " + PorticoApp.Unique());
-        var owner = await app.CreateUserAsync();
-        await app.AddMemberAsync(account, owner, BuiltInRoles.Owner);
+        var (account, owner) = await App.CreateCustomerAsync(BuiltInRoles.Owner, "Epsilon Works " + PorticoApp.Unique());
         var colleague = $"colleague-{PorticoApp.Unique()}@example.com";
 
-        await using var ownerContext = await fixture.NewContextAsync();
+        await using var ownerContext = await Fixture.NewContextAsync();
         var page = await ownerContext.NewPageAsync();
         await Browsing.TryPasswordAsync(page, owner.Email!);
         await page.WaitForURLAsync($"**/a/{account.Id}");
@@ -26,13 +21,13 @@ public sealed class InvitationJourney(BrowserFixture fixture) : IClassFixture<Br
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync($"Invitation sent to {colleague}");
         await Assertions.Expect(page.GetByTestId("invitation").Filter(new() { HasText = colleague })).ToHaveCountAsync(1);
 
-        var email = await WaitForEmailAsync(app, colleague);
+        var email = await WaitForEmailAsync(colleague);
         Assert.Contains(account.Name, email.Subject, StringComparison.Ordinal);
-        var link = (email.TextBody ?? "").Split(['\n', ' '], StringSplitOptions.RemoveEmptyEntries).Single(w => w.Contains("/invitations/", StringComparison.Ordinal)).Trim();
+        var link = LinkIn(email, "/invitations/");
         var path = new Uri(link).PathAndQuery;
 
         // The colleague's own browser: nothing shared with the owner's.
-        await using var colleagueContext = await fixture.NewContextAsync();
+        await using var colleagueContext = await Fixture.NewContextAsync();
         var newcomer = await colleagueContext.NewPageAsync();
         await newcomer.GotoAsync(path);
         await Assertions.Expect(newcomer.GetByRole(AriaRole.Heading, new() { Name = "Join " + account.Name })).ToBeVisibleAsync();
@@ -52,22 +47,10 @@ public sealed class InvitationJourney(BrowserFixture fixture) : IClassFixture<Br
         await Assertions.Expect(page.GetByTestId("contact").Filter(new() { HasText = colleague })).ToContainTextAsync(BuiltInRoles.Requester);
 
         // The link worked once.
-        await using var laterContext = await fixture.NewContextAsync();
+        await using var laterContext = await Fixture.NewContextAsync();
         var later = await laterContext.NewPageAsync();
         var reuse = await later.GotoAsync(path);
         Assert.Equal(410, reuse!.Status);
         await Assertions.Expect(later.GetByTestId("invitation-problem")).ToContainTextAsync("already used");
-    }
-
-    private static async Task<MimeMessage> WaitForEmailAsync(PorticoApp app, string to)
-    {
-        var raw = await app.Mail.WaitForAsync(m => Parse(m).To.Mailboxes.Any(a => string.Equals(a.Address, to, StringComparison.OrdinalIgnoreCase)));
-        return Parse(raw);
-    }
-
-    internal static MimeMessage Parse(string raw)
-    {
-        using var stream = new MemoryStream(Encoding.UTF8.GetBytes(raw));
-        return MimeMessage.Load(stream);
     }
 }

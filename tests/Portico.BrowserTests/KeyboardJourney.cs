@@ -3,7 +3,7 @@ using Portico.Features.Requests;
 namespace Portico.BrowserTests;
 
 /// People who cannot use a mouse: every step by keys, and every stop shows where the focus is.
-public sealed class KeyboardJourney(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+public sealed class KeyboardJourney(BrowserFixture fixture) : Journey(fixture)
 {
     /// Settable properties because the browser's answer is bound by name, not through a constructor.
     private sealed class Focused
@@ -71,15 +71,14 @@ public sealed class KeyboardJourney(BrowserFixture fixture) : IClassFixture<Brow
     [Fact]
     public async Task A_customer_signs_in_and_submits_a_request_with_the_keyboard_alone_and_always_sees_the_focus()
     {
-        var app = fixture.App;
-        var (account, requester) = await app.CreateCustomerAsync(BuiltInRoles.Requester);
-        var type = await app.CreateRequestTypeAsync("Door access " + PorticoApp.Unique(),
+        var (account, requester) = await App.CreateCustomerAsync(BuiltInRoles.Requester);
+        var type = await App.CreateRequestTypeAsync("Door access " + PorticoApp.Unique(),
         [
             new RequestField("door", "Which door", FieldKind.Choice, Required: true, ["North gate", "Loading bay"]),
         ]);
         var subject = "Badge reader stuck " + PorticoApp.Unique();
 
-        await using var context = await fixture.NewContextAsync();
+        await using var context = await Fixture.NewContextAsync();
         var page = await context.NewPageAsync();
         await SignInByKeyboardAsync(page, requester);
         await Assertions.Expect(page.GetByTestId("active-account")).ToContainTextAsync(account.Name);
@@ -124,14 +123,12 @@ public sealed class KeyboardJourney(BrowserFixture fixture) : IClassFixture<Brow
     [Fact]
     public async Task Arrowing_through_the_account_switcher_does_not_switch_until_the_person_presses_Switch()
     {
-        var app = fixture.App;
-        var first = await app.CreateAccountAsync("Alpha Freight " + PorticoApp.Unique());
-        var second = await app.CreateAccountAsync("Beta Builders " + PorticoApp.Unique());
-        var person = await app.CreateUserAsync();
-        await app.AddMemberAsync(first, person, BuiltInRoles.Owner);
-        await app.AddMemberAsync(second, person, BuiltInRoles.Requester);
+        var first = await App.CreateAccountAsync("Alpha Freight " + PorticoApp.Unique());
+        var second = await App.CreateAccountAsync("Beta Builders " + PorticoApp.Unique());
+        var person = await App.CreateMemberAsync(first, BuiltInRoles.Owner);
+        await App.AddMemberAsync(second, person, BuiltInRoles.Requester);
 
-        await using var context = await fixture.NewContextAsync();
+        await using var context = await Fixture.NewContextAsync();
         var page = await context.NewPageAsync();
         await SignInByKeyboardAsync(page, person);
         await page.GotoAsync($"/a/{first.Id}");
@@ -156,9 +153,9 @@ public sealed class KeyboardJourney(BrowserFixture fixture) : IClassFixture<Brow
     [Fact]
     public async Task An_owner_on_a_narrow_screen_tabs_to_the_audit_log_and_scrolls_it_with_the_arrow_keys()
     {
-        var (account, owner) = await fixture.App.CreateCustomerAsync(BuiltInRoles.Owner);
+        var (account, owner) = await App.CreateCustomerAsync(BuiltInRoles.Owner);
 
-        await using var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = fixture.BaseUrl, ViewportSize = new() { Width = 400, Height = 800 } });
+        await using var context = await Fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = Fixture.BaseUrl, ViewportSize = new() { Width = 400, Height = 800 } });
         var page = await context.NewPageAsync();
         await SignInByKeyboardAsync(page, owner);
         await page.GotoAsync($"/a/{account.Id}/audit");

@@ -4,14 +4,13 @@ namespace Portico.BrowserTests;
 
 /// On a phone the header folds into a menu and wide tables stack or scroll in their own box; every page's width at 320 and
 /// 390 px is checked with the other widths in Accessibility.
-public sealed class NarrowScreens(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+public sealed class NarrowScreens(BrowserFixture fixture) : Journey(fixture)
 {
     [Fact]
     public async Task On_a_phone_the_header_is_one_line_and_the_menu_button_opens_the_navigation_and_the_persons_links()
     {
-        var app = fixture.App;
-        var data = await CreateDataAsync(app);
-        await using var context = await fixture.NewContextAsync();
+        var data = await CreateDataAsync(App);
+        await using var context = await Fixture.NewContextAsync();
         var page = await context.NewPageAsync();
         await SignInAsync(page, data.Owner);
 
@@ -50,9 +49,8 @@ public sealed class NarrowScreens(BrowserFixture fixture) : IClassFixture<Browse
     [Fact]
     public async Task On_a_phone_a_table_too_wide_to_stack_scrolls_in_a_named_box_the_keyboard_reaches()
     {
-        var app = fixture.App;
-        var data = await CreateDataAsync(app);
-        await using var context = await fixture.NewContextAsync();
+        var data = await CreateDataAsync(App);
+        await using var context = await Fixture.NewContextAsync();
         var page = await context.NewPageAsync();
         await SignInAsync(page, data.Admin);
         await page.SetViewportSizeAsync(390, 844);

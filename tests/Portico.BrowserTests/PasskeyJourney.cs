@@ -3,16 +3,15 @@ using Portico.Features.Audit;
 
 namespace Portico.BrowserTests;
 
-public sealed class PasskeyJourney(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+public sealed class PasskeyJourney(BrowserFixture fixture) : Journey(fixture)
 {
     [Fact]
     public async Task A_customer_adds_a_passkey_and_signs_in_with_it_without_a_code()
     {
-        var app = fixture.App;
-        var (account, person) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
+        var (account, person) = await App.CreateCustomerAsync(BuiltInRoles.Owner);
 
         // Browsers refuse passkeys for a bare IP address, so the portal is reached as localhost.
-        await using var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = fixture.BaseUrl.Replace("127.0.0.1", "localhost", StringComparison.Ordinal) });
+        await using var context = await Fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = Fixture.BaseUrl.Replace("127.0.0.1", "localhost", StringComparison.Ordinal) });
         var page = await context.NewPageAsync();
         // Chromium's virtual authenticator stands in for a phone or laptop that holds passkeys.
         var devtools = await context.NewCDPSessionAsync(page);
@@ -45,7 +44,7 @@ public sealed class PasskeyJourney(BrowserFixture fixture) : IClassFixture<Brows
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "passkeys.png"), FullPage = true });
 
         // With two-factor sign-in on, a password alone would now lead to the code step.
-        await app.WithDbAsync(async (_, services) =>
+        await App.WithDbAsync(async (_, services) =>
         {
             var users = services.GetRequiredService<UserManager<PorticoUser>>();
             var stored = (await users.FindByIdAsync(person.Id.ToString()))!;
@@ -60,9 +59,9 @@ public sealed class PasskeyJourney(BrowserFixture fixture) : IClassFixture<Brows
 
         await page.WaitForURLAsync($"**/a/{account.Id}");
         await Assertions.Expect(page.GetByTestId("active-account")).ToContainTextAsync(account.Name);
-        var actions = await app.WithDbAsync((db, _) => db.AuditEvents.Where(e => e.TargetId == person.Id.ToString()).Select(e => e.Action).ToListAsync());
+        var actions = await App.WithDbAsync((db, _) => db.AuditEvents.Where(e => e.TargetId == person.Id.ToString()).Select(e => e.Action).ToListAsync());
         Assert.Contains(AuditActions.PasskeyAdded, actions);
         Assert.Contains(AuditActions.PasskeyUsed, actions);
-        await app.Mail.WaitForAsync(m => m.Contains(person.Email!, StringComparison.Ordinal) && m.Contains("A passkey was added", StringComparison.Ordinal));
+        await App.Mail.WaitForAsync(m => m.Contains(person.Email!, StringComparison.Ordinal) && m.Contains("A passkey was added", StringComparison.Ordinal));
     }
 }

@@ -1,19 +1,15 @@
-using MimeKit;
 using Portico.Features.Requests;
 
 namespace Portico.BrowserTests;
 
-public sealed class RequestJourney(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+public sealed class RequestJourney(BrowserFixture fixture) : Journey(fixture)
 {
     [Fact]
     public async Task A_customer_submits_a_request_an_agent_asks_for_information_and_the_customer_provides_it()
     {
-        var app = fixture.App;
-        var account = await app.CreateAccountAsync("Delta Logistics " + PorticoApp.Unique());
-        var requester = await app.CreateUserAsync();
-        await app.AddMemberAsync(account, requester, BuiltInRoles.Requester);
-        var agent = await app.CreateUserAsync(staffRole: StaffRole.Agent);
-        var type = await app.CreateRequestTypeAsync("Printer fault " + PorticoApp.Unique(),
+        var (account, requester) = await App.CreateCustomerAsync(BuiltInRoles.Requester, "Delta Logistics " + PorticoApp.Unique());
+        var agent = await App.CreateUserAsync(staffRole: StaffRole.Agent);
+        var type = await App.CreateRequestTypeAsync("Printer fault " + PorticoApp.Unique(),
         [
             new RequestField("affected-system", "Affected system", FieldKind.Choice, Required: true, ["Warehouse printer", "Office printer"]),
             new RequestField("what-happened", "What happened", FieldKind.LongText, Required: false, []),
@@ -23,7 +19,7 @@ public sealed class RequestJourney(BrowserFixture fixture) : IClassFixture<Brows
         var customerText = "The serial number is WP-4411-" + PorticoApp.Unique();
 
         // The requester submits the request.
-        await using var customerContext = await fixture.NewContextAsync();
+        await using var customerContext = await Fixture.NewContextAsync();
         var customer = await customerContext.NewPageAsync();
         await SignInAsync(customer, requester);
         await Assertions.Expect(customer.GetByTestId("active-account")).ToContainTextAsync(account.Name);
@@ -58,7 +54,7 @@ public sealed class RequestJourney(BrowserFixture fixture) : IClassFixture<Brows
         var customerRequestUrl = new Uri(customer.Url).AbsolutePath;
 
         // The agent finds it in the queue and asks for information.
-        await using var staffContext = await fixture.NewContextAsync();
+        await using var staffContext = await Fixture.NewContextAsync();
         var staff = await staffContext.NewPageAsync();
         await SignInAsync(staff, agent);
         await staff.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Request queue" }).ClickAsync();
@@ -88,7 +84,7 @@ public sealed class RequestJourney(BrowserFixture fixture) : IClassFixture<Brows
         await Assertions.Expect(agentReply).ToContainTextAsync(agent.DisplayName);
         await Assertions.Expect(agentReply).ToContainTextAsync("Support");
 
-        var replyEmail = await WaitForEmailAsync(app, requester.Email!, m => m.TextBody?.Contains(replyText, StringComparison.Ordinal) == true);
+        var replyEmail = await WaitForEmailAsync(requester.Email!, m => m.TextBody?.Contains(replyText, StringComparison.Ordinal) == true);
         Assert.Contains("New reply: " + subject, replyEmail.Subject, StringComparison.Ordinal);
         Assert.Contains(customerRequestUrl, replyEmail.TextBody, StringComparison.Ordinal);
 
@@ -103,28 +99,11 @@ public sealed class RequestJourney(BrowserFixture fixture) : IClassFixture<Brows
         await customer.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "request-customer.png"), FullPage = true });
 
         // The assigned agent is told about the answer.
-        var customerReplyEmail = await WaitForEmailAsync(app, agent.Email!, m => m.TextBody?.Contains(customerText, StringComparison.Ordinal) == true);
+        var customerReplyEmail = await WaitForEmailAsync(agent.Email!, m => m.TextBody?.Contains(customerText, StringComparison.Ordinal) == true);
         Assert.Contains("Customer reply: " + subject, customerReplyEmail.Subject, StringComparison.Ordinal);
 
         await staff.ReloadAsync();
         await Assertions.Expect(staff.GetByTestId("request-status")).ToHaveTextAsync("In progress");
         await Assertions.Expect(staff.GetByTestId("message").Filter(new() { HasText = customerText })).ToHaveCountAsync(1);
-    }
-
-    /// The first message the SMTP server received for the address that matches; decoded, so folded headers and encodings do not matter.
-    private static async Task<MimeMessage> WaitForEmailAsync(PorticoApp app, string to, Func<MimeMessage, bool> predicate)
-    {
-        var raw = await app.Mail.WaitForAsync(m =>
-        {
-            var message = Parse(m);
-            return message.To.Mailboxes.Any(a => string.Equals(a.Address, to, StringComparison.OrdinalIgnoreCase)) && predicate(message);
-        });
-        return Parse(raw);
-    }
-
-    private static MimeMessage Parse(string raw)
-    {
-        using var stream = new MemoryStream(Encoding.UTF8.GetBytes(raw));
-        return MimeMessage.Load(stream);
     }
 }

@@ -7,7 +7,7 @@ namespace Portico.BrowserTests;
 
 /// Single sign-on in Chromium against the real test provider, which has no sign-in screen of its own: the journey names the
 /// person at the provider with test_* parameters on the authorization request.
-public sealed class SingleSignOnJourney(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+public sealed class SingleSignOnJourney(BrowserFixture fixture) : Journey(fixture)
 {
     private static readonly string[] PatchSchemas = ["urn:ietf:params:scim:api:messages:2.0:PatchOp"];
 
@@ -22,7 +22,7 @@ public sealed class SingleSignOnJourney(BrowserFixture fixture) : IClassFixture<
         catch (TimeoutException)
         {
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = Shot("sso-not-landed.png"), FullPage = true });
-            var refusals = await fixture.App.WithDbAsync((db, _) => db.AuditEvents.Where(e => e.Action == AuditActions.SingleSignOnRefused)
+            var refusals = await App.WithDbAsync((db, _) => db.AuditEvents.Where(e => e.Action == AuditActions.SingleSignOnRefused)
                 .OrderByDescending(e => e.Id).Select(e => e.Details).Take(3).ToListAsync());
             Assert.Fail($"Ended at {page.Url}: {await page.Locator("body").InnerTextAsync()}\nRefusals: {string.Join('\n', refusals)}");
         }
@@ -70,14 +70,13 @@ public sealed class SingleSignOnJourney(BrowserFixture fixture) : IClassFixture<
     [Fact]
     public async Task A_new_person_continues_with_single_sign_on_and_lands_in_the_providers_account_with_the_role_of_their_group()
     {
-        var app = fixture.App;
         var idp = await TestIdentityProvider.GetAsync();
         var domain = SingleSignOnSteps.NewDomain();
-        var account = await app.CreateAccountAsync("Heron Freight " + PorticoApp.Unique());
-        await app.AddProviderAsync(idp, domain, accounts: [account], groupRoles: "portal-billing = Billing");
+        var account = await App.CreateAccountAsync("Heron Freight " + PorticoApp.Unique());
+        await App.AddProviderAsync(idp, domain, accounts: [account], groupRoles: "portal-billing = Billing");
         var email = $"mira@{domain}";
 
-        await using var context = await fixture.NewContextAsync();
+        await using var context = await Fixture.NewContextAsync();
         var page = await context.NewPageAsync();
         await page.GotoAsync("/login");
         await page.GetByLabel("Email").FillAsync(email);
@@ -89,21 +88,20 @@ public sealed class SingleSignOnJourney(BrowserFixture fixture) : IClassFixture<
         await Assertions.Expect(page.GetByTestId("active-account")).ToContainTextAsync("your role: Billing");
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign out" })).ToBeVisibleAsync();
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Shot("sso-just-in-time.png"), FullPage = true });
-        Assert.Equal("Mira Holm", await app.WithDbAsync((db, _) => db.Users.Where(u => u.Email == email).Select(u => u.DisplayName).SingleAsync()));
+        Assert.Equal("Mira Holm", await App.WithDbAsync((db, _) => db.Users.Where(u => u.Email == email).Select(u => u.DisplayName).SingleAsync()));
     }
 
     [Fact]
     public async Task A_password_is_refused_when_single_sign_on_is_required_and_the_pointer_leads_through_single_sign_on()
     {
-        var app = fixture.App;
         var idp = await TestIdentityProvider.GetAsync();
         var domain = SingleSignOnSteps.NewDomain();
-        var account = await app.CreateAccountAsync();
-        var person = await app.CreateUserAsync($"jon@{domain}");
-        await app.AddMemberAsync(account, person, BuiltInRoles.Requester);
-        await app.AddProviderAsync(idp, domain, accounts: [account], required: true);
+        var account = await App.CreateAccountAsync();
+        var person = await App.CreateUserAsync($"jon@{domain}");
+        await App.AddMemberAsync(account, person, BuiltInRoles.Requester);
+        await App.AddProviderAsync(idp, domain, accounts: [account], required: true);
 
-        await using var context = await fixture.NewContextAsync();
+        await using var context = await Fixture.NewContextAsync();
         var page = await context.NewPageAsync();
         await Browsing.TryPasswordAsync(page, person.Email!);
 
@@ -121,19 +119,18 @@ public sealed class SingleSignOnJourney(BrowserFixture fixture) : IClassFixture<
     [Fact]
     public async Task Deactivating_a_signed_in_person_through_scim_sends_their_next_page_to_sign_in()
     {
-        var app = fixture.App;
-        var provider = await app.AddScimProviderAsync();
-        var person = await app.CreateUserAsync($"ines-{PorticoApp.Unique()}@{provider.Domain}");
-        await app.AddMemberAsync(provider.Account, person, BuiltInRoles.Requester);
+        var provider = await App.AddScimProviderAsync();
+        var person = await App.CreateUserAsync($"ines-{PorticoApp.Unique()}@{provider.Domain}");
+        await App.AddMemberAsync(provider.Account, person, BuiltInRoles.Requester);
 
-        await using var context = await fixture.NewContextAsync();
+        await using var context = await Fixture.NewContextAsync();
         var page = await context.NewPageAsync();
         await SignInAsync(page, person);
         await page.GotoAsync($"/a/{provider.Account.Id}");
         await Assertions.Expect(page.GetByTestId("active-account")).ToContainTextAsync(provider.Account.Name);
 
         // The provider's SCIM client, from outside the browser.
-        using var scim = new HttpClient { BaseAddress = new Uri(fixture.BaseUrl) };
+        using var scim = new HttpClient { BaseAddress = new Uri(Fixture.BaseUrl) };
         using var deactivate = new HttpRequestMessage(HttpMethod.Patch, $"/scim/v2/{provider.Saved.Id}/Users/{person.Id}")
         {
             Content = new StringContent(JsonSerializer.Serialize(new

@@ -2,20 +2,17 @@ using Portico.Features.Billing;
 
 namespace Portico.BrowserTests;
 
-public sealed class StaffViewAsJourney(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+public sealed class StaffViewAsJourney(BrowserFixture fixture) : Journey(fixture)
 {
     [Fact]
     public async Task An_agent_finds_an_account_by_invoice_number_views_it_as_its_owner_leaves_and_both_audit_logs_show_it()
     {
-        var app = fixture.App;
-        var account = await app.CreateAccountAsync("Kestrel Marine " + PorticoApp.Unique());
-        var owner = await app.CreateUserAsync();
-        await app.AddMemberAsync(account, owner, BuiltInRoles.Owner);
-        var agent = await app.CreateUserAsync(staffRole: StaffRole.Agent);
-        var admin = await app.CreateUserAsync(staffRole: StaffRole.Admin);
-        var integration = await app.CreateIntegrationAsync();
+        var (account, owner) = await App.CreateCustomerAsync(BuiltInRoles.Owner, "Kestrel Marine " + PorticoApp.Unique());
+        var agent = await App.CreateUserAsync(staffRole: StaffRole.Agent);
+        var admin = await App.CreateUserAsync(staffRole: StaffRole.Admin);
+        var integration = await App.CreateIntegrationAsync();
         var number = "KM-" + PorticoApp.Unique();
-        await app.WithDbAsync(async (db, _) =>
+        await App.WithDbAsync(async (db, _) =>
         {
             var invoice = new Invoice(integration.Id, "EXT-" + PorticoApp.Unique());
             var today = DateOnly.FromDateTime(DateTime.UtcNow);
@@ -26,7 +23,7 @@ public sealed class StaffViewAsJourney(BrowserFixture fixture) : IClassFixture<B
         });
         const string reason = "Customer says the dashboard shows no invoice due";
 
-        await using (var context = await fixture.NewContextAsync())
+        await using (var context = await Fixture.NewContextAsync())
         {
             var page = await context.NewPageAsync();
             await SignInAsync(page, agent);
@@ -58,7 +55,7 @@ public sealed class StaffViewAsJourney(BrowserFixture fixture) : IClassFixture<B
             Assert.EndsWith($"/staff/accounts/{account.Id}", new Uri(page.Url).AbsolutePath, StringComparison.Ordinal);
         }
 
-        await using (var context = await fixture.NewContextAsync())
+        await using (var context = await Fixture.NewContextAsync())
         {
             var page = await context.NewPageAsync();
             await SignInAsync(page, owner);
@@ -68,7 +65,7 @@ public sealed class StaffViewAsJourney(BrowserFixture fixture) : IClassFixture<B
             await Assertions.Expect(events.Filter(new() { HasText = "customer_view_ended" })).ToHaveCountAsync(1);
         }
 
-        await using (var context = await fixture.NewContextAsync())
+        await using (var context = await Fixture.NewContextAsync())
         {
             var page = await context.NewPageAsync();
             await SignInAsync(page, admin);

@@ -1,14 +1,13 @@
 namespace Portico.BrowserTests;
 
-public sealed class TwoFactorJourney(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+public sealed class TwoFactorJourney(BrowserFixture fixture) : Journey(fixture)
 {
     [Fact]
     public async Task A_customer_sets_up_an_authenticator_and_signs_in_with_password_and_code()
     {
-        var app = fixture.App;
-        var (account, person) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
+        var (account, person) = await App.CreateCustomerAsync(BuiltInRoles.Owner);
 
-        await using var context = await fixture.NewContextAsync();
+        await using var context = await Fixture.NewContextAsync();
         var page = await context.NewPageAsync();
         await SignInWithPasswordAsync(page, person.Email!);
         await page.WaitForURLAsync($"**/a/{account.Id}");
@@ -17,7 +16,7 @@ public sealed class TwoFactorJourney(BrowserFixture fixture) : IClassFixture<Bro
         await Assertions.Expect(page.GetByTestId("two-factor-status")).ToContainTextAsync("is off");
         await page.GetByRole(AriaRole.Button, new() { Name = "Set up an authenticator app" }).ClickAsync();
 
-        // The key as a person would copy it into their app, and the QR code the app would scan.
+        // The key as a person would copy it into their App, and the QR code the app would scan.
         var phone = new TestAuthenticator(await page.GetByTestId("authenticator-key").InnerTextAsync());
         var qr = page.GetByRole(AriaRole.Img, new() { Name = "QR code for adding this portal to your authenticator app" });
         await Assertions.Expect(qr).ToBeVisibleAsync();

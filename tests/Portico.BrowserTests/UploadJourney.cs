@@ -23,7 +23,7 @@ public sealed class SmallUploadLimitApp : PorticoApp
 
 public sealed class SmallUploadLimitFixture() : BrowserFixture(new SmallUploadLimitApp());
 
-public sealed class UploadJourney(SmallUploadLimitFixture fixture) : IClassFixture<SmallUploadLimitFixture>
+public sealed class UploadJourney(SmallUploadLimitFixture fixture) : Journey<SmallUploadLimitFixture>(fixture)
 {
     /// Records the highest value the upload's progress bar reaches where it outlives the page, since the page moves on once the upload is done.
     private const string WatchProgress = """
@@ -65,14 +65,13 @@ public sealed class UploadJourney(SmallUploadLimitFixture fixture) : IClassFixtu
         return posts;
     }
 
-    private Task<int> MessagesAsync(Guid requestId) => fixture.App.WithDbAsync((db, _) => db.RequestMessages.CountAsync(m => m.RequestId == requestId));
+    private Task<int> MessagesAsync(Guid requestId) => App.WithDbAsync((db, _) => db.RequestMessages.CountAsync(m => m.RequestId == requestId));
 
     private async Task<(IBrowserContext Context, IPage Page, DocumentFolder Folder, List<IRequest> Posts)> OpenFolderAsync()
     {
-        var app = fixture.App;
-        var (account, owner) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
-        var folder = await app.CreateFolderAsync(account, "Shipping papers " + PorticoApp.Unique());
-        var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = fixture.BaseUrl });
+        var (account, owner) = await App.CreateCustomerAsync(BuiltInRoles.Owner);
+        var folder = await App.CreateFolderAsync(account, "Shipping papers " + PorticoApp.Unique());
+        var context = await Fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = Fixture.BaseUrl });
         var page = await context.NewPageAsync();
         await SignInAsync(page, owner);
         await page.GotoAsync(FolderPath(account.Id, folder.Id));
@@ -108,7 +107,7 @@ public sealed class UploadJourney(SmallUploadLimitFixture fixture) : IClassFixtu
         Assert.Equal("100", await page.EvaluateAsync<string>("sessionStorage.getItem('highest-progress')"));
         var post = Assert.Single(posts);
         Assert.Equal("xhr", post.ResourceType);
-        var versions = await fixture.App.VersionsInAsync(folder.Id);
+        var versions = await App.VersionsInAsync(folder.Id);
         Assert.Equal(content.Length, Assert.Single(versions).Size);
     }
 
@@ -131,7 +130,7 @@ public sealed class UploadJourney(SmallUploadLimitFixture fixture) : IClassFixtu
         await upload.GetByRole(AriaRole.Button, new() { Name = "Upload", Exact = true }).ClickAsync();
 
         Assert.Empty(posts);
-        Assert.Empty(await fixture.App.DocumentsInAsync(folder.Id));
+        Assert.Empty(await App.DocumentsInAsync(folder.Id));
     }
 
     [Fact]
@@ -169,19 +168,18 @@ public sealed class UploadJourney(SmallUploadLimitFixture fixture) : IClassFixtu
 
         // The portal notices the connection closing; give it a moment, then nothing of the file may be left.
         await Task.Delay(TimeSpan.FromSeconds(1));
-        Assert.Empty(await fixture.App.DocumentsInAsync(folder.Id));
-        Assert.Empty(await fixture.App.VersionsInAsync(folder.Id));
-        await fixture.App.AssertStorageHoldsOnlySavedVersionsAsync();
+        Assert.Empty(await App.DocumentsInAsync(folder.Id));
+        Assert.Empty(await App.VersionsInAsync(folder.Id));
+        await App.AssertStorageHoldsOnlySavedVersionsAsync();
         await page.ReloadAsync();
         await Assertions.Expect(page.GetByText("This folder is empty.")).ToBeVisibleAsync();
     }
     [Fact]
     public async Task A_reply_attachment_uploads_through_the_script_and_a_refusal_from_the_portal_is_shown_at_the_field()
     {
-        var app = fixture.App;
-        var (account, owner) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
-        var request = await app.CreateRequestAsync(account, owner, await app.CreateRequestTypeAsync(), "Damaged pallet " + PorticoApp.Unique());
-        await using var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = fixture.BaseUrl });
+        var (account, owner) = await App.CreateCustomerAsync(BuiltInRoles.Owner);
+        var request = await App.CreateRequestAsync(account, owner, await App.CreateRequestTypeAsync(), "Damaged pallet " + PorticoApp.Unique());
+        await using var context = await Fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = Fixture.BaseUrl });
         var page = await context.NewPageAsync();
         await SignInAsync(page, owner);
         await page.GotoAsync($"/a/{account.Id}/requests/{request.Id}");

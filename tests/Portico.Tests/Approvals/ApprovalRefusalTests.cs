@@ -4,8 +4,7 @@ namespace Portico.Tests.Approvals;
 
 /// Rejections, withdrawals and approvals that are refused: nothing of the change is applied.
 /// The default rules: Owner and Billing grants wait for the account manager, an address change for another Owner.
-[Collection(AppCollection.Name)]
-public sealed class ApprovalRefusalTests(PorticoApp app)
+public sealed class ApprovalRefusalTests(PorticoApp app) : AppTests
 {
     [Fact]
     public async Task A_rejection_needs_a_reason_and_applies_nothing()
@@ -56,8 +55,7 @@ public sealed class ApprovalRefusalTests(PorticoApp app)
         var (roleChange, addressChange) = await ownerClient.AskForBillingAndAddressAsync(app, account.Id, person.Id, "1 Refused Street");
 
         // Another account's Owner, through their own account: the change is not found there.
-        var (otherAccount, outsider) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
-        using var outsiderClient = await app.SignInAsync(outsider);
+        var (otherAccount, outsider, outsiderClient) = await app.SignedInCustomerAsync(BuiltInRoles.Owner);
         var foreign = await outsiderClient.DecideAsync($"/a/{otherAccount.Id}/approvals", "Approve", addressChange.Id, "Looks fine");
         Assert.Equal(HttpStatusCode.NotFound, foreign.StatusCode);
         // ...and through the victim's account: not a member, so 404 before anything is read.
@@ -169,8 +167,7 @@ public sealed class ApprovalRefusalTests(PorticoApp app)
     [Fact]
     public async Task The_address_form_explains_bad_input_and_needs_the_permission()
     {
-        var (account, owner) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
-        using var ownerClient = await app.SignInAsync(owner);
+        var (account, owner, ownerClient) = await app.SignedInCustomerAsync(BuiltInRoles.Owner);
 
         var bad = await ownerClient.RequestAddressAsync(account.Id, "5 Somewhere", city: "", postalCode: new string('9', 30));
 
@@ -180,8 +177,7 @@ public sealed class ApprovalRefusalTests(PorticoApp app)
         Assert.Contains("Keep the postal code under 20 characters.", errors, StringComparison.Ordinal);
         Assert.Empty(await app.ChangesAsync(account.Id));
 
-        var billing = await app.CreateUserAsync();
-        await app.AddMemberAsync(account, billing, BuiltInRoles.Billing);
+        var billing = await app.CreateMemberAsync(account, BuiltInRoles.Billing);
         using var billingClient = await app.SignInAsync(billing);
         var company = await billingClient.GetPageAsync($"/a/{account.Id}/company");
         Assert.Null(company.QuerySelector("#address-lines"));

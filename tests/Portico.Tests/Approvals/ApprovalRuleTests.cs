@@ -4,8 +4,7 @@ namespace Portico.Tests.Approvals;
 
 /// The approval rules and the account manager, as staff admins set them.
 /// The default rules: Owner and Billing grants wait for the account manager, an address change for another Owner.
-[Collection(AppCollection.Name)]
-public sealed class ApprovalRuleTests(PorticoApp app)
+public sealed class ApprovalRuleTests(PorticoApp app) : AppTests
 {
     [Fact]
     public async Task A_staff_admin_edits_the_rules_and_bad_input_is_explained()

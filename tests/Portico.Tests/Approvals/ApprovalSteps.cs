@@ -25,28 +25,22 @@ internal static class ApprovalSteps
         await db.SaveChangesAsync();
     });
 
-    public static async Task<HttpResponseMessage> ChangeRoleAsync(this PorticoClient client, Guid accountId, Guid membershipId, Guid roleId)
-    {
-        var page = await client.GetPageAsync($"/a/{accountId}/contacts");
-        return await client.PostFormAsync($"/a/{accountId}/contacts?handler=Role", page, new Dictionary<string, string>
+    public static Task<HttpResponseMessage> ChangeRoleAsync(this PorticoClient client, Guid accountId, Guid membershipId, Guid roleId) =>
+        client.SubmitAsync($"/a/{accountId}/contacts", new Dictionary<string, string>
         {
             ["membershipId"] = membershipId.ToString(),
             ["roleId"] = roleId.ToString(),
-        });
-    }
+        }, "Role");
 
-    public static async Task<HttpResponseMessage> RequestAddressAsync(this PorticoClient client, Guid accountId, string lines, string city = "Lyon",
-        string postalCode = "69002", string country = "France")
-    {
-        var page = await client.GetPageAsync($"/a/{accountId}/company");
-        return await client.PostFormAsync($"/a/{accountId}/company?handler=Address", page, new Dictionary<string, string>
+    public static Task<HttpResponseMessage> RequestAddressAsync(this PorticoClient client, Guid accountId, string lines, string city = "Lyon",
+        string postalCode = "69002", string country = "France") =>
+        client.SubmitAsync($"/a/{accountId}/company", new Dictionary<string, string>
         {
             ["Form.Lines"] = lines,
             ["Form.City"] = city,
             ["Form.PostalCode"] = postalCode,
             ["Form.Country"] = country,
-        });
-    }
+        }, "Address");
 
     /// Posts a decision from the given approvals page (customer /a/{id}/approvals or staff /staff/approvals).
     public static async Task<HttpResponseMessage> DecideAsync(this PorticoClient client, string page, string handler, Guid changeId, string? reason = null)
@@ -72,8 +66,7 @@ internal static class ApprovalSteps
     /// A second Owner of the account, who asked for nothing.
     public static async Task<Features.Identity.PorticoUser> AddOwnerAsync(this PorticoApp app, Account account)
     {
-        var coOwner = await app.CreateUserAsync();
-        await app.AddMemberAsync(account, coOwner, BuiltInRoles.Owner);
+        var coOwner = await app.CreateMemberAsync(account, BuiltInRoles.Owner);
         return coOwner;
     }
 

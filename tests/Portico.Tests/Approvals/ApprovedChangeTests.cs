@@ -4,8 +4,7 @@ namespace Portico.Tests.Approvals;
 
 /// Changes that wait for approval and what happens once they are approved.
 /// The default rules: Owner and Billing grants wait for the account manager, an address change for another Owner.
-[Collection(AppCollection.Name)]
-public sealed class ApprovedChangeTests(PorticoApp app)
+public sealed class ApprovedChangeTests(PorticoApp app) : AppTests
 {
     [Fact]
     public async Task Granting_Billing_waits_for_the_account_manager_and_is_applied_when_they_approve()
@@ -74,8 +73,7 @@ public sealed class ApprovedChangeTests(PorticoApp app)
         ]));
         Assert.Equal(HttpStatusCode.OK, registered.StatusCode);
         var (account, asker) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
-        var approver = await app.CreateUserAsync();
-        await app.AddMemberAsync(account, approver, BuiltInRoles.Owner);
+        var approver = await app.CreateMemberAsync(account, BuiltInRoles.Owner);
         using var askerClient = await app.SignInAsync(asker);
         var street = "12 Rue " + PorticoApp.Unique();
 
@@ -174,8 +172,7 @@ public sealed class ApprovedChangeTests(PorticoApp app)
     [Fact]
     public async Task An_invitation_with_a_role_that_needs_approval_is_sent_only_once_approved()
     {
-        var (account, owner) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
-        using var ownerClient = await app.SignInAsync(owner);
+        var (account, owner, ownerClient) = await app.SignedInCustomerAsync(BuiltInRoles.Owner);
         var invitee = $"billing-{PorticoApp.Unique()}@example.com";
         var page = await ownerClient.GetPageAsync($"/a/{account.Id}/contacts");
 

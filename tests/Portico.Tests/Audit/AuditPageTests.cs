@@ -1,13 +1,11 @@
 namespace Portico.Tests.Audit;
 
-[Collection(AppCollection.Name)]
-public sealed class AuditPageTests(PorticoApp app)
+public sealed class AuditPageTests(PorticoApp app) : AppTests
 {
     [Fact]
     public async Task The_customer_and_staff_audit_logs_scroll_in_a_named_box_that_takes_keyboard_focus()
     {
-        var (account, owner) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
-        using var ownerClient = await app.SignInAsync(owner);
+        var (account, owner, ownerClient) = await app.SignedInCustomerAsync(BuiltInRoles.Owner);
         using var admin = await app.SignInAsync(await app.CreateUserAsync(staffRole: StaffRole.Admin));
 
         foreach (var (client, path) in new[] { (ownerClient, $"/a/{account.Id}/audit"), (admin, "/staff/audit") })

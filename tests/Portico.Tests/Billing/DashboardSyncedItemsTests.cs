@@ -4,8 +4,7 @@ using static Portico.Tests.Billing.InvoiceSteps;
 namespace Portico.Tests.Billing;
 
 /// The dashboard's invoices due and active orders, each shown only to roles that may see them.
-[Collection(AppCollection.Name)]
-public sealed class DashboardSyncedItemsTests(PorticoApp app)
+public sealed class DashboardSyncedItemsTests(PorticoApp app) : AppTests
 {
     private sealed record Setup(Account Account, string Prefix, Order Active, Order Done);
 

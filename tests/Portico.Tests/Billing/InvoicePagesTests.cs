@@ -2,8 +2,7 @@ using static Portico.Tests.Billing.InvoiceSteps;
 
 namespace Portico.Tests.Billing;
 
-[Collection(AppCollection.Name)]
-public sealed class InvoicePagesTests(PorticoApp app)
+public sealed class InvoicePagesTests(PorticoApp app) : AppTests
 {
     /// An account with invoices in four currencies: open, overdue, due today, paid in part, overpaid, paid and void.
     private sealed record Ledger(Account Account, PorticoClient Client, string Prefix, Dictionary<string, Invoice> Invoices) : IDisposable
@@ -131,8 +130,7 @@ public sealed class InvoicePagesTests(PorticoApp app)
         var integration = await app.CreateIntegrationAsync();
         var first = await app.CreateAccountAsync();
         var invoice = await app.AddInvoiceAsync(first, integration, "INV-" + PorticoApp.Unique(), "EUR", 10_000, dueInDays: -5);
-        var (other, stranger) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
-        using var client = await app.SignInAsync(stranger);
+        var (other, stranger, client) = await app.SignedInCustomerAsync(BuiltInRoles.Owner);
 
         var throughOwnAccount = await client.Http.GetAsync(new Uri($"/a/{other.Id}/invoices/{invoice.Id}", UriKind.Relative));
         var throughFirstAccount = await client.Http.GetAsync(new Uri($"/a/{first.Id}/invoices/{invoice.Id}", UriKind.Relative));

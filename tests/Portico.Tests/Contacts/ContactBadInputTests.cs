@@ -1,15 +1,13 @@
 namespace Portico.Tests.Contacts;
 
 /// Links and forms used the wrong way: each gets a clear answer, changes nothing and leaves an audit event.
-[Collection(AppCollection.Name)]
-public sealed class ContactBadInputTests(PorticoApp app)
+public sealed class ContactBadInputTests(PorticoApp app) : AppTests
 {
     private async Task<Guid> RoleIdAsync(string name) => await app.WithDbAsync((db, _) => db.Roles.Where(r => r.Name == name).Select(r => r.Id).SingleAsync());
 
     private async Task<(Guid AccountId, string Link, string Email)> InvitedAsync(string role = BuiltInRoles.Viewer)
     {
-        var (account, owner) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
-        using var client = await app.SignInAsync(owner);
+        var (account, owner, client) = await app.SignedInCustomerAsync(BuiltInRoles.Owner);
         var email = $"bad-{PorticoApp.Unique()}@example.com";
         var page = await client.GetPageAsync($"/a/{account.Id}/contacts");
         var sent = await client.PostFormAsync($"/a/{account.Id}/contacts?handler=Invite", page,

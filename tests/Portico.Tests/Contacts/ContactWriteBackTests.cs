@@ -7,8 +7,7 @@ namespace Portico.Tests.Contacts;
 /// Changes to an account's people made in the portal, when an integration is the system of record for contacts and knows
 /// the account: each waits for that source's acknowledgement as address changes do; a refusal or silence becomes an incident
 /// and the customer sees the change did not go through. Which integration owns contacts is global, so this class is in the app collection.
-[Collection(AppCollection.Name)]
-public sealed class ContactWriteBackTests(PorticoApp app)
+public sealed class ContactWriteBackTests(PorticoApp app) : AppTests
 {
     private static readonly ManageContacts.Actor Staff = new("Staff member", null);
 
@@ -17,8 +16,7 @@ public sealed class ContactWriteBackTests(PorticoApp app)
     {
         var (integration, client) = await app.OwnerAsync(SyncedObjectTypes.Contacts);
         var account = await app.CreateMappedAccountAsync();
-        var owner = await app.CreateUserAsync();
-        await app.AddMemberAsync(account, owner, BuiltInRoles.Owner);
+        var owner = await app.CreateMemberAsync(account, BuiltInRoles.Owner);
         var requester = await app.AddMemberAsync(account, await app.CreateUserAsync(), BuiltInRoles.Requester);
         return (integration, client, account, await app.SignInAsync(owner), requester);
     }

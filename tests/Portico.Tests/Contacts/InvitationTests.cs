@@ -2,8 +2,7 @@ using System.Text.RegularExpressions;
 
 namespace Portico.Tests.Contacts;
 
-[Collection(AppCollection.Name)]
-public sealed partial class InvitationTests(PorticoApp app)
+public sealed partial class InvitationTests(PorticoApp app) : AppTests
 {
     private async Task<Guid> RoleIdAsync(string name) => await app.WithDbAsync((db, _) => db.Roles.Where(r => r.Name == name).Select(r => r.Id).SingleAsync());
 
@@ -32,8 +31,7 @@ public sealed partial class InvitationTests(PorticoApp app)
     [Fact]
     public async Task An_owner_invites_a_new_person_who_sets_a_password_joins_with_the_role_and_the_link_works_once()
     {
-        var (account, owner) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
-        using var ownerClient = await app.SignInAsync(owner);
+        var (account, owner, ownerClient) = await app.SignedInCustomerAsync(BuiltInRoles.Owner);
         var invitee = $"new-{PorticoApp.Unique()}@example.com";
         var until = DateTime.UtcNow.AddDays(60).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
@@ -75,8 +73,7 @@ public sealed partial class InvitationTests(PorticoApp app)
     [Fact]
     public async Task Expired_links_and_links_opened_by_someone_signed_in_with_another_email_change_nothing()
     {
-        var (account, owner) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
-        using var ownerClient = await app.SignInAsync(owner);
+        var (account, owner, ownerClient) = await app.SignedInCustomerAsync(BuiltInRoles.Owner);
         var invitee = $"late-{PorticoApp.Unique()}@example.com";
         await InviteAsync(ownerClient, account.Id, invitee, await RoleIdAsync(BuiltInRoles.Viewer));
         var link = await LinkFromEmailAsync(invitee, "/invitations/");
@@ -101,11 +98,8 @@ public sealed partial class InvitationTests(PorticoApp app)
     [Fact]
     public async Task Only_managers_invite_and_nobody_grants_permissions_they_do_not_hold()
     {
-        var account = await app.CreateAccountAsync();
-        var owner = await app.CreateUserAsync();
-        await app.AddMemberAsync(account, owner, BuiltInRoles.Owner);
-        var requester = await app.CreateUserAsync();
-        await app.AddMemberAsync(account, requester, BuiltInRoles.Requester);
+        var (account, owner) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
+        var requester = await app.CreateMemberAsync(account, BuiltInRoles.Requester);
         using var requesterClient = await app.SignInAsync(requester);
         var page = await requesterClient.GetPageAsync($"/a/{account.Id}/contacts");
         Assert.Null(page.QuerySelector("#invite-email"));

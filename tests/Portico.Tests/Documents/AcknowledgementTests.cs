@@ -1,7 +1,6 @@
 namespace Portico.Tests.Documents;
 
-[Collection(AppCollection.Name)]
-public sealed class AcknowledgementTests(PorticoApp app)
+public sealed class AcknowledgementTests(PorticoApp app) : AppTests
 {
     private sealed record Setup(Account Account, PorticoUser Owner, PorticoUser BillingMember, PorticoUser Admin, DocumentFolder Folder, Document Document);
 

@@ -13,10 +13,8 @@ public static class DocumentKit
     public static async Task<(Account Account, PorticoUser Owner, PorticoUser BillingMember, PorticoUser Admin)> AccountWithOwnerAndBillingMemberAsync(this PorticoApp app)
     {
         var account = await app.CreateAccountAsync();
-        var owner = await app.CreateUserAsync();
-        var billingMember = await app.CreateUserAsync();
-        await app.AddMemberAsync(account, owner, BuiltInRoles.Owner);
-        await app.AddMemberAsync(account, billingMember, BuiltInRoles.Billing);
+        var owner = await app.CreateMemberAsync(account, BuiltInRoles.Owner);
+        var billingMember = await app.CreateMemberAsync(account, BuiltInRoles.Billing);
         return (account, owner, billingMember, await app.CreateUserAsync(staffRole: StaffRole.Admin));
     }
 

@@ -1,8 +1,7 @@
 namespace Portico.Tests.Documents;
 
 /// Emails and the dashboard's activity feed must not reveal documents in folders a person cannot see.
-[Collection(AppCollection.Name)]
-public sealed class DocumentNoticeTests(PorticoApp app)
+public sealed class DocumentNoticeTests(PorticoApp app) : AppTests
 {
     private static async Task<HttpResponseMessage> StaffUploadAsync(PorticoClient staff, Guid accountId, Guid folderId, string name, byte[] content)
     {
@@ -45,12 +44,9 @@ public sealed class DocumentNoticeTests(PorticoApp app)
     public async Task Files_and_requests_in_a_billing_only_folder_are_announced_to_no_requester()
     {
         var account = await app.CreateAccountAsync();
-        var owner = await app.CreateUserAsync();
-        var billingMember = await app.CreateUserAsync();
-        var requester = await app.CreateUserAsync();
-        await app.AddMemberAsync(account, owner, BuiltInRoles.Owner);
-        await app.AddMemberAsync(account, billingMember, BuiltInRoles.Billing);
-        await app.AddMemberAsync(account, requester, BuiltInRoles.Requester);
+        var owner = await app.CreateMemberAsync(account, BuiltInRoles.Owner);
+        var billingMember = await app.CreateMemberAsync(account, BuiltInRoles.Billing);
+        var requester = await app.CreateMemberAsync(account, BuiltInRoles.Requester);
         var billing = await app.CreateFolderAsync(account, "Billing " + PorticoApp.Unique(),
             viewRoles: [BuiltInRoles.Owner, BuiltInRoles.Billing], uploadRoles: [BuiltInRoles.Owner, BuiltInRoles.Billing]);
         var admin = await app.CreateUserAsync(staffRole: StaffRole.Admin);

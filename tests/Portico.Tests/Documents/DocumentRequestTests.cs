@@ -1,7 +1,6 @@
 namespace Portico.Tests.Documents;
 
-[Collection(AppCollection.Name)]
-public sealed class DocumentRequestTests(PorticoApp app)
+public sealed class DocumentRequestTests(PorticoApp app) : AppTests
 {
     private static DateOnly Today => DateOnly.FromDateTime(DateTime.UtcNow);
 
@@ -113,12 +112,9 @@ public sealed class DocumentRequestTests(PorticoApp app)
     public async Task Only_members_who_may_upload_to_the_folder_are_asked()
     {
         var account = await app.CreateAccountAsync();
-        var owner = await app.CreateUserAsync();
-        var requester = await app.CreateUserAsync();
-        var billingMember = await app.CreateUserAsync();
-        await app.AddMemberAsync(account, owner, BuiltInRoles.Owner);
-        await app.AddMemberAsync(account, requester, BuiltInRoles.Requester);
-        await app.AddMemberAsync(account, billingMember, BuiltInRoles.Billing);
+        var owner = await app.CreateMemberAsync(account, BuiltInRoles.Owner);
+        var requester = await app.CreateMemberAsync(account, BuiltInRoles.Requester);
+        var billingMember = await app.CreateMemberAsync(account, BuiltInRoles.Billing);
         var admin = await app.CreateUserAsync(staffRole: StaffRole.Admin);
         // Requesters are listed as uploaders but cannot see the folder, so cannot upload to it.
         var folder = await app.CreateFolderAsync(account, "Board papers " + PorticoApp.Unique(),

@@ -1,7 +1,6 @@
 namespace Portico.Tests.Documents;
 
-[Collection(AppCollection.Name)]
-public sealed class DocumentUploadTests(PorticoApp app)
+public sealed class DocumentUploadTests(PorticoApp app) : AppTests
 {
     [Fact]
     public async Task The_same_name_in_another_case_becomes_version_2_and_every_version_keeps_its_own_bytes()

@@ -1,7 +1,6 @@
 namespace Portico.Tests.Documents;
 
-[Collection(AppCollection.Name)]
-public sealed class DocumentsOpenApiTests(PorticoApp app)
+public sealed class DocumentsOpenApiTests(PorticoApp app) : AppTests
 {
     private static readonly string[] Operations = ["ListDocumentFolders", "ListDocuments", "GetDocument", "UploadDocument", "DownloadDocumentVersion"];
 

@@ -1,7 +1,6 @@
 namespace Portico.Tests.Documents;
 
-[Collection(AppCollection.Name)]
-public sealed class DownloadTests(PorticoApp app)
+public sealed class DownloadTests(PorticoApp app) : AppTests
 {
     /// An Owner, signed in, who uploaded one file through the API into a new folder of their account.
     private sealed record Uploaded(Account Account, PorticoClient Client, DocumentVersion Version) : IDisposable

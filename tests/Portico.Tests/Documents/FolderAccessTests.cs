@@ -1,16 +1,13 @@
 namespace Portico.Tests.Documents;
 
-[Collection(AppCollection.Name)]
-public sealed class FolderAccessTests(PorticoApp app)
+public sealed class FolderAccessTests(PorticoApp app) : AppTests
 {
     [Fact]
     public async Task A_billing_only_folder_is_invisible_to_a_requester_everywhere()
     {
         var account = await app.CreateAccountAsync();
-        var owner = await app.CreateUserAsync();
-        var requester = await app.CreateUserAsync();
-        await app.AddMemberAsync(account, owner, BuiltInRoles.Owner);
-        await app.AddMemberAsync(account, requester, BuiltInRoles.Requester);
+        var owner = await app.CreateMemberAsync(account, BuiltInRoles.Owner);
+        var requester = await app.CreateMemberAsync(account, BuiltInRoles.Requester);
         var billing = await app.CreateFolderAsync(account, "Billing " + PorticoApp.Unique(),
             viewRoles: [BuiltInRoles.Owner, BuiltInRoles.Billing], uploadRoles: [BuiltInRoles.Owner, BuiltInRoles.Billing]);
         var general = await app.CreateFolderAsync(account, "General " + PorticoApp.Unique());
@@ -49,9 +46,7 @@ public sealed class FolderAccessTests(PorticoApp app)
     [Fact]
     public async Task Staff_only_folders_never_appear_for_customers_even_owners()
     {
-        var account = await app.CreateAccountAsync();
-        var owner = await app.CreateUserAsync();
-        await app.AddMemberAsync(account, owner, BuiltInRoles.Owner);
+        var (account, owner) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
         var admin = await app.CreateUserAsync(staffRole: StaffRole.Admin);
         var notes = await app.CreateFolderAsync(account, "Staff notes " + PorticoApp.Unique(), staffOnly: true);
         var secret = "Risk notes " + PorticoApp.Unique() + ".txt";
@@ -81,9 +76,7 @@ public sealed class FolderAccessTests(PorticoApp app)
     [Fact]
     public async Task A_role_that_may_view_but_not_upload_is_refused_clearly_and_nothing_is_stored()
     {
-        var account = await app.CreateAccountAsync();
-        var billingMember = await app.CreateUserAsync();
-        await app.AddMemberAsync(account, billingMember, BuiltInRoles.Billing);
+        var (account, billingMember) = await app.CreateCustomerAsync(BuiltInRoles.Billing);
         var contracts = await app.CreateFolderAsync(account, "Contracts " + PorticoApp.Unique(),
             viewRoles: [BuiltInRoles.Owner, BuiltInRoles.Billing], uploadRoles: [BuiltInRoles.Owner]);
         var a = account.Id;

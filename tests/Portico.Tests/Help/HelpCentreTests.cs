@@ -2,8 +2,7 @@ using Portico.Features.Help;
 
 namespace Portico.Tests.Help;
 
-[Collection(AppCollection.Name)]
-public sealed class HelpCentreTests(PorticoApp app)
+public sealed class HelpCentreTests(PorticoApp app) : AppTests
 {
     private Task<List<KeyEvent>> EventsAsync(Guid accountId, KeyEventKind kind) =>
         app.WithDbAsync((db, _) => db.KeyEvents.AcrossAccounts().Where(e => e.AccountId == accountId && e.Kind == kind).ToListAsync());
@@ -15,8 +14,7 @@ public sealed class HelpCentreTests(PorticoApp app)
         await app.PublishArticleAsync("Delivery times", $"Orders ship in two days. Ask about {word} if late.");
         await app.PublishArticleAsync($"Refunds for {word} invoices", $"How a {word} refund of an invoice is paid, and when {word} credits apply.");
         await app.PublishArticleAsync("Nothing related", "This article is about something else entirely.");
-        var (account, user) = await app.CreateCustomerAsync(BuiltInRoles.Requester);
-        using var client = await app.SignInAsync(user);
+        var (account, user, client) = await app.SignedInCustomerAsync(BuiltInRoles.Requester);
 
         Assert.Equal([$"Refunds for {word} invoices", "Delivery times"], await client.HelpSearchAsync(account.Id, $"{word} refund"));
         // A word still being typed, and another form of the same word, find the article too.
@@ -29,8 +27,7 @@ public sealed class HelpCentreTests(PorticoApp app)
     {
         var word = HelpSteps.Word();
         var (account, owner) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
-        var requester = await app.CreateUserAsync();
-        await app.AddMemberAsync(account, requester, BuiltInRoles.Requester);
+        var requester = await app.CreateMemberAsync(account, BuiltInRoles.Requester);
         var (otherAccount, otherOwner) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
         var forAccount = await app.PublishArticleAsync($"For the account {word}", "Only this account.", accounts: [account.Id]);
         var forOwners = await app.PublishArticleAsync($"For owners {word}", "Only owners.", roles: [BuiltInRoles.Owner]);
@@ -66,8 +63,7 @@ public sealed class HelpCentreTests(PorticoApp app)
     public async Task Reading_an_article_and_marking_it_helpful_are_recorded_as_key_events()
     {
         var article = await app.PublishArticleAsync("Helpful article " + HelpSteps.Word(), "It helps.");
-        var (account, user) = await app.CreateCustomerAsync(BuiltInRoles.Viewer);
-        using var client = await app.SignInAsync(user);
+        var (account, user, client) = await app.SignedInCustomerAsync(BuiltInRoles.Viewer);
 
         var page = await client.GetPageAsync($"/a/{account.Id}/help/{article.Slug}");
         var response = await client.PostFormAsync($"/a/{account.Id}/help/{article.Slug}?handler=Helpful", page, new Dictionary<string, string>());
@@ -116,8 +112,7 @@ public sealed class HelpCentreTests(PorticoApp app)
         var article = await app.WithDbAsync((db, _) => db.HelpArticles.SingleAsync(a => a.CategoryId == category.Id));
         Assert.Equal("resetting-your-password", article.Slug[..Math.Min(article.Slug.Length, 23)]);
 
-        var (account, user) = await app.CreateCustomerAsync(BuiltInRoles.Requester);
-        using var client = await app.SignInAsync(user);
+        var (account, user, client) = await app.SignedInCustomerAsync(BuiltInRoles.Requester);
         var page = await client.GetPageAsync($"/a/{account.Id}/help/{article.Slug}");
         var html = page.QuerySelector("[data-testid=article-body]")!.InnerHtml;
         Assert.Contains("<strong>now</strong>", html, StringComparison.Ordinal);

@@ -4,8 +4,7 @@ using static Portico.Tests.Billing.InvoiceSteps;
 namespace Portico.Tests.Home;
 
 /// The landing of a person with several accounts: each account with what waits on them there.
-[Collection(AppCollection.Name)]
-public sealed class AccountLandingTests(PorticoApp app)
+public sealed class AccountLandingTests(PorticoApp app) : AppTests
 {
     [Fact]
     public async Task Each_account_shows_the_requests_and_overdue_invoices_waiting_on_the_person_as_far_as_their_role_shows_them()
@@ -14,8 +13,7 @@ public sealed class AccountLandingTests(PorticoApp app)
         var owned = await app.CreateAccountAsync($"Landing A {PorticoApp.Unique()}");
         var requested = await app.CreateAccountAsync($"Landing B {PorticoApp.Unique()}");
         var quiet = await app.CreateAccountAsync($"Landing C {PorticoApp.Unique()}");
-        var person = await app.CreateUserAsync();
-        await app.AddMemberAsync(owned, person, BuiltInRoles.Owner);
+        var person = await app.CreateMemberAsync(owned, BuiltInRoles.Owner);
         await app.AddMemberAsync(requested, person, BuiltInRoles.Requester);
         await app.AddMemberAsync(quiet, person, BuiltInRoles.Owner);
         var type = await app.CreateRequestTypeAsync();

@@ -1,13 +1,9 @@
 namespace Portico.Tests.Identity;
 
-[Collection(AppCollection.Name)]
-public sealed class AccountMfaTests(PorticoApp app)
+public sealed class AccountMfaTests(PorticoApp app) : AppTests
 {
-    private static async Task<HttpResponseMessage> StaffPostAsync(PorticoClient client, Guid accountId, string handler, Dictionary<string, string> fields)
-    {
-        var page = await client.GetPageAsync($"/staff/accounts/{accountId}");
-        return await client.PostFormAsync($"/staff/accounts/{accountId}?handler={handler}", page, fields);
-    }
+    private static Task<HttpResponseMessage> StaffPostAsync(PorticoClient client, Guid accountId, string handler, Dictionary<string, string> fields) =>
+        client.SubmitAsync($"/staff/accounts/{accountId}", fields, handler);
 
     [Fact]
     public async Task Members_of_an_account_that_requires_two_factor_are_sent_to_set_it_up_and_the_api_says_why()
@@ -46,8 +42,7 @@ public sealed class AccountMfaTests(PorticoApp app)
         Assert.Equal(HttpStatusCode.OK, (await client.Http.GetAsync(new Uri($"/a/{otherAccount.Id}", UriKind.Relative))).StatusCode);
 
         // Outsiders learn nothing about the rule: still 404.
-        var (_, outsider) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
-        using var outsiderClient = await app.SignInAsync(outsider);
+        var (_, outsider, outsiderClient) = await app.SignedInCustomerAsync(BuiltInRoles.Owner);
         Assert.Equal(HttpStatusCode.NotFound, (await outsiderClient.Http.GetAsync(new Uri($"/a/{account.Id}", UriKind.Relative))).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await outsiderClient.Http.GetAsync(new Uri($"/api/accounts/{account.Id}/memberships", UriKind.Relative))).StatusCode);
 

@@ -2,8 +2,7 @@ using Portico.Infrastructure.Email;
 
 namespace Portico.Tests.Identity;
 
-[Collection(AppCollection.Name)]
-public sealed class EmailChangeTests(PorticoApp app)
+public sealed class EmailChangeTests(PorticoApp app) : AppTests
 {
     private sealed record Stored(string? Email, string? NormalizedEmail, string? UserName, string? NormalizedUserName, bool EmailConfirmed, string? Stamp, int AccessFailedCount);
 
@@ -121,8 +120,7 @@ public sealed class EmailChangeTests(PorticoApp app)
     [Fact]
     public async Task A_wrong_password_sends_nothing_is_audited_and_counts_towards_lockout()
     {
-        var (_, user) = await app.CreateCustomerAsync(BuiltInRoles.Requester);
-        using var client = await app.SignInAsync(user);
+        var (_, user, client) = await app.SignedInCustomerAsync(BuiltInRoles.Requester);
         var newEmail = NewAddress();
         var before = await StoredAsync(user);
 
@@ -183,8 +181,7 @@ public sealed class EmailChangeTests(PorticoApp app)
     [Fact]
     public async Task A_link_works_once_and_spends_the_other_pending_links()
     {
-        var (_, user) = await app.CreateCustomerAsync(BuiltInRoles.Requester);
-        using var client = await app.SignInAsync(user);
+        var (_, user, client) = await app.SignedInCustomerAsync(BuiltInRoles.Requester);
         var first = NewAddress();
         var second = NewAddress();
         await RequestAsync(client, first);
@@ -209,8 +206,7 @@ public sealed class EmailChangeTests(PorticoApp app)
     [Fact]
     public async Task An_address_taken_by_someone_else_before_the_link_is_opened_is_refused_clearly()
     {
-        var (_, user) = await app.CreateCustomerAsync(BuiltInRoles.Requester);
-        using var client = await app.SignInAsync(user);
+        var (_, user, client) = await app.SignedInCustomerAsync(BuiltInRoles.Requester);
         var newEmail = NewAddress();
         await RequestAsync(client, newEmail);
         var link = await app.Mail.LinkAsync(newEmail, ChangeEmail.ConfirmPath);
@@ -256,8 +252,7 @@ public sealed class EmailChangeTests(PorticoApp app)
     [Fact]
     public async Task A_tampered_link_is_refused_and_changes_nothing()
     {
-        var (_, user) = await app.CreateCustomerAsync(BuiltInRoles.Requester);
-        using var client = await app.SignInAsync(user);
+        var (_, user, client) = await app.SignedInCustomerAsync(BuiltInRoles.Requester);
         var newEmail = NewAddress();
         var elsewhere = NewAddress();
         await RequestAsync(client, newEmail);
@@ -302,8 +297,7 @@ public sealed class EmailChangeTests(PorticoApp app)
     [InlineData("SAME", "That is already your email address.")]
     public async Task A_malformed_or_unchanged_address_is_refused_and_nothing_is_sent(string address, string message)
     {
-        var (_, user) = await app.CreateCustomerAsync(BuiltInRoles.Requester);
-        using var client = await app.SignInAsync(user);
+        var (_, user, client) = await app.SignedInCustomerAsync(BuiltInRoles.Requester);
         var before = await StoredAsync(user);
         address = address switch
         {
@@ -349,8 +343,7 @@ public sealed class EmailChangeTests(PorticoApp app)
     [Fact]
     public async Task Someone_without_a_password_changes_it_only_soon_after_signing_in()
     {
-        var (_, user) = await app.CreateCustomerAsync(BuiltInRoles.Requester);
-        using var client = await app.SignInAsync(user);
+        var (_, user, client) = await app.SignedInCustomerAsync(BuiltInRoles.Requester);
         // As if they had only ever signed in by email link or passkey.
         await app.WithDbAsync(async (db, services) =>
         {

@@ -4,8 +4,7 @@ namespace Portico.Tests.Identity;
 
 /// Adding and using passkeys end to end needs an authenticator; the browser journey has one.
 /// These tests cover what the server must refuse, and renaming and removing stored passkeys.
-[Collection(AppCollection.Name)]
-public sealed class PasskeyManagementTests(PorticoApp app)
+public sealed class PasskeyManagementTests(PorticoApp app) : AppTests
 {
     /// A stored passkey as Identity keeps it; the key material is never checked by these tests.
     private Task<string> StorePasskeyAsync(PorticoUser user, string name) => app.WithDbAsync(async (_, services) =>
@@ -34,8 +33,7 @@ public sealed class PasskeyManagementTests(PorticoApp app)
     [Fact]
     public async Task The_creation_options_name_this_site_and_this_person()
     {
-        var (_, user) = await app.CreateCustomerAsync(BuiltInRoles.Requester);
-        using var client = await app.SignInAsync(user);
+        var (_, user, client) = await app.SignedInCustomerAsync(BuiltInRoles.Requester);
         var page = await client.GetPageAsync("/account/security");
         Assert.NotNull(page.QuerySelector("[data-testid=no-passkeys]"));
 
@@ -53,8 +51,7 @@ public sealed class PasskeyManagementTests(PorticoApp app)
     [Fact]
     public async Task Options_without_the_antiforgery_token_are_refused()
     {
-        var (_, user) = await app.CreateCustomerAsync(BuiltInRoles.Requester);
-        using var client = await app.SignInAsync(user);
+        var (_, user, client) = await app.SignedInCustomerAsync(BuiltInRoles.Requester);
 
         var response = await client.Http.PostAsync(new Uri("/account/security?handler=PasskeyOptions", UriKind.Relative), new FormUrlEncodedContent([]));
 
@@ -69,8 +66,7 @@ public sealed class PasskeyManagementTests(PorticoApp app)
     [InlineData("{\"id\": 5, \"response\": {\"clientDataJSON\": 7}}", "could not be verified")]
     public async Task A_bad_answer_from_the_browser_is_refused_with_a_reason_and_stores_nothing(string credentialJson, string message)
     {
-        var (_, user) = await app.CreateCustomerAsync(BuiltInRoles.Requester);
-        using var client = await app.SignInAsync(user);
+        var (_, user, client) = await app.SignedInCustomerAsync(BuiltInRoles.Requester);
         var page = await client.GetPageAsync("/account/security");
         // Start a real creation, as the page's script does, so Identity itself judges the answer.
         Assert.Equal(HttpStatusCode.OK, (await client.PostFormAsync("/account/security?handler=PasskeyOptions", page, new Dictionary<string, string>())).StatusCode);
@@ -85,8 +81,7 @@ public sealed class PasskeyManagementTests(PorticoApp app)
     [Fact]
     public async Task An_answer_without_a_started_creation_is_refused()
     {
-        var (_, user) = await app.CreateCustomerAsync(BuiltInRoles.Requester);
-        using var client = await app.SignInAsync(user);
+        var (_, user, client) = await app.SignedInCustomerAsync(BuiltInRoles.Requester);
         var page = await client.GetPageAsync("/account/security");
 
         var after = await AddAsync(client, page, "Phone", "{\"id\": \"AAAA\", \"type\": \"public-key\"}");
@@ -101,8 +96,7 @@ public sealed class PasskeyManagementTests(PorticoApp app)
     [InlineData("   ")]
     public async Task A_passkey_needs_a_name(string name)
     {
-        var (_, user) = await app.CreateCustomerAsync(BuiltInRoles.Requester);
-        using var client = await app.SignInAsync(user);
+        var (_, user, client) = await app.SignedInCustomerAsync(BuiltInRoles.Requester);
         var page = await client.GetPageAsync("/account/security");
 
         var after = await AddAsync(client, page, name, "{\"id\": \"AAAA\"}");
@@ -144,8 +138,7 @@ public sealed class PasskeyManagementTests(PorticoApp app)
     {
         var (_, owner) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
         var id = await StorePasskeyAsync(owner, "Owner's key");
-        var (_, intruder) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
-        using var client = await app.SignInAsync(intruder);
+        var (_, intruder, client) = await app.SignedInCustomerAsync(BuiltInRoles.Owner);
         var page = await client.GetPageAsync("/account/security");
 
         var rename = await client.PostFormAsync("/account/security?handler=RenamePasskey", page, new Dictionary<string, string> { ["id"] = id, ["name"] = "Mine now" });

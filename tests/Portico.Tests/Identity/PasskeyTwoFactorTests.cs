@@ -73,8 +73,7 @@ public static class PasskeySteps
     }
 }
 
-[Collection(AppCollection.Name)]
-public sealed class PasskeyAccountMfaTests(PorticoApp app)
+public sealed class PasskeyAccountMfaTests(PorticoApp app) : AppTests
 {
     [Fact]
     public async Task A_member_without_an_authenticator_app_opens_an_account_that_requires_two_factor_after_a_passkey_sign_in_but_not_after_a_password()

@@ -1,7 +1,6 @@
 namespace Portico.Tests.Identity;
 
-[Collection(AppCollection.Name)]
-public sealed class PasswordChangeTests(PorticoApp app)
+public sealed class PasswordChangeTests(PorticoApp app) : AppTests
 {
     private const string NewPassword = "Another-long-password-42";
 
@@ -25,8 +24,7 @@ public sealed class PasswordChangeTests(PorticoApp app)
     [Fact]
     public async Task A_wrong_current_password_is_refused_and_changes_nothing()
     {
-        var (account, user) = await app.CreateCustomerAsync(BuiltInRoles.Requester);
-        using var client = await app.SignInAsync(user);
+        var (account, user, client) = await app.SignedInCustomerAsync(BuiltInRoles.Requester);
         var before = await CredentialsAsync(user);
 
         var response = await ChangeAsync(client, "Not-the-password-at-all", NewPassword);
@@ -41,8 +39,7 @@ public sealed class PasswordChangeTests(PorticoApp app)
     [Fact]
     public async Task A_weak_or_mistyped_new_password_is_refused_with_the_reason()
     {
-        var (_, user) = await app.CreateCustomerAsync(BuiltInRoles.Requester);
-        using var client = await app.SignInAsync(user);
+        var (_, user, client) = await app.SignedInCustomerAsync(BuiltInRoles.Requester);
         var before = await CredentialsAsync(user);
 
         Assert.Contains("at least 12 characters", await ErrorForAsync(await ChangeAsync(client, PorticoApp.Password, "Short-1"), "Password.NewPassword"), StringComparison.Ordinal);
@@ -57,8 +54,7 @@ public sealed class PasswordChangeTests(PorticoApp app)
     [Fact]
     public async Task Changing_the_password_ends_other_sessions_keeps_this_one_and_sends_a_notice()
     {
-        var (account, user) = await app.CreateCustomerAsync(BuiltInRoles.Requester);
-        using var laptop = await app.SignInAsync(user);
+        var (account, user, laptop) = await app.SignedInCustomerAsync(BuiltInRoles.Requester);
         using var phone = await app.SignInAsync(user);
         var home = new Uri($"/a/{account.Id}", UriKind.Relative);
         Assert.Equal(HttpStatusCode.OK, (await phone.Http.GetAsync(home)).StatusCode);
@@ -90,8 +86,7 @@ public sealed class PasswordChangeTests(PorticoApp app)
     [Fact]
     public async Task Someone_without_a_password_sets_one_without_giving_a_current_one()
     {
-        var (account, user) = await app.CreateCustomerAsync(BuiltInRoles.Requester);
-        using var client = await app.SignInAsync(user);
+        var (account, user, client) = await app.SignedInCustomerAsync(BuiltInRoles.Requester);
         // As if they had only ever signed in by email link or passkey.
         await app.WithDbAsync(async (db, services) =>
         {
@@ -119,8 +114,7 @@ public sealed class PasswordChangeTests(PorticoApp app)
     [Fact]
     public async Task A_password_change_without_the_antiforgery_token_is_refused_and_changes_nothing()
     {
-        var (_, user) = await app.CreateCustomerAsync(BuiltInRoles.Requester);
-        using var client = await app.SignInAsync(user);
+        var (_, user, client) = await app.SignedInCustomerAsync(BuiltInRoles.Requester);
         var before = await CredentialsAsync(user);
 
         var response = await client.Http.PostAsync(new Uri("/account/security?handler=Password", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>

@@ -3,17 +3,13 @@ using Microsoft.AspNetCore.Identity;
 
 namespace Portico.Tests.Identity;
 
-[Collection(AppCollection.Name)]
-public sealed class PasswordResetTests(PorticoApp app)
+public sealed class PasswordResetTests(PorticoApp app) : AppTests
 {
     private const string NewPassword = "Brand-new-password-77";
     private const string ResetPath = "/account/reset-password";
 
-    private static async Task<HttpResponseMessage> AskAsync(PorticoClient client, string email)
-    {
-        var page = await client.GetPageAsync("/account/forgot-password");
-        return await client.PostFormAsync("/account/forgot-password", page, new Dictionary<string, string> { ["Email"] = email });
-    }
+    private static Task<HttpResponseMessage> AskAsync(PorticoClient client, string email) =>
+        client.SubmitAsync("/account/forgot-password", new Dictionary<string, string> { ["Email"] = email });
 
     /// Asks for a reset in a browser of its own and returns the link from the email.
     private async Task<string> LinkForAsync(PorticoUser user)
@@ -23,14 +19,11 @@ public sealed class PasswordResetTests(PorticoApp app)
         return await app.Mail.LinkAsync(user.Email!, ResetPath);
     }
 
-    private static async Task<HttpResponseMessage> ResetAsync(PorticoClient client, string link, string password, string? confirm = null)
-    {
-        var page = await client.GetPageAsync(link);
-        return await client.PostFormAsync(link, page, new Dictionary<string, string>
+    private static Task<HttpResponseMessage> ResetAsync(PorticoClient client, string link, string password, string? confirm = null) =>
+        client.SubmitAsync(link, new Dictionary<string, string>
         {
             ["Password.NewPassword"] = password, ["Password.ConfirmPassword"] = confirm ?? password,
         });
-    }
 
     private Task<string?> PasswordHashAsync(PorticoUser user) =>
         app.WithDbAsync((db, _) => db.Users.Where(u => u.Id == user.Id).Select(u => u.PasswordHash).SingleAsync());
@@ -90,8 +83,7 @@ public sealed class PasswordResetTests(PorticoApp app)
     [Fact]
     public async Task Following_the_link_sets_the_password_lifts_the_lockout_ends_other_sessions_and_signs_in_this_browser()
     {
-        var (account, user) = await app.CreateCustomerAsync(BuiltInRoles.Requester);
-        using var phone = await app.SignInAsync(user);
+        var (account, user, phone) = await app.SignedInCustomerAsync(BuiltInRoles.Requester);
         using var laptop = await app.SignInAsync(user);
         var home = new Uri($"/a/{account.Id}", UriKind.Relative);
         Assert.Equal(HttpStatusCode.OK, (await phone.Http.GetAsync(home)).StatusCode);

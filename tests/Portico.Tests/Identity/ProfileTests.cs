@@ -1,13 +1,9 @@
 namespace Portico.Tests.Identity;
 
-[Collection(AppCollection.Name)]
-public sealed class ProfileTests(PorticoApp app)
+public sealed class ProfileTests(PorticoApp app) : AppTests
 {
-    private static async Task<HttpResponseMessage> SaveAsync(PorticoClient client, string displayName)
-    {
-        var page = await client.GetPageAsync("/account/profile");
-        return await client.PostFormAsync("/account/profile", page, new Dictionary<string, string> { ["Form.DisplayName"] = displayName });
-    }
+    private static Task<HttpResponseMessage> SaveAsync(PorticoClient client, string displayName) =>
+        client.SubmitAsync("/account/profile", new Dictionary<string, string> { ["Form.DisplayName"] = displayName });
 
     private Task<string> StoredNameAsync(PorticoUser user) =>
         app.WithDbAsync((db, _) => db.Users.Where(u => u.Id == user.Id).Select(u => u.DisplayName).SingleAsync());
@@ -15,8 +11,7 @@ public sealed class ProfileTests(PorticoApp app)
     [Fact]
     public async Task A_customer_renames_themselves_and_the_header_shows_the_new_name()
     {
-        var (_, user) = await app.CreateCustomerAsync(BuiltInRoles.Viewer);
-        using var client = await app.SignInAsync(user);
+        var (_, user, client) = await app.SignedInCustomerAsync(BuiltInRoles.Viewer);
         var page = await client.GetPageAsync("/account/profile");
         Assert.NotNull(page.QuerySelector("header a[href='/account/profile']"));
         Assert.Equal(user.Email, page.QuerySelector("#email")!.GetAttribute("value"));
@@ -38,8 +33,7 @@ public sealed class ProfileTests(PorticoApp app)
     [InlineData("    ", "Enter your name.")]
     public async Task An_empty_name_is_refused_and_nothing_changes(string name, string message)
     {
-        var (_, user) = await app.CreateCustomerAsync(BuiltInRoles.Viewer);
-        using var client = await app.SignInAsync(user);
+        var (_, user, client) = await app.SignedInCustomerAsync(BuiltInRoles.Viewer);
 
         var response = await SaveAsync(client, name);
 
@@ -52,8 +46,7 @@ public sealed class ProfileTests(PorticoApp app)
     [Fact]
     public async Task A_name_over_100_characters_is_refused()
     {
-        var (_, user) = await app.CreateCustomerAsync(BuiltInRoles.Viewer);
-        using var client = await app.SignInAsync(user);
+        var (_, user, client) = await app.SignedInCustomerAsync(BuiltInRoles.Viewer);
 
         var page = await PorticoClient.ParseAsync(await SaveAsync(client, new string('a', 101)));
 
@@ -74,8 +67,7 @@ public sealed class ProfileTests(PorticoApp app)
     [Fact]
     public async Task A_profile_change_without_the_antiforgery_token_is_refused()
     {
-        var (_, user) = await app.CreateCustomerAsync(BuiltInRoles.Viewer);
-        using var client = await app.SignInAsync(user);
+        var (_, user, client) = await app.SignedInCustomerAsync(BuiltInRoles.Viewer);
 
         var response = await client.Http.PostAsync(new Uri("/account/profile", UriKind.Relative),
             new FormUrlEncodedContent(new Dictionary<string, string> { ["Form.DisplayName"] = "Forged" }));

@@ -58,8 +58,7 @@ public sealed class RequiredTwoFactorTests(RequiredMfaApp app)
     [Fact]
     public async Task Customers_are_not_asked_to_set_it_up()
     {
-        var (account, user) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
-        using var client = await app.SignInAsync(user);
+        var (account, user, client) = await app.SignedInCustomerAsync(BuiltInRoles.Owner);
 
         Assert.Equal(HttpStatusCode.OK, (await client.Http.GetAsync(new Uri($"/a/{account.Id}", UriKind.Relative))).StatusCode);
         Assert.Null((await client.GetPageAsync("/account/security")).QuerySelector("[data-testid=mfa-required]"));

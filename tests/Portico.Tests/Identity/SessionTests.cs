@@ -1,13 +1,11 @@
 namespace Portico.Tests.Identity;
 
-[Collection(AppCollection.Name)]
-public sealed class SessionTests(PorticoApp app)
+public sealed class SessionTests(PorticoApp app) : AppTests
 {
     [Fact]
     public async Task A_person_sees_their_sessions_and_ends_the_others_which_are_signed_out_at_once()
     {
-        var (account, user) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
-        using var laptop = await app.SignInAsync(user);
+        var (account, user, laptop) = await app.SignedInCustomerAsync(BuiltInRoles.Owner);
         using var phone = await app.SignInAsync(user);
         Assert.Equal(HttpStatusCode.OK, (await phone.Http.GetAsync(new Uri($"/a/{account.Id}", UriKind.Relative))).StatusCode);
 
@@ -30,8 +28,7 @@ public sealed class SessionTests(PorticoApp app)
     [Fact]
     public async Task Signing_out_ends_the_session_on_the_server()
     {
-        var (account, user) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
-        using var client = await app.SignInAsync(user);
+        var (account, user, client) = await app.SignedInCustomerAsync(BuiltInRoles.Owner);
         var page = await client.GetPageAsync($"/a/{account.Id}");
         var sessionsBefore = await app.WithDbAsync((db, _) => db.UserSessions.CountAsync(s => s.UserId == user.Id && s.RevokedAt == null));
         Assert.Equal(1, sessionsBefore);

@@ -1,15 +1,13 @@
 namespace Portico.Tests.Identity;
 
-[Collection(AppCollection.Name)]
-public sealed class SignInTests(PorticoApp app)
+public sealed class SignInTests(PorticoApp app) : AppTests
 {
     private const string NoMatch = "That email and password do not match an account.";
 
     [Fact]
     public async Task A_customer_signs_in_and_lands_on_their_account_with_an_audit_event()
     {
-        var (account, user) = await app.CreateCustomerAsync(BuiltInRoles.Requester);
-        using var client = await app.SignInAsync(user);
+        var (account, user, client) = await app.SignedInCustomerAsync(BuiltInRoles.Requester);
 
         var home = await client.Http.GetAsync(new Uri("/", UriKind.Relative));
 
@@ -86,8 +84,7 @@ public sealed class SignInTests(PorticoApp app)
     [Fact]
     public async Task A_tampered_session_cookie_is_treated_as_signed_out()
     {
-        var (account, user) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
-        using var client = await app.SignInAsync(user);
+        var (account, user, client) = await app.SignedInCustomerAsync(BuiltInRoles.Owner);
         var probe = await client.Http.GetAsync(new Uri($"/a/{account.Id}", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, probe.StatusCode);
 
@@ -104,8 +101,7 @@ public sealed class SignInTests(PorticoApp app)
     [Fact]
     public async Task Signing_out_ends_the_session()
     {
-        var (account, user) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
-        using var client = await app.SignInAsync(user);
+        var (account, user, client) = await app.SignedInCustomerAsync(BuiltInRoles.Owner);
         var page = await client.GetPageAsync($"/a/{account.Id}");
 
         var logout = await client.PostFormAsync("/logout", page, new Dictionary<string, string>());

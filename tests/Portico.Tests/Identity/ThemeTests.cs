@@ -1,13 +1,9 @@
 namespace Portico.Tests.Identity;
 
-[Collection(AppCollection.Name)]
-public sealed class ThemeTests(PorticoApp app)
+public sealed class ThemeTests(PorticoApp app) : AppTests
 {
-    private static async Task<HttpResponseMessage> ChooseAsync(PorticoClient client, string theme)
-    {
-        var page = await client.GetPageAsync("/account/profile");
-        return await client.PostFormAsync("/account/profile?handler=Theme", page, new Dictionary<string, string> { ["theme"] = theme });
-    }
+    private static Task<HttpResponseMessage> ChooseAsync(PorticoClient client, string theme) =>
+        client.SubmitAsync("/account/profile", new Dictionary<string, string> { ["theme"] = theme }, "Theme");
 
     private Task<ThemeChoice> StoredAsync(PorticoUser user) =>
         app.WithDbAsync((db, _) => db.Users.Where(u => u.Id == user.Id).Select(u => u.Theme).SingleAsync());
@@ -15,8 +11,7 @@ public sealed class ThemeTests(PorticoApp app)
     [Fact]
     public async Task A_person_starts_with_the_devices_theme()
     {
-        var (account, user) = await app.CreateCustomerAsync(BuiltInRoles.Viewer);
-        using var client = await app.SignInAsync(user);
+        var (account, user, client) = await app.SignedInCustomerAsync(BuiltInRoles.Viewer);
 
         var page = await client.GetPageAsync($"/a/{account.Id}");
 
@@ -28,8 +23,7 @@ public sealed class ThemeTests(PorticoApp app)
     [Fact]
     public async Task A_chosen_theme_is_saved_and_set_on_every_page_from_the_server()
     {
-        var (account, user) = await app.CreateCustomerAsync(BuiltInRoles.Viewer);
-        using var client = await app.SignInAsync(user);
+        var (account, user, client) = await app.SignedInCustomerAsync(BuiltInRoles.Viewer);
 
         Assert.Equal(HttpStatusCode.Redirect, (await ChooseAsync(client, "Dark")).StatusCode);
 
@@ -55,8 +49,7 @@ public sealed class ThemeTests(PorticoApp app)
     [InlineData("")]
     public async Task An_unknown_theme_is_refused_with_a_message_and_nothing_changes(string theme)
     {
-        var (_, user) = await app.CreateCustomerAsync(BuiltInRoles.Viewer);
-        using var client = await app.SignInAsync(user);
+        var (_, user, client) = await app.SignedInCustomerAsync(BuiltInRoles.Viewer);
 
         var response = await ChooseAsync(client, theme);
 

@@ -1,8 +1,7 @@
 namespace Portico.Tests.Identity;
 
 /// Setting up an authenticator app on the security page, turning it off and renewing recovery codes.
-[Collection(AppCollection.Name)]
-public sealed class TwoFactorSetupTests(PorticoApp app)
+public sealed class TwoFactorSetupTests(PorticoApp app) : AppTests
 {
     [Fact]
     public void The_test_authenticator_makes_the_codes_of_the_standard()
@@ -17,8 +16,7 @@ public sealed class TwoFactorSetupTests(PorticoApp app)
     [Fact]
     public async Task The_security_page_shows_two_factor_off_and_offers_set_up_with_key_link_and_qr_code()
     {
-        var (_, user) = await app.CreateCustomerAsync(BuiltInRoles.Requester);
-        using var client = await app.SignInAsync(user);
+        var (_, user, client) = await app.SignedInCustomerAsync(BuiltInRoles.Requester);
 
         var page = await client.GetPageAsync("/account/security");
         Assert.Contains("is off", page.QuerySelector("[data-testid=two-factor-status]")!.TextContent, StringComparison.Ordinal);
@@ -35,8 +33,7 @@ public sealed class TwoFactorSetupTests(PorticoApp app)
     [Fact]
     public async Task Enabling_with_a_wrong_code_fails_is_audited_and_leaves_two_factor_off()
     {
-        var (_, user) = await app.CreateCustomerAsync(BuiltInRoles.Requester);
-        using var client = await app.SignInAsync(user);
+        var (_, user, client) = await app.SignedInCustomerAsync(BuiltInRoles.Requester);
         var setup = await StartSetupAsync(client);
         var phone = new TestAuthenticator(setup.QuerySelector("[data-testid=authenticator-key]")!.TextContent.Trim());
 
@@ -57,8 +54,7 @@ public sealed class TwoFactorSetupTests(PorticoApp app)
     [Fact]
     public async Task Enabling_with_the_right_code_turns_it_on_and_shows_ten_recovery_codes_once()
     {
-        var (_, user) = await app.CreateCustomerAsync(BuiltInRoles.Requester);
-        using var client = await app.SignInAsync(user);
+        var (_, user, client) = await app.SignedInCustomerAsync(BuiltInRoles.Requester);
 
         var (_, codes, page) = await EnableAsync(client);
 
@@ -77,8 +73,7 @@ public sealed class TwoFactorSetupTests(PorticoApp app)
     [Fact]
     public async Task Turning_it_off_takes_a_current_code_and_then_a_password_is_enough()
     {
-        var (_, user) = await app.CreateCustomerAsync(BuiltInRoles.Requester);
-        using var client = await app.SignInAsync(user);
+        var (_, user, client) = await app.SignedInCustomerAsync(BuiltInRoles.Requester);
         var (phone, _, page) = await EnableAsync(client);
 
         var refused = await client.PostFormAsync("/account/security?handler=Disable", page, new Dictionary<string, string> { ["Code"] = phone.WrongCode() });
@@ -103,8 +98,7 @@ public sealed class TwoFactorSetupTests(PorticoApp app)
     [Fact]
     public async Task New_recovery_codes_take_a_current_code_and_replace_the_old_ones()
     {
-        var (_, user) = await app.CreateCustomerAsync(BuiltInRoles.Requester);
-        using var client = await app.SignInAsync(user);
+        var (_, user, client) = await app.SignedInCustomerAsync(BuiltInRoles.Requester);
         var (phone, oldCodes, page) = await EnableAsync(client);
 
         var refused = await client.PostFormAsync("/account/security?handler=RecoveryCodes", page, new Dictionary<string, string> { ["Code"] = phone.WrongCode() });
@@ -124,8 +118,7 @@ public sealed class TwoFactorSetupTests(PorticoApp app)
     [Fact]
     public async Task Security_forms_refuse_posts_without_the_antiforgery_token()
     {
-        var (_, user) = await app.CreateCustomerAsync(BuiltInRoles.Requester);
-        using var client = await app.SignInAsync(user);
+        var (_, user, client) = await app.SignedInCustomerAsync(BuiltInRoles.Requester);
         await client.GetPageAsync("/account/security");
 
         var response = await client.Http.PostAsync(new Uri("/account/security?handler=Setup", UriKind.Relative), new FormUrlEncodedContent([]));

@@ -1,8 +1,7 @@
 namespace Portico.Tests.Identity;
 
 /// Signing in with a code from the authenticator app or a recovery code after the password.
-[Collection(AppCollection.Name)]
-public sealed class TwoFactorSignInTests(PorticoApp app)
+public sealed class TwoFactorSignInTests(PorticoApp app) : AppTests
 {
     [Fact]
     public async Task Signing_in_with_the_password_then_asks_for_a_code_and_signs_nobody_in_yet()
@@ -113,8 +112,7 @@ public sealed class TwoFactorSignInTests(PorticoApp app)
     [Fact]
     public async Task A_code_works_only_once()
     {
-        var (_, user) = await app.CreateCustomerAsync(BuiltInRoles.Requester);
-        using var first = await app.SignInAsync(user);
+        var (_, user, first) = await app.SignedInCustomerAsync(BuiltInRoles.Requester);
         var (phone, _, _) = await EnableAsync(first);
 
         // The code that turned it on, replayed at sign-in within its 30 seconds.
@@ -131,8 +129,7 @@ public sealed class TwoFactorSignInTests(PorticoApp app)
     [Fact]
     public async Task A_recovery_code_signs_in_once_and_not_twice()
     {
-        var (account, user) = await app.CreateCustomerAsync(BuiltInRoles.Requester);
-        using var owner = await app.SignInAsync(user);
+        var (account, user, owner) = await app.SignedInCustomerAsync(BuiltInRoles.Requester);
         var (_, codes, _) = await EnableAsync(owner);
 
         using var client = await app.SignInAsync(user);
@@ -155,8 +152,7 @@ public sealed class TwoFactorSignInTests(PorticoApp app)
     [Fact]
     public async Task Five_wrong_codes_lock_the_person_out_even_with_a_recovery_code_and_email_them()
     {
-        var (_, user) = await app.CreateCustomerAsync(BuiltInRoles.Requester);
-        using var owner = await app.SignInAsync(user);
+        var (_, user, owner) = await app.SignedInCustomerAsync(BuiltInRoles.Requester);
         var (phone, codes, _) = await EnableAsync(owner);
         using var client = await app.SignInAsync(user);
 

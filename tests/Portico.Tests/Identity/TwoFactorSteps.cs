@@ -32,17 +32,11 @@ public static class TwoFactorSteps
     public static List<string> RecoveryCodes(IHtmlDocument page) =>
         page.QuerySelectorAll("[data-testid=recovery-code]").Select(e => e.TextContent.Trim()).ToList();
 
-    public static async Task<HttpResponseMessage> EnterCodeAsync(PorticoClient client, string code, string url = "/login/two-factor")
-    {
-        var page = await client.GetPageAsync(url);
-        return await client.PostFormAsync(url, page, new Dictionary<string, string> { ["Code"] = code });
-    }
+    public static Task<HttpResponseMessage> EnterCodeAsync(PorticoClient client, string code, string url = "/login/two-factor") =>
+        client.SubmitAsync(url, new Dictionary<string, string> { ["Code"] = code });
 
-    public static async Task<HttpResponseMessage> EnterRecoveryCodeAsync(PorticoClient client, string code)
-    {
-        var page = await client.GetPageAsync("/login/two-factor");
-        return await client.PostFormAsync("/login/two-factor?handler=Recovery", page, new Dictionary<string, string> { ["RecoveryCode"] = code });
-    }
+    public static Task<HttpResponseMessage> EnterRecoveryCodeAsync(PorticoClient client, string code) =>
+        client.SubmitAsync("/login/two-factor", new Dictionary<string, string> { ["RecoveryCode"] = code }, "Recovery");
 
     public static Task<bool> TwoFactorEnabledAsync(PorticoApp app, PorticoUser user) =>
         app.WithDbAsync((db, _) => db.Users.Where(u => u.Id == user.Id).Select(u => u.TwoFactorEnabled).SingleAsync());

@@ -1,7 +1,6 @@
 namespace Portico.Tests.Imports;
 
-[Collection(AppCollection.Name)]
-public sealed class CsvImportTests(PorticoApp app)
+public sealed class CsvImportTests(PorticoApp app) : AppTests
 {
     private static async Task<(HttpResponseMessage Response, AngleSharp.Html.Dom.IHtmlDocument Page)> PostAsync(PorticoClient client, string kind, string csv, string action)
     {

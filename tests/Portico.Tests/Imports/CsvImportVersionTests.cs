@@ -4,8 +4,7 @@ namespace Portico.Tests.Imports;
 
 /// The optional version and updatedAt columns order imported rows against what is stored, as the integration API does.
 /// Which integration owns invoices is global, so this class is in the app collection and gives invoices back afterwards.
-[Collection(AppCollection.Name)]
-public sealed class CsvImportVersionTests(PorticoApp app)
+public sealed class CsvImportVersionTests(PorticoApp app) : AppTests
 {
     private const string Header = "externalId,externalAccountId,number,currency,issuedOn,dueOn,status,total,version,updatedAt";
 

@@ -102,13 +102,26 @@ public class PorticoApp : WebApplicationFactory<Program>
         return membership;
     });
 
-    /// A customer with one membership in a new account.
-    public async Task<(Account Account, PorticoUser User)> CreateCustomerAsync(string role)
+    /// A new person with a membership in the account.
+    public async Task<PorticoUser> CreateMemberAsync(Account account, string role)
     {
-        var account = await CreateAccountAsync();
         var user = await CreateUserAsync();
         await AddMemberAsync(account, user, role);
-        return (account, user);
+        return user;
+    }
+
+    /// A customer with one membership in a new account.
+    public async Task<(Account Account, PorticoUser User)> CreateCustomerAsync(string role, string? accountName = null)
+    {
+        var account = await CreateAccountAsync(accountName);
+        return (account, await CreateMemberAsync(account, role));
+    }
+
+    /// The same, signed in. The factory disposes the client with the app.
+    public async Task<(Account Account, PorticoUser User, PorticoClient Client)> SignedInCustomerAsync(string role, string? accountName = null)
+    {
+        var (account, user) = await CreateCustomerAsync(role, accountName);
+        return (account, user, await SignInAsync(user));
     }
 
     public async Task<PorticoClient> SignInAsync(PorticoUser user)
@@ -154,6 +167,10 @@ public class PorticoApp : WebApplicationFactory<Program>
         GC.SuppressFinalize(this);
     }
 }
+
+/// Tests on the one app and database their collection shares.
+[Collection(AppCollection.Name)]
+public abstract class AppTests;
 
 [CollectionDefinition(Name)]
 public sealed class AppCollection : ICollectionFixture<PorticoApp>

@@ -41,6 +41,10 @@ public sealed class PorticoClient(HttpClient http) : IDisposable
         page.QuerySelector("input[name=__RequestVerificationToken]")?.GetAttribute("value")
         ?? throw new InvalidOperationException("The page has no antiforgery token.");
 
+    /// Opens the page as a person would and sends its form, to one of its handlers if named, with the page's antiforgery token.
+    public async Task<HttpResponseMessage> SubmitAsync(string url, IDictionary<string, string> fields, string? handler = null) =>
+        await PostFormAsync(handler is null ? url : $"{url}?handler={handler}", await GetPageAsync(url), fields);
+
     public Task<HttpResponseMessage> PostFormAsync(string url, IHtmlDocument tokenSource, IDictionary<string, string> fields)
     {
         var values = new List<KeyValuePair<string, string>>(fields) { new("__RequestVerificationToken", Token(tokenSource)) };

@@ -1,8 +1,7 @@
 namespace Portico.Tests.Insights;
 
 /// The figures panel on an account's staff page: the insights page's reading for that account over the last 90 days.
-[Collection(AppCollection.Name)]
-public sealed class AccountFiguresTests(PorticoApp app)
+public sealed class AccountFiguresTests(PorticoApp app) : AppTests
 {
     private static readonly string[] Figures =
     [

@@ -5,8 +5,7 @@ namespace Portico.Tests.Insights;
 
 /// Each metric computed from a history built by hand, the expected numbers worked out beside it. Histories lie in
 /// past years of their own (and accounts of their own), so the figures other tests add today do not touch them.
-[Collection(AppCollection.Name)]
-public sealed class InsightFigureTests(PorticoApp app)
+public sealed class InsightFigureTests(PorticoApp app) : AppTests
 {
     private static DateTime At(int year, int month, int day, int hour = 9, int minute = 0) => new(year, month, day, hour, minute, 0, DateTimeKind.Utc);
 

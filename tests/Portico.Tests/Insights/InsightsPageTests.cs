@@ -3,8 +3,7 @@ using Portico.Tests.Help;
 
 namespace Portico.Tests.Insights;
 
-[Collection(AppCollection.Name)]
-public sealed class InsightsPageTests(PorticoApp app)
+public sealed class InsightsPageTests(PorticoApp app) : AppTests
 {
     private async Task<PorticoClient> StaffAsync(StaffRole role = StaffRole.Agent) => await app.SignInAsync(await app.CreateUserAsync(staffRole: role));
 
@@ -27,8 +26,7 @@ public sealed class InsightsPageTests(PorticoApp app)
         }
         using var finance = await StaffAsync(StaffRole.Finance);
         Assert.Equal(HttpStatusCode.Forbidden, (await finance.Http.GetAsync(new Uri("/staff/insights", UriKind.Relative))).StatusCode);
-        var (_, customer) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
-        using var client = await app.SignInAsync(customer);
+        var (_, customer, client) = await app.SignedInCustomerAsync(BuiltInRoles.Owner);
         Assert.Equal(HttpStatusCode.Forbidden, (await client.Http.GetAsync(new Uri("/staff/insights", UriKind.Relative))).StatusCode);
     }
 

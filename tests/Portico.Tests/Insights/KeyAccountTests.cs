@@ -3,8 +3,7 @@ using Portico.Tests.Approvals;
 
 namespace Portico.Tests.Insights;
 
-[Collection(AppCollection.Name)]
-public sealed class KeyAccountTests(PorticoApp app)
+public sealed class KeyAccountTests(PorticoApp app) : AppTests
 {
     private Task<bool> IsKeyAsync(Guid accountId) => app.WithDbAsync((db, _) => db.Accounts.Where(a => a.Id == accountId).Select(a => a.IsKey).SingleAsync());
 

@@ -1,7 +1,6 @@
 namespace Portico.Tests.Insights;
 
-[Collection(AppCollection.Name)]
-public sealed class KeyEventTests(PorticoApp app)
+public sealed class KeyEventTests(PorticoApp app) : AppTests
 {
     private Task<List<KeyEvent>> EventsAsync(Guid accountId) =>
         app.WithDbAsync((db, _) => db.KeyEvents.AcrossAccounts().Where(e => e.AccountId == accountId).OrderBy(e => e.Id).ToListAsync());
@@ -46,8 +45,7 @@ public sealed class KeyEventTests(PorticoApp app)
         var integration = await app.CreateIntegrationAsync();
         var (other, _) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
         var invoice = await app.CreateInvoiceAsync(other, integration);
-        var (account, user) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
-        using var client = await app.SignInAsync(user);
+        var (account, user, client) = await app.SignedInCustomerAsync(BuiltInRoles.Owner);
 
         var response = await client.Http.GetAsync(new Uri($"/a/{account.Id}/invoices/{invoice.Id}", UriKind.Relative));
 

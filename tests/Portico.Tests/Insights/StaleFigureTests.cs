@@ -5,8 +5,7 @@ namespace Portico.Tests.Insights;
 
 /// Minutes stale per integration, from histories built by hand in past years of their own, the expected minutes worked out
 /// beside them. An integration is stale by the health page's rule: its expected interval after its last successful sync.
-[Collection(AppCollection.Name)]
-public sealed class StaleFigureTests(PorticoApp app)
+public sealed class StaleFigureTests(PorticoApp app) : AppTests
 {
     private static DateTime At(int year, int month, int day, int hour = 0, int minute = 0) => new(year, month, day, hour, minute, 0, DateTimeKind.Utc);
 

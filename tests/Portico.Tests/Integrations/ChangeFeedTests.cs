@@ -56,8 +56,7 @@ public sealed class ChangeFeedSource : IAsyncDisposable
 
 /// Sources that cannot push are polled: pages applied in order with their cursor, outages and lost cursors shown as failures.
 /// Which integration owns an object type is global, so this class is in the app collection.
-[Collection(AppCollection.Name)]
-public sealed class ChangeFeedTests(PorticoApp app)
+public sealed class ChangeFeedTests(PorticoApp app) : AppTests
 {
     private const string Invoices = SyncedObjectTypes.Invoices;
 

@@ -4,8 +4,7 @@ namespace Portico.Tests.Integrations;
 /// with faults: duplicated, reordered and dropped batches (the dropped ones sent again later), and batches with an
 /// invalid record. After one reconciliation every record in Portico equals the source's, field by field.
 /// PORTICO_CONVERGENCE_OPERATIONS sets how many changes the source makes (400 by default; the long run uses 20000).
-[Collection(AppCollection.Name)]
-public sealed class ConvergenceTests(PorticoApp app)
+public sealed class ConvergenceTests(PorticoApp app) : AppTests
 {
     private sealed record Copy(string Id, string Account, string Label, decimal Total, string Status, long Version);
 

@@ -2,8 +2,7 @@ namespace Portico.Tests.Integrations;
 
 /// A record deleted at the source keeps the version it was deleted at, so an older copy arriving later is stale
 /// instead of bringing it back. Which integration owns an object type is global, so this class is in the app collection.
-[Collection(AppCollection.Name)]
-public sealed class DeletedRecordTests(PorticoApp app)
+public sealed class DeletedRecordTests(PorticoApp app) : AppTests
 {
     private const string Invoices = SyncedObjectTypes.Invoices;
     private const string Orders = SyncedObjectTypes.Orders;

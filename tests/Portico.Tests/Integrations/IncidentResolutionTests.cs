@@ -2,8 +2,7 @@ namespace Portico.Tests.Integrations;
 
 /// Staff Admins resolve records refused for an unknown account: map the account, create it, or dismiss with a reason.
 /// Which integration owns an object type is global, so this class is in the app collection with the other sync tests.
-[Collection(AppCollection.Name)]
-public sealed class IncidentResolutionTests(PorticoApp app)
+public sealed class IncidentResolutionTests(PorticoApp app) : AppTests
 {
     private const string Invoices = SyncedObjectTypes.Invoices;
     private const string Orders = SyncedObjectTypes.Orders;

@@ -2,8 +2,7 @@ using System.Text.RegularExpressions;
 
 namespace Portico.Tests.Integrations;
 
-[Collection(AppCollection.Name)]
-public sealed partial class IntegrationKeyTests(PorticoApp app)
+public sealed partial class IntegrationKeyTests(PorticoApp app) : AppTests
 {
     [GeneratedRegex("^portico_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$")]
     private static partial Regex KeyShape();

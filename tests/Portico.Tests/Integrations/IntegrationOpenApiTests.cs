@@ -1,7 +1,6 @@
 namespace Portico.Tests.Integrations;
 
-[Collection(AppCollection.Name)]
-public sealed class IntegrationOpenApiTests(PorticoApp app)
+public sealed class IntegrationOpenApiTests(PorticoApp app) : AppTests
 {
     [Fact]
     public async Task The_openapi_document_describes_every_integration_operation()

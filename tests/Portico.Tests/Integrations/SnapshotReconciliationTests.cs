@@ -2,8 +2,7 @@ namespace Portico.Tests.Integrations;
 
 /// Full snapshots sent in pages: applied only at the end marker, deleting exactly what they did not contain.
 /// Which integration owns an object type is global, so every class here is in the app collection: they run one after another.
-[Collection(AppCollection.Name)]
-public sealed class SnapshotReconciliationTests(PorticoApp app)
+public sealed class SnapshotReconciliationTests(PorticoApp app) : AppTests
 {
     private const string Invoices = SyncedObjectTypes.Invoices;
     private const string Orders = SyncedObjectTypes.Orders;

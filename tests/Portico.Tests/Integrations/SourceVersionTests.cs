@@ -2,8 +2,7 @@ namespace Portico.Tests.Integrations;
 
 /// Copies of a record are ordered by the source's version or change time, never by when they arrive.
 /// Which integration owns an object type is global, so every class here is in the app collection: they run one after another.
-[Collection(AppCollection.Name)]
-public sealed class SourceVersionTests(PorticoApp app)
+public sealed class SourceVersionTests(PorticoApp app) : AppTests
 {
     private const string Invoices = SyncedObjectTypes.Invoices;
     private const string Orders = SyncedObjectTypes.Orders;

@@ -2,8 +2,7 @@ namespace Portico.Tests.Integrations;
 
 /// Accounts synced by their external id, and records for an account the portal does not know.
 /// Which integration owns an object type is global, so every class here is in the app collection: they run one after another.
-[Collection(AppCollection.Name)]
-public sealed class SystemOfRecordAccountTests(PorticoApp app)
+public sealed class SystemOfRecordAccountTests(PorticoApp app) : AppTests
 {
     private const string Invoices = SyncedObjectTypes.Invoices;
     private const string Accounts = SyncedObjectTypes.Accounts;

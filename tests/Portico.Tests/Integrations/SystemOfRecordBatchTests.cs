@@ -4,8 +4,7 @@ namespace Portico.Tests.Integrations;
 
 /// Batches of invoices: created, updated and replayed by external id, up to the largest batch.
 /// Which integration owns an object type is global, so every class here is in the app collection: they run one after another.
-[Collection(AppCollection.Name)]
-public sealed class SystemOfRecordBatchTests(PorticoApp app, ITestOutputHelper output)
+public sealed class SystemOfRecordBatchTests(PorticoApp app, ITestOutputHelper output) : AppTests
 {
     private const string Invoices = SyncedObjectTypes.Invoices;
 

@@ -2,8 +2,7 @@ namespace Portico.Tests.Integrations;
 
 /// How fresh synced data is, as customers see it.
 /// Which integration owns an object type is global, so every class here is in the app collection: they run one after another.
-[Collection(AppCollection.Name)]
-public sealed class SystemOfRecordFreshnessTests(PorticoApp app)
+public sealed class SystemOfRecordFreshnessTests(PorticoApp app) : AppTests
 {
     private const string Invoices = SyncedObjectTypes.Invoices;
     private const string Orders = SyncedObjectTypes.Orders;
@@ -25,8 +24,7 @@ public sealed class SystemOfRecordFreshnessTests(PorticoApp app)
             await db.SaveChangesAsync();
             return a;
         });
-        var owner = await app.CreateUserAsync();
-        await app.AddMemberAsync(account, owner, BuiltInRoles.Owner);
+        var owner = await app.CreateMemberAsync(account, BuiltInRoles.Owner);
         using var browser = await app.SignInAsync(owner);
 
         foreach (var list in new[] { "invoices", "orders" })
@@ -67,8 +65,7 @@ public sealed class SystemOfRecordFreshnessTests(PorticoApp app)
         });
         await app.SetOwnerAsync(Invoices, recent.Id);
         await app.SetOwnerAsync(Orders, never.Id);
-        var (account, user) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
-        using var browser = await app.SignInAsync(user);
+        var (account, user, browser) = await app.SignedInCustomerAsync(BuiltInRoles.Owner);
 
         var invoices = await browser.GetPageAsync($"/a/{account.Id}/invoices");
         var orders = await browser.GetPageAsync($"/a/{account.Id}/orders");

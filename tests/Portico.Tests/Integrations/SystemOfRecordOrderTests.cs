@@ -2,8 +2,7 @@ namespace Portico.Tests.Integrations;
 
 /// Orders synced and deleted by their external id.
 /// Which integration owns an object type is global, so every class here is in the app collection: they run one after another.
-[Collection(AppCollection.Name)]
-public sealed class SystemOfRecordOrderTests(PorticoApp app)
+public sealed class SystemOfRecordOrderTests(PorticoApp app) : AppTests
 {
     private const string Orders = SyncedObjectTypes.Orders;
 

@@ -2,8 +2,7 @@ namespace Portico.Tests.Integrations;
 
 /// Only the integration that is the system of record for an object type writes and deletes its records.
 /// Which integration owns an object type is global, so every class here is in the app collection: they run one after another.
-[Collection(AppCollection.Name)]
-public sealed class SystemOfRecordOwnershipTests(PorticoApp app)
+public sealed class SystemOfRecordOwnershipTests(PorticoApp app) : AppTests
 {
     private const string Invoices = SyncedObjectTypes.Invoices;
     private const string Orders = SyncedObjectTypes.Orders;

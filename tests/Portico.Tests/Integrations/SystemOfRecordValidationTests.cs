@@ -2,8 +2,7 @@ namespace Portico.Tests.Integrations;
 
 /// What refuses a whole batch, and what refuses only the records that are wrong.
 /// Which integration owns an object type is global, so every class here is in the app collection: they run one after another.
-[Collection(AppCollection.Name)]
-public sealed class SystemOfRecordValidationTests(PorticoApp app)
+public sealed class SystemOfRecordValidationTests(PorticoApp app) : AppTests
 {
     private const string Invoices = SyncedObjectTypes.Invoices;
 

@@ -5,8 +5,7 @@ namespace Portico.Tests.Integrations;
 /// A change made in the portal to an account a system of record owns waits for that source to take it; a refusal or
 /// silence becomes an incident for staff and the customer sees it did not go through.
 /// Which integration owns accounts is global, so this class is in the app collection.
-[Collection(AppCollection.Name)]
-public sealed class WriteBackTests(PorticoApp app)
+public sealed class WriteBackTests(PorticoApp app) : AppTests
 {
     /// An owner of accounts, a customer on an account it knows, and the customer's address change applied as an approval would.
     private async Task<(Integration Integration, HttpClient Client, Account Account, PorticoClient Customer, WriteBack WriteBack)> ChangedAddressAsync()

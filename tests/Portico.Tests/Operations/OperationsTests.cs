@@ -2,8 +2,7 @@ using Microsoft.AspNetCore.Hosting;
 
 namespace Portico.Tests.Operations;
 
-[Collection(AppCollection.Name)]
-public sealed class OperationsTests(PorticoApp app)
+public sealed class OperationsTests(PorticoApp app) : AppTests
 {
     [Theory]
     [InlineData("/health/live")]
@@ -29,8 +28,7 @@ public sealed class OperationsTests(PorticoApp app)
     [Fact]
     public async Task An_unknown_page_gets_a_friendly_404_without_internals()
     {
-        var (_, user) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
-        using var client = await app.SignInAsync(user);
+        var (_, user, client) = await app.SignedInCustomerAsync(BuiltInRoles.Owner);
         var response = await client.Http.GetAsync(new Uri("/no/such/page", UriKind.Relative));
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         var page = await PorticoClient.ParseAsync(response);

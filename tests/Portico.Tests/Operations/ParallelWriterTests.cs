@@ -117,9 +117,7 @@ public sealed class ParallelWriterTests : OwnStartedAppTests<PorticoApp>
     public async Task Two_approvers_deciding_one_change_at_once_leave_exactly_one_decision()
     {
         const int Changes = 4;
-        var account = await App.CreateAccountAsync();
-        var owner = await App.CreateUserAsync();
-        await App.AddMemberAsync(account, owner, BuiltInRoles.Owner);
+        var (account, owner) = await App.CreateCustomerAsync(BuiltInRoles.Owner);
         var people = new List<Membership>();
         for (var i = 0; i < Changes; i++)
         {

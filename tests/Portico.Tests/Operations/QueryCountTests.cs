@@ -83,8 +83,7 @@ public sealed class QueryCounter : IObserver<DiagnosticListener>, IObserver<KeyV
 
 /// No page may run more queries because an account has more data: a list of 25 requests
 /// costs the same number of queries as a list of one.
-[Collection(AppCollection.Name)]
-public sealed class QueryCountTests(PorticoApp app)
+public sealed class QueryCountTests(PorticoApp app) : AppTests
 {
     private List<string> LastCommands { get; set; } = [];
 

@@ -2,8 +2,7 @@ using static Portico.Tests.Orders.OrderSteps;
 
 namespace Portico.Tests.Orders;
 
-[Collection(AppCollection.Name)]
-public sealed class OrderPagesTests(PorticoApp app)
+public sealed class OrderPagesTests(PorticoApp app) : AppTests
 {
     private static List<string> References(IHtmlDocument page) =>
         page.QuerySelectorAll("[data-testid=order-row] a").Select(a => a.TextContent.Trim()).Order(StringComparer.Ordinal).ToList();

@@ -1,8 +1,7 @@
 namespace Portico.Tests.Requests;
 
 /// Internal notes are for staff only, everywhere a customer could look.
-[Collection(AppCollection.Name)]
-public sealed class InternalNoteTests(PorticoApp app)
+public sealed class InternalNoteTests(PorticoApp app) : AppTests
 {
     [Fact]
     public async Task An_internal_note_and_its_file_never_reach_the_customer_but_staff_see_them()

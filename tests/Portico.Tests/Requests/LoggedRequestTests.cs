@@ -1,8 +1,7 @@
 namespace Portico.Tests.Requests;
 
 /// Staff log a request for a customer from a phone call or an email; the customer follows it like any other.
-[Collection(AppCollection.Name)]
-public sealed class LoggedRequestTests(PorticoApp app)
+public sealed class LoggedRequestTests(PorticoApp app) : AppTests
 {
     private static async Task<HttpResponseMessage> LogAsync(PorticoClient staff, Guid accountId, Guid requesterId, Guid typeId, string channel, string subject)
     {

@@ -1,7 +1,6 @@
 namespace Portico.Tests.Requests;
 
-[Collection(AppCollection.Name)]
-public sealed class RequestAuditTests(PorticoApp app)
+public sealed class RequestAuditTests(PorticoApp app) : AppTests
 {
     [Fact]
     public async Task Each_change_to_a_request_is_audited_against_the_request_by_the_person_who_made_it()
@@ -9,8 +8,7 @@ public sealed class RequestAuditTests(PorticoApp app)
         var agent = await app.CreateAgentAsync();
         var otherAgent = await app.CreateAgentAsync();
         var type = await app.CreateAssignedTypeAsync(agent);
-        var (account, user) = await app.CreateCustomerAsync(BuiltInRoles.Requester);
-        using var customer = await app.SignInAsync(user);
+        var (account, user, customer) = await app.SignedInCustomerAsync(BuiltInRoles.Requester);
         using var staff = await app.SignInAsync(agent);
 
         var id = await customer.SubmitAsync(account.Id, type.Id, "Audited " + PorticoApp.Unique());

@@ -1,7 +1,6 @@
 namespace Portico.Tests.Requests;
 
-[Collection(AppCollection.Name)]
-public sealed class RequestEscapingTests(PorticoApp app)
+public sealed class RequestEscapingTests(PorticoApp app) : AppTests
 {
     private static string Script(string name) => $"<script>{name}()</script>";
 
@@ -22,8 +21,7 @@ public sealed class RequestEscapingTests(PorticoApp app)
             new RequestField("summary", "Summary", FieldKind.Text, Required: false, []),
             new RequestField("details", "Details", FieldKind.LongText, Required: false, []),
         ]);
-        var (account, user) = await app.CreateCustomerAsync(BuiltInRoles.Requester);
-        using var customer = await app.SignInAsync(user);
+        var (account, user, customer) = await app.SignedInCustomerAsync(BuiltInRoles.Requester);
         using var staff = await app.SignInAsync(agent);
 
         var id = await customer.SubmitAsync(account.Id, type.Id, "Help " + Script("pwnedSubject"),

@@ -1,8 +1,7 @@
 namespace Portico.Tests.Requests;
 
 /// Request emails, delivered through the outbox to a real SMTP server.
-[Collection(AppCollection.Name)]
-public sealed class RequestNotificationTests(PorticoApp app)
+public sealed class RequestNotificationTests(PorticoApp app) : AppTests
 {
     [Fact]
     public async Task Submitting_emails_a_confirmation_to_the_submitter_and_the_request_to_the_default_assignee()

@@ -2,8 +2,7 @@ namespace Portico.Tests.Requests;
 
 /// The requester's satisfaction rating of a resolved request: given once, by the requester only, from the page the
 /// resolved email links to.
-[Collection(AppCollection.Name)]
-public sealed class RequestRatingTests(PorticoApp app)
+public sealed class RequestRatingTests(PorticoApp app) : AppTests
 {
     private sealed record Setup(Account Account, PorticoUser Requester, PorticoClient Customer, PorticoClient Staff, Guid RequestId, string Subject) : IDisposable
     {
@@ -112,8 +111,7 @@ public sealed class RequestRatingTests(PorticoApp app)
     public async Task A_member_of_another_account_and_staff_cannot_rate_the_request()
     {
         using var s = await ResolvedAsync();
-        var (otherAccount, stranger) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
-        using var strangerClient = await app.SignInAsync(stranger);
+        var (otherAccount, stranger, strangerClient) = await app.SignedInCustomerAsync(BuiltInRoles.Owner);
         var token = await strangerClient.GetPageAsync($"/a/{otherAccount.Id}/requests");
 
         var underOwnAccount = await strangerClient.PostMultipartAsync($"/a/{otherAccount.Id}/requests/{s.RequestId}?handler=Rate", token, [Field("Score", "1")]);

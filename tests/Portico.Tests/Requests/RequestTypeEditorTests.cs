@@ -1,8 +1,7 @@
 namespace Portico.Tests.Requests;
 
 /// The admin's request type editor, and what its settings mean for customers.
-[Collection(AppCollection.Name)]
-public sealed class RequestTypeEditorTests(PorticoApp app)
+public sealed class RequestTypeEditorTests(PorticoApp app) : AppTests
 {
     private const string EditPath = "/staff/request-types/edit";
 
@@ -91,10 +90,8 @@ public sealed class RequestTypeEditorTests(PorticoApp app)
         var type = (await TypeNamedAsync(name))!;
         Assert.Equal([BuiltInRoles.Owner], type.AllowedRoles);
         var account = await app.CreateAccountAsync();
-        var owner = await app.CreateUserAsync();
-        var requester = await app.CreateUserAsync();
-        await app.AddMemberAsync(account, owner, BuiltInRoles.Owner);
-        await app.AddMemberAsync(account, requester, BuiltInRoles.Requester);
+        var owner = await app.CreateMemberAsync(account, BuiltInRoles.Owner);
+        var requester = await app.CreateMemberAsync(account, BuiltInRoles.Requester);
         using var requesterClient = await app.SignInAsync(requester);
         using var ownerClient = await app.SignInAsync(owner);
 

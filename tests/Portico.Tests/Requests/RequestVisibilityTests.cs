@@ -1,8 +1,7 @@
 namespace Portico.Tests.Requests;
 
 /// Requesters and viewers see their own requests and shared ones; owners and auditors see all.
-[Collection(AppCollection.Name)]
-public sealed class RequestVisibilityTests(PorticoApp app)
+public sealed class RequestVisibilityTests(PorticoApp app) : AppTests
 {
     private sealed record Setup(Account Account, PorticoUser Submitter, Request Own, Request Shared, Request OthersPrivate);
 
@@ -10,10 +9,8 @@ public sealed class RequestVisibilityTests(PorticoApp app)
     private async Task<Setup> SetUpAsync()
     {
         var account = await app.CreateAccountAsync();
-        var submitter = await app.CreateUserAsync();
-        var colleague = await app.CreateUserAsync();
-        await app.AddMemberAsync(account, submitter, BuiltInRoles.Requester);
-        await app.AddMemberAsync(account, colleague, BuiltInRoles.Requester);
+        var submitter = await app.CreateMemberAsync(account, BuiltInRoles.Requester);
+        var colleague = await app.CreateMemberAsync(account, BuiltInRoles.Requester);
         var type = await app.CreateRequestTypeAsync();
         var own = await app.CreateRequestAsync(account, submitter, type, "Own private " + PorticoApp.Unique());
         var shared = await app.CreateRequestAsync(account, colleague, type, "Colleague shared " + PorticoApp.Unique(), shared: true);

@@ -1,8 +1,7 @@
 namespace Portico.Tests.Requests;
 
 /// Moves between statuses by staff and by customers, and the moves that are refused.
-[Collection(AppCollection.Name)]
-public sealed class RequestWorkflowTests(PorticoApp app)
+public sealed class RequestWorkflowTests(PorticoApp app) : AppTests
 {
     private sealed record Setup(Account Account, PorticoUser Customer, PorticoClient CustomerClient, PorticoClient Staff, Guid RequestId) : IDisposable
     {

@@ -1,7 +1,6 @@
 namespace Portico.Tests.Requests;
 
-[Collection(AppCollection.Name)]
-public sealed class RequestsApiTests(PorticoApp app)
+public sealed class RequestsApiTests(PorticoApp app) : AppTests
 {
     private static readonly RequestField[] Fields =
     [
@@ -127,8 +126,7 @@ public sealed class RequestsApiTests(PorticoApp app)
         using var s = await SetUpAsync();
         var (account, owner, client, type, agent) = s;
         var otherType = await app.CreateAssignedTypeAsync(agent, Fields);
-        var colleague = await app.CreateUserAsync();
-        await app.AddMemberAsync(account, colleague, BuiltInRoles.Requester);
+        var colleague = await app.CreateMemberAsync(account, BuiltInRoles.Requester);
         using var colleagueClient = await app.SignInAsync(colleague);
         var word = "Zebra" + PorticoApp.Unique();
         var first = await CreatedIdAsync(await CreateAsync(client, account.Id, type.Id, $"Printer {word}"));

@@ -2,8 +2,7 @@ using Portico.Features.Requests;
 
 namespace Portico.Tests.Requests;
 
-[Collection(AppCollection.Name)]
-public sealed class StaffQueueAccountTests(PorticoApp app)
+public sealed class StaffQueueAccountTests(PorticoApp app) : AppTests
 {
     [Fact]
     public async Task Queue_rows_name_the_account_beside_each_request_number()

@@ -1,8 +1,7 @@
 namespace Portico.Tests.Requests;
 
 /// The staff console: the queue and its filters, bulk changes, assignment and who may use it.
-[Collection(AppCollection.Name)]
-public sealed class StaffRequestTests(PorticoApp app)
+public sealed class StaffRequestTests(PorticoApp app) : AppTests
 {
     private static async Task<HashSet<Guid>> QueueAsync(PorticoClient staff, string query) =>
         LinkedRequestIds(await staff.GetPageAsync("/staff/requests?" + query), "[data-testid=queue-row]", "/staff/requests/");

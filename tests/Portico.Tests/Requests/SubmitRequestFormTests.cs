@@ -1,7 +1,6 @@
 namespace Portico.Tests.Requests;
 
-[Collection(AppCollection.Name)]
-public sealed class SubmitRequestFormTests(PorticoApp app)
+public sealed class SubmitRequestFormTests(PorticoApp app) : AppTests
 {
     /// A PNG signature and some bytes: enough for the type check, and they must come back unchanged.
     private static readonly byte[] Screenshot = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, .. Encoding.UTF8.GetBytes("the rest of the screenshot")];
@@ -128,8 +127,7 @@ public sealed class SubmitRequestFormTests(PorticoApp app)
         Assert.Equal(2, (await app.LoadRequestAsync(RequestIdFrom(account.Id, second))).Number);
 
         // Numbers count per account: another account starts again at 1.
-        var (otherAccount, otherUser) = await app.CreateCustomerAsync(BuiltInRoles.Requester);
-        using var otherClient = await app.SignInAsync(otherUser);
+        var (otherAccount, otherUser, otherClient) = await app.SignedInCustomerAsync(BuiltInRoles.Requester);
         var first = await otherClient.PostNewRequestAsync(otherAccount.Id, type.Id, ValidFields(), [Evidence()]);
         Assert.Equal(1, (await app.LoadRequestAsync(RequestIdFrom(otherAccount.Id, first))).Number);
     }
@@ -140,10 +138,8 @@ public sealed class SubmitRequestFormTests(PorticoApp app)
         var agent = await app.CreateAgentAsync();
         var type = await app.CreateAssignedTypeAsync(agent);
         var account = await app.CreateAccountAsync();
-        var first = await app.CreateUserAsync();
-        var second = await app.CreateUserAsync();
-        await app.AddMemberAsync(account, first, BuiltInRoles.Requester);
-        await app.AddMemberAsync(account, second, BuiltInRoles.Requester);
+        var first = await app.CreateMemberAsync(account, BuiltInRoles.Requester);
+        var second = await app.CreateMemberAsync(account, BuiltInRoles.Requester);
         using var one = await app.SignInAsync(first);
         using var two = await app.SignInAsync(second);
         var ids = new List<Guid>();

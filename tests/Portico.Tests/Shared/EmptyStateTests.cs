@@ -1,7 +1,6 @@
 namespace Portico.Tests.Shared;
 
-[Collection(AppCollection.Name)]
-public sealed class EmptyStateTests(PorticoApp app)
+public sealed class EmptyStateTests(PorticoApp app) : AppTests
 {
     [Theory]
     [InlineData("requests", "No requests yet.", "requests/new")]
@@ -13,8 +12,7 @@ public sealed class EmptyStateTests(PorticoApp app)
     [InlineData("contacts", "Nobody else has access yet.", null)]
     public async Task An_empty_list_says_what_is_missing_and_what_to_do_next(string path, string title, string? action)
     {
-        var (account, owner) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
-        using var client = await app.SignInAsync(owner);
+        var (account, owner, client) = await app.SignedInCustomerAsync(BuiltInRoles.Owner);
 
         var empty = (await client.GetPageAsync($"/a/{account.Id}/{path}")).QuerySelector("[data-testid=empty-state]");
 

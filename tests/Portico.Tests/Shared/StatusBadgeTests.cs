@@ -8,8 +8,7 @@ using Portico.Tests.Orders;
 
 namespace Portico.Tests.Shared;
 
-[Collection(AppCollection.Name)]
-public sealed class StatusBadgeTests(PorticoApp app)
+public sealed class StatusBadgeTests(PorticoApp app) : AppTests
 {
     /// Every status or state enum of the portal, found by name so a new one is covered the day it is added.
     private static List<Type> StatusEnumTypes() =>

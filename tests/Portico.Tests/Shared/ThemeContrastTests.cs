@@ -3,8 +3,7 @@ using System.Text.RegularExpressions;
 namespace Portico.Tests.Shared;
 
 /// Reads the colour tokens from the stylesheet the portal serves and checks WCAG contrast in both themes.
-[Collection(AppCollection.Name)]
-public sealed partial class ThemeContrastTests(PorticoApp app)
+public sealed partial class ThemeContrastTests(PorticoApp app) : AppTests
 {
     [GeneratedRegex(@"--(?<name>[a-z-]+):\s*light-dark\((?<light>#[0-9a-fA-F]{3,6}),\s*(?<dark>#[0-9a-fA-F]{3,6})\)")]
     private static partial Regex Pair();

@@ -4,8 +4,7 @@ namespace Portico.Tests.SingleSignOn;
 
 /// An identity provider pushes groups through SCIM 2.0; a group its group-to-role mapping names gives its members that role
 /// in the provider's accounts.
-[Collection(AppCollection.Name)]
-public sealed class ScimGroupsTests(PorticoApp app)
+public sealed class ScimGroupsTests(PorticoApp app) : AppTests
 {
     private static readonly string[] UserSchemas = ["urn:ietf:params:scim:schemas:core:2.0:User"];
     private static readonly string[] GroupSchemas = ["urn:ietf:params:scim:schemas:core:2.0:Group"];

@@ -5,8 +5,7 @@ using Provider = Portico.Tests.SingleSignOn.ScimProvider;
 namespace Portico.Tests.SingleSignOn;
 
 /// An identity provider provisions people through SCIM 2.0 with its own token, only within its domains and accounts.
-[Collection(AppCollection.Name)]
-public sealed class ScimTests(PorticoApp app)
+public sealed class ScimTests(PorticoApp app) : AppTests
 {
     private static readonly string[] UserSchemas = ["urn:ietf:params:scim:schemas:core:2.0:User"];
     private static readonly string[] PatchSchemas = ["urn:ietf:params:scim:api:messages:2.0:PatchOp"];

@@ -4,8 +4,7 @@ using static Portico.Tests.SingleSignOn.SingleSignOnSteps;
 namespace Portico.Tests.SingleSignOn;
 
 /// Staff Admins add and change identity providers at /staff/sso; nobody else opens it.
-[Collection(AppCollection.Name)]
-public sealed class SingleSignOnProviderPageTests(PorticoApp app)
+public sealed class SingleSignOnProviderPageTests(PorticoApp app) : AppTests
 {
     private static Uri Url(string path) => new(path, UriKind.Relative);
 

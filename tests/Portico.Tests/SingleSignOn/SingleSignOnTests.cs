@@ -4,8 +4,7 @@ using static Portico.Tests.SingleSignOn.SingleSignOnSteps;
 namespace Portico.Tests.SingleSignOn;
 
 /// Sign-in through OpenID Connect providers, against the real test provider running as its own process.
-[Collection(AppCollection.Name)]
-public sealed class SingleSignOnTests(PorticoApp app) : IAsyncLifetime
+public sealed class SingleSignOnTests(PorticoApp app) : AppTests, IAsyncLifetime
 {
     private TestIdentityProvider _idp = null!;
 

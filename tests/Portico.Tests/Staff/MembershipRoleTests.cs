@@ -1,7 +1,6 @@
 namespace Portico.Tests.Staff;
 
-[Collection(AppCollection.Name)]
-public sealed class MembershipRoleTests(PorticoApp app)
+public sealed class MembershipRoleTests(PorticoApp app) : AppTests
 {
     private async Task<Guid> RoleIdAsync(string name) => await app.WithDbAsync((db, _) => db.Roles.Where(r => r.Name == name).Select(r => r.Id).SingleAsync());
 
@@ -23,9 +22,8 @@ public sealed class MembershipRoleTests(PorticoApp app)
     public async Task An_admin_changes_a_role_which_is_audited_and_emailed_to_the_person()
     {
         var account = await app.CreateAccountAsync();
-        var owner = await app.CreateUserAsync();
+        var owner = await app.CreateMemberAsync(account, BuiltInRoles.Owner);
         var person = await app.CreateUserAsync();
-        await app.AddMemberAsync(account, owner, BuiltInRoles.Owner);
         var membership = await app.AddMemberAsync(account, person, BuiltInRoles.Viewer);
         using var client = await app.SignInAsync(await app.CreateUserAsync(staffRole: StaffRole.Admin));
 
@@ -91,8 +89,7 @@ public sealed class MembershipRoleTests(PorticoApp app)
     [Fact]
     public async Task Customers_cannot_reach_the_staff_console()
     {
-        var (_, user) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
-        using var client = await app.SignInAsync(user);
+        var (_, user, client) = await app.SignedInCustomerAsync(BuiltInRoles.Owner);
         foreach (var path in new[] { "/staff", "/staff/accounts", "/staff/roles", "/staff/audit" })
         {
             var response = await client.Http.GetAsync(new Uri(path, UriKind.Relative));

@@ -1,7 +1,6 @@
 namespace Portico.Tests.Staff;
 
-[Collection(AppCollection.Name)]
-public sealed class NewAccountTests(PorticoApp app)
+public sealed class NewAccountTests(PorticoApp app) : AppTests
 {
     private static async Task<HttpResponseMessage> CreateAsync(PorticoClient client, string name, string ownerEmail) =>
         await client.PostFormAsync("/staff/accounts?handler=Create", await client.GetPageAsync("/staff/accounts"),

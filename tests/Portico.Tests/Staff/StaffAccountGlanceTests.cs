@@ -1,14 +1,10 @@
 namespace Portico.Tests.Staff;
 
 /// The staff account page at a glance: its timeline, its people's sign-in state, and the quick fixes staff Admins make there.
-[Collection(AppCollection.Name)]
-public sealed class StaffAccountGlanceTests(PorticoApp app)
+public sealed class StaffAccountGlanceTests(PorticoApp app) : AppTests
 {
-    private static async Task<HttpResponseMessage> PostAsync(PorticoClient client, Guid accountId, string handler, Dictionary<string, string> fields)
-    {
-        var page = await client.GetPageAsync($"/staff/accounts/{accountId}");
-        return await client.PostFormAsync($"/staff/accounts/{accountId}?handler={handler}", page, fields);
-    }
+    private static Task<HttpResponseMessage> PostAsync(PorticoClient client, Guid accountId, string handler, Dictionary<string, string> fields) =>
+        client.SubmitAsync($"/staff/accounts/{accountId}", fields, handler);
 
     private async Task<PorticoClient> AdminAsync() => await app.SignInAsync(await app.CreateUserAsync(staffRole: StaffRole.Admin));
 
@@ -114,8 +110,7 @@ public sealed class StaffAccountGlanceTests(PorticoApp app)
     public async Task People_show_their_last_sign_in_two_factor_state_lockout_and_pending_invitations_with_expiry()
     {
         var (account, owner) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
-        var quiet = await app.CreateUserAsync();
-        await app.AddMemberAsync(account, quiet, BuiltInRoles.Viewer);
+        var quiet = await app.CreateMemberAsync(account, BuiltInRoles.Viewer);
         await app.WithDbAsync(db => db.Users.Where(u => u.Id == quiet.Id).ExecuteUpdateAsync(s => s.SetProperty(u => u.TwoFactorEnabled, true)));
         await LockOutAsync(quiet);
         (await app.SignInAsync(owner)).Dispose();
@@ -164,9 +159,7 @@ public sealed class StaffAccountGlanceTests(PorticoApp app)
     [Fact]
     public async Task An_admin_unlocks_a_locked_out_person_who_can_then_sign_in_and_it_is_audited()
     {
-        var account = await app.CreateAccountAsync();
-        var person = await app.CreateUserAsync();
-        await app.AddMemberAsync(account, person, BuiltInRoles.Requester);
+        var (account, person) = await app.CreateCustomerAsync(BuiltInRoles.Requester);
         await LockOutAsync(person);
         using var admin = await AdminAsync();
 
@@ -184,8 +177,7 @@ public sealed class StaffAccountGlanceTests(PorticoApp app)
     [Fact]
     public async Task An_admin_signs_a_person_out_everywhere_and_it_is_audited()
     {
-        var (account, person) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
-        using var browser = await app.SignInAsync(person);
+        var (account, person, browser) = await app.SignedInCustomerAsync(BuiltInRoles.Owner);
         Assert.Equal(HttpStatusCode.OK, (await browser.Http.GetAsync(new Uri($"/a/{account.Id}/contacts", UriKind.Relative))).StatusCode);
         using var admin = await AdminAsync();
 

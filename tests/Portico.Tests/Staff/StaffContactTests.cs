@@ -1,15 +1,11 @@
 namespace Portico.Tests.Staff;
 
-[Collection(AppCollection.Name)]
-public sealed class StaffContactTests(PorticoApp app)
+public sealed class StaffContactTests(PorticoApp app) : AppTests
 {
     private async Task<Guid> RoleIdAsync(string name) => await app.WithDbAsync((db, _) => db.Roles.Where(r => r.Name == name).Select(r => r.Id).SingleAsync());
 
-    private static async Task<HttpResponseMessage> PostAsync(PorticoClient client, Guid accountId, string handler, Dictionary<string, string> fields)
-    {
-        var page = await client.GetPageAsync($"/staff/accounts/{accountId}");
-        return await client.PostFormAsync($"/staff/accounts/{accountId}?handler={handler}", page, fields);
-    }
+    private static Task<HttpResponseMessage> PostAsync(PorticoClient client, Guid accountId, string handler, Dictionary<string, string> fields) =>
+        client.SubmitAsync($"/staff/accounts/{accountId}", fields, handler);
 
     private Task<bool> AuditedByAsync(string action, PorticoUser actor, string targetId) =>
         app.WithDbAsync((db, _) => db.AuditEvents.AnyAsync(e => e.Action == action && e.ActorUserId == actor.Id && e.TargetId == targetId));

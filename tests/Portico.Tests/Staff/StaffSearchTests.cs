@@ -3,8 +3,7 @@ using Portico.Features.Staff;
 
 namespace Portico.Tests.Staff;
 
-[Collection(AppCollection.Name)]
-public sealed class StaffSearchTests(PorticoApp app)
+public sealed class StaffSearchTests(PorticoApp app) : AppTests
 {
     private sealed record World(Account Account, PorticoUser Person, Portico.Features.Requests.Request Request, Invoice Invoice,
         Portico.Features.Orders.Order Order, Portico.Features.Documents.Document Document, string Token);
@@ -110,8 +109,7 @@ public sealed class StaffSearchTests(PorticoApp app)
     [Fact]
     public async Task Customers_are_refused_and_visitors_sent_to_sign_in()
     {
-        var (_, owner) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
-        using var customer = await app.SignInAsync(owner);
+        var (_, owner, customer) = await app.SignedInCustomerAsync(BuiltInRoles.Owner);
         Assert.Equal(HttpStatusCode.Forbidden, (await SearchAsync(customer, "Searchable")).Response.StatusCode);
         using var visitor = app.Anonymous();
         var response = (await SearchAsync(visitor, "Searchable")).Response;
@@ -168,14 +166,12 @@ public sealed class StaffSearchTests(PorticoApp app)
             Assert.Contains("/", page.QuerySelector("#staff-search-hint")!.TextContent, StringComparison.Ordinal);
             Assert.NotNull(page.QuerySelector("script[src^='/js/staff-search.js']"));
         }
-        var (account, owner) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
-        using var customer = await app.SignInAsync(owner);
+        var (account, owner, customer) = await app.SignedInCustomerAsync(BuiltInRoles.Owner);
         Assert.Null((await customer.GetPageAsync($"/a/{account.Id}")).QuerySelector("[data-testid=staff-search-box]"));
     }
 }
 
-[Collection(AppCollection.Name)]
-public sealed class StaffSearchIndexTests(PorticoApp app)
+public sealed class StaffSearchIndexTests(PorticoApp app) : AppTests
 {
     private static async Task<List<string>> AccountLinksAsync(PorticoClient client, string query)
     {

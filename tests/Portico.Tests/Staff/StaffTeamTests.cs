@@ -3,8 +3,7 @@ using Portico.Features.Staff;
 namespace Portico.Tests.Staff;
 
 /// Staff Admins add the rest of the staff, change their role or take their access away, from /staff/team.
-[Collection(AppCollection.Name)]
-public sealed class StaffTeamTests(PorticoApp app)
+public sealed class StaffTeamTests(PorticoApp app) : AppTests
 {
     private static async Task<HttpResponseMessage> PostAsync(PorticoClient client, string handler, Dictionary<string, string> fields) =>
         await client.PostFormAsync($"/staff/team?handler={handler}", await client.GetPageAsync("/staff/team"), fields);

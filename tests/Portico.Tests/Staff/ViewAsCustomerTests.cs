@@ -118,9 +118,7 @@ public sealed class ViewAsCustomerTests(ViewAsCustomerApp app) : IClassFixture<V
     [Fact]
     public async Task A_view_needs_a_reason_and_a_person_with_access_to_the_account()
     {
-        var account = await app.CreateAccountAsync();
-        var member = await app.CreateUserAsync();
-        await app.AddMemberAsync(account, member, BuiltInRoles.Owner);
+        var (account, member) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
         var formerMember = await app.CreateUserAsync();
         await app.AddMemberAsync(account, formerMember, BuiltInRoles.Owner, expiresAt: DateTime.UtcNow.AddDays(-1));
         var (_, memberElsewhere) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
@@ -382,9 +380,7 @@ public sealed class ViewAsCustomerTests(ViewAsCustomerApp app) : IClassFixture<V
     [Fact]
     public async Task Start_and_end_are_in_the_staff_audit_and_in_the_owners_audit_log()
     {
-        var account = await app.CreateAccountAsync();
-        var owner = await app.CreateUserAsync();
-        await app.AddMemberAsync(account, owner, BuiltInRoles.Owner);
+        var (account, owner) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
         var v = await ViewAsync(BuiltInRoles.Requester, StaffRole.Agent, account);
         var page = await v.Staff.GetPageAsync($"/a/{account.Id}");
         await v.Staff.PostFormAsync("/staff/customer-view", page, new Dictionary<string, string>());
@@ -434,9 +430,7 @@ public sealed class ViewAsCustomerTests(ViewAsCustomerApp app) : IClassFixture<V
     [Fact]
     public async Task The_view_of_a_member_with_a_restricted_role_shows_only_what_that_role_sees()
     {
-        var account = await app.CreateAccountAsync();
-        var owner = await app.CreateUserAsync();
-        await app.AddMemberAsync(account, owner, BuiltInRoles.Owner);
+        var (account, owner) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
         var v = await ViewAsync(BuiltInRoles.Requester, StaffRole.Admin, account);
         var otherAccount = await app.CreateAccountAsync();
         await app.AddMemberAsync(otherAccount, v.Member, BuiltInRoles.Owner);

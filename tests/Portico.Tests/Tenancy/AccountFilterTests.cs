@@ -2,8 +2,7 @@ namespace Portico.Tests.Tenancy;
 
 /// The account filter is one comparison for an account's queries, so the database searches the AccountId index,
 /// and none for background work (a model without the filter) or a staff query that asks for every account.
-[Collection(AppCollection.Name)]
-public sealed class AccountFilterTests(PorticoApp app)
+public sealed class AccountFilterTests(PorticoApp app) : AppTests
 {
     [Fact]
     public async Task An_account_query_compares_the_account_id_once_and_the_database_searches_its_index()

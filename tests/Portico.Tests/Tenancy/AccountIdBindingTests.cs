@@ -8,8 +8,7 @@ namespace Portico.Tests.Tenancy;
 /// The account a page or endpoint acts on comes from the membership check, never from a value a client binds:
 /// found from the app's own endpoints, no page handler or page property binds an account id, and an endpoint
 /// takes one only from its route (the value authorization checked), never from the query or a JSON body.
-[Collection(AppCollection.Name)]
-public sealed class AccountIdBindingTests(PorticoApp app)
+public sealed class AccountIdBindingTests(PorticoApp app) : AppTests
 {
     /// Bindings allowed to name an account, each with the reason.
     private static readonly Dictionary<string, string> Allowed = new()

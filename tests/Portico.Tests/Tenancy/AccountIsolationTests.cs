@@ -5,8 +5,7 @@ namespace Portico.Tests.Tenancy;
 
 /// Every route that takes an account id is listed here with the permission it needs. The
 /// coverage test fails when a route is added without a row, so isolation is never assumed.
-[Collection(AppCollection.Name)]
-public sealed class AccountIsolationTests(PorticoApp app)
+public sealed class AccountIsolationTests(PorticoApp app) : AppTests
 {
     /// Route, the permission it needs, and the method to call it with (POST rows send a valid JSON body).
     public static readonly TheoryData<string, string, string> AccountRoutes = new()
@@ -134,8 +133,7 @@ public sealed class AccountIsolationTests(PorticoApp app)
     {
         var (victim, victimUser) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
         var ids = await ObjectsAsync(victim, victimUser);
-        var (_, intruder) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
-        using var client = await app.SignInAsync(intruder);
+        var (_, intruder, client) = await app.SignedInCustomerAsync(BuiltInRoles.Owner);
 
         var response = await CallAsync(client, method, pattern, ids);
 
@@ -152,9 +150,7 @@ public sealed class AccountIsolationTests(PorticoApp app)
     [MemberData(nameof(AccountRoutes))]
     public async Task A_member_without_the_permission_gets_nothing(string pattern, string permission, string method)
     {
-        var account = await app.CreateAccountAsync();
-        var owner = await app.CreateUserAsync();
-        await app.AddMemberAsync(account, owner, BuiltInRoles.Owner);
+        var (account, owner) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
         var ids = await ObjectsAsync(account, owner);
         var roleName = "All but " + permission + " " + PorticoApp.Unique();
         await app.WithDbAsync(async db =>

@@ -1,20 +1,16 @@
 namespace Portico.Tests.Tenancy;
 
-[Collection(AppCollection.Name)]
-public sealed class AccountSwitchingTests(PorticoApp app)
+public sealed class AccountSwitchingTests(PorticoApp app) : AppTests
 {
     [Fact]
     public async Task A_person_in_two_accounts_sees_each_accounts_contacts_only_in_that_account()
     {
         var first = await app.CreateAccountAsync();
         var second = await app.CreateAccountAsync();
-        var person = await app.CreateUserAsync();
-        var firstColleague = await app.CreateUserAsync();
-        var secondColleague = await app.CreateUserAsync();
-        await app.AddMemberAsync(first, person, BuiltInRoles.Owner);
+        var person = await app.CreateMemberAsync(first, BuiltInRoles.Owner);
+        var firstColleague = await app.CreateMemberAsync(first, BuiltInRoles.Viewer);
+        var secondColleague = await app.CreateMemberAsync(second, BuiltInRoles.Viewer);
         await app.AddMemberAsync(second, person, BuiltInRoles.Requester);
-        await app.AddMemberAsync(first, firstColleague, BuiltInRoles.Viewer);
-        await app.AddMemberAsync(second, secondColleague, BuiltInRoles.Viewer);
         using var client = await app.SignInAsync(person);
 
         var firstPage = await client.GetPageAsync($"/a/{first.Id}/contacts");
@@ -34,8 +30,7 @@ public sealed class AccountSwitchingTests(PorticoApp app)
     {
         var current = await app.CreateAccountAsync();
         var expired = await app.CreateAccountAsync();
-        var person = await app.CreateUserAsync();
-        await app.AddMemberAsync(current, person, BuiltInRoles.Owner);
+        var person = await app.CreateMemberAsync(current, BuiltInRoles.Owner);
         await app.AddMemberAsync(expired, person, BuiltInRoles.Owner, DateTime.UtcNow.AddDays(-1));
         using var client = await app.SignInAsync(person);
 

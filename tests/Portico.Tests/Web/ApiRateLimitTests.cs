@@ -12,8 +12,7 @@ public sealed class ApiRateLimitTests : OwnAppTests<StrictApiLimitApp>
     {
         await Web.SharedRateLimitTests.WindowWithRoomAsync();
         var (account, first) = await App.CreateCustomerAsync(BuiltInRoles.Owner);
-        var second = await App.CreateUserAsync();
-        await App.AddMemberAsync(account, second, BuiltInRoles.Viewer);
+        var second = await App.CreateMemberAsync(account, BuiltInRoles.Viewer);
         using var firstClient = await App.SignInAsync(first);
         using var secondClient = await App.SignInAsync(second);
 

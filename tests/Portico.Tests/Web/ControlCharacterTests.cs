@@ -26,8 +26,7 @@ public sealed class ControlCharacterRulesTests
 }
 
 /// A NUL or another C0 control character in any input answers 400 naming the field, on pages and the API, and nothing is stored.
-[Collection(AppCollection.Name)]
-public sealed class ControlCharacterTests(PorticoApp app)
+public sealed class ControlCharacterTests(PorticoApp app) : AppTests
 {
     private static async Task<string> RefusalOnPageAsync(HttpResponseMessage response)
     {
@@ -47,8 +46,7 @@ public sealed class ControlCharacterTests(PorticoApp app)
     [Fact]
     public async Task A_nul_in_the_profile_name_answers_400_naming_the_field_and_the_name_stays()
     {
-        var (_, user) = await app.CreateCustomerAsync(BuiltInRoles.Viewer);
-        using var client = await app.SignInAsync(user);
+        var (_, user, client) = await app.SignedInCustomerAsync(BuiltInRoles.Viewer);
         var page = await client.GetPageAsync("/account/profile");
 
         var response = await client.PostFormAsync("/account/profile", page, new Dictionary<string, string> { ["Form.DisplayName"] = "\0abc" });
@@ -60,8 +58,7 @@ public sealed class ControlCharacterTests(PorticoApp app)
     [Fact]
     public async Task A_nul_in_the_company_city_answers_400_naming_the_field_and_no_change_is_asked()
     {
-        var (account, owner) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
-        using var client = await app.SignInAsync(owner);
+        var (account, owner, client) = await app.SignedInCustomerAsync(BuiltInRoles.Owner);
 
         var response = await client.RequestAddressAsync(account.Id, "1 Rue de la Paix", city: "A\0B");
 
@@ -85,8 +82,7 @@ public sealed class ControlCharacterTests(PorticoApp app)
     [Fact]
     public async Task A_nul_in_the_query_string_of_a_page_is_refused_with_the_parameter_named()
     {
-        var (account, user) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
-        using var client = await app.SignInAsync(user);
+        var (account, user, client) = await app.SignedInCustomerAsync(BuiltInRoles.Owner);
 
         var response = await client.Http.GetAsync(new Uri($"/a/{account.Id}/company?done=%00", UriKind.Relative));
 

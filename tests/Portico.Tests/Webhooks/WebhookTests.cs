@@ -69,8 +69,7 @@ public sealed class WebhookReceiver : IDisposable
     }
 }
 
-[Collection(AppCollection.Name)]
-public sealed class WebhookTests(PorticoApp app)
+public sealed class WebhookTests(PorticoApp app) : AppTests
 {
     private static async Task<string> RegisterAsync(PorticoClient admin, string url, params string[] events)
     {

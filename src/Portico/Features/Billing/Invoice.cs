@@ -36,12 +36,8 @@ public sealed record InvoicePayment(DateOnly PaidOn, long AmountMinor, string? R
 
 /// An invoice synced from the billing system; read-only in the portal. Amounts are in the
 /// currency's minor units (cents), so sums are exact on every database.
-public sealed class Invoice : ISyncedRecord, ISourceVersioned
+public sealed class Invoice : SyncedRecord
 {
-    public Guid Id { get; private set; } = Guid.NewGuid();
-    public Guid AccountId { get; private set; }
-    public Guid IntegrationId { get; private set; }
-    public string ExternalId { get; private set; } = "";
     public string Number { get; private set; } = "";
     public string Currency { get; private set; } = "";
     public DateOnly IssuedOn { get; private set; }
@@ -52,26 +48,14 @@ public sealed class Invoice : ISyncedRecord, ISourceVersioned
     public List<InvoiceLine> Lines { get; private set; } = [];
     public List<InvoicePayment> Payments { get; private set; } = [];
     public string? PdfUrl { get; private set; }
-    /// When the source last sent this record, and a hash of what it sent, so replays change nothing.
-    public DateTime SyncedAt { get; private set; }
-    public string ContentHash { get; private set; } = "";
-    public DateTime UpdatedAt { get; private set; }
-    /// The source's version and change time of what is stored; an older copy from the source is not applied.
-    public long? SourceVersion { get; private set; }
-    public DateTime? SourceUpdatedAt { get; private set; }
 
     private Invoice() { }
 
-    public Invoice(Guid integrationId, string externalId)
-    {
-        IntegrationId = integrationId;
-        ExternalId = externalId;
-    }
+    public Invoice(Guid integrationId, string externalId) : base(integrationId, externalId) { }
 
     public void Apply(Guid accountId, string number, string currency, DateOnly issuedOn, DateOnly dueOn, InvoiceStatus status, long totalMinor,
         List<InvoiceLine> lines, List<InvoicePayment> payments, string? pdfUrl, string contentHash, DateTime now)
     {
-        AccountId = accountId;
         Number = number;
         Currency = currency;
         IssuedOn = issuedOn;
@@ -82,14 +66,8 @@ public sealed class Invoice : ISyncedRecord, ISourceVersioned
         Payments = payments;
         PaidMinor = payments.Sum(p => p.AmountMinor);
         PdfUrl = pdfUrl;
-        ContentHash = contentHash;
-        UpdatedAt = now;
-        SyncedAt = now;
+        Applied(accountId, contentHash, now);
     }
-
-    public void Confirmed(DateTime now) => SyncedAt = now;
-
-    public void CameFrom(long? version, DateTime? updatedAt) => (SourceVersion, SourceUpdatedAt) = (version, updatedAt);
 
     public long DueMinor => Status == InvoiceStatus.Open ? Math.Max(0, TotalMinor - PaidMinor) : 0;
 
@@ -136,23 +114,14 @@ internal sealed class InvoiceConfiguration : IEntityTypeConfiguration<Invoice>
 {
     public void Configure(EntityTypeBuilder<Invoice> b)
     {
-        b.HasIndex(i => new { i.IntegrationId, i.ExternalId }).IsUnique();
+        b.ConfigureSyncedRecord();
         b.HasIndex(i => new { i.AccountId, i.Status, i.DueOn });
-        // The staff account timeline reads an account's most recently synced invoices.
-        b.HasIndex(i => new { i.AccountId, i.UpdatedAt });
         // Staff search finds an invoice by the start of its number across accounts.
         b.HasIndex(i => i.Number);
-        b.HasOne<Accounts.Account>().WithMany().HasForeignKey(i => i.AccountId).OnDelete(DeleteBehavior.Cascade);
-        b.HasOne<Integration>().WithMany().HasForeignKey(i => i.IntegrationId).OnDelete(DeleteBehavior.Restrict);
-        b.Property(i => i.ExternalId).HasMaxLength(100);
         b.Property(i => i.Number).HasMaxLength(50);
         b.Property(i => i.Currency).HasMaxLength(3);
         b.Property(i => i.Status).HasConversion<string>().HasMaxLength(10);
         b.Property(i => i.PdfUrl).HasMaxLength(500);
-        b.Property(i => i.ContentHash).HasMaxLength(64);
-        // Two batches changing one record at the same moment: the later save fails instead of overwriting a newer version.
-        b.Property(i => i.SourceVersion).IsConcurrencyToken();
-        b.Property(i => i.SourceUpdatedAt).IsConcurrencyToken();
         b.Property(i => i.Lines).AsJson();
         b.Property(i => i.Payments).AsJson();
     }

@@ -39,46 +39,52 @@ public sealed class IntegrationSync(PorticoDb db, AuditLog audit, TimeProvider c
             existing => ((Account)existing).Name, record => record.Name!.Trim(), ct);
 
     public Task<BatchResult> InvoicesAsync(Guid integrationId, bool dryRun, List<(int Index, InvoiceRecord? Record, string? Error)> records, CancellationToken ct) =>
-        RunAsync(integrationId, dryRun, SyncedObjectTypes.Invoices, records, r => r.ExternalId, r => r.ExternalAccountId, IntegrationRecordValidation.ValidateInvoice,
-            async (ids, ct2) => (await db.Invoices.AcrossAccounts().Where(i => i.IntegrationId == integrationId && ids.Contains(i.ExternalId)).ToListAsync(ct2))
-                .ToDictionary(i => i.ExternalId, i => (object)i),
-            (existing, r, accountId, now) =>
+        SyncedRecordsAsync(integrationId, dryRun, SyncedObjectTypes.Invoices, records, r => r.ExternalId, r => r.ExternalAccountId, IntegrationRecordValidation.ValidateInvoice,
+            r => Hash(Content(r)), externalId => new Invoice(integrationId, externalId),
+            (invoice, r, accountId, hash, now) =>
             {
-                var invoice = existing as Invoice ?? new Invoice(integrationId, r.ExternalId!.Trim());
-                if (existing is null)
-                {
-                    db.Invoices.Add(invoice);
-                }
                 var currency = r.Currency!;
-                invoice.Apply(accountId!.Value, r.Number!.Trim(), currency, r.IssuedOn!.Value, r.DueOn!.Value, Enum.Parse<InvoiceStatus>(r.Status!, true),
+                invoice.Apply(accountId, r.Number!.Trim(), currency, r.IssuedOn!.Value, r.DueOn!.Value, Enum.Parse<InvoiceStatus>(r.Status!, true),
                     Currencies.ToMinor(r.Total!.Value, currency)!.Value,
                     (r.Lines ?? []).Select(l => new InvoiceLine(l.Description!.Trim(), l.Quantity ?? 1, Currencies.ToMinor(l.UnitPrice ?? l.Amount!.Value, currency)!.Value,
                         Currencies.ToMinor(l.Amount!.Value, currency)!.Value)).ToList(),
                     (r.Payments ?? []).Select(p => new InvoicePayment(p.PaidOn!.Value, Currencies.ToMinor(p.Amount!.Value, currency)!.Value, p.Reference)).ToList(),
-                    r.PdfUrl, Hash(Content(r)), now);
-                return invoice;
-            },
-            existing => ((Invoice)existing).ContentHash + ((Invoice)existing).AccountId, r => Hash(Content(r)), ct, includeAccountInComparison: true);
+                    r.PdfUrl, hash, now);
+            }, ct);
 
     public Task<BatchResult> OrdersAsync(Guid integrationId, bool dryRun, List<(int Index, OrderRecord? Record, string? Error)> records, CancellationToken ct) =>
-        RunAsync(integrationId, dryRun, SyncedObjectTypes.Orders, records, r => r.ExternalId, r => r.ExternalAccountId, IntegrationRecordValidation.ValidateOrder,
-            async (ids, ct2) => (await db.Orders.AcrossAccounts().Where(o => o.IntegrationId == integrationId && ids.Contains(o.ExternalId)).ToListAsync(ct2))
-                .ToDictionary(o => o.ExternalId, o => (object)o),
+        SyncedRecordsAsync(integrationId, dryRun, SyncedObjectTypes.Orders, records, r => r.ExternalId, r => r.ExternalAccountId, IntegrationRecordValidation.ValidateOrder,
+            r => Hash(Content(r)), externalId => new Order(integrationId, externalId),
+            (order, r, accountId, hash, now) => order.Apply(accountId, r.Reference!.Trim(), r.Title?.Trim() ?? r.Reference!.Trim(), r.Kind ?? "Order",
+                Order.Statuses.First(s => string.Equals(s, r.Status, StringComparison.OrdinalIgnoreCase)),
+                (r.Milestones ?? []).Select(m => new Milestone(m.Name!.Trim(), m.DueOn, m.DoneOn)).ToList(),
+                r.Tracking is null ? null : new Tracking(r.Tracking.Carrier, r.Tracking.Number, r.Tracking.Url),
+                (r.Timeline ?? []).Select(e => new OrderEvent(e.At!.Value.ToUniversalTime(), e.Text!.Trim())).ToList(), hash, now), ct);
+
+    /// Invoices and orders alike: found by the source's ids across accounts, added when new, and left as they are only while
+    /// both what the source sent and the account it names are the same.
+    private Task<BatchResult> SyncedRecordsAsync<TRecord, TSynced>(Guid integrationId, bool dryRun, string objectType,
+        List<(int Index, TRecord? Record, string? Error)> records, Func<TRecord, string?> externalId, Func<TRecord, string?> externalAccountId,
+        Func<TRecord, Dictionary<string, string>> validate, Func<TRecord, string> fingerprint, Func<string, TSynced> create,
+        Action<TSynced, TRecord, Guid, string, DateTime> apply, CancellationToken ct)
+        where TRecord : class, IVersionedRecord where TSynced : SyncedRecord
+    {
+        var stored = db.Set<TSynced>();
+        return RunAsync(integrationId, dryRun, objectType, records, externalId, externalAccountId, validate,
+            async (ids, ct2) => (await stored.AcrossAccounts().Where(s => s.IntegrationId == integrationId && ids.Contains(s.ExternalId)).ToListAsync(ct2))
+                .ToDictionary(s => s.ExternalId, s => (object)s),
             (existing, r, accountId, now) =>
             {
-                var order = existing as Order ?? new Order(integrationId, r.ExternalId!.Trim());
-                if (existing is null)
+                if (existing is not TSynced synced)
                 {
-                    db.Orders.Add(order);
+                    synced = create(externalId(r)!.Trim());
+                    stored.Add(synced);
                 }
-                order.Apply(accountId!.Value, r.Reference!.Trim(), r.Title?.Trim() ?? r.Reference!.Trim(), r.Kind ?? "Order",
-                    Order.Statuses.First(s => string.Equals(s, r.Status, StringComparison.OrdinalIgnoreCase)),
-                    (r.Milestones ?? []).Select(m => new Milestone(m.Name!.Trim(), m.DueOn, m.DoneOn)).ToList(),
-                    r.Tracking is null ? null : new Tracking(r.Tracking.Carrier, r.Tracking.Number, r.Tracking.Url),
-                    (r.Timeline ?? []).Select(e => new OrderEvent(e.At!.Value.ToUniversalTime(), e.Text!.Trim())).ToList(), Hash(Content(r)), now);
-                return order;
+                apply(synced, r, accountId!.Value, fingerprint(r), now);
+                return synced;
             },
-            existing => ((Order)existing).ContentHash + ((Order)existing).AccountId, r => Hash(Content(r)), ct, includeAccountInComparison: true);
+            existing => ((TSynced)existing).ContentHash + ((TSynced)existing).AccountId, fingerprint, ct, includeAccountInComparison: true);
+    }
 
     /// Applies the records the incidents hold exactly as if their integration had sent them again, one batch per
     /// integration and object type, inside the caller's transaction. Answers each incident's result.

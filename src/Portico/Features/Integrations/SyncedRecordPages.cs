@@ -40,12 +40,11 @@ public abstract class SyncedRecordListModel(Freshness freshness, TimeProvider cl
         Filters().Append(new("p", page.ToString(CultureInfo.InvariantCulture))).Where(kv => !string.IsNullOrEmpty(kv.Value))).ToUriComponent();
 }
 
-/// A customer's view of one synced record: another account's id answers 404 through the account filter.
-public abstract class SyncedRecordDetailModel<T>(PorticoDb db, Insights.KeyEvents keyEvents, TimeProvider clock) : PageModel where T : class, ISyncedRecord
+/// A customer's view of one synced record, which counts as the key event <c>viewed</c>: another account's id answers 404
+/// through the account filter.
+public abstract class SyncedRecordDetailModel<T>(PorticoDb db, Insights.KeyEvents keyEvents, TimeProvider clock, Insights.KeyEventKind viewed) : PageModel
+    where T : class, ISyncedRecord
 {
-    /// The key event a customer's look at this kind of record counts as.
-    protected abstract Insights.KeyEventKind Viewed { get; }
-
     protected T Record { get; private set; } = null!;
     public string Source { get; private set; } = "";
     public DateTime Now { get; } = clock.GetUtcNow().UtcDateTime;
@@ -61,7 +60,7 @@ public abstract class SyncedRecordDetailModel<T>(PorticoDb db, Insights.KeyEvent
         }
         Record = record;
         Source = await db.Integrations.Where(i => i.Id == record.IntegrationId).Select(i => i.Name).SingleAsync(ct);
-        await keyEvents.RecordNowAsync(Viewed, record.AccountId, ct);
+        await keyEvents.RecordNowAsync(viewed, record.AccountId, ct);
         return Page();
     }
 }

@@ -4,10 +4,8 @@ using Portico.Features.Integrations;
 namespace Portico.Features.Orders;
 
 [AccountPermission(Permissions.OrdersView)]
-public sealed class DetailModel(PorticoDb db, Insights.KeyEvents keyEvents, TimeProvider clock) : SyncedRecordDetailModel<Order>(db, keyEvents, clock)
+public sealed class DetailModel(PorticoDb db, Insights.KeyEvents keyEvents, TimeProvider clock) : SyncedRecordDetailModel<Order>(db, keyEvents, clock, Insights.KeyEventKind.OrderViewed)
 {
-    protected override Insights.KeyEventKind Viewed => Insights.KeyEventKind.OrderViewed;
-
     public Order Order => Record;
 
     public Task<IActionResult> OnGetAsync(Guid orderId, CancellationToken ct) => LoadAsync(orderId, ct);

@@ -23,15 +23,11 @@ public enum OrderStatus
 }
 
 /// An order or project synced from the ERP or project tool; read-only in the portal.
-public sealed class Order : ISyncedRecord, ISourceVersioned
+public sealed class Order : SyncedRecord
 {
     public static readonly IReadOnlyList<string> Statuses = Enum.GetNames<OrderStatus>();
     public static readonly IReadOnlyList<string> Kinds = ["Order", "Project"];
 
-    public Guid Id { get; private set; } = Guid.NewGuid();
-    public Guid AccountId { get; private set; }
-    public Guid IntegrationId { get; private set; }
-    public string ExternalId { get; private set; } = "";
     public string Reference { get; private set; } = "";
     public string Title { get; private set; } = "";
     public string Kind { get; private set; } = "Order";
@@ -41,25 +37,14 @@ public sealed class Order : ISyncedRecord, ISourceVersioned
     public string? TrackingNumber { get; private set; }
     public string? TrackingUrl { get; private set; }
     public List<OrderEvent> Timeline { get; private set; } = [];
-    public DateTime SyncedAt { get; private set; }
-    public string ContentHash { get; private set; } = "";
-    public DateTime UpdatedAt { get; private set; }
-    /// The source's version and change time of what is stored; an older copy from the source is not applied.
-    public long? SourceVersion { get; private set; }
-    public DateTime? SourceUpdatedAt { get; private set; }
 
     private Order() { }
 
-    public Order(Guid integrationId, string externalId)
-    {
-        IntegrationId = integrationId;
-        ExternalId = externalId;
-    }
+    public Order(Guid integrationId, string externalId) : base(integrationId, externalId) { }
 
     public void Apply(Guid accountId, string reference, string title, string kind, string status, List<Milestone> milestones, Tracking? tracking,
         List<OrderEvent> timeline, string contentHash, DateTime now)
     {
-        AccountId = accountId;
         Reference = reference;
         Title = title;
         Kind = kind;
@@ -67,14 +52,8 @@ public sealed class Order : ISyncedRecord, ISourceVersioned
         Milestones = milestones;
         (TrackingCarrier, TrackingNumber, TrackingUrl) = (tracking?.Carrier, tracking?.Number, tracking?.Url);
         Timeline = timeline;
-        ContentHash = contentHash;
-        UpdatedAt = now;
-        SyncedAt = now;
+        Applied(accountId, contentHash, now);
     }
-
-    public void Confirmed(DateTime now) => SyncedAt = now;
-
-    public void CameFrom(long? version, DateTime? updatedAt) => (SourceVersion, SourceUpdatedAt) = (version, updatedAt);
 
     /// Statuses after which an order or project is no longer active.
     public static readonly string[] FinishedStatuses = ["Delivered", "Completed", "Cancelled"];
@@ -94,13 +73,9 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
 {
     public void Configure(EntityTypeBuilder<Order> b)
     {
-        b.HasIndex(o => new { o.IntegrationId, o.ExternalId }).IsUnique();
-        b.HasIndex(o => new { o.AccountId, o.UpdatedAt });
+        b.ConfigureSyncedRecord();
         // Staff search finds an order by the start of its reference across accounts.
         b.HasIndex(o => o.Reference);
-        b.HasOne<Accounts.Account>().WithMany().HasForeignKey(o => o.AccountId).OnDelete(DeleteBehavior.Cascade);
-        b.HasOne<Integration>().WithMany().HasForeignKey(o => o.IntegrationId).OnDelete(DeleteBehavior.Restrict);
-        b.Property(o => o.ExternalId).HasMaxLength(100);
         b.Property(o => o.Reference).HasMaxLength(50);
         b.Property(o => o.Title).HasMaxLength(200);
         b.Property(o => o.Kind).HasMaxLength(20);
@@ -108,10 +83,6 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
         b.Property(o => o.TrackingCarrier).HasMaxLength(100);
         b.Property(o => o.TrackingNumber).HasMaxLength(100);
         b.Property(o => o.TrackingUrl).HasMaxLength(500);
-        b.Property(o => o.ContentHash).HasMaxLength(64);
-        // Two batches changing one record at the same moment: the later save fails instead of overwriting a newer version.
-        b.Property(o => o.SourceVersion).IsConcurrencyToken();
-        b.Property(o => o.SourceUpdatedAt).IsConcurrencyToken();
         b.Property(o => o.Milestones).AsJson();
         b.Property(o => o.Timeline).AsJson();
     }

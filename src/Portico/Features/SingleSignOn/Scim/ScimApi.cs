@@ -12,6 +12,29 @@ public static partial class ScimApi
     private const string ErrorSchema = "urn:ietf:params:scim:api:messages:2.0:Error";
     private const string ListSchema = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
 
+    /// A ListResponse of one page, found by the one filter the resource supports (attribute eq "value"), with paging clamped to what we serve.
+    private static async Task<IResult> ListAsync<T>(string? filter, Regex supported, string refusal, int? startIndex, int? count,
+        Func<string?, int, int, Task<(int Total, List<T> Page)>> list, Func<T, JsonObject> resource)
+    {
+        string? value = null;
+        if (filter is not null)
+        {
+            if (supported.Match(filter) is not { Success: true } match)
+            {
+                return Error(StatusCodes.Status400BadRequest, refusal, "invalidFilter");
+            }
+            value = Regex.Unescape(match.Groups[1].Value);
+        }
+        var start = Math.Max(startIndex ?? 1, 1);
+        var size = Math.Clamp(count ?? 100, 0, ScimUsers.MaxCount);
+        var (total, page) = await list(value, start, size);
+        return Results.Json(new JsonObject
+        {
+            ["schemas"] = new JsonArray(ListSchema), ["totalResults"] = total, ["startIndex"] = start, ["itemsPerPage"] = page.Count,
+            ["Resources"] = new JsonArray(page.Select(r => (JsonNode)resource(r)).ToArray()),
+        }, contentType: ContentType);
+    }
+
     public static IResult Error(int status, string detail, string? scimType = null) =>
         Results.Json(new { schemas = new[] { ErrorSchema }, status = status.ToString(System.Globalization.CultureInfo.InvariantCulture), scimType, detail },
             contentType: ContentType, statusCode: status);
@@ -27,26 +50,9 @@ public static partial class ScimApi
         root.MapScimGroups();
         var scim = root.MapGroup("/Users");
 
-        scim.MapGet("", async (Guid providerId, string? filter, int? startIndex, int? count, HttpContext http, ScimUsers people, CancellationToken ct) =>
-        {
-            string? userName = null;
-            if (filter is not null)
-            {
-                if (UserNameFilter().Match(filter) is not { Success: true } match)
-                {
-                    return Error(StatusCodes.Status400BadRequest, "Only the filter userName eq \"address\" is supported.", "invalidFilter");
-                }
-                userName = Regex.Unescape(match.Groups[1].Value);
-            }
-            var start = Math.Max(startIndex ?? 1, 1);
-            var size = Math.Clamp(count ?? 100, 0, ScimUsers.MaxCount);
-            var (total, page) = await people.ListAsync(providerId, userName, start, size, ct);
-            return Results.Json(new JsonObject
-            {
-                ["schemas"] = new JsonArray(ListSchema), ["totalResults"] = total, ["startIndex"] = start, ["itemsPerPage"] = page.Count,
-                ["Resources"] = new JsonArray(page.Select(u => (JsonNode)Resource(http, providerId, u)).ToArray()),
-            }, contentType: ContentType);
-        });
+        scim.MapGet("", (Guid providerId, string? filter, int? startIndex, int? count, HttpContext http, ScimUsers people, CancellationToken ct) =>
+            ListAsync(filter, UserNameFilter(), "Only the filter userName eq \"address\" is supported.", startIndex, count,
+                (userName, start, size) => people.ListAsync(providerId, userName, start, size, ct), u => Resource(http, providerId, u)));
 
         scim.MapGet("/{id}", async (Guid providerId, string id, HttpContext http, ScimUsers people, CancellationToken ct) =>
             Guid.TryParse(id, out var userId) && await people.FindAsync(providerId, userId, ct) is { } user

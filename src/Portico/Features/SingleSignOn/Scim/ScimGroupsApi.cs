@@ -20,26 +20,9 @@ public static partial class ScimApi
     {
         var groups = root.MapGroup("/Groups");
 
-        groups.MapGet("", async (Guid providerId, string? filter, int? startIndex, int? count, HttpContext http, ScimGroups service, CancellationToken ct) =>
-        {
-            string? displayName = null;
-            if (filter is not null)
-            {
-                if (DisplayNameFilter().Match(filter) is not { Success: true } match)
-                {
-                    return Error(StatusCodes.Status400BadRequest, "Only the filter displayName eq \"name\" is supported.", "invalidFilter");
-                }
-                displayName = Regex.Unescape(match.Groups[1].Value);
-            }
-            var start = Math.Max(startIndex ?? 1, 1);
-            var size = Math.Clamp(count ?? 100, 0, ScimUsers.MaxCount);
-            var (total, page) = await service.ListAsync(providerId, displayName, start, size, ct);
-            return Results.Json(new JsonObject
-            {
-                ["schemas"] = new JsonArray(ListSchema), ["totalResults"] = total, ["startIndex"] = start, ["itemsPerPage"] = page.Count,
-                ["Resources"] = new JsonArray(page.Select(g => (JsonNode)GroupResource(http, providerId, g)).ToArray()),
-            }, contentType: ContentType);
-        });
+        groups.MapGet("", (Guid providerId, string? filter, int? startIndex, int? count, HttpContext http, ScimGroups service, CancellationToken ct) =>
+            ListAsync(filter, DisplayNameFilter(), "Only the filter displayName eq \"name\" is supported.", startIndex, count,
+                (displayName, start, size) => service.ListAsync(providerId, displayName, start, size, ct), g => GroupResource(http, providerId, g)));
 
         groups.MapGet("/{id}", async (Guid providerId, string id, HttpContext http, ScimGroups service, CancellationToken ct) =>
             Guid.TryParse(id, out var groupId) && await service.FindAsync(providerId, groupId, ct) is { } group
