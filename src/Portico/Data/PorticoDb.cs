@@ -67,7 +67,6 @@ public abstract class PorticoDb(DbContextOptions options, AccountContext account
     public DbSet<Features.Branding.StoredBrand> StoredBrands => Set<Features.Branding.StoredBrand>();
     public DbSet<Features.Insights.KeyEvent> KeyEvents => Set<Features.Insights.KeyEvent>();
     public DbSet<Features.Insights.DailyFigure> DailyFigures => Set<Features.Insights.DailyFigure>();
-    public DbSet<Features.Insights.MonthlyFigure> MonthlyFigures => Set<Features.Insights.MonthlyFigure>();
     public DbSet<Features.Insights.PersonActivity> PersonActivities => Set<Features.Insights.PersonActivity>();
     public DbSet<Features.Help.HelpCategory> HelpCategories => Set<Features.Help.HelpCategory>();
     public DbSet<Features.Help.HelpArticle> HelpArticles => Set<Features.Help.HelpArticle>();

@@ -55,27 +55,6 @@ public sealed class DailyFigure
     }
 }
 
-/// One calendar month's sum of the daily figures of one account and dimension, kept in the same transaction as the daily
-/// rows: a range of whole months reads one row per month instead of one per day (ADR 0024).
-public sealed class MonthlyFigure
-{
-    public FigureMetric Metric { get; private set; }
-    /// The month's first UTC day.
-    public DateOnly Month { get; private set; }
-    public Guid AccountId { get; private set; }
-    public Guid ItemId { get; private set; }
-    public int Detail { get; private set; }
-    public int Channel { get; private set; }
-    public long Count { get; private set; }
-    public long Total { get; private set; }
-    /// The earliest day in the month anything was counted in this row; an account's first sign-in is read from it.
-    public DateOnly FirstDay { get; private set; }
-
-    private MonthlyFigure() { }
-
-    public static DateOnly MonthOf(DateOnly day) => new(day.Year, day.Month, 1);
-}
-
 /// When a person last did something in an account through the portal or the API, and last signed in: kept up with each
 /// key event, so the engagement table reads one row per person instead of their events.
 public sealed class PersonActivity
@@ -95,15 +74,6 @@ internal sealed class DailyFigureConfiguration : IEntityTypeConfiguration<DailyF
         // The key is what an upsert adds to; metric and day first, so a page reads one metric's range from it.
         b.HasKey(f => new { f.Metric, f.Day, f.AccountId, f.ItemId, f.Detail, f.Channel });
         b.HasIndex(f => new { f.AccountId, f.Metric, f.Day });
-    }
-}
-
-internal sealed class MonthlyFigureConfiguration : IEntityTypeConfiguration<MonthlyFigure>
-{
-    public void Configure(EntityTypeBuilder<MonthlyFigure> b)
-    {
-        // Month first: a page reads a few months of every metric; the account next, so one account's months are a short seek.
-        b.HasKey(f => new { f.Month, f.AccountId, f.Metric, f.ItemId, f.Detail, f.Channel });
     }
 }
 

@@ -201,54 +201,28 @@ public sealed class DailyFigureChanges
         people[(account, person)] = (at > active ? at : active, signIn && (lastSignIn is null || at > lastSignIn) ? at : lastSignIn);
     }
 
-    /// Adds the counts in the caller's transaction, to the daily rows and then to the monthly rows (ADR 0024). Each
-    /// statement is an atomic upsert, so parallel writers add to the same row without losing a count; every writer takes
-    /// the daily rows before the monthly ones and each in key order, so two writers never wait on each other in a circle.
+    /// Adds the counts in the caller's transaction. Each statement is an atomic upsert, so parallel writers add to the
+    /// same row without losing a count; rows are taken in key order, so two writers never wait on each other in a circle.
     public async Task ApplyAsync(DatabaseFacade database, CancellationToken ct)
     {
         const int rowsPerStatement = 100;
-        var daily = figures.OrderBy(f => f.Key).Select(f => (f.Key, f.Value.Count, f.Value.Total, f.Key.Item2));
-        await UpsertFiguresAsync(database, "DailyFigures", "Day", firstDay: false, daily, rowsPerStatement, ct);
-        var monthly = figures
-            .GroupBy(f => (f.Key.Item1, MonthlyFigure.MonthOf(f.Key.Item2), f.Key.Item3, f.Key.Item4, f.Key.Item5, f.Key.Item6))
-            .Select(g => (Key: g.Key, Count: g.Sum(f => f.Value.Count), Total: g.Sum(f => f.Value.Total), FirstDay: g.Min(f => f.Key.Item2)))
-            .OrderBy(m => (m.Key.Item2, m.Key.Item3, m.Key.Item1, m.Key.Item4, m.Key.Item5, m.Key.Item6));
-        await UpsertFiguresAsync(database, "MonthlyFigures", "Month", firstDay: true, monthly, rowsPerStatement, ct);
+        foreach (var chunk in figures.OrderBy(f => f.Key).Chunk(rowsPerStatement))
+        {
+            var sql = new StringBuilder("INSERT INTO \"DailyFigures\" (\"Metric\", \"Day\", \"AccountId\", \"ItemId\", \"Detail\", \"Channel\", \"Count\", \"Total\") VALUES ");
+            var parameters = new List<object>(chunk.Length * 8);
+            foreach (var ((metric, day, account, item, detail, channel), (count, total)) in chunk)
+            {
+                var p = parameters.Count;
+                sql.Append(p == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"({{{p}}}, {{{p + 1}}}, {{{p + 2}}}, {{{p + 3}}}, {{{p + 4}}}, {{{p + 5}}}, {{{p + 6}}}, {{{p + 7}}})");
+                parameters.AddRange([(int)metric, day, account, item, detail, channel, count, total]);
+            }
+            sql.Append(" ON CONFLICT (\"Metric\", \"Day\", \"AccountId\", \"ItemId\", \"Detail\", \"Channel\") DO UPDATE SET ")
+                .Append("\"Count\" = \"DailyFigures\".\"Count\" + excluded.\"Count\", \"Total\" = \"DailyFigures\".\"Total\" + excluded.\"Total\"");
+            await database.ExecuteSqlRawAsync(sql.ToString(), parameters, ct);
+        }
         // Two statements, so no parameter is a bare null (PostgreSQL cannot type one inside VALUES).
         await UpsertPeopleAsync(database, people.Where(p => p.Value.SignIn is null), withSignIn: false, rowsPerStatement, ct);
         await UpsertPeopleAsync(database, people.Where(p => p.Value.SignIn is not null), withSignIn: true, rowsPerStatement, ct);
-    }
-
-    /// Adds rows to a figures table, one statement per chunk; the monthly table also keeps the earliest day it counted.
-    private static async Task UpsertFiguresAsync(DatabaseFacade database, string table, string period, bool firstDay,
-        IEnumerable<((FigureMetric Metric, DateOnly Period, Guid Account, Guid Item, int Detail, int Channel) Key, long Count, long Total, DateOnly FirstDay)> rows,
-        int rowsPerStatement, CancellationToken ct)
-    {
-        var columns = firstDay ? 9 : 8;
-        foreach (var chunk in rows.Chunk(rowsPerStatement))
-        {
-            var sql = new StringBuilder().Append(CultureInfo.InvariantCulture,
-                $"INSERT INTO \"{table}\" (\"Metric\", \"{period}\", \"AccountId\", \"ItemId\", \"Detail\", \"Channel\", \"Count\", \"Total\"{(firstDay ? ", \"FirstDay\"" : "")}) VALUES ");
-            var parameters = new List<object>(chunk.Length * columns);
-            foreach (var ((metric, day, account, item, detail, channel), count, total, first) in chunk)
-            {
-                sql.Append(parameters.Count == 0 ? "(" : ", (");
-                sql.AppendJoin(", ", Enumerable.Range(parameters.Count, columns).Select(p => $"{{{p}}}")).Append(')');
-                parameters.AddRange([(int)metric, day, account, item, detail, channel, count, total]);
-                if (firstDay)
-                {
-                    parameters.Add(first);
-                }
-            }
-            sql.Append(CultureInfo.InvariantCulture, $" ON CONFLICT (\"Metric\", \"{period}\", \"AccountId\", \"ItemId\", \"Detail\", \"Channel\") DO UPDATE SET ")
-                .Append(CultureInfo.InvariantCulture, $"\"Count\" = \"{table}\".\"Count\" + excluded.\"Count\", \"Total\" = \"{table}\".\"Total\" + excluded.\"Total\"");
-            if (firstDay)
-            {
-                sql.Append(CultureInfo.InvariantCulture,
-                    $", \"FirstDay\" = CASE WHEN excluded.\"FirstDay\" < \"{table}\".\"FirstDay\" THEN excluded.\"FirstDay\" ELSE \"{table}\".\"FirstDay\" END");
-            }
-            await database.ExecuteSqlRawAsync(sql.ToString(), parameters, ct);
-        }
     }
 
     private static async Task UpsertPeopleAsync(DatabaseFacade database, IEnumerable<KeyValuePair<(Guid Account, Guid Person), (DateTime Active, DateTime? SignIn)>> rows,

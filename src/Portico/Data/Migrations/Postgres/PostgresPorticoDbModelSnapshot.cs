@@ -1444,40 +1444,6 @@ namespace Portico.Data.Migrations.Postgres
                     b.ToTable("KeyEvents");
                 });
 
-            modelBuilder.Entity("Portico.Features.Insights.MonthlyFigure", b =>
-                {
-                    b.Property<DateOnly>("Month")
-                        .HasColumnType("date");
-
-                    b.Property<Guid>("AccountId")
-                        .HasColumnType("uuid");
-
-                    b.Property<int>("Metric")
-                        .HasColumnType("integer");
-
-                    b.Property<Guid>("ItemId")
-                        .HasColumnType("uuid");
-
-                    b.Property<int>("Detail")
-                        .HasColumnType("integer");
-
-                    b.Property<int>("Channel")
-                        .HasColumnType("integer");
-
-                    b.Property<long>("Count")
-                        .HasColumnType("bigint");
-
-                    b.Property<DateOnly>("FirstDay")
-                        .HasColumnType("date");
-
-                    b.Property<long>("Total")
-                        .HasColumnType("bigint");
-
-                    b.HasKey("Month", "AccountId", "Metric", "ItemId", "Detail", "Channel");
-
-                    b.ToTable("MonthlyFigures");
-                });
-
             modelBuilder.Entity("Portico.Features.Insights.PersonActivity", b =>
                 {
                     b.Property<Guid>("AccountId")

@@ -1393,40 +1393,6 @@ namespace Portico.Data.Migrations.Sqlite
                     b.ToTable("KeyEvents");
                 });
 
-            modelBuilder.Entity("Portico.Features.Insights.MonthlyFigure", b =>
-                {
-                    b.Property<DateOnly>("Month")
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("AccountId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Metric")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<Guid>("ItemId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Detail")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("Channel")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("Count")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<DateOnly>("FirstDay")
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("Total")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Month", "AccountId", "Metric", "ItemId", "Detail", "Channel");
-
-                    b.ToTable("MonthlyFigures");
-                });
-
             modelBuilder.Entity("Portico.Features.Insights.PersonActivity", b =>
                 {
                     b.Property<Guid>("AccountId")

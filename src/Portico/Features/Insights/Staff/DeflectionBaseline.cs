@@ -34,14 +34,13 @@ public sealed class DeflectionBaselines
 
     public static async Task<DeflectionBaselines> LoadAsync(PorticoDb db, InsightFilter filter, CancellationToken ct)
     {
-        // One row a month with its first day, not every day; when that day is after the range, so is the rest of its month.
-        var signIns = db.MonthlyFigures.AsNoTracking()
-            .Where(f => f.Metric == FigureMetric.KeyEvent && f.Detail == (int)KeyEventKind.SignIn && f.Channel == (int)Channel.Portal && f.FirstDay <= filter.To);
+        var signIns = db.DailyFigures.AsNoTracking()
+            .Where(f => f.Metric == FigureMetric.KeyEvent && f.Detail == (int)KeyEventKind.SignIn && f.Channel == (int)Channel.Portal && f.Day <= filter.To);
         if (filter.AccountId is { } only)
         {
             signIns = signIns.Where(f => f.AccountId == only);
         }
-        var firsts = await signIns.GroupBy(f => f.AccountId).Select(g => new { AccountId = g.Key, First = g.Min(f => f.FirstDay) }).ToListAsync(ct);
+        var firsts = await signIns.GroupBy(f => f.AccountId).Select(g => new { AccountId = g.Key, First = g.Min(f => f.Day) }).ToListAsync(ct);
         var ids = firsts.Select(f => f.AccountId).ToList();
         var created = await db.Accounts.AsNoTracking().Where(a => ids.Contains(a.Id))
             .Select(a => new { a.Id, a.CreatedAt }).ToDictionaryAsync(a => a.Id, a => DateOnly.FromDateTime(a.CreatedAt), ct);

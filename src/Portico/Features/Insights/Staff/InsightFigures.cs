@@ -183,7 +183,6 @@ public sealed class ReadInsights(PorticoDb db, TimeProvider clock)
 {
     private static readonly FigureMetric[] TypedMetrics =
         [FigureMetric.RequestCreated, FigureMetric.FirstResponse, FigureMetric.Resolution, FigureMetric.RatingByType];
-    private static readonly FigureMetric[] AllMetrics = Enum.GetValues<FigureMetric>();
 
     public const string ReversedRange = "The start of the range must be on or before its end.";
     public static readonly string RangeTooLong = $"Choose a range of at most two years ({InsightFilter.MaxDays} days).";
@@ -216,20 +215,25 @@ public sealed class ReadInsights(PorticoDb db, TimeProvider clock)
     public async Task<InsightReport> RunAsync(InsightFilter filter, CancellationToken ct)
     {
         var (previousFrom, previousTo) = filter.Previous;
+        var figures = Figures(previousFrom, filter.To, filter);
+
+        var byDay = await figures.Where(f => f.Metric != FigureMetric.RatingByAssignee)
+            .GroupBy(f => new { f.Metric, f.Day, f.Detail, f.Channel })
+            .Select(g => new { g.Key.Metric, g.Key.Day, g.Key.Detail, g.Key.Channel, Count = g.Sum(f => f.Count), Total = g.Sum(f => f.Total) })
+            .ToListAsync(ct);
         var integrations = await db.Integrations.AsNoTracking().ToListAsync(ct);
         var stale = StalePeriods.Running(integrations, clock.GetUtcNow().UtcDateTime, previousFrom, filter.To);
-        var figures = await ReadFiguresAsync(filter, ct);
-        figures.AddRange(stale.Select(f => new Figure(f.Metric, f.Day, f.AccountId, f.ItemId, f.Detail, f.Channel, f.Count, f.Total)));
-        // Engagement counts accounts, which do not add up across days: the days (or whole months) each account was active in.
-        var activeDays = figures
+        byDay.AddRange(stale.Select(f => new { f.Metric, f.Day, f.Detail, f.Channel, f.Count, f.Total }));
+        // Engagement counts accounts, which do not add up across days: the days each account was active on.
+        var activeDays = await figures
             .Where(f => f.Metric == FigureMetric.KeyEvent && (f.Channel == (int)Channel.Portal || f.Channel == (int)Channel.Api))
-            .Select(f => (f.Day, f.AccountId)).Distinct().ToList();
+            .Select(f => new { f.Day, f.AccountId }).Distinct().ToListAsync(ct);
 
         var periods = Periods(filter);
         var trend = periods.Select(p => new PeriodCounts(p.From, p.To, new MetricCounts())).ToList();
         var current = new MetricCounts();
         var previous = new MetricCounts();
-        foreach (var row in figures.Where(f => f.Metric != FigureMetric.RatingByAssignee))
+        foreach (var row in byDay)
         {
             var into = row.Day < filter.From ? previous : current;
             into.Add(row.Metric, row.Detail, row.Channel, row.Count, row.Total);
@@ -262,11 +266,15 @@ public sealed class ReadInsights(PorticoDb db, TimeProvider clock)
             baselines.AddTo(p.Counts, p.From, p.To, ActiveIn(p.From, p.To));
         }
 
-        var inRange = figures.Where(f => f.Day >= filter.From).ToList();
-        var accountRows = inRange.Where(f => f.AccountId != Guid.Empty && f.Metric != FigureMetric.RatingByAssignee);
-        var accountIds = accountRows.Select(r => r.AccountId).Distinct().ToList();
+        var inRange = Figures(filter.From, filter.To, filter);
+        var accountRows = await inRange.Where(f => f.AccountId != Guid.Empty && f.Metric != FigureMetric.RatingByAssignee)
+            .GroupBy(f => new { f.AccountId, f.Metric, f.Detail, f.Channel })
+            .Select(g => new { Id = g.Key.AccountId, g.Key.Metric, g.Key.Detail, g.Key.Channel, Count = g.Sum(f => f.Count), Total = g.Sum(f => f.Total) })
+            .ToListAsync(ct);
+        var accountIds = accountRows.Select(r => r.Id).Distinct().ToList();
         var accountNames = await db.Accounts.AsNoTracking().Where(a => accountIds.Contains(a.Id)).ToDictionaryAsync(a => a.Id, a => a.Name, ct);
-        var byAccount = Named(accountRows.Select(r => (r.AccountId, r.Metric, r.Detail, r.Channel, r.Count, r.Total)), accountNames);
+        var byAccount = Named(accountRows.Select(r => (r.Id, r.Metric, r.Detail, r.Channel, r.Count, r.Total)), accountNames);
+        // A set, not a scan of the active days per account: with 10,000 accounts that scan was most of the page's time.
         var activeNow = activeDays.Where(d => d.Day >= filter.From).Select(d => d.AccountId).ToHashSet();
         foreach (var a in byAccount)
         {
@@ -274,10 +282,13 @@ public sealed class ReadInsights(PorticoDb db, TimeProvider clock)
             baselines.AddTo(a.Counts, filter.From, filter.To, a.Counts.ActiveAccounts == 1 ? [a.Id] : []);
         }
 
-        var itemRows = inRange.Where(f => f.ItemId != Guid.Empty || f.Metric == FigureMetric.RatingByAssignee)
+        var itemRows = await inRange.Where(f => f.ItemId != Guid.Empty || f.Metric == FigureMetric.RatingByAssignee)
             .Where(f => TypedMetrics.Contains(f.Metric) || f.Metric == FigureMetric.RatingByAssignee
                 || f.Metric == FigureMetric.IncidentOpened || f.Metric == FigureMetric.IncidentResolved || f.Metric == FigureMetric.MinutesStale)
-            .Select(f => new { Id = f.ItemId, f.Metric, f.Detail, f.Channel, f.Count, f.Total }).ToList();
+            .GroupBy(f => new { f.ItemId, f.Metric, f.Detail, f.Channel })
+            .Select(g => new { Id = g.Key.ItemId, g.Key.Metric, g.Key.Detail, g.Key.Channel, Count = g.Sum(f => f.Count), Total = g.Sum(f => f.Total) })
+            .ToListAsync(ct);
+        itemRows.AddRange(stale.Where(f => f.Day >= filter.From).Select(f => new { Id = f.ItemId, f.Metric, f.Detail, f.Channel, f.Count, f.Total }));
         var typeNames = await db.RequestTypes.AsNoTracking().ToDictionaryAsync(t => t.Id, t => t.Name, ct);
         var byType = Named(itemRows.Where(r => TypedMetrics.Contains(r.Metric)).Select(r => (r.Id, r.Metric, r.Detail, r.Channel, r.Count, r.Total)), typeNames);
         var assigneeIds = itemRows.Where(r => r.Metric == FigureMetric.RatingByAssignee).Select(r => r.Id).Distinct().ToList();
@@ -335,61 +346,17 @@ public sealed class ReadInsights(PorticoDb db, TimeProvider clock)
             .ThenBy(r => r.Name, StringComparer.CurrentCulture).ToList();
     }
 
-    /// A daily row, or a whole month's row dated on the month's first day.
-    private readonly record struct Figure(FigureMetric Metric, DateOnly Day, Guid AccountId, Guid ItemId, int Detail, int Channel, long Count, long Total);
-
-    /// The figures of the range and the one before it: each whole month as its one monthly row, the days at the edges as
-    /// daily rows. Grouped by week, a month would span several weeks of the trend, so the range itself is read by day;
-    /// the one before it has no trend and is read by month all the same (ADR 0024).
-    private async Task<List<Figure>> ReadFiguresAsync(InsightFilter filter, CancellationToken ct)
+    private IQueryable<DailyFigure> Figures(DateOnly from, DateOnly to, InsightFilter filter)
     {
-        var months = new List<DateOnly>();
-        var days = new List<DateOnly>();
-        foreach (var (from, to, byMonth) in new[] { (filter.Previous.From, filter.Previous.To, true), (filter.From, filter.To, filter.Period == InsightPeriod.Month) })
+        var figures = db.DailyFigures.AsNoTracking().Where(f => f.Day >= from && f.Day <= to);
+        if (filter.AccountId is { } account)
         {
-            var month = byMonth ? MonthlyFigure.MonthOf(from.AddDays(-1)).AddMonths(1) : DateOnly.MaxValue;
-            for (var day = from; day <= to; day = day.AddDays(1))
-            {
-                if (day == month && month.AddMonths(1).AddDays(-1) <= to)
-                {
-                    months.Add(month);
-                    day = month.AddMonths(1).AddDays(-1);
-                    month = month.AddMonths(1);
-                }
-                else
-                {
-                    days.Add(day);
-                }
-            }
+            // Incidents belong to no account and stay in the figures whatever account is chosen.
+            figures = figures.Where(f => f.AccountId == account || f.AccountId == Guid.Empty);
         }
-        var figures = new List<Figure>();
-        if (months.Count > 0)
+        if (filter.TypeId is { } type)
         {
-            var monthly = db.MonthlyFigures.AsNoTracking().Where(f => months.Contains(f.Month));
-            if (filter.AccountId is { } account)
-            {
-                // Incidents belong to no account and stay in the figures whatever account is chosen.
-                monthly = monthly.Where(f => f.AccountId == account || f.AccountId == Guid.Empty);
-            }
-            if (filter.TypeId is { } type)
-            {
-                monthly = monthly.Where(f => !TypedMetrics.Contains(f.Metric) || f.ItemId == type);
-            }
-            figures.AddRange(await monthly.Select(f => new Figure(f.Metric, f.Month, f.AccountId, f.ItemId, f.Detail, f.Channel, f.Count, f.Total)).ToListAsync(ct));
-        }
-        if (days.Count > 0)
-        {
-            // Every metric named, so both databases seek the key (metric, day) instead of reading the whole table.
-            var daily = db.DailyFigures.AsNoTracking().Where(f => AllMetrics.Contains(f.Metric) && days.Contains(f.Day));
-            if (filter.AccountId is { } account)
-            {
-                daily = daily.Where(f => f.AccountId == account || f.AccountId == Guid.Empty);
-            }
-            if (filter.TypeId is { } type)
-            {
-                daily = daily.Where(f => !TypedMetrics.Contains(f.Metric) || f.ItemId == type);
-            }
-            figures.AddRange(await daily.Select(f => new Figure(f.Metric, f.Day, f.AccountId, f.ItemId, f.Detail, f.Channel, f.Count, f.Total)).ToListAsync(ct));
+            figures = figures.Where(f => !TypedMetrics.Contains(f.Metric) || f.ItemId == type);
         }
         return figures;
     }
