@@ -4,7 +4,10 @@ using Portico.Tests.Help;
 
 namespace Portico.BrowserTests;
 
-public sealed class HelpJourney(BrowserFixture fixture) : Journey(fixture)
+/// The app with a clock the journey moves, so the insights page's figures can be a minute old.
+public sealed class InsightsClockFixture() : BrowserFixture(new Portico.Tests.Insights.InsightsClockApp());
+
+public sealed class HelpJourney(InsightsClockFixture fixture) : Journey<InsightsClockFixture>(fixture)
 {
     [Fact]
     public async Task On_a_phone_a_customer_types_a_title_sees_an_article_says_it_answered_and_marks_it_helpful_no_request_is_created_and_deflection_rises_by_one()
@@ -41,6 +44,8 @@ public sealed class HelpJourney(BrowserFixture fixture) : Journey(fixture)
         var kinds = await App.WithDbAsync((db, _) => db.KeyEvents.AcrossAccounts().Where(e => e.AccountId == account.Id).Select(e => e.Kind).ToListAsync());
         Assert.Equal(1, kinds.Count(k => k == KeyEventKind.RequestFormDeflected));
         Assert.Equal(1, kinds.Count(k => k == KeyEventKind.ArticleHelpful));
+        // The page keeps its figures for a minute.
+        ((Portico.Tests.Insights.InsightsClockApp)App).Clock.Advance(Portico.Features.Insights.Staff.InsightFigureCache.MaxAge);
         await staff.ReloadAsync();
         await Assertions.Expect(deflection).ToHaveTextAsync("1");
         await staff.SetViewportSizeAsync(1280, 900);

@@ -287,4 +287,24 @@ public sealed class InsightFigureTests(PorticoApp app) : AppTests
         var people = await app.WithDbAsync((db, _) => db.PersonActivities.CountAsync(p => p.AccountId == account.Id));
         Assert.Equal(writers, people);
     }
+
+    [Fact]
+    public async Task Many_saves_at_once_across_accounts_and_days_of_one_month_fail_none_and_lose_no_count()
+    {
+        Account[] accounts = [await app.CreateAccountAsync(), await app.CreateAccountAsync(), await app.CreateAccountAsync()];
+        const int writers = 32;
+
+        // Each save counts in two accounts, in a different order from save to save, on days of September 2009: they meet
+        // on the daily rows of the same account and day.
+        await Task.WhenAll(Enumerable.Range(0, writers).Select(i => SaveAsync(
+            new KeyEvent(KeyEventKind.DocumentDownloaded, accounts[i % 3].Id, Guid.NewGuid(), Channel.Portal, At(2009, 9, 1 + i % 7, 9, i)),
+            new KeyEvent(KeyEventKind.InvoiceViewed, accounts[(i + 1) % 3].Id, Guid.NewGuid(), Channel.Api, At(2009, 9, 30 - i % 5, 10, i)))));
+
+        var month = new InsightFilter(new DateOnly(2009, 9, 1), new DateOnly(2009, 9, 30), InsightPeriod.Month, null, null);
+        var byMonth = await ReadAsync(month);
+        var byDay = await ReadAsync(month with { Period = InsightPeriod.Week });
+        Assert.Equal((2L * writers, 2L * writers), (byMonth.Current.SelfServeTasks, byDay.Current.SelfServeTasks));
+        Assert.Equal(byDay.ByAccount.Select(a => (a.Id, a.Counts.SelfServeTasks)).Order(), byMonth.ByAccount.Select(a => (a.Id, a.Counts.SelfServeTasks)).Order());
+        Assert.Equal(accounts.Select(a => a.Id).Order(), byMonth.ByAccount.Select(a => a.Id).Order());
+    }
 }

@@ -1,5 +1,4 @@
 using Portico.Features.Insights.Staff;
-using Portico.Tests.Help;
 
 namespace Portico.Tests.Insights;
 
@@ -77,26 +76,5 @@ public sealed class InsightsPageTests(PorticoApp app) : AppTests
         Assert.StartsWith($"{account.Id},'{account.Name},1,0,0,100%", lines[1], StringComparison.Ordinal);
         var unknown = await staff.Http.GetAsync(new Uri("/staff/insights?handler=Csv&table=everything", UriKind.Relative));
         Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
-    }
-
-    [Fact]
-    public async Task A_form_left_after_an_article_answered_raises_the_deflection_figure_by_one()
-    {
-        var word = HelpSteps.Word();
-        await app.PublishArticleAsync($"Copy of an invoice {word}", "Open Invoices and download it.");
-        var (_, type, account, user) = await app.CreateAgentTypeAndCustomerAsync();
-        using var staff = await StaffAsync();
-        var url = $"/staff/insights?Account={account.Id}";
-        var before = Value(await staff.GetPageAsync(url), "deflection");
-
-        using var client = await app.SignInAsync(user);
-        var form = await client.GetPageAsync($"/a/{account.Id}/requests/new?type={type.Id}");
-        var suggestions = await client.GetPageAsync(form.QuerySelector("#help-suggestions")!.GetAttribute("data-suggest") + "&q=" + Uri.EscapeDataString($"copy {word}"));
-        var answered = suggestions.QuerySelector("[data-testid=help-suggestions] form")!.GetAttribute("action");
-        Assert.Equal(HttpStatusCode.Redirect, (await client.PostFormAsync(answered!, form, new Dictionary<string, string>())).StatusCode);
-
-        var after = await staff.GetPageAsync(url);
-        Assert.Equal(("0", "1"), (before, Value(after, "deflection")));
-        Assert.Equal("1", Value(after, "engagement"));
     }
 }

@@ -6,7 +6,7 @@ namespace Portico.Features.Insights.Staff;
 /// The five adoption metrics over a chosen range, compared with the range before it, with breakdowns and the engagement
 /// of each account. Every table can be downloaded as CSV with the same filters.
 [Authorize(Policy = Policies.StaffRequests)]
-public sealed class InsightsModel(ReadInsights insights, PorticoDb db, TimeProvider clock) : PageModel
+public sealed class InsightsModel(ReadInsights insights, InsightFigureCache figures, PorticoDb db, TimeProvider clock) : PageModel
 {
     public const int DefaultDays = 84;
     /// Above this many accounts the filter is a field for the account's id instead of a list of every account.
@@ -22,6 +22,8 @@ public sealed class InsightsModel(ReadInsights insights, PorticoDb db, TimeProvi
     [BindProperty(SupportsGet = true)] public bool Key { get; set; }
 
     public InsightReport? Report { get; private set; }
+    /// When the figures shown were read; they are kept up to InsightFigureCache.MaxAge.
+    public DateTimeOffset? FiguresAsOf { get; private set; }
     public List<(Guid Id, string Name)> Accounts { get; private set; } = [];
     public List<(Guid Id, string Name)> Types { get; private set; } = [];
     public bool ListsAccounts { get; private set; }
@@ -32,7 +34,8 @@ public sealed class InsightsModel(ReadInsights insights, PorticoDb db, TimeProvi
         await LoadChoicesAsync(ct);
         if (filter is not null)
         {
-            Report = await insights.RunAsync(filter, ct);
+            var read = await figures.GetAsync(filter, ct);
+            (Report, FiguresAsOf) = (read.Report, read.AsOf);
         }
     }
 
@@ -48,7 +51,7 @@ public sealed class InsightsModel(ReadInsights insights, PorticoDb db, TimeProvi
             Response.StatusCode = StatusCodes.Status400BadRequest;
             return Content($"Choose a table to download: {string.Join(", ", InsightCsv.Tables)}.", "text/plain");
         }
-        var report = await insights.RunAsync(filter, ct);
+        var (report, _) = await figures.GetAsync(filter, ct);
         var csv = InsightCsv.Write(report, table);
         return File(Encoding.UTF8.GetBytes(csv), "text/csv; charset=utf-8",
             string.Create(CultureInfo.InvariantCulture, $"insights-{table}-{filter.From:yyyy-MM-dd}-{filter.To:yyyy-MM-dd}.csv"));

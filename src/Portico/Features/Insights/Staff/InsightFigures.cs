@@ -274,9 +274,11 @@ public sealed class ReadInsights(PorticoDb db, TimeProvider clock)
         var accountIds = accountRows.Select(r => r.Id).Distinct().ToList();
         var accountNames = await db.Accounts.AsNoTracking().Where(a => accountIds.Contains(a.Id)).ToDictionaryAsync(a => a.Id, a => a.Name, ct);
         var byAccount = Named(accountRows.Select(r => (r.Id, r.Metric, r.Detail, r.Channel, r.Count, r.Total)), accountNames);
+        // A set, not a scan of the active days per account: with 10,000 accounts that scan was most of the page's time.
+        var activeNow = activeDays.Where(d => d.Day >= filter.From).Select(d => d.AccountId).ToHashSet();
         foreach (var a in byAccount)
         {
-            a.Counts.ActiveAccounts = activeDays.Any(d => d.AccountId == a.Id && d.Day >= filter.From) ? 1 : 0;
+            a.Counts.ActiveAccounts = activeNow.Contains(a.Id) ? 1 : 0;
             baselines.AddTo(a.Counts, filter.From, filter.To, a.Counts.ActiveAccounts == 1 ? [a.Id] : []);
         }
 

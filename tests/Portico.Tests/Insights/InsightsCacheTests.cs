@@ -1,0 +1,98 @@
+using Portico.Features.Insights.Staff;
+using Portico.Tests.Help;
+using Portico.Tests.Identity;
+
+namespace Portico.Tests.Insights;
+
+/// The shared app with a clock the test moves, so a minute can pass between two readings of the page.
+public sealed class InsightsClockApp : PorticoApp
+{
+    public TestClock Clock { get; } = new();
+
+    protected override void ConfigureTestServices(IServiceCollection services) => services.AddSingleton<TimeProvider>(Clock);
+}
+
+/// The insights page's figures are kept a minute per choice of range and filters and read once at a time (ADR 0024).
+public sealed class InsightsCacheTests : OwnAppTests<InsightsClockApp>
+{
+    private async Task<PorticoClient> StaffAsync() => await App.SignInAsync(await App.CreateUserAsync(staffRole: StaffRole.Agent));
+
+    private static string Value(IHtmlDocument page, string metric) =>
+        page.QuerySelector($"[data-testid=metric-{metric}] [data-testid=value]")?.TextContent.Trim() ?? "";
+
+    private static string AsOf(IHtmlDocument page) => page.QuerySelector("[data-testid=figures-as-of]")?.TextContent ?? "";
+
+    private Task SaveTaskAsync(Account account) => App.WithDbAsync(async db =>
+    {
+        db.KeyEvents.Add(new KeyEvent(KeyEventKind.InvoiceViewed, account.Id, Guid.NewGuid(), Channel.Portal, App.Clock.GetUtcNow().UtcDateTime));
+        await db.SaveChangesAsync();
+    });
+
+    [Fact]
+    public async Task The_page_shows_figures_as_of_when_they_were_read_and_reads_them_again_once_they_are_a_minute_old()
+    {
+        var account = await App.CreateAccountAsync();
+        await SaveTaskAsync(account);
+        using var staff = await StaffAsync();
+        var url = $"/staff/insights?Account={account.Id}";
+        var first = await staff.GetPageAsync(url);
+        var readAt = App.Clock.GetUtcNow();
+        Assert.Equal("100%", Value(first, "self-serve"));
+        Assert.Contains($"Figures as of {readAt:HH:mm} UTC", AsOf(first), StringComparison.Ordinal);
+
+        // A task done for the customer by staff: within the minute the page still shows the figures read before it...
+        await App.WithDbAsync(async db =>
+        {
+            db.KeyEvents.Add(new KeyEvent(KeyEventKind.InvoiceViewed, account.Id, Guid.NewGuid(), Channel.StaffOnBehalf, App.Clock.GetUtcNow().UtcDateTime));
+            await db.SaveChangesAsync();
+        });
+        App.Clock.Advance(TimeSpan.FromSeconds(59));
+        var cached = await staff.GetPageAsync(url);
+        Assert.Equal(("100%", AsOf(first)), (Value(cached, "self-serve"), AsOf(cached)));
+
+        // ...and a minute after they were read, it reads them again.
+        App.Clock.Advance(TimeSpan.FromMinutes(2));
+        var fresh = await staff.GetPageAsync(url);
+        Assert.Equal("50%", Value(fresh, "self-serve"));
+        Assert.Contains($"Figures as of {App.Clock.GetUtcNow():HH:mm} UTC", AsOf(fresh), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Staff_asking_for_the_same_figures_at_once_share_one_reading_and_other_filters_get_their_own()
+    {
+        var account = await App.CreateAccountAsync();
+        await SaveTaskAsync(account);
+        var cache = App.Services.GetRequiredService<InsightFigureCache>();
+        var today = DateOnly.FromDateTime(App.Clock.GetUtcNow().UtcDateTime);
+        var filter = new InsightFilter(today.AddDays(-30), today, InsightPeriod.Week, account.Id, null);
+
+        var readings = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Run(() => cache.GetAsync(filter, CancellationToken.None))));
+
+        Assert.Single(readings.Select(r => r.Report).Distinct());
+        var other = await cache.GetAsync(filter with { Period = InsightPeriod.Month }, CancellationToken.None);
+        Assert.NotSame(readings[0].Report, other.Report);
+        Assert.Same(readings[0].Report, (await cache.GetAsync(filter, CancellationToken.None)).Report);
+    }
+
+    [Fact]
+    public async Task A_form_left_after_an_article_answered_raises_the_deflection_figure_by_one()
+    {
+        var word = HelpSteps.Word();
+        await App.PublishArticleAsync($"Copy of an invoice {word}", "Open Invoices and download it.");
+        var (_, type, account, user) = await App.CreateAgentTypeAndCustomerAsync();
+        using var staff = await StaffAsync();
+        var url = $"/staff/insights?Account={account.Id}";
+        var before = Value(await staff.GetPageAsync(url), "deflection");
+
+        using var client = await App.SignInAsync(user);
+        var form = await client.GetPageAsync($"/a/{account.Id}/requests/new?type={type.Id}");
+        var suggestions = await client.GetPageAsync(form.QuerySelector("#help-suggestions")!.GetAttribute("data-suggest") + "&q=" + Uri.EscapeDataString($"copy {word}"));
+        var answered = suggestions.QuerySelector("[data-testid=help-suggestions] form")!.GetAttribute("action");
+        Assert.Equal(HttpStatusCode.Redirect, (await client.PostFormAsync(answered!, form, new Dictionary<string, string>())).StatusCode);
+
+        App.Clock.Advance(InsightFigureCache.MaxAge);
+        var after = await staff.GetPageAsync(url);
+        Assert.Equal(("0", "1"), (before, Value(after, "deflection")));
+        Assert.Equal("1", Value(after, "engagement"));
+    }
+}
