@@ -51,7 +51,7 @@ public sealed class InsightsModel(ReadInsights insights, InsightFigureCache figu
             Response.StatusCode = StatusCodes.Status400BadRequest;
             return Content($"Choose a table to download: {string.Join(", ", InsightCsv.Tables)}.", "text/plain");
         }
-        var (report, _) = await figures.GetAsync(filter, ct);
+        var report = (await figures.GetAsync(filter, ct)).Report;
         var csv = InsightCsv.Write(report, table);
         return File(Encoding.UTF8.GetBytes(csv), "text/csv; charset=utf-8",
             string.Create(CultureInfo.InvariantCulture, $"insights-{table}-{filter.From:yyyy-MM-dd}-{filter.To:yyyy-MM-dd}.csv"));
