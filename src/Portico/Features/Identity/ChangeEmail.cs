@@ -255,7 +255,5 @@ public sealed class ChangeEmail(
         await db.SaveChangesAsync(ct);
     }
 
-    public static string Describe(TimeSpan span) => span.TotalHours >= 1
-        ? $"{span.TotalHours:0} hour{(span.TotalHours >= 1.5 ? "s" : "")}"
-        : $"{Math.Max(1, span.TotalMinutes):0} minutes";
+    public static string Describe(TimeSpan span) => HumanText.Lifetime(span);
 }
