@@ -15,7 +15,7 @@ internal sealed class PseudoLocalizerFactory(IStringLocalizerFactory inner) : IS
 
     private sealed class PseudoLocalizer(IStringLocalizer inner) : IStringLocalizer
     {
-        private static bool Active => CultureInfo.CurrentUICulture.Name == Languages.PseudoName;
+        private static bool Active => string.Equals(CultureInfo.CurrentUICulture.Name, Languages.PseudoName, StringComparison.OrdinalIgnoreCase);
 
         public LocalizedString this[string name] => Active ? new(name, Transform(name)) : inner[name];
 
