@@ -28,7 +28,7 @@ public sealed class RelativeTimeTagHelper(TimeProvider clock) : TagHelper
 }
 
 /// <c>&lt;exact-time value="@at" /&gt;</c>: the moment in the person's time zone and the current language's format,
-/// zone named ("01.12.2026 22:41 (Europe/Berlin)").
+/// zone named ("01.12.2026 22:41 Europe/Berlin").
 [HtmlTargetElement("exact-time", TagStructure = TagStructure.WithoutEndTag)]
 public sealed class ExactTimeTagHelper : TagHelper
 {

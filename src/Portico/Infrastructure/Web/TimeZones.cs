@@ -16,10 +16,10 @@ public static class TimeZones
 
     public static TimeZoneInfo Of(ClaimsPrincipal person) => Find(person.FindFirstValue(Features.Identity.PorticoClaimsFactory.TimeZoneClaim)) ?? TimeZoneInfo.Utc;
 
-    /// "01.12.2026 22:41 (Europe/Berlin)": the moment in the zone, in the current culture's short date and time.
+    /// "01.12.2026 22:41 Europe/Berlin": the moment in the zone, in the current culture's short date and time.
     public static string Exact(DateTime utc, TimeZoneInfo zone)
     {
         var local = TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), zone);
-        return local.ToString("g", CultureInfo.CurrentCulture) + " (" + (zone == TimeZoneInfo.Utc ? "UTC" : zone.Id) + ")";
+        return local.ToString("g", CultureInfo.CurrentCulture) + " " + (zone == TimeZoneInfo.Utc ? "UTC" : zone.Id);
     }
 }
