@@ -169,7 +169,7 @@ public sealed partial class PseudoLocale(PseudoLocaleApp app, ITestOutputHelper 
             foreach (var entity in db.Model.GetEntityTypes().Where(e => e.GetTableName() is not null && e.GetViewName() is null))
             {
                 var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
-                foreach (var property in entity.GetProperties().Where(p => p.ClrType == typeof(string) || p.GetProviderClrType() == typeof(string)))
+                foreach (var property in entity.GetProperties().Where(p => (p.GetValueConverter()?.ProviderClrType ?? p.GetProviderClrType() ?? p.ClrType) == typeof(string)))
                 {
                     var column = property.GetColumnName(table);
                     if (column is null)
