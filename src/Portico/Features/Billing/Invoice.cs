@@ -104,7 +104,8 @@ public static class Currencies
     {
         var digits = Digits.TryGetValue(currency, out var d) ? d : 2;
         var value = minor / Pow10(digits);
-        return $"{currency} {value.ToString("N" + digits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture)}";
+        // Grouping and decimal separators of the reader's language: EUR 1,234.50 in English, EUR 1.234,50 in German.
+        return $"{currency} {value.ToString("N" + digits.ToString(CultureInfo.InvariantCulture), CultureInfo.CurrentCulture)}";
     }
 
     private static decimal Pow10(int digits) => digits switch { 0 => 1m, 1 => 10m, 2 => 100m, _ => 1000m };

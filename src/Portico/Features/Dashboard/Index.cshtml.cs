@@ -11,11 +11,11 @@ public static class DueState
 {
     public static Shared.Badge? Of(DateOnly? dueOn, DateOnly today) => dueOn is not { } due ? null : (due.DayNumber - today.DayNumber) switch
     {
-        < -1 and var days => new($"Overdue by {-days} days", Shared.Tone.Danger, null),
-        -1 => new("Overdue by 1 day", Shared.Tone.Danger, null),
-        0 => new("Due today", Shared.Tone.Waiting, null),
-        1 => new("Due tomorrow", Shared.Tone.Waiting, null),
-        var days => new($"Due in {days} days", days <= 7 ? Shared.Tone.Waiting : Shared.Tone.Neutral, null),
+        < -1 and var days => new(HumanText.Localize("Overdue by {0} days", -days), Shared.Tone.Danger, null),
+        -1 => new(HumanText.Localize("Overdue by 1 day"), Shared.Tone.Danger, null),
+        0 => new(HumanText.Localize("Due today"), Shared.Tone.Waiting, null),
+        1 => new(HumanText.Localize("Due tomorrow"), Shared.Tone.Waiting, null),
+        var days => new(HumanText.Localize("Due in {0} days", days), days <= 7 ? Shared.Tone.Waiting : Shared.Tone.Neutral, null),
     };
 }
 
@@ -48,7 +48,7 @@ public sealed class IndexModel(PorticoDb db, AccountContext account, RequestAcce
         var now = clock.GetUtcNow().UtcDateTime;
         // The page's queries share one open connection instead of taking it from the pool and resetting it each time.
         await db.Database.OpenConnectionAsync(cancellationToken);
-        YourPermissions = account.Permissions.Order(StringComparer.Ordinal).Select(p => Permissions.Descriptions[p]).ToList();
+        YourPermissions = account.Permissions.Order(StringComparer.Ordinal).Select(p => HumanText.Localize(Permissions.Descriptions[p])).ToList();
         SeesRequests = account.Permissions.Contains(Permissions.RequestsView);
         var seesDocuments = account.Permissions.Contains(Permissions.DocumentsView);
         var visible = requests.Visible();

@@ -43,7 +43,7 @@ public sealed class ChangeEmailForm
 public sealed class ChangeEmail(
     PorticoDb db, UserManager<PorticoUser> users, SignInManager<PorticoUser> signIn, AuditLog audit, EmailOutbox email,
     DatabaseTicketStore sessions, IHttpContextAccessor http, IOptions<BrandingOptions> branding, Branding.Brands brands,
-    IOptions<DataProtectionTokenProviderOptions> tokens, TimeProvider clock)
+    IOptions<DataProtectionTokenProviderOptions> tokens, TimeProvider clock, IdentityEmails text)
 {
     public const string ConfirmPath = "/account/email/confirm";
 
@@ -109,11 +109,15 @@ public sealed class ChangeEmail(
         if (owner is null)
         {
             var token = await users.GenerateChangeEmailTokenAsync(user, address);
-            email.Queue(address, $"Confirm your new email address for {(await brands.GetAsync(ct)).PortalName}",
-                $"Hello {user.DisplayName},\n\nYou asked to sign in to {(await brands.GetAsync(ct)).PortalName} with this address from now on. " +
-                $"To confirm, open this link within {Describe(LinkLifetime)}, in a browser where you are signed in:\n\n" +
-                $"{branding.Value.Link(ConfirmLink(user.Id, address, token))}\n\n" +
-                "It works once. If you did not ask for this, ignore this email; nothing changes.\n");
+            var portal = (await brands.GetAsync(ct)).PortalName;
+            using (Languages.For(user.Language))
+            {
+                email.Queue(address, text["Confirm your new email address for {0}", portal], IdentityEmails.Body(
+                    text["Hello {0},", user.DisplayName],
+                    text["You asked to sign in to {0} with this address from now on. To confirm, open this link within {1}, in a browser where you are signed in:", portal, Describe(LinkLifetime)],
+                    branding.Value.Link(ConfirmLink(user.Id, address, token)),
+                    text["It works once. If you did not ask for this, ignore this email; nothing changes."]), user.Language);
+            }
             audit.Record(AuditActions.EmailChangeRequested, targetType: "User", targetId: user.Id.ToString(),
                 details: new { from = user.Email, to = address });
         }
@@ -123,10 +127,14 @@ public sealed class ChangeEmail(
             audit.Record(AuditActions.EmailChangeRefused, targetType: "User", targetId: user.Id.ToString(),
                 details: new { reason = "address_in_use", to = address });
         }
-        email.Queue(user.Email!, "A change of your email address was asked for",
-            $"Hello {user.DisplayName},\n\nSomeone signed in to your account on {(await brands.GetAsync(ct)).PortalName} asked to change its email address to {address}. " +
-            "Nothing changes until the link sent to that address is opened.\n" +
-            "If this was not you, change your password and tell your administrator at once.\n");
+        var portalName = (await brands.GetAsync(ct)).PortalName;
+        using (Languages.For(user.Language))
+        {
+            email.Queue(user.Email!, text["A change of your email address was asked for"], IdentityEmails.Body(
+                text["Hello {0},", user.DisplayName],
+                text["Someone signed in to your account on {0} asked to change its email address to {1}. Nothing changes until the link sent to that address is opened.", portalName, address]
+                    + "\n" + text["If this was not you, change your password and tell your administrator at once."]), user.Language);
+        }
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return [];
@@ -189,10 +197,14 @@ public sealed class ChangeEmail(
             sessions.End(others);
             audit.Record(AuditActions.EmailChanged, targetType: "User", targetId: user.Id.ToString(),
                 details: new { from = before, to = linkEmail, other_sessions_ended = others.Count });
-            email.Queue(before, "Your email address was changed",
-                $"Hello {user.DisplayName},\n\nThe email address of your account on {(await brands.GetAsync(ct)).PortalName} was changed to {linkEmail}. " +
-                "You sign in with the new address from now on and were signed out everywhere else.\n" +
-                "If this was not you, tell your administrator at once.\n");
+            var portal = (await brands.GetAsync(ct)).PortalName;
+            using (Languages.For(user.Language))
+            {
+                email.Queue(before, text["Your email address was changed"], IdentityEmails.Body(
+                    text["Hello {0},", user.DisplayName],
+                    text["The email address of your account on {0} was changed to {1}. You sign in with the new address from now on and were signed out everywhere else.", portal, linkEmail]
+                        + "\n" + text["If this was not you, tell your administrator at once."]), user.Language);
+            }
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
             sessions.Forget(others);
@@ -255,7 +267,5 @@ public sealed class ChangeEmail(
         await db.SaveChangesAsync(ct);
     }
 
-    public static string Describe(TimeSpan span) => span.TotalHours >= 1
-        ? $"{span.TotalHours:0} hour{(span.TotalHours >= 1.5 ? "s" : "")}"
-        : $"{Math.Max(1, span.TotalMinutes):0} minutes";
+    public static string Describe(TimeSpan span) => HumanText.Lifetime(span);
 }

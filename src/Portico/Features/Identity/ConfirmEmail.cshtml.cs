@@ -1,8 +1,9 @@
+using Microsoft.Extensions.Localization;
 namespace Portico.Features.Identity;
 
 /// Where the link in the confirmation email lands. Only the person who asked, signed in, can use it;
 /// everyone else is sent to sign in first (the app's fallback policy) or refused.
-public sealed class ConfirmEmailModel(UserManager<PorticoUser> users, ChangeEmail changeEmail) : PageModel
+public sealed class ConfirmEmailModel(UserManager<PorticoUser> users, ChangeEmail changeEmail, IStringLocalizer<ConfirmEmailModel> text) : PageModel
 {
     public string Problem { get; private set; } = "";
 
@@ -18,17 +19,15 @@ public sealed class ConfirmEmailModel(UserManager<PorticoUser> users, ChangeEmai
             case EmailConfirmOutcome.Changed:
                 return Redirect("/account/profile?done=email-changed");
             case EmailConfirmOutcome.OtherPerson:
-                Problem = $"This link is for another person's account, and you are signed in as {signedInAs}. Nothing was changed. " +
-                    "Sign out, sign in as the person who asked for the change, and open the link again.";
+                Problem = text["This link is for another person's account, and you are signed in as {0}. Nothing was changed. Sign out, sign in as the person who asked for the change, and open the link again.", signedInAs ?? ""];
                 Response.StatusCode = StatusCodes.Status403Forbidden;
                 break;
             case EmailConfirmOutcome.Taken:
-                Problem = "That address is now used by another account, so your email was not changed. You still sign in with your current address.";
+                Problem = text["That address is now used by another account, so your email was not changed. You still sign in with your current address."];
                 Response.StatusCode = StatusCodes.Status409Conflict;
                 break;
             default:
-                Problem = $"This confirmation link is not valid any more. Links work once, for {ChangeEmail.Describe(changeEmail.LinkLifetime)}, and only until your password " +
-                    "or email changes. Nothing was changed; ask for a new link on your profile.";
+                Problem = text["This confirmation link is not valid any more. Links work once, for {0}, and only until your password or email changes. Nothing was changed; ask for a new link on your profile.", ChangeEmail.Describe(changeEmail.LinkLifetime)];
                 Response.StatusCode = StatusCodes.Status410Gone;
                 break;
         }

@@ -72,6 +72,7 @@ public static class IdentityModule
         services.Configure<IdentityPasskeyOptions>(o => o.UserVerificationRequirement = "required");
 
         services.AddScoped<SignInWithPassword>();
+        services.AddScoped<IdentityEmails>();
         services.AddScoped<MagicLinks>();
         services.AddScoped<SignInWithSecondFactor>();
         services.AddScoped<ResetTwoFactor>();

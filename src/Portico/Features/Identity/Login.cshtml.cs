@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Localization;
 using Microsoft.AspNetCore.RateLimiting;
 using Portico.Features.SingleSignOn;
 
@@ -8,7 +9,7 @@ namespace Portico.Features.Identity;
 [SignedOutOnly]
 [EnableRateLimiting(LoginLimits.Policy)]
 public sealed class LoginModel(SignInWithPassword signIn, SignInWithPasskey passkeySignIn, SingleSignOnDirectory directory,
-    SingleSignOnSchemes schemes, PorticoDb db) : PageModel
+    SingleSignOnSchemes schemes, PorticoDb db, IStringLocalizer<LoginModel> text) : PageModel
 {
     [BindProperty]
     public LoginForm Form { get; set; } = new();
@@ -33,14 +34,14 @@ public sealed class LoginModel(SignInWithPassword signIn, SignInWithPasskey pass
         ModelState.Clear();
         if (!new EmailAddressAttribute().IsValid(Form.Email) || string.IsNullOrWhiteSpace(Form.Email) || Form.Email.Length > 256)
         {
-            ModelState.AddModelError("Form.Email", "Enter your email address, then choose single sign-on.");
+            ModelState.AddModelError("Form.Email", text["Enter your email address, then choose single sign-on."]);
             Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
             return Page();
         }
         if (await directory.FindAsync(Form.Email, cancellationToken) is not { } provider
             || await schemes.PrepareAsync(db, provider.Id, cancellationToken) is not { } scheme)
         {
-            ModelState.AddModelError(string.Empty, "Single sign-on is not set up for that email's domain. Sign in with your password, a passkey or an email link.");
+            ModelState.AddModelError(string.Empty, text["Single sign-on is not set up for that email's domain. Sign in with your password, a passkey or an email link."]);
             Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
             return Page();
         }
@@ -71,7 +72,7 @@ public sealed class LoginModel(SignInWithPassword signIn, SignInWithPasskey pass
         var outcome = await passkeySignIn.RunAsync(credentialJson, cancellationToken);
         if (outcome == SignInOutcome.Failed)
         {
-            ModelState.AddModelError(string.Empty, "That passkey did not sign you in. Try again, or sign in with your password.");
+            ModelState.AddModelError(string.Empty, text["That passkey did not sign you in. Try again, or sign in with your password."]);
             return Page();
         }
         return AfterSignIn(outcome);
@@ -91,11 +92,11 @@ public sealed class LoginModel(SignInWithPassword signIn, SignInWithPasskey pass
                 ModelState.AddModelError(string.Empty, SingleSignOnDirectory.RequiredMessage);
                 return Page();
             case SignInOutcome.LockedOut:
-                ModelState.AddModelError(string.Empty, "Signing in is locked for a while after too many failed attempts. Try again later or reset your password.");
+                ModelState.AddModelError(string.Empty, text["Signing in is locked for a while after too many failed attempts. Try again later or reset your password."]);
                 return Page();
             default:
                 // Same words whether the email is unknown or the password wrong.
-                ModelState.AddModelError(string.Empty, "That email and password do not match an account.");
+                ModelState.AddModelError(string.Empty, text["That email and password do not match an account."]);
                 return Page();
         }
     }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Localization;
 using Microsoft.AspNetCore.RateLimiting;
 
 namespace Portico.Features.Identity;
@@ -5,7 +6,7 @@ namespace Portico.Features.Identity;
 [AllowAnonymous]
 [SignedOutOnly]
 [EnableRateLimiting(LoginLimits.Policy)]
-public sealed class LoginLinkModel(MagicLinks links) : PageModel
+public sealed class LoginLinkModel(MagicLinks links, IStringLocalizer<LoginLinkModel> text) : PageModel
 {
     [BindProperty, Required(ErrorMessage = "Enter your email address."), EmailAddress(ErrorMessage = "Enter a valid email address."), StringLength(256)]
     public string Email { get; set; } = "";
@@ -29,10 +30,10 @@ public sealed class LoginLinkModel(MagicLinks links) : PageModel
                 Problem = SingleSignOn.SingleSignOnDirectory.RequiredMessage;
                 break;
             case MagicLinkOutcome.OtherBrowser:
-                Problem = "Open the link in the same browser where you asked for it, or ask for a new link here.";
+                Problem = text["Open the link in the same browser where you asked for it, or ask for a new link here."];
                 break;
             default:
-                Problem = "This sign-in link is not valid any more: links work once and for 15 minutes. Ask for a new one.";
+                Problem = text["This sign-in link is not valid any more: links work once and for 15 minutes. Ask for a new one."];
                 break;
         }
         Response.StatusCode = StatusCodes.Status410Gone;

@@ -58,7 +58,7 @@ public enum MagicLinkOutcome
 }
 
 public sealed class MagicLinks(PorticoDb db, UserManager<PorticoUser> users, PorticoSignInManager signIn, AuditLog audit, EmailOutbox email,
-    IOptions<BrandingOptions> branding, Branding.Brands brands, TimeProvider clock, SingleSignOn.SingleSignOnDirectory directory)
+    IOptions<BrandingOptions> branding, Branding.Brands brands, TimeProvider clock, SingleSignOn.SingleSignOnDirectory directory, IdentityEmails text)
 {
     public const string BrowserCookie = "portico.magiclink";
 
@@ -83,9 +83,15 @@ public sealed class MagicLinks(PorticoDb db, UserManager<PorticoUser> users, Por
         if (user is not null && !await users.IsLockedOutAsync(user))
         {
             db.Set<MagicLinkToken>().Add(new MagicLinkToken(user.Id, Hash(token), Hash(nonce), now));
-            email.Queue(user.Email!, $"Your sign-in link for {(await brands.GetAsync(ct)).PortalName}",
-                $"Hello {user.DisplayName},\n\nSign in with this link within {MagicLinkToken.Lifetime.TotalMinutes:0} minutes, in the same browser where you asked for it:\n\n" +
-                $"{branding.Value.Link($"/login/link/{token}")}\n\nIt works once. If you did not ask for it, ignore this email.\n");
+            var portal = (await brands.GetAsync(ct)).PortalName;
+            using (Languages.For(user.Language))
+            {
+                email.Queue(user.Email!, text["Your sign-in link for {0}", portal], IdentityEmails.Body(
+                    text["Hello {0},", user.DisplayName],
+                    text["Sign in with this link within {0} minutes, in the same browser where you asked for it:", MagicLinkToken.Lifetime.TotalMinutes.ToString("0", System.Globalization.CultureInfo.CurrentCulture)],
+                    branding.Value.Link($"/login/link/{token}"),
+                    text["It works once. If you did not ask for it, ignore this email."]), user.Language);
+            }
         }
         audit.Record(AuditActions.MagicLinkRequested, targetType: user is null ? null : "User", targetId: user?.Id.ToString(),
             details: new { known = user is not null }, actorUserId: user?.Id, actorName: null);

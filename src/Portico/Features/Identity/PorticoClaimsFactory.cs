@@ -8,6 +8,7 @@ public sealed class PorticoClaimsFactory(UserManager<PorticoUser> users, IOption
     : UserClaimsPrincipalFactory<PorticoUser>(users, options)
 {
     public const string ThemeClaim = "portico:theme";
+    public const string TimeZoneClaim = "portico:time_zone";
 
     protected override async Task<ClaimsIdentity> GenerateClaimsAsync(PorticoUser user)
     {
@@ -17,6 +18,15 @@ public sealed class PorticoClaimsFactory(UserManager<PorticoUser> users, IOption
         if (user.Theme != ThemeChoice.System)
         {
             identity.AddClaim(new Claim(ThemeClaim, user.Theme.ToString()));
+        }
+        // Language and zone too: every page shows them, and a change applies from the next page on, as the theme does.
+        if (user.Language is { } language)
+        {
+            identity.AddClaim(new Claim(Infrastructure.Web.Languages.LanguageClaim, language));
+        }
+        if (user.TimeZone is { } zone)
+        {
+            identity.AddClaim(new Claim(TimeZoneClaim, zone));
         }
         if (user.StaffRole is { } role)
         {

@@ -22,6 +22,9 @@ public sealed class PorticoSignInManager(
     public const string EmailLinkMethod = "magic-link";
     public const string SingleSignOnMethod = "sso";
 
+    /// The hidden field the sign-in forms fill from the browser's Intl time zone.
+    public const string BrowserTimeZoneField = "BrowserTimeZone";
+
     /// After an identity provider's ID token: the same pre-sign-in checks (a locked-out person stays out). When the provider
     /// asserted multi-factor authentication the session is marked so and no code is asked; otherwise it is like an email link.
     public async Task<SignInResult> SingleSignOnSignInAsync(PorticoUser user, bool providerAssertedMultiFactor)
@@ -55,7 +58,24 @@ public sealed class PorticoSignInManager(
                 keyEvents.Record(Insights.KeyEventKind.SignIn, accountId, user.Id, Insights.Channel.Portal);
             }
         }
+        await GuessTimeZoneAsync(user);
         await base.SignInWithClaimsAsync(user, authenticationProperties, additionalClaims);
+    }
+
+    /// The first guess of a person's time zone: the browser's, posted with the sign-in form, kept only while they have
+    /// none and only when it is a real zone; stored before the ticket is made, so this session already shows it.
+    private async Task GuessTimeZoneAsync(PorticoUser user)
+    {
+        if (user.TimeZone is not null || Context.Request is not { HasFormContentType: true } request)
+        {
+            return;
+        }
+        var form = await request.ReadFormAsync();
+        if (Infrastructure.Web.TimeZones.Find(form[BrowserTimeZoneField]) is { } zone)
+        {
+            user.TimeZone = zone.Id;
+            await UserManager.UpdateAsync(user);
+        }
     }
 
     /// A refreshed cookie (after a profile change) is not a new sign-in.

@@ -22,6 +22,10 @@ public sealed class PorticoUser : IdentityUser<Guid>
     public StaffRole? StaffRole { get; set; }
     public DateTime CreatedAt { get; set; }
     public ThemeChoice Theme { get; set; }
+    /// "en" or "de"; null follows the browser's language.
+    public string? Language { get; set; }
+    /// An IANA zone id ("Europe/Berlin") for every time shown to this person; null until known (UTC then).
+    public string? TimeZone { get; set; }
 
     public bool IsStaff => StaffRole is not null;
 }
@@ -33,6 +37,8 @@ internal sealed class PorticoUserConfiguration : IEntityTypeConfiguration<Portic
         b.Property(u => u.DisplayName).HasMaxLength(200);
         b.Property(u => u.StaffRole).HasConversion<string>().HasMaxLength(20);
         b.Property(u => u.Theme).HasConversion<string>().HasMaxLength(10).HasDefaultValue(ThemeChoice.System);
+        b.Property(u => u.Language).HasMaxLength(10);
+        b.Property(u => u.TimeZone).HasMaxLength(100);
         // Assignee lists pick the few staff out of every customer user; without this they scan all users.
         b.HasIndex(u => u.StaffRole);
     }

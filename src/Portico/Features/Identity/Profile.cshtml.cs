@@ -1,16 +1,21 @@
+using Microsoft.Extensions.Localization;
 using Portico.Features.Audit;
 
 namespace Portico.Features.Identity;
 
 /// Every signed-in person, customer or staff, edits how the portal names them. The email is the
 /// sign-in name; its form posts to /account/email, which confirms through a link to the new address.
-public sealed class ProfileModel(UserManager<PorticoUser> users, ChangeProfile changeProfile, ChangeEmail changeEmail) : PageModel
+public sealed class ProfileModel(UserManager<PorticoUser> users, ChangeProfile changeProfile, ChangeEmail changeEmail, IStringLocalizer<ProfileModel> text) : PageModel
 {
     [BindProperty]
     public ProfileForm Form { get; set; } = new();
 
     public string Email { get; private set; } = "";
     public ThemeChoice Theme { get; private set; }
+    /// The saved language ("en", "de") or null for the browser's.
+    public string? Language { get; private set; }
+    /// The saved zone, or the browser's guess of the form's script while none is saved.
+    public string? TimeZone { get; private set; }
     public bool Saved { get; private set; }
     public bool EmailChanged { get; private set; }
     public ChangeEmailView EmailChangeForm { get; private set; } = new("", true, null);
@@ -76,7 +81,7 @@ public sealed class ProfileModel(UserManager<PorticoUser> users, ChangeProfile c
         {
             await LoadAsync(user);
             Form.DisplayName = user.DisplayName;
-            ModelState.AddModelError(nameof(Theme), "Choose System, Light or Dark.");
+            ModelState.AddModelError(nameof(Theme), text["Choose System, Light or Dark."]);
             return Page();
         }
         var outcome = await changeProfile.ChangeThemeAsync(user, choice);
@@ -90,10 +95,38 @@ public sealed class ProfileModel(UserManager<PorticoUser> users, ChangeProfile c
         return Redirect("/account/profile?saved=true");
     }
 
+    public async Task<IActionResult> OnPostLanguageAsync(string? language, string? timeZone)
+    {
+        if (await users.GetUserAsync(User) is not { } user)
+        {
+            return Challenge();
+        }
+        // Only language and zone were posted: the name form's own checks do not apply here.
+        ModelState.Clear();
+        var outcome = await changeProfile.ChangeLanguageAndTimeZoneAsync(user, language, timeZone);
+        if (outcome.Succeeded)
+        {
+            return Redirect("/account/profile?saved=true");
+        }
+        await LoadAsync(user);
+        Form.DisplayName = user.DisplayName;
+        foreach (var (field, error) in outcome.FieldErrors ?? new Dictionary<string, string>())
+        {
+            ModelState.AddModelError(field, error);
+        }
+        // What was posted stays chosen, so the person sees what was refused.
+        Language = language;
+        TimeZone = timeZone;
+        Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+        return Page();
+    }
+
     private async Task LoadAsync(PorticoUser user)
     {
         Email = user.Email ?? "";
         Theme = user.Theme;
+        Language = user.Language;
+        TimeZone = user.TimeZone;
         EmailChangeForm = new(Email, await users.HasPasswordAsync(user), null);
     }
 }

@@ -42,7 +42,7 @@ public enum PasswordResetOutcome
 /// is bound to the security stamp, which the reset rotates, so a link works once and an earlier one dies with it.
 public sealed class ResetForgottenPassword(
     PorticoDb db, UserManager<PorticoUser> users, PorticoSignInManager signIn, AuditLog audit, EmailOutbox email,
-    DatabaseTicketStore sessions, IOptions<BrandingOptions> branding, Branding.Brands brands)
+    DatabaseTicketStore sessions, IOptions<BrandingOptions> branding, Branding.Brands brands, IdentityEmails text)
 {
     public const string ResetPath = "/account/reset-password";
 
@@ -56,11 +56,14 @@ public sealed class ResetForgottenPassword(
         }
         var token = await users.GeneratePasswordResetTokenAsync(user);
         var portal = (await brands.GetAsync(ct)).PortalName;
-        email.Queue(user.Email!, $"Reset your password for {portal}",
-            $"Hello {user.DisplayName},\n\nSomeone asked to reset the password of your account on {portal}. " +
-            $"Choose a new password with this link within {ChangeEmail.Describe(PasswordResetTokenOptions.Lifetime)}:\n\n" +
-            $"{branding.Value.Link(Link(user.Id, token))}\n\n" +
-            "It works once. If you did not ask for it, ignore this email; your password stays as it is.\n");
+        using (Languages.For(user.Language))
+        {
+            email.Queue(user.Email!, text["Reset your password for {0}", portal], IdentityEmails.Body(
+                text["Hello {0},", user.DisplayName],
+                text["Someone asked to reset the password of your account on {0}. Choose a new password with this link within {1}:", portal, ChangeEmail.Describe(PasswordResetTokenOptions.Lifetime)],
+                branding.Value.Link(Link(user.Id, token)),
+                text["It works once. If you did not ask for it, ignore this email; your password stays as it is."]), user.Language);
+        }
         // Anyone may ask, so nobody is named as the actor; the person is the target.
         audit.Record(AuditActions.PasswordResetRequested, targetType: "User", targetId: user.Id.ToString(), actorName: null);
         await db.SaveChangesAsync(ct);
@@ -106,9 +109,14 @@ public sealed class ResetForgottenPassword(
             sessions.End(ended);
             audit.Record(AuditActions.PasswordReset, targetType: "User", targetId: user.Id.ToString(), actorUserId: user.Id, actorName: user.Email,
                 details: new { sessions_ended = ended.Count });
-            email.Queue(user.Email!, "Your password was changed",
-                $"Hello {user.DisplayName},\n\nThe password of your account on {(await brands.GetAsync(ct)).PortalName} was reset with a link sent to this address. " +
-                "You were signed out everywhere.\nIf this was not you, reset your password again and tell your administrator at once.\n");
+            var portal = (await brands.GetAsync(ct)).PortalName;
+            using (Languages.For(user.Language))
+            {
+                email.Queue(user.Email!, text["Your password was changed"], IdentityEmails.Body(
+                    text["Hello {0},", user.DisplayName],
+                    text["The password of your account on {0} was reset with a link sent to this address. You were signed out everywhere.", portal]
+                        + "\n" + text["If this was not you, reset your password again and tell your administrator at once."]), user.Language);
+            }
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
         }

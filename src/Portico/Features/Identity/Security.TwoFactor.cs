@@ -40,7 +40,7 @@ public sealed partial class SecurityModel
         {
             await signIn.RefreshSignInAsync(user);
             NewRecoveryCodes = codes.Codes;
-            Notice = "Two-factor sign-in is on. From now on, signing in takes your password and a code from your app.";
+            Notice = text["Two-factor sign-in is on. From now on, signing in takes your password and a code from your app."].Value;
             await LoadAsync(user, setup: false);
         }
         return await ShowAsync(outcome.Status, user, setup: true, Page);
@@ -60,7 +60,7 @@ public sealed partial class SecurityModel
         if (outcome.Value is { } codes)
         {
             NewRecoveryCodes = codes.Codes;
-            Notice = "New recovery codes are ready. The old ones no longer work.";
+            Notice = text["New recovery codes are ready. The old ones no longer work."].Value;
             await LoadAsync(user, setup: false);
         }
         return await ShowAsync(outcome.Status, user, setup: false, Page);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Localization;
 using QRCoder;
 
 namespace Portico.Features.Identity;
@@ -7,7 +8,7 @@ namespace Portico.Features.Identity;
 /// ManagePasskeys and ChangePassword; this page shows the state and answers the forms.
 public sealed partial class SecurityModel(
     UserManager<PorticoUser> users, SignInManager<PorticoUser> signIn, IOptions<BrandingOptions> branding,
-    ManageTwoFactor twoFactor, ManagePasskeys passkeys, ChangePassword changePassword) : PageModel
+    ManageTwoFactor twoFactor, ManagePasskeys passkeys, ChangePassword changePassword, IStringLocalizer<SecurityModel> text) : PageModel
 {
     public const int RecoveryCodeCount = ManageTwoFactor.RecoveryCodeCount;
 
@@ -37,11 +38,11 @@ public sealed partial class SecurityModel(
         }
         Notice = done switch
         {
-            "off" => "Two-factor sign-in is off. Signing in now takes only your password.",
-            "passkey-added" => "Your passkey is ready. You can now sign in with it instead of your password.",
-            "passkey-renamed" => "The passkey was renamed.",
-            "passkey-removed" => "The passkey was removed. It no longer signs you in.",
-            "password" => "Your password was changed, and you were signed out everywhere else.",
+            "off" => text["Two-factor sign-in is off. Signing in now takes only your password."].Value,
+            "passkey-added" => text["Your passkey is ready. You can now sign in with it instead of your password."].Value,
+            "passkey-renamed" => text["The passkey was renamed."].Value,
+            "passkey-removed" => text["The passkey was removed. It no longer signs you in."].Value,
+            "password" => text["Your password was changed, and you were signed out everywhere else."].Value,
             _ => null,
         };
         await LoadAsync(user, setup);

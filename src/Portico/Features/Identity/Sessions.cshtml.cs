@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Localization;
 using Portico.Features.Audit;
 
 namespace Portico.Features.Identity;
@@ -5,7 +6,7 @@ namespace Portico.Features.Identity;
 public sealed record SessionRow(string Id, DateTime CreatedAt, DateTime LastSeenAt, string? IpAddress, string? UserAgent, bool IsCurrent);
 
 /// A person's signed-in browsers, each of which they can end.
-public sealed class SessionsModel(PorticoDb db, EndSessions endSessions, TimeProvider clock) : PageModel
+public sealed class SessionsModel(PorticoDb db, EndSessions endSessions, TimeProvider clock, IStringLocalizer<SessionsModel> text) : PageModel
 {
     public List<SessionRow> Sessions { get; private set; } = [];
     public string? Notice { get; private set; }
@@ -14,7 +15,7 @@ public sealed class SessionsModel(PorticoDb db, EndSessions endSessions, TimePro
 
     public async Task OnGetAsync(bool ended, CancellationToken ct)
     {
-        Notice = ended ? "Signed out there." : null;
+        Notice = ended ? text["Signed out there."].Value : null;
         var userId = User.UserId()!.Value;
         var now = clock.GetUtcNow().UtcDateTime;
         var current = CurrentSessionId;

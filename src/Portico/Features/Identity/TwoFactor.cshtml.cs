@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Localization;
 using Microsoft.AspNetCore.RateLimiting;
 
 namespace Portico.Features.Identity;
@@ -6,7 +7,7 @@ namespace Portico.Features.Identity;
 [AllowAnonymous]
 [SignedOutOnly]
 [EnableRateLimiting(LoginLimits.Policy)]
-public sealed class TwoFactorModel(SignInWithSecondFactor signIn) : PageModel
+public sealed class TwoFactorModel(SignInWithSecondFactor signIn, IStringLocalizer<TwoFactorModel> text) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
@@ -26,10 +27,10 @@ public sealed class TwoFactorModel(SignInWithSecondFactor signIn) : PageModel
         await signIn.PendingUserAsync() is null ? StartAgain() : Page();
 
     public Task<IActionResult> OnPostAsync(CancellationToken cancellationToken) =>
-        RunAsync(SecondFactor.AuthenticatorCode, Code, nameof(Code), "Enter the 6-digit code from your authenticator app.", cancellationToken);
+        RunAsync(SecondFactor.AuthenticatorCode, Code, nameof(Code), text["Enter the 6-digit code from your authenticator app."], cancellationToken);
 
     public Task<IActionResult> OnPostRecoveryAsync(CancellationToken cancellationToken) =>
-        RunAsync(SecondFactor.RecoveryCode, RecoveryCode, nameof(RecoveryCode), "Enter one of your recovery codes.", cancellationToken);
+        RunAsync(SecondFactor.RecoveryCode, RecoveryCode, nameof(RecoveryCode), text["Enter one of your recovery codes."], cancellationToken);
 
     private async Task<IActionResult> RunAsync(SecondFactor factor, string? code, string field, string missing, CancellationToken cancellationToken)
     {
@@ -51,12 +52,12 @@ public sealed class TwoFactorModel(SignInWithSecondFactor signIn) : PageModel
             case SignInOutcome.SignedIn:
                 return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/");
             case SignInOutcome.LockedOut:
-                ModelState.AddModelError(string.Empty, "Signing in is locked for a while after too many failed attempts. Try again later.");
+                ModelState.AddModelError(string.Empty, text["Signing in is locked for a while after too many failed attempts. Try again later."]);
                 return Page();
             default:
                 ModelState.AddModelError(field, factor == SecondFactor.AuthenticatorCode
-                    ? "That code is not right. Enter the code your app shows now; each code works once."
-                    : "That recovery code is not right, or it has been used already.");
+                    ? text["That code is not right. Enter the code your app shows now; each code works once."]
+                    : text["That recovery code is not right, or it has been used already."]);
                 return Page();
         }
     }

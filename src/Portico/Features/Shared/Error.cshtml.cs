@@ -1,11 +1,12 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Localization;
 
 namespace Portico.Features.Shared;
 
 [AllowAnonymous]
 [IgnoreAntiforgeryToken]
 [ResponseCache(Duration = 0, Location = ResponseCacheLocation.None, NoStore = true)]
-public sealed class ErrorModel : PageModel
+public sealed class ErrorModel(IStringLocalizer<ErrorModel> text) : PageModel
 {
     public int Code { get; private set; }
     public string? TraceId { get; private set; }
@@ -33,12 +34,12 @@ public sealed class ErrorModel : PageModel
     public (string Title, string Text) Message => Code switch
     {
         403 when ReadOnlyView is not null => (CustomerViewMiddleware.RefusalTitle, ReadOnlyView),
-        400 => ("That request was not understood", "Something in the request was malformed. Go back and try again."),
-        403 => ("You don't have access to this", "Your role in this account does not include this page. Ask your account owner if you need it."),
-        404 => ("Page not found", "There is nothing here, or it is not available to you."),
-        413 => ("That upload is too large", "The files you sent are larger than the portal accepts at once. Attach fewer or smaller files and try again."),
-        429 => ("Too many attempts", "Please wait a minute and try again."),
-        503 => ("Files cannot be stored right now", "The portal's file storage did not answer. Nothing was saved; please try again in a few minutes."),
-        _ => ("Something went wrong", "The problem has been logged. Please try again in a moment."),
+        400 => (text["That request was not understood"].Value, text["Something in the request was malformed. Go back and try again."].Value),
+        403 => (text["You don't have access to this"].Value, text["Your role in this account does not include this page. Ask your account owner if you need it."].Value),
+        404 => (text["Page not found"].Value, text["There is nothing here, or it is not available to you."].Value),
+        413 => (text["That upload is too large"].Value, text["The files you sent are larger than the portal accepts at once. Attach fewer or smaller files and try again."].Value),
+        429 => (text["Too many attempts"].Value, text["Please wait a minute and try again."].Value),
+        503 => (text["Files cannot be stored right now"].Value, text["The portal's file storage did not answer. Nothing was saved; please try again in a few minutes."].Value),
+        _ => (text["Something went wrong"].Value, text["The problem has been logged. Please try again in a moment."].Value),
     };
 }

@@ -1,13 +1,20 @@
 using System.Globalization;
+using Microsoft.AspNetCore.Mvc.Rendering;
+using Microsoft.AspNetCore.Mvc.ViewFeatures;
 using Microsoft.AspNetCore.Razor.TagHelpers;
 
 namespace Portico.Features.Shared;
 
-/// <c>&lt;relative-time value="@at" /&gt;</c>: "3 hours ago", with the exact time (UTC) on hover and for machines.
+/// <c>&lt;relative-time value="@at" /&gt;</c>: "3 hours ago", with the exact time in the person's time zone on hover and
+/// the UTC moment for machines.
 [HtmlTargetElement("relative-time", TagStructure = TagStructure.WithoutEndTag)]
 public sealed class RelativeTimeTagHelper(TimeProvider clock) : TagHelper
 {
     public DateTime Value { get; set; }
+
+    [ViewContext]
+    [HtmlAttributeNotBound]
+    public ViewContext ViewContext { get; set; } = null!;
 
     public override void Process(TagHelperContext context, TagHelperOutput output)
     {
@@ -15,7 +22,28 @@ public sealed class RelativeTimeTagHelper(TimeProvider clock) : TagHelper
         output.TagName = "time";
         output.TagMode = TagMode.StartTagAndEndTag;
         output.Attributes.SetAttribute("datetime", at.ToString("O", CultureInfo.InvariantCulture));
-        output.Attributes.SetAttribute("title", at.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture));
+        output.Attributes.SetAttribute("title", TimeZones.Exact(at, TimeZones.Of(ViewContext.HttpContext.User)));
         output.Content.SetContent(HumanText.Relative(at, clock.GetUtcNow().UtcDateTime));
+    }
+}
+
+/// <c>&lt;exact-time value="@at" /&gt;</c>: the moment in the person's time zone and the current language's format,
+/// zone named ("01.12.2026 22:41 Europe/Berlin").
+[HtmlTargetElement("exact-time", TagStructure = TagStructure.WithoutEndTag)]
+public sealed class ExactTimeTagHelper : TagHelper
+{
+    public DateTime Value { get; set; }
+
+    [ViewContext]
+    [HtmlAttributeNotBound]
+    public ViewContext ViewContext { get; set; } = null!;
+
+    public override void Process(TagHelperContext context, TagHelperOutput output)
+    {
+        var at = DateTime.SpecifyKind(Value, DateTimeKind.Utc);
+        output.TagName = "time";
+        output.TagMode = TagMode.StartTagAndEndTag;
+        output.Attributes.SetAttribute("datetime", at.ToString("O", CultureInfo.InvariantCulture));
+        output.Content.SetContent(TimeZones.Exact(at, TimeZones.Of(ViewContext.HttpContext.User)));
     }
 }

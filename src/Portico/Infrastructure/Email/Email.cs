@@ -40,15 +40,17 @@ public sealed class SmtpOptions : IValidatableObject
     }
 }
 
-public sealed record EmailMessage(string To, string Subject, string TextBody);
+/// Language: the recipient's ("de"), for the words the HTML part adds; null is English.
+public sealed record EmailMessage(string To, string Subject, string TextBody, string? Language = null);
 
 /// Queues email in the current unit of work; it is sent only if the change is saved.
 public sealed class EmailOutbox(PorticoDb db, TimeProvider clock)
 {
     public const string MessageType = "email";
 
-    public void Queue(string to, string subject, string textBody) =>
-        db.OutboxMessages.Add(OutboxMessage.Create(MessageType, new EmailMessage(to, subject, textBody), clock.GetUtcNow().UtcDateTime));
+    /// Compose subject and body inside <see cref="Languages.For"/> with the recipient's language and pass it here too.
+    public void Queue(string to, string subject, string textBody, string? language = null) =>
+        db.OutboxMessages.Add(OutboxMessage.Create(MessageType, new EmailMessage(to, subject, textBody, Languages.Normalize(language)), clock.GetUtcNow().UtcDateTime));
 }
 
 public sealed class SendEmail(IOptions<SmtpOptions> options, IEmailBrand brand, IHostEnvironment environment) : IOutboxHandler
@@ -66,7 +68,12 @@ public sealed class SendEmail(IOptions<SmtpOptions> options, IEmailBrand brand, 
         // The outbox id as Message-Id lets receivers drop a repeat after a crash mid-send.
         mime.MessageId = $"{message.Id:N}@portico";
         // Plain text and the same words in HTML (multipart/alternative): mail clients show what they prefer.
-        var html = EmailHtml.Render(email.Subject, email.TextBody, await brand.GetAsync(cancellationToken));
+        var portal = await brand.GetAsync(cancellationToken);
+        string html;
+        using (Languages.For(email.Language))
+        {
+            html = EmailHtml.Render(email.Subject, email.TextBody, portal);
+        }
         mime.Body = new BodyBuilder { TextBody = email.TextBody, HtmlBody = html }.ToMessageBody();
 
         if (string.IsNullOrWhiteSpace(o.Host))

@@ -54,8 +54,8 @@ public static partial class EmailHtml
                     body.Append(encode.Encode(line[at..link.Index]));
                     body.Append("</p><p style=\"margin:0 0 16px\"><a href=\"").Append(encode.Encode(url))
                         .Append("\" style=\"display:inline-block;background:").Append(color)
-                        .Append(";color:#ffffff;text-decoration:none;font-weight:bold;padding:10px 18px;border-radius:6px\">Open in ")
-                        .Append(encode.Encode(brand.PortalName)).Append("</a><br><span style=\"font-size:12px;color:#4b5563;word-break:break-all\">")
+                        .Append(";color:#ffffff;text-decoration:none;font-weight:bold;padding:10px 18px;border-radius:6px\">")
+                        .Append(encode.Encode(HumanText.Localize("Open in {0}", brand.PortalName))).Append("</a><br><span style=\"font-size:12px;color:#4b5563;word-break:break-all\">")
                         .Append(encode.Encode(url)).Append("</span></p><p style=\"margin:0 0 16px\">");
                     at = link.Index + url.Length;
                 }
@@ -66,7 +66,7 @@ public static partial class EmailHtml
         var name = encode.Encode(brand.PortalName);
         return $"""
             <!DOCTYPE html>
-            <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{encode.Encode(subject)}</title></head>
+            <html lang="{System.Globalization.CultureInfo.CurrentUICulture.Name}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{encode.Encode(subject)}</title></head>
             <body style="margin:0;padding:0;background:#f9fafb;color:#111827;font-family:system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif">
             <table role="presentation" width="100%" cellpadding="0" cellspacing="0"><tr><td align="center" style="padding:24px 12px">
             <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="max-width:600px;background:#ffffff;border:1px solid #d1d5db;border-radius:8px">

@@ -19,11 +19,13 @@ public static class WebSetup
         services.AddDataProtection().SetApplicationName(keyRing.ApplicationName).PersistKeysToDbContext<PorticoDb>();
         services.AddAntiforgery(o => o.Cookie.Name = "portico.antiforgery");
 
-        services.AddLanguages();
+        services.AddLanguages(configuration);
         services.AddRazorPages(o =>
         {
             o.RootDirectory = "/Features";
-        }).AddViewLocalization().AddMvcOptions(o =>
+        }).AddViewLocalization()
+            // A form's attribute messages are English in the code and translated in the form class's own .de.resx.
+            .AddDataAnnotationsLocalization().AddMvcOptions(o =>
         {
             // A value named in the route (the account, the request, the document) is the one authorization checked:
             // a form or query field of the same name must never replace it, as it would with the framework's default order.
@@ -99,6 +101,7 @@ public static class WebSetup
         app.UseMiddleware<CustomerViewMiddleware>();
         app.UseMiddleware<AccountScopeMiddleware>();
         // After authentication, so a signed-in person's own choice of language can come before the browser's.
+        HumanText.UseLocalizer(app.Services.GetRequiredService<Microsoft.Extensions.Localization.IStringLocalizerFactory>());
         app.UseRequestLocalization();
         // After authentication, so the API budget can be per person rather than per address.
         app.UseRateLimiter();

@@ -26,3 +26,14 @@ function labelScrollingTables() {
 }
 labelScrollingTables();
 window.addEventListener('resize', labelScrollingTables);
+
+// Sign-in forms send the browser's time zone, the portal's first guess of the person's zone (kept only while they have none).
+document.querySelectorAll('input[data-browser-time-zone]').forEach(function (input) {
+  try { input.value = Intl.DateTimeFormat().resolvedOptions().timeZone || ''; } catch (e) { /* an old browser: no guess */ }
+});
+document.querySelectorAll('select[data-browser-time-zone-default]').forEach(function (select) {
+  try {
+    var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (zone && Array.prototype.some.call(select.options, function (o) { return o.value === zone; })) { select.value = zone; }
+  } catch (e) { /* an old browser: the person chooses */ }
+});

@@ -4,6 +4,13 @@
 (function () {
   'use strict';
 
+  // The field's messages in the page's language (data-messages, English text to translation), {0}… filled in.
+  function say(field, english) {
+    var messages = field.messages || (field.messages = JSON.parse(field.dataset.messages || '{}'));
+    var args = Array.prototype.slice.call(arguments, 2);
+    return (messages[english] || english).replace(/\{(\d)\}/g, function (_, n) { return String(args[Number(n)]); });
+  }
+
   function formatSize(bytes) {
     if (bytes >= 1024 * 1024) { return (bytes / 1024 / 1024).toFixed(1).replace(/\.0$/, '') + ' MB'; }
     if (bytes >= 1024) { return (bytes / 1024).toFixed(1).replace(/\.0$/, '') + ' KB'; }
@@ -21,15 +28,15 @@
     var maxBytes = Number(field.dataset.maxBytes);
     var allowed = field.dataset.allowed.toLowerCase().split(' ');
     if (files.length > maxFiles) {
-      return maxFiles === 1 ? 'Choose one file at a time.' : 'Attach at most ' + maxFiles + ' files at once.';
+      return maxFiles === 1 ? say(field, 'Choose one file at a time.') : say(field, 'Attach at most {0} files at once.', maxFiles);
     }
     for (var i = 0; i < files.length; i++) {
       var file = files[i];
       if (file.size > maxBytes) {
-        return '"' + file.name + '" is larger than the limit of ' + field.dataset.maxSize + '.';
+        return say(field, '"{0}" is larger than the limit of {1}.', file.name, field.dataset.maxSize);
       }
       if (allowed.indexOf(extensionOf(file.name)) < 0) {
-        return '"' + file.name + '" is a type of file that is not accepted. Accepted: ' + field.dataset.allowed + '.';
+        return say(field, '"{0}" is a type of file that is not accepted. Accepted: {1}.', file.name, field.dataset.allowed);
       }
     }
     return null;
@@ -85,12 +92,12 @@
     function show(loaded, total) {
       var percent = total > 0 ? Math.floor(loaded * 100 / total) : 0;
       progress.value = percent;
-      bytes.textContent = percent + '% · ' + formatSize(loaded) + ' of ' + formatSize(total) + ' sent';
+      bytes.textContent = say(field, '{0}% · {1} of {2} sent', percent, formatSize(loaded), formatSize(total));
       // Announce every quarter, not every event, so a screen reader is not flooded.
       var quarter = Math.floor(percent / 25);
       if (quarter !== announced) {
         announced = quarter;
-        status.textContent = quarter === 0 ? 'Uploading…' : 'Uploading: ' + quarter * 25 + '% sent.';
+        status.textContent = quarter === 0 ? say(field, 'Uploading…') : say(field, 'Uploading: {0}% sent.', quarter * 25);
       }
     }
 
@@ -104,32 +111,32 @@
       xhr.upload.onprogress = function (event) { show(event.loaded, event.lengthComputable ? event.total : total); };
       xhr.upload.onload = function () {
         show(1, 1);
-        bytes.textContent = '100% · ' + formatSize(total) + ' sent';
+        bytes.textContent = say(field, '{0}% · {1} sent', 100, formatSize(total));
         // The file is all sent; from here the portal checks and stores it, which Cancel could not undo reliably.
         cancel.hidden = true;
-        status.textContent = 'Sent. Checking and storing the file…';
+        status.textContent = say(field, 'Sent. Checking and storing the file…');
       };
       xhr.onload = function () {
         var request = xhr;
         if (request.status >= 200 && request.status < 300) {
-          status.textContent = 'Uploaded.';
+          status.textContent = say(field, 'Uploaded.');
           window.location.assign(request.responseURL);
           return;
         }
         finish();
         status.textContent = '';
         showError(serverMessage(request.response) ||
-          (request.status === 413 ? 'The upload is larger than the portal accepts.' : 'The upload failed (HTTP ' + request.status + '). Try again.'));
+          (request.status === 413 ? say(field, 'The upload is larger than the portal accepts.') : say(field, 'The upload failed (HTTP {0}). Try again.', request.status)));
       };
       xhr.onerror = function () {
         finish();
         status.textContent = '';
-        showError('The upload was cut off before it finished. Check the connection and try again.');
+        showError(say(field, 'The upload was cut off before it finished. Check the connection and try again.'));
       };
       xhr.onabort = function () {
         finish();
         progress.value = 0;
-        status.textContent = 'Upload cancelled. Nothing was stored.';
+        status.textContent = say(field, 'Upload cancelled. Nothing was stored.');
       };
       showError(null);
       announced = -1;

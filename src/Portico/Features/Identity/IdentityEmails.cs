@@ -1,0 +1,13 @@
+using Microsoft.Extensions.Localization;
+
+namespace Portico.Features.Identity;
+
+/// The words of the emails about a person's sign-in and account (IdentityEmails.de.resx). Compose each inside
+/// Languages.For(recipient's language), so a German recipient gets German whatever the language of whoever caused it.
+public sealed class IdentityEmails(IStringLocalizer<IdentityEmails> text)
+{
+    public LocalizedString this[string english, params object[] arguments] => text[english, arguments];
+
+    /// Paragraphs of a plain-text email, as the HTML part expects them: a blank line between, a line break at the end.
+    public static string Body(params string[] paragraphs) => string.Join("\n\n", paragraphs) + "\n";
+}
