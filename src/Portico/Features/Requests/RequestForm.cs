@@ -165,11 +165,12 @@ public static class RequestForm
         return null;
     }
 
+    /// In the reader's language and number format.
     public static string FormatSize(long bytes) => bytes switch
     {
-        >= 1024 * 1024 => $"{bytes / 1024.0 / 1024.0:0.#} MB",
-        >= 1024 => $"{bytes / 1024.0:0.#} KB",
-        _ => $"{bytes} bytes",
+        >= 1024 * 1024 => HumanText.Localize("{0} MB", (bytes / 1024.0 / 1024.0).ToString("0.#", CultureInfo.CurrentCulture)),
+        >= 1024 => HumanText.Localize("{0} KB", (bytes / 1024.0).ToString("0.#", CultureInfo.CurrentCulture)),
+        _ => HumanText.Localize("{0} bytes", bytes.ToString(CultureInfo.CurrentCulture)),
     };
 }
 
