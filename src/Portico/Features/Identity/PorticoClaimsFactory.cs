@@ -8,7 +8,7 @@ public sealed class PorticoClaimsFactory(UserManager<PorticoUser> users, IOption
     : UserClaimsPrincipalFactory<PorticoUser>(users, options)
 {
     public const string ThemeClaim = "portico:theme";
-    public const string TimeZoneClaim = "portico:time_zone";
+    public const string TimeZoneClaim = Infrastructure.Web.TimeZones.Claim;
 
     protected override async Task<ClaimsIdentity> GenerateClaimsAsync(PorticoUser user)
     {
