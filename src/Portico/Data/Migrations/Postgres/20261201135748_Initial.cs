@@ -43,6 +43,8 @@ namespace Portico.Data.Migrations.Postgres
                     StaffRole = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
                     CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     Theme = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false, defaultValue: "System"),
+                    Language = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: true),
+                    TimeZone = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
                     UserName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
                     NormalizedUserName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
                     Email = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
@@ -170,6 +172,19 @@ namespace Portico.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "KeyRingNames",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false),
+                    ApplicationName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    RecordedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_KeyRingNames", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "OutboxMessages",
                 columns: table => new
                 {
@@ -211,6 +226,7 @@ namespace Portico.Data.Migrations.Postgres
                     Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
                     Description = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false),
                     IsActive = table.Column<bool>(type: "boolean", nullable: false),
+                    IsRepetitive = table.Column<bool>(type: "boolean", nullable: false),
                     Fields = table.Column<string>(type: "text", nullable: false),
                     AllowedRoles = table.Column<List<string>>(type: "text[]", nullable: false),
                     DefaultAssigneeId = table.Column<Guid>(type: "uuid", nullable: true),
@@ -291,6 +307,7 @@ namespace Portico.Data.Migrations.Postgres
                     CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     RequireMfa = table.Column<bool>(type: "boolean", nullable: false),
                     AccountManagerId = table.Column<Guid>(type: "uuid", nullable: true),
+                    IsKey = table.Column<bool>(type: "boolean", nullable: false),
                     AddressLines = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: true),
                     AddressCity = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
                     AddressPostalCode = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
@@ -870,9 +887,6 @@ namespace Portico.Data.Migrations.Postgres
                 columns: table => new
                 {
                     Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    AccountId = table.Column<Guid>(type: "uuid", nullable: false),
-                    IntegrationId = table.Column<Guid>(type: "uuid", nullable: false),
-                    ExternalId = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
                     Number = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false),
                     Currency = table.Column<string>(type: "character varying(3)", maxLength: 3, nullable: false),
                     IssuedOn = table.Column<DateOnly>(type: "date", nullable: false),
@@ -883,6 +897,9 @@ namespace Portico.Data.Migrations.Postgres
                     Lines = table.Column<string>(type: "text", nullable: false),
                     Payments = table.Column<string>(type: "text", nullable: false),
                     PdfUrl = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    AccountId = table.Column<Guid>(type: "uuid", nullable: false),
+                    IntegrationId = table.Column<Guid>(type: "uuid", nullable: false),
+                    ExternalId = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
                     SyncedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     ContentHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
                     UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
@@ -968,9 +985,6 @@ namespace Portico.Data.Migrations.Postgres
                 columns: table => new
                 {
                     Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    AccountId = table.Column<Guid>(type: "uuid", nullable: false),
-                    IntegrationId = table.Column<Guid>(type: "uuid", nullable: false),
-                    ExternalId = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
                     Reference = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false),
                     Title = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
                     Kind = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
@@ -980,6 +994,9 @@ namespace Portico.Data.Migrations.Postgres
                     TrackingNumber = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
                     TrackingUrl = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
                     Timeline = table.Column<string>(type: "text", nullable: false),
+                    AccountId = table.Column<Guid>(type: "uuid", nullable: false),
+                    IntegrationId = table.Column<Guid>(type: "uuid", nullable: false),
+                    ExternalId = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
                     SyncedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     ContentHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
                     UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
@@ -2148,6 +2165,9 @@ namespace Portico.Data.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "KeyEvents");
+
+            migrationBuilder.DropTable(
+                name: "KeyRingNames");
 
             migrationBuilder.DropTable(
                 name: "MagicLinkTokens");

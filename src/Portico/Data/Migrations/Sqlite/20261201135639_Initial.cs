@@ -37,6 +37,8 @@ namespace Portico.Data.Migrations.Sqlite
                     StaffRole = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
                     CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
                     Theme = table.Column<string>(type: "TEXT", maxLength: 10, nullable: false, defaultValue: "System"),
+                    Language = table.Column<string>(type: "TEXT", maxLength: 10, nullable: true),
+                    TimeZone = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
                     UserName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
                     NormalizedUserName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
                     Email = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
@@ -164,6 +166,19 @@ namespace Portico.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "KeyRingNames",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false),
+                    ApplicationName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    RecordedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_KeyRingNames", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "OutboxMessages",
                 columns: table => new
                 {
@@ -205,6 +220,7 @@ namespace Portico.Data.Migrations.Sqlite
                     Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
                     Description = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
                     IsActive = table.Column<bool>(type: "INTEGER", nullable: false),
+                    IsRepetitive = table.Column<bool>(type: "INTEGER", nullable: false),
                     Fields = table.Column<string>(type: "TEXT", nullable: false),
                     AllowedRoles = table.Column<string>(type: "TEXT", nullable: false),
                     DefaultAssigneeId = table.Column<Guid>(type: "TEXT", nullable: true),
@@ -285,6 +301,7 @@ namespace Portico.Data.Migrations.Sqlite
                     CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
                     RequireMfa = table.Column<bool>(type: "INTEGER", nullable: false),
                     AccountManagerId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    IsKey = table.Column<bool>(type: "INTEGER", nullable: false),
                     AddressLines = table.Column<string>(type: "TEXT", maxLength: 300, nullable: true),
                     AddressCity = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
                     AddressPostalCode = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
@@ -863,9 +880,6 @@ namespace Portico.Data.Migrations.Sqlite
                 columns: table => new
                 {
                     Id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    AccountId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    IntegrationId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    ExternalId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
                     Number = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
                     Currency = table.Column<string>(type: "TEXT", maxLength: 3, nullable: false),
                     IssuedOn = table.Column<DateOnly>(type: "TEXT", nullable: false),
@@ -876,6 +890,9 @@ namespace Portico.Data.Migrations.Sqlite
                     Lines = table.Column<string>(type: "TEXT", nullable: false),
                     Payments = table.Column<string>(type: "TEXT", nullable: false),
                     PdfUrl = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    AccountId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    IntegrationId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ExternalId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
                     SyncedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
                     ContentHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
                     UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
@@ -961,9 +978,6 @@ namespace Portico.Data.Migrations.Sqlite
                 columns: table => new
                 {
                     Id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    AccountId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    IntegrationId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    ExternalId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
                     Reference = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
                     Title = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
                     Kind = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
@@ -973,6 +987,9 @@ namespace Portico.Data.Migrations.Sqlite
                     TrackingNumber = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
                     TrackingUrl = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
                     Timeline = table.Column<string>(type: "TEXT", nullable: false),
+                    AccountId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    IntegrationId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ExternalId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
                     SyncedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
                     ContentHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
                     UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
@@ -2100,6 +2117,9 @@ namespace Portico.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "KeyEvents");
+
+            migrationBuilder.DropTable(
+                name: "KeyRingNames");
 
             migrationBuilder.DropTable(
                 name: "MagicLinkTokens");
