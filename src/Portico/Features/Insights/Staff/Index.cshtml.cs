@@ -6,7 +6,7 @@ namespace Portico.Features.Insights.Staff;
 /// The five adoption metrics over a chosen range, compared with the range before it, with breakdowns and the engagement
 /// of each account. Every table can be downloaded as CSV with the same filters.
 [Authorize(Policy = Policies.StaffRequests)]
-public sealed class InsightsModel(ReadInsights insights, InsightFigureCache figures, PorticoDb db, TimeProvider clock) : PageModel
+public sealed class InsightsModel(ReadInsights insights, InsightFigureCache figures, TimeProvider clock) : PageModel
 {
     public const int DefaultDays = 84;
     /// Above this many accounts the filter is a field for the account's id instead of a list of every account.
@@ -122,10 +122,7 @@ public sealed class InsightsModel(ReadInsights insights, InsightFigureCache figu
 
     private async Task LoadChoicesAsync(CancellationToken ct)
     {
-        Types = (await db.RequestTypes.AsNoTracking().OrderBy(t => t.Name).Select(t => new { t.Id, t.Name }).ToListAsync(ct))
-            .Select(t => (t.Id, t.Name)).ToList();
-        var accounts = await db.Accounts.AsNoTracking().OrderBy(a => a.Name).Select(a => new { a.Id, a.Name }).Take(AccountListLimit + 1).ToListAsync(ct);
-        ListsAccounts = accounts.Count <= AccountListLimit;
-        Accounts = ListsAccounts ? accounts.Select(a => (a.Id, a.Name)).ToList() : [];
+        var choices = await figures.GetChoicesAsync(ct);
+        (Types, Accounts, ListsAccounts) = (choices.Types, choices.Accounts, choices.ListsAccounts);
     }
 }
