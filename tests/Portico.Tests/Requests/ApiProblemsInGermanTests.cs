@@ -37,5 +37,13 @@ public sealed class ApiProblemsInGermanTests(PorticoApp app) : AppTests
         var field = invalidEnglish.GetProperty("errors").EnumerateObject().Single().Name;
         Assert.Equal("Dieser Wert konnte nicht gelesen werden; prüfen Sie seinen Typ anhand der API-Beschreibung.", invalid.GetProperty("errors").GetProperty(field)[0].GetString());
         Assert.Equal("This value could not be read; check its type against the API description.", invalidEnglish.GetProperty("errors").GetProperty(field)[0].GetString());
+
+        HttpRequestMessage WithBell() => new(HttpMethod.Post, $"/api/accounts/{account.Id}/requests")
+        {
+            Content = new StringContent("{\"subject\": \"Ring\\u0007\"}", Encoding.UTF8, "application/json"),
+        };
+        static string FirstError(JsonElement problem) => problem.GetProperty("errors").EnumerateObject().Single().Value[0].GetString()!;
+        Assert.Contains("enthält ein Steuerzeichen (U+0007)", FirstError(await SendAsync(client, WithBell(), "de", HttpStatusCode.BadRequest)), StringComparison.Ordinal);
+        Assert.Contains("contains a control character (U+0007)", FirstError(await SendAsync(client, WithBell(), null, HttpStatusCode.BadRequest)), StringComparison.Ordinal);
     }
 }
