@@ -279,7 +279,7 @@ public sealed class AccountAuthorizationResultHandler : IAuthorizationMiddleware
                     return Task.CompletedTask;
                 }
                 return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Two-factor sign-in required",
-                    detail: $"Turn on two-factor sign-in at {StaffMfaHandler.SetupPath}, or sign in with a passkey, before using this.").ExecuteAsync(context);
+                    detail: ProblemTexts.Say(context, "Turn on two-factor sign-in at {0}, or sign in with a passkey, before using this.", StaffMfaHandler.SetupPath)).ExecuteAsync(context);
             }
             context.Response.StatusCode = StatusCodes.Status403Forbidden;
             return Task.CompletedTask;

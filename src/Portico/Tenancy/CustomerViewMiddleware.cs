@@ -1,4 +1,6 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.Extensions.Localization;
 using Portico.Features.Accounts;
 
 namespace Portico.Tenancy;
@@ -85,13 +87,14 @@ public sealed class CustomerViewMiddleware(RequestDelegate next, TimeProvider cl
 
     private static Task RefuseAsync(HttpContext http, ActiveCustomerView view)
     {
-        var message = $"You are viewing the portal as {view.MemberName} ({view.AccountName}), which is read-only: nothing can be changed. "
-            + "Leave the view to work as yourself again.";
+        const string ReadOnly = "You are viewing the portal as {0} ({1}), which is read-only: nothing can be changed. Leave the view to work as yourself again.";
         if (http.Request.Path.StartsWithSegments("/scim"))
         {
-            // A provider's SCIM client never carries a staff member's view; a browser that does is refused in SCIM's own shape.
-            return Features.SingleSignOn.ScimApi.Error(StatusCodes.Status403Forbidden, $"{RefusalTitle}. {message}").ExecuteAsync(http);
+            // A provider's SCIM client never carries a staff member's view; a browser that does is refused in SCIM's own shape, in English.
+            return Features.SingleSignOn.ScimApi.Error(StatusCodes.Status403Forbidden,
+                $"{RefusalTitle}. {string.Format(CultureInfo.InvariantCulture, ReadOnly, view.MemberName, view.AccountName)}").ExecuteAsync(http);
         }
+        string message = http.RequestServices.GetRequiredService<IStringLocalizer<CustomerViewMiddleware>>()[ReadOnly, view.MemberName, view.AccountName];
         if (http.Request.Path.StartsWithSegments("/api"))
         {
             return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: RefusalTitle, detail: message).ExecuteAsync(http);

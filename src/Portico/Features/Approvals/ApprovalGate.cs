@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Localization;
 using Portico.Features.Accounts;
 using Portico.Features.Audit;
 using Portico.Features.Identity;
@@ -9,7 +10,8 @@ namespace Portico.Features.Approvals;
 public sealed record Requester(Guid UserId, string Name);
 
 /// Decides whether a change waits for approval, and stores it as pending when it does.
-public sealed class ApprovalGate(PorticoDb db, AuditLog audit, EmailOutbox email, IOptions<BrandingOptions> branding, TimeProvider clock)
+public sealed class ApprovalGate(PorticoDb db, AuditLog audit, EmailOutbox email, IOptions<BrandingOptions> branding, TimeProvider clock,
+    IStringLocalizer<ApprovalGate> text)
 {
     public Task<ApprovalRule?> RuleForAsync(string kind, string? roleName, CancellationToken ct)
     {
@@ -44,27 +46,34 @@ public sealed class ApprovalGate(PorticoDb db, AuditLog audit, EmailOutbox email
         var (addresses, link) = approver == ApproverKind.AccountOwner
             ? (otherOwners, $"/a/{accountId}/approvals")
             : (await StaffApproverAddressesAsync(accountId, approver, ct), "/staff/approvals");
-        foreach (var to in addresses)
+        foreach (var (to, language) in addresses)
         {
-            email.Queue(to, $"A change at {accountName} is waiting for your approval",
-                $"Hello,\n\n{requester.Name} asked to make this change at {accountName}: {summary}.\n\nApprove or reject it with a reason: {branding.Value.Link(link)}\n");
+            using (Languages.For(language))
+            {
+                email.Queue(to, text["A change at {0} is waiting for your approval", accountName], EmailOutbox.Paragraphs(
+                    text["Hello,"],
+                    text["{0} asked to make this change at {1}: {2}.", requester.Name, accountName, summary],
+                    text["Approve or reject it with a reason: {0}", branding.Value.Link(link)]), language);
+            }
         }
         await db.SaveChangesAsync(ct);
         return null;
     }
 
-    private Task<List<string>> OtherOwnerAddressesAsync(Guid accountId, Guid requesterId, DateTime now, CancellationToken ct) =>
-        db.Memberships.AcrossAccounts()
+    /// Each address with its person's language.
+    private async Task<List<(string Email, string? Language)>> OtherOwnerAddressesAsync(Guid accountId, Guid requesterId, DateTime now, CancellationToken ct) =>
+        (await db.Memberships.AcrossAccounts()
             .Where(m => m.AccountId == accountId && m.UserId != requesterId && m.Role.Name == BuiltInRoles.Owner && (m.ExpiresAt == null || m.ExpiresAt > now))
-            .Select(m => m.User.Email!).ToListAsync(ct);
+            .Select(m => new { m.User.Email, m.User.Language }).ToListAsync(ct)).Select(o => (o.Email!, o.Language)).ToList();
 
     /// The account manager's address when the change is theirs to decide.
-    private async Task<List<string>> StaffApproverAddressesAsync(Guid accountId, ApproverKind approver, CancellationToken ct)
+    private async Task<List<(string Email, string? Language)>> StaffApproverAddressesAsync(Guid accountId, ApproverKind approver, CancellationToken ct)
     {
         var managerId = approver == ApproverKind.AccountManager
             ? await db.Accounts.Where(a => a.Id == accountId).Select(a => a.AccountManagerId).SingleAsync(ct)
             : null;
         // Staff admins as a group work from the approvals queue and the console count rather than a mail to each.
-        return await db.Users.Where(u => managerId != null && u.Id == managerId && u.StaffRole != null).Select(u => u.Email!).ToListAsync(ct);
+        return (await db.Users.Where(u => managerId != null && u.Id == managerId && u.StaffRole != null).Select(u => new { u.Email, u.Language }).ToListAsync(ct))
+            .Select(u => (u.Email!, u.Language)).ToList();
     }
 }

@@ -182,15 +182,21 @@ public sealed class DecideChange(PorticoDb db, AuditLog audit, Insights.KeyEvent
 
     private async Task TellRequesterAsync(ChangeRequest change, Account account, bool approved, string reason, CancellationToken ct)
     {
-        var to = await db.Users.AsNoTracking().Where(u => u.Id == change.RequestedById).Select(u => u.Email).SingleOrDefaultAsync(ct);
-        if (string.IsNullOrEmpty(to))
+        var to = await db.Users.AsNoTracking().Where(u => u.Id == change.RequestedById).Select(u => new { u.Email, u.Language }).SingleOrDefaultAsync(ct);
+        if (string.IsNullOrEmpty(to?.Email))
         {
             return;
         }
-        var decision = approved ? "approved" : "rejected";
-        email.Queue(to, $"Your change at {account.Name} was {decision}",
-            $"Hello {change.RequestedByName},\n\n{change.DecidedByName} {decision} your change: {change.Summary}.\n\nReason: {reason}\n\n" +
-            $"See it at {branding.Value.Link($"/a/{account.Id}/approvals")}\n");
+        // In the requester's language, not the decider's. The change's summary was written when it was asked for and stays as it is.
+        using (Languages.For(to.Language))
+        {
+            email.Queue(to.Email, approved ? text["Your change at {0} was approved", account.Name] : text["Your change at {0} was rejected", account.Name],
+                EmailOutbox.Paragraphs(
+                    text["Hello {0},", change.RequestedByName],
+                    (approved ? text["{0} approved your change: {1}.", change.DecidedByName ?? "", change.Summary] : text["{0} rejected your change: {1}.", change.DecidedByName ?? "", change.Summary]),
+                    text["Reason: {0}", reason],
+                    text["See it at {0}", branding.Value.Link($"/a/{account.Id}/approvals")]), to.Language);
+        }
     }
 
     private async Task<Outcome> SaveAsync(CancellationToken ct)

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Localization;
 using Portico.Features.Accounts;
 using Portico.Features.Audit;
 using Portico.Infrastructure.Email;
@@ -6,7 +7,8 @@ namespace Portico.Features.Contacts;
 
 /// Changes one membership's role. The membership must belong to the given account
 /// (a forged pair answers NotFound), and an account never loses its last Owner.
-public sealed class ChangeMembershipRole(PorticoDb db, AuditLog audit, Insights.KeyEvents keyEvents, EmailOutbox email, ContactWriteBacks writeBacks, TimeProvider clock)
+public sealed class ChangeMembershipRole(PorticoDb db, AuditLog audit, Insights.KeyEvents keyEvents, EmailOutbox email, ContactWriteBacks writeBacks, TimeProvider clock,
+    IStringLocalizer<ChangeMembershipRole> text)
 {
     public const string LastOwnerRefusal = "The account's last Owner cannot be given another role. Make someone else Owner first.";
 
@@ -39,8 +41,13 @@ public sealed class ChangeMembershipRole(PorticoDb db, AuditLog audit, Insights.
         keyEvents.Record(Insights.KeyEventKind.ContactChanged, accountId);
         await writeBacks.SendAsync(accountId, ContactWriteBacks.Changes.RoleChanged, $"Give {membership.User.DisplayName} the {role.Name} role (was {from})",
             membership.User.Email!, membership.User.DisplayName, role.Name, membership.ExpiresAt, cancellationToken);
-        email.Queue(membership.User.Email!, $"Your role at {membership.Account.Name} changed",
-            $"Hello {membership.User.DisplayName},\n\nYour role at {membership.Account.Name} is now {role.Name} (was {from}).\n");
+        // The refusals above stay English (approvals compare them); the email is in the person's language.
+        using (Languages.For(membership.User.Language))
+        {
+            email.Queue(membership.User.Email!, text["Your role at {0} changed", membership.Account.Name], EmailOutbox.Paragraphs(
+                text["Hello {0},", membership.User.DisplayName],
+                text["Your role at {0} is now {1} (was {2}).", membership.Account.Name, role.Name, from]), membership.User.Language);
+        }
         await db.SaveChangesAsync(cancellationToken);
         return Outcome.Done;
     }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Mail;
 using Microsoft.Extensions.Localization;
 using Portico.Features.Accounts;
@@ -125,9 +126,21 @@ public sealed class ManageContacts(PorticoDb db, AuditLog audit, Insights.KeyEve
     private async Task QueueInvitationAsync(Guid accountId, string address, string role, string token, string invitedBy, CancellationToken ct)
     {
         var accountName = await db.Accounts.Where(a => a.Id == accountId).Select(a => a.Name).SingleAsync(ct);
-        email.Queue(address, $"{invitedBy} invited you to {accountName} on {(await brands.GetAsync(ct)).PortalName}",
-            $"Hello,\n\n{invitedBy} invited you to the {accountName} account on {(await brands.GetAsync(ct)).PortalName} as {role}.\n\n" +
-            $"Accept within {Invitation.Lifetime.TotalDays:0} days: {branding.Value.Link($"/invitations/{token}")}\n\nIf you did not expect this, ignore this email.\n");
+        var portal = (await brands.GetAsync(ct)).PortalName;
+        // Someone who already has an account here reads it in the language of their profile. A newcomer has no profile yet:
+        // they get the language of whoever invites them (the inviter's page, or the approver's when a rule held the invitation),
+        // the best guess at a language the two share.
+        var normalized = address.ToUpperInvariant();
+        var known = await db.Users.AsNoTracking().Where(u => u.NormalizedEmail == normalized).Select(u => new { u.Language }).SingleOrDefaultAsync(ct);
+        var language = Languages.Normalize(known is null ? CultureInfo.CurrentUICulture.Name : known.Language);
+        using (Languages.For(language))
+        {
+            email.Queue(address, text["{0} invited you to {1} on {2}", invitedBy, accountName, portal], EmailOutbox.Paragraphs(
+                text["Hello,"],
+                text["{0} invited you to the {1} account on {2} as {3}.", invitedBy, accountName, portal, role],
+                text["Accept within {0} days: {1}", Invitation.Lifetime.TotalDays, branding.Value.Link($"/invitations/{token}")],
+                text["If you did not expect this, ignore this email."]), language);
+        }
     }
 
     public async Task<Outcome> RevokeInvitationAsync(Guid accountId, Guid invitationId, CancellationToken ct)
@@ -205,8 +218,12 @@ public sealed class ManageContacts(PorticoDb db, AuditLog audit, Insights.KeyEve
         keyEvents.Record(Insights.KeyEventKind.ContactChanged, accountId);
         await writeBacks.SendAsync(accountId, ContactWriteBacks.Changes.Removed, $"Remove {membership.User.DisplayName} ({membership.User.Email})",
             membership.User.Email!, membership.User.DisplayName, membership.Role.Name, null, ct);
-        email.Queue(membership.User.Email!, $"Your access to {membership.Account.Name} ended",
-            $"Hello {membership.User.DisplayName},\n\n{actor.Name} removed your access to {membership.Account.Name}.\n");
+        using (Languages.For(membership.User.Language))
+        {
+            email.Queue(membership.User.Email!, text["Your access to {0} ended", membership.Account.Name], EmailOutbox.Paragraphs(
+                text["Hello {0},", membership.User.DisplayName],
+                text["{0} removed your access to {1}.", actor.Name, membership.Account.Name]), membership.User.Language);
+        }
         // Bumping the security stamp signs the person out everywhere, so the removal takes effect at once.
         membership.User.SecurityStamp = Guid.NewGuid().ToString("N");
         await db.SaveChangesAsync(ct);

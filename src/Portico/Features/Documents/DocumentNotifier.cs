@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Localization;
 using Portico.Features.Accounts;
 using Portico.Features.Activity;
 using Portico.Features.Notifications;
@@ -5,9 +6,10 @@ using Portico.Infrastructure.Email;
 
 namespace Portico.Features.Documents;
 
-/// Email and activity feed entries about documents, queued in the same save as the change.
+/// Email and activity feed entries about documents, queued in the same save as the change. Each email is composed in
+/// its recipient's language (DocumentNotifier.de.resx).
 public sealed class DocumentNotifier(PorticoDb db, EmailOutbox email, Recipients recipients, Webhooks.WebhookPublisher webhooks,
-    IOptions<BrandingOptions> branding, TimeProvider clock)
+    IOptions<BrandingOptions> branding, TimeProvider clock, IStringLocalizer<DocumentNotifier> text)
 {
     /// Webhooks for every upload; staff-only folders are included, since receivers are the business's own systems.
     public async Task UploadedAsync(DocumentFolder folder, Document document, DocumentVersion version, DocumentRequest? fulfils, CancellationToken ct)
@@ -45,8 +47,13 @@ public sealed class DocumentNotifier(PorticoDb db, EmailOutbox email, Recipients
         }
         foreach (var r in await recipients.MembersWhoWantAsync(document.AccountId, Permissions.DocumentsView, folder.ViewRoles, p => p.DocumentUpdates, ct))
         {
-            email.Queue(r.Email, $"New document: {document.Name}",
-                $"Hello {r.Name},\n\n{actorName} shared \"{document.Name}\" (version {version}) in the folder {folder.Name}.\n\n{branding.Value.Link(CustomerPath(document.AccountId, document.Id))}\n");
+            using (Languages.For(r.Language))
+            {
+                email.Queue(r.Email, text["New document: {0}", document.Name], EmailOutbox.Paragraphs(
+                    text["Hello {0},", r.Name],
+                    text["{0} shared \"{1}\" (version {2}) in the folder {3}.", actorName, document.Name, version, folder.Name],
+                    branding.Value.Link(CustomerPath(document.AccountId, document.Id))), r.Language);
+            }
         }
     }
 
@@ -61,8 +68,12 @@ public sealed class DocumentNotifier(PorticoDb db, EmailOutbox email, Recipients
         {
             foreach (var r in await recipients.StaffWhoWantAsync(null, p => p.DocumentUpdates, ct))
             {
-                email.Queue(r.Email, $"Document received: {fulfils.Title}",
-                    $"{actorName} uploaded \"{document.Name}\" to {folder.Name}, fulfilling \"{fulfils.Title}\" (due {fulfils.DueOn:yyyy-MM-dd}).\n\n{branding.Value.Link($"/staff/documents/{document.Id}")}\n");
+                using (Languages.For(r.Language))
+                {
+                    email.Queue(r.Email, text["Document received: {0}", fulfils.Title], EmailOutbox.Paragraphs(
+                        text["{0} uploaded \"{1}\" to {2}, fulfilling \"{3}\" (due {4:d}).", actorName, document.Name, folder.Name, fulfils.Title, fulfils.DueOn],
+                        branding.Value.Link($"/staff/documents/{document.Id}")), r.Language);
+                }
             }
         }
     }
@@ -77,8 +88,13 @@ public sealed class DocumentNotifier(PorticoDb db, EmailOutbox email, Recipients
         }
         foreach (var r in await UploadersAsync(request.AccountId, folder, ct))
         {
-            email.Queue(r.Email, $"Please upload: {request.Title} (due {request.DueOn:d MMM})",
-                $"Hello {r.Name},\n\n{request.RequestedByName} asks for \"{request.Title}\" by {request.DueOn:yyyy-MM-dd}.\n{request.Description}\n\nUpload it here: {branding.Value.Link(path)}\n");
+            using (Languages.For(r.Language))
+            {
+                email.Queue(r.Email, text["Please upload: {0} (due {1:d MMM})", request.Title, request.DueOn], EmailOutbox.Paragraphs(
+                    text["Hello {0},", r.Name],
+                    text["{0} asks for \"{1}\" by {2:d}.", request.RequestedByName, request.Title, request.DueOn] + "\n" + request.Description,
+                    text["Upload it here: {0}", branding.Value.Link(path)]), r.Language);
+            }
         }
     }
 
@@ -86,8 +102,13 @@ public sealed class DocumentNotifier(PorticoDb db, EmailOutbox email, Recipients
     {
         foreach (var r in await UploadersAsync(request.AccountId, folder, ct))
         {
-            email.Queue(r.Email, $"Overdue: {request.Title} (was due {request.DueOn:d MMM})",
-                $"Hello {r.Name},\n\n\"{request.Title}\" was due on {request.DueOn:yyyy-MM-dd} and has not been uploaded yet.\n\nUpload it here: {branding.Value.Link($"/a/{request.AccountId}/documents")}\n");
+            using (Languages.For(r.Language))
+            {
+                email.Queue(r.Email, text["Overdue: {0} (was due {1:d MMM})", request.Title, request.DueOn], EmailOutbox.Paragraphs(
+                    text["Hello {0},", r.Name],
+                    text["\"{0}\" was due on {1:d} and has not been uploaded yet.", request.Title, request.DueOn],
+                    text["Upload it here: {0}", branding.Value.Link($"/a/{request.AccountId}/documents")]), r.Language);
+            }
         }
     }
 

@@ -96,7 +96,7 @@ public sealed class ChangeEmail(
                     details: new { reason = "wrong_password", to = address });
                 if (await users.IsLockedOutAsync(user))
                 {
-                    SignInWithPassword.RecordLockout(audit, email, user);
+                    SignInWithPassword.RecordLockout(audit, email, text, user);
                 }
                 await db.SaveChangesAsync(ct);
                 await transaction.CommitAsync(ct);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Localization;
 using Portico.Features.Audit;
 using Portico.Infrastructure.Email;
 
@@ -10,7 +11,7 @@ public sealed record PasswordError(string Field, string Message);
 /// browser stays signed in.
 public sealed class ChangePassword(
     PorticoDb db, UserManager<PorticoUser> users, SignInManager<PorticoUser> signIn, AuditLog audit, EmailOutbox email,
-    DatabaseTicketStore sessions, IHttpContextAccessor http)
+    DatabaseTicketStore sessions, IHttpContextAccessor http, IdentityEmails emails, IStringLocalizer<ChangePassword> text)
 {
     public const string CurrentField = "Password.CurrentPassword";
     public const string NewField = "Password.NewPassword";
@@ -21,13 +22,13 @@ public sealed class ChangePassword(
         var hadPassword = await users.HasPasswordAsync(user);
         if (hadPassword && string.IsNullOrEmpty(currentPassword))
         {
-            return [new(CurrentField, "Enter your current password.")];
+            return [new(CurrentField, text["Enter your current password."])];
         }
         if (hadPassword && await users.IsLockedOutAsync(user))
         {
             audit.Record(AuditActions.PasswordChangeFailed, targetType: "User", targetId: user.Id.ToString(), details: new { reason = "locked_out" });
             await db.SaveChangesAsync(cancellationToken);
-            return [new(CurrentField, "Too many wrong passwords. Try again later.")];
+            return [new(CurrentField, text["Too many wrong passwords. Try again later."])];
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -46,13 +47,13 @@ public sealed class ChangePassword(
                 await users.AccessFailedAsync(user);
                 if (await users.IsLockedOutAsync(user))
                 {
-                    SignInWithPassword.RecordLockout(audit, email, user);
+                    SignInWithPassword.RecordLockout(audit, email, emails, user);
                 }
             }
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return wrongCurrent
-                ? [new(CurrentField, "That is not your current password.")]
+                ? [new(CurrentField, text["That is not your current password."])]
                 : result.Errors.Select(e => new PasswordError(NewField, e.Description)).ToList();
         }
 
@@ -61,9 +62,14 @@ public sealed class ChangePassword(
         await db.UserSessions.Where(s => s.UserId == user.Id && s.Id != current).ExecuteDeleteAsync(cancellationToken);
         audit.Record(AuditActions.PasswordChanged, targetType: "User", targetId: user.Id.ToString(),
             details: new { first_password = !hadPassword, other_sessions_ended = others.Count });
-        email.Queue(user.Email!, hadPassword ? "Your password was changed" : "A password was set for your account",
-            $"Hello {user.DisplayName},\n\nThe password for your account was {(hadPassword ? "changed" : "set")}. " +
-            "You were signed out everywhere else.\nIf this was not you, reset your password and tell your administrator at once.\n");
+        using (Languages.For(user.Language))
+        {
+            email.Queue(user.Email!, hadPassword ? emails["Your password was changed"] : emails["A password was set for your account"], IdentityEmails.Body(
+                emails["Hello {0},", user.DisplayName],
+                (hadPassword ? emails["The password for your account was changed. You were signed out everywhere else."]
+                    : emails["The password for your account was set. You were signed out everywhere else."])
+                    + "\n" + emails["If this was not you, reset your password and tell your administrator at once."]), user.Language);
+        }
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
 

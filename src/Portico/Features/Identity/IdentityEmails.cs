@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Localization;
+using Portico.Infrastructure.Email;
 
 namespace Portico.Features.Identity;
 
@@ -8,6 +9,5 @@ public sealed class IdentityEmails(IStringLocalizer<IdentityEmails> text)
 {
     public LocalizedString this[string english, params object[] arguments] => text[english, arguments];
 
-    /// Paragraphs of a plain-text email, as the HTML part expects them: a blank line between, a line break at the end.
-    public static string Body(params string[] paragraphs) => string.Join("\n\n", paragraphs) + "\n";
+    public static string Body(params string[] paragraphs) => EmailOutbox.Paragraphs(paragraphs);
 }

@@ -30,6 +30,7 @@ public static class IdentityModule
             .AddEntityFrameworkStores<PorticoDb>()
             .AddSignInManager<PorticoSignInManager>()
             .AddClaimsPrincipalFactory<PorticoClaimsFactory>()
+            .AddErrorDescriber<IdentityErrors>()
             .AddDefaultTokenProviders()
             .AddTokenProvider<AuthenticatorCodes>(AuthenticatorCodes.ProviderName)
             .AddTokenProvider<PasswordResetTokens>(PasswordResetTokens.ProviderName);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Localization;
 using Portico.Features.Audit;
 using Portico.Infrastructure.Email;
 
@@ -15,7 +16,7 @@ public sealed record TwoFactorRequirement(bool ForStaff, IReadOnlyList<string> A
 /// A person's own authenticator app: set it up, make new recovery codes, or turn it off. Changing anything once it is
 /// on takes a current code, so a session left open on a shared computer cannot quietly weaken the account.
 public sealed class ManageTwoFactor(UserManager<PorticoUser> users, PorticoDb db, AuditLog audit, EmailOutbox email,
-    IOptions<SecurityOptions> security, TimeProvider clock)
+    IOptions<SecurityOptions> security, TimeProvider clock, IdentityEmails emails, IStringLocalizer<ManageTwoFactor> text)
 {
     public const int RecoveryCodeCount = 10;
 
@@ -65,9 +66,9 @@ public sealed class ManageTwoFactor(UserManager<PorticoUser> users, PorticoDb db
         var requirement = await RequirementAsync(user, ct);
         if (requirement.Required)
         {
-            return Outcome.Refused(requirement.ForStaff
-                ? "Staff must use two-factor sign-in on this portal, so it cannot be turned off."
-                : $"{string.Join(", ", requirement.Accounts)} require{(requirement.Accounts.Count == 1 ? "s" : "")} two-factor sign-in, so it cannot be turned off.");
+            return Outcome.Refused(requirement.ForStaff ? text["Staff must use two-factor sign-in on this portal, so it cannot be turned off."]
+                : requirement.Accounts.Count == 1 ? text["{0} requires two-factor sign-in, so it cannot be turned off.", requirement.Accounts[0]]
+                : text["{0} require two-factor sign-in, so it cannot be turned off.", string.Join(", ", requirement.Accounts)]);
         }
         if (await CheckCodeAsync(user, code, "disable", countTowardsLockout: true, ct) is { } wrong)
         {
@@ -92,7 +93,7 @@ public sealed class ManageTwoFactor(UserManager<PorticoUser> users, PorticoDb db
         {
             audit.Record(AuditActions.TwoFactorFailed, targetType: "User", targetId: user.Id.ToString(), details: new { purpose, reason = "locked_out" });
             await db.SaveChangesAsync(ct);
-            return Outcome.Refused("Too many wrong codes. Try again later.");
+            return Outcome.Refused(text["Too many wrong codes. Try again later."]);
         }
         var code = SignInWithSecondFactor.NormaliseCode(typed ?? "");
         if (await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, code))
@@ -109,10 +110,10 @@ public sealed class ManageTwoFactor(UserManager<PorticoUser> users, PorticoDb db
             await users.AccessFailedAsync(user);
             if (await users.IsLockedOutAsync(user))
             {
-                SignInWithPassword.RecordLockout(audit, email, user);
+                SignInWithPassword.RecordLockout(audit, email, emails, user);
             }
         }
         await db.SaveChangesAsync(ct);
-        return Outcome.Refused("That code is not right. Enter the code your app shows now; each code works once.");
+        return Outcome.Refused(text["That code is not right. Enter the code your app shows now; each code works once."]);
     }
 }

@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using System.Text.Json;
+using Microsoft.Extensions.Localization;
 using Portico.Features.Audit;
 using Portico.Infrastructure.Email;
 
@@ -9,7 +10,8 @@ public sealed record PasskeyRow(string Id, string Name, DateTimeOffset CreatedAt
 
 /// A person's own passkeys, through Identity's passkey support: the server makes the options, the
 /// browser's authenticator answers, Identity verifies the answer and stores the public key.
-public sealed class ManagePasskeys(PorticoDb db, UserManager<PorticoUser> users, SignInManager<PorticoUser> signIn, AuditLog audit, EmailOutbox email)
+public sealed class ManagePasskeys(PorticoDb db, UserManager<PorticoUser> users, SignInManager<PorticoUser> signIn, AuditLog audit, EmailOutbox email,
+    IdentityEmails emails, IStringLocalizer<ManagePasskeys> text)
 {
     public const int MaxNameLength = 100;
     public const int MaxPasskeys = 20;
@@ -34,11 +36,11 @@ public sealed class ManagePasskeys(PorticoDb db, UserManager<PorticoUser> users,
         }
         if (!IsJsonObject(credentialJson))
         {
-            return Outcome.Refused("The browser sent no usable passkey. Try again and let the browser create the passkey when it asks.");
+            return Outcome.Refused(text["The browser sent no usable passkey. Try again and let the browser create the passkey when it asks."]);
         }
         if ((await users.GetPasskeysAsync(user)).Count >= MaxPasskeys)
         {
-            return Outcome.Refused($"You have {MaxPasskeys} passkeys, the most an account may have. Remove one you no longer use first.");
+            return Outcome.Refused(text["You have {0} passkeys, the most an account may have. Remove one you no longer use first.", MaxPasskeys]);
         }
 
         PasskeyAttestationResult result;
@@ -49,15 +51,15 @@ public sealed class ManagePasskeys(PorticoDb db, UserManager<PorticoUser> users,
         catch (InvalidOperationException)
         {
             // Identity throws when no creation was started in this browser (or it expired).
-            return await RefuseAsync(user, "no_ceremony", "Adding the passkey took too long or was started elsewhere. Try again.", cancellationToken);
+            return await RefuseAsync(user, "no_ceremony", text["Adding the passkey took too long or was started elsewhere. Try again."], cancellationToken);
         }
         if (!result.Succeeded)
         {
-            return await RefuseAsync(user, "not_verified", "The passkey could not be verified. Try again, or use another device.", cancellationToken);
+            return await RefuseAsync(user, "not_verified", text["The passkey could not be verified. Try again, or use another device."], cancellationToken);
         }
         if (result.UserEntity.Id != user.Id.ToString())
         {
-            return await RefuseAsync(user, "other_user", "The passkey could not be verified. Try again, or use another device.", cancellationToken);
+            return await RefuseAsync(user, "other_user", text["The passkey could not be verified. Try again, or use another device."], cancellationToken);
         }
 
         result.Passkey.Name = name!.Trim();
@@ -65,14 +67,18 @@ public sealed class ManagePasskeys(PorticoDb db, UserManager<PorticoUser> users,
         var stored = await users.AddOrUpdatePasskeyAsync(user, result.Passkey);
         if (!stored.Succeeded)
         {
-            return Outcome.Refused("The passkey could not be saved. Try again.");
+            return Outcome.Refused(text["The passkey could not be saved. Try again."]);
         }
         audit.Record(AuditActions.PasskeyAdded, targetType: "User", targetId: user.Id.ToString(),
             details: new { name = result.Passkey.Name, credential = Fingerprint(result.Passkey.CredentialId) });
         // Someone with a stolen session could add their own passkey; the owner hears of it at once.
-        email.Queue(user.Email!, "A passkey was added to your account",
-            $"Hello {user.DisplayName},\n\nA passkey named \"{result.Passkey.Name}\" was added to your account. It can now be used to sign in.\n" +
-            "If this was not you, remove it on your Security page, change your password and tell your administrator.\n");
+        using (Languages.For(user.Language))
+        {
+            email.Queue(user.Email!, emails["A passkey was added to your account"], IdentityEmails.Body(
+                emails["Hello {0},", user.DisplayName],
+                emails["A passkey named \"{0}\" was added to your account. It can now be used to sign in.", result.Passkey.Name]
+                    + "\n" + emails["If this was not you, remove it on your Security page, change your password and tell your administrator."]), user.Language);
+        }
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return Outcome.Done;
@@ -95,7 +101,7 @@ public sealed class ManagePasskeys(PorticoDb db, UserManager<PorticoUser> users,
         var stored = await users.AddOrUpdatePasskeyAsync(user, passkey);
         if (!stored.Succeeded)
         {
-            return Outcome.Refused("The passkey could not be saved. Try again.");
+            return Outcome.Refused(text["The passkey could not be saved. Try again."]);
         }
         audit.Record(AuditActions.PasskeyRenamed, targetType: "User", targetId: user.Id.ToString(),
             details: new { from = before, to = passkey.Name, credential = Fingerprint(credentialId) });
@@ -114,7 +120,7 @@ public sealed class ManagePasskeys(PorticoDb db, UserManager<PorticoUser> users,
         var removed = await users.RemovePasskeyAsync(user, credentialId);
         if (!removed.Succeeded)
         {
-            return Outcome.Refused("The passkey could not be removed. Try again.");
+            return Outcome.Refused(text["The passkey could not be removed. Try again."]);
         }
         audit.Record(AuditActions.PasskeyRemoved, targetType: "User", targetId: user.Id.ToString(),
             details: new { name = passkey.Name, credential = Fingerprint(credentialId) });
@@ -130,14 +136,14 @@ public sealed class ManagePasskeys(PorticoDb db, UserManager<PorticoUser> users,
         return Outcome.Refused(message);
     }
 
-    private static string? ValidateName(string? name)
+    private string? ValidateName(string? name)
     {
         var trimmed = name?.Trim();
         if (string.IsNullOrEmpty(trimmed))
         {
-            return "Give the passkey a name, such as the device or password manager it is kept in.";
+            return text["Give the passkey a name, such as the device or password manager it is kept in."];
         }
-        return trimmed.Length > MaxNameLength ? $"Passkey names are at most {MaxNameLength} characters." : null;
+        return trimmed.Length > MaxNameLength ? text["Passkey names are at most {0} characters.", MaxNameLength].Value : null;
     }
 
     internal static bool IsJsonObject(string? json)

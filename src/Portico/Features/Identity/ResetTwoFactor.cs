@@ -6,7 +6,7 @@ namespace Portico.Features.Identity;
 /// A staff Admin's way back in for someone who lost their authenticator: two-factor sign-in off,
 /// key and recovery codes gone, every session ended. The reason is kept in the audit log and the
 /// person is told by email, so a reset they did not ask for does not go unnoticed.
-public sealed class ResetTwoFactor(PorticoDb db, UserManager<PorticoUser> users, DatabaseTicketStore sessions, AuditLog audit, EmailOutbox email)
+public sealed class ResetTwoFactor(PorticoDb db, UserManager<PorticoUser> users, DatabaseTicketStore sessions, AuditLog audit, EmailOutbox email, IdentityEmails text)
 {
     public const int MaxReasonLength = 500;
 
@@ -35,10 +35,14 @@ public sealed class ResetTwoFactor(PorticoDb db, UserManager<PorticoUser> users,
         var ended = await db.UserSessions.Where(s => s.UserId == user.Id && s.RevokedAt == null).ToListAsync(ct);
         sessions.End(ended);
         audit.Record(AuditActions.TwoFactorReset, accountId, "User", user.Id.ToString(), new { reason = why, sessions_ended = ended.Count });
-        email.Queue(user.Email!, "Your two-factor sign-in was reset",
-            $"Hello {user.DisplayName},\n\nAn administrator turned off two-factor sign-in for your account and signed you out everywhere. " +
-            $"Reason given: {why}\n\nSign in with your password and set up your authenticator app again under Security. " +
-            "If you did not ask for this, tell your administrator at once.\n");
+        // In the person's language, not the Admin's.
+        using (Languages.For(user.Language))
+        {
+            email.Queue(user.Email!, text["Your two-factor sign-in was reset"], IdentityEmails.Body(
+                text["Hello {0},", user.DisplayName],
+                text["An administrator turned off two-factor sign-in for your account and signed you out everywhere. Reason given: {0}", why],
+                text["Sign in with your password and set up your authenticator app again under Security. If you did not ask for this, tell your administrator at once."]), user.Language);
+        }
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         sessions.Forget(ended);

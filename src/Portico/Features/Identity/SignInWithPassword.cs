@@ -30,7 +30,8 @@ public enum SignInOutcome
 /// Password sign-in. Unknown emails and wrong passwords get the same answer and similar
 /// timing; every attempt is audited; a lockout also emails the person, in the same transaction.
 public sealed class SignInWithPassword(
-    PorticoDb db, UserManager<PorticoUser> users, SignInManager<PorticoUser> signIn, AuditLog audit, EmailOutbox email, SingleSignOnDirectory directory)
+    PorticoDb db, UserManager<PorticoUser> users, SignInManager<PorticoUser> signIn, AuditLog audit, EmailOutbox email, SingleSignOnDirectory directory,
+    IdentityEmails text)
 {
     private static readonly PorticoUser TimingUser = new();
     private static readonly string TimingHash = new PasswordHasher<PorticoUser>().HashPassword(TimingUser, "timing-equaliser");
@@ -72,7 +73,7 @@ public sealed class SignInWithPassword(
         {
             if (!wasLocked)
             {
-                RecordLockout(audit, email, user);
+                RecordLockout(audit, email, text, user);
             }
             else
             {
@@ -97,13 +98,16 @@ public sealed class SignInWithPassword(
     }
 
     /// A lockout is audited once and the person is told, whichever check (password or code) caused it.
-    internal static void RecordLockout(AuditLog audit, EmailOutbox email, PorticoUser user)
+    internal static void RecordLockout(AuditLog audit, EmailOutbox email, IdentityEmails text, PorticoUser user)
     {
         audit.Record(AuditActions.LockedOut, targetType: "User", targetId: user.Id.ToString(), actorUserId: user.Id, actorName: user.Email,
             details: new { until = user.LockoutEnd });
-        email.Queue(user.Email!, "Your sign-in was locked",
-            $"Hello {user.DisplayName},\n\nAfter several failed attempts, signing in to your account is locked for a while. " +
-            "If this was not you, tell your administrator.\n");
+        using (Languages.For(user.Language))
+        {
+            email.Queue(user.Email!, text["Your sign-in was locked"], IdentityEmails.Body(
+                text["Hello {0},", user.DisplayName],
+                text["After several failed attempts, signing in to your account is locked for a while. If this was not you, tell your administrator."]), user.Language);
+        }
     }
 
     internal static void RecordSingleSignOnRequired(AuditLog audit, ProviderForEmail provider, string method, string who) =>

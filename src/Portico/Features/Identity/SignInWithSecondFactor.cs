@@ -13,7 +13,7 @@ public enum SecondFactor
 /// password in this browser (Identity keeps who that was in a short-lived cookie). Wrong codes
 /// count towards the same lockout as wrong passwords; every attempt is audited.
 public sealed class SignInWithSecondFactor(
-    PorticoDb db, UserManager<PorticoUser> users, SignInManager<PorticoUser> signIn, AuditLog audit, EmailOutbox email)
+    PorticoDb db, UserManager<PorticoUser> users, SignInManager<PorticoUser> signIn, AuditLog audit, EmailOutbox email, IdentityEmails text)
 {
     public Task<PorticoUser?> PendingUserAsync() => signIn.GetTwoFactorAuthenticationUserAsync();
 
@@ -40,7 +40,7 @@ public sealed class SignInWithSecondFactor(
         {
             audit.Record(AuditActions.TwoFactorFailed, targetType: "User", targetId: user.Id.ToString(), actorUserId: user.Id, actorName: user.Email,
                 details: new { method, reason = "wrong_code" });
-            SignInWithPassword.RecordLockout(audit, email, user);
+            SignInWithPassword.RecordLockout(audit, email, text, user);
             outcome = SignInOutcome.LockedOut;
         }
         else

@@ -38,7 +38,7 @@ internal static class IntegrationSnapshotApi
                 }
                 if (!Guid.TryParse(snapshotId, out var snapshot))
                 {
-                    return TypedResults.Problem($"No snapshot {snapshotId} of {objectType} for this integration.", statusCode: StatusCodes.Status404NotFound);
+                    return TypedResults.Problem(ProblemTexts.Say(http, "No snapshot {0} of {1} for this integration.", snapshotId, objectType), statusCode: StatusCodes.Status404NotFound);
                 }
                 if (!int.TryParse(page, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number < 1)
                 {
@@ -82,7 +82,7 @@ internal static class IntegrationSnapshotApi
                 }
                 if (!Guid.TryParse(snapshotId, out var snapshot))
                 {
-                    return TypedResults.Problem($"No snapshot {snapshotId} of {objectType} for this integration.", statusCode: StatusCodes.Status404NotFound);
+                    return TypedResults.Problem(ProblemTexts.Say(http, "No snapshot {0} of {1} for this integration.", snapshotId, objectType), statusCode: StatusCodes.Status404NotFound);
                 }
                 try
                 {

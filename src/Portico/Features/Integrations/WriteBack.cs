@@ -191,7 +191,7 @@ internal static class WriteBackApi
             var id = IntegrationApi.IntegrationId(http);
             if (!Guid.TryParse(writeBackId, out var parsed))
             {
-                return TypedResults.Problem($"No change {writeBackId} was sent to this integration.", statusCode: StatusCodes.Status404NotFound);
+                return TypedResults.Problem(ProblemTexts.Say(http, "No change {0} was sent to this integration.", writeBackId), statusCode: StatusCodes.Status404NotFound);
             }
             var (value, status, problem) = await writeBacks.AnswerAsync(id, parsed, answer, ct);
             return value is not null ? TypedResults.Ok(value) : TypedResults.Problem(problem, statusCode: status);

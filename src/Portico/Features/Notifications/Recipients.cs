@@ -2,7 +2,8 @@ using Portico.Features.Identity;
 
 namespace Portico.Features.Notifications;
 
-public sealed record Recipient(Guid Id, string Email, string Name);
+/// Language: the one chosen on the person's profile, for the email's words; null is English.
+public sealed record Recipient(Guid Id, string Email, string Name, string? Language = null);
 
 /// Who gets an email: people picked by a query, minus those who turned that kind of email off.
 public sealed class Recipients(PorticoDb db, TimeProvider clock)
@@ -11,13 +12,13 @@ public sealed class Recipients(PorticoDb db, TimeProvider clock)
     {
         var people = await who(db.Users.AsNoTracking())
             .Where(u => u.Email != null)
-            .Select(u => new { u.Id, u.Email, u.DisplayName })
+            .Select(u => new { u.Id, u.Email, u.DisplayName, u.Language })
             .ToListAsync(ct);
         var ids = people.Select(p => p.Id).ToList();
         var preferences = await db.NotificationPreferences.AsNoTracking().Where(p => ids.Contains(p.UserId)).ToDictionaryAsync(p => p.UserId, ct);
         return people
             .Where(p => !preferences.TryGetValue(p.Id, out var pref) || wants(pref))
-            .Select(p => new Recipient(p.Id, p.Email!, p.DisplayName))
+            .Select(p => new Recipient(p.Id, p.Email!, p.DisplayName, p.Language))
             .ToList();
     }
 

@@ -92,7 +92,7 @@ public sealed class CustomerRequestActions(PorticoDb db, RequestAccess access, R
             new { number = request.Number, message = message.Id, attachments = files.Count });
         keyEvents.Record(KeyEventKind.RequestReplied, request.AccountId, access.UserId);
         await notifier.CustomerRepliedAsync(request, message, ct);
-        return await RequestWrites.SaveAsync(db, ct, stored);
+        return await SaveAsync(ct, stored);
     }
 
     public Task<Outcome> ConfirmResolvedAsync(Guid requestId, CancellationToken ct) =>
@@ -173,7 +173,9 @@ public sealed class CustomerRequestActions(PorticoDb db, RequestAccess access, R
         return trimmed.Length > RequestLimits.Body ? text.Say("A message can be at most {0:N0} characters (this one has {1:N0}).", RequestLimits.Body, trimmed.Length) : null;
     }
 
-    private Task<Outcome> SaveAsync(CancellationToken ct) => RequestWrites.SaveAsync(db, ct);
+    /// A change made by someone else meanwhile is refused in the customer's language.
+    private async Task<Outcome> SaveAsync(CancellationToken ct, StoredAttachments? files = null) =>
+        (await RequestWrites.SaveAsync(db, ct, files)).Succeeded ? Outcome.Done : Outcome.Refused(text[RequestWrites.ChangedMeanwhile]);
 }
 
 public sealed record StaffMember(Guid Id, string Name);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Localization;
 using Portico.Features.Activity;
 using Portico.Features.Notifications;
 using Portico.Infrastructure.Email;
@@ -5,9 +6,10 @@ using Portico.Infrastructure.Email;
 namespace Portico.Features.Requests;
 
 /// Email and activity feed entries for request events. Everything is added to the current
-/// unit of work, so it is delivered only if the change itself is saved.
+/// unit of work, so it is delivered only if the change itself is saved. Each email is composed in its recipient's
+/// language (RequestNotifier.de.resx); times stay in UTC, written the way that language writes them.
 public sealed class RequestNotifier(PorticoDb db, EmailOutbox email, Recipients recipients, Webhooks.WebhookPublisher webhooks,
-    IOptions<BrandingOptions> branding, TimeProvider clock)
+    IOptions<BrandingOptions> branding, TimeProvider clock, IStringLocalizer<RequestNotifier> text)
 {
     private static object Summary(Request r) => new
     {
@@ -24,13 +26,23 @@ public sealed class RequestNotifier(PorticoDb db, EmailOutbox email, Recipients 
         await webhooks.PublishAsync(Webhooks.WebhookEvents.RequestCreated, new { request = Summary(request) }, ct);
         foreach (var r in await CustomersAsync([request.SubmitterId], p => p.RequestUpdates, ct))
         {
-            email.Queue(r.Email, $"[#{request.Number}] We received your request: {request.Subject}",
-                $"Hello {r.Name},\n\nWe received your request \"{request.Subject}\" for {accountName}. We will reply by {request.FirstResponseDueAt:yyyy-MM-dd HH:mm} UTC at the latest.\n\nFollow it here: {branding.Value.Link(CustomerPath(request))}\n");
+            using (Languages.For(r.Language))
+            {
+                email.Queue(r.Email, text["[#{0}] We received your request: {1}", request.Number, request.Subject], EmailOutbox.Paragraphs(
+                    text["Hello {0},", r.Name],
+                    text["We received your request \"{0}\" for {1}. We will reply by {2:g} UTC at the latest.", request.Subject, accountName, request.FirstResponseDueAt],
+                    text["Follow it here: {0}", branding.Value.Link(CustomerPath(request))]), r.Language);
+            }
         }
         foreach (var r in await recipients.StaffWhoWantAsync(request.AssigneeId, p => p.NewRequests, ct))
         {
-            email.Queue(r.Email, $"[#{request.Number}] New {request.Priority} request from {accountName}: {request.Subject}",
-                $"{request.SubmitterName} at {accountName} submitted \"{request.Subject}\" ({request.Priority}).\nFirst response due {request.FirstResponseDueAt:yyyy-MM-dd HH:mm} UTC.\n\nOpen it: {branding.Value.Link(StaffPath(request))}\n");
+            using (Languages.For(r.Language))
+            {
+                email.Queue(r.Email, text["[#{0}] New {1} request from {2}: {3}", request.Number, request.Priority.Human(), accountName, request.Subject], EmailOutbox.Paragraphs(
+                    text["{0} at {1} submitted \"{2}\" ({3}).", request.SubmitterName, accountName, request.Subject, request.Priority.Human()]
+                        + "\n" + text["First response due {0:g} UTC.", request.FirstResponseDueAt],
+                    text["Open it: {0}", branding.Value.Link(StaffPath(request))]), r.Language);
+            }
         }
     }
 
@@ -40,8 +52,14 @@ public sealed class RequestNotifier(PorticoDb db, EmailOutbox email, Recipients 
         await webhooks.PublishAsync(Webhooks.WebhookEvents.RequestReplied, new { request = Summary(request), reply = new { message.Id, message.AuthorName, fromStaff = true, message.Body } }, ct);
         foreach (var r in await CustomersAsync([request.SubmitterId], p => p.RequestUpdates, ct))
         {
-            email.Queue(r.Email, $"[#{request.Number}] New reply: {request.Subject}",
-                $"Hello {r.Name},\n\n{message.AuthorName} replied to your request \"{request.Subject}\":\n\n{message.Body}\n\nReply or follow it here: {branding.Value.Link(CustomerPath(request))}\n");
+            using (Languages.For(r.Language))
+            {
+                email.Queue(r.Email, text["[#{0}] New reply: {1}", request.Number, request.Subject], EmailOutbox.Paragraphs(
+                    text["Hello {0},", r.Name],
+                    text["{0} replied to your request \"{1}\":", message.AuthorName, request.Subject],
+                    message.Body,
+                    text["Reply or follow it here: {0}", branding.Value.Link(CustomerPath(request))]), r.Language);
+            }
         }
     }
 
@@ -51,16 +69,21 @@ public sealed class RequestNotifier(PorticoDb db, EmailOutbox email, Recipients 
         await webhooks.PublishAsync(Webhooks.WebhookEvents.RequestStatusChanged, new { request = Summary(request), from = from.ToString(), to = request.Status.ToString() }, ct);
         foreach (var r in await CustomersAsync([request.SubmitterId], p => p.RequestUpdates, ct))
         {
-            var extra = request.Status switch
+            using (Languages.For(r.Language))
             {
-                RequestStatus.WaitingOnCustomer => "We need information from you to go on.",
-                // A link to the form, not a rating by link: opening a link must not change anything.
-                RequestStatus.Resolved => "If this is not resolved for you, you can reopen it from the request page.\n\n"
-                    + $"How did we do? Rate it from 1 to 5: {branding.Value.Link(CustomerPath(request) + "#rating")}",
-                _ => "",
-            };
-            email.Queue(r.Email, $"[#{request.Number}] {request.Status.Human()}: {request.Subject}",
-                $"Hello {r.Name},\n\nYour request \"{request.Subject}\" is now {request.Status.Human()} (was {from.Human()}). {extra}\n\n{branding.Value.Link(CustomerPath(request))}\n");
+                var extra = request.Status switch
+                {
+                    RequestStatus.WaitingOnCustomer => " " + text["We need information from you to go on."],
+                    // A link to the form, not a rating by link: opening a link must not change anything.
+                    RequestStatus.Resolved => " " + text["If this is not resolved for you, you can reopen it from the request page."] + "\n\n"
+                        + text["How did we do? Rate it from 1 to 5: {0}", branding.Value.Link(CustomerPath(request) + "#rating")],
+                    _ => "",
+                };
+                email.Queue(r.Email, $"[#{request.Number}] {request.Status.Human()}: {request.Subject}", EmailOutbox.Paragraphs(
+                    text["Hello {0},", r.Name],
+                    text["Your request \"{0}\" is now {1} (was {2}).", request.Subject, request.Status.Human(), from.Human()] + extra,
+                    branding.Value.Link(CustomerPath(request))), r.Language);
+            }
         }
     }
 
@@ -70,8 +93,13 @@ public sealed class RequestNotifier(PorticoDb db, EmailOutbox email, Recipients 
         await webhooks.PublishAsync(Webhooks.WebhookEvents.RequestReplied, new { request = Summary(request), reply = new { message.Id, message.AuthorName, fromStaff = false, message.Body } }, ct);
         foreach (var r in await recipients.StaffWhoWantAsync(request.AssigneeId, p => p.CustomerReplies, ct))
         {
-            email.Queue(r.Email, $"[#{request.Number}] Customer reply: {request.Subject}",
-                $"{message.AuthorName} replied on \"{request.Subject}\":\n\n{message.Body}\n\n{branding.Value.Link(StaffPath(request))}\n");
+            using (Languages.For(r.Language))
+            {
+                email.Queue(r.Email, text["[#{0}] Customer reply: {1}", request.Number, request.Subject], EmailOutbox.Paragraphs(
+                    text["{0} replied on \"{1}\":", message.AuthorName, request.Subject],
+                    message.Body,
+                    branding.Value.Link(StaffPath(request))), r.Language);
+            }
         }
     }
 

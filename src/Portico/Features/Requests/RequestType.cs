@@ -15,10 +15,10 @@ public enum FieldKind
 
 public enum RequestPriority
 {
-    Low = 1,
-    Normal = 2,
-    High = 3,
-    Urgent = 4,
+    [Display(Name = "Low")] Low = 1,
+    [Display(Name = "Normal")] Normal = 2,
+    [Display(Name = "High")] High = 3,
+    [Display(Name = "Urgent")] Urgent = 4,
 }
 
 /// One question on a request type's form. Key is stable; Label may change.

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Net.Mail;
+using Microsoft.Extensions.Localization;
 using Portico.Infrastructure.Email;
 using Portico.Features.Audit;
 using Portico.Features.Identity;
@@ -23,7 +25,7 @@ public sealed record SetupOutcome(PorticoUser? Admin, SetupRefusal? Refusal, IRe
 /// How staff Admins come to exist without another Admin to invite them: the first one through the link printed at
 /// start-up, further ones (and a first one, for scripted installs) through the `admin create` command.
 public sealed class StaffSetup(PorticoDb db, UserManager<PorticoUser> users, AuditLog audit, EmailOutbox mail, IOptions<BrandingOptions> branding, Branding.Brands brands,
-    TimeProvider clock)
+    TimeProvider clock, IStringLocalizer<StaffSetup> text)
 {
     public const string NameField = "Admin.Name";
     public const string EmailField = "Admin.Email";
@@ -196,16 +198,17 @@ public sealed class StaffSetup(PorticoDb db, UserManager<PorticoUser> users, Aud
             audit.Record(role == StaffRole.Admin ? AuditActions.StaffAdminCreated : AuditActions.StaffMemberAdded, targetType: "User",
                 targetId: member.Id.ToString(), details: new { email = clean, role = role.ToString(), via, expiresAt = link.ExpiresAt });
             // Sent only if the staff member is saved: the email is queued in the same unit of work.
-            mail.Queue(clean, $"You have been added to the staff of {(await brands.GetAsync(ct)).PortalName}",
-                $"""
-                Hello {displayName},
-
-                You have been added to the staff of {(await brands.GetAsync(ct)).PortalName} as {role}.
-                Choose your password, once, within {SetupLink.SetPasswordLifetime.TotalHours:0} hours, at:
-                {url}
-
-                If you did not expect this, ignore this email.
-                """);
+            // The new member has chosen no language yet: they read it in the language of the Admin who added them.
+            var portal = (await brands.GetAsync(ct)).PortalName;
+            var language = Languages.Normalize(CultureInfo.CurrentUICulture.Name);
+            using (Languages.For(language))
+            {
+                mail.Queue(clean, text["You have been added to the staff of {0}", portal], EmailOutbox.Paragraphs(
+                    text["Hello {0},", displayName],
+                    text["You have been added to the staff of {0} as {1}.", portal, role]
+                        + "\n" + text["Choose your password, once, within {0:0} hours, at:", SetupLink.SetPasswordLifetime.TotalHours] + "\n" + url,
+                    text["If you did not expect this, ignore this email."]), language);
+            }
         }
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);

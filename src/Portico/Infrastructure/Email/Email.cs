@@ -51,6 +51,9 @@ public sealed class EmailOutbox(PorticoDb db, TimeProvider clock)
     /// Compose subject and body inside <see cref="Languages.For"/> with the recipient's language and pass it here too.
     public void Queue(string to, string subject, string textBody, string? language = null) =>
         db.OutboxMessages.Add(OutboxMessage.Create(MessageType, new EmailMessage(to, subject, textBody, Languages.Normalize(language)), clock.GetUtcNow().UtcDateTime));
+
+    /// Paragraphs of a plain-text email, as the HTML part expects them: a blank line between, a line break at the end.
+    public static string Paragraphs(params string[] paragraphs) => string.Join("\n\n", paragraphs) + "\n";
 }
 
 public sealed class SendEmail(IOptions<SmtpOptions> options, IEmailBrand brand, IHostEnvironment environment) : IOutboxHandler

@@ -36,7 +36,7 @@ public sealed class ApiLimits
         if (http.Request.Path.StartsWithSegments("/api"))
         {
             await Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests",
-                detail: $"The limit of requests per minute was reached. Try again in {seconds} seconds.").ExecuteAsync(http);
+                detail: ProblemTexts.Say(http, "The limit of requests per minute was reached. Try again in {0} seconds.", seconds)).ExecuteAsync(http);
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
@@ -32,8 +33,8 @@ public static class ControlCharacters
         return null;
     }
 
-    public static string Message(string field, char found) =>
-        $"{field} contains a control character (U+{(int)found:X4}); only text, tabs and line breaks are accepted.";
+    public static string Message(string field, char found) => HumanText.Localize(
+        "{0} contains a control character (U+{1}); only text, tabs and line breaks are accepted.", field, ((int)found).ToString("X4", CultureInfo.InvariantCulture));
 
     /// Adds the string converters that refuse control characters to JSON options used for reading input.
     public static JsonSerializerOptions RefuseInJson(this JsonSerializerOptions options)
@@ -243,6 +244,8 @@ public sealed class BadApiInput(IProblemDetailsService problems) : IExceptionHan
             return false;
         }
         httpContext.Response.StatusCode = bad.StatusCode;
+        // Handled after the request's culture was put back: its message is composed in the language chosen for it.
+        using var language = ProblemTexts.InRequestLanguage(httpContext);
         var problem = bad.InnerException switch
         {
             ControlCharacters.JsonRefusal refusal => new HttpValidationProblemDetails(new Dictionary<string, string[]>

@@ -41,12 +41,15 @@ public static class WebSetup
         services.AddExceptionHandler<BadApiInput>();
         services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
         {
+            using var language = ProblemTexts.InRequestLanguage(context.HttpContext);
             // Routing refuses a body type an endpoint does not accept without saying what to send instead.
             if (context.ProblemDetails.Status == StatusCodes.Status415UnsupportedMediaType && context.ProblemDetails.Detail is null)
             {
-                context.ProblemDetails.Detail = $"The body's Content-Type ({context.HttpContext.Request.ContentType ?? "none"}) is not one this endpoint takes; "
-                    + "the API description at /openapi/v1.json gives the type for each (file uploads take the file's bytes as application/octet-stream).";
+                context.ProblemDetails.Detail = ProblemTexts.Say(context.HttpContext, "The body's Content-Type ({0}) is not one this endpoint takes; "
+                    + "the API description at /openapi/v1.json gives the type for each (file uploads take the file's bytes as application/octet-stream).",
+                    context.HttpContext.Request.ContentType ?? "none");
             }
+            ProblemTexts.Translate(context);
         });
         services.AddValidation();
         services.AddOpenApi(o => o.AddSchemaTransformer(ControlCharacters.DescribeTextAsText));
@@ -97,12 +100,13 @@ public static class WebSetup
         // Before authentication: a provider's callback needs its scheme on this node, or a clear answer when it was turned off.
         Features.SingleSignOn.SingleSignOnEvents.UseSingleSignOnCallbacks(app);
         app.UseAuthentication();
+        // After authentication, so a signed-in person's own choice of language can come before the browser's; before the
+        // customer view, so its refusal is in that language too.
+        HumanText.UseLocalizer(app.Services.GetRequiredService<Microsoft.Extensions.Localization.IStringLocalizerFactory>());
+        app.UseRequestLocalization();
         // Before the account scope, which enters the viewed member's membership, and before anything that could change data.
         app.UseMiddleware<CustomerViewMiddleware>();
         app.UseMiddleware<AccountScopeMiddleware>();
-        // After authentication, so a signed-in person's own choice of language can come before the browser's.
-        HumanText.UseLocalizer(app.Services.GetRequiredService<Microsoft.Extensions.Localization.IStringLocalizerFactory>());
-        app.UseRequestLocalization();
         // After authentication, so the API budget can be per person rather than per address.
         app.UseRateLimiter();
         app.UseAuthorization();

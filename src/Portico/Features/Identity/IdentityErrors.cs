@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Localization;
+
+namespace Portico.Features.Identity;
+
+/// Identity's own messages that people read (the password rules, a taken or unusable address) in the reader's language
+/// (IdentityErrors.de.resx); the English is Identity's. The codes stay Identity's, which the handlers compare.
+public sealed class IdentityErrors(IStringLocalizer<IdentityErrors> text) : IdentityErrorDescriber
+{
+    private IdentityError Error(string code, string english, params object[] arguments) => new() { Code = code, Description = text[english, arguments] };
+
+    public override IdentityError PasswordTooShort(int length) =>
+        Error(nameof(PasswordTooShort), "Passwords must be at least {0} characters.", length);
+
+    public override IdentityError PasswordRequiresUniqueChars(int uniqueChars) =>
+        Error(nameof(PasswordRequiresUniqueChars), "Passwords must use at least {0} different characters.", uniqueChars);
+
+    public override IdentityError PasswordRequiresNonAlphanumeric() =>
+        Error(nameof(PasswordRequiresNonAlphanumeric), "Passwords must have at least one non alphanumeric character.");
+
+    public override IdentityError PasswordRequiresDigit() =>
+        Error(nameof(PasswordRequiresDigit), "Passwords must have at least one digit ('0'-'9').");
+
+    public override IdentityError PasswordRequiresLower() =>
+        Error(nameof(PasswordRequiresLower), "Passwords must have at least one lowercase ('a'-'z').");
+
+    public override IdentityError PasswordRequiresUpper() =>
+        Error(nameof(PasswordRequiresUpper), "Passwords must have at least one uppercase ('A'-'Z').");
+
+    public override IdentityError InvalidEmail(string? email) => Error(nameof(InvalidEmail), "Email '{0}' is invalid.", email ?? "");
+
+    public override IdentityError DuplicateEmail(string email) => Error(nameof(DuplicateEmail), "Email '{0}' is already taken.", email);
+
+    public override IdentityError InvalidUserName(string? userName) =>
+        Error(nameof(InvalidUserName), "Username '{0}' is invalid, can only contain letters or digits.", userName ?? "");
+
+    public override IdentityError DuplicateUserName(string userName) => Error(nameof(DuplicateUserName), "Username '{0}' is already taken.", userName);
+}
