@@ -1,4 +1,5 @@
 using System.Net.Mail;
+using Microsoft.Extensions.Localization;
 using Portico.Infrastructure.Email;
 using Portico.Features.Audit;
 using Portico.Features.Identity;
@@ -23,7 +24,7 @@ public sealed record SetupOutcome(PorticoUser? Admin, SetupRefusal? Refusal, IRe
 /// How staff Admins come to exist without another Admin to invite them: the first one through the link printed at
 /// start-up, further ones (and a first one, for scripted installs) through the `admin create` command.
 public sealed class StaffSetup(PorticoDb db, UserManager<PorticoUser> users, AuditLog audit, EmailOutbox mail, IOptions<BrandingOptions> branding, Branding.Brands brands,
-    TimeProvider clock)
+    TimeProvider clock, IStringLocalizer<StaffSetup> text)
 {
     public const string NameField = "Admin.Name";
     public const string EmailField = "Admin.Email";
@@ -162,16 +163,18 @@ public sealed class StaffSetup(PorticoDb db, UserManager<PorticoUser> users, Aud
         if (clean.Length is 0 or > 256 || !MailAddress.TryCreate(clean, out var parsed) || parsed.Address != clean)
         {
             return (null, null, via == "command" ? "Give the new Admin's email address, such as --email ana@example.com."
-                : "Enter the new staff member's email address, such as ana@example.com.");
+                : text["Enter the new staff member's email address, such as ana@example.com."].Value);
         }
         var displayName = string.IsNullOrWhiteSpace(name) ? clean : name.Trim();
         if (displayName.Length > 200)
         {
-            return (null, null, "The name is too long (at most 200 characters).");
+            return (null, null, text["The name is too long (at most {0} characters).", 200].Value);
         }
         if (await users.FindByEmailAsync(clean) is { } existing)
         {
-            return (null, null, $"{clean} already belongs to {(existing.StaffRole is { } taken ? $"a staff {taken}" : "a person")} ({existing.DisplayName}). Nothing was created.");
+            return (null, null, existing.StaffRole is { } taken
+                ? text["{0} already belongs to a staff {1} ({2}). Nothing was created.", clean, taken.ToString(), existing.DisplayName].Value
+                : text["{0} already belongs to a person ({1}). Nothing was created.", clean, existing.DisplayName].Value);
         }
         var now = clock.GetUtcNow().UtcDateTime;
         var member = NewStaff(clean, displayName, role, now);
@@ -181,7 +184,7 @@ public sealed class StaffSetup(PorticoDb db, UserManager<PorticoUser> users, Aud
         {
             await transaction.RollbackAsync(ct);
             db.ChangeTracker.Clear();
-            return (null, null, string.Join(" ", created.Errors.Select(e => e.Description)) + " Nothing was created.");
+            return (null, null, text["{0} Nothing was created.", string.Join(" ", created.Errors.Select(e => e.Description))].Value);
         }
         var (link, token) = SetupLink.ForPassword(member.Id, now);
         db.SetupLinks.Add(link);
