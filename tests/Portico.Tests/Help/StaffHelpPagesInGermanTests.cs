@@ -18,6 +18,17 @@ public sealed class StaffHelpPagesInGermanTests(PorticoApp app)
     }
 
     [Fact]
+    public async Task An_article_being_edited_is_named_in_German()
+    {
+        var title = "Printer setup " + HelpSteps.Word();
+        var article = await app.PublishArticleAsync(title, "Plug it in.");
+
+        await app.AssertAdminReadsInGermanAsync($"/staff/help/edit/{article.Id}",
+            ("main h1", $"{title} bearbeiten", $"Edit {title}"),
+            (InGerman.Buttons, "Veröffentlichen", "Publish"));
+    }
+
+    [Fact]
     public async Task A_category_without_a_name_is_refused_in_German()
     {
         using var client = (await app.SignedInAdminAsync()).AskingForGerman();
