@@ -1,10 +1,11 @@
+using Microsoft.Extensions.Localization;
 using Portico.Features.Audit;
 
 namespace Portico.Features.Accounts;
 
 /// What staff set on an account from the console: whether its members need two-factor sign-in, whether it is a key
 /// account, and its account manager.
-public sealed class AccountPolicies(PorticoDb db, AuditLog audit)
+public sealed class AccountPolicies(PorticoDb db, AuditLog audit, IStringLocalizer<AccountPolicies> text)
 {
     public async Task<Outcome> RequireMfaAsync(Guid accountId, bool required, CancellationToken ct)
     {
@@ -49,7 +50,7 @@ public sealed class AccountPolicies(PorticoDb db, AuditLog audit)
         }
         if (managerId is { } staffId && !await db.Users.AnyAsync(u => u.Id == staffId && u.StaffRole != null, ct))
         {
-            return Outcome.Refused("Choose a staff member as account manager.");
+            return Outcome.Refused(text["Choose a staff member as account manager."]);
         }
         var before = account.AccountManagerId;
         account.AssignManager(managerId);

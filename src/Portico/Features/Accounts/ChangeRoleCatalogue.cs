@@ -1,9 +1,10 @@
+using Microsoft.Extensions.Localization;
 using Portico.Features.Audit;
 
 namespace Portico.Features.Accounts;
 
 /// A staff Admin adds a custom role: a named set of catalogue permissions. Built-in roles stay as they are.
-public sealed class ChangeRoleCatalogue(PorticoDb db, AuditLog audit)
+public sealed class ChangeRoleCatalogue(PorticoDb db, AuditLog audit, IStringLocalizer<ChangeRoleCatalogue> text)
 {
     public const string UnknownPermissionsRefusal = "Choose permissions from the list.";
 
@@ -13,12 +14,12 @@ public sealed class ChangeRoleCatalogue(PorticoDb db, AuditLog audit)
     {
         if (UnknownPermissions(permissions))
         {
-            return Refused("Permissions", UnknownPermissionsRefusal);
+            return Refused("Permissions", text[UnknownPermissionsRefusal]);
         }
         name = name.Trim();
         if (await db.Roles.AnyAsync(r => r.Name == name, ct))
         {
-            return Refused("Name", "A role with this name already exists.");
+            return Refused("Name", text["A role with this name already exists."]);
         }
         var role = new Role(name, description?.Trim() ?? "", permissions);
         db.Roles.Add(role);

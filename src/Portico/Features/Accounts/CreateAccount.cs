@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Localization;
 using Portico.Features.Audit;
 using Portico.Features.Contacts;
 
@@ -5,7 +6,7 @@ namespace Portico.Features.Accounts;
 
 /// A staff Admin creates an account with the invitation of its first Owner, in one transaction, so an account
 /// never exists without someone asked to own it.
-public sealed class CreateAccount(PorticoDb db, ManageContacts manage, AuditLog audit, TimeProvider clock)
+public sealed class CreateAccount(PorticoDb db, ManageContacts manage, AuditLog audit, TimeProvider clock, IStringLocalizer<CreateAccount> text)
 {
     public const int MaxNameLength = 200;
 
@@ -13,7 +14,7 @@ public sealed class CreateAccount(PorticoDb db, ManageContacts manage, AuditLog 
     {
         if (name.Length is 0 or > MaxNameLength)
         {
-            return Outcome.Refused($"Give the account a name (at most {MaxNameLength} characters).");
+            return Outcome.Refused(text["Give the account a name (at most {0} characters).", MaxNameLength]);
         }
         var ownerRoleId = await db.Roles.Where(r => r.Name == BuiltInRoles.Owner && r.IsBuiltIn).Select(r => r.Id).SingleAsync(ct);
         var account = new Account(name, clock.GetUtcNow().UtcDateTime);
@@ -27,7 +28,7 @@ public sealed class CreateAccount(PorticoDb db, ManageContacts manage, AuditLog 
         {
             await transaction.RollbackAsync(ct);
             db.ChangeTracker.Clear();
-            return Outcome.Refused(invited.Message ?? "The Owner could not be invited.");
+            return Outcome.Refused(invited.Message ?? text["The Owner could not be invited."]);
         }
         await transaction.CommitAsync(ct);
         return account;

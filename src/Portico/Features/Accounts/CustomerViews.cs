@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.Extensions.Localization;
 using Portico.Features.Audit;
 using Portico.Features.Identity;
 
@@ -56,7 +57,7 @@ public sealed class CustomerViewCookie(IDataProtectionProvider protection)
 
 /// Opens a view: a staff Admin or Agent, a member of the account, a fresh reason. Any other open view of the same
 /// staff member ends, so one person looks through one member's eyes at a time.
-public sealed class StartCustomerView(PorticoDb db, AuditLog audit, EndCustomerView end, TimeProvider clock)
+public sealed class StartCustomerView(PorticoDb db, AuditLog audit, EndCustomerView end, TimeProvider clock, IStringLocalizer<StartCustomerView> text)
 {
     public static bool MayView(ClaimsPrincipal user) => user.HasStaffRole(StaffRole.Admin, StaffRole.Agent);
 
@@ -64,7 +65,7 @@ public sealed class StartCustomerView(PorticoDb db, AuditLog audit, EndCustomerV
     {
         if (staff.UserId() is not { } staffUserId || !MayView(staff))
         {
-            return Outcome.Forbidden("Only staff Admins and Agents may view the portal as a customer.");
+            return Outcome.Forbidden(text["Only staff Admins and Agents may view the portal as a customer."]);
         }
         var accountName = await db.Accounts.Where(a => a.Id == accountId).Select(a => a.Name).FirstOrDefaultAsync(ct);
         if (accountName is null)
@@ -74,7 +75,7 @@ public sealed class StartCustomerView(PorticoDb db, AuditLog audit, EndCustomerV
         var why = reason?.Trim() ?? "";
         if (why.Length is 0 or > CustomerView.MaxReasonLength)
         {
-            var message = $"Give the reason for viewing the portal as this customer (at most {CustomerView.MaxReasonLength} characters); the account's Owners see it in their audit log.";
+            string message = text["Give the reason for viewing the portal as this customer (at most {0} characters); the account's Owners see it in their audit log.", CustomerView.MaxReasonLength];
             return Outcome.Refused(message, new Dictionary<string, string> { ["reason"] = message });
         }
         var now = clock.GetUtcNow().UtcDateTime;
@@ -84,7 +85,7 @@ public sealed class StartCustomerView(PorticoDb db, AuditLog audit, EndCustomerV
             : null;
         if (member is null)
         {
-            const string message = "Choose a person who currently has access to this account.";
+            string message = text["Choose a person who currently has access to this account."];
             return Outcome.Refused(message, new Dictionary<string, string> { ["memberId"] = message });
         }
         var open = await db.CustomerViews.Where(v => v.StaffUserId == staffUserId && v.EndedAt == null && v.ExpiresAt > now).Select(v => v.Id).ToListAsync(ct);

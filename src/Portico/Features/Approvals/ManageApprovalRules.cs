@@ -1,10 +1,11 @@
+using Microsoft.Extensions.Localization;
 using Portico.Features.Audit;
 
 namespace Portico.Features.Approvals;
 
 /// Staff Admins decide which changes wait for approval and who approves them. Changes already waiting keep the
 /// approver they were given.
-public sealed class ManageApprovalRules(PorticoDb db, AuditLog audit, TimeProvider clock)
+public sealed class ManageApprovalRules(PorticoDb db, AuditLog audit, TimeProvider clock, IStringLocalizer<ManageApprovalRules> text)
 {
     /// What is wrong with a rule as given, by field; a form missing its kind or approver still learns the rest.
     public async Task<Dictionary<string, string>> ProblemsAsync(string? kind, string? roleName, ApproverKind? approver, CancellationToken ct)
@@ -12,16 +13,16 @@ public sealed class ManageApprovalRules(PorticoDb db, AuditLog audit, TimeProvid
         var errors = new Dictionary<string, string>();
         if (kind is not null && !ChangeKinds.Descriptions.ContainsKey(kind))
         {
-            errors["Kind"] = "Choose the kind of change from the list.";
+            errors["Kind"] = text["Choose the kind of change from the list."];
         }
         if (approver is { } given && !Enum.IsDefined(given))
         {
-            errors["Approver"] = "Choose who approves from the list.";
+            errors["Approver"] = text["Choose who approves from the list."];
         }
         var role = RoleNameFor(kind, roleName);
         if (kind == ChangeKinds.RoleGrant && !await db.Roles.AnyAsync(r => r.Name == role, ct))
         {
-            errors["RoleName"] = "Choose the role this rule is about.";
+            errors["RoleName"] = text["Choose the role this rule is about."];
         }
         return errors;
     }

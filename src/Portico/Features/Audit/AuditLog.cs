@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.Localization;
 
 namespace Portico.Features.Audit;
 
@@ -37,7 +38,7 @@ public sealed record ChainVerification(long EventsChecked, long? FirstBrokenSequ
 /// Walks the chain in order up to its recorded head and reports the first event whose link or content
 /// does not match, events missing at the end (the head points past them), and a chain that no longer
 /// reaches the last checkpoint written to the log. An intact chain writes a new checkpoint.
-public sealed class VerifyAuditChain(PorticoDb db, AuditCheckpoints checkpoints, TimeProvider clock)
+public sealed class VerifyAuditChain(PorticoDb db, AuditCheckpoints checkpoints, TimeProvider clock, IStringLocalizer<VerifyAuditChain> text)
 {
     private const int BatchSize = 2000;
 
@@ -53,15 +54,15 @@ public sealed class VerifyAuditChain(PorticoDb db, AuditCheckpoints checkpoints,
         var (checkedCount, broken, problem, hashAtCheckpoint) = await WalkAsync(head, checkpoint?.Sequence, cancellationToken);
         if (broken is null && newest > head.Sequence)
         {
-            (broken, problem) = (head.Sequence + 1, $"Event {head.Sequence + 1} is beyond the recorded head (event {head.Sequence}): the head was reset or events were added outside the portal.");
+            (broken, problem) = (head.Sequence + 1, text["Event {0} is beyond the recorded head (event {1}): the head was reset or events were added outside the portal.", head.Sequence + 1, head.Sequence].Value);
         }
         if (broken is null && checkpoint is not null && head.Sequence < checkpoint.Sequence)
         {
-            (broken, problem) = (head.Sequence + 1, $"The chain ends at event {head.Sequence}, before the checkpoint of {checkpoint.At:u} at event {checkpoint.Sequence}: the newest events were deleted.");
+            (broken, problem) = (head.Sequence + 1, text["The chain ends at event {0}, before the checkpoint of {1:u} at event {2}: the newest events were deleted.", head.Sequence, checkpoint.At, checkpoint.Sequence].Value);
         }
         if (broken is null && checkpoint is { Sequence: > 0 } && hashAtCheckpoint != checkpoint.Hash)
         {
-            (broken, problem) = (checkpoint.Sequence, $"Event {checkpoint.Sequence} differs from the checkpoint of {checkpoint.At:u}.");
+            (broken, problem) = (checkpoint.Sequence, text["Event {0} differs from the checkpoint of {1:u}.", checkpoint.Sequence, checkpoint.At].Value);
         }
         if (broken is null)
         {
@@ -88,23 +89,23 @@ public sealed class VerifyAuditChain(PorticoDb db, AuditCheckpoints checkpoints,
             if (batch.Count == 0)
             {
                 var problem = expectedSequence == headSequence
-                    ? $"Event {expectedSequence} is missing: the chain ends before its recorded head."
-                    : $"Events {expectedSequence} to {headSequence} are missing: the chain ends before its recorded head.";
+                    ? text["Event {0} is missing: the chain ends before its recorded head.", expectedSequence].Value
+                    : text["Events {0} to {1} are missing: the chain ends before its recorded head.", expectedSequence, headSequence].Value;
                 return (checkedCount, expectedSequence, problem, hashAtCheckpoint);
             }
             foreach (var e in batch)
             {
                 if (e.Sequence != expectedSequence)
                 {
-                    return (checkedCount, expectedSequence, $"Event {expectedSequence} is missing.", hashAtCheckpoint);
+                    return (checkedCount, expectedSequence, text["Event {0} is missing.", expectedSequence].Value, hashAtCheckpoint);
                 }
                 if (e.PreviousHash != previousHash)
                 {
-                    return (checkedCount, e.Sequence, $"Event {e.Sequence} does not link to its predecessor.", hashAtCheckpoint);
+                    return (checkedCount, e.Sequence, text["Event {0} does not link to its predecessor.", e.Sequence].Value, hashAtCheckpoint);
                 }
                 if (e.ComputeHash() != e.Hash)
                 {
-                    return (checkedCount, e.Sequence, $"Event {e.Sequence} was altered after it was written.", hashAtCheckpoint);
+                    return (checkedCount, e.Sequence, text["Event {0} was altered after it was written.", e.Sequence].Value, hashAtCheckpoint);
                 }
                 if (e.Sequence == checkpointSequence)
                 {
@@ -117,6 +118,6 @@ public sealed class VerifyAuditChain(PorticoDb db, AuditCheckpoints checkpoints,
         }
         return previousHash == head.Hash
             ? (checkedCount, null, null, hashAtCheckpoint)
-            : (checkedCount, headSequence, $"Event {headSequence} does not match the chain's recorded head.", hashAtCheckpoint);
+            : (checkedCount, headSequence, text["Event {0} does not match the chain's recorded head.", headSequence].Value, hashAtCheckpoint);
     }
 }

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Globalization;
+using Microsoft.Extensions.Localization;
 using Portico.Features.Identity;
 
 namespace Portico.Features.Branding;
@@ -45,39 +46,40 @@ public static class BrandRules
     public static bool IsColor(string? value) =>
         value is { Length: 7 } && value[0] == '#' && value.Skip(1).All(char.IsAsciiHexDigit);
 
-    /// Null when white text on the colour is legible; otherwise the refusal, naming the ratio.
-    public static string? CheckColor(string? value, string what)
+    /// Null when white text on the colour is legible; otherwise the refusal, naming the ratio. what: "primary colour" or
+    /// "accent colour", translated by text like the messages.
+    public static string? CheckColor(string? value, string what, IStringLocalizer text)
     {
         if (!IsColor(value))
         {
-            return $"The {what} colour must be # and six hex digits, like #1d4ed8.";
+            return text["The {0} must be # and six hex digits, like #1d4ed8.", text[what]].Value;
         }
         var ratio = ContrastWithWhite(value!);
         // Rounded down, so a colour just under the limit never reads as 4.50:1.
-        var shown = (Math.Floor(ratio * 100) / 100).ToString("0.00", CultureInfo.InvariantCulture);
+        var shown = Math.Floor(ratio * 100) / 100;
         return ratio >= MinimumContrast ? null
-            : $"White text on the {what} colour {value} has a contrast ratio of {shown}:1; it needs at least 4.5:1. Choose a darker colour.";
+            : text["White text on the {0} {1} has a contrast ratio of {2:0.00}:1; it needs at least {3:0.0}:1. Choose a darker colour.", text[what], value!, shown, MinimumContrast].Value;
     }
 
-    public static string? CheckPhone(string phone) =>
+    public static string? CheckPhone(string phone, IStringLocalizer text) =>
         phone.Length > MaxPhoneLength || phone.Any(c => !(char.IsAsciiDigit(c) || c is ' ' or '+' or '-' or '(' or ')' or '.'))
             || phone.Count(char.IsAsciiDigit) < 5
-            ? $"The support phone number may hold digits, spaces and + - ( ) . only, with at least 5 digits and at most {MaxPhoneLength} characters."
+            ? text["The support phone number may hold digits, spaces and + - ( ) . only, with at least 5 digits and at most {0} characters.", MaxPhoneLength].Value
             : null;
 
-    public static string? CheckEmail(string email) =>
-        ChangeEmail.IsWellFormed(email) ? null : "The support email must be an email address, like help@example.com.";
+    public static string? CheckEmail(string email, IStringLocalizer text) =>
+        ChangeEmail.IsWellFormed(email) ? null : text["The support email must be an email address, like help@example.com."].Value;
 
-    public static string? CheckLink(FooterLink link, int number)
+    public static string? CheckLink(FooterLink link, int number, IStringLocalizer text)
     {
         if (string.IsNullOrWhiteSpace(link.Label) || link.Label.Length > MaxLinkLabelLength)
         {
-            return $"Footer link {number} needs a label of 1 to {MaxLinkLabelLength} characters.";
+            return text["Footer link {0} needs a label of 1 to {1} characters.", number, MaxLinkLabelLength].Value;
         }
         return link.Url.Length <= MaxLinkUrlLength && Uri.TryCreate(link.Url, UriKind.Absolute, out var uri)
             && uri.Scheme == Uri.UriSchemeHttps && !string.IsNullOrEmpty(uri.Host) && string.IsNullOrEmpty(uri.UserInfo)
             ? null
-            : $"Footer link {number} must be an https address, like https://example.com/terms (at most {MaxLinkUrlLength} characters).";
+            : text["Footer link {0} must be an https address, like https://example.com/terms (at most {1} characters).", number, MaxLinkUrlLength].Value;
     }
 }
 
@@ -90,32 +92,33 @@ public static class BrandImageCheck
     public static readonly Limits Logo = new("logo", 512 * 1024, 16, 2048);
     public static readonly Limits Favicon = new("favicon", 64 * 1024, 16, 512);
 
-    /// The content type, or null with the reason the file is refused.
-    public static (string? ContentType, string? Error) Check(ReadOnlySpan<byte> bytes, Limits limits)
+    /// The content type, or null with the reason the file is refused, in the language of text.
+    public static (string? ContentType, string? Error) Check(ReadOnlySpan<byte> bytes, Limits limits, IStringLocalizer text)
     {
         if (bytes.Length == 0)
         {
-            return (null, $"The {limits.What} file is empty.");
+            return (null, text["The {0} file is empty.", text[limits.What]].Value);
         }
-        if (TooLarge(bytes.Length, limits) is { } tooLarge)
+        if (TooLarge(bytes.Length, limits, text) is { } tooLarge)
         {
             return (null, tooLarge);
         }
         var (type, size) = Read(bytes);
         if (type is null)
         {
-            return (null, $"The {limits.What} must be a PNG, JPEG or WebP image (SVG is not accepted, as it can carry script).");
+            return (null, text["The {0} must be a PNG, JPEG or WebP image (SVG is not accepted, as it can carry script).", text[limits.What]].Value);
         }
         if (size is not { } s || s.Width < limits.MinSide || s.Height < limits.MinSide || s.Width > limits.MaxSide || s.Height > limits.MaxSide)
         {
-            return (null, $"The {limits.What} must be between {limits.MinSide} and {limits.MaxSide} pixels on each side"
-                + (size is { } known ? $" (this one is {known.Width}×{known.Height})." : "; its size could not be read."));
+            return (null, size is { } known
+                ? text["The {0} must be between {1} and {2} pixels on each side (this one is {3}×{4}).", text[limits.What], limits.MinSide, limits.MaxSide, known.Width, known.Height].Value
+                : text["The {0} must be between {1} and {2} pixels on each side; its size could not be read.", text[limits.What], limits.MinSide, limits.MaxSide].Value);
         }
         return (type, null);
     }
 
-    public static string? TooLarge(long length, Limits limits) => length <= limits.MaxBytes ? null
-        : $"The {limits.What} can be at most {limits.MaxBytes / 1024} KB (this one has {(length + 1023) / 1024:N0} KB).";
+    public static string? TooLarge(long length, Limits limits, IStringLocalizer text) => length <= limits.MaxBytes ? null
+        : text["The {0} can be at most {1} KB (this one has {2:N0} KB).", text[limits.What], limits.MaxBytes / 1024, (length + 1023) / 1024].Value;
 
     private static (string? Type, (int Width, int Height)? Size) Read(ReadOnlySpan<byte> b)
     {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Localization;
 using Portico.Features.Audit;
 using Portico.Infrastructure.Storage;
 
@@ -9,7 +10,7 @@ public sealed record BrandChange(string? PortalName, string? PrimaryColor, strin
 
 /// Checks every field, keeps new images in blob storage, saves the single brand row with an audit event, and makes
 /// the new brand show on the next request. A refused change stores nothing.
-public sealed class SaveBrand(PorticoDb db, IBlobStorage storage, AuditLog audit, Brands brands, TimeProvider clock)
+public sealed class SaveBrand(PorticoDb db, IBlobStorage storage, AuditLog audit, Brands brands, TimeProvider clock, IStringLocalizer<SaveBrand> text)
 {
     public async Task<Outcome> RunAsync(BrandChange change, CancellationToken ct)
     {
@@ -17,31 +18,31 @@ public sealed class SaveBrand(PorticoDb db, IBlobStorage storage, AuditLog audit
         var name = change.PortalName?.Trim() ?? "";
         if (name.Length is 0 or > BrandRules.MaxNameLength)
         {
-            errors[nameof(change.PortalName)] = $"The portal name needs 1 to {BrandRules.MaxNameLength} characters.";
+            errors[nameof(change.PortalName)] = text["The portal name needs 1 to {0} characters.", BrandRules.MaxNameLength];
         }
         var primary = change.PrimaryColor?.Trim().ToLowerInvariant();
         var accent = change.AccentColor?.Trim().ToLowerInvariant();
-        AddIfAny(errors, nameof(change.PrimaryColor), BrandRules.CheckColor(primary, "primary"));
-        AddIfAny(errors, nameof(change.AccentColor), BrandRules.CheckColor(accent, "accent"));
+        AddIfAny(errors, nameof(change.PrimaryColor), BrandRules.CheckColor(primary, "primary colour", text));
+        AddIfAny(errors, nameof(change.AccentColor), BrandRules.CheckColor(accent, "accent colour", text));
         var email = Blank(change.SupportEmail);
         var phone = Blank(change.SupportPhone);
-        AddIfAny(errors, nameof(change.SupportEmail), email is null ? null : BrandRules.CheckEmail(email));
-        AddIfAny(errors, nameof(change.SupportPhone), phone is null ? null : BrandRules.CheckPhone(phone));
+        AddIfAny(errors, nameof(change.SupportEmail), email is null ? null : BrandRules.CheckEmail(email, text));
+        AddIfAny(errors, nameof(change.SupportPhone), phone is null ? null : BrandRules.CheckPhone(phone, text));
         var links = change.FooterLinks.Select(l => new FooterLink { Label = l.Label.Trim(), Url = l.Url.Trim() })
             .Where(l => l.Label.Length > 0 || l.Url.Length > 0).ToList();
         if (links.Count > BrandRules.MaxFooterLinks)
         {
-            errors["FooterLinks"] = $"The footer holds at most {BrandRules.MaxFooterLinks} links.";
+            errors["FooterLinks"] = text["The footer holds at most {0} links.", BrandRules.MaxFooterLinks];
         }
         for (var i = 0; i < Math.Min(links.Count, BrandRules.MaxFooterLinks); i++)
         {
-            AddIfAny(errors, $"FooterLinks[{i}]", BrandRules.CheckLink(links[i], i + 1));
+            AddIfAny(errors, $"FooterLinks[{i}]", BrandRules.CheckLink(links[i], i + 1, text));
         }
         var logo = await ReadAsync(change.Logo, BrandImageCheck.Logo, nameof(change.Logo), errors, ct);
         var favicon = await ReadAsync(change.Favicon, BrandImageCheck.Favicon, nameof(change.Favicon), errors, ct);
         if (errors.Count > 0)
         {
-            return Outcome.Refused("The brand was not saved. " + string.Join(" ", errors.Values), errors);
+            return Outcome.Refused(text["The brand was not saved."] + " " + string.Join(" ", errors.Values), errors);
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
@@ -68,7 +69,7 @@ public sealed class SaveBrand(PorticoDb db, IBlobStorage storage, AuditLog audit
         catch (DbUpdateException) when (isNew)
         {
             // Two Admins saving the very first brand at once: one row wins, the other is told to look again.
-            return Outcome.Refused("Another Admin saved the brand at the same moment; check it and save again.");
+            return Outcome.Refused(text["Another Admin saved the brand at the same moment; check it and save again."]);
         }
         brands.Invalidate();
         return Outcome.Done;
@@ -90,7 +91,7 @@ public sealed class SaveBrand(PorticoDb db, IBlobStorage storage, AuditLog audit
         }
     }
 
-    private static async Task<(byte[] Bytes, string ContentType)?> ReadAsync(IFormFile? file, BrandImageCheck.Limits limits, string field,
+    private async Task<(byte[] Bytes, string ContentType)?> ReadAsync(IFormFile? file, BrandImageCheck.Limits limits, string field,
         Dictionary<string, string> errors, CancellationToken ct)
     {
         if (file is null || file.Length == 0 && string.IsNullOrEmpty(file.FileName))
@@ -98,7 +99,7 @@ public sealed class SaveBrand(PorticoDb db, IBlobStorage storage, AuditLog audit
             return null;
         }
         // Larger than allowed is refused before a byte is read.
-        if (BrandImageCheck.TooLarge(file.Length, limits) is { } tooLarge)
+        if (BrandImageCheck.TooLarge(file.Length, limits, text) is { } tooLarge)
         {
             errors[field] = tooLarge;
             return null;
@@ -108,7 +109,7 @@ public sealed class SaveBrand(PorticoDb db, IBlobStorage storage, AuditLog audit
         {
             await stream.ReadExactlyAsync(bytes, ct);
         }
-        var (type, error) = BrandImageCheck.Check(bytes, limits);
+        var (type, error) = BrandImageCheck.Check(bytes, limits, text);
         if (error is not null)
         {
             errors[field] = error;

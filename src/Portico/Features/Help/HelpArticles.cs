@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Localization;
 using Portico.Features.Audit;
 using Portico.Features.Insights;
 using Portico.Features.Requests;
@@ -63,7 +64,7 @@ public sealed class CustomerHelp(PorticoDb db, AccountContext account, KeyEvents
 }
 
 /// What staff write: categories, article drafts and their publishing. Every change is audited.
-public sealed class ManageHelp(PorticoDb db, AuditLog audit, IHttpContextAccessor http, TimeProvider clock)
+public sealed class ManageHelp(PorticoDb db, AuditLog audit, IHttpContextAccessor http, TimeProvider clock, IStringLocalizer<ManageHelp> text)
 {
     public const string TitleKey = "Title";
     public const string BodyKey = "Body";
@@ -78,11 +79,11 @@ public sealed class ManageHelp(PorticoDb db, AuditLog audit, IHttpContextAccesso
         var clean = name?.Trim() ?? "";
         if (clean.Length == 0 || clean.Length > HelpCategory.NameMaxLength)
         {
-            return NameRefused($"Give the category a name of 1 to {HelpCategory.NameMaxLength} characters.");
+            return NameRefused(text["Give the category a name of 1 to {0} characters.", HelpCategory.NameMaxLength]);
         }
         if (await db.HelpCategories.AnyAsync(c => c.Name == clean, ct))
         {
-            return NameRefused($"There is already a category named {clean}.");
+            return NameRefused(text["There is already a category named {0}.", clean]);
         }
         var category = new HelpCategory(clean, clock.GetUtcNow().UtcDateTime);
         db.HelpCategories.Add(category);
@@ -100,27 +101,27 @@ public sealed class ManageHelp(PorticoDb db, AuditLog audit, IHttpContextAccesso
         var language = string.IsNullOrWhiteSpace(input.Language) ? HelpArticle.DefaultLanguage : input.Language.Trim();
         if (title.Length == 0)
         {
-            errors[TitleKey] = "Give the article a title.";
+            errors[TitleKey] = text["Give the article a title."];
         }
         else if (title.Length > HelpArticle.TitleMaxLength)
         {
-            errors[TitleKey] = $"A title can be at most {HelpArticle.TitleMaxLength} characters.";
+            errors[TitleKey] = text["A title can be at most {0} characters.", HelpArticle.TitleMaxLength];
         }
         if (body.Length == 0)
         {
-            errors[BodyKey] = "Write the article's text.";
+            errors[BodyKey] = text["Write the article's text."];
         }
         else if (body.Length > HelpArticle.BodyMaxLength)
         {
-            errors[BodyKey] = $"An article can be at most {HelpArticle.BodyMaxLength:N0} characters.";
+            errors[BodyKey] = text["An article can be at most {0:N0} characters.", HelpArticle.BodyMaxLength];
         }
         if (!System.Text.RegularExpressions.Regex.IsMatch(language, "^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})?$"))
         {
-            errors[LanguageKey] = "Give a language code such as en, de or pt-BR.";
+            errors[LanguageKey] = text["Give a language code such as en, de or pt-BR."];
         }
         if (input.CategoryId is not { } categoryId || !await db.HelpCategories.AnyAsync(c => c.Id == categoryId, ct))
         {
-            errors[CategoryKey] = "Choose one of the categories.";
+            errors[CategoryKey] = text["Choose one of the categories."];
         }
         var accountIds = input.AccountIds.Distinct().ToList();
         var roles = input.Roles.Select(r => r.Trim()).Where(r => r.Length > 0).Distinct().ToList();
@@ -128,19 +129,19 @@ public sealed class ManageHelp(PorticoDb db, AuditLog audit, IHttpContextAccesso
         {
             if (accountIds.Count == 0 || await db.Accounts.CountAsync(a => accountIds.Contains(a.Id), ct) != accountIds.Count)
             {
-                errors[ReadersKey] = "Choose at least one account, from the list.";
+                errors[ReadersKey] = text["Choose at least one account, from the list."];
             }
         }
         else if (input.Audience == ArticleAudience.Roles)
         {
             if (roles.Count == 0 || await db.Roles.CountAsync(r => roles.Contains(r.Name), ct) != roles.Count)
             {
-                errors[ReadersKey] = "Choose at least one role, from the list.";
+                errors[ReadersKey] = text["Choose at least one role, from the list."];
             }
         }
         else if (input.Audience != ArticleAudience.Everyone)
         {
-            errors[ReadersKey] = "Choose who may read the article.";
+            errors[ReadersKey] = text["Choose who may read the article."];
         }
         if (errors.Count > 0)
         {

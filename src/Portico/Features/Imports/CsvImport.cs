@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Mail;
 using CsvHelper;
 using CsvHelper.Configuration;
+using Microsoft.Extensions.Localization;
 using Portico.Features.Accounts;
 using Portico.Features.Audit;
 using Portico.Features.Identity;
@@ -20,7 +21,8 @@ public sealed record ImportReport(string Kind, bool DryRun, bool Applied, int Ro
 /// writes nothing; a real import writes only when no row has an error, so a file is all or nothing.
 /// Accounts, invoices and orders go through the same checks as the integration API, as the
 /// built-in "CSV import" integration, which must be their system of record.
-public sealed class CsvImport(PorticoDb db, IntegrationSync sync, UserManager<PorticoUser> users, AuditLog audit, TimeProvider clock)
+public sealed class CsvImport(PorticoDb db, IntegrationSync sync, UserManager<PorticoUser> users, AuditLog audit, TimeProvider clock,
+    IStringLocalizer<CsvImport> text)
 {
     public const string IntegrationName = "CSV import";
     public const int MaxRows = 10_000;
@@ -39,7 +41,7 @@ public sealed class CsvImport(PorticoDb db, IntegrationSync sync, UserManager<Po
     {
         if (!Columns.TryGetValue(kind, out var columns))
         {
-            return Refused(kind, dryRun, "Choose what the file contains.");
+            return Refused(kind, dryRun, text["Choose what the file contains."]);
         }
         List<Dictionary<string, string>> rows;
         try
@@ -48,15 +50,15 @@ public sealed class CsvImport(PorticoDb db, IntegrationSync sync, UserManager<Po
         }
         catch (Exception e) when (e is CsvHelperException or FormatException or InvalidDataException)
         {
-            return Refused(kind, dryRun, $"The file could not be read as CSV: {e.Message.Split('\n')[0]}");
+            return Refused(kind, dryRun, text["The file could not be read as CSV: {0}", e.Message.Split('\n')[0]]);
         }
         if (rows.Count == 0)
         {
-            return Refused(kind, dryRun, "The file has a header but no rows.");
+            return Refused(kind, dryRun, text["The file has a header but no rows."]);
         }
         if (rows.Count > MaxRows)
         {
-            return Refused(kind, dryRun, $"At most {MaxRows:N0} rows per file; this one has {rows.Count:N0}.");
+            return Refused(kind, dryRun, text["At most {0:N0} rows per file; this one has {1:N0}.", MaxRows, rows.Count]);
         }
         if (kind == "contacts")
         {
@@ -176,22 +178,22 @@ public sealed class CsvImport(PorticoDb db, IntegrationSync sync, UserManager<Po
             var line = i + 2;
             var errors = new Dictionary<string, string>();
             var email = Get(r, "email");
-            if (email is null || !MailAddress.TryCreate(email, out var parsed) || parsed.Address != email || email.Length > 256) errors["email"] = "email must be an address such as ana@example.com.";
+            if (email is null || !MailAddress.TryCreate(email, out var parsed) || parsed.Address != email || email.Length > 256) errors["email"] = text["email must be an address such as ana@example.com."];
             var name = Get(r, "name");
-            if (name is null || name.Length > 200) errors["name"] = "name is required (at most 200 characters).";
+            if (name is null || name.Length > 200) errors["name"] = text["name is required (at most {0} characters).", 200];
             var accountId = Guid.Empty;
-            if (Get(r, "accountExternalId") is not { } external || !accounts.TryGetValue(external, out accountId)) errors["accountExternalId"] = $"No account has the external id \"{Get(r, "accountExternalId")}\".";
+            if (Get(r, "accountExternalId") is not { } external || !accounts.TryGetValue(external, out accountId)) errors["accountExternalId"] = text["No account has the external id \"{0}\".", Get(r, "accountExternalId") ?? ""];
             var roleId = Guid.Empty;
-            if (Get(r, "role") is not { } role || !roles.TryGetValue(role, out roleId)) errors["role"] = $"role must be one of: {string.Join(", ", roles.Keys.Order())}.";
+            if (Get(r, "role") is not { } role || !roles.TryGetValue(role, out roleId)) errors["role"] = text["role must be one of: {0}.", string.Join(", ", roles.Keys.Order())];
             DateTime? expires = null;
             if (Get(r, "expiresOn") is { } expiresText)
             {
                 if (DateOnly.TryParseExact(expiresText, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) && date.ToDateTime(TimeOnly.MinValue) > now)
                     expires = date.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
                 else
-                    errors["expiresOn"] = "expiresOn must be a future date (YYYY-MM-DD).";
+                    errors["expiresOn"] = text["expiresOn must be a future date (YYYY-MM-DD)."];
             }
-            if (errors.Count == 0 && !seen.Add((email!.ToUpperInvariant(), accountId))) errors["email"] = "This person appears twice for the same account in this file.";
+            if (errors.Count == 0 && !seen.Add((email!.ToUpperInvariant(), accountId))) errors["email"] = text["This person appears twice for the same account in this file."];
             if (errors.Count > 0)
             {
                 results.Add(new ImportRow(line, email, "error", errors));
@@ -232,7 +234,7 @@ public sealed class CsvImport(PorticoDb db, IntegrationSync sync, UserManager<Po
                 if (!outcome.Succeeded)
                 {
                     await transaction.RollbackAsync(ct);
-                    return Refused("contacts", dryRun, $"Line {v.Line}: {string.Join(" ", outcome.Errors.Select(e => e.Description))} Nothing was imported.");
+                    return Refused("contacts", dryRun, text["Line {0}: {1} Nothing was imported.", v.Line, string.Join(" ", outcome.Errors.Select(e => e.Description))]);
                 }
                 userId = user.Id;
                 existingUsers[v.Email.ToUpperInvariant()] = userId;
@@ -258,19 +260,19 @@ public sealed class CsvImport(PorticoDb db, IntegrationSync sync, UserManager<Po
         return integration;
     }
 
-    private static async Task<List<Dictionary<string, string>>> ReadAsync(Stream csv, string[] columns, CancellationToken ct)
+    private async Task<List<Dictionary<string, string>>> ReadAsync(Stream csv, string[] columns, CancellationToken ct)
     {
         using var reader = new StreamReader(csv);
         using var parser = new CsvReader(reader, new CsvConfiguration(CultureInfo.InvariantCulture) { TrimOptions = TrimOptions.Trim, DetectDelimiter = true });
         if (!await parser.ReadAsync() || !parser.ReadHeader() || parser.HeaderRecord is null)
         {
-            throw new InvalidDataException("The file is empty.");
+            throw new InvalidDataException(text["The file is empty."]);
         }
         var header = parser.HeaderRecord;
         var unknown = header.Except(columns, StringComparer.OrdinalIgnoreCase).ToList();
         if (unknown.Count > 0)
         {
-            throw new InvalidDataException($"Unknown column(s): {string.Join(", ", unknown)}. Expected: {string.Join(", ", columns)}.");
+            throw new InvalidDataException(text["Unknown column(s): {0}. Expected: {1}.", string.Join(", ", unknown), string.Join(", ", columns)]);
         }
         var rows = new List<Dictionary<string, string>>();
         while (await parser.ReadAsync())

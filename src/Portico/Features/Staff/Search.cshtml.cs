@@ -1,9 +1,11 @@
+using Microsoft.Extensions.Localization;
+
 namespace Portico.Features.Staff;
 
 /// One search over the console's records. Each staff role gets only the kinds its pages show: Agents no invoices or
 /// orders, Finance no requests; a kind the role may not see is not queried at all.
 [Authorize(Policy = Policies.Staff)]
-public sealed class SearchModel(StaffSearch search, IAuthorizationService authorization) : PageModel
+public sealed class SearchModel(StaffSearch search, IAuthorizationService authorization, IStringLocalizer<StaffSearch> text) : PageModel
 {
     public string? Q { get; private set; }
 
@@ -19,7 +21,7 @@ public sealed class SearchModel(StaffSearch search, IAuthorizationService author
         {
             return;
         }
-        if (StaffSearch.Refusal(Q) is { } refusal)
+        if (StaffSearch.Refusal(Q, text) is { } refusal)
         {
             ModelState.AddModelError(string.Empty, refusal);
             Response.StatusCode = StatusCodes.Status400BadRequest;

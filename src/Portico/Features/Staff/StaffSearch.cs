@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.Localization;
 using Portico.Features.Billing;
 using Portico.Features.Identity;
 using Portico.Features.Requests;
@@ -12,7 +13,8 @@ public sealed record SearchKinds(bool Requests, bool Billing);
 public sealed record SearchGroup<T>(IReadOnlyList<T> Items, bool More);
 
 /// An account, and for staff who may not see invoices or orders, the number of the one of its records that matched.
-public sealed record AccountHit(Guid Id, string Name, string? ExternalId, string? MatchedRecord = null);
+/// MatchedRecord: the number of the invoice or order (MatchedKind "invoice" or "order") through which the account was found.
+public sealed record AccountHit(Guid Id, string Name, string? ExternalId, string? MatchedRecord = null, string? MatchedKind = null);
 
 public sealed record PersonAccount(Guid AccountId, string AccountName, string Role);
 
@@ -47,10 +49,10 @@ public sealed partial class StaffSearch(PorticoDb db)
     /// Accounts whose name matches the text before a request number ("Northwind #12").
     private const int AccountsForNumber = 50;
 
-    /// Why the query cannot be searched, or null when it can.
-    public static string? Refusal(string query) =>
-        query.Length < MinLength ? $"Enter at least {MinLength} characters to search."
-        : query.Length > MaxLength ? $"Enter at most {MaxLength} characters to search."
+    /// Why the query cannot be searched, in the language of text, or null when it can.
+    public static string? Refusal(string query, IStringLocalizer<StaffSearch> text) =>
+        query.Length < MinLength ? text["Enter at least {0} characters to search.", MinLength].Value
+        : query.Length > MaxLength ? text["Enter at most {0} characters to search.", MaxLength].Value
         : null;
 
     public async Task<SearchResults> RunAsync(string query, SearchKinds kinds, CancellationToken ct)
@@ -95,7 +97,7 @@ public sealed partial class StaffSearch(PorticoDb db)
         {
             byRecord.AddRange(await db.Invoices.AsNoTracking().Where(i => invoices.Contains(i.Id))
                 .OrderBy(i => i.Number)
-                .Join(accounts, i => i.AccountId, a => a.Id, (i, a) => new AccountHit(a.Id, a.Name, a.ExternalId, "invoice " + i.Number))
+                .Join(accounts, i => i.AccountId, a => a.Id, (i, a) => new AccountHit(a.Id, a.Name, a.ExternalId, i.Number, "invoice"))
                 .ToListAsync(ct));
         }
         var orders = billing ? [] : Candidates(StaffSearchIndex.OrderReferences.Name);
@@ -103,7 +105,7 @@ public sealed partial class StaffSearch(PorticoDb db)
         {
             byRecord.AddRange(await db.Orders.AsNoTracking().Where(o => orders.Contains(o.Id))
                 .OrderBy(o => o.Reference)
-                .Join(accounts, o => o.AccountId, a => a.Id, (o, a) => new AccountHit(a.Id, a.Name, a.ExternalId, "order " + o.Reference))
+                .Join(accounts, o => o.AccountId, a => a.Id, (o, a) => new AccountHit(a.Id, a.Name, a.ExternalId, o.Reference, "order"))
                 .ToListAsync(ct));
         }
         return Capped(byRecord.Concat(byExternalId).Concat(byName).DistinctBy(a => a.Id).ToList());

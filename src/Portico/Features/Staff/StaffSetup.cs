@@ -164,16 +164,18 @@ public sealed class StaffSetup(PorticoDb db, UserManager<PorticoUser> users, Aud
         if (clean.Length is 0 or > 256 || !MailAddress.TryCreate(clean, out var parsed) || parsed.Address != clean)
         {
             return (null, null, via == "command" ? "Give the new Admin's email address, such as --email ana@example.com."
-                : "Enter the new staff member's email address, such as ana@example.com.");
+                : text["Enter the new staff member's email address, such as ana@example.com."].Value);
         }
         var displayName = string.IsNullOrWhiteSpace(name) ? clean : name.Trim();
         if (displayName.Length > 200)
         {
-            return (null, null, "The name is too long (at most 200 characters).");
+            return (null, null, text["The name is too long (at most {0} characters).", 200].Value);
         }
         if (await users.FindByEmailAsync(clean) is { } existing)
         {
-            return (null, null, $"{clean} already belongs to {(existing.StaffRole is { } taken ? $"a staff {taken}" : "a person")} ({existing.DisplayName}). Nothing was created.");
+            return (null, null, existing.StaffRole is { } taken
+                ? text["{0} already belongs to a staff {1} ({2}). Nothing was created.", clean, taken.ToString(), existing.DisplayName].Value
+                : text["{0} already belongs to a person ({1}). Nothing was created.", clean, existing.DisplayName].Value);
         }
         var now = clock.GetUtcNow().UtcDateTime;
         var member = NewStaff(clean, displayName, role, now);
@@ -183,7 +185,7 @@ public sealed class StaffSetup(PorticoDb db, UserManager<PorticoUser> users, Aud
         {
             await transaction.RollbackAsync(ct);
             db.ChangeTracker.Clear();
-            return (null, null, string.Join(" ", created.Errors.Select(e => e.Description)) + " Nothing was created.");
+            return (null, null, text["{0} Nothing was created.", string.Join(" ", created.Errors.Select(e => e.Description))].Value);
         }
         var (link, token) = SetupLink.ForPassword(member.Id, now);
         db.SetupLinks.Add(link);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Localization;
 using Portico.Features.Audit;
 using Portico.Features.Identity;
 
@@ -9,7 +10,7 @@ public sealed record StaffMemberRow(Guid Id, string Name, string Email, StaffRol
 
 /// Staff Admins add Agents, Finance and other Admins, change their role or take their staff access away. The portal
 /// always keeps an Admin, and nobody changes their own role, so an Admin cannot lock the team out by mistake.
-public sealed class StaffTeam(PorticoDb db, StaffSetup setup, DatabaseTicketStore sessions, AuditLog audit)
+public sealed class StaffTeam(PorticoDb db, StaffSetup setup, DatabaseTicketStore sessions, AuditLog audit, IStringLocalizer<StaffTeam> text)
 {
     public const string KeepOneAdmin = "The portal needs at least one staff Admin: make someone else Admin first.";
     public const string NotYourself = "You cannot change your own staff role; ask another Admin.";
@@ -26,7 +27,7 @@ public sealed class StaffTeam(PorticoDb db, StaffSetup setup, DatabaseTicketStor
     {
         if (role is not { } chosen || !Enum.IsDefined(chosen))
         {
-            return Outcome.Refused("Choose the staff role: Agent, Finance or Admin.", new Dictionary<string, string> { ["role"] = "Choose a role." });
+            return Outcome.Refused(text["Choose the staff role: Agent, Finance or Admin."], new Dictionary<string, string> { ["role"] = text["Choose a role."] });
         }
         var (member, _, problem) = await setup.CreateStaffAsync(email, name, chosen, "console", ct);
         return member is null ? Outcome.Refused(problem!) : member;
@@ -38,11 +39,11 @@ public sealed class StaffTeam(PorticoDb db, StaffSetup setup, DatabaseTicketStor
     {
         if (role is { } chosen && !Enum.IsDefined(chosen))
         {
-            return Outcome.Refused("Choose Agent, Finance, Admin or no staff access.");
+            return Outcome.Refused(text["Choose Agent, Finance, Admin or no staff access."]);
         }
         if (userId == actorId)
         {
-            return Outcome.Refused(NotYourself);
+            return Outcome.Refused(text[NotYourself]);
         }
         // Two Admins demoting each other at once must not leave the portal without one: the Admins are read under a lock.
         var ended = new List<UserSession>();
@@ -58,11 +59,11 @@ public sealed class StaffTeam(PorticoDb db, StaffSetup setup, DatabaseTicketStor
                 var before = member.StaffRole;
                 if (before == role)
                 {
-                    return Outcome.Refused($"{member.DisplayName} already has that role.");
+                    return Outcome.Refused(text["{0} already has that role.", member.DisplayName]);
                 }
                 if (before == StaffRole.Admin && !await db.Users.AnyAsync(u => u.StaffRole == StaffRole.Admin && u.Id != member.Id, ct))
                 {
-                    return Outcome.Refused(KeepOneAdmin);
+                    return Outcome.Refused(text[KeepOneAdmin]);
                 }
                 member.StaffRole = role;
                 member.SecurityStamp = Guid.NewGuid().ToString("N");

@@ -19,7 +19,10 @@
     preview.style.setProperty('--preview-' + kind, input.value);
     const ratio = contrast(input.value);
     const note = document.querySelector(`[data-contrast-for="${input.id}"]`);
-    if (note) note.textContent = `Contrast with white: ${(Math.floor(ratio * 100) / 100).toFixed(2)}:1` + (ratio >= 4.5 ? '' : ' (needs 4.5:1)');
+    if (!note) return;
+    // The words come from the page, in the reader's language; the ratio is written the way that language writes numbers.
+    const shown = (Math.floor(ratio * 100) / 100).toLocaleString(document.documentElement.lang || undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    note.textContent = (ratio >= 4.5 ? note.dataset.text : note.dataset.textLow).replace('{0}', shown);
   };
   document.querySelectorAll('[data-preview]').forEach(input => {
     input.addEventListener('input', () => update(input));

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Localization;
 using Portico.Features.Contacts;
 using Portico.Features.Identity;
 using Portico.Features.Insights.Staff;
@@ -16,7 +17,7 @@ public sealed record RoleOption(Guid Id, string Name);
 [StaffChanges(StaffRole.Admin)]
 public sealed class AccountModel(PorticoDb db, ManageContacts manage, ResetTwoFactor resetTwoFactor, Accounts.AccountPolicies policies,
     AccountPeople people, AccountTimeline timeline, AccountQuickFixes fixes, TimeProvider clock, ReadInsights insights,
-    IAuthorizationService authorization) : PageModel
+    IAuthorizationService authorization, IStringLocalizer<AccountModel> text) : PageModel
 {
     public string Name { get; private set; } = "";
     public Accounts.CompanyAddress? Address { get; private set; }
@@ -51,36 +52,36 @@ public sealed class AccountModel(PorticoDb db, ManageContacts manage, ResetTwoFa
         await LoadAsync(id, ct, before) ? Page() : NotFound();
 
     public Task<IActionResult> OnPostInviteAsync(Guid id, string? email, Guid roleId, DateOnly? accessUntil, CancellationToken ct) =>
-        ManagedAsync(id, () => manage.InviteAsync(id, email, roleId, accessUntil, Actor, ct), $"Invitation sent to {email}.", ct);
+        ManagedAsync(id, () => manage.InviteAsync(id, email, roleId, accessUntil, Actor, ct), text["Invitation sent to {0}.", email ?? ""], ct);
 
     public Task<IActionResult> OnPostRevokeAsync(Guid id, Guid invitationId, CancellationToken ct) =>
-        ManagedAsync(id, () => manage.RevokeInvitationAsync(id, invitationId, ct), "Invitation withdrawn.", ct);
+        ManagedAsync(id, () => manage.RevokeInvitationAsync(id, invitationId, ct), text["Invitation withdrawn."], ct);
 
     public Task<IActionResult> OnPostChangeRoleAsync(Guid id, Guid membershipId, Guid roleId, CancellationToken ct) =>
-        ManagedAsync(id, () => fixes.ChangeRoleAsync(id, membershipId, roleId, Requester, ct), "Role changed.", ct);
+        ManagedAsync(id, () => fixes.ChangeRoleAsync(id, membershipId, roleId, Requester, ct), text["Role changed."], ct);
 
     public Task<IActionResult> OnPostResendInvitationAsync(Guid id, Guid invitationId, CancellationToken ct) =>
         ManagedAsync(id, () => fixes.ResendInvitationAsync(id, invitationId, Actor, ct),
-            i => $"Invitation sent again to {i.Email}. The new link works until {i.ExpiresAt:yyyy-MM-dd HH:mm} UTC; the earlier link no longer works.", ct);
+            i => text["Invitation sent again to {0}. The new link works until {1}; the earlier link no longer works.", i.Email, TimeZones.Exact(i.ExpiresAt, TimeZones.Of(User))], ct);
 
     public Task<IActionResult> OnPostUnlockAsync(Guid id, Guid userId, CancellationToken ct) =>
-        ManagedAsync(id, () => fixes.UnlockAsync(id, userId, ct), p => $"{p.DisplayName} is no longer locked out and can sign in again.", ct);
+        ManagedAsync(id, () => fixes.UnlockAsync(id, userId, ct), p => text["{0} is no longer locked out and can sign in again.", p.DisplayName], ct);
 
     public Task<IActionResult> OnPostEndSessionsAsync(Guid id, Guid userId, CancellationToken ct) =>
-        ManagedAsync(id, () => fixes.EndSessionsAsync(id, userId, ct), p => $"{p.DisplayName} was signed out of every browser.", ct);
+        ManagedAsync(id, () => fixes.EndSessionsAsync(id, userId, ct), p => text["{0} was signed out of every browser.", p.DisplayName], ct);
 
     public Task<IActionResult> OnPostExpiryAsync(Guid id, Guid membershipId, DateOnly? accessUntil, CancellationToken ct) =>
         ManagedAsync(id, () => manage.SetAccessUntilAsync(id, membershipId, accessUntil, Actor, ct),
-            accessUntil is null ? "Access end date cleared." : "Access end date saved.", ct);
+            accessUntil is null ? text["Access end date cleared."] : text["Access end date saved."], ct);
 
     public Task<IActionResult> OnPostRemoveAsync(Guid id, Guid membershipId, CancellationToken ct) =>
-        ManagedAsync(id, () => manage.RemoveAsync(id, membershipId, Actor, ct), "Access removed.", ct);
+        ManagedAsync(id, () => manage.RemoveAsync(id, membershipId, Actor, ct), text["Access removed."], ct);
 
     public Task<IActionResult> OnPostRequireMfaAsync(Guid id, bool required, CancellationToken ct) =>
-        ManagedAsync(id, () => policies.RequireMfaAsync(id, required, ct), required ? "Members now need two-factor sign-in to open this account." : "Two-factor sign-in is no longer required for this account.", ct);
+        ManagedAsync(id, () => policies.RequireMfaAsync(id, required, ct), required ? text["Members now need two-factor sign-in to open this account."] : text["Two-factor sign-in is no longer required for this account."], ct);
 
     public Task<IActionResult> OnPostKeyAsync(Guid id, bool key, CancellationToken ct) =>
-        ManagedAsync(id, () => policies.MarkKeyAsync(id, key, ct), key ? "Marked as a key account." : "No longer a key account.", ct);
+        ManagedAsync(id, () => policies.MarkKeyAsync(id, key, ct), key ? text["Marked as a key account."] : text["No longer a key account."], ct);
 
     public Task<IActionResult> OnPostResetTwoFactorAsync(Guid id, Guid userId, string? reason, CancellationToken ct) =>
         ManagedAsync(id, async () =>
@@ -91,7 +92,7 @@ public sealed class AccountModel(PorticoDb db, ManageContacts manage, ResetTwoFa
                 return Outcome.NotFound;
             }
             return await resetTwoFactor.RunAsync(userId, id, reason, ct);
-        }, "Two-factor sign-in was reset and the person was signed out everywhere. They have been emailed.", ct);
+        }, text["Two-factor sign-in was reset and the person was signed out everywhere. They have been emailed."], ct);
 
     /// The account manager approves the account's changes that rules route to them.
     public async Task<IActionResult> OnPostManagerAsync(Guid id, Guid? managerId, CancellationToken ct)
@@ -109,7 +110,7 @@ public sealed class AccountModel(PorticoDb db, ManageContacts manage, ResetTwoFa
         }
         return await outcome.ToPageResultAsync(this, () =>
         {
-            Notice = managerId is null ? "The account has no account manager now." : "Account manager set.";
+            Notice = managerId is null ? text["The account has no account manager now."] : text["Account manager set."];
             return RedirectToPage(new { id });
         }, () => LoadAsync(id, ct));
     }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Localization;
 using Portico.Features.Audit;
 using Portico.Features.Contacts;
 using Portico.Features.Identity;
@@ -6,7 +7,8 @@ namespace Portico.Features.Accounts.Staff;
 
 /// The fixes a staff Admin makes from an account's page for one of its people. Each id must belong to that account:
 /// a person, membership or invitation of another account answers NotFound and nothing changes.
-public sealed class AccountQuickFixes(PorticoDb db, ManageContacts contacts, DatabaseTicketStore sessions, AuditLog audit, TimeProvider clock)
+public sealed class AccountQuickFixes(PorticoDb db, ManageContacts contacts, DatabaseTicketStore sessions, AuditLog audit, TimeProvider clock,
+    IStringLocalizer<AccountQuickFixes> text)
 {
     public const string StaffNotHere = "Staff members' sign-in is not changed from an account's page.";
 
@@ -24,7 +26,7 @@ public sealed class AccountQuickFixes(PorticoDb db, ManageContacts contacts, Dat
         var now = clock.GetUtcNow();
         if (person.LockoutEnd is not { } until || until <= now)
         {
-            return Outcome.Refused($"{person.DisplayName} is not locked out.");
+            return Outcome.Refused(text["{0} is not locked out.", person.DisplayName]);
         }
         person.LockoutEnd = null;
         person.AccessFailedCount = 0;
@@ -52,7 +54,7 @@ public sealed class AccountQuickFixes(PorticoDb db, ManageContacts contacts, Dat
         var person = await db.Users.SingleOrDefaultAsync(u => u.Id == userId
             && db.Memberships.AcrossAccounts().Any(m => m.AccountId == accountId && m.UserId == u.Id), ct);
         return person is null ? Outcome.NotFound
-            : person.IsStaff ? Outcome.Refused(StaffNotHere)
+            : person.IsStaff ? Outcome.Refused(text[StaffNotHere])
             : await fix(person);
     }
 }

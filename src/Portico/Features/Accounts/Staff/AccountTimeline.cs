@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.Localization;
 using Portico.Features.Audit;
 
 namespace Portico.Features.Accounts.Staff;
@@ -12,7 +13,7 @@ public sealed record TimelinePage(IReadOnlyList<TimelineEntry> Entries, long? Ol
 /// people and roles, invitations, approvals), its members' sessions (sign-ins), the synced invoices and orders,
 /// and the data-quality incidents that name it. Each source reads at most one page through an index that starts
 /// with the account, so a busy account costs the same as a quiet one.
-public sealed class AccountTimeline(PorticoDb db)
+public sealed class AccountTimeline(PorticoDb db, IStringLocalizer<AccountTimeline> text)
 {
     public const int PageSize = 50;
 
@@ -77,7 +78,7 @@ public sealed class AccountTimeline(PorticoDb db)
         foreach (var s in await signIns.OrderByDescending(s => s.CreatedAt).Take(take)
                      .Join(db.Users, s => s.UserId, u => u.Id, (s, u) => new { s.CreatedAt, u.DisplayName, u.Email }).ToListAsync(ct))
         {
-            entries.Add(new TimelineEntry(s.CreatedAt, $"Signed in: {s.DisplayName} ({s.Email})", null, null));
+            entries.Add(new TimelineEntry(s.CreatedAt, text["Signed in: {0} ({1})", s.DisplayName, s.Email ?? ""], null, null));
         }
 
         var invoices = db.Invoices.AsNoTracking().AcrossAccounts().Where(i => i.AccountId == accountId);
@@ -89,11 +90,11 @@ public sealed class AccountTimeline(PorticoDb db)
         }
         foreach (var i in await invoices.OrderByDescending(i => i.UpdatedAt).Take(take).Select(i => new { i.UpdatedAt, i.Number, i.Status }).ToListAsync(ct))
         {
-            entries.Add(new TimelineEntry(i.UpdatedAt, $"Invoice {i.Number} synced ({i.Status})", "System of record", null));
+            entries.Add(new TimelineEntry(i.UpdatedAt, text["Invoice {0} synced ({1})", i.Number, i.Status.Human()], text["System of record"], null));
         }
         foreach (var o in await orders.OrderByDescending(o => o.UpdatedAt).Take(take).Select(o => new { o.UpdatedAt, o.Reference, o.Status }).ToListAsync(ct))
         {
-            entries.Add(new TimelineEntry(o.UpdatedAt, $"Order {o.Reference} synced ({o.Status})", "System of record", null));
+            entries.Add(new TimelineEntry(o.UpdatedAt, text["Order {0} synced ({1})", o.Reference, Orders.Order.StatusName(o.Status)], text["System of record"], null));
         }
 
         // Incidents carry no account: they name it by its external id, as the account record itself or as the
@@ -111,8 +112,9 @@ public sealed class AccountTimeline(PorticoDb db)
                          .Select(i => new { i.LastSeenAt, i.ObjectType, i.ExternalId, i.Problem, i.Occurrences, i.ResolvedAt }).ToListAsync(ct))
             {
                 entries.Add(new TimelineEntry(i.LastSeenAt,
-                    $"Data-quality incident{(i.ResolvedAt is null ? "" : " (resolved)")}: {i.ObjectType} {i.ExternalId}: {i.Problem} (seen {i.Occurrences}×)",
-                    "System of record", "/staff/integrations"));
+                    text[i.ResolvedAt is null ? "Data-quality incident: {0} {1}: {2} (seen {3}×)" : "Data-quality incident (resolved): {0} {1}: {2} (seen {3}×)",
+                        i.ObjectType, i.ExternalId, i.Problem, i.Occurrences],
+                    text["System of record"], "/staff/integrations"));
             }
         }
 
@@ -129,9 +131,9 @@ public sealed class AccountTimeline(PorticoDb db)
     };
 
     /// The action's label and the few details that say what it was about.
-    private static string Describe(string action, string? details)
+    private string Describe(string action, string? details)
     {
-        var label = Labels.GetValueOrDefault(action, action);
+        string label = Labels.TryGetValue(action, out var english) ? text[english] : action;
         if (details is null)
         {
             return label;
@@ -148,7 +150,7 @@ public sealed class AccountTimeline(PorticoDb db)
             {
                 if (json.RootElement.TryGetProperty(name, out var value) && value.ValueKind is JsonValueKind.String or JsonValueKind.Number)
                 {
-                    parts.Add(name is "from" or "to" ? $"{name} {value}" : name == "number" ? $"#{value}" : value.ToString());
+                    parts.Add(name == "from" ? text["from {0}", value.ToString()] : name == "to" ? text["to {0}", value.ToString()] : name == "number" ? $"#{value}" : value.ToString());
                 }
             }
             return parts.Count == 0 ? label : $"{label}: {string.Join(", ", parts)}";

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Localization;
 using Portico.Features.Accounts;
 using Portico.Features.Identity;
 using Portico.Features.Requests;
@@ -9,7 +10,7 @@ public sealed record AccountRow(Guid Id, string Name, string? ExternalId, int Me
 /// Every staff role finds accounts here; Admins also create one, with the invitation of its first Owner, as the
 /// first account of a new installation and any account that no system of record brings.
 [Authorize(Policy = Policies.Staff)]
-public sealed class AccountsModel(PorticoDb db, CreateAccount createAccount) : PageModel
+public sealed class AccountsModel(PorticoDb db, CreateAccount createAccount, IStringLocalizer<AccountsModel> text) : PageModel
 {
     public const int MaxNameLength = CreateAccount.MaxNameLength;
 
@@ -37,7 +38,7 @@ public sealed class AccountsModel(PorticoDb db, CreateAccount createAccount) : P
         var outcome = await createAccount.RunAsync(NewName, NewOwnerEmail, RequestAccess.DisplayName(User), ct);
         return await outcome.ToPageResultAsync(this, account =>
         {
-            TempData["Notice"] = $"Account {account.Name} created. {NewOwnerEmail} was invited as its Owner.";
+            TempData["Notice"] = text["Account {0} created. {1} was invited as its Owner.", account.Name, NewOwnerEmail ?? ""].Value;
             return Redirect($"/staff/accounts/{account.Id}");
         }, async () =>
         {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Localization;
 using Portico.Features.Accounts;
 using Portico.Features.Audit;
 
@@ -7,7 +8,7 @@ public sealed record RoleRow(Guid Id, string Name, string Description, bool IsBu
 
 /// Custom roles are sets of catalogue permissions; built-in roles are shown but fixed.
 [Authorize(Policy = Policies.StaffAdmin)]
-public sealed class RolesModel(PorticoDb db, ChangeRoleCatalogue catalogue) : PageModel
+public sealed class RolesModel(PorticoDb db, ChangeRoleCatalogue catalogue, IStringLocalizer<ChangeRoleCatalogue> refusals, IStringLocalizer<RolesModel> text) : PageModel
 {
     public IReadOnlyList<RoleRow> Roles { get; private set; } = [];
 
@@ -26,7 +27,7 @@ public sealed class RolesModel(PorticoDb db, ChangeRoleCatalogue catalogue) : Pa
             var outcome = await catalogue.CreateAsync(Form.Name, Form.Description, Form.Permissions, cancellationToken);
             if (outcome.Value is { } role)
             {
-                Notice = $"Role {role.Name} created.";
+                Notice = text["Role {0} created.", role.Name];
                 return RedirectToPage();
             }
             foreach (var (field, error) in outcome.Status.FieldErrors ?? new Dictionary<string, string>())
@@ -37,7 +38,7 @@ public sealed class RolesModel(PorticoDb db, ChangeRoleCatalogue catalogue) : Pa
         else if (ChangeRoleCatalogue.UnknownPermissions(Form.Permissions))
         {
             // An incomplete form still learns that its permissions are wrong too.
-            ModelState.AddModelError($"{nameof(Form)}.Permissions", ChangeRoleCatalogue.UnknownPermissionsRefusal);
+            ModelState.AddModelError($"{nameof(Form)}.Permissions", refusals[ChangeRoleCatalogue.UnknownPermissionsRefusal]);
         }
         await LoadAsync(cancellationToken);
         return Page();

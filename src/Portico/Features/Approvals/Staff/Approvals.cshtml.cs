@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Localization;
 using Portico.Features.Identity;
 using Portico.Features.Requests;
 
@@ -5,7 +6,7 @@ namespace Portico.Features.Approvals.Staff;
 
 /// Changes routed to staff: an account manager sees their accounts', admins see all.
 [Authorize(Policy = Policies.Staff)]
-public sealed class ApprovalsModel(PorticoDb db, DecideChange decide) : PageModel
+public sealed class ApprovalsModel(PorticoDb db, DecideChange decide, IStringLocalizer<ApprovalsModel> text) : PageModel
 {
     public ChangeListView List { get; private set; } = new([], [], true);
     public bool IsAdmin => StaffRole == Identity.StaffRole.Admin;
@@ -21,10 +22,10 @@ public sealed class ApprovalsModel(PorticoDb db, DecideChange decide) : PageMode
     public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
 
     public async Task<IActionResult> OnPostApproveAsync(Guid changeId, string? reason, CancellationToken ct) =>
-        await AfterAsync(await decide.ApproveAsync(changeId, Me, reason, ct), "Approved and applied.", ct);
+        await AfterAsync(await decide.ApproveAsync(changeId, Me, reason, ct), text["Approved and applied."], ct);
 
     public async Task<IActionResult> OnPostRejectAsync(Guid changeId, string? reason, CancellationToken ct) =>
-        await AfterAsync(await decide.RejectAsync(changeId, Me, reason, ct), "Rejected; nothing was changed.", ct);
+        await AfterAsync(await decide.RejectAsync(changeId, Me, reason, ct), text["Rejected; nothing was changed."], ct);
 
     private Task<IActionResult> AfterAsync(Outcome outcome, string notice, CancellationToken ct) =>
         outcome.ToPageResultAsync(this, () =>

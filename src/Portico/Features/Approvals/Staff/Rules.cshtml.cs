@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Localization;
 using Portico.Features.Audit;
 
 namespace Portico.Features.Approvals.Staff;
@@ -15,7 +16,7 @@ public sealed class RuleForm
 
 /// Staff admins decide which changes wait for approval and who approves them.
 [Authorize(Policy = Policies.StaffAdmin)]
-public sealed class RulesModel(PorticoDb db, ManageApprovalRules rules) : PageModel
+public sealed class RulesModel(PorticoDb db, ManageApprovalRules rules, IStringLocalizer<RulesModel> text) : PageModel
 {
     public IReadOnlyList<ApprovalRule> Rules { get; private set; } = [];
     public IReadOnlyList<string> RoleNames { get; private set; } = [];
@@ -36,7 +37,7 @@ public sealed class RulesModel(PorticoDb db, ManageApprovalRules rules) : PageMo
             var outcome = await rules.SaveAsync(Form.Kind!, Form.RoleName, Form.Approver!.Value, ct);
             if (outcome.Succeeded)
             {
-                Notice = "Rule saved. Changes already waiting keep the approver they were given.";
+                Notice = text["Rule saved. Changes already waiting keep the approver they were given."];
                 return RedirectToPage();
             }
             problems = outcome.FieldErrors;
@@ -62,7 +63,7 @@ public sealed class RulesModel(PorticoDb db, ManageApprovalRules rules) : PageMo
         {
             return NotFound();
         }
-        Notice = "Rule removed. Such changes now apply at once.";
+        Notice = text["Rule removed. Such changes now apply at once."];
         return RedirectToPage();
     }
 

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Localization;
+
 namespace Portico.Features.Branding.Staff;
 
 public sealed class FooterLinkInput
@@ -10,7 +12,7 @@ public sealed class FooterLinkInput
 [Authorize(Policy = Policies.StaffAdmin)]
 [RequestSizeLimit(MaxFormBytes)]
 [RequestFormLimits(MultipartBodyLengthLimit = MaxFormBytes)]
-public sealed class BrandingModel(Brands brands, SaveBrand save) : PageModel
+public sealed class BrandingModel(Brands brands, SaveBrand save, IStringLocalizer<BrandingModel> text) : PageModel
 {
     // Room for both images at their limits and the fields; each image's own limit is checked with a message.
     private const int MaxFormBytes = 2 * 1024 * 1024;
@@ -48,7 +50,7 @@ public sealed class BrandingModel(Brands brands, SaveBrand save) : PageModel
     {
         if (!ModelState.IsValid)
         {
-            ModelState.AddModelError(string.Empty, "The brand was not saved: check the marked fields.");
+            ModelState.AddModelError(string.Empty, text["The brand was not saved: check the marked fields."]);
             Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
             Current = await brands.GetAsync(ct);
             return Page();

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Localization;
+
 namespace Portico.Features.Documents.Staff;
 
 /// One account's folders, documents and document requests, from the staff side.
@@ -7,10 +9,10 @@ namespace Portico.Features.Documents.Staff;
 [RequestSizeLimit(DocumentUploads.MaxFormBytes)]
 [RequestFormLimits(MultipartBodyLengthLimit = DocumentUploads.MaxFormBytes)]
 public sealed class AccountDocumentsModel(PorticoDb db, DocumentAccess access, DocumentActions actions, UploadDocument upload, TimeProvider clock,
-    IOptions<DocumentOptions> options) : PageModel
+    IOptions<DocumentOptions> options, IStringLocalizer<AccountDocumentsModel> text) : PageModel
 {
     public Shared.UploadField UploadField(FolderRow folder) =>
-        options.Value.Field($"upload-{folder.Id}", $"Upload to {folder.Name}", "A file with the same name as an existing one becomes its new version.");
+        options.Value.Field($"upload-{folder.Id}", text["Upload to {0}", folder.Name], text["A file with the same name as an existing one becomes its new version."]);
 
     public bool CanChange => StaffChangesAttribute.Allows(this);
 
@@ -32,34 +34,34 @@ public sealed class AccountDocumentsModel(PorticoDb db, DocumentAccess access, D
     public async Task<IActionResult> OnPostFolderAsync(Guid id, string? name, bool staffOnly, List<string> viewRoles, List<string> uploadRoles, CancellationToken ct)
     {
         var outcome = await actions.CreateFolderAsync(id, name, staffOnly, viewRoles, uploadRoles, ct);
-        return await AfterAsync(id, outcome.Status, $"Folder {outcome.Value?.Name} created.", ct);
+        return await AfterAsync(id, outcome.Status, text["Folder {0} created.", outcome.Value?.Name ?? ""], ct);
     }
 
     public async Task<IActionResult> OnPostAccessAsync(Guid id, Guid folderId, bool staffOnly, List<string> viewRoles, List<string> uploadRoles, CancellationToken ct)
     {
         var outcome = await actions.ChangeFolderAccessAsync(id, folderId, staffOnly, viewRoles, uploadRoles, ct);
-        return await AfterAsync(id, outcome, "Folder access saved.", ct);
+        return await AfterAsync(id, outcome, text["Folder access saved."], ct);
     }
 
     public async Task<IActionResult> OnPostUploadAsync(Guid id, Guid folderId, IFormFile? file, CancellationToken ct)
     {
         if (file is null)
         {
-            return await AfterAsync(id, Outcome.Refused("Choose a file to upload."), null, ct);
+            return await AfterAsync(id, Outcome.Refused(text["Choose a file to upload."]), null, ct);
         }
         await using var stream = file.OpenReadStream();
         var outcome = await upload.RunAsync(id, folderId, file.FileName, stream, access.Staff, null, ct);
-        return await AfterAsync(id, outcome.Status, $"{outcome.Value?.Document.Name} uploaded as version {outcome.Value?.Version.Number}.", ct);
+        return await AfterAsync(id, outcome.Status, text["{0} uploaded as version {1}.", outcome.Value?.Document.Name ?? "", outcome.Value?.Version.Number ?? 0], ct);
     }
 
     public async Task<IActionResult> OnPostRequestAsync(Guid id, Guid folderId, string? title, string? description, DateOnly? dueOn, CancellationToken ct)
     {
         var outcome = await actions.RequestDocumentAsync(id, folderId, title, description, dueOn, access.Staff.Name, ct);
-        return await AfterAsync(id, outcome, $"Asked the account for \"{title}\".", ct);
+        return await AfterAsync(id, outcome, text["Asked the account for \"{0}\".", title ?? ""], ct);
     }
 
     private Task<IActionResult> AfterAsync(Guid id, Outcome outcome, string? notice, CancellationToken ct) =>
-        outcome.ToPageResultAsync(this, () => Redirect($"/staff/accounts/{id}/documents?done={Uri.EscapeDataString(notice ?? "Saved.")}"),
+        outcome.ToPageResultAsync(this, () => Redirect($"/staff/accounts/{id}/documents?done={Uri.EscapeDataString(notice ?? text["Saved."])}"),
             () => LoadAsync(id, ct));
 
     private async Task<bool> LoadAsync(Guid id, CancellationToken ct)

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Localization;
 using Portico.Features.Audit;
 
 namespace Portico.Features.Documents.Staff;
@@ -6,7 +7,7 @@ namespace Portico.Features.Documents.Staff;
 [Authorize(Policy = Policies.Staff)]
 // Agents ask customers for documents and keep folders; Finance reads them.
 [StaffChanges(Identity.StaffRole.Agent, Identity.StaffRole.Admin)]
-public sealed class DocumentModel(PorticoDb db, DocumentActions actions, SearchAuditEvents search) : PageModel
+public sealed class DocumentModel(PorticoDb db, DocumentActions actions, SearchAuditEvents search, IStringLocalizer<DocumentModel> text) : PageModel
 {
     public bool CanChange => StaffChangesAttribute.Allows(this);
 
@@ -29,7 +30,7 @@ public sealed class DocumentModel(PorticoDb db, DocumentActions actions, SearchA
     {
         var document = await db.Documents.AsNoTracking().SingleOrDefaultAsync(d => d.Id == documentId, ct);
         var outcome = await actions.DeleteAsync(documentId, ct);
-        return await outcome.ToPageResultAsync(this, () => Redirect($"/staff/accounts/{document!.AccountId}/documents?done=Deleted"), () => LoadAsync(documentId, ct));
+        return await outcome.ToPageResultAsync(this, () => Redirect($"/staff/accounts/{document!.AccountId}/documents?done={Uri.EscapeDataString(text["Deleted"])}"), () => LoadAsync(documentId, ct));
     }
 
     private Task<IActionResult> AfterAsync(Guid documentId, Outcome outcome, CancellationToken ct) =>

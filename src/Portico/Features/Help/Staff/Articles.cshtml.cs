@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Localization;
+
 namespace Portico.Features.Help.Staff;
 
 public sealed record StaffArticleRow(Guid Id, string Title, string CategoryName, string Language, ArticleAudience Audience, int PublishedVersion,
@@ -5,7 +7,7 @@ public sealed record StaffArticleRow(Guid Id, string Title, string CategoryName,
 
 /// The help centre as staff write it: every article, published or not, and the categories.
 [Authorize(Policy = Policies.StaffRequests)]
-public sealed class ArticlesModel(PorticoDb db, ManageHelp manage) : PageModel
+public sealed class ArticlesModel(PorticoDb db, ManageHelp manage, IStringLocalizer<ArticlesModel> text) : PageModel
 {
     public List<StaffArticleRow> Articles { get; private set; } = [];
     public List<HelpCategory> Categories { get; private set; } = [];
@@ -14,7 +16,7 @@ public sealed class ArticlesModel(PorticoDb db, ManageHelp manage) : PageModel
 
     public async Task OnGetAsync(string? done, CancellationToken ct)
     {
-        Notice = done == "category" ? "Category added." : null;
+        Notice = done == "category" ? text["Category added."].Value : null;
         await LoadAsync(ct);
     }
 

@@ -1,10 +1,11 @@
+using Microsoft.Extensions.Localization;
 using Portico.Features.Accounts;
 
 namespace Portico.Features.Help.Staff;
 
 /// Writes one article: saving keeps a draft, publishing shows it to its readers and keeps the version.
 [Authorize(Policy = Policies.StaffRequests)]
-public sealed class EditArticleModel(PorticoDb db, ManageHelp manage) : PageModel
+public sealed class EditArticleModel(PorticoDb db, ManageHelp manage, IStringLocalizer<EditArticleModel> text) : PageModel
 {
     [BindProperty] public ArticleInput Form { get; set; } = new();
     public HelpArticle? Article { get; private set; }
@@ -30,7 +31,7 @@ public sealed class EditArticleModel(PorticoDb db, ManageHelp manage) : PageMode
                 Roles = a.Readers.Where(r => r.RoleName != null).Select(r => r.RoleName!).ToList(),
             };
         }
-        Notice = done switch { "saved" => "Draft saved.", "published" => "Published.", _ => null };
+        Notice = done switch { "saved" => text["Draft saved."].Value, "published" => text["Published."].Value, _ => null };
         return Page();
     }
 

@@ -1,9 +1,11 @@
+using Microsoft.Extensions.Localization;
+
 namespace Portico.Features.Imports.Staff;
 
 [Authorize(Policy = Policies.StaffAdmin)]
 [RequestSizeLimit(20 * 1024 * 1024)]
 [RequestFormLimits(MultipartBodyLengthLimit = 20 * 1024 * 1024)]
-public sealed class ImportModel(CsvImport import) : PageModel
+public sealed class ImportModel(CsvImport import, IStringLocalizer<ImportModel> text) : PageModel
 {
     [BindProperty] public string Kind { get; set; } = "accounts";
     public ImportReport? Report { get; private set; }
@@ -17,7 +19,7 @@ public sealed class ImportModel(CsvImport import) : PageModel
     {
         if (file is null || file.Length == 0)
         {
-            Report = new ImportReport(Kind, true, false, 0, 0, 0, 0, 0, [], "Choose a CSV file.");
+            Report = new ImportReport(Kind, true, false, 0, 0, 0, 0, 0, [], text["Choose a CSV file."]);
         }
         else
         {
