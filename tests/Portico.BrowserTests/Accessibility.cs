@@ -180,23 +180,6 @@ public sealed class Accessibility(BrowserFixture fixture, ITestOutputHelper outp
         return text.ToString();
     }
 
-    /// A real password-reset link, a staff request logged for the test account, a single sign-on provider's page, and a
-    /// spent email-change link (which answers 410 with why nothing changed).
-    private static async Task<Dictionary<string, (string Url, int Status)>> VisitsAsync(PorticoApp app, TestData data)
-    {
-        var forgetful = await app.CreateUserAsync();
-        var resetLink = await app.WithDbAsync(async (_, services) => Portico.Features.Identity.ResetForgottenPassword.Link(forgetful.Id,
-            await services.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<PorticoUser>>().GeneratePasswordResetTokenAsync(forgetful)));
-        var provider = await Portico.Tests.SingleSignOn.SingleSignOnSteps.AddScimProviderAsync(app);
-        return new()
-        {
-            ["/account/reset-password"] = (resetLink, 200),
-            ["/staff/requests/log"] = ($"/staff/requests/log?account={data.Account.Id}", 200),
-            ["/staff/sso/{id}"] = ($"/staff/sso/{provider.Saved.Id}", 200),
-            ["/account/email/confirm"] = ($"/account/email/confirm?user={data.Owner.Id}&email=moved%40example.com&code=c3BlbnQ", 410),
-        };
-    }
-
     /// The right edge of the elements that stick out, leaving out what scrolls inside its own box.
     internal const string WidestParts = """
         [...document.querySelectorAll('body *')]

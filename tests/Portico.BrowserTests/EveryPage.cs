@@ -105,6 +105,23 @@ public static partial class EveryPage
     }
 
     /// A file name for the route, e.g. a-accountId-contacts.
+    /// A real password-reset link, a staff request logged for the test account, a single sign-on provider's page, and a
+    /// spent email-change link (which answers 410 with why nothing changed).
+    public static async Task<Dictionary<string, (string Url, int Status)>> VisitsAsync(PorticoApp app, TestData data)
+    {
+        var forgetful = await app.CreateUserAsync();
+        var resetLink = await app.WithDbAsync(async (_, services) => Portico.Features.Identity.ResetForgottenPassword.Link(forgetful.Id,
+            await services.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<PorticoUser>>().GeneratePasswordResetTokenAsync(forgetful)));
+        var provider = await Portico.Tests.SingleSignOn.SingleSignOnSteps.AddScimProviderAsync(app);
+        return new()
+        {
+            ["/account/reset-password"] = (resetLink, 200),
+            ["/staff/requests/log"] = ($"/staff/requests/log?account={data.Account.Id}", 200),
+            ["/staff/sso/{id}"] = ($"/staff/sso/{provider.Saved.Id}", 200),
+            ["/account/email/confirm"] = ($"/account/email/confirm?user={data.Owner.Id}&email=moved%40example.com&code=c3BlbnQ", 410),
+        };
+    }
+
     public static string Slug(string template) => NonWord().Replace(template, "-").Trim('-') is { Length: > 0 } slug ? slug : "home";
 
     [GeneratedRegex("[^a-zA-Z0-9]+")]

@@ -36,25 +36,72 @@ public sealed partial class PseudoLocale(PseudoLocaleApp app, ITestOutputHelper 
 
     private static readonly string[] VisibleAttributes = ["title", "aria-label", "placeholder", "alt"];
 
+    /// Staff console pages still in English, translated on other branches: remove a route once its page is translated.
+    private static readonly HashSet<string> StaffStillToTranslate = new(StringComparer.Ordinal)
+    {
+        "/staff",
+        "/staff/accounts",
+        "/staff/accounts/{id}",
+        "/staff/accounts/{id}/documents",
+        "/staff/accounts/{id}/view-as",
+        "/staff/approvals",
+        "/staff/approvals/rules",
+        "/staff/audit",
+        "/staff/branding",
+        "/staff/customer-view",
+        "/staff/documents/{documentId}",
+        "/staff/help",
+        "/staff/help/edit/{articleId?}",
+        "/staff/import",
+        "/staff/insights",
+        "/staff/integrations",
+        "/staff/invoices",
+        "/staff/request-types",
+        "/staff/request-types/edit/{typeId?}",
+        "/staff/requests",
+        "/staff/requests/{requestId}",
+        "/staff/requests/log",
+        "/staff/roles",
+        "/staff/search",
+        "/staff/sso",
+        "/staff/sso/{id}",
+        "/staff/team",
+        "/staff/webhooks",
+    };
+
     [Fact]
     public async Task Every_page_of_the_anonymous_visitor_and_a_customer_shows_no_English_interface_text_in_the_pseudo_language()
     {
         var data = await CreateDataAsync(app);
-        var routes = Routes(app.Services).Where(r => !r.Staff).ToList();
-        var stored = await StoredStringsAsync();
-
         var anonymous = app.Anonymous();
         var owner = await app.SignInAsync(data.Owner);
+        await AssertNoEnglishAsync(data, r => !r.Staff, [(anonymous, "anonymous", r => r.Anonymous), (owner, "Owner", r => !r.Anonymous)], StillToTranslate);
+    }
+
+    [Fact]
+    public async Task Every_staff_console_page_shows_no_English_interface_text_in_the_pseudo_language()
+    {
+        var data = await CreateDataAsync(app);
+        var admin = await app.SignInAsync(data.Admin);
+        await AssertNoEnglishAsync(data, r => r.Staff, [(admin, "staff Admin", _ => true)], StaffStillToTranslate);
+    }
+
+    private async Task AssertNoEnglishAsync(TestData data, Func<PageRoute, bool> walked, (PorticoClient Client, string Who, Func<PageRoute, bool> Opens)[] visitors,
+        HashSet<string> stillToTranslate)
+    {
+        var routes = Routes(app.Services).Where(walked).ToList();
+        var visits = await VisitsAsync(app, data);
+        var stored = await StoredStringsAsync();
         var failures = new List<string>();
         var checkedPages = 0;
-        foreach (var (client, who, opens) in new[] { (anonymous, "anonymous", (Func<PageRoute, bool>)(r => r.Anonymous)), (owner, "Owner", r => !r.Anonymous) })
+        foreach (var (client, who, opens) in visitors)
         {
             client.Http.DefaultRequestHeaders.AcceptLanguage.ParseAdd("qps-ploc");
             foreach (var route in routes.Where(opens).Where(r => !Skipped.ContainsKey(r.Template)))
             {
-                var url = Fill(route.Pattern, data);
+                var (url, status) = visits.TryGetValue(route.Template, out var visit) ? visit : (Fill(route.Pattern, data), 200);
                 var response = await client.Http.GetAsync(new Uri(url, UriKind.Relative));
-                if (response.StatusCode != HttpStatusCode.OK)
+                if ((int)response.StatusCode != status)
                 {
                     continue;
                 }
@@ -62,7 +109,7 @@ public sealed partial class PseudoLocale(PseudoLocaleApp app, ITestOutputHelper 
                 var page = await PorticoClient.ParseAsync(response);
                 Assert.Equal("qps-ploc", page.DocumentElement.GetAttribute("lang"), ignoreCase: true);
                 var english = EnglishIn(page, stored).ToList();
-                if (StillToTranslate.Contains(route.Template))
+                if (stillToTranslate.Contains(route.Template))
                 {
                     output.WriteLine($"{route.Template} (still to translate): {english.Count} English texts");
                 }
@@ -73,7 +120,7 @@ public sealed partial class PseudoLocale(PseudoLocaleApp app, ITestOutputHelper 
             }
         }
         output.WriteLine($"{checkedPages} pages checked.");
-        Assert.True(checkedPages > 20, $"Only {checkedPages} pages answered 200; the walk is not reaching the pages.");
+        Assert.True(checkedPages > 10, $"Only {checkedPages} pages answered 200; the walk is not reaching the pages.");
         Assert.True(failures.Count == 0, "English interface text in the pseudo-language:\n" + string.Join("\n", failures));
     }
 

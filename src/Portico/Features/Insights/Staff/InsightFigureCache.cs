@@ -8,26 +8,34 @@ public sealed record CachedInsights(InsightReport Report, DateTimeOffset AsOf, D
 
 /// Keeps each choice of range and filters' figures for at most a minute, read once at a time per choice: staff opening
 /// or refreshing the same page together share one reading instead of each running it (ADR 0024). The page shows when
-/// its figures were read.
-public sealed class InsightFigureCache(IServiceScopeFactory scopes, TimeProvider clock)
+/// its figures were read. Figures asked for after half a minute are read again in the background while the ones in hand
+/// are shown, so a page in use is not held up by a reading (at scale a year's figures take seconds to read).
+public sealed partial class InsightFigureCache(IServiceScopeFactory scopes, TimeProvider clock, ILogger<InsightFigureCache> logger)
 {
     public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(60);
+    public static readonly TimeSpan RefreshAfter = MaxAge / 2;
 
     private readonly ConcurrentDictionary<InsightFilter, Lazy<Task<CachedInsights>>> readings = new();
+    private readonly ConcurrentDictionary<InsightFilter, Lazy<Task<CachedInsights>>> refreshes = new();
 
     public async Task<CachedInsights> GetAsync(InsightFilter filter, CancellationToken ct)
     {
         while (true)
         {
-            var reading = readings.GetOrAdd(filter, f => new Lazy<Task<CachedInsights>>(() => ReadAsync(f)));
+            // A background reading under way is the one to wait for when the figures in hand have run out.
+            var reading = readings.GetOrAdd(filter, f => refreshes.TryGetValue(f, out var next) ? next : new Lazy<Task<CachedInsights>>(() => ReadAsync(f)));
             var task = reading.Value;
             if (!task.IsCompleted)
             {
                 // Being read for someone else: wait for it, without cancelling it for them when this request goes.
                 return await task.WaitAsync(ct);
             }
-            if (task.IsCompletedSuccessfully && clock.GetUtcNow() - task.Result.ReadAt < MaxAge)
+            if (task.IsCompletedSuccessfully && clock.GetUtcNow() - task.Result.ReadAt is var age && age < MaxAge)
             {
+                if (age >= RefreshAfter)
+                {
+                    Refresh(filter, reading);
+                }
                 return task.Result;
             }
             // Too old or failed: the first to see it takes it out, and whoever comes next starts one new reading.
@@ -38,6 +46,29 @@ public sealed class InsightFigureCache(IServiceScopeFactory scopes, TimeProvider
                 readings.TryRemove(old);
             }
         }
+    }
+
+    /// Starts one background reading for the filter unless one is under way; once read it replaces the figures in hand.
+    private void Refresh(InsightFilter filter, Lazy<Task<CachedInsights>> inHand)
+    {
+        var next = new Lazy<Task<CachedInsights>>(() => ReadAsync(filter));
+        if (!refreshes.TryAdd(filter, next))
+        {
+            return;
+        }
+        _ = next.Value.ContinueWith(done =>
+        {
+            if (done.IsCompletedSuccessfully)
+            {
+                readings.TryUpdate(filter, next, inHand);
+            }
+            else
+            {
+                // The figures in hand stay until they run out; the next reading after that is a request's own.
+                RefreshFailed(done.Exception);
+            }
+            refreshes.TryRemove(KeyValuePair.Create(filter, next));
+        }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
     }
 
     /// Reads in a scope of its own, so the reading outlives the request that started it when others wait on it.
@@ -51,4 +82,7 @@ public sealed class InsightFigureCache(IServiceScopeFactory scopes, TimeProvider
         var report = await scope.ServiceProvider.GetRequiredService<ReadInsights>().RunAsync(filter, CancellationToken.None);
         return new CachedInsights(report, asOf, clock.GetUtcNow());
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reading the insights figures in the background failed.")]
+    private partial void RefreshFailed(Exception? exception);
 }
