@@ -6,9 +6,7 @@ public sealed class StaffInsightsPageInGermanTests(PorticoApp app)
     [Fact]
     public async Task The_insights_page_reads_in_German_for_an_agent_whose_browser_asks_for_it()
     {
-        using var agent = await app.SignInAsync(await app.CreateUserAsync(staffRole: StaffRole.Agent));
-
-        await agent.AssertGermanAndEnglishAsync("/staff/insights",
+        await app.AssertStaffReadsInGermanAsync(StaffRole.Agent, "/staff/insights",
             (InGerman.Headings, "Auswertungen", "Insights"),
             (InGerman.Headings, "Entlastung", "Deflection"),
             (InGerman.Buttons, "Anzeigen", "Show"),
@@ -21,9 +19,8 @@ public sealed class StaffInsightsPageInGermanTests(PorticoApp app)
     public async Task An_account_page_shows_its_figures_in_German()
     {
         var account = await app.CreateAccountAsync();
-        using var admin = await app.SignInAsync(await app.CreateUserAsync(staffRole: StaffRole.Admin));
 
-        await admin.AssertGermanAndEnglishAsync($"/staff/accounts/{account.Id}",
+        await app.AssertStaffReadsInGermanAsync(StaffRole.Admin, $"/staff/accounts/{account.Id}",
             ("[data-testid=account-insights] h2", "Kennzahlen der letzten 90 Tage", "Figures, last 90 days"),
             ("[data-testid=account-insights] dt", "Aktive Personen", "People active"));
     }
@@ -31,7 +28,7 @@ public sealed class StaffInsightsPageInGermanTests(PorticoApp app)
     [Fact]
     public async Task A_range_that_is_not_a_date_is_refused_in_German()
     {
-        using var agent = (await app.SignInAsync(await app.CreateUserAsync(staffRole: StaffRole.Agent))).AskingForGerman();
+        using var agent = (await app.SignInStaffAsync(StaffRole.Agent)).AskingForGerman();
 
         var response = await agent.Http.GetAsync(new Uri("/staff/insights?From=yesterday", UriKind.Relative));
 

@@ -6,9 +6,7 @@ public sealed class StaffIntegrationsPageInGermanTests(PorticoApp app)
     [Fact]
     public async Task The_integrations_page_reads_in_German_for_an_admin_whose_browser_asks_for_it()
     {
-        using var admin = await app.SignInAsync(await app.CreateUserAsync(staffRole: StaffRole.Admin));
-
-        await admin.AssertGermanAndEnglishAsync("/staff/integrations",
+        await app.AssertStaffReadsInGermanAsync(StaffRole.Admin, "/staff/integrations",
             (InGerman.Headings, "Integrationen", "Integrations"),
             (InGerman.Headings, "Führendes System", "System of record"),
             (InGerman.Buttons, "Integration hinzufügen", "Add integration"),
@@ -18,7 +16,7 @@ public sealed class StaffIntegrationsPageInGermanTests(PorticoApp app)
     [Fact]
     public async Task An_integration_without_a_name_is_refused_in_German()
     {
-        using var admin = (await app.SignInAsync(await app.CreateUserAsync(staffRole: StaffRole.Admin))).AskingForGerman();
+        using var admin = (await app.SignInStaffAsync(StaffRole.Admin)).AskingForGerman();
 
         var response = await admin.SubmitAsync("/staff/integrations", new Dictionary<string, string> { ["name"] = " ", ["expectedSyncMinutes"] = "60" }, "Create");
 

@@ -27,7 +27,7 @@ public sealed class StaffRequestPagesInGermanTests(PorticoApp app)
     public async Task The_request_types_and_their_editor_read_in_German_for_an_admin()
     {
         await app.CreateRequestTypeAsync();
-        using var admin = await app.SignInAsync(await app.CreateUserAsync(staffRole: StaffRole.Admin));
+        using var admin = await app.SignInStaffAsync(StaffRole.Admin);
 
         await admin.AssertGermanAndEnglishAsync("/staff/request-types",
             (InGerman.Headings, "Anfragearten", "Request types"),
@@ -41,7 +41,7 @@ public sealed class StaffRequestPagesInGermanTests(PorticoApp app)
     [Fact]
     public async Task A_refused_bulk_change_and_a_nameless_type_say_why_in_German()
     {
-        using var admin = (await app.SignInAsync(await app.CreateUserAsync(staffRole: StaffRole.Admin))).AskingForGerman();
+        using var admin = (await app.SignInStaffAsync(StaffRole.Admin)).AskingForGerman();
         var queue = await admin.GetPageAsync("/staff/requests");
 
         var bulk = await admin.PostMultipartAsync("/staff/requests?handler=Bulk", queue, [Field("bulkAssignee", "me")]);

@@ -6,7 +6,7 @@ public sealed class StaffSingleSignOnPagesInGermanTests(PorticoApp app)
     [Fact]
     public async Task The_provider_pages_read_in_German_for_an_admin_whose_browser_asks_for_it()
     {
-        using var admin = await app.SignInAsync(await app.CreateUserAsync(staffRole: StaffRole.Admin));
+        using var admin = await app.SignInStaffAsync(StaffRole.Admin);
 
         await admin.AssertGermanAndEnglishAsync("/staff/sso",
             (InGerman.Headings, "Single Sign-on", "Single sign-on"),
@@ -20,7 +20,7 @@ public sealed class StaffSingleSignOnPagesInGermanTests(PorticoApp app)
     [Fact]
     public async Task A_provider_without_a_name_is_refused_in_German()
     {
-        using var admin = (await app.SignInAsync(await app.CreateUserAsync(staffRole: StaffRole.Admin))).AskingForGerman();
+        using var admin = (await app.SignInStaffAsync(StaffRole.Admin)).AskingForGerman();
 
         var response = await admin.SubmitAsync("/staff/sso/new", new Dictionary<string, string> { ["Form.Name"] = "" });
 
