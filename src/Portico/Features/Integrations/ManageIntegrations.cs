@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Extensions.Localization;
 using Portico.Features.Audit;
 
 namespace Portico.Features.Integrations;
@@ -8,22 +9,23 @@ public sealed record NewIntegrationKey(IntegrationKey Key, string Secret);
 
 /// Staff Admins register integrations, give them keys and take keys back, choose the system of record per object
 /// type. Data quality incidents are resolved by ResolveIncidents.
-public sealed class ManageIntegrations(PorticoDb db, AuditLog audit, Webhooks.ReceiverGuard guard, TimeProvider clock)
+public sealed class ManageIntegrations(PorticoDb db, AuditLog audit, Webhooks.ReceiverGuard guard, TimeProvider clock,
+    IStringLocalizer<ManageIntegrations> text)
 {
     public async Task<Outcome<Integration>> CreateAsync(string? name, int expectedSyncMinutes, CancellationToken ct)
     {
         var clean = name?.Trim() ?? "";
         if (clean.Length is 0 or > 100)
         {
-            return Outcome.Refused("Give the integration a name of at most 100 characters.");
+            return Outcome.Refused(text["Give the integration a name of at most {0} characters.", 100]);
         }
         if (expectedSyncMinutes is < 1 or > 60 * 24 * 31)
         {
-            return Outcome.Refused("The expected sync interval must be between 1 minute and 31 days.");
+            return Outcome.Refused(text["The expected sync interval must be between 1 minute and 31 days."]);
         }
         if (await db.Integrations.AnyAsync(i => i.Name == clean, ct))
         {
-            return Outcome.Refused($"An integration called {clean} already exists.");
+            return Outcome.Refused(text["An integration called {0} already exists.", clean]);
         }
         var integration = new Integration(clean, expectedSyncMinutes, clock.GetUtcNow().UtcDateTime);
         db.Integrations.Add(integration);
@@ -42,7 +44,7 @@ public sealed class ManageIntegrations(PorticoDb db, AuditLog audit, Webhooks.Re
         var clean = string.IsNullOrWhiteSpace(name) ? "Key " + now.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : name.Trim();
         if (clean.Length > 100)
         {
-            return Outcome.Refused("Key names can be at most 100 characters.");
+            return Outcome.Refused(text["Key names can be at most {0} characters.", 100]);
         }
         var (key, secret) = IntegrationKey.Create(integrationId, clean, now);
         db.IntegrationKeys.Add(key);
@@ -70,7 +72,7 @@ public sealed class ManageIntegrations(PorticoDb db, AuditLog audit, Webhooks.Re
     {
         if (objectType is null || !SyncedObjectTypes.Ownable.Contains(objectType))
         {
-            return Outcome.Refused("Choose an object type.");
+            return Outcome.Refused(text["Choose an object type."]);
         }
         var current = await db.SystemsOfRecord.SingleOrDefaultAsync(s => s.ObjectType == objectType, ct);
         if (integrationId is null)
@@ -82,7 +84,7 @@ public sealed class ManageIntegrations(PorticoDb db, AuditLog audit, Webhooks.Re
         }
         else if (!await db.Integrations.AnyAsync(i => i.Id == integrationId, ct))
         {
-            return Outcome.Refused("Choose an existing integration.");
+            return Outcome.Refused(text["Choose an existing integration."]);
         }
         else if (current is null)
         {
@@ -112,12 +114,12 @@ public sealed class ManageIntegrations(PorticoDb db, AuditLog audit, Webhooks.Re
             if (clean.Length > 2000 || !Uri.TryCreate(clean, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp)
                 || uri.UserInfo.Length > 0 || uri.Fragment.Length > 0)
             {
-                return Outcome.Refused("The change feed address must be an absolute http or https URL of at most 2,000 characters, without a user name or #fragment.");
+                return Outcome.Refused(text["The change feed address must be an absolute http or https URL of at most {0:N0} characters, without a user name or #fragment.", 2000]);
             }
             if (await guard.RefusalAsync(uri.IdnHost, ct) is { } refusal)
             {
-                return Outcome.Refused($"The change feed address is refused: {refusal}. "
-                    + "An internal source needs its network allowed in the portal's settings (Webhooks:AllowedInternalNetworks).");
+                return Outcome.Refused(text["The change feed address is refused: {0}. "
+                    + "An internal source needs its network allowed in the portal's settings (Webhooks:AllowedInternalNetworks).", refusal]);
             }
         }
         integration.ReadChangesFrom(clean);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Localization;
 using Portico.Features.Accounts;
 using Portico.Features.Audit;
 
@@ -10,7 +11,7 @@ public sealed record IncidentsResolved(int Count, string? AccountName);
 /// account for it, or dismiss with a reason. Mapping and creating apply every open incident's held record for that
 /// external account through the same sync as the source's own batches, so validation, hashing and audit match and a
 /// later sync of the same record changes nothing. All or nothing: a refusal leaves everything as it was.
-public sealed class ResolveIncidents(PorticoDb db, IntegrationSync sync, AuditLog audit, TimeProvider clock)
+public sealed class ResolveIncidents(PorticoDb db, IntegrationSync sync, AuditLog audit, TimeProvider clock, IStringLocalizer<ResolveIncidents> text)
 {
     /// One form post resolves at most this many selected incidents.
     public const int MaxSelected = 200;
@@ -47,16 +48,16 @@ public sealed class ResolveIncidents(PorticoDb db, IntegrationSync sync, AuditLo
         var account = accountId is null ? null : await db.Accounts.SingleOrDefaultAsync(a => a.Id == accountId, ct);
         if (account is null)
         {
-            return Refused("accountId", "Choose an existing account to map the external account to.");
+            return Refused("accountId", text["Choose an existing account to map the external account to."]);
         }
         if (account.ExternalId is { } owned && owned != externalAccountId)
         {
             return Refused("accountId",
-                $"{account.Name} is already known to a system of record as \"{owned}\"; an account has one external id. Choose another account or create one.");
+                text["{0} is already known to a system of record as \"{1}\"; an account has one external id. Choose another account or create one.", account.Name, owned]);
         }
         if (await db.Accounts.Where(a => a.ExternalId == externalAccountId && a.Id != account.Id).Select(a => a.Name).FirstOrDefaultAsync(ct) is { } holder)
         {
-            return Refused("accountId", $"{holder} already has the external id \"{externalAccountId}\"; map nothing else to it.");
+            return Refused("accountId", text["{0} already has the external id \"{1}\"; map nothing else to it.", holder, externalAccountId]);
         }
         return await ApplyAsync(selected, account, IncidentResolution.Mapped, by, ct);
     }
@@ -66,7 +67,7 @@ public sealed class ResolveIncidents(PorticoDb db, IntegrationSync sync, AuditLo
         var clean = name?.Trim() ?? "";
         if (clean.Length is 0 or > CreateAccount.MaxNameLength)
         {
-            return Refused("accountName", $"Give the new account a name (at most {CreateAccount.MaxNameLength} characters).");
+            return Refused("accountName", text["Give the new account a name (at most {0} characters).", CreateAccount.MaxNameLength]);
         }
         var (selected, refusal) = await HeldForOneAccountAsync(incidentIds, ct);
         if (selected is null)
@@ -76,7 +77,7 @@ public sealed class ResolveIncidents(PorticoDb db, IntegrationSync sync, AuditLo
         var externalAccountId = selected[0].ExternalAccountId!;
         if (await db.Accounts.Where(a => a.ExternalId == externalAccountId).Select(a => a.Name).FirstOrDefaultAsync(ct) is { } holder)
         {
-            return Refused("accountName", $"{holder} already has the external id \"{externalAccountId}\"; map the incidents to it instead.");
+            return Refused("accountName", text["{0} already has the external id \"{1}\"; map the incidents to it instead.", holder, externalAccountId]);
         }
         var account = new Account(clean, clock.GetUtcNow().UtcDateTime, externalAccountId);
         db.Accounts.Add(account);
@@ -89,7 +90,7 @@ public sealed class ResolveIncidents(PorticoDb db, IntegrationSync sync, AuditLo
         var clean = reason?.Trim() ?? "";
         if (clean.Length is 0 or > DataQualityIncident.MaxReasonLength)
         {
-            return Refused("reason", $"Say why the incidents are dismissed (at most {DataQualityIncident.MaxReasonLength} characters).");
+            return Refused("reason", text["Say why the incidents are dismissed (at most {0} characters).", DataQualityIncident.MaxReasonLength]);
         }
         var (selected, refusal) = await OpenAsync(incidentIds, ct);
         if (selected is null)
@@ -113,11 +114,11 @@ public sealed class ResolveIncidents(PorticoDb db, IntegrationSync sync, AuditLo
         var ids = incidentIds.Distinct().ToList();
         if (ids.Count == 0)
         {
-            return (null, Outcome.Refused("Select at least one incident."));
+            return (null, Outcome.Refused(text["Select at least one incident."]));
         }
         if (ids.Count > MaxSelected)
         {
-            return (null, Outcome.Refused($"Select at most {MaxSelected} incidents at a time."));
+            return (null, Outcome.Refused(text["Select at most {0} incidents at a time.", MaxSelected]));
         }
         var selected = await db.DataQualityIncidents.Where(i => ids.Contains(i.Id)).OrderBy(i => i.FirstSeenAt).ThenBy(i => i.Id).ToListAsync(ct);
         if (selected.Count != ids.Count)
@@ -126,7 +127,7 @@ public sealed class ResolveIncidents(PorticoDb db, IntegrationSync sync, AuditLo
         }
         if (selected.FirstOrDefault(i => !i.IsOpen) is { } resolved)
         {
-            return (null, Outcome.Refused($"The incident for {resolved.ObjectType} \"{resolved.ExternalId}\" is already resolved; nothing was changed."));
+            return (null, Outcome.Refused(text["The incident for {0} \"{1}\" is already resolved; nothing was changed.", resolved.ObjectType, resolved.ExternalId]));
         }
         return (selected, null);
     }
@@ -142,14 +143,14 @@ public sealed class ResolveIncidents(PorticoDb db, IntegrationSync sync, AuditLo
         }
         if (selected.FirstOrDefault(i => i.HeldRecord is null || i.ExternalAccountId is null) is { } bare)
         {
-            return (null, Outcome.Refused($"The incident for {bare.ObjectType} \"{bare.ExternalId}\" was raised before records were held, so there is "
-                + "nothing to apply; dismiss it, and the source's next sync places the record once its account is known."));
+            return (null, Outcome.Refused(text["The incident for {0} \"{1}\" was raised before records were held, so there is "
+                + "nothing to apply; dismiss it, and the source's next sync places the record once its account is known.", bare.ObjectType, bare.ExternalId]));
         }
         var accounts = selected.Select(i => i.ExternalAccountId!).Distinct(StringComparer.Ordinal).ToList();
         if (accounts.Count > 1)
         {
-            return (null, Outcome.Refused($"The selected incidents name different external accounts ({string.Join(", ", accounts.Select(a => $"\"{a}\""))}); "
-                + "resolve one external account at a time."));
+            return (null, Outcome.Refused(text["The selected incidents name different external accounts ({0}); resolve one external account at a time.",
+                string.Join(", ", accounts.Select(a => $"\"{a}\""))]));
         }
         var integrations = selected.Select(i => i.IntegrationId).Distinct().ToList();
         var externalAccountId = accounts[0];
@@ -161,8 +162,8 @@ public sealed class ResolveIncidents(PorticoDb db, IntegrationSync sync, AuditLo
             if (await sync.RefusalAsync(integrationId, objectType, ct) is not null)
             {
                 var name = await db.Integrations.Where(i => i.Id == integrationId).Select(i => i.Name).SingleAsync(ct);
-                return (null, Outcome.Refused($"{name} is no longer the system of record for {objectType}, so its held records cannot be applied; "
-                    + "dismiss those incidents instead."));
+                return (null, Outcome.Refused(text["{0} is no longer the system of record for {1}, so its held records cannot be applied; "
+                    + "dismiss those incidents instead.", name, objectType]));
             }
         }
         return (all, null);
@@ -186,8 +187,8 @@ public sealed class ResolveIncidents(PorticoDb db, IntegrationSync sync, AuditLo
             {
                 // Not committed, so the mapped account and any applied record go back with the transaction.
                 db.ChangeTracker.Clear();
-                return Outcome.Refused($"The held record \"{failed.ExternalId}\" cannot be applied: {string.Join(" ", failed.Errors?.Values ?? [])} "
-                    + "Nothing was changed; dismiss that incident, or have the source send the record again.");
+                return Outcome.Refused(text["The held record \"{0}\" cannot be applied: {1} "
+                    + "Nothing was changed; dismiss that incident, or have the source send the record again.", failed.ExternalId ?? "", string.Join(" ", failed.Errors?.Values ?? [])]);
             }
             var now = clock.GetUtcNow().UtcDateTime;
             foreach (var incident in incidents)
@@ -202,7 +203,7 @@ public sealed class ResolveIncidents(PorticoDb db, IntegrationSync sync, AuditLo
         catch (DbUpdateException)
         {
             db.ChangeTracker.Clear();
-            return Outcome.Refused("The account or these incidents changed at the same moment; nothing was changed. Look again and retry.");
+            return Outcome.Refused(text["The account or these incidents changed at the same moment; nothing was changed. Look again and retry."]);
         }
         return new IncidentsResolved(incidents.Count, account.Name);
     }

@@ -182,7 +182,7 @@ public sealed record StaffMember(Guid Id, string Name);
 
 /// What agents do from the console: reply, add internal notes, move status, assign, in bulk too.
 public sealed class StaffRequestActions(PorticoDb db, RequestNotifier notifier, AuditLog audit, KeyEvents keyEvents, IHttpContextAccessor http,
-    AttachmentFiles attachmentFiles, IOptions<RequestOptions> options, TimeProvider clock)
+    AttachmentFiles attachmentFiles, IOptions<RequestOptions> options, TimeProvider clock, IStringLocalizer<StaffRequestActions> text)
 {
     private Guid UserId => http.HttpContext!.User.UserId()!.Value;
     private string UserName => RequestAccess.DisplayName(http.HttpContext?.User);
@@ -205,19 +205,19 @@ public sealed class StaffRequestActions(PorticoDb db, RequestNotifier notifier, 
         }
         if (request.Status == RequestStatus.Closed && !isInternal)
         {
-            return Outcome.Refused("This request is closed; public replies are no longer possible. Add an internal note instead.");
+            return Outcome.Refused(text["This request is closed; public replies are no longer possible. Add an internal note instead."]);
         }
-        if (CustomerRequestActions.ValidateBody(body) is { } bodyError)
+        if (CustomerRequestActions.ValidateBody(body, text) is { } bodyError)
         {
             return Outcome.Refused(bodyError);
         }
-        if (files.Count > 0 && RequestForm.CheckFiles(files, options.Value) is { } fileError)
+        if (files.Count > 0 && RequestForm.CheckFiles(files, options.Value, text) is { } fileError)
         {
             return Outcome.Refused(fileError);
         }
         if (thenStatus is { } next && next != request.Status && !RequestWorkflow.CanMove(request.Status, next))
         {
-            return Outcome.Refused($"A request that is {request.Status.Human()} cannot move to {next.Human()}.");
+            return Outcome.Refused(text["A request that is {0} cannot move to {1}.", request.Status.Human(), next.Human()]);
         }
         var now = clock.GetUtcNow().UtcDateTime;
         var message = new RequestMessage(request, UserId, UserName, fromStaff: true, isInternal, body!.Trim().ReplaceLineEndings("\n"), now);
@@ -260,7 +260,7 @@ public sealed class StaffRequestActions(PorticoDb db, RequestNotifier notifier, 
         }
         if (!RequestWorkflow.CanMove(request.Status, to))
         {
-            return Outcome.Refused($"A request that is {request.Status.Human()} cannot move to {to.Human()}.");
+            return Outcome.Refused(text["A request that is {0} cannot move to {1}.", request.Status.Human(), to.Human()]);
         }
         await MoveAsync(request, to, clock.GetUtcNow().UtcDateTime, ct);
         return await SaveAsync(ct);
@@ -282,16 +282,16 @@ public sealed class StaffRequestActions(PorticoDb db, RequestNotifier notifier, 
     {
         if (requestIds.Count == 0)
         {
-            return Outcome.Refused("Select at least one request.");
+            return Outcome.Refused(text["Select at least one request."]);
         }
         if (status is null && assigneeId is null && !unassign)
         {
-            return Outcome.Refused("Choose a status or an assignee to apply.");
+            return Outcome.Refused(text["Choose a status or an assignee to apply."]);
         }
         var requests = await db.Requests.Where(r => requestIds.Contains(r.Id)).ToListAsync(ct);
         if (requests.Count != requestIds.Count)
         {
-            return Outcome.Refused("Some selected requests no longer exist. Reload the queue.");
+            return Outcome.Refused(text["Some selected requests no longer exist. Reload the queue."]);
         }
         var now = clock.GetUtcNow().UtcDateTime;
         foreach (var request in requests)
@@ -300,7 +300,7 @@ public sealed class StaffRequestActions(PorticoDb db, RequestNotifier notifier, 
             {
                 if (!RequestWorkflow.CanMove(request.Status, to))
                 {
-                    return Outcome.Refused($"Request #{request.Number} ({request.Subject}) is {request.Status.Human()} and cannot move to {to.Human()}. Nothing was changed.");
+                    return Outcome.Refused(text["Request #{0} ({1}) is {2} and cannot move to {3}. Nothing was changed.", request.Number, request.Subject, request.Status.Human(), to.Human()]);
                 }
                 await MoveAsync(request, to, now, ct);
             }
@@ -344,7 +344,7 @@ public sealed class StaffRequestActions(PorticoDb db, RequestNotifier notifier, 
                 .Select(u => u.DisplayName).SingleOrDefaultAsync(ct);
             if (name is null)
             {
-                return Outcome.Refused("Requests can only be assigned to agents and admins.");
+                return Outcome.Refused(text["Requests can only be assigned to agents and admins."]);
             }
         }
         var now = clock.GetUtcNow().UtcDateTime;

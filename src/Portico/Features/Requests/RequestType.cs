@@ -4,13 +4,13 @@ namespace Portico.Features.Requests;
 
 public enum FieldKind
 {
-    Text,
-    LongText,
-    Number,
-    Date,
-    Choice,
-    MultiChoice,
-    File,
+    [Display(Name = "Short text")] Text,
+    [Display(Name = "Long text")] LongText,
+    [Display(Name = "Number")] Number,
+    [Display(Name = "Date")] Date,
+    [Display(Name = "One choice")] Choice,
+    [Display(Name = "Several choices")] MultiChoice,
+    [Display(Name = "File")] File,
 }
 
 public enum RequestPriority

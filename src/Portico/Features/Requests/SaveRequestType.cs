@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Localization;
 using Portico.Features.Accounts;
 using Portico.Features.Audit;
 using Portico.Features.Requests.Staff;
@@ -5,7 +6,7 @@ using Portico.Features.Requests.Staff;
 namespace Portico.Features.Requests;
 
 /// Staff Admins add a request type or change one: its fields, who may submit it, its default assignee and SLA targets.
-public sealed class SaveRequestType(PorticoDb db, StaffRequestActions actions, AuditLog audit, TimeProvider clock)
+public sealed class SaveRequestType(PorticoDb db, StaffRequestActions actions, AuditLog audit, TimeProvider clock, IStringLocalizer<SaveRequestType> text)
 {
     /// Every problem with the form comes back at once, by field. formIsValid is false when the form already failed
     /// its own checks: then nothing is saved, but the other problems are still named.
@@ -28,34 +29,34 @@ public sealed class SaveRequestType(PorticoDb db, StaffRequestActions actions, A
         var name = form.Name?.Trim() ?? "";
         if (name.Length > 0 && await db.RequestTypes.AnyAsync(t => t.Name == name && t.Id != typeId, ct))
         {
-            Add("Name", "Another request type already has this name.");
+            Add("Name", text["Another request type already has this name."]);
         }
         var unknownRoles = form.AllowedRoles.Except(submittingRoles).ToList();
         if (unknownRoles.Count > 0)
         {
-            Add("AllowedRoles", $"These roles cannot submit requests: {string.Join(", ", unknownRoles)}.");
+            Add("AllowedRoles", text["These roles cannot submit requests: {0}.", string.Join(", ", unknownRoles)]);
         }
         if (form.DefaultAssigneeId is { } assignee && assignees.All(a => a.Id != assignee))
         {
-            Add("DefaultAssigneeId", "The default assignee must be an agent or admin.");
+            Add("DefaultAssigneeId", text["The default assignee must be an agent or admin."]);
         }
         var fields = new List<RequestField>();
         foreach (var (f, i) in form.Fields.Select((f, i) => (f, i)).Where(x => !string.IsNullOrWhiteSpace(x.f.Label)))
         {
             if (!Enum.IsDefined(f.Kind))
             {
-                Add($"Fields[{i}].Kind", $"Field {i + 1}: choose a kind.");
+                Add($"Fields[{i}].Kind", text["Field {0}: choose a kind.", i + 1]);
                 continue;
             }
             var options = (f.Options ?? "").Split('\n').Select(o => o.Trim()).Where(o => o.Length > 0).Distinct(StringComparer.Ordinal).ToList();
             var kind = f.Kind;
             if (kind is FieldKind.Choice or FieldKind.MultiChoice && options.Count < 2)
             {
-                Add($"Fields[{i}].Options", $"\"{f.Label!.Trim()}\": a choice needs at least two options, one per line.");
+                Add($"Fields[{i}].Options", text["\"{0}\": a choice needs at least two options, one per line.", f.Label!.Trim()]);
             }
             if (options.Count > RequestLimits.MaxOptions || options.Any(o => o.Length > RequestLimits.FieldLabel))
             {
-                Add($"Fields[{i}].Options", $"\"{f.Label!.Trim()}\": at most {RequestLimits.MaxOptions} options of {RequestLimits.FieldLabel} characters each.");
+                Add($"Fields[{i}].Options", text["\"{0}\": at most {1} options of {2} characters each.", f.Label!.Trim(), RequestLimits.MaxOptions, RequestLimits.FieldLabel]);
             }
             var existing = type?.Fields.FirstOrDefault(x => x.Key == f.Key);
             var key = existing?.Key ?? RequestType.KeyFor(f.Label!, fields.Select(x => x.Key).Concat(type?.Fields.Select(x => x.Key) ?? []));
@@ -63,19 +64,19 @@ public sealed class SaveRequestType(PorticoDb db, StaffRequestActions actions, A
         }
         if (fields.Count > RequestLimits.MaxFields)
         {
-            Add("Fields", $"A request type can have at most {RequestLimits.MaxFields} fields.");
+            Add("Fields", text["A request type can have at most {0} fields.", RequestLimits.MaxFields]);
         }
         if (form.Sla.Count != Enum.GetValues<RequestPriority>().Length || form.Sla.Select(s => s.Priority).Distinct().Count() != form.Sla.Count)
         {
-            Add("Sla", "Give SLA targets for every priority.");
+            Add("Sla", text["Give SLA targets for every priority."]);
         }
         foreach (var (s, i) in form.Sla.Select((s, i) => (s, i)).Where(x => x.s.ResolutionHours < x.s.FirstResponseHours))
         {
-            Add($"Sla[{i}].ResolutionHours", $"{s.Priority}: resolution cannot be due before the first response.");
+            Add($"Sla[{i}].ResolutionHours", text["{0}: resolution cannot be due before the first response.", s.Priority]);
         }
         if (errors.Count > 0 || !formIsValid)
         {
-            return Outcome.Refused(errors.Values.FirstOrDefault() ?? "Check the form.", errors);
+            return Outcome.Refused(errors.Values.FirstOrDefault() ?? text["Check the form."].Value, errors);
         }
         var now = clock.GetUtcNow().UtcDateTime;
         if (type is null)

@@ -41,11 +41,13 @@ public sealed class SubmitRequest(PorticoDb db, AccountContext account, RequestA
             .Select(m => new { m.User.DisplayName, Role = m.Role.Name }).SingleOrDefaultAsync(ct);
         if (requester is null)
         {
-            return Outcome.Refused(RequesterRefusal, new Dictionary<string, string> { ["requester"] = RequesterRefusal });
+            string refusal = text[RequesterRefusal];
+            return Outcome.Refused(refusal, new Dictionary<string, string> { ["requester"] = refusal });
         }
         if (channel is not (Channel.Phone or Channel.Email))
         {
-            return Outcome.Refused(ChannelRefusal, new Dictionary<string, string> { ["channel"] = ChannelRefusal });
+            string refusal = text[ChannelRefusal];
+            return Outcome.Refused(refusal, new Dictionary<string, string> { ["channel"] = refusal });
         }
         var type = await db.RequestTypes.AsNoTracking().SingleOrDefaultAsync(t => t.Id == typeId && t.IsActive, ct);
         return await SubmitAsync(accountId, type?.AllowsRole(requester.Role) == true ? type : null, input, requesterId, requester.DisplayName, channel, ct);

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Localization;
 using Portico.Features.Audit;
 
 namespace Portico.Features.SingleSignOn;
@@ -25,7 +26,8 @@ public sealed class ProviderForm
 }
 
 /// Adds or changes a provider after checking every field before anything connects to it; audited, never with the secret.
-public sealed class SaveSingleSignOnProvider(PorticoDb db, AuditLog audit, IDataProtectionProvider protection, TimeProvider clock)
+public sealed class SaveSingleSignOnProvider(PorticoDb db, AuditLog audit, IDataProtectionProvider protection, TimeProvider clock,
+    IStringLocalizer<SaveSingleSignOnProvider> text)
 {
     public const string SecretPurpose = "Portico.SingleSignOn.ClientSecret";
 
@@ -42,37 +44,37 @@ public sealed class SaveSingleSignOnProvider(PorticoDb db, AuditLog audit, IData
         var name = form.Name?.Trim() ?? "";
         if (name.Length is 0 or > SingleSignOnLimits.Name)
         {
-            errors[nameof(form.Name)] = $"Give the provider a name of 1 to {SingleSignOnLimits.Name} characters.";
+            errors[nameof(form.Name)] = text["Give the provider a name of 1 to {0} characters.", SingleSignOnLimits.Name];
         }
         var discovery = form.DiscoveryUrl?.Trim() ?? "";
         if (DiscoveryUrlProblem(discovery) is { } urlProblem)
         {
-            errors[nameof(form.DiscoveryUrl)] = urlProblem;
+            errors[nameof(form.DiscoveryUrl)] = text[urlProblem];
         }
         var clientId = form.ClientId?.Trim() ?? "";
         if (clientId.Length is 0 or > SingleSignOnLimits.ClientId)
         {
-            errors[nameof(form.ClientId)] = $"Enter the client id the provider gave the portal (at most {SingleSignOnLimits.ClientId} characters).";
+            errors[nameof(form.ClientId)] = text["Enter the client id the provider gave the portal (at most {0} characters).", SingleSignOnLimits.ClientId];
         }
         var secret = form.ClientSecret?.Trim() ?? "";
         if (secret.Length > SingleSignOnLimits.ClientSecret || (provider is null && secret.Length == 0))
         {
-            errors[nameof(form.ClientSecret)] = $"Enter the client secret the provider gave the portal (at most {SingleSignOnLimits.ClientSecret} characters).";
+            errors[nameof(form.ClientSecret)] = text["Enter the client secret the provider gave the portal (at most {0} characters).", SingleSignOnLimits.ClientSecret];
         }
         var scopes = Split(form.Scopes).Distinct(StringComparer.Ordinal).ToList();
         if (!scopes.Contains("openid") || string.Join(' ', scopes).Length > SingleSignOnLimits.Scopes || scopes.Any(s => s.Any(c => c is '"' or '\\' || c > '~')))
         {
-            errors[nameof(form.Scopes)] = "Scopes are separated by spaces, include openid, and take at most 300 characters.";
+            errors[nameof(form.Scopes)] = text["Scopes are separated by spaces, include openid, and take at most {0} characters.", SingleSignOnLimits.Scopes];
         }
         var domains = Split(form.Domains).Select(d => d.ToLowerInvariant()).Distinct(StringComparer.Ordinal).ToList();
         var badDomain = domains.FirstOrDefault(d => !IsDomain(d));
         if (domains.Count == 0)
         {
-            errors[nameof(form.Domains)] = "Name at least one email domain the provider serves, such as example.com.";
+            errors[nameof(form.Domains)] = text["Name at least one email domain the provider serves, such as example.com."];
         }
         else if (badDomain is not null)
         {
-            errors[nameof(form.Domains)] = $"{badDomain} is not an email domain such as example.com.";
+            errors[nameof(form.Domains)] = text["{0} is not an email domain such as example.com.", badDomain];
         }
         else
         {
@@ -80,7 +82,7 @@ public sealed class SaveSingleSignOnProvider(PorticoDb db, AuditLog audit, IData
                 .Join(db.SingleSignOnProviders, d => d.ProviderId, p => p.Id, (d, p) => new { d.Domain, p.Name }).FirstOrDefaultAsync(ct);
             if (taken is not null)
             {
-                errors[nameof(form.Domains)] = $"{taken.Domain} is already served by {taken.Name}; a domain has one provider.";
+                errors[nameof(form.Domains)] = text["{0} is already served by {1}; a domain has one provider.", taken.Domain, taken.Name];
             }
         }
         var accountIds = new List<Guid>();
@@ -88,7 +90,7 @@ public sealed class SaveSingleSignOnProvider(PorticoDb db, AuditLog audit, IData
         {
             if (!Guid.TryParse(line, out var accountId))
             {
-                errors[nameof(form.Accounts)] = $"{line} is not an account id; copy it from the account's staff page address.";
+                errors[nameof(form.Accounts)] = text["{0} is not an account id; copy it from the account's staff page address.", line];
                 break;
             }
             accountIds.Add(accountId);
@@ -99,14 +101,14 @@ public sealed class SaveSingleSignOnProvider(PorticoDb db, AuditLog audit, IData
             var found = await db.Accounts.IgnoreQueryFilters().CountAsync(a => accountIds.Contains(a.Id), ct);
             if (found != accountIds.Count)
             {
-                errors[nameof(form.Accounts)] = "One of the account ids names no account.";
+                errors[nameof(form.Accounts)] = text["One of the account ids names no account."];
             }
         }
         var roles = await db.Roles.ToDictionaryAsync(r => r.Name, r => r.Id, StringComparer.OrdinalIgnoreCase, ct);
         var defaultRole = roles.GetValueOrDefault(form.DefaultRole?.Trim() ?? "");
         if (defaultRole == Guid.Empty)
         {
-            errors[nameof(form.DefaultRole)] = "Choose a role that exists.";
+            errors[nameof(form.DefaultRole)] = text["Choose a role that exists."];
         }
         var groupRoles = new Dictionary<string, Guid>(StringComparer.Ordinal);
         foreach (var line in (form.GroupRoles ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
@@ -114,14 +116,14 @@ public sealed class SaveSingleSignOnProvider(PorticoDb db, AuditLog audit, IData
             var parts = line.Split('=', 2, StringSplitOptions.TrimEntries);
             if (parts.Length != 2 || parts[0].Length is 0 or > SingleSignOnLimits.Group || !roles.TryGetValue(parts[1], out var roleId))
             {
-                errors[nameof(form.GroupRoles)] = $"\"{line}\" is not \"group = Role\" with a role that exists.";
+                errors[nameof(form.GroupRoles)] = text["\"{0}\" is not \"group = Role\" with a role that exists.", line];
                 break;
             }
             groupRoles[parts[0]] = roleId;
         }
         if (errors.Count > 0)
         {
-            return Outcome.Refused("The provider was not saved: correct the fields marked.", errors);
+            return Outcome.Refused(text["The provider was not saved: correct the fields marked."], errors);
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
@@ -140,6 +142,7 @@ public sealed class SaveSingleSignOnProvider(PorticoDb db, AuditLog audit, IData
     }
 
     /// https anywhere; plain http only to this machine (a provider under test), told by the address alone, before any connection.
+    /// The answer is in English, the key of its translation.
     public static string? DiscoveryUrlProblem(string url)
     {
         if (url.Length is 0 or > SingleSignOnLimits.Url || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.UserInfo.Length > 0 || uri.Fragment.Length > 0)

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Localization;
 using Portico.Features.Audit;
 using Portico.Infrastructure.Outbox;
 
@@ -9,28 +10,30 @@ namespace Portico.Features.Webhooks;
 public sealed record NewWebhookEndpoint(WebhookEndpoint Endpoint, string Secret);
 
 /// Staff Admins add receivers of portal events, switch them off, and send a delivery again.
-public sealed class ManageWebhookEndpoints(PorticoDb db, IDataProtectionProvider protection, AuditLog audit, TimeProvider clock, ReceiverGuard guard)
+public sealed class ManageWebhookEndpoints(PorticoDb db, IDataProtectionProvider protection, AuditLog audit, TimeProvider clock, ReceiverGuard guard,
+    IStringLocalizer<ManageWebhookEndpoints> text)
 {
     public async Task<Outcome<NewWebhookEndpoint>> CreateAsync(string? url, string? description, IReadOnlyList<string> events, CancellationToken ct)
     {
         if (!Uri.TryCreate(url?.Trim(), UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp) || url!.Length > 500)
         {
-            return Outcome.Refused("Give the receiver's full address, such as https://example.com/portico-events.");
+            return Outcome.Refused(text["Give the receiver's full address, such as https://example.com/portico-events."]);
         }
         var unknown = events.Except(WebhookEvents.All).ToList();
         if (events.Count == 0 || unknown.Count > 0)
         {
-            return Outcome.Refused("Choose at least one event.");
+            return Outcome.Refused(text["Choose at least one event."]);
         }
         if ((description?.Length ?? 0) > 200)
         {
-            return Outcome.Refused("The description can be at most 200 characters.");
+            return Outcome.Refused(text["The description can be at most {0} characters.", 200]);
         }
         // The name is resolved here for a clear answer now; every delivery checks again before it connects.
         if (await guard.RefusalAsync(uri.IdnHost, ct) is { } refusal)
         {
-            return Outcome.Refused($"Webhooks cannot go to this address: {refusal}. Give a receiver on the public internet; "
-                + "an internal receiver needs its network allowed in the portal's settings (Webhooks:AllowedInternalNetworks).");
+            // The reason names addresses and networks; it stays as the guard words it, as in the delivery log.
+            return Outcome.Refused(text["Webhooks cannot go to this address: {0}. Give a receiver on the public internet; "
+                + "an internal receiver needs its network allowed in the portal's settings (Webhooks:AllowedInternalNetworks).", refusal]);
         }
         var secret = "whsec_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
         var endpoint = new WebhookEndpoint(uri.ToString(), description?.Trim() ?? "", events.ToList(),

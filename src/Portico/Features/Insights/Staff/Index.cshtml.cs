@@ -1,12 +1,14 @@
 using System.Globalization;
 using System.Text;
+using Microsoft.Extensions.Localization;
 
 namespace Portico.Features.Insights.Staff;
 
 /// The five adoption metrics over a chosen range, compared with the range before it, with breakdowns and the engagement
 /// of each account. Every table can be downloaded as CSV with the same filters.
 [Authorize(Policy = Policies.StaffRequests)]
-public sealed class InsightsModel(ReadInsights insights, InsightFigureCache figures, TimeProvider clock) : PageModel
+public sealed class InsightsModel(ReadInsights insights, InsightFigureCache figures, TimeProvider clock,
+    IStringLocalizer<InsightsModel> text) : PageModel
 {
     public const int DefaultDays = 84;
     /// Above this many accounts the filter is a field for the account's id instead of a list of every account.
@@ -49,7 +51,7 @@ public sealed class InsightsModel(ReadInsights insights, InsightFigureCache figu
         if (table is null || !InsightCsv.Tables.Contains(table))
         {
             Response.StatusCode = StatusCodes.Status400BadRequest;
-            return Content($"Choose a table to download: {string.Join(", ", InsightCsv.Tables)}.", "text/plain");
+            return Content(text["Choose a table to download: {0}.", string.Join(", ", InsightCsv.Tables)], "text/plain");
         }
         var report = (await figures.GetAsync(filter, ct)).Report;
         var csv = InsightCsv.Write(report, table);
@@ -90,12 +92,13 @@ public sealed class InsightsModel(ReadInsights insights, InsightFigureCache figu
                 ModelState[key]!.Errors.Clear();
                 ModelState.AddModelError(key, key switch
                 {
-                    nameof(From) or nameof(To) => $"{key} must be a date such as 2026-01-31.",
-                    nameof(Period) => "Group by Week or Month.",
-                    nameof(Account) => ReadInsights.UnknownAccount,
-                    nameof(Type) => ReadInsights.UnknownType,
-                    nameof(Key) => "Key accounts only is true or false.",
-                    _ => "This value is not understood.",
+                    nameof(From) => text["From must be a date such as 2026-01-31."],
+                    nameof(To) => text["To must be a date such as 2026-01-31."],
+                    nameof(Period) => text["Group by Week or Month."],
+                    nameof(Account) => text[ReadInsights.UnknownAccount],
+                    nameof(Type) => text[ReadInsights.UnknownType],
+                    nameof(Key) => text["Key accounts only is true or false."],
+                    _ => text["This value is not understood."],
                 });
             }
             Response.StatusCode = StatusCodes.Status400BadRequest;
@@ -110,7 +113,9 @@ public sealed class InsightsModel(ReadInsights insights, InsightFigureCache figu
         {
             foreach (var (field, message) in errors)
             {
-                ModelState.AddModelError(field, message);
+                // The checks answer in English, which is the key of their translation here.
+                ModelState.AddModelError(field, message == ReadInsights.RangeTooLong
+                    ? text["Choose a range of at most two years ({0} days).", InsightFilter.MaxDays] : text[message]);
             }
             Response.StatusCode = StatusCodes.Status400BadRequest;
             return null;

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Localization;
 using Portico.Features.Audit;
 
 namespace Portico.Features.Integrations.Staff;
@@ -11,7 +12,8 @@ public sealed record MappableAccount(Guid Id, string Name);
 
 /// Integration health, keys and the system of record per object type. Admins only.
 [Authorize(Policy = Policies.StaffAdmin)]
-public sealed class IntegrationsModel(PorticoDb db, ManageIntegrations integrations, ResolveIncidents resolve, TimeProvider clock) : PageModel
+public sealed class IntegrationsModel(PorticoDb db, ManageIntegrations integrations, ResolveIncidents resolve, TimeProvider clock,
+    IStringLocalizer<IntegrationsModel> text) : PageModel
 {
     /// Open incidents shown, oldest first; resolved ones shown, newest first.
     public const int Shown = 100;
@@ -32,6 +34,7 @@ public sealed class IntegrationsModel(PorticoDb db, ManageIntegrations integrati
     public string? Error => ModelState.Refusal();
     public string? Notice { get; private set; }
 
+    /// done is the notice of the action just taken, already in the language of the person who took it.
     public async Task OnGetAsync(string? done, CancellationToken ct)
     {
         Notice = done;
@@ -42,7 +45,7 @@ public sealed class IntegrationsModel(PorticoDb db, ManageIntegrations integrati
     {
         var outcome = await integrations.CreateAsync(name, expectedSyncMinutes, ct);
         return await outcome.ToPageResultAsync(this,
-            integration => Redirect("/staff/integrations?done=" + Uri.EscapeDataString($"{integration.Name} added. Create a key for it next.")), ReloadAsync);
+            integration => Redirect("/staff/integrations?done=" + Uri.EscapeDataString(text["{0} added. Create a key for it next.", integration.Name].Value)), ReloadAsync);
     }
 
     public async Task<IActionResult> OnPostKeyAsync(Guid integrationId, string? name, CancellationToken ct)
@@ -54,29 +57,29 @@ public sealed class IntegrationsModel(PorticoDb db, ManageIntegrations integrati
         }
         // Rendered, not redirected: the secret must not end up in a URL or be shown twice.
         NewSecret = created.Secret;
-        Notice = $"Key \"{created.Key.Name}\" created. Copy it now; it will not be shown again.";
+        Notice = text["Key \"{0}\" created. Copy it now; it will not be shown again.", created.Key.Name].Value;
         await LoadAsync(ct);
         return Page();
     }
 
     public async Task<IActionResult> OnPostRevokeAsync(Guid keyId, CancellationToken ct) =>
         (await integrations.RevokeKeyAsync(keyId, ct)).Value is { } key
-            ? Redirect("/staff/integrations?done=" + Uri.EscapeDataString($"Key \"{key.Name}\" revoked; it stops working immediately."))
+            ? Redirect("/staff/integrations?done=" + Uri.EscapeDataString(text["Key \"{0}\" revoked; it stops working immediately.", key.Name].Value))
             : NotFound();
 
     public async Task<IActionResult> OnPostChangeFeedAsync(Guid integrationId, string? url, CancellationToken ct)
     {
         var outcome = await integrations.SetChangeFeedAsync(integrationId, url, ct);
         return await outcome.ToPageResultAsync(this, integration => Redirect("/staff/integrations?done=" + Uri.EscapeDataString(integration.ChangeFeedUrl is null
-            ? $"{integration.Name} pushes its changes; its change feed is no longer read."
-            : $"{integration.Name}'s change feed is read from the beginning.")), ReloadAsync);
+            ? text["{0} pushes its changes; its change feed is no longer read.", integration.Name].Value
+            : text["{0}'s change feed is read from the beginning.", integration.Name].Value)), ReloadAsync);
     }
 
     public async Task<IActionResult> OnPostOwnerAsync(string? objectType, Guid? integrationId, CancellationToken ct)
     {
         var outcome = await integrations.ChooseSystemOfRecordAsync(objectType, integrationId, ct);
         return await outcome.ToPageResultAsync(this,
-            () => Redirect("/staff/integrations?done=" + Uri.EscapeDataString($"System of record for {objectType} saved.")), ReloadAsync);
+            () => Redirect("/staff/integrations?done=" + Uri.EscapeDataString(text["System of record for {0} saved.", objectType ?? ""].Value)), ReloadAsync);
     }
 
     public async Task<IActionResult> OnPostMapAsync(List<long> incidentIds, Guid? accountId, CancellationToken ct) =>
@@ -90,15 +93,18 @@ public sealed class IntegrationsModel(PorticoDb db, ManageIntegrations integrati
 
     /// How long ago, in the largest whole units that say it: "3 d 4 h", "5 h 12 min", "7 min".
     public static string Age(TimeSpan span) =>
-        span.TotalDays >= 1 ? $"{(int)span.TotalDays} d {span.Hours} h"
-        : span.TotalHours >= 1 ? $"{(int)span.TotalHours} h {span.Minutes} min"
-        : $"{Math.Max(0, (int)span.TotalMinutes)} min";
+        span.TotalDays >= 1 ? HumanText.Localize("{0} d {1} h", (int)span.TotalDays, span.Hours)
+        : span.TotalHours >= 1 ? HumanText.Localize("{0} h {1} min", (int)span.TotalHours, span.Minutes)
+        : HumanText.Localize("{0} min", Math.Max(0, (int)span.TotalMinutes));
 
     private ResolveIncidents.Actor Actor() => new(User.UserId()!.Value, User.Identity?.Name ?? "");
 
     private Task<IActionResult> AfterResolution(Outcome<IncidentsResolved> outcome) =>
         outcome.ToPageResultAsync(this, done => Redirect("/staff/integrations?done=" + Uri.EscapeDataString(
-            $"{done.Count} incident{(done.Count == 1 ? "" : "s")} resolved" + (done.AccountName is null ? "." : $"; the held records were applied to {done.AccountName}."))),
+            done.AccountName is null
+                ? (done.Count == 1 ? text["{0} incident resolved.", done.Count].Value : text["{0} incidents resolved.", done.Count].Value)
+                : (done.Count == 1 ? text["{0} incident resolved; the held records were applied to {1}.", done.Count, done.AccountName].Value
+                    : text["{0} incidents resolved; the held records were applied to {1}.", done.Count, done.AccountName].Value))),
             ReloadAsync);
 
     private async Task<bool> ReloadAsync()

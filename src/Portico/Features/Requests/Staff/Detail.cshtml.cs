@@ -1,9 +1,12 @@
+using Microsoft.Extensions.Localization;
+
 namespace Portico.Features.Requests.Staff;
 
 [Authorize(Policy = Policies.StaffRequests)]
 [RequestSizeLimit(Uploads.MaxFormBytes)]
 [RequestFormLimits(MultipartBodyLengthLimit = Uploads.MaxFormBytes)]
-public sealed class DetailModel(PorticoDb db, StaffRequestActions actions, IOptions<RequestOptions> options, TimeProvider clock) : PageModel
+public sealed class DetailModel(PorticoDb db, StaffRequestActions actions, IOptions<RequestOptions> options, TimeProvider clock,
+    IStringLocalizer<DetailModel> text) : PageModel
 {
     public RequestDetail Detail { get; private set; } = null!;
     public List<StaffMember> Assignees { get; private set; } = [];
@@ -18,7 +21,7 @@ public sealed class DetailModel(PorticoDb db, StaffRequestActions actions, IOpti
 
     public async Task<IActionResult> OnGetAsync(Guid requestId, bool done, CancellationToken ct)
     {
-        Notice = done ? "Saved." : null;
+        Notice = done ? text["Saved."].Value : null;
         return await LoadAsync(requestId, ct) ? Page() : NotFound();
     }
 
@@ -34,7 +37,7 @@ public sealed class DetailModel(PorticoDb db, StaffRequestActions actions, IOpti
     {
         if (!Enum.TryParse<RequestStatus>(status, out var to) || !Enum.IsDefined(to))
         {
-            return await AfterAsync(requestId, Outcome.Refused("Choose a status."), ct);
+            return await AfterAsync(requestId, Outcome.Refused(text["Choose a status."]), ct);
         }
         return await AfterAsync(requestId, await actions.ChangeStatusAsync(requestId, to, ct), ct);
     }

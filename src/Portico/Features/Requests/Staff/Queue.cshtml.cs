@@ -1,10 +1,12 @@
+using Microsoft.Extensions.Localization;
+
 namespace Portico.Features.Requests.Staff;
 
 public sealed record QueueRow(Guid Id, int Number, string Subject, string AccountName, string TypeName, RequestStatus Status, RequestPriority Priority,
     string? AssigneeName, DateTime UpdatedAt, DateTime FirstResponseDueAt, DateTime? FirstRespondedAt, DateTime ResolutionDueAt, DateTime? ResolvedAt);
 
 [Authorize(Policy = Policies.StaffRequests)]
-public sealed class QueueModel(PorticoDb db, StaffRequestActions actions, TimeProvider clock) : PageModel
+public sealed class QueueModel(PorticoDb db, StaffRequestActions actions, TimeProvider clock, IStringLocalizer<QueueModel> text) : PageModel
 {
     public const int PageSize = 50;
 
@@ -31,7 +33,7 @@ public sealed class QueueModel(PorticoDb db, StaffRequestActions actions, TimePr
 
     public async Task OnGetAsync(bool done, CancellationToken ct)
     {
-        Notice = done ? "Saved." : null;
+        Notice = done ? text["Saved."].Value : null;
         await LoadAsync(ct);
     }
 
@@ -103,24 +105,26 @@ public sealed class QueueModel(PorticoDb db, StaffRequestActions actions, TimePr
     {
         if (r.Status == RequestStatus.WaitingOnCustomer)
         {
-            return "Paused";
+            return text["Paused"];
         }
         if (r.FirstRespondedAt is null && r.Status.IsOpen())
         {
-            return Remaining("Reply", r.FirstResponseDueAt);
+            return Remaining(r.FirstResponseDueAt, text["Reply: overdue {0}"], text["Reply within {0}"]);
         }
-        return r.ResolvedAt is null ? Remaining("Resolve", r.ResolutionDueAt) : "Done";
+        return r.ResolvedAt is null ? Remaining(r.ResolutionDueAt, text["Resolve: overdue {0}"], text["Resolve within {0}"]) : text["Done"];
     }
 
     public bool IsBreached(QueueRow r) => r.Status != RequestStatus.WaitingOnCustomer &&
         ((r.FirstRespondedAt is null && r.Status.IsOpen() && r.FirstResponseDueAt < Now) || (r.ResolvedAt is null && r.ResolutionDueAt < Now));
 
-    private string Remaining(string what, DateTime due)
+    /// overdue and within are formats with {0} for the time left or past.
+    private string Remaining(DateTime due, string overdue, string within)
     {
         var left = due - Now;
         var span = left.Duration();
-        var text = span.TotalHours >= 48 ? $"{(int)span.TotalDays} d" : span.TotalHours >= 1 ? $"{(int)span.TotalHours} h {span.Minutes} min" : $"{span.Minutes} min";
-        return left < TimeSpan.Zero ? $"{what}: overdue {text}" : $"{what} within {text}";
+        var time = span.TotalHours >= 48 ? HumanText.Localize("{0} d", (int)span.TotalDays)
+            : span.TotalHours >= 1 ? HumanText.Localize("{0} h {1} min", (int)span.TotalHours, span.Minutes) : HumanText.Localize("{0} min", span.Minutes);
+        return string.Format(System.Globalization.CultureInfo.CurrentCulture, left < TimeSpan.Zero ? overdue : within, time);
     }
 
     public string PageLink(int page) => QueryString.Create(new Dictionary<string, string?>

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Localization;
 using Portico.Features.Audit;
 using Portico.Infrastructure.Outbox;
 
@@ -8,7 +9,7 @@ namespace Portico.Features.Webhooks.Staff;
 public sealed record DeliveryRow(Guid Id, string Url, string Event, DateTime CreatedAt, int Attempts, int? LastStatusCode, string? LastError, DateTime? DeliveredAt);
 
 [Authorize(Policy = Policies.StaffAdmin)]
-public sealed class WebhooksModel(PorticoDb db, ManageWebhookEndpoints endpoints) : PageModel
+public sealed class WebhooksModel(PorticoDb db, ManageWebhookEndpoints endpoints, IStringLocalizer<WebhooksModel> text) : PageModel
 {
     public List<WebhookEndpoint> Endpoints { get; private set; } = [];
     public List<DeliveryRow> Deliveries { get; private set; } = [];
@@ -18,7 +19,13 @@ public sealed class WebhooksModel(PorticoDb db, ManageWebhookEndpoints endpoints
 
     public async Task OnGetAsync(string? done, CancellationToken ct)
     {
-        Notice = done;
+        // The address names what was done, never the words, so the notice is in the reader's language and nobody else's.
+        Notice = done switch
+        {
+            "deactivated" => text["Endpoint deactivated."].Value,
+            "queued" => text["Queued for delivery."].Value,
+            _ => null,
+        };
         await LoadAsync(ct);
     }
 
@@ -30,16 +37,16 @@ public sealed class WebhooksModel(PorticoDb db, ManageWebhookEndpoints endpoints
             return await outcome.ToPageResultAsync(this, _ => Page(), ReloadAsync);
         }
         NewSecret = created.Secret;
-        Notice = "Endpoint added. Copy its signing secret now; it is not shown again.";
+        Notice = text["Endpoint added. Copy its signing secret now; it is not shown again."].Value;
         await LoadAsync(ct);
         return Page();
     }
 
     public async Task<IActionResult> OnPostDeactivateAsync(Guid endpointId, CancellationToken ct) =>
-        (await endpoints.DeactivateAsync(endpointId, ct)).Succeeded ? Redirect("/staff/webhooks?done=Endpoint+deactivated.") : NotFound();
+        (await endpoints.DeactivateAsync(endpointId, ct)).Succeeded ? Redirect("/staff/webhooks?done=deactivated") : NotFound();
 
     public async Task<IActionResult> OnPostRedeliverAsync(Guid deliveryId, CancellationToken ct) =>
-        (await endpoints.RedeliverAsync(deliveryId, ct)).Succeeded ? Redirect("/staff/webhooks?done=Queued+for+delivery.") : NotFound();
+        (await endpoints.RedeliverAsync(deliveryId, ct)).Succeeded ? Redirect("/staff/webhooks?done=queued") : NotFound();
 
     private async Task<bool> ReloadAsync()
     {
