@@ -34,6 +34,7 @@ public static class WebSetup
             o.ValueProviderFactories.Insert(0, route);
         });
         services.Configure<MvcOptions>(o => o.RefuseInForms());
+        services.AddSingleton<IConfigureOptions<MvcOptions>, BindingMessages>();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.RefuseInJson());
         // Unreadable API input becomes an exception that BadApiInput answers with a problem naming the field,
         // instead of a bare 400 that does not say what was wrong.
