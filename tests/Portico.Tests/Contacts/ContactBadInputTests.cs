@@ -49,6 +49,30 @@ public sealed class ContactBadInputTests(PorticoApp app) : AppTests
     }
 
     [Fact]
+    public async Task Eight_browsers_registering_through_one_invitation_at_once_make_one_person_and_refuse_the_rest_clearly()
+    {
+        var (accountId, link, email) = await InvitedAsync();
+        var members = await MembersAsync(accountId);
+        var browsers = Enumerable.Range(0, 8).Select(_ => app.Anonymous()).ToList();
+        try
+        {
+            var forms = await Task.WhenAll(browsers.Select(b => b.GetPageAsync(link)));
+
+            var answers = await Task.WhenAll(browsers.Zip(forms, (b, f) => b.PostFormAsync(link + "?handler=Register", f, NewPerson())));
+
+            // The losers either created their person after the winner (conflict) or found the invitation used (gone).
+            Assert.Equal(1, answers.Count(a => a.StatusCode == HttpStatusCode.Redirect));
+            Assert.All(answers.Where(a => a.StatusCode != HttpStatusCode.Redirect), a => Assert.Contains(a.StatusCode, new[] { HttpStatusCode.Conflict, HttpStatusCode.Gone }));
+            Assert.Equal(1, await app.WithDbAsync((db, _) => db.Users.CountAsync(u => u.Email == email)));
+            Assert.Equal(members + 1, await MembersAsync(accountId));
+        }
+        finally
+        {
+            browsers.ForEach(b => b.Dispose());
+        }
+    }
+
+    [Fact]
     public async Task An_expired_invitation_is_refused_and_audited_and_creates_no_one()
     {
         var (accountId, link, email) = await InvitedAsync();

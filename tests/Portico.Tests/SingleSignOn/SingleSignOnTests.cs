@@ -66,6 +66,36 @@ public sealed class SingleSignOnTests(PorticoApp app) : AppTests, IAsyncLifetime
     }
 
     [Fact]
+    public async Task Eight_first_sign_ins_of_one_person_at_once_all_sign_in_and_make_one_person_one_link_and_one_membership()
+    {
+        var domain = NewDomain();
+        var account = await app.CreateAccountAsync();
+        await app.AddProviderAsync(_idp, domain, accounts: [account]);
+        var email = $"tabs-{PorticoApp.Unique()}@{domain}";
+        var browsers = Enumerable.Range(0, 8).Select(_ => new SingleSignOnBrowser(app)).ToList();
+        try
+        {
+            var callbacks = await Task.WhenAll(browsers.Select(async b =>
+                await SingleSignOnBrowser.AtProviderAsync(await b.StartAsync(email), new Dictionary<string, string> { ["email"] = email })));
+
+            var answers = await Task.WhenAll(browsers.Zip(callbacks, (b, c) => b.CallbackAsync(c)));
+
+            Assert.Equal(Enumerable.Repeat("Found /", 8), answers.Select(a => $"{a.StatusCode} {a.Headers.Location?.OriginalString}"));
+            var person = await PersonAsync(email);
+            Assert.NotNull(person);
+            Assert.Equal(1, await app.WithDbAsync((db, _) => db.UserLogins.CountAsync(l => l.UserId == person.Id)));
+            Assert.Equal(1, await app.WithDbAsync((db, _) => db.Memberships.IgnoreQueryFilters().CountAsync(m => m.UserId == person.Id)));
+            Assert.Equal(8, await app.WithDbAsync((db, _) => db.UserSessions.CountAsync(s => s.UserId == person.Id && s.RevokedAt == null)));
+            Assert.Equal(1, await app.AuditCountAsync(AuditActions.SingleSignOnPersonCreated, person.Id.ToString()));
+            Assert.Equal(1, await app.AuditCountAsync(AuditActions.SingleSignOnMembershipGranted, person.Id.ToString()));
+        }
+        finally
+        {
+            browsers.ForEach(b => b.Dispose());
+        }
+    }
+
+    [Fact]
     public async Task An_existing_person_is_linked_when_the_provider_asserts_their_verified_email_and_keeps_their_role()
     {
         var domain = NewDomain();

@@ -90,7 +90,11 @@ public sealed class AcceptModel(PorticoDb db, UserManager<PorticoUser> users, Si
         {
             created = await users.CreateAsync(user, Form.Password);
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException e) when (e.IsUniqueViolation())
+        {
+            created = IdentityResult.Failed(users.ErrorDescriber.DuplicateUserName(Invitation.Email));
+        }
+        if (created.AddressTaken())
         {
             // The same link used in another browser at the same moment created the person first.
             Problem = text["This invitation was already used. Sign in instead."];

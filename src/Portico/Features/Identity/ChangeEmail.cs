@@ -188,7 +188,7 @@ public sealed class ChangeEmail(
                 await transaction.RollbackAsync(ct);
                 // What Identity set on the tracked person was not saved; forget it before the refusal is recorded.
                 db.ChangeTracker.Clear();
-                var taken = result.Errors.Any(e => e.Code is nameof(IdentityErrorDescriber.DuplicateEmail) or nameof(IdentityErrorDescriber.DuplicateUserName));
+                var taken = result.AddressTaken();
                 await RefuseAsync(user, taken ? "address_taken" : "invalid_link", linkEmail, ct);
                 return taken ? EmailConfirmOutcome.Taken : EmailConfirmOutcome.Invalid;
             }

@@ -35,3 +35,11 @@ public sealed class IdentityErrors(IStringLocalizer<IdentityErrors> text) : Iden
 
     public override IdentityError DuplicateUserName(string userName) => Error(nameof(DuplicateUserName), "Username '{0}' is already taken.", userName);
 }
+
+public static class IdentityResults
+{
+    /// Whether Identity refused because the address or user name belongs to someone already. Between a caller's own
+    /// "is it free?" and Identity's check, a parallel writer may have taken it: that is a conflict, not bad input.
+    public static bool AddressTaken(this IdentityResult result) =>
+        result.Errors.Any(e => e.Code is nameof(IdentityErrorDescriber.DuplicateEmail) or nameof(IdentityErrorDescriber.DuplicateUserName));
+}

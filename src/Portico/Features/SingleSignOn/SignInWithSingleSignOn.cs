@@ -63,22 +63,45 @@ public sealed class SignInWithSingleSignOn(PorticoDb db, UserManager<PorticoUser
             return new SingleSignOnResult(SingleSignOnOutcome.Refused, refusal);
         }
 
+        try
+        {
+            return await SignInAsync(provider!, subject!, email!, principal, ct);
+        }
+        catch (Exception e) when (e is LostRace || (e is DbUpdateException update && update.IsUniqueViolation()))
+        {
+            // The same person's first sign-in in another tab created or linked them first; this one rolled back and now
+            // finds them.
+            db.ChangeTracker.Clear();
+            return await SignInAsync(provider!, subject!, email!, principal, ct);
+        }
+    }
+
+    private sealed class LostRace : Exception;
+
+    private async Task<SingleSignOnResult> SignInAsync(SingleSignOnProvider provider, string subject, string email, ClaimsPrincipal principal, CancellationToken ct)
+    {
+        var providerId = provider.Id;
+        string? Claim(string type) => principal.FindFirst(type)?.Value;
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var login = LoginProvider(providerId);
-        var user = await users.FindByLoginAsync(login, subject!);
+        var user = await users.FindByLoginAsync(login, subject);
         if (user is null)
         {
-            user = await users.FindByEmailAsync(email!);
+            user = await users.FindByEmailAsync(email);
             if (user is null)
             {
                 user = new PorticoUser
                 {
                     UserName = email, Email = email, EmailConfirmed = true, CreatedAt = clock.GetUtcNow().UtcDateTime,
-                    DisplayName = Claim("name") is { Length: > 0 and <= 100 } name ? name : email!,
+                    DisplayName = Claim("name") is { Length: > 0 and <= 100 } name ? name : email,
                 };
                 // An address Identity will not take as a user name (say, with characters it does not allow) is refused, not a 500.
                 if (await users.CreateAsync(user) is { Succeeded: false } notCreated)
                 {
+                    if (notCreated.AddressTaken())
+                    {
+                        throw new LostRace();
+                    }
                     audit.Record(AuditActions.SingleSignOnRefused, targetType: "SingleSignOnProvider", targetId: providerId.ToString(),
                         details: new { reason = "cannot_create", errors = notCreated.Errors.Select(e => e.Code) }, actorName: email);
                     await db.SaveChangesAsync(ct);
@@ -88,7 +111,12 @@ public sealed class SignInWithSingleSignOn(PorticoDb db, UserManager<PorticoUser
                 audit.Record(AuditActions.SingleSignOnPersonCreated, targetType: "User", targetId: user.Id.ToString(), actorUserId: user.Id, actorName: email,
                     details: new { provider = providerId });
             }
-            Check(await users.AddLoginAsync(user, new UserLoginInfo(login, subject!, provider!.Name)));
+            if (await users.AddLoginAsync(user, new UserLoginInfo(login, subject, provider.Name)) is { Succeeded: false } notLinked)
+            {
+                throw notLinked.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.LoginAlreadyAssociated))
+                    ? new LostRace()
+                    : new InvalidOperationException(string.Join("; ", notLinked.Errors.Select(e => e.Description)));
+            }
             audit.Record(AuditActions.SingleSignOnLinked, targetType: "User", targetId: user.Id.ToString(), actorUserId: user.Id, actorName: user.Email,
                 details: new { provider = providerId });
         }
@@ -156,12 +184,4 @@ public sealed class SignInWithSingleSignOn(PorticoDb db, UserManager<PorticoUser
     private static bool EmailVerified(Func<string, string?> claim) => claim("email_verified") is { } verified
         ? string.Equals(verified, "true", StringComparison.OrdinalIgnoreCase)
         : string.Equals(claim("xms_edov"), "true", StringComparison.OrdinalIgnoreCase);
-
-    private static void Check(IdentityResult result)
-    {
-        if (!result.Succeeded)
-        {
-            throw new InvalidOperationException(string.Join("; ", result.Errors.Select(e => e.Description)));
-        }
-    }
 }

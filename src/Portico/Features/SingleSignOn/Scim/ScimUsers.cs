@@ -77,6 +77,11 @@ public sealed class ScimUsers(PorticoDb db, UserManager<PorticoUser> users, Data
                 user = new PorticoUser { UserName = email, Email = email, EmailConfirmed = true, CreatedAt = now, DisplayName = DisplayNameOr(change.DisplayName, email!) };
                 if (await users.CreateAsync(user) is { Succeeded: false } notCreated)
                 {
+                    if (notCreated.AddressTaken())
+                    {
+                        db.ChangeTracker.Clear();
+                        return Exists(email!);
+                    }
                     return ScimOutcome.Refused(StatusCodes.Status400BadRequest, string.Join(" ", notCreated.Errors.Select(e => e.Description)), "invalidValue");
                 }
             }
@@ -90,7 +95,8 @@ public sealed class ScimUsers(PorticoDb db, UserManager<PorticoUser> users, Data
         catch (DbUpdateException e) when (e.IsUniqueViolation())
         {
             // A parallel create of the same userName committed between the check above and these inserts (the person's
-            // unique user name, or the provider's one record of them); this one rolls back with nothing written.
+            // unique user name, or the provider's one record of them); this one rolls back with nothing written. Identity's
+            // own check can see that commit first, and then says the address is taken (above).
             db.ChangeTracker.Clear();
             return Exists(email!);
         }
