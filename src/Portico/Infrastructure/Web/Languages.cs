@@ -46,13 +46,13 @@ public static class Languages
         services.AddValidatedOptions<LanguageOptions>(configuration, LanguageOptions.Section);
         var pseudo = configuration.GetSection(LanguageOptions.Section).Get<LanguageOptions>()?.Pseudo == true;
         services.AddLocalization();
-        if (pseudo)
-        {
-            var inner = services.Single(d => d.ServiceType == typeof(IStringLocalizerFactory));
-            services.Remove(inner);
-            services.AddSingleton<IStringLocalizerFactory>(sp => new PseudoLocalizerFactory(
-                (IStringLocalizerFactory)ActivatorUtilities.CreateInstance(sp, inner.ImplementationType!)));
-        }
+        // Wrapped whether or not the pseudo-language is on: it is inert unless the request's language is qps-ploc, which
+        // only Languages:Pseudo accepts, and HumanText keeps one localizer for the whole process, so every app started in
+        // it (tests start several) must translate alike.
+        var inner = services.Single(d => d.ServiceType == typeof(IStringLocalizerFactory));
+        services.Remove(inner);
+        services.AddSingleton<IStringLocalizerFactory>(sp => new PseudoLocalizerFactory(
+            (IStringLocalizerFactory)ActivatorUtilities.CreateInstance(sp, inner.ImplementationType!)));
         CultureInfo[] cultures = pseudo ? [.. Supported, new CultureInfo(PseudoName)] : Supported;
         services.Configure<RequestLocalizationOptions>(o =>
         {

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Localization;
 
 namespace Portico.Infrastructure.Web;
 
-/// Only with Languages:Pseudo (tests): in the pseudo-language every text that goes through a localizer comes out accented
+/// Accepted only with Languages:Pseudo (tests): in the pseudo-language every text that goes through a localizer comes out accented
 /// and bracketed ("[Śîĝñ îñ]"), so English left on a page is text that does not go through one. Placeholders ({0}) and
 /// markup stay as they are.
 internal sealed class PseudoLocalizerFactory(IStringLocalizerFactory inner) : IStringLocalizerFactory
