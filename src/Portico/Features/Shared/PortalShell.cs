@@ -21,7 +21,10 @@ public sealed class PortalShell(PorticoDb db, AccountContext account, Brands bra
         {
             return new ShellView(branding, null, null, [], null, new HashSet<string>());
         }
-        var accounts = account.AccountsOfUser ?? await ActiveAccountsAsync(db, userId.Value, clock.GetUtcNow().UtcDateTime, http.HttpContext!.RequestAborted);
+        // The staff console (a cross-account scope) has its own navigation and no account switcher, so its pages do not
+        // read the person's memberships: most staff pages then need the database for their own content only.
+        var accounts = account.AccountsOfUser
+            ?? (account.CrossAccount ? [] : await ActiveAccountsAsync(db, userId.Value, clock.GetUtcNow().UtcDateTime, http.HttpContext!.RequestAborted));
         var active = account.AccountId is { } id ? accounts.FirstOrDefault(a => a.AccountId == id) : null;
         StaffRole? staffRole = Enum.TryParse<StaffRole>(user!.FindFirst(StaffHandler.StaffRoleClaim)?.Value, out var parsed) ? parsed : null;
         // Viewing as a customer, the account's pages show the member's navigation only; the banner leads back.
