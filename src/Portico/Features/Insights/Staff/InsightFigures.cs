@@ -268,7 +268,9 @@ public sealed class ReadInsights(PorticoDb db, TimeProvider clock)
 
         var inRange = Figures(filter.From, filter.To, filter);
         var accountRows = await inRange.Where(f => f.AccountId != Guid.Empty && f.Metric != FigureMetric.RatingByAssignee)
-            .GroupBy(f => new { f.AccountId, f.Metric, f.Detail, f.Channel })
+            // Metric first: SQLite then reads the range through the primary key (Metric, Day); grouped by AccountId first it
+            // walked the whole AccountId index and looked up every row, two to three times slower at scale.
+            .GroupBy(f => new { f.Metric, f.Detail, f.Channel, f.AccountId })
             .Select(g => new { Id = g.Key.AccountId, g.Key.Metric, g.Key.Detail, g.Key.Channel, Count = g.Sum(f => f.Count), Total = g.Sum(f => f.Total) })
             .ToListAsync(ct);
         var accountIds = accountRows.Select(r => r.Id).Distinct().ToList();
