@@ -13,8 +13,10 @@ public sealed record InsightChoices(List<(Guid Id, string Name)> Types, List<(Gu
 /// or refreshing the same page together share one reading instead of each running it (ADR 0024). The page shows when
 /// its figures were read. Figures asked for after half a minute are read again in the background while the ones in hand
 /// are shown, so a page in use is not held up by a reading (at scale a year's figures take seconds to read).
-public sealed partial class InsightFigureCache(IServiceScopeFactory scopes, TimeProvider clock, ILogger<InsightFigureCache> logger)
+public sealed partial class InsightFigureCache(IServiceScopeFactory scopes, TimeProvider clock, ILogger<InsightFigureCache> logger) : IDisposable
 {
+    private readonly IdleTimeScheduler idleTime = new("Insights figures");
+
     public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(60);
     public static readonly TimeSpan RefreshAfter = MaxAge / 2;
 
@@ -90,7 +92,9 @@ public sealed partial class InsightFigureCache(IServiceScopeFactory scopes, Time
     /// Starts one background reading for the filter unless one is under way; once read it replaces the figures in hand.
     private void Refresh(InsightFilter filter, Lazy<Task<CachedInsights>> inHand)
     {
-        var next = new Lazy<Task<CachedInsights>>(() => ReadAsync(filter));
+        // At idle priority: the figures in hand are shown meanwhile, so this reading may take as long as the cores are busy.
+        var next = new Lazy<Task<CachedInsights>>(() =>
+            Task.Factory.StartNew(() => ReadAsync(filter), CancellationToken.None, TaskCreationOptions.None, idleTime).Unwrap());
         if (!refreshes.TryAdd(filter, next))
         {
             return;
@@ -121,6 +125,8 @@ public sealed partial class InsightFigureCache(IServiceScopeFactory scopes, Time
         var report = await scope.ServiceProvider.GetRequiredService<ReadInsights>().RunAsync(filter, CancellationToken.None);
         return new CachedInsights(report, asOf, clock.GetUtcNow());
     }
+
+    public void Dispose() => idleTime.Dispose();
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reading the insights figures in the background failed.")]
     private partial void RefreshFailed(Exception? exception);
