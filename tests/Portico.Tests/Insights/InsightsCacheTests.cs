@@ -85,6 +85,41 @@ public sealed class InsightsCacheTests : OwnAppTests<InsightsClockApp>
     }
 
     [Fact]
+    public async Task While_the_background_reading_waits_for_idle_cores_the_figures_in_hand_serve_up_to_five_minutes_and_no_longer()
+    {
+        var account = await App.CreateAccountAsync();
+        await SaveTaskAsync(account);
+        var cache = App.Services.GetRequiredService<InsightFigureCache>();
+        var today = DateOnly.FromDateTime(App.Clock.GetUtcNow().UtcDateTime);
+        var filter = new InsightFilter(today.AddDays(-30), today, InsightPeriod.Week, account.Id, null);
+        var first = await cache.GetAsync(filter, CancellationToken.None);
+        await SaveTaskAsync(account);
+        // Cores busy with requests: the idle-priority thread gets to nothing until released.
+        var busy = new TaskCompletionSource();
+        var held = Task.Factory.StartNew(() => busy.Task.Wait(), CancellationToken.None, TaskCreationOptions.None,
+            App.Services.GetRequiredService<IdleTimeScheduler>());
+        try
+        {
+            App.Clock.Advance(InsightFigureCache.RefreshAfter);
+            Assert.Same(first.Report, (await cache.GetAsync(filter, CancellationToken.None)).Report);
+
+            // Past the minute, with the reading still waiting: the figures in hand, not a wait for the idle reading.
+            App.Clock.Advance(InsightFigureCache.MaxAge);
+            Assert.Same(first.Report, (await cache.GetAsync(filter, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30))).Report);
+
+            // Past five minutes: a reading of the request's own, at the normal priority.
+            App.Clock.Advance(InsightFigureCache.MaxAgeWhileReading);
+            var own = await cache.GetAsync(filter, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.Equal(2, own.Report.Current.SelfServeTasks);
+        }
+        finally
+        {
+            busy.SetResult();
+            await held;
+        }
+    }
+
+    [Fact]
     public async Task Staff_asking_for_the_same_figures_at_once_share_one_reading_and_other_filters_get_their_own()
     {
         var account = await App.CreateAccountAsync();

@@ -31,5 +31,6 @@ public sealed class KeyEvents(PorticoDb db, IHttpContextAccessor http, AccountCo
 
 public static class InsightsModule
 {
-    public static IServiceCollection AddInsights(this IServiceCollection services) => services.AddScoped<KeyEvents>().AddScoped<Staff.ReadInsights>().AddSingleton<Staff.InsightFigureCache>();
+    public static IServiceCollection AddInsights(this IServiceCollection services) => services.AddScoped<KeyEvents>().AddScoped<Staff.ReadInsights>()
+        .AddSingleton<Staff.InsightFigureCache>().AddSingleton(_ => new Staff.IdleTimeScheduler("Insights figures"));
 }

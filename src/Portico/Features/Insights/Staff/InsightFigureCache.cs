@@ -9,16 +9,16 @@ public sealed record CachedInsights(InsightReport Report, DateTimeOffset AsOf, D
 /// The page's filter lists: every request type, and the accounts when there are few enough to list (else empty).
 public sealed record InsightChoices(List<(Guid Id, string Name)> Types, List<(Guid Id, string Name)> Accounts, bool ListsAccounts, DateTimeOffset ReadAt);
 
-/// Keeps each choice of range and filters' figures for at most a minute, read once at a time per choice: staff opening
-/// or refreshing the same page together share one reading instead of each running it (ADR 0024). The page shows when
-/// its figures were read. Figures asked for after half a minute are read again in the background while the ones in hand
-/// are shown, so a page in use is not held up by a reading (at scale a year's figures take seconds to read).
-public sealed partial class InsightFigureCache(IServiceScopeFactory scopes, TimeProvider clock, ILogger<InsightFigureCache> logger) : IDisposable
+/// Keeps each choice of range and filters' figures a minute (up to five while a background reading replaces them), read
+/// once at a time per choice: staff opening or refreshing the same page together share one reading instead of each
+/// running it (ADR 0024). The page shows when its figures were read. Figures asked for after half a minute are read again
+/// in the background, at idle priority, while the ones in hand are shown, so a page in use is not held up by a reading
+/// (at scale a year's figures take seconds to read).
+public sealed partial class InsightFigureCache(IServiceScopeFactory scopes, IdleTimeScheduler idleTime, TimeProvider clock, ILogger<InsightFigureCache> logger)
 {
-    private readonly IdleTimeScheduler idleTime = new("Insights figures");
-
     public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(60);
     public static readonly TimeSpan RefreshAfter = MaxAge / 2;
+    public static readonly TimeSpan MaxAgeWhileReading = TimeSpan.FromMinutes(5);
 
     private readonly ConcurrentDictionary<InsightFilter, Lazy<Task<CachedInsights>>> readings = new();
     private readonly ConcurrentDictionary<InsightFilter, Lazy<Task<CachedInsights>>> refreshes = new();
@@ -63,17 +63,17 @@ public sealed partial class InsightFigureCache(IServiceScopeFactory scopes, Time
     {
         while (true)
         {
-            // A background reading under way is the one to wait for when the figures in hand have run out.
-            var reading = readings.GetOrAdd(filter, f => refreshes.TryGetValue(f, out var next) ? next : new Lazy<Task<CachedInsights>>(() => ReadAsync(f)));
+            // A reading of a request's own, at the normal priority: a background one under way may be waiting for idle cores.
+            var reading = readings.GetOrAdd(filter, f => new Lazy<Task<CachedInsights>>(() => ReadAsync(f)));
             var task = reading.Value;
             if (!task.IsCompleted)
             {
                 // Being read for someone else: wait for it, without cancelling it for them when this request goes.
                 return await task.WaitAsync(ct);
             }
-            if (task.IsCompletedSuccessfully && clock.GetUtcNow() - task.Result.ReadAt is var age && age < MaxAge)
+            if (task.IsCompletedSuccessfully && Usable(filter, task.Result))
             {
-                if (age >= RefreshAfter)
+                if (clock.GetUtcNow() - task.Result.ReadAt >= RefreshAfter)
                 {
                     Refresh(filter, reading);
                 }
@@ -82,12 +82,17 @@ public sealed partial class InsightFigureCache(IServiceScopeFactory scopes, Time
             // Too old or failed: the first to see it takes it out, and whoever comes next starts one new reading.
             readings.TryRemove(KeyValuePair.Create(filter, reading));
             foreach (var old in readings.Where(r => r.Value.IsValueCreated && r.Value.Value.IsCompleted
-                && (!r.Value.Value.IsCompletedSuccessfully || clock.GetUtcNow() - r.Value.Value.Result.ReadAt >= MaxAge)))
+                && (!r.Value.Value.IsCompletedSuccessfully || !Usable(r.Key, r.Value.Value.Result))))
             {
                 readings.TryRemove(old);
             }
         }
     }
+
+    /// Under a minute old; or, while the background reading that replaces them is under way (it runs at idle priority, so
+    /// on cores busy with requests it takes longer), up to MaxAgeWhileReading. The page says when they were read.
+    private bool Usable(InsightFilter filter, CachedInsights figures) => clock.GetUtcNow() - figures.ReadAt is var age
+        && (age < MaxAge || (age < MaxAgeWhileReading && refreshes.ContainsKey(filter)));
 
     /// Starts one background reading for the filter unless one is under way; once read it replaces the figures in hand.
     private void Refresh(InsightFilter filter, Lazy<Task<CachedInsights>> inHand)
@@ -125,8 +130,6 @@ public sealed partial class InsightFigureCache(IServiceScopeFactory scopes, Time
         var report = await scope.ServiceProvider.GetRequiredService<ReadInsights>().RunAsync(filter, CancellationToken.None);
         return new CachedInsights(report, asOf, clock.GetUtcNow());
     }
-
-    public void Dispose() => idleTime.Dispose();
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reading the insights figures in the background failed.")]
     private partial void RefreshFailed(Exception? exception);
