@@ -26,8 +26,15 @@ public sealed class IdleTimeScheduler : TaskScheduler, IDisposable
     {
         if (OperatingSystem.IsLinux())
         {
-            // On Linux a nice value is per thread, named by its kernel id; raising one's own nice value needs no privilege.
-            Lowered = SetPriority(0, GetThreadId(), 19) == 0;
+            try
+            {
+                // On Linux a nice value is per thread, named by its kernel id; raising one's own nice value needs no privilege.
+                Lowered = SetPriority(0, GetThreadId(), 19) == 0;
+            }
+            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+            {
+                // A C library without these calls: the readings run at the normal priority, as they would elsewhere.
+            }
         }
         foreach (var task in tasks.GetConsumingEnumerable())
         {
