@@ -55,11 +55,11 @@ public sealed class EmailsInGermanTests(PorticoApp app) : AppTests
             [new("folderId", folder.Id.ToString())], [("file", name, Text("for everyone"))]);
         Assert.Equal(HttpStatusCode.Redirect, uploaded.StatusCode);
 
-        var de = await app.WaitForEmailAsync(german.Email!, m => (m.Subject ?? "").Contains(name, StringComparison.Ordinal));
+        var de = await app.WaitForEmailAsync(german.Email!, m => m.IsAbout(name));
         Assert.Equal("Neues Dokument: " + name, de.Subject);
         Assert.Contains($"hat „{name}“ (Version 1) im Ordner {folder.Name} bereitgestellt.", de.TextBody, StringComparison.Ordinal);
         Assert.Contains("<html lang=\"de\">", de.HtmlBody, StringComparison.Ordinal);
-        var en = await app.WaitForEmailAsync(english.Email!, m => (m.Subject ?? "").Contains(name, StringComparison.Ordinal));
+        var en = await app.WaitForEmailAsync(english.Email!, m => m.IsAbout(name));
         Assert.Equal("New document: " + name, en.Subject);
         Assert.Contains($"shared \"{name}\" (version 1) in the folder {folder.Name}.", en.TextBody, StringComparison.Ordinal);
     }
@@ -67,19 +67,17 @@ public sealed class EmailsInGermanTests(PorticoApp app) : AppTests
     [Fact]
     public async Task A_German_submitter_gets_German_notices_and_the_English_agent_of_the_same_request_English()
     {
-        var (agent, type, account, user) = await app.CreateAgentTypeAndCustomerAsync();
+        var setup = await app.CreateAgentTypeAndCustomerAsync();
+        var (agent, _, account, user) = setup;
         await app.ChooseGermanAsync(user);
-        using var customer = await app.SignInAsync(user);
         using var staff = await app.SignInAsync(agent);
         var subject = "Drucker klemmt " + PorticoApp.Unique();
 
-        var id = await customer.SubmitAsync(account.Id, type.Id, subject);
+        var (id, confirmation, forAgent) = await app.SubmitAndReadNoticesAsync(setup, subject);
 
-        var confirmation = await app.WaitForMailAsync(user.Email!, m => (m.Subject ?? "").Contains(subject, StringComparison.Ordinal));
         Assert.Equal($"[#1] Wir haben Ihre Anfrage erhalten: {subject}", confirmation.Subject);
         Assert.StartsWith($"Hallo {user.DisplayName},", confirmation.Text(), StringComparison.Ordinal);
         Assert.Contains($"Wir haben Ihre Anfrage „{subject}“ für {account.Name} erhalten.", confirmation.Text(), StringComparison.Ordinal);
-        var forAgent = await app.WaitForMailAsync(agent.Email!, m => (m.Subject ?? "").Contains(subject, StringComparison.Ordinal));
         Assert.Equal($"[#1] New Normal request from {account.Name}: {subject}", forAgent.Subject);
 
         await staff.StaffMoveAsync(id, RequestStatus.WaitingOnCustomer);
@@ -90,17 +88,14 @@ public sealed class EmailsInGermanTests(PorticoApp app) : AppTests
     [Fact]
     public async Task A_German_agent_gets_the_new_request_in_German_and_the_English_submitter_English()
     {
-        var (agent, type, account, user) = await app.CreateAgentTypeAndCustomerAsync();
-        await app.ChooseGermanAsync(agent);
-        using var customer = await app.SignInAsync(user);
+        var setup = await app.CreateAgentTypeAndCustomerAsync();
+        await app.ChooseGermanAsync(setup.Agent);
         var subject = "Mail bounces " + PorticoApp.Unique();
 
-        await customer.SubmitAsync(account.Id, type.Id, subject);
+        var (_, confirmation, forAgent) = await app.SubmitAndReadNoticesAsync(setup, subject);
 
-        var forAgent = await app.WaitForMailAsync(agent.Email!, m => (m.Subject ?? "").Contains(subject, StringComparison.Ordinal));
-        Assert.Equal($"[#1] Neue Anfrage (Normal) von {account.Name}: {subject}", forAgent.Subject);
+        Assert.Equal($"[#1] Neue Anfrage (Normal) von {setup.Account.Name}: {subject}", forAgent.Subject);
         Assert.Contains("Erste Antwort fällig bis ", forAgent.Text(), StringComparison.Ordinal);
-        var confirmation = await app.WaitForMailAsync(user.Email!, m => (m.Subject ?? "").Contains(subject, StringComparison.Ordinal));
         Assert.Equal($"[#1] We received your request: {subject}", confirmation.Subject);
     }
 }

@@ -21,6 +21,8 @@ public enum Needs
     Request,
     /// A request type.
     RequestType,
+    /// A Requester of an account and a request type with every kind of field; the type is the made id.
+    TypeWithEveryField,
     /// A published help article; its title is the made name.
     HelpArticle,
 }
@@ -86,6 +88,9 @@ public static class GermanScene
                 var (agent, type, customer, requester) = await app.CreateAgentTypeAndCustomerAsync();
                 var request = await app.CreateRequestAsync(customer, requester, type, "Printer " + PorticoApp.Unique());
                 return new Made(customer.Id, request.Id, request.Subject, Requester: requester, Agent: agent);
+            case Needs.TypeWithEveryField:
+                var (_, everyKind, sending, sender) = await app.CreateAgentTypeAndCustomerAsync(EveryKind());
+                return new Made(sending.Id, everyKind.Id, everyKind.Name, Requester: sender);
             case Needs.RequestType:
                 var made = await app.CreateRequestTypeAsync();
                 return new Made(Id: made.Id, Name: made.Name);
