@@ -32,9 +32,6 @@ public static class InGerman
         return client;
     }
 
-    public static async Task<PorticoClient> SignInStaffAsync(this PorticoApp app, StaffRole role) =>
-        await app.SignInAsync(await app.CreateUserAsync(staffRole: role));
-
     public static async Task<IHtmlDocument> GetPageInAsync(this PorticoClient client, string url, string? language)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(url, UriKind.Relative));

@@ -67,6 +67,8 @@ public sealed class RefusalsInGermanTests(PorticoApp app)
     [MemberData(nameof(Names))]
     public Task Says_why_in_German(string refusal) => Refusals.Single(r => r.Name == refusal).AssertRefusedInGermanAsync(app);
 
+    private async Task<PorticoClient> AdminInGermanAsync() => (await app.SignInAsync(await app.CreateUserAsync(staffRole: StaffRole.Admin))).AskingForGerman();
+
     [Fact]
     public async Task An_invitation_to_a_bad_address_is_refused_in_German()
     {
@@ -86,7 +88,7 @@ public sealed class RefusalsInGermanTests(PorticoApp app)
     [Fact]
     public async Task A_refused_brand_names_its_problems_in_German()
     {
-        using var client = (await app.SignInStaffAsync(StaffRole.Admin)).AskingForGerman();
+        using var client = await AdminInGermanAsync();
 
         // Nothing is saved, so the portal's brand stays as the other tests expect it.
         var response = await BrandingTests.SaveAsync(client, BrandingTests.Fields("", primary: "#777777"));
@@ -101,7 +103,7 @@ public sealed class RefusalsInGermanTests(PorticoApp app)
     [Fact]
     public async Task A_request_type_without_a_name_is_refused_in_German()
     {
-        using var admin = (await app.SignInStaffAsync(StaffRole.Admin)).AskingForGerman();
+        using var admin = await AdminInGermanAsync();
         var editor = await admin.GetPageAsync("/staff/request-types/edit");
         var fields = editor.QuerySelectorAll("main form input[name], main form select[name]")
             .Where(e => e.GetAttribute("type") is not ("checkbox" or "submit") && !e.GetAttribute("name")!.StartsWith("__", StringComparison.Ordinal))
@@ -117,7 +119,7 @@ public sealed class RefusalsInGermanTests(PorticoApp app)
     [Fact]
     public async Task Verifying_the_audit_chain_reports_in_German()
     {
-        using var client = (await app.SignInStaffAsync(StaffRole.Admin)).AskingForGerman();
+        using var client = await AdminInGermanAsync();
 
         var response = await client.SubmitAsync("/staff/audit", new Dictionary<string, string>(), "Verify");
 
