@@ -72,7 +72,7 @@ public sealed class DocumentNoticeTests(PorticoApp app) : AppTests
 
         // Those who may see the folder hear of it; the requester hears nothing and sees nothing in the feed.
         await app.WaitForEmailAsync(billingMember.Email!, m => m.Subject == "New document: " + byStaff);
-        await app.WaitForEmailAsync(owner.Email!, m => (m.Subject ?? "").Contains(asked, StringComparison.Ordinal));
+        await app.WaitForEmailAsync(owner.Email!, m => m.IsAbout(asked));
         await Task.Delay(TimeSpan.FromSeconds(1));
         Assert.DoesNotContain(app.EmailsTo(requester.Email!), m => (m.Subject + m.TextBody).Contains(billing.Name, StringComparison.Ordinal)
             || (m.Subject + m.TextBody).Contains(byStaff, StringComparison.Ordinal) || (m.Subject + m.TextBody).Contains(asked, StringComparison.Ordinal));

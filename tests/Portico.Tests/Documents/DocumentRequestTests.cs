@@ -48,14 +48,14 @@ public sealed class DocumentRequestTests(PorticoApp app) : AppTests
         Assert.Equal(due, request.DueOn);
         Assert.Equal(admin.DisplayName, request.RequestedByName);
         Assert.Null(request.FulfilledAt);
-        var email = await app.WaitForEmailAsync(owner.Email!, m => (m.Subject ?? "").Contains(title, StringComparison.Ordinal));
+        var email = await app.WaitForEmailAsync(owner.Email!, m => m.IsAbout(title));
         Assert.StartsWith($"Please upload: {title} (due ", email.Subject, StringComparison.Ordinal);
         Assert.Contains("Please sign page 4 as well.", email.TextBody, StringComparison.Ordinal);
         Assert.Contains(Iso(due), email.TextBody, StringComparison.Ordinal);
         Assert.Contains(DocumentsPath(account.Id), email.TextBody, StringComparison.Ordinal);
         // The Billing member sees the folder but may not upload there, so is not asked.
         await Task.Delay(TimeSpan.FromSeconds(1));
-        Assert.DoesNotContain(app.EmailsTo(billingMember.Email!), m => (m.Subject ?? "").Contains(title, StringComparison.Ordinal));
+        Assert.DoesNotContain(app.EmailsTo(billingMember.Email!), m => m.IsAbout(title));
 
         var staffPage = await staff.GetPageAsync(StaffPath(account.Id));
         var waiting = staffPage.QuerySelectorAll("[data-testid=staff-document-request]").Single(r => r.TextContent.Contains(title, StringComparison.Ordinal));
@@ -124,10 +124,10 @@ public sealed class DocumentRequestTests(PorticoApp app) : AppTests
 
         Assert.Equal(HttpStatusCode.Redirect, (await AskAsync(staff, account.Id, folder.Id, title, "", Today.AddDays(3))).StatusCode);
 
-        await app.WaitForEmailAsync(owner.Email!, m => (m.Subject ?? "").Contains(title, StringComparison.Ordinal));
+        await app.WaitForEmailAsync(owner.Email!, m => m.IsAbout(title));
         await Task.Delay(TimeSpan.FromSeconds(1));
-        Assert.DoesNotContain(app.EmailsTo(requester.Email!), m => (m.Subject ?? "").Contains(title, StringComparison.Ordinal));
-        Assert.DoesNotContain(app.EmailsTo(billingMember.Email!), m => (m.Subject ?? "").Contains(title, StringComparison.Ordinal));
+        Assert.DoesNotContain(app.EmailsTo(requester.Email!), m => m.IsAbout(title));
+        Assert.DoesNotContain(app.EmailsTo(billingMember.Email!), m => m.IsAbout(title));
         using var client = await app.SignInAsync(requester);
         Assert.Empty((await client.GetPageAsync(DocumentsPath(account.Id))).QuerySelectorAll("[data-testid=document-request]"));
     }

@@ -10,18 +10,22 @@ public sealed class TestClock : TimeProvider
     public void Advance(TimeSpan by) => _now += by;
 }
 
-/// Idle timeout 30 minutes, absolute limit 1 hour.
-public sealed class TimeoutApp : PorticoApp
+/// The portal with a clock the tests move.
+public class ClockApp : PorticoApp
 {
     public TestClock Clock { get; } = new();
 
+    protected override void ConfigureTestServices(IServiceCollection services) => services.AddSingleton<TimeProvider>(Clock);
+}
+
+/// Idle timeout 30 minutes, absolute limit 1 hour.
+public sealed class TimeoutApp : ClockApp
+{
     protected override IDictionary<string, string?> Settings() => new Dictionary<string, string?>
     {
         ["Security:IdleTimeoutMinutes"] = "30",
         ["Security:AbsoluteTimeoutHours"] = "1",
     };
-
-    protected override void ConfigureTestServices(IServiceCollection services) => services.AddSingleton<TimeProvider>(Clock);
 }
 
 public sealed class SessionTimeoutTests : OwnAppTests<TimeoutApp>

@@ -5,12 +5,7 @@ using Portico.Tests.Identity;
 namespace Portico.Tests.Insights;
 
 /// The shared app with a clock the test moves, so a minute can pass between two readings of the page.
-public sealed class InsightsClockApp : PorticoApp
-{
-    public TestClock Clock { get; } = new();
-
-    protected override void ConfigureTestServices(IServiceCollection services) => services.AddSingleton<TimeProvider>(Clock);
-}
+public sealed class InsightsClockApp : ClockApp;
 
 /// The insights page's figures are kept a minute per choice of range and filters and read once at a time (ADR 0024).
 public sealed class InsightsCacheTests : OwnAppTests<InsightsClockApp>

@@ -79,12 +79,6 @@ public sealed class ChangeFeedTests(PorticoApp app) : AppTests
         }
     }
 
-    private static JsonObject Versioned(JsonObject record, long version)
-    {
-        record["version"] = version;
-        return record;
-    }
-
     [Fact]
     public async Task A_change_feed_is_read_page_by_page_and_each_poll_resumes_at_the_kept_cursor()
     {

@@ -7,13 +7,6 @@ public sealed class DeletedRecordTests(PorticoApp app) : AppTests
     private const string Invoices = SyncedObjectTypes.Invoices;
     private const string Orders = SyncedObjectTypes.Orders;
 
-    private static JsonObject Versioned(JsonObject record, long version)
-    {
-        var copy = (JsonObject)record.DeepClone();
-        copy["version"] = version;
-        return copy;
-    }
-
     private static JsonObject DeleteOf(string externalId, long version) =>
         new() { ["externalId"] = externalId, ["deleted"] = true, ["version"] = version };
 

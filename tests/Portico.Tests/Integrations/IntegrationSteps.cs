@@ -90,6 +90,21 @@ internal static class IntegrationSteps
 
     public static string Date(DateOnly date) => date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
+    /// A copy of the record as the source sends it at this version or change time.
+    public static JsonObject Versioned(JsonObject record, long? version = null, string? updatedAt = null)
+    {
+        var copy = (JsonObject)record.DeepClone();
+        if (version is not null)
+        {
+            copy["version"] = version;
+        }
+        if (updatedAt is not null)
+        {
+            copy["updatedAt"] = updatedAt;
+        }
+        return copy;
+    }
+
     /// An invoice as the billing system sends it: one line, no payments unless given.
     public static JsonObject InvoiceJson(string externalId, string externalAccountId, string? number = null, string currency = "EUR", decimal total = 100m,
         string status = "open", int issuedDaysAgo = 10, int dueInDays = 20, JsonArray? lines = null, JsonArray? payments = null, string? pdfUrl = null)

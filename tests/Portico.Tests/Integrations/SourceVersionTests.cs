@@ -8,20 +8,6 @@ public sealed class SourceVersionTests(PorticoApp app) : AppTests
     private const string Orders = SyncedObjectTypes.Orders;
     private const string Accounts = SyncedObjectTypes.Accounts;
 
-    private static JsonObject Versioned(JsonObject record, long? version = null, string? updatedAt = null)
-    {
-        var copy = (JsonObject)record.DeepClone();
-        if (version is not null)
-        {
-            copy["version"] = version;
-        }
-        if (updatedAt is not null)
-        {
-            copy["updatedAt"] = updatedAt;
-        }
-        return copy;
-    }
-
     [Fact]
     public async Task A_newer_invoice_followed_by_an_older_one_keeps_the_newer_and_reports_the_older_as_stale()
     {

@@ -6,18 +6,15 @@ public sealed class RequestNotificationTests(PorticoApp app) : AppTests
     [Fact]
     public async Task Submitting_emails_a_confirmation_to_the_submitter_and_the_request_to_the_default_assignee()
     {
-        var (agent, type, account, user) = await app.CreateAgentTypeAndCustomerAsync();
-        using var customer = await app.SignInAsync(user);
+        var setup = await app.CreateAgentTypeAndCustomerAsync();
         var subject = "Printer jammed " + PorticoApp.Unique();
 
-        var id = await customer.SubmitAsync(account.Id, type.Id, subject);
+        var (id, confirmation, forAgent) = await app.SubmitAndReadNoticesAsync(setup, subject);
 
-        var confirmation = await app.WaitForMailAsync(user.Email!, m => (m.Subject ?? "").Contains(subject, StringComparison.Ordinal));
         Assert.Equal($"[#1] We received your request: {subject}", confirmation.Subject);
-        Assert.Contains($"We received your request \"{subject}\" for {account.Name}.", confirmation.Text(), StringComparison.Ordinal);
-        Assert.Contains(CustomerPath(account.Id, id), confirmation.Text(), StringComparison.Ordinal);
-        var forAgent = await app.WaitForMailAsync(agent.Email!, m => (m.Subject ?? "").Contains(subject, StringComparison.Ordinal));
-        Assert.Equal($"[#1] New Normal request from {account.Name}: {subject}", forAgent.Subject);
+        Assert.Contains($"We received your request \"{subject}\" for {setup.Account.Name}.", confirmation.Text(), StringComparison.Ordinal);
+        Assert.Contains(CustomerPath(setup.Account.Id, id), confirmation.Text(), StringComparison.Ordinal);
+        Assert.Equal($"[#1] New Normal request from {setup.Account.Name}: {subject}", forAgent.Subject);
         Assert.Contains(StaffPath(id), forAgent.Text(), StringComparison.Ordinal);
     }
 

@@ -159,6 +159,17 @@ internal static class RequestSteps
     public static Task<List<string>> AuditActionsAsync(this PorticoApp app, Guid requestId) =>
         app.WithDbAsync((db, _) => db.AuditEvents.Where(e => e.TargetId == requestId.ToString()).OrderBy(e => e.Sequence).Select(e => e.Action).ToListAsync());
 
+    /// The customer sends a request of the type through the form; its id and the two notices it causes, the submitter's
+    /// confirmation and the new request for the agent the type is assigned to.
+    public static async Task<(Guid Id, MimeMessage Confirmation, MimeMessage ForAgent)> SubmitAndReadNoticesAsync(this PorticoApp app,
+        (PorticoUser Agent, RequestType Type, Account Account, PorticoUser User) setup, string subject)
+    {
+        using var customer = await app.SignInAsync(setup.User);
+        var id = await customer.SubmitAsync(setup.Account.Id, setup.Type.Id, subject);
+        var confirmation = await app.WaitForMailAsync(setup.User.Email!, m => m.IsAbout(subject));
+        return (id, confirmation, await app.WaitForMailAsync(setup.Agent.Email!, m => m.IsAbout(subject)));
+    }
+
     /// Every email the SMTP server received for this address, parsed.
     public static List<MimeMessage> MailTo(this PorticoApp app, string address) =>
         app.Mail.Messages().Where(raw => raw.Contains(address, StringComparison.OrdinalIgnoreCase))
@@ -174,6 +185,9 @@ internal static class RequestSteps
 
     /// The plain-text body, decoded.
     public static string Text(this MimeMessage message) => message.TextBody ?? "";
+
+    /// Whether the subject names this text, as a notice about a request, document or invitation does.
+    public static bool IsAbout(this MimeMessage message, string text) => (message.Subject ?? "").Contains(text, StringComparison.Ordinal);
 
     public static bool IsTo(this MimeMessage message, string address) =>
         message.To.Mailboxes.Any(m => string.Equals(m.Address, address, StringComparison.OrdinalIgnoreCase));

@@ -33,14 +33,13 @@ public sealed class WarningLog : ILoggerProvider
 }
 
 /// A fresh database (so no staff Admin exists) and a clock the test moves.
-public sealed class EmptyPortalApp : PorticoApp
+public sealed class EmptyPortalApp : ClockApp
 {
-    public TestClock Clock { get; } = new();
     public WarningLog Log { get; } = new();
 
     protected override void ConfigureTestServices(IServiceCollection services)
     {
-        services.AddSingleton<TimeProvider>(Clock);
+        base.ConfigureTestServices(services);
         services.AddSingleton<ILoggerProvider>(Log);
     }
 }

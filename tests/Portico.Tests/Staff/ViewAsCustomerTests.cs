@@ -7,15 +7,8 @@ using Portico.Tests.SingleSignOn;
 
 namespace Portico.Tests.Staff;
 
-/// The portal with a clock the tests move, for the view's thirty minutes.
-public sealed class ViewAsCustomerApp : PorticoApp
-{
-    public TestClock Clock { get; } = new();
-
-    protected override void ConfigureTestServices(IServiceCollection services) => services.AddSingleton<TimeProvider>(Clock);
-}
-
-public sealed class ViewAsCustomerTests(ViewAsCustomerApp app) : IClassFixture<ViewAsCustomerApp>
+/// The portal's clock is moved for the view's thirty minutes.
+public sealed class ViewAsCustomerTests(ClockApp app) : IClassFixture<ClockApp>
 {
     private const string Reason = "Customer reports the dashboard is empty";
 

@@ -1,4 +1,4 @@
-namespace Portico.Tests.Requests;
+namespace Portico.Tests.Languages;
 
 /// The API's problem titles and details follow Accept-Language; type URIs and field names do not change.
 public sealed class ApiProblemsInGermanTests(PorticoApp app) : AppTests

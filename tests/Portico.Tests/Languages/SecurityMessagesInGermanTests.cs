@@ -1,4 +1,4 @@
-namespace Portico.Tests.Identity;
+namespace Portico.Tests.Languages;
 
 /// The security page's refusals come from its handlers (and Identity's password rules), in the reader's language.
 public sealed class SecurityMessagesInGermanTests(PorticoApp app) : AppTests
