@@ -112,7 +112,7 @@ public sealed class ChangeEmail(
             var portal = (await brands.GetAsync(ct)).PortalName;
             using (Languages.For(user.Language))
             {
-                email.Queue(address, text["Confirm your new email address for {0}", portal], IdentityEmails.Body(
+                email.Queue(address, text["Confirm your new email address for {0}", portal], EmailOutbox.Paragraphs(
                     text["Hello {0},", user.DisplayName],
                     text["You asked to sign in to {0} with this address from now on. To confirm, open this link within {1}, in a browser where you are signed in:", portal, Describe(LinkLifetime)],
                     branding.Value.Link(ConfirmLink(user.Id, address, token)),
@@ -130,7 +130,7 @@ public sealed class ChangeEmail(
         var portalName = (await brands.GetAsync(ct)).PortalName;
         using (Languages.For(user.Language))
         {
-            email.Queue(user.Email!, text["A change of your email address was asked for"], IdentityEmails.Body(
+            email.Queue(user.Email!, text["A change of your email address was asked for"], EmailOutbox.Paragraphs(
                 text["Hello {0},", user.DisplayName],
                 text["Someone signed in to your account on {0} asked to change its email address to {1}. Nothing changes until the link sent to that address is opened.", portalName, address]
                     + "\n" + text["If this was not you, change your password and tell your administrator at once."]), user.Language);
@@ -200,7 +200,7 @@ public sealed class ChangeEmail(
             var portal = (await brands.GetAsync(ct)).PortalName;
             using (Languages.For(user.Language))
             {
-                email.Queue(before, text["Your email address was changed"], IdentityEmails.Body(
+                email.Queue(before, text["Your email address was changed"], EmailOutbox.Paragraphs(
                     text["Hello {0},", user.DisplayName],
                     text["The email address of your account on {0} was changed to {1}. You sign in with the new address from now on and were signed out everywhere else.", portal, linkEmail]
                         + "\n" + text["If this was not you, tell your administrator at once."]), user.Language);

@@ -64,7 +64,7 @@ public sealed class ChangePassword(
             details: new { first_password = !hadPassword, other_sessions_ended = others.Count });
         using (Languages.For(user.Language))
         {
-            email.Queue(user.Email!, hadPassword ? emails["Your password was changed"] : emails["A password was set for your account"], IdentityEmails.Body(
+            email.Queue(user.Email!, hadPassword ? emails["Your password was changed"] : emails["A password was set for your account"], EmailOutbox.Paragraphs(
                 emails["Hello {0},", user.DisplayName],
                 (hadPassword ? emails["The password for your account was changed. You were signed out everywhere else."]
                     : emails["The password for your account was set. You were signed out everywhere else."])

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Localization;
-using Portico.Infrastructure.Email;
 
 namespace Portico.Features.Identity;
 
@@ -8,6 +7,4 @@ namespace Portico.Features.Identity;
 public sealed class IdentityEmails(IStringLocalizer<IdentityEmails> text)
 {
     public LocalizedString this[string english, params object[] arguments] => text[english, arguments];
-
-    public static string Body(params string[] paragraphs) => EmailOutbox.Paragraphs(paragraphs);
 }

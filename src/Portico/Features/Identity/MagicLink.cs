@@ -86,7 +86,7 @@ public sealed class MagicLinks(PorticoDb db, UserManager<PorticoUser> users, Por
             var portal = (await brands.GetAsync(ct)).PortalName;
             using (Languages.For(user.Language))
             {
-                email.Queue(user.Email!, text["Your sign-in link for {0}", portal], IdentityEmails.Body(
+                email.Queue(user.Email!, text["Your sign-in link for {0}", portal], EmailOutbox.Paragraphs(
                     text["Hello {0},", user.DisplayName],
                     text["Sign in with this link within {0} minutes, in the same browser where you asked for it:", MagicLinkToken.Lifetime.TotalMinutes.ToString("0", System.Globalization.CultureInfo.CurrentCulture)],
                     branding.Value.Link($"/login/link/{token}"),

@@ -74,7 +74,7 @@ public sealed class ManagePasskeys(PorticoDb db, UserManager<PorticoUser> users,
         // Someone with a stolen session could add their own passkey; the owner hears of it at once.
         using (Languages.For(user.Language))
         {
-            email.Queue(user.Email!, emails["A passkey was added to your account"], IdentityEmails.Body(
+            email.Queue(user.Email!, emails["A passkey was added to your account"], EmailOutbox.Paragraphs(
                 emails["Hello {0},", user.DisplayName],
                 emails["A passkey named \"{0}\" was added to your account. It can now be used to sign in.", result.Passkey.Name]
                     + "\n" + emails["If this was not you, remove it on your Security page, change your password and tell your administrator."]), user.Language);

@@ -58,7 +58,7 @@ public sealed class ResetForgottenPassword(
         var portal = (await brands.GetAsync(ct)).PortalName;
         using (Languages.For(user.Language))
         {
-            email.Queue(user.Email!, text["Reset your password for {0}", portal], IdentityEmails.Body(
+            email.Queue(user.Email!, text["Reset your password for {0}", portal], EmailOutbox.Paragraphs(
                 text["Hello {0},", user.DisplayName],
                 text["Someone asked to reset the password of your account on {0}. Choose a new password with this link within {1}:", portal, ChangeEmail.Describe(PasswordResetTokenOptions.Lifetime)],
                 branding.Value.Link(Link(user.Id, token)),
@@ -112,7 +112,7 @@ public sealed class ResetForgottenPassword(
             var portal = (await brands.GetAsync(ct)).PortalName;
             using (Languages.For(user.Language))
             {
-                email.Queue(user.Email!, text["Your password was changed"], IdentityEmails.Body(
+                email.Queue(user.Email!, text["Your password was changed"], EmailOutbox.Paragraphs(
                     text["Hello {0},", user.DisplayName],
                     text["The password of your account on {0} was reset with a link sent to this address. You were signed out everywhere.", portal]
                         + "\n" + text["If this was not you, reset your password again and tell your administrator at once."]), user.Language);

@@ -104,7 +104,7 @@ public sealed class SignInWithPassword(
             details: new { until = user.LockoutEnd });
         using (Languages.For(user.Language))
         {
-            email.Queue(user.Email!, text["Your sign-in was locked"], IdentityEmails.Body(
+            email.Queue(user.Email!, text["Your sign-in was locked"], EmailOutbox.Paragraphs(
                 text["Hello {0},", user.DisplayName],
                 text["After several failed attempts, signing in to your account is locked for a while. If this was not you, tell your administrator."]), user.Language);
         }
