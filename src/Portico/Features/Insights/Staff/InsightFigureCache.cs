@@ -97,6 +97,11 @@ public sealed partial class InsightFigureCache(IServiceScopeFactory scopes, Idle
     /// Starts one background reading for the filter unless one is under way; once read it replaces the figures in hand.
     private void Refresh(InsightFilter filter, Lazy<Task<CachedInsights>> inHand)
     {
+        // Every view while a reading is under way comes here: nothing to make for them.
+        if (refreshes.ContainsKey(filter))
+        {
+            return;
+        }
         // At idle priority: the figures in hand are shown meanwhile, so this reading may take as long as the cores are busy.
         var next = new Lazy<Task<CachedInsights>>(() =>
             Task.Factory.StartNew(() => ReadAsync(filter), CancellationToken.None, TaskCreationOptions.None, idleTime).Unwrap());
