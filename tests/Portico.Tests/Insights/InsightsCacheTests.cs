@@ -23,6 +23,15 @@ public sealed class InsightsCacheTests : OwnAppTests<InsightsClockApp>
         await db.SaveChangesAsync();
     });
 
+    /// A new account with one task done in the portal, the cache and a filter for its last 30 days.
+    private async Task<(Account Account, InsightFigureCache Cache, InsightFilter Filter)> OneTaskAsync()
+    {
+        var account = await App.CreateAccountAsync();
+        await SaveTaskAsync(account);
+        var today = DateOnly.FromDateTime(App.Clock.GetUtcNow().UtcDateTime);
+        return (account, App.Services.GetRequiredService<InsightFigureCache>(), new InsightFilter(today.AddDays(-30), today, InsightPeriod.Week, account.Id, null));
+    }
+
     [Fact]
     public async Task The_page_shows_figures_as_of_when_they_were_read_and_reads_them_again_once_they_are_a_minute_old()
     {
@@ -55,11 +64,7 @@ public sealed class InsightsCacheTests : OwnAppTests<InsightsClockApp>
     [Fact]
     public async Task Figures_asked_for_after_half_a_minute_are_shown_at_once_while_newer_ones_are_read_in_the_background()
     {
-        var account = await App.CreateAccountAsync();
-        await SaveTaskAsync(account);
-        var cache = App.Services.GetRequiredService<InsightFigureCache>();
-        var today = DateOnly.FromDateTime(App.Clock.GetUtcNow().UtcDateTime);
-        var filter = new InsightFilter(today.AddDays(-30), today, InsightPeriod.Week, account.Id, null);
+        var (account, cache, filter) = await OneTaskAsync();
         var first = await cache.GetAsync(filter, CancellationToken.None);
         Assert.Equal(1, first.Report.Current.SelfServeTasks);
         await SaveTaskAsync(account);
@@ -82,11 +87,7 @@ public sealed class InsightsCacheTests : OwnAppTests<InsightsClockApp>
     [Fact]
     public async Task While_the_background_reading_waits_for_idle_cores_the_figures_in_hand_serve_up_to_five_minutes_and_no_longer()
     {
-        var account = await App.CreateAccountAsync();
-        await SaveTaskAsync(account);
-        var cache = App.Services.GetRequiredService<InsightFigureCache>();
-        var today = DateOnly.FromDateTime(App.Clock.GetUtcNow().UtcDateTime);
-        var filter = new InsightFilter(today.AddDays(-30), today, InsightPeriod.Week, account.Id, null);
+        var (account, cache, filter) = await OneTaskAsync();
         var first = await cache.GetAsync(filter, CancellationToken.None);
         await SaveTaskAsync(account);
         // Cores busy with requests: the idle-priority thread gets to nothing until released.
@@ -117,11 +118,7 @@ public sealed class InsightsCacheTests : OwnAppTests<InsightsClockApp>
     [Fact]
     public async Task Staff_asking_for_the_same_figures_at_once_share_one_reading_and_other_filters_get_their_own()
     {
-        var account = await App.CreateAccountAsync();
-        await SaveTaskAsync(account);
-        var cache = App.Services.GetRequiredService<InsightFigureCache>();
-        var today = DateOnly.FromDateTime(App.Clock.GetUtcNow().UtcDateTime);
-        var filter = new InsightFilter(today.AddDays(-30), today, InsightPeriod.Week, account.Id, null);
+        var (_, cache, filter) = await OneTaskAsync();
 
         var readings = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Run(() => cache.GetAsync(filter, CancellationToken.None))));
 
