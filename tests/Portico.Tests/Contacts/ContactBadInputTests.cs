@@ -73,6 +73,23 @@ public sealed class ContactBadInputTests(PorticoApp app) : AppTests
     }
 
     [Fact]
+    public async Task A_new_person_form_posted_after_someone_with_the_invited_email_exists_is_a_conflict_and_makes_no_second_person()
+    {
+        // The moment between the winning browser creating the person and accepting the invitation.
+        var (accountId, link, email) = await InvitedAsync();
+        using var client = app.Anonymous();
+        var form = await client.GetPageAsync(link);
+        await app.CreateUserAsync(email);
+
+        var response = await client.PostFormAsync(link + "?handler=Register", form, NewPerson());
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.NotNull((await PorticoClient.ParseAsync(response)).QuerySelector($"a[href^='/login?returnUrl=']"));
+        Assert.Equal(1, await app.WithDbAsync((db, _) => db.Users.CountAsync(u => u.Email == email)));
+        Assert.Equal(1, await MembersAsync(accountId));
+    }
+
+    [Fact]
     public async Task An_expired_invitation_is_refused_and_audited_and_creates_no_one()
     {
         var (accountId, link, email) = await InvitedAsync();

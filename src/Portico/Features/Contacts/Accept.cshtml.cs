@@ -70,7 +70,14 @@ public sealed class AcceptModel(PorticoDb db, UserManager<PorticoUser> users, Si
             Response.StatusCode = StatusCodes.Status410Gone;
             return Page();
         }
-        if (HasAccount || User.Identity?.IsAuthenticated == true)
+        if (HasAccount)
+        {
+            // Someone with this email exists, perhaps created a moment ago by the same link in another browser:
+            // registering again would be a second person, so the page asks them to sign in.
+            Response.StatusCode = StatusCodes.Status409Conflict;
+            return Page();
+        }
+        if (User.Identity?.IsAuthenticated == true)
         {
             return Page();
         }
@@ -122,6 +129,7 @@ public sealed class AcceptModel(PorticoDb db, UserManager<PorticoUser> users, Si
         if (invitation.Unusable(now) is { } problem)
         {
             Problem = text[problem];
+            Response.StatusCode = StatusCodes.Status410Gone;
             return Page();
         }
         invitation.Accept(now);
