@@ -1,5 +1,4 @@
 using Portico;
-using Portico.Features.Accounts;
 using Portico.Features.Staff;
 using Portico.Infrastructure.Storage;
 

@@ -1,6 +1,5 @@
 using Portico.Infrastructure;
 using Microsoft.EntityFrameworkCore.Design;
-using Portico.Features.Accounts;
 
 namespace Portico.Data;
 

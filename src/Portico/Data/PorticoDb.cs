@@ -2,16 +2,11 @@ using System.Linq.Expressions;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
-using Portico.Features.Accounts;
 using Portico.Features.Activity;
 using Portico.Features.Notifications;
-using Portico.Features.Requests;
-using Portico.Features.Audit;
 using Portico.Features.Billing;
 using Portico.Features.Documents;
-using Portico.Features.Integrations;
 using Portico.Features.Orders;
-using Portico.Features.Identity;
 using Portico.Infrastructure.Outbox;
 
 namespace Portico.Data;

@@ -1,9 +1,5 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization.Infrastructure;
 using Microsoft.AspNetCore.Authorization.Policy;
-using Portico.Features.Accounts;
-using Portico.Features.Identity;
-using Portico.Features.Integrations;
 
 namespace Portico.Tenancy;
 

@@ -1,7 +1,4 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.Extensions.Localization;
-using Portico.Features.Accounts;
 
 namespace Portico.Tenancy;
 

@@ -1,5 +1,3 @@
-using Portico.Tests.Webhooks;
-
 namespace Portico.Tests.Approvals;
 
 /// Rejections, withdrawals and approvals that are refused: nothing of the change is applied.

@@ -1,5 +1,3 @@
-using Portico.Tests.Webhooks;
-
 namespace Portico.Tests.Approvals;
 
 /// The approval rules and the account manager, as staff admins set them.

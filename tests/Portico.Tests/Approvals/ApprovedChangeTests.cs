@@ -1,5 +1,3 @@
-using Portico.Tests.Webhooks;
-
 namespace Portico.Tests.Approvals;
 
 /// Changes that wait for approval and what happens once they are approved.

@@ -1,5 +1,3 @@
-using Portico.Infrastructure.Web;
-
 using System.Net.Http.Json;
 
 namespace Portico.Tests.Contacts;

@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-
 namespace Portico.Tests.Contacts;
 
 public sealed partial class InvitationTests(PorticoApp app) : AppTests

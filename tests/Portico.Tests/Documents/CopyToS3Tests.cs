@@ -1,5 +1,3 @@
-using Portico.Infrastructure.Storage;
-
 namespace Portico.Tests.Documents;
 
 /// `storage copy-to-s3` moves an existing local store into a bucket under the same keys and checks every file's SHA-256.

@@ -1,8 +1,5 @@
-using System.Net.Http.Headers;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 using MimeKit;
-using Portico.Infrastructure.Storage;
 
 namespace Portico.Tests.Documents;
 

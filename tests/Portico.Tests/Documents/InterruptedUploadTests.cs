@@ -1,7 +1,4 @@
-using System.Net.Http.Headers;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
-using Portico.Infrastructure.Storage;
 
 namespace Portico.Tests.Documents;
 

@@ -1,5 +1,4 @@
 using Amazon.S3.Model;
-using Portico.Infrastructure.Storage;
 
 namespace Portico.Tests.Documents;
 

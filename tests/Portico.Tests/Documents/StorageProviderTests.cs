@@ -1,6 +1,4 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
-using Portico.Infrastructure.Storage;
 
 namespace Portico.Tests.Documents;
 

@@ -1,5 +1,3 @@
-using System.Net.Http.Headers;
-
 namespace Portico.Tests.Documents;
 
 /// Runs the real app as a separate process, kills it with SIGKILL while a large upload is

@@ -1,5 +1,3 @@
-using System.Net.Http.Headers;
-using Microsoft.Extensions.Options;
 using Portico.Features.Documents;
 using static Portico.Tests.Documents.DocumentKit;
 

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace Portico.Tests.Infrastructure;
 
 /// An app started with settings of the test's own, to see how the portal refuses wrong ones at start.

@@ -1,5 +1,3 @@
-using Portico.Infrastructure.Storage;
-
 namespace Portico.Tests.Infrastructure;
 
 /// Folders and documents written through the real storage, for tests that need them to exist.

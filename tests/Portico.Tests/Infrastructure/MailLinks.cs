@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-
 namespace Portico.Tests.Infrastructure;
 
 public static partial class MailLinks

@@ -1,6 +1,5 @@
 using Amazon.Runtime;
 using Amazon.S3;
-using Portico.Infrastructure.Storage;
 
 namespace Portico.Tests.Infrastructure;
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Portico.Features.Insights.Staff;
 
 namespace Portico.Tests.Insights;
 

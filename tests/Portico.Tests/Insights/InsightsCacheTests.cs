@@ -1,7 +1,3 @@
-using Portico.Features.Insights.Staff;
-using Portico.Tests.Help;
-using Portico.Tests.Identity;
-
 namespace Portico.Tests.Insights;
 
 /// The shared app with a clock the test moves, so a minute can pass between two readings of the page.

@@ -1,5 +1,3 @@
-using Portico.Features.Insights.Staff;
-
 namespace Portico.Tests.Insights;
 
 public sealed class InsightsPageTests(PorticoApp app) : AppTests

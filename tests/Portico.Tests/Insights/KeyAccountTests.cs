@@ -1,6 +1,3 @@
-using Portico.Features.Insights.Staff;
-using Portico.Tests.Approvals;
-
 namespace Portico.Tests.Insights;
 
 public sealed class KeyAccountTests(PorticoApp app) : AppTests

@@ -1,4 +1,3 @@
-using Portico.Features.Insights.Staff;
 using Portico.Features.Integrations;
 
 namespace Portico.Tests.Insights;

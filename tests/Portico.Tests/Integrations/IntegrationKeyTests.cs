@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-
 namespace Portico.Tests.Integrations;
 
 public sealed partial class IntegrationKeyTests(PorticoApp app) : AppTests

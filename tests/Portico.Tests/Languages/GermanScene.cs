@@ -1,6 +1,3 @@
-using Portico.Tests.Approvals;
-using Portico.Tests.Help;
-
 namespace Portico.Tests.Languages;
 
 /// Who opens a page: nobody signed in, the Owner of the account made for it, the customer who sent the request made for it,

@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using Portico.Infrastructure.Telemetry;
 
 namespace Portico.Tests.Operations;

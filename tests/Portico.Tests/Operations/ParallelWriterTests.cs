@@ -1,4 +1,3 @@
-using Portico.Tests.Approvals;
 using Portico.Tests.Documents;
 using Portico.Tests.Integrations;
 

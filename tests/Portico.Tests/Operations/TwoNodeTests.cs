@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Net.Sockets;
 using Portico.Tests.Documents;
 using Npgsql;

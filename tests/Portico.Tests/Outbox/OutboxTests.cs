@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Portico.Infrastructure.Outbox;
 
 namespace Portico.Tests.Outbox;

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace Portico.Tests.Requests;
 
 /// The app with a 2 KB attachment limit, so that "too large" needs only a small file.

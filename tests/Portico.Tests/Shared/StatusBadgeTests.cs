@@ -3,7 +3,6 @@ using AngleSharp.Html.Dom;
 using Portico.Features.Billing;
 using Portico.Features.Requests;
 using Portico.Features.Shared;
-using Portico.Infrastructure.Web;
 using Portico.Tests.Orders;
 
 namespace Portico.Tests.Shared;

@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-
 namespace Portico.Tests.Shared;
 
 /// Reads the colour tokens from the stylesheet the portal serves and checks WCAG contrast in both themes.

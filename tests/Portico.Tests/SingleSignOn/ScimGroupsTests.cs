@@ -1,5 +1,3 @@
-using Portico.Features.SingleSignOn;
-
 namespace Portico.Tests.SingleSignOn;
 
 /// An identity provider pushes groups through SCIM 2.0; a group its group-to-role mapping names gives its members that role

@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Routing;
-
 namespace Portico.Tests.SingleSignOn;
 
 /// Provider A's SCIM token against provider B: every SCIM endpoint, found from the app's own endpoints, with each value it

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Portico.Features.SingleSignOn;
 using Provider = Portico.Tests.SingleSignOn.ScimProvider;
 
 namespace Portico.Tests.SingleSignOn;

@@ -1,4 +1,3 @@
-using Portico.Features.SingleSignOn;
 using static Portico.Tests.SingleSignOn.SingleSignOnSteps;
 
 namespace Portico.Tests.SingleSignOn;

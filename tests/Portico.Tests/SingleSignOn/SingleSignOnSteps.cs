@@ -1,5 +1,3 @@
-using Portico.Features.SingleSignOn;
-
 namespace Portico.Tests.SingleSignOn;
 
 /// A browser going through single sign-on against the real test provider: the portal's sign-in page sends it to the

@@ -1,7 +1,5 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Portico.Features.Staff;
-using Portico.Tests.Identity;
 
 namespace Portico.Tests.Staff;
 

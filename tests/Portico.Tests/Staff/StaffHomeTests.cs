@@ -1,5 +1,3 @@
-using Portico.Tests.Identity;
-
 namespace Portico.Tests.Staff;
 
 /// The staff home's counts, on a portal of its own so that no other test's requests count.

@@ -1,8 +1,5 @@
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.Mvc.RazorPages.Infrastructure;
-using Microsoft.AspNetCore.Routing;
-using Portico.Features.SingleSignOn;
-using Portico.Tests.Identity;
 using Portico.Tests.SingleSignOn;
 
 namespace Portico.Tests.Staff;

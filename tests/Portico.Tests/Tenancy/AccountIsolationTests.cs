@@ -1,6 +1,3 @@
-using Microsoft.AspNetCore.Routing;
-using Portico.Tests.Help;
-
 namespace Portico.Tests.Tenancy;
 
 /// Every route that takes an account id is listed here with the permission it needs. The

@@ -1,5 +1,3 @@
-using Portico.Infrastructure.Web;
-using Portico.Tests.Approvals;
 using Portico.Tests.Requests;
 
 namespace Portico.Tests.Web;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Portico.Infrastructure.Web;
 
 namespace Portico.Tests.Web;
 

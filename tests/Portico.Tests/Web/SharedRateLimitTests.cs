@@ -1,5 +1,3 @@
-using Portico.Infrastructure.Web;
-
 namespace Portico.Tests.Web;
 
 /// An app node with a small API budget, on a database of its own or on another node's.

@@ -1,7 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.Extensions.Options;
 using Portico.Infrastructure.Outbox;
 
 namespace Portico.Tests.Webhooks;

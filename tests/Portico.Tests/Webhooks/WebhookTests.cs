@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-
 namespace Portico.Tests.Webhooks;
 
 /// A real HTTP receiver on 127.0.0.1 that records what it is sent and answers with the next queued status.

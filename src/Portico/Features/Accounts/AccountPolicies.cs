@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Localization;
-using Portico.Features.Audit;
-
 namespace Portico.Features.Accounts;
 
 /// What staff set on an account from the console: whether its members need two-factor sign-in, whether it is a key

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Portico.Features.Contacts;
-using Portico.Features.Shared;
 
 namespace Portico.Features.Accounts;
 

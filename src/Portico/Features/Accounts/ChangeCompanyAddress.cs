@@ -1,7 +1,4 @@
-using Microsoft.Extensions.Localization;
 using Portico.Features.Approvals;
-using Portico.Features.Audit;
-using Portico.Features.Integrations;
 using Portico.Features.Webhooks;
 
 namespace Portico.Features.Accounts;

@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Localization;
-using Portico.Features.Audit;
-
 namespace Portico.Features.Accounts;
 
 /// A staff Admin adds a custom role: a named set of catalogue permissions. Built-in roles stay as they are.

@@ -1,7 +1,4 @@
-using Microsoft.Extensions.Localization;
 using Portico.Features.Approvals;
-using Portico.Features.Requests;
-using Portico.Features.Integrations;
 
 namespace Portico.Features.Accounts;
 

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Localization;
-using Portico.Features.Audit;
 using Portico.Features.Contacts;
 
 namespace Portico.Features.Accounts;

@@ -1,5 +1,3 @@
-using Portico.Features.Identity;
-
 namespace Portico.Features.Accounts;
 
 /// A staff Admin's or Agent's read-only look at the portal as one member of an account, for a reason, for at most

@@ -1,9 +1,5 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.Extensions.Localization;
-using Portico.Features.Audit;
-using Portico.Features.Identity;
 
 namespace Portico.Features.Accounts;
 

@@ -1,6 +1,3 @@
-using Portico.Features.Identity;
-using Portico.Features.Requests;
-
 namespace Portico.Features.Accounts;
 
 /// Demo accounts and people for a first look; only seeded when Portico:SeedDemoData is on.

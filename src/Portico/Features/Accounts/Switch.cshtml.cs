@@ -1,6 +1,3 @@
-using Portico.Features.Audit;
-using Portico.Features.Shared;
-
 namespace Portico.Features.Accounts;
 
 /// Switching is only a convenience: every account page checks membership again from its route.

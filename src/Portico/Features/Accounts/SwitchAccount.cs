@@ -1,6 +1,3 @@
-using Portico.Features.Audit;
-using Portico.Features.Shared;
-
 namespace Portico.Features.Accounts;
 
 /// A person moves to another of their accounts. Only a convenience: every account page checks membership again

@@ -1,9 +1,3 @@
-using Microsoft.Extensions.Localization;
-using Portico.Features.Accounts;
-using Portico.Features.Audit;
-using Portico.Features.Identity;
-using Portico.Infrastructure.Email;
-
 namespace Portico.Features.Approvals;
 
 /// The person asking for a change.

@@ -1,5 +1,3 @@
-using Portico.Features.Accounts;
-
 namespace Portico.Features.Approvals;
 
 /// The kinds of change a rule can hold back for approval.

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using Portico.Features.Shared;
-
 namespace Portico.Features.Approvals;
 
 public enum ChangeStatus

@@ -1,9 +1,4 @@
-using Microsoft.Extensions.Localization;
-using Portico.Features.Accounts;
-using Portico.Features.Audit;
 using Portico.Features.Contacts;
-using Portico.Features.Identity;
-using Portico.Infrastructure.Email;
 
 namespace Portico.Features.Approvals;
 

@@ -1,7 +1,3 @@
-using Microsoft.Extensions.Localization;
-using Portico.Features.Accounts;
-using Portico.Features.Requests;
-
 namespace Portico.Features.Approvals;
 
 /// An account's changes waiting for approval and the decisions made. People see the changes they

@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Localization;
-using Portico.Features.Audit;
-
 namespace Portico.Features.Approvals;
 
 /// Staff Admins decide which changes wait for approval and who approves them. Changes already waiting keep the

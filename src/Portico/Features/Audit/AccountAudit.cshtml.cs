@@ -1,5 +1,3 @@
-using Portico.Features.Accounts;
-
 namespace Portico.Features.Audit;
 
 [AccountPermission(Permissions.AuditView)]

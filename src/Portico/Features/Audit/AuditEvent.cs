@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
-
 namespace Portico.Features.Audit;
 
 /// One append-only entry of the audit log. Each event's hash covers its own fields and

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using Microsoft.Extensions.Localization;
-
 namespace Portico.Features.Audit;
 
 /// Adds audit events to the current unit of work; they are chained and saved with the

@@ -1,6 +1,3 @@
-using Portico.Features.Accounts;
-using Portico.Features.Integrations;
-
 namespace Portico.Features.Billing;
 
 [AccountPermission(Permissions.InvoicesView)]

@@ -1,6 +1,3 @@
-using Portico.Features.Accounts;
-using Portico.Features.Integrations;
-
 namespace Portico.Features.Billing;
 
 public sealed record InvoiceRow(Guid Id, string Number, string Currency, DateOnly IssuedOn, DateOnly DueOn, InvoiceStatus Status, long TotalMinor, long PaidMinor, DateTime SyncedAt)

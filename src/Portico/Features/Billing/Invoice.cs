@@ -1,7 +1,3 @@
-using System.Globalization;
-using Portico.Features.Integrations;
-using Portico.Features.Shared;
-
 namespace Portico.Features.Billing;
 
 public enum InvoiceStatus

@@ -1,7 +1,4 @@
 using System.Buffers.Binary;
-using System.Globalization;
-using Microsoft.Extensions.Localization;
-using Portico.Features.Identity;
 
 namespace Portico.Features.Branding;
 

@@ -1,5 +1,4 @@
 using Microsoft.Net.Http.Headers;
-using Portico.Infrastructure.Email;
 using Portico.Infrastructure.Storage;
 
 namespace Portico.Features.Branding;

@@ -1,5 +1,3 @@
-using Portico.Infrastructure.Email;
-
 namespace Portico.Features.Branding;
 
 /// The brand as every page, stylesheet and email shows it: the stored one, or the Branding settings until an Admin saves.

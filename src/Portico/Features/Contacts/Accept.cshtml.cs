@@ -1,9 +1,3 @@
-using Microsoft.AspNetCore.RateLimiting;
-using Microsoft.Extensions.Localization;
-using Portico.Features.Accounts;
-using Portico.Features.Audit;
-using Portico.Features.Identity;
-
 namespace Portico.Features.Contacts;
 
 public sealed class NewPersonForm

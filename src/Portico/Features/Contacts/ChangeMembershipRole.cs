@@ -1,8 +1,3 @@
-using Microsoft.Extensions.Localization;
-using Portico.Features.Accounts;
-using Portico.Features.Audit;
-using Portico.Infrastructure.Email;
-
 namespace Portico.Features.Contacts;
 
 /// Changes one membership's role. The membership must belong to the given account

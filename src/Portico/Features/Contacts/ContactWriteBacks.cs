@@ -1,4 +1,3 @@
-using Portico.Features.Integrations;
 using Portico.Features.Webhooks;
 
 namespace Portico.Features.Contacts;

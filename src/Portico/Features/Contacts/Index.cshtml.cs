@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Localization;
-using Portico.Features.Accounts;
-using Portico.Features.Requests;
 using Portico.Features.Accounts.Staff;
 
 namespace Portico.Features.Contacts;

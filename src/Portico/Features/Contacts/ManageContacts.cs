@@ -1,9 +1,4 @@
-using System.Globalization;
 using System.Net.Mail;
-using Microsoft.Extensions.Localization;
-using Portico.Features.Accounts;
-using Portico.Features.Audit;
-using Portico.Infrastructure.Email;
 
 namespace Portico.Features.Contacts;
 

@@ -1,6 +1,4 @@
-using Portico.Features.Accounts;
 using Portico.Features.Activity;
-using Portico.Features.Requests;
 
 namespace Portico.Features.Dashboard;
 

@@ -1,5 +1,3 @@
-using Portico.Features.Shared;
-
 namespace Portico.Features.Documents;
 
 /// A folder in one account. Roles listed here narrow who may view or upload; empty lists mean

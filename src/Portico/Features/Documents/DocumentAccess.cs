@@ -1,6 +1,3 @@
-using Portico.Features.Accounts;
-using Portico.Features.Requests;
-
 namespace Portico.Features.Documents;
 
 /// Who is acting on documents: a customer member of the account in scope, or staff.

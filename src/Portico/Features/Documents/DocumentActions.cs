@@ -1,7 +1,3 @@
-using Microsoft.Extensions.Localization;
-using Portico.Features.Accounts;
-using Portico.Features.Audit;
-
 namespace Portico.Features.Documents;
 
 public sealed record AcknowledgementStatus(Guid UserId, string Name, string Email, string Role, DateTime? AcknowledgedAt);

@@ -1,4 +1,3 @@
-using Portico.Features.Audit;
 using Portico.Infrastructure.Storage;
 
 namespace Portico.Features.Documents;

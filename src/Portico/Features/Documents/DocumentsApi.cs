@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Portico.Features.Accounts;
 
 namespace Portico.Features.Documents;
 

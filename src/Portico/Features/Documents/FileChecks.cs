@@ -1,7 +1,3 @@
-using System.Text;
-using Microsoft.Extensions.Localization;
-using Portico.Features.Requests;
-
 namespace Portico.Features.Documents;
 
 public sealed class DocumentOptions

@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Localization;
-using Portico.Features.Accounts;
-
 namespace Portico.Features.Documents;
 
 [AccountPermission(Permissions.DocumentsView)]

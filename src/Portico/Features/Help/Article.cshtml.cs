@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Localization;
-using Portico.Features.Accounts;
-
 using Portico.Features.Insights;
 
 namespace Portico.Features.Help;

@@ -1,7 +1,4 @@
-using Microsoft.Extensions.Localization;
-using Portico.Features.Audit;
 using Portico.Features.Insights;
-using Portico.Features.Requests;
 
 namespace Portico.Features.Help;
 

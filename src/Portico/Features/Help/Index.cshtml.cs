@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Localization;
-using Portico.Features.Accounts;
-
 namespace Portico.Features.Help;
 
 /// The help centre: every article the member may read by category, or those matching a search, best first. The

@@ -1,7 +1,4 @@
-using Portico.Features.Accounts;
 using Portico.Features.Billing;
-using Portico.Features.Requests;
-using Portico.Features.Shared;
 
 namespace Portico.Features.Home;
 

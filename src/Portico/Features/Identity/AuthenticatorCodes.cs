@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
-
 namespace Portico.Features.Identity;
 
 /// Checks codes from authenticator apps (RFC 6238: HMAC-SHA1, 30-second steps, 6 digits).

@@ -1,7 +1,4 @@
-using System.Text;
 using Microsoft.AspNetCore.WebUtilities;
-using Portico.Features.Audit;
-using Portico.Infrastructure.Email;
 
 namespace Portico.Features.Identity;
 

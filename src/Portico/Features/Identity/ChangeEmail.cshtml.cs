@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.RateLimiting;
-
 namespace Portico.Features.Identity;
 
 public sealed record ChangeEmailView(string CurrentEmail, bool AskPassword, string? NewEmail);

@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Localization;
-using Portico.Features.Audit;
-
 namespace Portico.Features.Identity;
 
 /// A person changes how the portal names them.

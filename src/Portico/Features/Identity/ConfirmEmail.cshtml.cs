@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Localization;
 namespace Portico.Features.Identity;
 
 /// Where the link in the confirmation email lands. Only the person who asked, signed in, can use it;

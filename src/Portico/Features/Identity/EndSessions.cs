@@ -1,5 +1,3 @@
-using Portico.Features.Audit;
-
 namespace Portico.Features.Identity;
 
 /// A person signs out one of their browsers, or all but the one they use.

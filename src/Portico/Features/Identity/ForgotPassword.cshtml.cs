@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.RateLimiting;
-
 namespace Portico.Features.Identity;
 
 [AllowAnonymous]

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Localization;
-
 namespace Portico.Features.Identity;
 
 /// The words of the emails about a person's sign-in and account (IdentityEmails.de.resx). Compose each inside

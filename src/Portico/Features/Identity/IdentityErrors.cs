@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Localization;
-
 namespace Portico.Features.Identity;
 
 /// Identity's own messages that people read (the password rules, a taken or unusable address) in the reader's language

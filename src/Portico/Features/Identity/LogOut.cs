@@ -1,5 +1,3 @@
-using Portico.Features.Audit;
-
 namespace Portico.Features.Identity;
 
 /// Signs the person out of this browser, recorded in the audit log while it still knows who they are.

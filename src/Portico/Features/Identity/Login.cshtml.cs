@@ -1,6 +1,4 @@
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.Extensions.Localization;
-using Microsoft.AspNetCore.RateLimiting;
 using Portico.Features.SingleSignOn;
 
 namespace Portico.Features.Identity;

@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Localization;
-using Microsoft.AspNetCore.RateLimiting;
-
 namespace Portico.Features.Identity;
 
 [AllowAnonymous]

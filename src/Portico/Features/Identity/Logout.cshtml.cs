@@ -1,5 +1,3 @@
-using Portico.Features.Accounts;
-
 namespace Portico.Features.Identity;
 
 /// Signing out is allowed while a staff member views the portal as a customer: it ends that view first.

@@ -1,8 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-using Portico.Features.Audit;
-using Portico.Infrastructure.Email;
-
 namespace Portico.Features.Identity;
 
 /// A one-time sign-in link. Only hashes are stored: of the token in the email and of a nonce in

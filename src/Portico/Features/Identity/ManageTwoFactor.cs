@@ -1,7 +1,3 @@
-using Microsoft.Extensions.Localization;
-using Portico.Features.Audit;
-using Portico.Infrastructure.Email;
-
 namespace Portico.Features.Identity;
 
 /// Recovery codes, shown once right after they are made.

@@ -1,8 +1,4 @@
 using System.Buffers.Text;
-using System.Text.Json;
-using Microsoft.Extensions.Localization;
-using Portico.Features.Audit;
-using Portico.Infrastructure.Email;
 
 namespace Portico.Features.Identity;
 

@@ -1,5 +1,3 @@
-using System.Security.Claims;
-
 namespace Portico.Features.Identity;
 
 /// Adds the staff role and display name to the sign-in cookie; account access is never

@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Localization;
-using Portico.Features.Audit;
-
 namespace Portico.Features.Identity;
 
 /// Every signed-in person, customer or staff, edits how the portal names them. The email is the

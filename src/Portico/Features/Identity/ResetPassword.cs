@@ -1,8 +1,5 @@
-using System.Text;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.WebUtilities;
-using Portico.Features.Audit;
-using Portico.Infrastructure.Email;
 
 namespace Portico.Features.Identity;
 

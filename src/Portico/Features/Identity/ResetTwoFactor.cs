@@ -1,6 +1,3 @@
-using Portico.Features.Audit;
-using Portico.Infrastructure.Email;
-
 namespace Portico.Features.Identity;
 
 /// A staff Admin's way back in for someone who lost their authenticator: two-factor sign-in off,

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Localization;
 using QRCoder;
 
 namespace Portico.Features.Identity;

@@ -1,5 +1,3 @@
-using System.Security.Claims;
-
 namespace Portico.Features.Identity;
 
 /// How the current session was signed in, as far as the two-factor rules care. Identity marks a

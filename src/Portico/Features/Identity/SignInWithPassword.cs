@@ -1,8 +1,4 @@
-using System.Security.Cryptography;
-using System.Text;
-using Portico.Features.Audit;
 using Portico.Features.SingleSignOn;
-using Portico.Infrastructure.Email;
 
 namespace Portico.Features.Identity;
 

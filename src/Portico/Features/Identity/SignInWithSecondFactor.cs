@@ -1,6 +1,3 @@
-using Portico.Features.Audit;
-using Portico.Infrastructure.Email;
-
 namespace Portico.Features.Identity;
 
 public enum SecondFactor

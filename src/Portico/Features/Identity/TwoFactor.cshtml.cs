@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Localization;
-using Microsoft.AspNetCore.RateLimiting;
-
 namespace Portico.Features.Identity;
 
 /// The second sign-in step: a code from the authenticator app, or one of the recovery codes.

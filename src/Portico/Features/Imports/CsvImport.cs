@@ -1,12 +1,6 @@
-using System.Globalization;
 using System.Net.Mail;
 using CsvHelper;
 using CsvHelper.Configuration;
-using Microsoft.Extensions.Localization;
-using Portico.Features.Accounts;
-using Portico.Features.Audit;
-using Portico.Features.Identity;
-using Portico.Features.Integrations;
 
 namespace Portico.Features.Imports;
 

@@ -1,9 +1,5 @@
-using System.Globalization;
-using System.Text;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Infrastructure;
-using Portico.Features.Integrations;
-using Portico.Features.Requests;
 
 namespace Portico.Features.Insights;
 

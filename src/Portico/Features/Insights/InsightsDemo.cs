@@ -1,7 +1,3 @@
-using Portico.Features.Identity;
-using Portico.Features.Integrations;
-using Portico.Features.Requests;
-
 namespace Portico.Features.Insights;
 
 /// Six months of made-up history for the demo: people signing in and serving themselves more each month, requests

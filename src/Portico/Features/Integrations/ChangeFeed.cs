@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Portico.Features.Webhooks;
 
 namespace Portico.Features.Integrations;

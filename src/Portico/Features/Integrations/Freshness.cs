@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Localization;
-
 namespace Portico.Features.Integrations;
 
 /// How current synced data is: when the source last delivered and whether it is late.

@@ -1,6 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-
 namespace Portico.Features.Integrations;
 
 /// An outside system of record (billing, CRM, ERP, helpdesk) that pushes data into the portal.

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
 using Portico.Features.Billing;
 using Portico.Features.Orders;
 

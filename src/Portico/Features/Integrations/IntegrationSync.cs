@@ -1,7 +1,3 @@
-using System.Security.Cryptography;
-using System.Text.Json;
-using Portico.Features.Accounts;
-using Portico.Features.Audit;
 using Portico.Features.Billing;
 using Portico.Features.Orders;
 

@@ -1,7 +1,3 @@
-using System.Globalization;
-using Microsoft.Extensions.Localization;
-using Portico.Features.Audit;
-
 namespace Portico.Features.Integrations;
 
 /// The full key of a new integration key, shown once: only its hash is stored.

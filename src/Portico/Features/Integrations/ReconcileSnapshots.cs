@@ -1,6 +1,3 @@
-using System.Text.Json;
-using Portico.Features.Audit;
-
 namespace Portico.Features.Integrations;
 
 /// An answer of the snapshot API: the value, or the status and message of a refusal.

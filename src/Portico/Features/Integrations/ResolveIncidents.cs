@@ -1,7 +1,3 @@
-using Microsoft.Extensions.Localization;
-using Portico.Features.Accounts;
-using Portico.Features.Audit;
-
 namespace Portico.Features.Integrations;
 
 /// What a resolution did: how many incidents it closed, and the account their records went to.

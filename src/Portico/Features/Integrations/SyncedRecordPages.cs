@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Linq.Expressions;
-using Portico.Features.Requests;
 
 namespace Portico.Features.Integrations;
 

@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using Portico.Features.Shared;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Portico.Features.Integrations;

@@ -1,5 +1,3 @@
-using Portico.Features.Identity;
-
 namespace Portico.Features.Notifications;
 
 /// Language: the one chosen on the person's profile, for the email's words; null is English.

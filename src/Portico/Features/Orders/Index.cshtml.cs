@@ -1,6 +1,3 @@
-using Portico.Features.Accounts;
-using Portico.Features.Integrations;
-
 namespace Portico.Features.Orders;
 
 public sealed record OrderRow(Guid Id, string Reference, string Title, string Kind, string Status, List<Milestone> Milestones, DateTime UpdatedAt)

@@ -1,6 +1,3 @@
-using Portico.Features.Integrations;
-using Portico.Features.Shared;
-
 namespace Portico.Features.Orders;
 
 public sealed record Milestone(string Name, DateOnly? DueOn, DateOnly? DoneOn);

@@ -1,4 +1,3 @@
-using Portico.Features.Audit;
 using Portico.Features.Documents;
 using Portico.Infrastructure.Storage;
 

@@ -1,7 +1,3 @@
-using Microsoft.Extensions.Localization;
-using Portico.Features.Accounts;
-using Portico.Features.Shared;
-
 namespace Portico.Features.Requests;
 
 [AccountPermission(Permissions.RequestsView)]

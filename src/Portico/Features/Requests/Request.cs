@@ -1,5 +1,3 @@
-using Portico.Features.Shared;
-
 namespace Portico.Features.Requests;
 
 public enum RequestStatus

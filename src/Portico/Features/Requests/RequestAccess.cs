@@ -1,6 +1,3 @@
-using System.Security.Claims;
-using Portico.Features.Accounts;
-
 namespace Portico.Features.Requests;
 
 /// Which of the account's requests the current member sees: all of them with requests.view_all

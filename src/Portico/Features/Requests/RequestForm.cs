@@ -1,6 +1,3 @@
-using System.Globalization;
-using Microsoft.Extensions.Localization;
-
 namespace Portico.Features.Requests;
 
 /// What a person filled in, before validation: every field's raw values and files.

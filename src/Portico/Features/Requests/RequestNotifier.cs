@@ -1,7 +1,5 @@
-using Microsoft.Extensions.Localization;
 using Portico.Features.Activity;
 using Portico.Features.Notifications;
-using Portico.Infrastructure.Email;
 
 namespace Portico.Features.Requests;
 

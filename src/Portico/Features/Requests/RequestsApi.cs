@@ -1,6 +1,4 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Portico.Features.Accounts;
 
 namespace Portico.Features.Requests;
 

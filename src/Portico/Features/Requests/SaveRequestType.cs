@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Localization;
-using Portico.Features.Accounts;
-using Portico.Features.Audit;
 using Portico.Features.Requests.Staff;
 
 namespace Portico.Features.Requests;

@@ -1,7 +1,4 @@
-using Microsoft.Extensions.Localization;
 using Portico.Features.Insights;
-using Portico.Features.Accounts;
-using Portico.Features.Audit;
 
 namespace Portico.Features.Requests;
 

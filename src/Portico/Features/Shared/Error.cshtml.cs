@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Microsoft.Extensions.Localization;
 
 namespace Portico.Features.Shared;
 

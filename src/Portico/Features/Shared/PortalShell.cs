@@ -1,5 +1,4 @@
 using Portico.Features.Branding;
-using Portico.Features.Identity;
 
 namespace Portico.Features.Shared;
 

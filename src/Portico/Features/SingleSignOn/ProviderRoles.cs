@@ -1,5 +1,3 @@
-using Portico.Features.Accounts;
-using Portico.Features.Audit;
 using Portico.Features.Contacts;
 
 namespace Portico.Features.SingleSignOn;

@@ -1,7 +1,5 @@
 using System.Net;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.Extensions.Localization;
-using Portico.Features.Audit;
 
 namespace Portico.Features.SingleSignOn;
 

@@ -1,8 +1,3 @@
-using System.Security.Claims;
-using Portico.Features.Accounts;
-using Portico.Features.Audit;
-using Portico.Features.Identity;
-
 namespace Portico.Features.SingleSignOn;
 
 public enum SingleSignOnOutcome

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
-using Portico.Features.Audit;
 
 namespace Portico.Features.SingleSignOn;
 

@@ -1,7 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-using Portico.Features.Accounts;
-
 namespace Portico.Features.SingleSignOn;
 
 /// An OpenID Connect identity provider a customer signs in with, found by the email domains it serves.

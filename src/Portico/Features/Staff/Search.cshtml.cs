@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Localization;
-
 namespace Portico.Features.Staff;
 
 /// One search over the console's records. Each staff role gets only the kinds its pages show: Agents no invoices or

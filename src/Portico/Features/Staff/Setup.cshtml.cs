@@ -1,6 +1,3 @@
-using Microsoft.AspNetCore.RateLimiting;
-using Portico.Features.Identity;
-
 namespace Portico.Features.Staff;
 
 public sealed class FirstAdminForm

@@ -1,5 +1,3 @@
-using Portico.Features.Identity;
-
 namespace Portico.Features.Staff;
 
 /// A single-use link that lets a staff Admin in without anyone to invite them: without a person it creates

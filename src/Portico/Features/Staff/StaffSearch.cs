@@ -1,8 +1,5 @@
 using System.Text.RegularExpressions;
-using Microsoft.Extensions.Localization;
 using Portico.Features.Billing;
-using Portico.Features.Identity;
-using Portico.Features.Requests;
 
 namespace Portico.Features.Staff;
 

@@ -1,9 +1,5 @@
-using System.Globalization;
 using Microsoft.EntityFrameworkCore.Storage;
-using Portico.Features.Accounts;
 using Portico.Features.Documents;
-using Portico.Features.Identity;
-using Portico.Features.Requests;
 
 namespace Portico.Features.Staff;
 

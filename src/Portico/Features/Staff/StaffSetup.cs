@@ -1,9 +1,4 @@
-using System.Globalization;
 using System.Net.Mail;
-using Microsoft.Extensions.Localization;
-using Portico.Infrastructure.Email;
-using Portico.Features.Audit;
-using Portico.Features.Identity;
 
 namespace Portico.Features.Staff;
 

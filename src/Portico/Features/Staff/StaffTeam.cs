@@ -1,7 +1,3 @@
-using Microsoft.Extensions.Localization;
-using Portico.Features.Audit;
-using Portico.Features.Identity;
-
 namespace Portico.Features.Staff;
 
 /// A staff member as the team page shows them.

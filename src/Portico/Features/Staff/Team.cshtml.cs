@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Localization;
-using Portico.Features.Identity;
-
 namespace Portico.Features.Staff;
 
 /// The staff team: who works the console, with which role, and how their sign-in stands.

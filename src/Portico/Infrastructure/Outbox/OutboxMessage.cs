@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Portico.Infrastructure.Outbox;
 
 /// A side effect saved in the same transaction as the change that causes it.

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.Net.Http.Headers;
 
 namespace Portico.Infrastructure.Storage;

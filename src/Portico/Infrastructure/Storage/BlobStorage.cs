@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace Portico.Infrastructure.Storage;
 
 public enum StorageProvider

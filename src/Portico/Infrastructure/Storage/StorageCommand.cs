@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace Portico.Infrastructure.Storage;
 
 /// `storage copy-to-s3`: copies every file of the local store (Storage:LocalPath) into the bucket of the Storage:S3 settings

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Localization;
-
 namespace Portico.Infrastructure.Web;
 
 /// The model binder's own messages (a value that is not a number or a date at all, a missing value) in the reader's

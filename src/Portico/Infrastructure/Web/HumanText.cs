@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using System.Reflection;
-using Microsoft.Extensions.Localization;
 
 namespace Portico.Infrastructure.Web;
 

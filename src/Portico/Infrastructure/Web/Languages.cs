@@ -1,7 +1,4 @@
-using System.Globalization;
-using System.Security.Claims;
 using Microsoft.AspNetCore.Localization;
-using Microsoft.Extensions.Localization;
 
 namespace Portico.Infrastructure.Web;
 

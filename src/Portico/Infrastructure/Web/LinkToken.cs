@@ -1,6 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-
 namespace Portico.Infrastructure.Web;
 
 /// The random part of a single-use link (invitations, sign-in links, setup links) and the hash that is

@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Text;
-using Microsoft.Extensions.Localization;
-
 namespace Portico.Infrastructure.Web;
 
 /// Accepted only with Languages:Pseudo (tests): in the pseudo-language every text that goes through a localizer comes out accented

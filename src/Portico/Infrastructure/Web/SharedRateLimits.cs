@@ -1,6 +1,5 @@
 using System.Data.Common;
 using System.Diagnostics;
-using System.Globalization;
 using System.Threading.RateLimiting;
 
 namespace Portico.Infrastructure.Web;

@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Security.Claims;
-
 namespace Portico.Infrastructure.Web;
 
 /// A person's time zone, an IANA id ("Europe/Berlin") kept on their profile and in their sign-in ticket; UTC until known.

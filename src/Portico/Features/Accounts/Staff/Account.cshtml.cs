@@ -1,8 +1,5 @@
-using Microsoft.Extensions.Localization;
 using Portico.Features.Contacts;
-using Portico.Features.Identity;
 using Portico.Features.Insights.Staff;
-using Portico.Features.Requests;
 
 namespace Portico.Features.Accounts.Staff;
 

@@ -1,7 +1,4 @@
-using Microsoft.Extensions.Localization;
-using Portico.Features.Audit;
 using Portico.Features.Contacts;
-using Portico.Features.Identity;
 
 namespace Portico.Features.Accounts.Staff;
 

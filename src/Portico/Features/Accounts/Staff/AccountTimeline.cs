@@ -1,7 +1,3 @@
-using System.Text.Json;
-using Microsoft.Extensions.Localization;
-using Portico.Features.Audit;
-
 namespace Portico.Features.Accounts.Staff;
 
 public sealed record TimelineEntry(DateTime At, string What, string? Who, string? Link);

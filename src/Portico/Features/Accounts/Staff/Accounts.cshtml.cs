@@ -1,8 +1,3 @@
-using Microsoft.Extensions.Localization;
-using Portico.Features.Accounts;
-using Portico.Features.Identity;
-using Portico.Features.Requests;
-
 namespace Portico.Features.Accounts.Staff;
 
 public sealed record AccountRow(Guid Id, string Name, string? ExternalId, int Members);

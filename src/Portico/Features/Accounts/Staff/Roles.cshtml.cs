@@ -1,7 +1,3 @@
-using Microsoft.Extensions.Localization;
-using Portico.Features.Accounts;
-using Portico.Features.Audit;
-
 namespace Portico.Features.Accounts.Staff;
 
 public sealed record RoleRow(Guid Id, string Name, string Description, bool IsBuiltIn, IReadOnlyList<string> Permissions);

@@ -1,7 +1,3 @@
-using Microsoft.Extensions.Localization;
-using Portico.Features.Identity;
-using Portico.Features.Requests;
-
 namespace Portico.Features.Approvals.Staff;
 
 /// Changes routed to staff: an account manager sees their accounts', admins see all.

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Localization;
-
 namespace Portico.Features.Branding.Staff;
 
 public sealed class FooterLinkInput

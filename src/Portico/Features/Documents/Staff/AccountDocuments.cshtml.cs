@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Localization;
-
 namespace Portico.Features.Documents.Staff;
 
 /// One account's folders, documents and document requests, from the staff side.

@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Localization;
-using Portico.Features.Audit;
-
 namespace Portico.Features.Documents.Staff;
 
 /// One document for staff: versions, who acknowledged, and its whole trail.

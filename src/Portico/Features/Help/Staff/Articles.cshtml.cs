@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Localization;
-
 namespace Portico.Features.Help.Staff;
 
 public sealed record StaffArticleRow(Guid Id, string Title, string CategoryName, string Language, ArticleAudience Audience, int PublishedVersion,

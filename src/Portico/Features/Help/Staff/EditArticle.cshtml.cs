@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Localization;
-using Portico.Features.Accounts;
-
 namespace Portico.Features.Help.Staff;
 
 /// Writes one article: saving keeps a draft, publishing shows it to its readers and keeps the version.

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Localization;
-
 namespace Portico.Features.Imports.Staff;
 
 [Authorize(Policy = Policies.StaffAdmin)]

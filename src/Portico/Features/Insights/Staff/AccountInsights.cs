@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Portico.Features.Insights.Staff;
 
 /// One account's figures on its staff page: the insights page's own reading, filtered to the account, over the last 90

@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Text;
-using Microsoft.Extensions.Localization;
-
 namespace Portico.Features.Insights.Staff;
 
 /// The five adoption metrics over a chosen range, compared with the range before it, with breakdowns and the engagement

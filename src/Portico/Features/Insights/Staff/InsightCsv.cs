@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text;
-
 namespace Portico.Features.Insights.Staff;
 
 /// How figures read on the page and in CSV: shares as whole percents, response times as the band they fall in.

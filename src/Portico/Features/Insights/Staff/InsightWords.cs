@@ -1,6 +1,3 @@
-using System.Globalization;
-using Microsoft.Extensions.Localization;
-
 namespace Portico.Features.Insights.Staff;
 
 /// The figures' words and numbers as the insights pages show them, in the reader's language. InsightFormat stays as the

@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Localization;
-using Portico.Features.Audit;
-
 namespace Portico.Features.Integrations.Staff;
 
 public sealed record IntegrationHealth(Integration Integration, int OpenIncidents, IReadOnlyList<IntegrationKey> Keys, IReadOnlyList<string> Owns,

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Localization;
-
 namespace Portico.Features.Requests.Staff;
 
 [Authorize(Policy = Policies.StaffRequests)]

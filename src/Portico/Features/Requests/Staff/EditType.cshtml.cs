@@ -1,6 +1,3 @@
-using Portico.Features.Accounts;
-using Portico.Features.Audit;
-
 namespace Portico.Features.Requests.Staff;
 
 public sealed class FieldInput

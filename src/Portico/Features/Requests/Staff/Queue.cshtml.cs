@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Localization;
-
 namespace Portico.Features.Requests.Staff;
 
 public sealed record QueueRow(Guid Id, int Number, string Subject, string AccountName, string TypeName, RequestStatus Status, RequestPriority Priority,

@@ -1,5 +1,3 @@
-using Portico.Features.Identity;
-
 namespace Portico.Features.SingleSignOn;
 
 /// A group a provider pushes through SCIM. Its display name is matched against the provider's group-to-role mapping: its

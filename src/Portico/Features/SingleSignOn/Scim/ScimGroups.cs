@@ -1,5 +1,3 @@
-using Portico.Features.Audit;
-
 namespace Portico.Features.SingleSignOn;
 
 public sealed record ScimMember(Guid Id, string Display);

@@ -1,5 +1,3 @@
-using Portico.Features.Identity;
-
 namespace Portico.Features.SingleSignOn;
 
 /// A person a provider provisions through SCIM, and whether it has them active. Kept after a deactivation, so the provider

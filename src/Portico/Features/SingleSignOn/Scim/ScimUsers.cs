@@ -1,8 +1,5 @@
 using System.Net.Mail;
-using Portico.Features.Accounts;
-using Portico.Features.Audit;
 using Portico.Features.Contacts;
-using Portico.Features.Identity;
 
 namespace Portico.Features.SingleSignOn;
 

@@ -1,5 +1,3 @@
-using Portico.Features.Audit;
-
 namespace Portico.Features.SingleSignOn.Staff;
 
 /// One provider's settings: "new" adds one. The client secret is never shown; a blank secret on a change keeps it.

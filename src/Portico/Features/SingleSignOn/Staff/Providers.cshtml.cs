@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Localization;
-
 namespace Portico.Features.SingleSignOn.Staff;
 
 public sealed record ProviderRow(Guid Id, string Name, string Domains, bool Enabled, bool Required, int Accounts);

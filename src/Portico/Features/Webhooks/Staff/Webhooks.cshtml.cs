@@ -1,7 +1,4 @@
-using System.Security.Cryptography;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.Extensions.Localization;
-using Portico.Features.Audit;
 using Portico.Infrastructure.Outbox;
 
 namespace Portico.Features.Webhooks.Staff;
