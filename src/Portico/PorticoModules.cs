@@ -52,7 +52,8 @@ public static class PorticoModules
 
     public static void MapPortico(this WebApplication app)
     {
-        app.UsePorticoPipeline();
+        // Before authentication: a provider's callback needs its scheme on this node, or a clear answer when it was turned off.
+        app.UsePorticoPipeline(beforeAuthentication: pipeline => pipeline.UseSingleSignOnCallbacks());
         app.MapPorticoWeb();
         app.MapTelemetry();
         app.MapBranding();

@@ -11,6 +11,7 @@ public static class IntegrationsModule
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, IntegrationKeyAuthentication>(IntegrationKeyAuthentication.SchemeName, null);
         services.AddScoped<IntegrationSync>();
+        services.AddSingleton<IntegrationSyncAge>();
         services.AddScoped<ReconcileSnapshots>();
         services.AddScoped<Freshness>();
         services.AddScoped<ManageIntegrations>();
@@ -39,6 +40,8 @@ public static class IntegrationsModule
     public static IEndpointRouteBuilder MapIntegrations(this IEndpointRouteBuilder app)
     {
         app.MapIntegrationApi();
+        // The gauge exists from the start; it is read only when metrics are scraped.
+        app.ServiceProvider.GetRequiredService<IntegrationSyncAge>();
         return app;
     }
 }

@@ -67,7 +67,8 @@ public static class WebSetup
         return services;
     }
 
-    public static WebApplication UsePorticoPipeline(this WebApplication app)
+    /// <param name="beforeAuthentication">What features need between routing and authentication.</param>
+    public static WebApplication UsePorticoPipeline(this WebApplication app, Action<IApplicationBuilder> beforeAuthentication)
     {
         ProxyOptions.UseKnownProxies(app, app.Services.GetRequiredService<IOptions<ProxyOptions>>().Value);
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api =>
@@ -98,8 +99,7 @@ public static class WebSetup
         app.UseRouting();
         app.UseMiddleware<Tenancy.StaffScopeMiddleware>();
         app.RefuseControlCharactersInUrls();
-        // Before authentication: a provider's callback needs its scheme on this node, or a clear answer when it was turned off.
-        Features.SingleSignOn.SingleSignOnEvents.UseSingleSignOnCallbacks(app);
+        beforeAuthentication(app);
         app.UseAuthentication();
         // After authentication, so a signed-in person's own choice of language can come before the browser's; before the
         // customer view, so its refusal is in that language too.
