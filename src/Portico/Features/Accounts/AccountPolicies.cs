@@ -4,34 +4,25 @@ namespace Portico.Features.Accounts;
 /// account, and its account manager.
 public sealed class AccountPolicies(PorticoDb db, AuditLog audit, IStringLocalizer<AccountPolicies> text)
 {
-    public async Task<Outcome> RequireMfaAsync(Guid accountId, bool required, CancellationToken ct)
-    {
-        var account = await db.Accounts.SingleOrDefaultAsync(a => a.Id == accountId, ct);
-        if (account is null)
-        {
-            return Outcome.NotFound;
-        }
-        if (account.RequireMfa != required)
-        {
-            account.SetRequireMfa(required);
-            audit.Record(AuditActions.AccountMfaPolicyChanged, accountId, "Account", accountId.ToString(), new { require_mfa = required });
-            await db.SaveChangesAsync(ct);
-        }
-        return Outcome.Done;
-    }
+    public Task<Outcome> RequireMfaAsync(Guid accountId, bool required, CancellationToken ct) =>
+        SetAsync(accountId, a => a.RequireMfa == required, a => a.SetRequireMfa(required), AuditActions.AccountMfaPolicyChanged, new { require_mfa = required }, ct);
 
     /// Insights show how many key accounts use the portal beside all accounts.
-    public async Task<Outcome> MarkKeyAsync(Guid accountId, bool key, CancellationToken ct)
+    public Task<Outcome> MarkKeyAsync(Guid accountId, bool key, CancellationToken ct) =>
+        SetAsync(accountId, a => a.IsKey == key, a => a.MarkKey(key), AuditActions.AccountKeyChanged, new { key }, ct);
+
+    /// Setting what is already so changes nothing and leaves nothing in the audit log.
+    private async Task<Outcome> SetAsync(Guid accountId, Func<Account, bool> alreadySo, Action<Account> set, string action, object details, CancellationToken ct)
     {
         var account = await db.Accounts.SingleOrDefaultAsync(a => a.Id == accountId, ct);
         if (account is null)
         {
             return Outcome.NotFound;
         }
-        if (account.IsKey != key)
+        if (!alreadySo(account))
         {
-            account.MarkKey(key);
-            audit.Record(AuditActions.AccountKeyChanged, accountId, "Account", accountId.ToString(), new { key });
+            set(account);
+            audit.Record(action, accountId, "Account", accountId.ToString(), details);
             await db.SaveChangesAsync(ct);
         }
         return Outcome.Done;

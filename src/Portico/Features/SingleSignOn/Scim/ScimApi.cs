@@ -58,34 +58,19 @@ public static partial class ScimApi
                 ? Results.Json(Resource(http, providerId, user), contentType: ContentType)
                 : Error(StatusCodes.Status404NotFound, "No such user."));
 
-        scim.MapPost("", async (Guid providerId, HttpContext http, ScimUsers people, CancellationToken ct) =>
-        {
-            var (body, refused) = await ReadAsync(http, ct);
-            return body is null ? refused! : Answer(http, providerId, await people.CreateAsync(providerId, ChangeOf(body), ct));
-        });
+        scim.MapPost("", (Guid providerId, HttpContext http, ScimUsers people, CancellationToken ct) =>
+            WithBodyAsync(http, async body => Answer(http, providerId, await people.CreateAsync(providerId, ChangeOf(body), ct)), ct));
 
-        scim.MapPut("/{id}", async (Guid providerId, string id, HttpContext http, ScimUsers people, CancellationToken ct) =>
-        {
-            var (body, refused) = await ReadAsync(http, ct);
-            return body is null ? refused!
-                : !Guid.TryParse(id, out var userId) ? Error(StatusCodes.Status404NotFound, "No such user.")
-                : Answer(http, providerId, await people.ChangeAsync(providerId, userId, ChangeOf(body), ct));
-        });
+        scim.MapPut("/{id}", (Guid providerId, string id, HttpContext http, ScimUsers people, CancellationToken ct) =>
+            WithBodyAsync(http, id, "No such user.", async (body, userId) =>
+                Answer(http, providerId, await people.ChangeAsync(providerId, userId, ChangeOf(body), ct)), ct));
 
-        scim.MapPatch("/{id}", async (Guid providerId, string id, HttpContext http, ScimUsers people, CancellationToken ct) =>
-        {
-            var (body, refused) = await ReadAsync(http, ct);
-            if (body is null)
+        scim.MapPatch("/{id}", (Guid providerId, string id, HttpContext http, ScimUsers people, CancellationToken ct) =>
+            WithBodyAsync(http, id, "No such user.", async (body, userId) => PatchOf(body) switch
             {
-                return refused!;
-            }
-            if (!Guid.TryParse(id, out var userId))
-            {
-                return Error(StatusCodes.Status404NotFound, "No such user.");
-            }
-            var (change, invalid) = PatchOf(body);
-            return invalid is not null ? invalid : Answer(http, providerId, await people.ChangeAsync(providerId, userId, change!, ct));
-        });
+                (_, { } invalid) => invalid,
+                (var change, _) => Answer(http, providerId, await people.ChangeAsync(providerId, userId, change!, ct)),
+            }, ct));
 
         scim.MapDelete("/{id}", async (Guid providerId, string id, HttpContext http, ScimUsers people, CancellationToken ct) =>
             Guid.TryParse(id, out var userId) ? Answer(http, providerId, await people.DeleteAsync(providerId, userId, ct))
@@ -117,6 +102,18 @@ public static partial class ScimApi
     };
 
     /// The body as a JSON object, or the SCIM error saying why not.
+    /// A create: the body read as a JSON object, or the refusal that says why it could not be.
+    internal static async Task<IResult> WithBodyAsync(HttpContext http, Func<JsonObject, Task<IResult>> write, CancellationToken ct)
+    {
+        var (body, refused) = await ReadAsync(http, ct);
+        return body is null ? refused! : await write(body);
+    }
+
+    /// A change to one resource: its body, then its id; an id that is not one of ours is a resource we do not have.
+    internal static Task<IResult> WithBodyAsync(HttpContext http, string id, string noSuch, Func<JsonObject, Guid, Task<IResult>> write, CancellationToken ct) =>
+        WithBodyAsync(http, body => Guid.TryParse(id, out var resourceId) ? write(body, resourceId)
+            : Task.FromResult(Error(StatusCodes.Status404NotFound, noSuch)), ct);
+
     internal static async Task<(JsonObject? Body, IResult? Refused)> ReadAsync(HttpContext http, CancellationToken ct)
     {
         var type = http.Request.ContentType ?? "";

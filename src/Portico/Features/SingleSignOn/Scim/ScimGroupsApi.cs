@@ -29,38 +29,23 @@ public static partial class ScimApi
                 ? Results.Json(GroupResource(http, providerId, group), contentType: ContentType)
                 : Error(StatusCodes.Status404NotFound, "No such group."));
 
-        groups.MapPost("", async (Guid providerId, HttpContext http, ScimGroups service, CancellationToken ct) =>
-        {
-            var (body, refused) = await ReadAsync(http, ct);
-            return body is null ? refused! : GroupAnswer(http, providerId, await service.CreateAsync(providerId, GroupOf(body), ct));
-        });
+        groups.MapPost("", (Guid providerId, HttpContext http, ScimGroups service, CancellationToken ct) =>
+            WithBodyAsync(http, async body => GroupAnswer(http, providerId, await service.CreateAsync(providerId, GroupOf(body), ct)), ct));
 
-        groups.MapPut("/{id}", async (Guid providerId, string id, HttpContext http, ScimGroups service, CancellationToken ct) =>
-        {
-            var (body, refused) = await ReadAsync(http, ct);
-            if (body is null)
+        groups.MapPut("/{id}", (Guid providerId, string id, HttpContext http, ScimGroups service, CancellationToken ct) =>
+            WithBodyAsync(http, id, "No such group.", async (body, groupId) =>
             {
-                return refused!;
-            }
-            var change = GroupOf(body);
-            return !Guid.TryParse(id, out var groupId) ? Error(StatusCodes.Status404NotFound, "No such group.")
-                : GroupAnswer(http, providerId, await service.ChangeAsync(providerId, groupId, change with { Members = change.Members ?? [] }, ct));
-        });
+                // A replace without members empties the group.
+                var change = GroupOf(body);
+                return GroupAnswer(http, providerId, await service.ChangeAsync(providerId, groupId, change with { Members = change.Members ?? [] }, ct));
+            }, ct));
 
-        groups.MapPatch("/{id}", async (Guid providerId, string id, HttpContext http, ScimGroups service, CancellationToken ct) =>
-        {
-            var (body, refused) = await ReadAsync(http, ct);
-            if (body is null)
+        groups.MapPatch("/{id}", (Guid providerId, string id, HttpContext http, ScimGroups service, CancellationToken ct) =>
+            WithBodyAsync(http, id, "No such group.", async (body, groupId) => GroupPatchOf(body) switch
             {
-                return refused!;
-            }
-            if (!Guid.TryParse(id, out var groupId))
-            {
-                return Error(StatusCodes.Status404NotFound, "No such group.");
-            }
-            var (change, invalid) = GroupPatchOf(body);
-            return invalid ?? GroupAnswer(http, providerId, await service.ChangeAsync(providerId, groupId, change!, ct));
-        });
+                (_, { } invalid) => invalid,
+                (var change, _) => GroupAnswer(http, providerId, await service.ChangeAsync(providerId, groupId, change!, ct)),
+            }, ct));
 
         groups.MapDelete("/{id}", async (Guid providerId, string id, HttpContext http, ScimGroups service, CancellationToken ct) =>
             Guid.TryParse(id, out var groupId) ? GroupAnswer(http, providerId, await service.DeleteAsync(providerId, groupId, ct))
