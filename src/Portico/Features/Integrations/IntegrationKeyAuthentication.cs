@@ -6,19 +6,14 @@ namespace Portico.Features.Integrations;
 /// Authenticates systems of record by "Authorization: Bearer portico_…" keys. Only the key's
 /// hash is stored; revoked keys and unknown keys get the same 401.
 public sealed class IntegrationKeyAuthentication(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
-    PorticoDb db, TimeProvider clock) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    PorticoDb db, TimeProvider clock) : BearerAuthentication(options, logger, encoder)
 {
     public const string SchemeName = "IntegrationKey";
     public const string IntegrationClaim = "portico:integration";
 
-    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    protected override async Task<AuthenticateResult> AuthenticateAsync(string token)
     {
-        var header = Request.Headers.Authorization.ToString();
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-        {
-            return AuthenticateResult.NoResult();
-        }
-        if (IntegrationKey.Parse(header["Bearer ".Length..].Trim()) is not var (keyId, secret))
+        if (IntegrationKey.Parse(token) is not var (keyId, secret))
         {
             return AuthenticateResult.Fail("Malformed key.");
         }
@@ -35,9 +30,7 @@ public sealed class IntegrationKeyAuthentication(IOptionsMonitor<AuthenticationS
             key.Used(now);
             await db.SaveChangesAsync(Context.RequestAborted);
         }
-        var identity = new ClaimsIdentity(
-            [new Claim(IntegrationClaim, integration.Id.ToString()), new Claim(ClaimTypes.Name, "integration:" + integration.Name)], SchemeName);
-        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+        return Caller(new Claim(IntegrationClaim, integration.Id.ToString()), new Claim(ClaimTypes.Name, "integration:" + integration.Name));
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)

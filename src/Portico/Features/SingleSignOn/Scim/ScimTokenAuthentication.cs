@@ -6,19 +6,13 @@ namespace Portico.Features.SingleSignOn;
 /// Authenticates an identity provider's SCIM client by "Authorization: Bearer portico_scim_…" against the token of the
 /// provider the address names. Another provider's token, an unknown token or none all get the same 401.
 public sealed class ScimTokenAuthentication(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, PorticoDb db)
-    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    : BearerAuthentication(options, logger, encoder)
 {
     public const string SchemeName = "ScimToken";
     public const string ProviderClaim = "portico:scim-provider";
 
-    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    protected override async Task<AuthenticateResult> AuthenticateAsync(string token)
     {
-        var header = Request.Headers.Authorization.ToString();
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-        {
-            return AuthenticateResult.NoResult();
-        }
-        var token = header["Bearer ".Length..].Trim();
         if (!token.StartsWith(SingleSignOnProvider.ScimTokenPrefix, StringComparison.Ordinal)
             || !Guid.TryParse(Request.RouteValues["providerId"] as string, out var providerId))
         {
@@ -29,8 +23,7 @@ public sealed class ScimTokenAuthentication(IOptionsMonitor<AuthenticationScheme
         {
             return AuthenticateResult.Fail("Unknown token for this provider.");
         }
-        var identity = new ClaimsIdentity([new Claim(ProviderClaim, provider.Id.ToString()), new Claim(ClaimTypes.Name, "scim:" + provider.Name)], SchemeName);
-        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+        return Caller(new Claim(ProviderClaim, provider.Id.ToString()), new Claim(ClaimTypes.Name, "scim:" + provider.Name));
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
