@@ -9,32 +9,16 @@ public sealed partial class SecurityModel
     /// Shown once, right after they are made; the page never shows them again.
     public IReadOnlyList<string> NewRecoveryCodes { get; private set; } = [];
 
-    public async Task<IActionResult> OnPostSetupAsync()
+    public Task<IActionResult> OnPostSetupAsync() => AsSignedInAsync(twoFactorOn: false, async user =>
     {
-        if (await users.GetUserAsync(User) is not { } user)
-        {
-            return Challenge();
-        }
-        if (user.TwoFactorEnabled)
-        {
-            return Redirect("/account/security");
-        }
         await twoFactor.StartSetupAsync(user);
         // The reset changes the security stamp; renew this session's cookie so it stays valid.
         await signIn.RefreshSignInAsync(user);
         return Redirect("/account/security?setup=true");
-    }
+    });
 
-    public async Task<IActionResult> OnPostEnableAsync(CancellationToken cancellationToken)
+    public Task<IActionResult> OnPostEnableAsync(CancellationToken cancellationToken) => AsSignedInAsync(twoFactorOn: false, async user =>
     {
-        if (await users.GetUserAsync(User) is not { } user)
-        {
-            return Challenge();
-        }
-        if (user.TwoFactorEnabled)
-        {
-            return Redirect("/account/security");
-        }
         var outcome = await twoFactor.EnableAsync(user, Code, cancellationToken);
         if (outcome.Value is { } codes)
         {
@@ -44,18 +28,10 @@ public sealed partial class SecurityModel
             await LoadAsync(user, setup: false);
         }
         return await ShowAsync(outcome.Status, user, setup: true, Page);
-    }
+    });
 
-    public async Task<IActionResult> OnPostRecoveryCodesAsync(CancellationToken cancellationToken)
+    public Task<IActionResult> OnPostRecoveryCodesAsync(CancellationToken cancellationToken) => AsSignedInAsync(twoFactorOn: true, async user =>
     {
-        if (await users.GetUserAsync(User) is not { } user)
-        {
-            return Challenge();
-        }
-        if (!user.TwoFactorEnabled)
-        {
-            return Redirect("/account/security");
-        }
         var outcome = await twoFactor.NewRecoveryCodesAsync(user, Code, cancellationToken);
         if (outcome.Value is { } codes)
         {
@@ -64,23 +40,21 @@ public sealed partial class SecurityModel
             await LoadAsync(user, setup: false);
         }
         return await ShowAsync(outcome.Status, user, setup: false, Page);
-    }
+    });
 
-    public async Task<IActionResult> OnPostDisableAsync(CancellationToken cancellationToken)
+    public Task<IActionResult> OnPostDisableAsync(CancellationToken cancellationToken) => AsSignedInAsync(twoFactorOn: true, async user =>
     {
-        if (await users.GetUserAsync(User) is not { } user)
-        {
-            return Challenge();
-        }
-        if (!user.TwoFactorEnabled)
-        {
-            return Redirect("/account/security");
-        }
         var outcome = await twoFactor.DisableAsync(user, Code, cancellationToken);
         if (outcome.Succeeded)
         {
             await signIn.RefreshSignInAsync(user);
         }
         return await ShowAsync(outcome, user, setup: false, () => Redirect("/account/security?done=off"));
-    }
+    });
+
+    /// Each button is shown for one state of two-factor sign-in; a post from a stale page (another tab changed it) shows the page afresh.
+    private async Task<IActionResult> AsSignedInAsync(bool twoFactorOn, Func<PorticoUser, Task<IActionResult>> act) =>
+        await users.GetUserAsync(User) is not { } user ? Challenge()
+        : user.TwoFactorEnabled != twoFactorOn ? Redirect("/account/security")
+        : await act(user);
 }
