@@ -157,15 +157,10 @@ public sealed class ManageContacts(PorticoDb db, AuditLog audit, Insights.KeyEve
 
     private async Task<Outcome> SetAccessUntilLockedAsync(Guid accountId, Guid membershipId, DateOnly? until, Actor actor, CancellationToken ct)
     {
-        var membership = await db.Memberships.AcrossAccounts().Include(m => m.Role).Include(m => m.User)
-            .SingleOrDefaultAsync(m => m.Id == membershipId && m.AccountId == accountId, ct);
+        var (membership, refusal) = await WithinReachAsync(accountId, membershipId, actor, "set_expiry", ct);
         if (membership is null)
         {
-            return Outcome.NotFound;
-        }
-        if (Beyond(actor, membership.Role) is { } beyond)
-        {
-            return await EscalationRefusedAsync(accountId, "set_expiry", "Membership", membership.Id, membership.Role.Name, beyond, ct);
+            return refusal!;
         }
         var now = clock.GetUtcNow().UtcDateTime;
         DateTime? end = until?.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
@@ -188,20 +183,31 @@ public sealed class ManageContacts(PorticoDb db, AuditLog audit, Insights.KeyEve
         return Outcome.Done;
     }
 
-    public Task<Outcome> RemoveAsync(Guid accountId, Guid membershipId, Actor actor, CancellationToken ct) =>
-        ChangeMembershipRole.WithOwnersLockedAsync(db, accountId, () => RemoveLockedAsync(accountId, membershipId, actor, ct), ct);
-
-    private async Task<Outcome> RemoveLockedAsync(Guid accountId, Guid membershipId, Actor actor, CancellationToken ct)
+    /// The account's member this person may change, or why not: no such member here, or one whose role is above their own
+    /// (refused and audited as an attempt).
+    private async Task<(Membership? Membership, Outcome? Refusal)> WithinReachAsync(Guid accountId, Guid membershipId, Actor actor, string attempt,
+        CancellationToken ct)
     {
         var membership = await db.Memberships.AcrossAccounts().Include(m => m.Role).Include(m => m.User).Include(m => m.Account)
             .SingleOrDefaultAsync(m => m.Id == membershipId && m.AccountId == accountId, ct);
         if (membership is null)
         {
-            return Outcome.NotFound;
+            return (null, Outcome.NotFound);
         }
-        if (Beyond(actor, membership.Role) is { } beyond)
+        return Beyond(actor, membership.Role) is { } beyond
+            ? (null, await EscalationRefusedAsync(accountId, attempt, "Membership", membership.Id, membership.Role.Name, beyond, ct))
+            : (membership, null);
+    }
+
+    public Task<Outcome> RemoveAsync(Guid accountId, Guid membershipId, Actor actor, CancellationToken ct) =>
+        ChangeMembershipRole.WithOwnersLockedAsync(db, accountId, () => RemoveLockedAsync(accountId, membershipId, actor, ct), ct);
+
+    private async Task<Outcome> RemoveLockedAsync(Guid accountId, Guid membershipId, Actor actor, CancellationToken ct)
+    {
+        var (membership, refusal) = await WithinReachAsync(accountId, membershipId, actor, "remove", ct);
+        if (membership is null)
         {
-            return await EscalationRefusedAsync(accountId, "remove", "Membership", membership.Id, membership.Role.Name, beyond, ct);
+            return refusal!;
         }
         var now = clock.GetUtcNow().UtcDateTime;
         if (membership.Role.Name == BuiltInRoles.Owner && await IsLastOwnerAsync(membership, now, ct))
