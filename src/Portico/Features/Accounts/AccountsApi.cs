@@ -9,7 +9,7 @@ public sealed record MembershipDto(Guid Id, Guid UserId, string Name, string Ema
 
 public static class AccountsApi
 {
-    public static RouteGroupBuilder MapAccountsApi(this IEndpointRouteBuilder routes)
+    public static RouteGroupBuilder MapAccounts(this IEndpointRouteBuilder routes)
     {
         var api = routes.MapGroup("/api").WithTags("Accounts");
 

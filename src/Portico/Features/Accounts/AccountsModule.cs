@@ -21,10 +21,4 @@ public static class AccountsModule
         services.AddHostedService(sp => sp.GetRequiredService<CustomerViewExpiry>());
         return services;
     }
-
-    public static IEndpointRouteBuilder MapAccounts(this IEndpointRouteBuilder app)
-    {
-        app.MapAccountsApi();
-        return app;
-    }
 }

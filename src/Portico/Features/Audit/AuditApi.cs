@@ -4,7 +4,7 @@ namespace Portico.Features.Audit;
 
 public static class AuditApi
 {
-    public static RouteGroupBuilder MapAuditApi(this IEndpointRouteBuilder routes)
+    public static RouteGroupBuilder MapAudit(this IEndpointRouteBuilder routes)
     {
         var api = routes.MapGroup("/api/staff/audit").WithTags("Audit").RequireAuthorization(Policies.StaffAdmin);
 

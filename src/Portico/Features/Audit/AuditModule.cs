@@ -14,10 +14,4 @@ public static class AuditModule
         services.AddHostedService<AuditCheckpointWorker>();
         return services;
     }
-
-    public static IEndpointRouteBuilder MapAudit(this IEndpointRouteBuilder app)
-    {
-        app.MapAuditApi();
-        return app;
-    }
 }

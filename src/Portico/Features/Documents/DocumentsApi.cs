@@ -10,7 +10,7 @@ public sealed record VersionDto(Guid Id, int Number, long Size, string Sha256, s
 
 public static class DocumentsApi
 {
-    public static void MapDocumentsApi(this IEndpointRouteBuilder routes)
+    public static void MapDocuments(this IEndpointRouteBuilder routes)
     {
         var api = routes.MapGroup("/api/accounts/{accountId:guid}/documents").WithTags("Documents");
 

@@ -17,10 +17,4 @@ public static class DocumentsModule
         services.AddHostedService<DocumentMaintenanceWorker>();
         return services;
     }
-
-    public static IEndpointRouteBuilder MapDocuments(this IEndpointRouteBuilder app)
-    {
-        app.MapDocumentsApi();
-        return app;
-    }
 }

@@ -29,7 +29,7 @@ public sealed record ReplyDto(string? Body, List<FileUploadDto>? Files);
 
 public static class RequestsApi
 {
-    public static void MapRequestsApi(this IEndpointRouteBuilder routes)
+    public static void MapRequests(this IEndpointRouteBuilder routes)
     {
         var api = routes.MapGroup("/api/accounts/{accountId:guid}").WithTags("Requests");
 

@@ -18,10 +18,4 @@ public static class RequestsModule
         services.AddSingleton<AttachmentStorageMove>();
         return services;
     }
-
-    public static IEndpointRouteBuilder MapRequests(this IEndpointRouteBuilder app)
-    {
-        app.MapRequestsApi();
-        return app;
-    }
 }
