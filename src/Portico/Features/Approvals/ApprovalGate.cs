@@ -42,13 +42,10 @@ public sealed class ApprovalGate(PorticoDb db, AuditLog audit, EmailOutbox email
             : (await StaffApproverAddressesAsync(accountId, approver, ct), "/staff/approvals");
         foreach (var (to, language) in addresses)
         {
-            using (Languages.For(language))
-            {
-                email.Queue(to, text["A change at {0} is waiting for your approval", accountName], EmailOutbox.Paragraphs(
-                    text["Hello,"],
-                    text["{0} asked to make this change at {1}: {2}.", requester.Name, accountName, summary],
-                    text["Approve or reject it with a reason: {0}", branding.Value.Link(link)]), language);
-            }
+            email.Queue(to, language, () => (text["A change at {0} is waiting for your approval", accountName], [
+                text["Hello,"],
+                text["{0} asked to make this change at {1}: {2}.", requester.Name, accountName, summary],
+                text["Approve or reject it with a reason: {0}", branding.Value.Link(link)]]));
         }
         await db.SaveChangesAsync(ct);
         return null;

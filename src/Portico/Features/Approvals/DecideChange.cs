@@ -183,15 +183,11 @@ public sealed class DecideChange(PorticoDb db, AuditLog audit, Insights.KeyEvent
             return;
         }
         // In the requester's language, not the decider's. The change's summary was written when it was asked for and stays as it is.
-        using (Languages.For(to.Language))
-        {
-            email.Queue(to.Email, approved ? text["Your change at {0} was approved", account.Name] : text["Your change at {0} was rejected", account.Name],
-                EmailOutbox.Paragraphs(
-                    text["Hello {0},", change.RequestedByName],
-                    (approved ? text["{0} approved your change: {1}.", change.DecidedByName ?? "", change.Summary] : text["{0} rejected your change: {1}.", change.DecidedByName ?? "", change.Summary]),
-                    text["Reason: {0}", reason],
-                    text["See it at {0}", branding.Value.Link($"/a/{account.Id}/approvals")]), to.Language);
-        }
+        email.Queue(to.Email, to.Language, () => (approved ? text["Your change at {0} was approved", account.Name] : text["Your change at {0} was rejected", account.Name], [
+            text["Hello {0},", change.RequestedByName],
+            (approved ? text["{0} approved your change: {1}.", change.DecidedByName ?? "", change.Summary] : text["{0} rejected your change: {1}.", change.DecidedByName ?? "", change.Summary]),
+            text["Reason: {0}", reason],
+            text["See it at {0}", branding.Value.Link($"/a/{account.Id}/approvals")]]));
     }
 
     private async Task<Outcome> SaveAsync(CancellationToken ct)

@@ -37,12 +37,9 @@ public sealed class ChangeMembershipRole(PorticoDb db, AuditLog audit, Insights.
         await writeBacks.SendAsync(accountId, ContactWriteBacks.Changes.RoleChanged, $"Give {membership.User.DisplayName} the {role.Name} role (was {from})",
             membership.User.Email!, membership.User.DisplayName, role.Name, membership.ExpiresAt, cancellationToken);
         // The refusals above stay English (approvals compare them); the email is in the person's language.
-        using (Languages.For(membership.User.Language))
-        {
-            email.Queue(membership.User.Email!, text["Your role at {0} changed", membership.Account.Name], EmailOutbox.Paragraphs(
-                text["Hello {0},", membership.User.DisplayName],
-                text["Your role at {0} is now {1} (was {2}).", membership.Account.Name, role.Name, from]), membership.User.Language);
-        }
+        email.Queue(membership.User.Email!, membership.User.Language, () => (text["Your role at {0} changed", membership.Account.Name], [
+            text["Hello {0},", membership.User.DisplayName],
+            text["Your role at {0} is now {1} (was {2}).", membership.Account.Name, role.Name, from]]));
         await db.SaveChangesAsync(cancellationToken);
         return Outcome.Done;
     }

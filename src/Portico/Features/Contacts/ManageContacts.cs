@@ -128,14 +128,11 @@ public sealed class ManageContacts(PorticoDb db, AuditLog audit, Insights.KeyEve
         var normalized = address.ToUpperInvariant();
         var known = await db.Users.AsNoTracking().Where(u => u.NormalizedEmail == normalized).Select(u => new { u.Language }).SingleOrDefaultAsync(ct);
         var language = Languages.Normalize(known is null ? CultureInfo.CurrentUICulture.Name : known.Language);
-        using (Languages.For(language))
-        {
-            email.Queue(address, text["{0} invited you to {1} on {2}", invitedBy, accountName, portal], EmailOutbox.Paragraphs(
-                text["Hello,"],
-                text["{0} invited you to the {1} account on {2} as {3}.", invitedBy, accountName, portal, role],
-                text["Accept within {0} days: {1}", Invitation.Lifetime.TotalDays, branding.Value.Link($"/invitations/{token}")],
-                text["If you did not expect this, ignore this email."]), language);
-        }
+        email.Queue(address, language, () => (text["{0} invited you to {1} on {2}", invitedBy, accountName, portal], [
+            text["Hello,"],
+            text["{0} invited you to the {1} account on {2} as {3}.", invitedBy, accountName, portal, role],
+            text["Accept within {0} days: {1}", Invitation.Lifetime.TotalDays, branding.Value.Link($"/invitations/{token}")],
+            text["If you did not expect this, ignore this email."]]));
     }
 
     public async Task<Outcome> RevokeInvitationAsync(Guid accountId, Guid invitationId, CancellationToken ct)
@@ -219,12 +216,9 @@ public sealed class ManageContacts(PorticoDb db, AuditLog audit, Insights.KeyEve
         keyEvents.Record(Insights.KeyEventKind.ContactChanged, accountId);
         await writeBacks.SendAsync(accountId, ContactWriteBacks.Changes.Removed, $"Remove {membership.User.DisplayName} ({membership.User.Email})",
             membership.User.Email!, membership.User.DisplayName, membership.Role.Name, null, ct);
-        using (Languages.For(membership.User.Language))
-        {
-            email.Queue(membership.User.Email!, text["Your access to {0} ended", membership.Account.Name], EmailOutbox.Paragraphs(
-                text["Hello {0},", membership.User.DisplayName],
-                text["{0} removed your access to {1}.", actor.Name, membership.Account.Name]), membership.User.Language);
-        }
+        email.Queue(membership.User.Email!, membership.User.Language, () => (text["Your access to {0} ended", membership.Account.Name], [
+            text["Hello {0},", membership.User.DisplayName],
+            text["{0} removed your access to {1}.", actor.Name, membership.Account.Name]]));
         // Bumping the security stamp signs the person out everywhere, so the removal takes effect at once.
         membership.User.SecurityStamp = Guid.NewGuid().ToString("N");
         await db.SaveChangesAsync(ct);

@@ -44,13 +44,10 @@ public sealed class DocumentNotifier(PorticoDb db, EmailOutbox email, Recipients
         }
         foreach (var r in await recipients.MembersWhoWantAsync(document.AccountId, Permissions.DocumentsView, folder.ViewRoles, p => p.DocumentUpdates, ct))
         {
-            using (Languages.For(r.Language))
-            {
-                email.Queue(r.Email, text["New document: {0}", document.Name], EmailOutbox.Paragraphs(
-                    text["Hello {0},", r.Name],
-                    text["{0} shared \"{1}\" (version {2}) in the folder {3}.", actorName, document.Name, version, folder.Name],
-                    branding.Value.Link(CustomerPath(document.AccountId, document.Id))), r.Language);
-            }
+            email.Queue(r.Email, r.Language, () => (text["New document: {0}", document.Name], [
+                text["Hello {0},", r.Name],
+                text["{0} shared \"{1}\" (version {2}) in the folder {3}.", actorName, document.Name, version, folder.Name],
+                branding.Value.Link(CustomerPath(document.AccountId, document.Id))]));
         }
     }
 
@@ -65,12 +62,9 @@ public sealed class DocumentNotifier(PorticoDb db, EmailOutbox email, Recipients
         {
             foreach (var r in await recipients.StaffWhoWantAsync(null, p => p.DocumentUpdates, ct))
             {
-                using (Languages.For(r.Language))
-                {
-                    email.Queue(r.Email, text["Document received: {0}", fulfils.Title], EmailOutbox.Paragraphs(
-                        text["{0} uploaded \"{1}\" to {2}, fulfilling \"{3}\" (due {4:d}).", actorName, document.Name, folder.Name, fulfils.Title, fulfils.DueOn],
-                        branding.Value.Link($"/staff/documents/{document.Id}")), r.Language);
-                }
+                email.Queue(r.Email, r.Language, () => (text["Document received: {0}", fulfils.Title], [
+                    text["{0} uploaded \"{1}\" to {2}, fulfilling \"{3}\" (due {4:d}).", actorName, document.Name, folder.Name, fulfils.Title, fulfils.DueOn],
+                    branding.Value.Link($"/staff/documents/{document.Id}")]));
             }
         }
     }
@@ -85,13 +79,10 @@ public sealed class DocumentNotifier(PorticoDb db, EmailOutbox email, Recipients
         }
         foreach (var r in await UploadersAsync(request.AccountId, folder, ct))
         {
-            using (Languages.For(r.Language))
-            {
-                email.Queue(r.Email, text["Please upload: {0} (due {1:d MMM})", request.Title, request.DueOn], EmailOutbox.Paragraphs(
-                    text["Hello {0},", r.Name],
-                    text["{0} asks for \"{1}\" by {2:d}.", request.RequestedByName, request.Title, request.DueOn] + "\n" + request.Description,
-                    text["Upload it here: {0}", branding.Value.Link(path)]), r.Language);
-            }
+            email.Queue(r.Email, r.Language, () => (text["Please upload: {0} (due {1:d MMM})", request.Title, request.DueOn], [
+                text["Hello {0},", r.Name],
+                text["{0} asks for \"{1}\" by {2:d}.", request.RequestedByName, request.Title, request.DueOn] + "\n" + request.Description,
+                text["Upload it here: {0}", branding.Value.Link(path)]]));
         }
     }
 
@@ -99,13 +90,10 @@ public sealed class DocumentNotifier(PorticoDb db, EmailOutbox email, Recipients
     {
         foreach (var r in await UploadersAsync(request.AccountId, folder, ct))
         {
-            using (Languages.For(r.Language))
-            {
-                email.Queue(r.Email, text["Overdue: {0} (was due {1:d MMM})", request.Title, request.DueOn], EmailOutbox.Paragraphs(
-                    text["Hello {0},", r.Name],
-                    text["\"{0}\" was due on {1:d} and has not been uploaded yet.", request.Title, request.DueOn],
-                    text["Upload it here: {0}", branding.Value.Link($"/a/{request.AccountId}/documents")]), r.Language);
-            }
+            email.Queue(r.Email, r.Language, () => (text["Overdue: {0} (was due {1:d MMM})", request.Title, request.DueOn], [
+                text["Hello {0},", r.Name],
+                text["\"{0}\" was due on {1:d} and has not been uploaded yet.", request.Title, request.DueOn],
+                text["Upload it here: {0}", branding.Value.Link($"/a/{request.AccountId}/documents")]]));
         }
     }
 

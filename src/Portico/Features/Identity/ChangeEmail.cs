@@ -107,14 +107,11 @@ public sealed class ChangeEmail(
         {
             var token = await users.GenerateChangeEmailTokenAsync(user, address);
             var portal = (await brands.GetAsync(ct)).PortalName;
-            using (Languages.For(user.Language))
-            {
-                email.Queue(address, text["Confirm your new email address for {0}", portal], EmailOutbox.Paragraphs(
-                    text["Hello {0},", user.DisplayName],
-                    text["You asked to sign in to {0} with this address from now on. To confirm, open this link within {1}, in a browser where you are signed in:", portal, Describe(LinkLifetime)],
-                    branding.Value.Link(ConfirmLink(user.Id, address, token)),
-                    text["It works once. If you did not ask for this, ignore this email; nothing changes."]), user.Language);
-            }
+            email.Queue(address, user.Language, () => (text["Confirm your new email address for {0}", portal], [
+                text["Hello {0},", user.DisplayName],
+                text["You asked to sign in to {0} with this address from now on. To confirm, open this link within {1}, in a browser where you are signed in:", portal, Describe(LinkLifetime)],
+                branding.Value.Link(ConfirmLink(user.Id, address, token)),
+                text["It works once. If you did not ask for this, ignore this email; nothing changes."]]));
             audit.Record(AuditActions.EmailChangeRequested, targetType: "User", targetId: user.Id.ToString(),
                 details: new { from = user.Email, to = address });
         }
@@ -125,13 +122,10 @@ public sealed class ChangeEmail(
                 details: new { reason = "address_in_use", to = address });
         }
         var portalName = (await brands.GetAsync(ct)).PortalName;
-        using (Languages.For(user.Language))
-        {
-            email.Queue(user.Email!, text["A change of your email address was asked for"], EmailOutbox.Paragraphs(
-                text["Hello {0},", user.DisplayName],
-                text["Someone signed in to your account on {0} asked to change its email address to {1}. Nothing changes until the link sent to that address is opened.", portalName, address]
-                    + "\n" + text["If this was not you, change your password and tell your administrator at once."]), user.Language);
-        }
+        email.Queue(user.Email!, user.Language, () => (text["A change of your email address was asked for"], [
+            text["Hello {0},", user.DisplayName],
+            text["Someone signed in to your account on {0} asked to change its email address to {1}. Nothing changes until the link sent to that address is opened.", portalName, address]
+                + "\n" + text["If this was not you, change your password and tell your administrator at once."]]));
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return [];
@@ -195,13 +189,10 @@ public sealed class ChangeEmail(
             audit.Record(AuditActions.EmailChanged, targetType: "User", targetId: user.Id.ToString(),
                 details: new { from = before, to = linkEmail, other_sessions_ended = others.Count });
             var portal = (await brands.GetAsync(ct)).PortalName;
-            using (Languages.For(user.Language))
-            {
-                email.Queue(before, text["Your email address was changed"], EmailOutbox.Paragraphs(
-                    text["Hello {0},", user.DisplayName],
-                    text["The email address of your account on {0} was changed to {1}. You sign in with the new address from now on and were signed out everywhere else.", portal, linkEmail]
-                        + "\n" + text["If this was not you, tell your administrator at once."]), user.Language);
-            }
+            email.Queue(before, user.Language, () => (text["Your email address was changed"], [
+                text["Hello {0},", user.DisplayName],
+                text["The email address of your account on {0} was changed to {1}. You sign in with the new address from now on and were signed out everywhere else.", portal, linkEmail]
+                    + "\n" + text["If this was not you, tell your administrator at once."]]));
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
             sessions.Forget(others);

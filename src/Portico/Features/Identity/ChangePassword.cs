@@ -58,14 +58,11 @@ public sealed class ChangePassword(
         await db.UserSessions.Where(s => s.UserId == user.Id && s.Id != current).ExecuteDeleteAsync(cancellationToken);
         audit.Record(AuditActions.PasswordChanged, targetType: "User", targetId: user.Id.ToString(),
             details: new { first_password = !hadPassword, other_sessions_ended = others.Count });
-        using (Languages.For(user.Language))
-        {
-            email.Queue(user.Email!, hadPassword ? emails["Your password was changed"] : emails["A password was set for your account"], EmailOutbox.Paragraphs(
-                emails["Hello {0},", user.DisplayName],
-                (hadPassword ? emails["The password for your account was changed. You were signed out everywhere else."]
-                    : emails["The password for your account was set. You were signed out everywhere else."])
-                    + "\n" + emails["If this was not you, reset your password and tell your administrator at once."]), user.Language);
-        }
+        email.Queue(user.Email!, user.Language, () => (hadPassword ? emails["Your password was changed"] : emails["A password was set for your account"], [
+            emails["Hello {0},", user.DisplayName],
+            (hadPassword ? emails["The password for your account was changed. You were signed out everywhere else."]
+                : emails["The password for your account was set. You were signed out everywhere else."])
+                + "\n" + emails["If this was not you, reset your password and tell your administrator at once."]]));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
 

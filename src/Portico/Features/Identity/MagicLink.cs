@@ -79,14 +79,11 @@ public sealed class MagicLinks(PorticoDb db, UserManager<PorticoUser> users, Por
         {
             db.Set<MagicLinkToken>().Add(new MagicLinkToken(user.Id, Hash(token), Hash(nonce), now));
             var portal = (await brands.GetAsync(ct)).PortalName;
-            using (Languages.For(user.Language))
-            {
-                email.Queue(user.Email!, text["Your sign-in link for {0}", portal], EmailOutbox.Paragraphs(
-                    text["Hello {0},", user.DisplayName],
-                    text["Sign in with this link within {0} minutes, in the same browser where you asked for it:", MagicLinkToken.Lifetime.TotalMinutes.ToString("0", System.Globalization.CultureInfo.CurrentCulture)],
-                    branding.Value.Link($"/login/link/{token}"),
-                    text["It works once. If you did not ask for it, ignore this email."]), user.Language);
-            }
+            email.Queue(user.Email!, user.Language, () => (text["Your sign-in link for {0}", portal], [
+                text["Hello {0},", user.DisplayName],
+                text["Sign in with this link within {0} minutes, in the same browser where you asked for it:", MagicLinkToken.Lifetime.TotalMinutes.ToString("0", System.Globalization.CultureInfo.CurrentCulture)],
+                branding.Value.Link($"/login/link/{token}"),
+                text["It works once. If you did not ask for it, ignore this email."]]));
         }
         audit.Record(AuditActions.MagicLinkRequested, targetType: user is null ? null : "User", targetId: user?.Id.ToString(),
             details: new { known = user is not null }, actorUserId: user?.Id, actorName: null);

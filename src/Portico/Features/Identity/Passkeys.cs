@@ -68,13 +68,10 @@ public sealed class ManagePasskeys(PorticoDb db, UserManager<PorticoUser> users,
         audit.Record(AuditActions.PasskeyAdded, targetType: "User", targetId: user.Id.ToString(),
             details: new { name = result.Passkey.Name, credential = Fingerprint(result.Passkey.CredentialId) });
         // Someone with a stolen session could add their own passkey; the owner hears of it at once.
-        using (Languages.For(user.Language))
-        {
-            email.Queue(user.Email!, emails["A passkey was added to your account"], EmailOutbox.Paragraphs(
-                emails["Hello {0},", user.DisplayName],
-                emails["A passkey named \"{0}\" was added to your account. It can now be used to sign in.", result.Passkey.Name]
-                    + "\n" + emails["If this was not you, remove it on your Security page, change your password and tell your administrator."]), user.Language);
-        }
+        email.Queue(user.Email!, user.Language, () => (emails["A passkey was added to your account"], [
+            emails["Hello {0},", user.DisplayName],
+            emails["A passkey named \"{0}\" was added to your account. It can now be used to sign in.", result.Passkey.Name]
+                + "\n" + emails["If this was not you, remove it on your Security page, change your password and tell your administrator."]]));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return Outcome.Done;

@@ -53,14 +53,11 @@ public sealed class ResetForgottenPassword(
         }
         var token = await users.GeneratePasswordResetTokenAsync(user);
         var portal = (await brands.GetAsync(ct)).PortalName;
-        using (Languages.For(user.Language))
-        {
-            email.Queue(user.Email!, text["Reset your password for {0}", portal], EmailOutbox.Paragraphs(
-                text["Hello {0},", user.DisplayName],
-                text["Someone asked to reset the password of your account on {0}. Choose a new password with this link within {1}:", portal, ChangeEmail.Describe(PasswordResetTokenOptions.Lifetime)],
-                branding.Value.Link(Link(user.Id, token)),
-                text["It works once. If you did not ask for it, ignore this email; your password stays as it is."]), user.Language);
-        }
+        email.Queue(user.Email!, user.Language, () => (text["Reset your password for {0}", portal], [
+            text["Hello {0},", user.DisplayName],
+            text["Someone asked to reset the password of your account on {0}. Choose a new password with this link within {1}:", portal, ChangeEmail.Describe(PasswordResetTokenOptions.Lifetime)],
+            branding.Value.Link(Link(user.Id, token)),
+            text["It works once. If you did not ask for it, ignore this email; your password stays as it is."]]));
         // Anyone may ask, so nobody is named as the actor; the person is the target.
         audit.Record(AuditActions.PasswordResetRequested, targetType: "User", targetId: user.Id.ToString(), actorName: null);
         await db.SaveChangesAsync(ct);
@@ -107,13 +104,10 @@ public sealed class ResetForgottenPassword(
             audit.Record(AuditActions.PasswordReset, targetType: "User", targetId: user.Id.ToString(), actorUserId: user.Id, actorName: user.Email,
                 details: new { sessions_ended = ended.Count });
             var portal = (await brands.GetAsync(ct)).PortalName;
-            using (Languages.For(user.Language))
-            {
-                email.Queue(user.Email!, text["Your password was changed"], EmailOutbox.Paragraphs(
-                    text["Hello {0},", user.DisplayName],
-                    text["The password of your account on {0} was reset with a link sent to this address. You were signed out everywhere.", portal]
-                        + "\n" + text["If this was not you, reset your password again and tell your administrator at once."]), user.Language);
-            }
+            email.Queue(user.Email!, user.Language, () => (text["Your password was changed"], [
+                text["Hello {0},", user.DisplayName],
+                text["The password of your account on {0} was reset with a link sent to this address. You were signed out everywhere.", portal]
+                    + "\n" + text["If this was not you, reset your password again and tell your administrator at once."]]));
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
         }

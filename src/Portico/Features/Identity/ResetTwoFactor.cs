@@ -33,13 +33,10 @@ public sealed class ResetTwoFactor(PorticoDb db, UserManager<PorticoUser> users,
         sessions.End(ended);
         audit.Record(AuditActions.TwoFactorReset, accountId, "User", user.Id.ToString(), new { reason = why, sessions_ended = ended.Count });
         // In the person's language, not the Admin's.
-        using (Languages.For(user.Language))
-        {
-            email.Queue(user.Email!, text["Your two-factor sign-in was reset"], EmailOutbox.Paragraphs(
-                text["Hello {0},", user.DisplayName],
-                text["An administrator turned off two-factor sign-in for your account and signed you out everywhere. Reason given: {0}", why],
-                text["Sign in with your password and set up your authenticator app again under Security. If you did not ask for this, tell your administrator at once."]), user.Language);
-        }
+        email.Queue(user.Email!, user.Language, () => (text["Your two-factor sign-in was reset"], [
+            text["Hello {0},", user.DisplayName],
+            text["An administrator turned off two-factor sign-in for your account and signed you out everywhere. Reason given: {0}", why],
+            text["Sign in with your password and set up your authenticator app again under Security. If you did not ask for this, tell your administrator at once."]]));
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         sessions.Forget(ended);

@@ -98,12 +98,9 @@ public sealed class SignInWithPassword(
     {
         audit.Record(AuditActions.LockedOut, targetType: "User", targetId: user.Id.ToString(), actorUserId: user.Id, actorName: user.Email,
             details: new { until = user.LockoutEnd });
-        using (Languages.For(user.Language))
-        {
-            email.Queue(user.Email!, text["Your sign-in was locked"], EmailOutbox.Paragraphs(
-                text["Hello {0},", user.DisplayName],
-                text["After several failed attempts, signing in to your account is locked for a while. If this was not you, tell your administrator."]), user.Language);
-        }
+        email.Queue(user.Email!, user.Language, () => (text["Your sign-in was locked"], [
+            text["Hello {0},", user.DisplayName],
+            text["After several failed attempts, signing in to your account is locked for a while. If this was not you, tell your administrator."]]));
     }
 
     internal static void RecordSingleSignOnRequired(AuditLog audit, ProviderForEmail provider, string method, string who) =>

@@ -24,23 +24,17 @@ public sealed class RequestNotifier(PorticoDb db, EmailOutbox email, Recipients 
         await webhooks.PublishAsync(Webhooks.WebhookEvents.RequestCreated, new { request = Summary(request) }, ct);
         foreach (var r in await CustomersAsync([request.SubmitterId], p => p.RequestUpdates, ct))
         {
-            using (Languages.For(r.Language))
-            {
-                email.Queue(r.Email, text["[#{0}] We received your request: {1}", request.Number, request.Subject], EmailOutbox.Paragraphs(
-                    text["Hello {0},", r.Name],
-                    text["We received your request \"{0}\" for {1}. We will reply by {2:g} UTC at the latest.", request.Subject, accountName, request.FirstResponseDueAt],
-                    text["Follow it here: {0}", branding.Value.Link(CustomerPath(request))]), r.Language);
-            }
+            email.Queue(r.Email, r.Language, () => (text["[#{0}] We received your request: {1}", request.Number, request.Subject], [
+                text["Hello {0},", r.Name],
+                text["We received your request \"{0}\" for {1}. We will reply by {2:g} UTC at the latest.", request.Subject, accountName, request.FirstResponseDueAt],
+                text["Follow it here: {0}", branding.Value.Link(CustomerPath(request))]]));
         }
         foreach (var r in await recipients.StaffWhoWantAsync(request.AssigneeId, p => p.NewRequests, ct))
         {
-            using (Languages.For(r.Language))
-            {
-                email.Queue(r.Email, text["[#{0}] New {1} request from {2}: {3}", request.Number, request.Priority.Human(), accountName, request.Subject], EmailOutbox.Paragraphs(
-                    text["{0} at {1} submitted \"{2}\" ({3}).", request.SubmitterName, accountName, request.Subject, request.Priority.Human()]
-                        + "\n" + text["First response due {0:g} UTC.", request.FirstResponseDueAt],
-                    text["Open it: {0}", branding.Value.Link(StaffPath(request))]), r.Language);
-            }
+            email.Queue(r.Email, r.Language, () => (text["[#{0}] New {1} request from {2}: {3}", request.Number, request.Priority.Human(), accountName, request.Subject], [
+                text["{0} at {1} submitted \"{2}\" ({3}).", request.SubmitterName, accountName, request.Subject, request.Priority.Human()]
+                    + "\n" + text["First response due {0:g} UTC.", request.FirstResponseDueAt],
+                text["Open it: {0}", branding.Value.Link(StaffPath(request))]]));
         }
     }
 
@@ -50,14 +44,11 @@ public sealed class RequestNotifier(PorticoDb db, EmailOutbox email, Recipients 
         await webhooks.PublishAsync(Webhooks.WebhookEvents.RequestReplied, new { request = Summary(request), reply = new { message.Id, message.AuthorName, fromStaff = true, message.Body } }, ct);
         foreach (var r in await CustomersAsync([request.SubmitterId], p => p.RequestUpdates, ct))
         {
-            using (Languages.For(r.Language))
-            {
-                email.Queue(r.Email, text["[#{0}] New reply: {1}", request.Number, request.Subject], EmailOutbox.Paragraphs(
-                    text["Hello {0},", r.Name],
-                    text["{0} replied to your request \"{1}\":", message.AuthorName, request.Subject],
-                    message.Body,
-                    text["Reply or follow it here: {0}", branding.Value.Link(CustomerPath(request))]), r.Language);
-            }
+            email.Queue(r.Email, r.Language, () => (text["[#{0}] New reply: {1}", request.Number, request.Subject], [
+                text["Hello {0},", r.Name],
+                text["{0} replied to your request \"{1}\":", message.AuthorName, request.Subject],
+                message.Body,
+                text["Reply or follow it here: {0}", branding.Value.Link(CustomerPath(request))]]));
         }
     }
 
@@ -67,7 +58,7 @@ public sealed class RequestNotifier(PorticoDb db, EmailOutbox email, Recipients 
         await webhooks.PublishAsync(Webhooks.WebhookEvents.RequestStatusChanged, new { request = Summary(request), from = from.ToString(), to = request.Status.ToString() }, ct);
         foreach (var r in await CustomersAsync([request.SubmitterId], p => p.RequestUpdates, ct))
         {
-            using (Languages.For(r.Language))
+            email.Queue(r.Email, r.Language, () =>
             {
                 var extra = request.Status switch
                 {
@@ -77,11 +68,11 @@ public sealed class RequestNotifier(PorticoDb db, EmailOutbox email, Recipients 
                         + text["How did we do? Rate it from 1 to 5: {0}", branding.Value.Link(CustomerPath(request) + "#rating")],
                     _ => "",
                 };
-                email.Queue(r.Email, $"[#{request.Number}] {request.Status.Human()}: {request.Subject}", EmailOutbox.Paragraphs(
+                return ($"[#{request.Number}] {request.Status.Human()}: {request.Subject}", [
                     text["Hello {0},", r.Name],
                     text["Your request \"{0}\" is now {1} (was {2}).", request.Subject, request.Status.Human(), from.Human()] + extra,
-                    branding.Value.Link(CustomerPath(request))), r.Language);
-            }
+                    branding.Value.Link(CustomerPath(request))]);
+            });
         }
     }
 
@@ -91,13 +82,10 @@ public sealed class RequestNotifier(PorticoDb db, EmailOutbox email, Recipients 
         await webhooks.PublishAsync(Webhooks.WebhookEvents.RequestReplied, new { request = Summary(request), reply = new { message.Id, message.AuthorName, fromStaff = false, message.Body } }, ct);
         foreach (var r in await recipients.StaffWhoWantAsync(request.AssigneeId, p => p.CustomerReplies, ct))
         {
-            using (Languages.For(r.Language))
-            {
-                email.Queue(r.Email, text["[#{0}] Customer reply: {1}", request.Number, request.Subject], EmailOutbox.Paragraphs(
-                    text["{0} replied on \"{1}\":", message.AuthorName, request.Subject],
-                    message.Body,
-                    branding.Value.Link(StaffPath(request))), r.Language);
-            }
+            email.Queue(r.Email, r.Language, () => (text["[#{0}] Customer reply: {1}", request.Number, request.Subject], [
+                text["{0} replied on \"{1}\":", message.AuthorName, request.Subject],
+                message.Body,
+                branding.Value.Link(StaffPath(request))]));
         }
     }
 

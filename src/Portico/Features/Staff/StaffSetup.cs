@@ -198,14 +198,11 @@ public sealed class StaffSetup(PorticoDb db, UserManager<PorticoUser> users, Aud
             // The new member has chosen no language yet: they read it in the language of the Admin who added them.
             var portal = (await brands.GetAsync(ct)).PortalName;
             var language = Languages.Normalize(CultureInfo.CurrentUICulture.Name);
-            using (Languages.For(language))
-            {
-                mail.Queue(clean, text["You have been added to the staff of {0}", portal], EmailOutbox.Paragraphs(
-                    text["Hello {0},", displayName],
-                    text["You have been added to the staff of {0} as {1}.", portal, role]
-                        + "\n" + text["Choose your password, once, within {0:0} hours, at:", SetupLink.SetPasswordLifetime.TotalHours] + "\n" + url,
-                    text["If you did not expect this, ignore this email."]), language);
-            }
+            mail.Queue(clean, language, () => (text["You have been added to the staff of {0}", portal], [
+                text["Hello {0},", displayName],
+                text["You have been added to the staff of {0} as {1}.", portal, role]
+                    + "\n" + text["Choose your password, once, within {0:0} hours, at:", SetupLink.SetPasswordLifetime.TotalHours] + "\n" + url,
+                text["If you did not expect this, ignore this email."]]));
         }
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);

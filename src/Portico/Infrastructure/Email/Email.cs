@@ -48,12 +48,20 @@ public sealed class EmailOutbox(PorticoDb db, TimeProvider clock)
 {
     public const string MessageType = "email";
 
-    /// Compose subject and body inside <see cref="Languages.For"/> with the recipient's language and pass it here too.
-    public void Queue(string to, string subject, string textBody, string? language = null) =>
-        db.OutboxMessages.Add(OutboxMessage.Create(MessageType, new EmailMessage(to, subject, textBody, Languages.Normalize(language)), clock.GetUtcNow().UtcDateTime));
+    /// An email in its recipient's language: <paramref name="compose"/> runs with that language current, so every text it
+    /// takes from a localizer, and every date and number it formats, is in it. The message keeps the language for its HTML part.
+    public void Queue(string to, string? language, Func<(string Subject, string[] Paragraphs)> compose)
+    {
+        using (Languages.For(language))
+        {
+            var (subject, paragraphs) = compose();
+            db.OutboxMessages.Add(OutboxMessage.Create(MessageType, new EmailMessage(to, subject, Paragraphs(paragraphs), Languages.Normalize(language)),
+                clock.GetUtcNow().UtcDateTime));
+        }
+    }
 
     /// Paragraphs of a plain-text email, as the HTML part expects them: a blank line between, a line break at the end.
-    public static string Paragraphs(params string[] paragraphs) => string.Join("\n\n", paragraphs) + "\n";
+    private static string Paragraphs(string[] paragraphs) => string.Join("\n\n", paragraphs) + "\n";
 }
 
 public sealed class SendEmail(IOptions<SmtpOptions> options, IEmailBrand brand, IHostEnvironment environment) : IOutboxHandler
