@@ -15,6 +15,14 @@ public static class DocumentKit
         return (account, owner, billingMember, await app.CreateUserAsync(staffRole: StaffRole.Admin));
     }
 
+    /// A customer account with a folder, and its Owner signed in.
+    public static async Task<(Account Account, DocumentFolder Folder, PorticoClient Owner)> SignedInOwnerWithFolderAsync(this PorticoApp app)
+    {
+        var (account, owner) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
+        var folder = await app.CreateFolderAsync(account);
+        return (account, folder, await app.SignInAsync(owner));
+    }
+
     public static string DocumentsPath(Guid accountId) => $"/a/{accountId}/documents";
 
     public static string FolderPath(Guid accountId, Guid folderId) => $"/a/{accountId}/documents/folders/{folderId}";
@@ -102,6 +110,14 @@ public static class DocumentKit
         var keys = await app.AllStorageKeysAsync();
         var strays = FilesUnder(root).Where(path => !keys.Contains(Path.GetFileName(path)) || path != BlobPath(root, Path.GetFileName(path))).ToList();
         Assert.Empty(strays);
+    }
+
+    /// Nothing of a refused or broken-off upload is left: no document, no version, no file but the saved versions'.
+    public static async Task AssertNothingStoredInAsync(this PorticoApp app, Guid folderId)
+    {
+        Assert.Empty(await app.DocumentsInAsync(folderId));
+        Assert.Empty(await app.VersionsInAsync(folderId));
+        await app.AssertStorageHoldsOnlySavedVersionsAsync();
     }
 
     public static async Task<MimeMessage> WaitForEmailAsync(this PorticoApp app, string to, Func<MimeMessage, bool> predicate, TimeSpan? timeout = null)
