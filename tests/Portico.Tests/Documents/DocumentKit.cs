@@ -15,6 +15,13 @@ public static class DocumentKit
         return (account, owner, billingMember, await app.CreateUserAsync(staffRole: StaffRole.Admin));
     }
 
+    /// An account with an Owner, a Billing member and a Requester, and a staff Admin.
+    public static async Task<(Account Account, PorticoUser Owner, PorticoUser BillingMember, PorticoUser Requester, PorticoUser Admin)> AccountWithOwnerBillingMemberAndRequesterAsync(this PorticoApp app)
+    {
+        var (account, owner, billingMember, admin) = await app.AccountWithOwnerAndBillingMemberAsync();
+        return (account, owner, billingMember, await app.CreateMemberAsync(account, BuiltInRoles.Requester), admin);
+    }
+
     /// A customer account with a folder, and its Owner signed in.
     public static async Task<(Account Account, DocumentFolder Folder, PorticoClient Owner)> SignedInOwnerWithFolderAsync(this PorticoApp app)
     {
