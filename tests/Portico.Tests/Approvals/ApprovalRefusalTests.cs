@@ -9,8 +9,7 @@ public sealed class ApprovalRefusalTests(PorticoApp app) : AppTests
     {
         var (account, owner, person) = await app.AccountWithViewerAsync();
         using var ownerClient = await app.SignInAsync(owner);
-        ApprovalSteps.Redirected(await ownerClient.ChangeRoleAsync(account.Id, person.Id, await app.RoleIdAsync(BuiltInRoles.Owner)));
-        var change = Assert.Single(await app.ChangesAsync(account.Id));
+        var change = await app.AskToMakeOwnerAsync(ownerClient, account, person);
         // Without an account manager any staff admin decides.
         var admin = await app.CreateUserAsync(staffRole: StaffRole.Admin);
         using var adminClient = await app.SignInAsync(admin);
