@@ -33,7 +33,7 @@ public sealed class ParallelWriterTests : OwnStartedAppTests<PorticoApp>
         Assert.True(result.IsIntact, result.Problem);
     }
 
-    /// Browsers signed in at once, signed out together when the test ends.
+    /// The signed-in browsers of one test, closed together when it ends.
     private sealed class Browsers : List<PorticoClient>, IDisposable
     {
         public void Dispose() => ForEach(client => client.Dispose());
