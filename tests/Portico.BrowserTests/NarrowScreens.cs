@@ -6,16 +6,23 @@ namespace Portico.BrowserTests;
 /// 390 px is checked with the other widths in Accessibility.
 public sealed class NarrowScreens(BrowserFixture fixture) : Journey(fixture)
 {
+    /// A page of a phone's size in the context, signed in as the person and open at the address.
+    private static async Task<IPage> OnAPhoneAsync(IBrowserContext context, PorticoUser person, string path)
+    {
+        var page = await context.NewPageAsync();
+        await SignInAsync(page, person);
+        await page.SetViewportSizeAsync(390, 844);
+        await page.GotoAsync(path);
+        return page;
+    }
+
     [Fact]
     public async Task On_a_phone_the_header_is_one_line_and_the_menu_button_opens_the_navigation_and_the_persons_links()
     {
         var data = await CreateDataAsync(App);
         await using var context = await Fixture.NewContextAsync();
-        var page = await context.NewPageAsync();
-        await SignInAsync(page, data.Owner);
+        var page = await OnAPhoneAsync(context, data.Owner, $"/a/{data.Account.Id}");
 
-        await page.SetViewportSizeAsync(390, 844);
-        await page.GotoAsync($"/a/{data.Account.Id}");
         var menu = page.GetByRole(AriaRole.Button, new() { Name = "Menu" });
         var navigation = page.GetByRole(AriaRole.Navigation, new() { Name = "Main" });
         await Assertions.Expect(menu).ToHaveAttributeAsync("aria-expanded", "false");
@@ -51,10 +58,7 @@ public sealed class NarrowScreens(BrowserFixture fixture) : Journey(fixture)
     {
         var data = await CreateDataAsync(App);
         await using var context = await Fixture.NewContextAsync();
-        var page = await context.NewPageAsync();
-        await SignInAsync(page, data.Admin);
-        await page.SetViewportSizeAsync(390, 844);
-        await page.GotoAsync($"/staff/accounts/{data.Account.Id}");
+        var page = await OnAPhoneAsync(context, data.Admin, $"/staff/accounts/{data.Account.Id}");
 
         var table = page.GetByRole(AriaRole.Region, new() { Name = "People with access (scrolls sideways)" });
         await Assertions.Expect(table).ToHaveAttributeAsync("tabindex", "0");

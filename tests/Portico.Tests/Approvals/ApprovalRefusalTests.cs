@@ -9,16 +9,14 @@ public sealed class ApprovalRefusalTests(PorticoApp app) : AppTests
     {
         var (account, owner, person) = await app.AccountWithViewerAsync();
         using var ownerClient = await app.SignInAsync(owner);
-        ApprovalSteps.Redirected(await ownerClient.ChangeRoleAsync(account.Id, person.Id, await app.RoleIdAsync(BuiltInRoles.Owner)));
-        var change = Assert.Single(await app.ChangesAsync(account.Id));
+        var change = await app.AskToMakeOwnerAsync(ownerClient, account, person);
         // Without an account manager any staff admin decides.
         var admin = await app.CreateUserAsync(staffRole: StaffRole.Admin);
         using var adminClient = await app.SignInAsync(admin);
 
         var missing = await adminClient.DecideAsync("/staff/approvals", "Reject", change.Id, "   ");
 
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, missing.StatusCode);
-        Assert.Contains("Give a reason for rejecting.", (await PorticoClient.ParseAsync(missing)).QuerySelector("[data-testid=action-error]")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("Give a reason for rejecting.", await PorticoClient.ActionErrorAsync(missing, HttpStatusCode.UnprocessableEntity), StringComparison.Ordinal);
         Assert.Equal(ChangeStatus.Pending, (await app.ChangeAsync(change.Id)).Status);
         var noReasonApprove = await adminClient.DecideAsync("/staff/approvals", "Approve", change.Id);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, noReasonApprove.StatusCode);
@@ -63,8 +61,7 @@ public sealed class ApprovalRefusalTests(PorticoApp app) : AppTests
 
         // The requester themself, as an Owner, on both their changes.
         var own = await ownerClient.DecideAsync($"/a/{account.Id}/approvals", "Approve", addressChange.Id, "I approve my own");
-        Assert.Equal(HttpStatusCode.Forbidden, own.StatusCode);
-        Assert.Contains("You may not decide this change.", (await PorticoClient.ParseAsync(own)).QuerySelector("[data-testid=action-error]")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("You may not decide this change.", await PorticoClient.ActionErrorAsync(own, HttpStatusCode.Forbidden), StringComparison.Ordinal);
         var ownRole = await ownerClient.DecideAsync($"/a/{account.Id}/approvals", "Approve", roleChange.Id, "I approve my own");
         Assert.Equal(HttpStatusCode.Forbidden, ownRole.StatusCode);
 
@@ -169,8 +166,7 @@ public sealed class ApprovalRefusalTests(PorticoApp app) : AppTests
 
         var bad = await ownerClient.RequestAddressAsync(account.Id, "5 Somewhere", city: "", postalCode: new string('9', 30));
 
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, bad.StatusCode);
-        var errors = (await PorticoClient.ParseAsync(bad)).QuerySelector("[data-testid=action-error]")!.TextContent;
+        var errors = await PorticoClient.ActionErrorAsync(bad, HttpStatusCode.UnprocessableEntity);
         Assert.Contains("Enter the city.", errors, StringComparison.Ordinal);
         Assert.Contains("Keep the postal code under 20 characters.", errors, StringComparison.Ordinal);
         Assert.Empty(await app.ChangesAsync(account.Id));

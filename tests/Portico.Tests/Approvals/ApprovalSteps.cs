@@ -63,6 +63,13 @@ internal static class ApprovalSteps
         return (account, owner, membership);
     }
 
+    /// The signed-in Owner asks to make the Viewer an Owner: the one change then waiting for approval.
+    public static async Task<ChangeRequest> AskToMakeOwnerAsync(this PorticoApp app, PorticoClient ownerClient, Account account, Membership person)
+    {
+        Redirected(await ownerClient.ChangeRoleAsync(account.Id, person.Id, await app.RoleIdAsync(BuiltInRoles.Owner)));
+        return Assert.Single(await app.ChangesAsync(account.Id));
+    }
+
     /// A second Owner of the account, who asked for nothing.
     public static async Task<Features.Identity.PorticoUser> AddOwnerAsync(this PorticoApp app, Account account)
     {

@@ -153,8 +153,7 @@ public sealed class ContactBadInputTests(PorticoApp app) : AppTests
 
         foreach (var response in new[] { promote, invite })
         {
-            Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
-            Assert.Contains("permissions your own role does not", (await PorticoClient.ParseAsync(response)).QuerySelector("[data-testid=action-error]")!.TextContent, StringComparison.Ordinal);
+            Assert.Contains("permissions your own role does not", await PorticoClient.ActionErrorAsync(response, HttpStatusCode.UnprocessableEntity), StringComparison.Ordinal);
         }
         Assert.Equal(BuiltInRoles.Viewer, await app.WithDbAsync((db, _) => db.Memberships.IgnoreQueryFilters().Where(m => m.Id == viewerMembership.Id).Select(m => m.Role.Name).SingleAsync()));
         Assert.Equal(0, await app.WithDbAsync((db, _) => db.Invitations.IgnoreQueryFilters().CountAsync(i => i.AccountId == account.Id)));

@@ -31,9 +31,6 @@ public sealed class ContactWriteBackTests(PorticoApp app) : AppTests
         db.DataQualityIncidents.AsNoTracking().SingleOrDefaultAsync(i => i.IntegrationId == integration.Id && i.ObjectType == SyncedObjectTypes.Contacts
             && i.ExternalId == account.ExternalId));
 
-    private static Task<HttpResponseMessage> AnswerAsync(HttpClient client, Guid writeBackId, object body) =>
-        client.PostAsJsonAsync(new Uri($"/api/integration/write-backs/{writeBackId}/acknowledgement", UriKind.Relative), body);
-
     private static async Task<string?> ShownAsync(PorticoClient customer, Account account, string page = "contacts") =>
         (await customer.GetPageAsync($"/a/{account.Id}/{page}")).QuerySelector("[data-testid=write-back]")?.TextContent;
 
@@ -56,10 +53,10 @@ public sealed class ContactWriteBackTests(PorticoApp app) : AppTests
 
         var (_, otherClient) = await app.CreateIntegrationWithKeyAsync();
         using var _o = otherClient;
-        Assert.Equal(HttpStatusCode.NotFound, (await AnswerAsync(otherClient, writeBack.Id, new { accepted = true })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await otherClient.AnswerWriteBackAsync(writeBack.Id, new { accepted = true })).StatusCode);
         Assert.Equal(WriteBackState.Waiting, Assert.Single(await WriteBacksAsync(account)).State);
 
-        await OkAsync(await AnswerAsync(client, writeBack.Id, new { accepted = true }));
+        await OkAsync(await client.AnswerWriteBackAsync(writeBack.Id, new { accepted = true }));
         Assert.Equal(WriteBackState.Acknowledged, Assert.Single(await WriteBacksAsync(account)).State);
         Assert.Null(await ShownAsync(customer, account));
         Assert.Null(await IncidentAsync(integration, account));
@@ -78,7 +75,7 @@ public sealed class ContactWriteBackTests(PorticoApp app) : AppTests
             services.GetRequiredService<ChangeMembershipRole>().RunAsync(account.Id, requester.Id, viewer, CancellationToken.None))).Kind);
         var roleChange = Assert.Single(await WriteBacksAsync(account));
         Assert.Contains("the Viewer role (was Requester)", roleChange.Summary, StringComparison.Ordinal);
-        await OkAsync(await AnswerAsync(client, roleChange.Id, new { accepted = false, reason }));
+        await OkAsync(await client.AnswerWriteBackAsync(roleChange.Id, new { accepted = false, reason }));
 
         Assert.Contains(reason, (await IncidentAsync(integration, account))!.Problem, StringComparison.Ordinal);
         Assert.Contains("did not go through", await ShownAsync(customer, account), StringComparison.Ordinal);

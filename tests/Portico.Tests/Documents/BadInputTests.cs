@@ -5,11 +5,19 @@ namespace Portico.Tests.Documents;
 [Collection(DocumentStorageCollection.Name)]
 public sealed class BadInputTests(DocumentStorageApp app)
 {
-    private async Task<(Account Account, DocumentFolder Folder, PorticoUser Owner)> OwnerWithFolderAsync()
+    /// The same file uploaded on the folder page and through the API: the page answers 422 and the API 400, both with the
+    /// message, and nothing is stored.
+    private async Task AssertRefusedBothWaysAsync(PorticoClient client, Account account, DocumentFolder folder, string name, byte[] content, string message)
     {
-        var (account, owner) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
-        var folder = await app.CreateFolderAsync(account);
-        return (account, folder, owner);
+        var onPage = await client.UploadOnPageAsync(account.Id, folder.Id, name, content);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, onPage.StatusCode);
+        Assert.Equal(message, await PageErrorAsync(onPage));
+
+        var byApi = await client.UploadByApiAsync(account.Id, folder.Id, name, content);
+        Assert.Equal(HttpStatusCode.BadRequest, byApi.StatusCode);
+        Assert.Equal(message, await ApiErrorAsync(byApi));
+
+        await app.AssertNothingStoredInAsync(folder.Id);
     }
 
     [Theory]
@@ -19,8 +27,8 @@ public sealed class BadInputTests(DocumentStorageApp app)
     [InlineData("..\\..\\x.txt", "x.txt", true)]
     public async Task Path_traversal_names_are_cleaned_to_their_last_segment_and_stored_inside_the_root(string rawName, string expected, bool onPage)
     {
-        var (account, folder, owner) = await OwnerWithFolderAsync();
-        using var client = await app.SignInAsync(owner);
+        var (account, folder, client) = await app.SignedInOwnerWithFolderAsync();
+        using var _ = client;
         var content = Text("root:x:0:0:not really " + PorticoApp.Unique());
 
         var response = onPage
@@ -44,26 +52,17 @@ public sealed class BadInputTests(DocumentStorageApp app)
     [Fact]
     public async Task An_empty_file_is_refused_clearly_and_nothing_is_stored()
     {
-        var (account, folder, owner) = await OwnerWithFolderAsync();
-        using var client = await app.SignInAsync(owner);
+        var (account, folder, client) = await app.SignedInOwnerWithFolderAsync();
+        using var _ = client;
 
-        var onPage = await client.UploadOnPageAsync(account.Id, folder.Id, "empty.txt", []);
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, onPage.StatusCode);
-        Assert.Equal("\"empty.txt\" is empty.", await PageErrorAsync(onPage));
-
-        var byApi = await client.UploadByApiAsync(account.Id, folder.Id, "empty.txt", []);
-        Assert.Equal(HttpStatusCode.BadRequest, byApi.StatusCode);
-        Assert.Equal("\"empty.txt\" is empty.", await ApiErrorAsync(byApi));
-
-        Assert.Empty(await app.DocumentsInAsync(folder.Id));
-        await app.AssertStorageHoldsOnlySavedVersionsAsync();
+        await AssertRefusedBothWaysAsync(client, account, folder, "empty.txt", [], "\"empty.txt\" is empty.");
     }
 
     [Fact]
     public async Task A_form_sent_to_the_upload_api_is_refused_with_415_and_nothing_is_stored()
     {
-        var (account, folder, owner) = await OwnerWithFolderAsync();
-        using var client = await app.SignInAsync(owner);
+        var (account, folder, client) = await app.SignedInOwnerWithFolderAsync();
+        using var _ = client;
         using var form = new MultipartFormDataContent { { new ByteArrayContent(Text("quarterly figures")), "file", "figures.txt" } };
         using var fields = new FormUrlEncodedContent(new Dictionary<string, string> { ["file"] = "quarterly figures" });
 
@@ -76,29 +75,18 @@ public sealed class BadInputTests(DocumentStorageApp app)
             Assert.True(text.Contains("as application/octet-stream", StringComparison.Ordinal), text);
         }
 
-        Assert.Empty(await app.DocumentsInAsync(folder.Id));
-        await app.AssertStorageHoldsOnlySavedVersionsAsync();
+        await app.AssertNothingStoredInAsync(folder.Id);
     }
 
     [Fact]
     public async Task A_file_over_the_limit_is_refused_clearly_and_leaves_no_version_and_no_blob()
     {
-        var (account, folder, owner) = await OwnerWithFolderAsync();
-        using var client = await app.SignInAsync(owner);
+        var (account, folder, client) = await app.SignedInOwnerWithFolderAsync();
+        using var _ = client;
         var tooBig = new byte[DocumentStorageApp.MaxFileBytes + 1];
         Array.Fill(tooBig, (byte)'x');
 
-        var byApi = await client.UploadByApiAsync(account.Id, folder.Id, "big.txt", tooBig);
-        Assert.Equal(HttpStatusCode.BadRequest, byApi.StatusCode);
-        Assert.Equal("\"big.txt\" is larger than the limit of 64 KB.", await ApiErrorAsync(byApi));
-
-        var onPage = await client.UploadOnPageAsync(account.Id, folder.Id, "big.txt", tooBig);
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, onPage.StatusCode);
-        Assert.Equal("\"big.txt\" is larger than the limit of 64 KB.", await PageErrorAsync(onPage));
-
-        Assert.Empty(await app.DocumentsInAsync(folder.Id));
-        Assert.Empty(await app.VersionsInAsync(folder.Id));
-        await app.AssertStorageHoldsOnlySavedVersionsAsync();
+        await AssertRefusedBothWaysAsync(client, account, folder, "big.txt", tooBig, "\"big.txt\" is larger than the limit of 64 KB.");
 
         // Exactly at the limit is accepted.
         var atLimit = await client.UploadByApiAsync(account.Id, folder.Id, "big.txt", tooBig[..^1]);
@@ -109,20 +97,11 @@ public sealed class BadInputTests(DocumentStorageApp app)
     [Fact]
     public async Task A_name_of_1000_characters_is_refused_clearly()
     {
-        var (account, folder, owner) = await OwnerWithFolderAsync();
-        using var client = await app.SignInAsync(owner);
+        var (account, folder, client) = await app.SignedInOwnerWithFolderAsync();
+        using var _ = client;
         var name = new string('n', 996) + ".txt";
 
-        var byApi = await client.UploadByApiAsync(account.Id, folder.Id, name, Text("hello"));
-        Assert.Equal(HttpStatusCode.BadRequest, byApi.StatusCode);
-        Assert.Equal("File names can be at most 200 characters (this one has 1,000).", await ApiErrorAsync(byApi));
-
-        var onPage = await client.UploadOnPageAsync(account.Id, folder.Id, name, Text("hello"));
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, onPage.StatusCode);
-        Assert.Equal("File names can be at most 200 characters (this one has 1,000).", await PageErrorAsync(onPage));
-
-        Assert.Empty(await app.DocumentsInAsync(folder.Id));
-        await app.AssertStorageHoldsOnlySavedVersionsAsync();
+        await AssertRefusedBothWaysAsync(client, account, folder, name, Text("hello"), "File names can be at most 200 characters (this one has 1,000).");
     }
 
     [Theory]
@@ -131,27 +110,19 @@ public sealed class BadInputTests(DocumentStorageApp app)
     [InlineData("notes.txt", "MZ\u0090\u0000 an executable pretending to be text")]
     public async Task A_file_whose_bytes_contradict_its_name_is_refused(string name, string content)
     {
-        var (account, folder, owner) = await OwnerWithFolderAsync();
-        using var client = await app.SignInAsync(owner);
+        var (account, folder, client) = await app.SignedInOwnerWithFolderAsync();
+        using var _ = client;
         var extension = Path.GetExtension(name);
 
-        var onPage = await client.UploadOnPageAsync(account.Id, folder.Id, name, Text(content));
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, onPage.StatusCode);
-        Assert.Equal($"The content of \"{name}\" does not match its name. Check that it is really a {extension} file.", await PageErrorAsync(onPage));
-
-        var byApi = await client.UploadByApiAsync(account.Id, folder.Id, name, Text(content));
-        Assert.Equal(HttpStatusCode.BadRequest, byApi.StatusCode);
-        Assert.Equal($"The content of \"{name}\" does not match its name. Check that it is really a {extension} file.", await ApiErrorAsync(byApi));
-
-        Assert.Empty(await app.DocumentsInAsync(folder.Id));
-        await app.AssertStorageHoldsOnlySavedVersionsAsync();
+        await AssertRefusedBothWaysAsync(client, account, folder, name, Text(content),
+            $"The content of \"{name}\" does not match its name. Check that it is really a {extension} file.");
     }
 
     [Fact]
     public async Task A_folder_id_from_another_account_answers_404_and_nothing_is_stored()
     {
-        var (account, _, owner) = await OwnerWithFolderAsync();
-        using var client = await app.SignInAsync(owner);
+        var (account, _, client) = await app.SignedInOwnerWithFolderAsync();
+        using var __ = client;
         var other = await app.CreateAccountAsync();
         var foreign = await app.CreateFolderAsync(other, "Their folder " + PorticoApp.Unique());
 

@@ -15,6 +15,21 @@ public static class DocumentKit
         return (account, owner, billingMember, await app.CreateUserAsync(staffRole: StaffRole.Admin));
     }
 
+    /// An account with an Owner, a Billing member and a Requester, and a staff Admin.
+    public static async Task<(Account Account, PorticoUser Owner, PorticoUser BillingMember, PorticoUser Requester, PorticoUser Admin)> AccountWithOwnerBillingMemberAndRequesterAsync(this PorticoApp app)
+    {
+        var (account, owner, billingMember, admin) = await app.AccountWithOwnerAndBillingMemberAsync();
+        return (account, owner, billingMember, await app.CreateMemberAsync(account, BuiltInRoles.Requester), admin);
+    }
+
+    /// A customer account with a folder, and its Owner signed in.
+    public static async Task<(Account Account, DocumentFolder Folder, PorticoClient Owner)> SignedInOwnerWithFolderAsync(this PorticoApp app)
+    {
+        var (account, owner) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
+        var folder = await app.CreateFolderAsync(account);
+        return (account, folder, await app.SignInAsync(owner));
+    }
+
     public static string DocumentsPath(Guid accountId) => $"/a/{accountId}/documents";
 
     public static string FolderPath(Guid accountId, Guid folderId) => $"/a/{accountId}/documents/folders/{folderId}";
@@ -102,6 +117,14 @@ public static class DocumentKit
         var keys = await app.AllStorageKeysAsync();
         var strays = FilesUnder(root).Where(path => !keys.Contains(Path.GetFileName(path)) || path != BlobPath(root, Path.GetFileName(path))).ToList();
         Assert.Empty(strays);
+    }
+
+    /// Nothing of a refused or broken-off upload is left: no document, no version, no file but the saved versions'.
+    public static async Task AssertNothingStoredInAsync(this PorticoApp app, Guid folderId)
+    {
+        Assert.Empty(await app.DocumentsInAsync(folderId));
+        Assert.Empty(await app.VersionsInAsync(folderId));
+        await app.AssertStorageHoldsOnlySavedVersionsAsync();
     }
 
     public static async Task<MimeMessage> WaitForEmailAsync(this PorticoApp app, string to, Func<MimeMessage, bool> predicate, TimeSpan? timeout = null)

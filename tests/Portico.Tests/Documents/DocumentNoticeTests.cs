@@ -43,13 +43,9 @@ public sealed class DocumentNoticeTests(PorticoApp app) : AppTests
     [Fact]
     public async Task Files_and_requests_in_a_billing_only_folder_are_announced_to_no_requester()
     {
-        var account = await app.CreateAccountAsync();
-        var owner = await app.CreateMemberAsync(account, BuiltInRoles.Owner);
-        var billingMember = await app.CreateMemberAsync(account, BuiltInRoles.Billing);
-        var requester = await app.CreateMemberAsync(account, BuiltInRoles.Requester);
+        var (account, owner, billingMember, requester, admin) = await app.AccountWithOwnerBillingMemberAndRequesterAsync();
         var billing = await app.CreateFolderAsync(account, "Billing " + PorticoApp.Unique(),
             viewRoles: [BuiltInRoles.Owner, BuiltInRoles.Billing], uploadRoles: [BuiltInRoles.Owner, BuiltInRoles.Billing]);
-        var admin = await app.CreateUserAsync(staffRole: StaffRole.Admin);
         var byOwner = "Salary run " + PorticoApp.Unique() + ".txt";
         var byStaff = "Credit note " + PorticoApp.Unique() + ".txt";
         var asked = "Bank statement " + PorticoApp.Unique();

@@ -111,11 +111,7 @@ public sealed class DocumentRequestTests(PorticoApp app) : AppTests
     [Fact]
     public async Task Only_members_who_may_upload_to_the_folder_are_asked()
     {
-        var account = await app.CreateAccountAsync();
-        var owner = await app.CreateMemberAsync(account, BuiltInRoles.Owner);
-        var requester = await app.CreateMemberAsync(account, BuiltInRoles.Requester);
-        var billingMember = await app.CreateMemberAsync(account, BuiltInRoles.Billing);
-        var admin = await app.CreateUserAsync(staffRole: StaffRole.Admin);
+        var (account, owner, billingMember, requester, admin) = await app.AccountWithOwnerBillingMemberAndRequesterAsync();
         // Requesters are listed as uploaders but cannot see the folder, so cannot upload to it.
         var folder = await app.CreateFolderAsync(account, "Board papers " + PorticoApp.Unique(),
             viewRoles: [BuiltInRoles.Owner, BuiltInRoles.Billing], uploadRoles: [BuiltInRoles.Owner, BuiltInRoles.Requester]);

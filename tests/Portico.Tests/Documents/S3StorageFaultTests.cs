@@ -13,19 +13,12 @@ public sealed class S3StorageFaultTests
         return (listed.S3Objects ?? []).Select(o => o.Key).ToList();
     }
 
-    private static async Task<(Account Account, DocumentFolder Folder, PorticoClient Client)> OwnerWithFolderAsync(PorticoApp app)
-    {
-        var (account, owner) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
-        var folder = await app.CreateFolderAsync(account);
-        return (account, folder, await app.SignInAsync(owner));
-    }
-
     [Fact]
     public async Task An_upload_into_a_bucket_removed_since_start_up_answers_503_and_saves_no_version()
     {
         var bucket = await S3Server.Shared.CreateBucketAsync();
         await using var app = new ConfiguredApp(S3Server.Shared.Settings(bucket));
-        var (account, folder, client) = await OwnerWithFolderAsync(app);
+        var (account, folder, client) = await app.SignedInOwnerWithFolderAsync();
         using var _ = client;
         using (var s3 = S3Server.Shared.Client())
         {
@@ -50,7 +43,7 @@ public sealed class S3StorageFaultTests
         using var server = new S3Server();
         var bucket = await server.CreateBucketAsync();
         await using var app = new ConfiguredApp(server.Settings(bucket));
-        var (account, folder, client) = await OwnerWithFolderAsync(app);
+        var (account, folder, client) = await app.SignedInOwnerWithFolderAsync();
         using var _ = client;
         Assert.Equal(HttpStatusCode.Created, (await client.UploadByApiAsync(account.Id, folder.Id, "before.txt", Text("before"))).StatusCode);
 

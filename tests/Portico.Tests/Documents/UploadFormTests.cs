@@ -10,9 +10,8 @@ public sealed class UploadFormTests(DocumentStorageApp app)
     [Fact]
     public async Task The_upload_form_hands_the_configured_limit_and_types_to_the_browser_for_checks_before_sending()
     {
-        var (account, owner) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
-        var folder = await app.CreateFolderAsync(account);
-        using var client = await app.SignInAsync(owner);
+        var (account, folder, client) = await app.SignedInOwnerWithFolderAsync();
+        using var _ = client;
 
         var page = await client.GetPageAsync(FolderPath(account.Id, folder.Id));
 
@@ -30,9 +29,8 @@ public sealed class UploadFormTests(DocumentStorageApp app)
     [Fact]
     public async Task A_form_upload_cancelled_midway_leaves_no_document_no_version_and_no_file()
     {
-        var (account, owner) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
-        var folder = await app.CreateFolderAsync(account);
-        using var client = await app.SignInAsync(owner);
+        var (account, folder, client) = await app.SignedInOwnerWithFolderAsync();
+        using var _ = client;
         var tokenSource = await client.GetPageAsync(FolderPath(account.Id, folder.Id));
         // A minute to send it all: it is cancelled long before, as the page's Cancel button closes the connection.
         var stream = new SlowStream(60 * 1024, chunk: 1024, delay: TimeSpan.FromMilliseconds(1000));
@@ -54,8 +52,6 @@ public sealed class UploadFormTests(DocumentStorageApp app)
         Assert.True(stream.Sent < 60 * 1024, "The upload finished before it was cancelled.");
         // The portal sees the connection close; give it a moment to act on it.
         await Task.Delay(500);
-        Assert.Empty(await app.DocumentsInAsync(folder.Id));
-        Assert.Empty(await app.VersionsInAsync(folder.Id));
-        await app.AssertStorageHoldsOnlySavedVersionsAsync();
+        await app.AssertNothingStoredInAsync(folder.Id);
     }
 }

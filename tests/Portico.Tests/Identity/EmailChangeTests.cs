@@ -26,6 +26,13 @@ public sealed class EmailChangeTests(PorticoApp app) : AppTests
         return await client.Http.PostAsync(new Uri("/account/email", UriKind.Relative), new FormUrlEncodedContent(fields));
     }
 
+    /// Asks for the change on the profile page; the confirmation link sent to the new address.
+    private async Task<string> ConfirmationLinkAsync(PorticoClient client, string newEmail)
+    {
+        Assert.Equal(HttpStatusCode.Redirect, (await RequestAsync(client, newEmail)).StatusCode);
+        return await app.Mail.LinkAsync(newEmail, ChangeEmail.ConfirmPath);
+    }
+
     private Task<Stored> StoredAsync(PorticoUser user) => app.WithDbAsync((db, _) => db.Users.Where(u => u.Id == user.Id)
         .Select(u => new Stored(u.Email, u.NormalizedEmail, u.UserName, u.NormalizedUserName, u.EmailConfirmed, u.SecurityStamp, u.AccessFailedCount)).SingleAsync());
 
@@ -184,10 +191,8 @@ public sealed class EmailChangeTests(PorticoApp app) : AppTests
         var (_, user, client) = await app.SignedInCustomerAsync(BuiltInRoles.Requester);
         var first = NewAddress();
         var second = NewAddress();
-        await RequestAsync(client, first);
-        await RequestAsync(client, second);
-        var firstLink = await app.Mail.LinkAsync(first, ChangeEmail.ConfirmPath);
-        var secondLink = await app.Mail.LinkAsync(second, ChangeEmail.ConfirmPath);
+        var firstLink = await ConfirmationLinkAsync(client, first);
+        var secondLink = await ConfirmationLinkAsync(client, second);
         Assert.Equal(HttpStatusCode.Redirect, (await client.Http.GetAsync(new Uri(firstLink, UriKind.Relative))).StatusCode);
         var changed = await StoredAsync(user);
 
@@ -208,8 +213,7 @@ public sealed class EmailChangeTests(PorticoApp app) : AppTests
     {
         var (_, user, client) = await app.SignedInCustomerAsync(BuiltInRoles.Requester);
         var newEmail = NewAddress();
-        await RequestAsync(client, newEmail);
-        var link = await app.Mail.LinkAsync(newEmail, ChangeEmail.ConfirmPath);
+        var link = await ConfirmationLinkAsync(client, newEmail);
         var quicker = await app.CreateUserAsync(newEmail);
         var before = await StoredAsync(user);
 
@@ -230,8 +234,7 @@ public sealed class EmailChangeTests(PorticoApp app) : AppTests
         using var client = await app.SignInAsync(user);
         using var colleagueClient = await app.SignInAsync(colleague);
         var newEmail = NewAddress();
-        await RequestAsync(client, newEmail);
-        var link = await app.Mail.LinkAsync(newEmail, ChangeEmail.ConfirmPath);
+        var link = await ConfirmationLinkAsync(client, newEmail);
         var before = await StoredAsync(user);
         var colleagueBefore = await StoredAsync(colleague);
 
@@ -255,8 +258,7 @@ public sealed class EmailChangeTests(PorticoApp app) : AppTests
         var (_, user, client) = await app.SignedInCustomerAsync(BuiltInRoles.Requester);
         var newEmail = NewAddress();
         var elsewhere = NewAddress();
-        await RequestAsync(client, newEmail);
-        var link = await app.Mail.LinkAsync(newEmail, ChangeEmail.ConfirmPath);
+        var link = await ConfirmationLinkAsync(client, newEmail);
         var before = await StoredAsync(user);
         var code = link[(link.IndexOf("code=", StringComparison.Ordinal) + 5)..];
         var flipped = (code[10] == 'A' ? 'B' : 'A').ToString();
@@ -344,13 +346,7 @@ public sealed class EmailChangeTests(PorticoApp app) : AppTests
     public async Task Someone_without_a_password_changes_it_only_soon_after_signing_in()
     {
         var (_, user, client) = await app.SignedInCustomerAsync(BuiltInRoles.Requester);
-        // As if they had only ever signed in by email link or passkey.
-        await app.WithDbAsync(async (db, services) =>
-        {
-            var users = services.GetRequiredService<UserManager<PorticoUser>>();
-            Assert.True((await users.RemovePasswordAsync((await users.FindByIdAsync(user.Id.ToString()))!)).Succeeded);
-            return 0;
-        });
+        await PasskeySteps.RemovePasswordAsync(app, user);
         // The stamp changed with the password; they sign in again, by email link.
         using var fresh = await PasskeySteps.SignInWithEmailLinkAsync(app, user);
         Assert.Null((await fresh.GetPageAsync("/account/profile")).QuerySelector("input[name='EmailChange.CurrentPassword']"));

@@ -40,6 +40,14 @@ public static class PasskeySteps
         return client;
     }
 
+    /// Takes the person's password away, as if they had only ever signed in by email link or passkey.
+    public static Task RemovePasswordAsync(PorticoApp app, PorticoUser user) => app.WithDbAsync(async (_, services) =>
+    {
+        var users = services.GetRequiredService<UserManager<PorticoUser>>();
+        Assert.True((await users.RemovePasswordAsync((await users.FindByIdAsync(user.Id.ToString()))!)).Succeeded);
+        return 0;
+    });
+
     /// A new browser signed in with a one-time email link.
     public static async Task<PorticoClient> SignInWithEmailLinkAsync(PorticoApp app, PorticoUser user)
     {

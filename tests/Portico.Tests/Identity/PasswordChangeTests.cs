@@ -87,13 +87,7 @@ public sealed class PasswordChangeTests(PorticoApp app) : AppTests
     public async Task Someone_without_a_password_sets_one_without_giving_a_current_one()
     {
         var (account, user, client) = await app.SignedInCustomerAsync(BuiltInRoles.Requester);
-        // As if they had only ever signed in by email link or passkey.
-        await app.WithDbAsync(async (db, services) =>
-        {
-            var users = services.GetRequiredService<UserManager<PorticoUser>>();
-            Assert.True((await users.RemovePasswordAsync((await users.FindByIdAsync(user.Id.ToString()))!)).Succeeded);
-            return 0;
-        });
+        await PasskeySteps.RemovePasswordAsync(app, user);
 
         var page = await client.GetPageAsync("/account/security");
         Assert.Equal("Set a password", page.QuerySelector("#password-heading")!.TextContent.Trim());

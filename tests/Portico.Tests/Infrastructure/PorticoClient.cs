@@ -34,6 +34,15 @@ public sealed class PorticoClient(HttpClient http) : IDisposable
         return page.QuerySelector($"[data-valmsg-for='{field}']")?.TextContent.Trim() ?? "";
     }
 
+    /// The message a refused action shows above the page, after checking the page came back with the expected status.
+    public static async Task<string> ActionErrorAsync(HttpResponseMessage response, HttpStatusCode expected)
+    {
+        Assert.Equal(expected, response.StatusCode);
+        var error = (await ParseAsync(response)).QuerySelector("[data-testid=action-error]");
+        Assert.NotNull(error);
+        return error.TextContent;
+    }
+
     public static async Task<IHtmlDocument> ParseAsync(HttpResponseMessage response) =>
         await Parser.ParseDocumentAsync(await response.Content.ReadAsStringAsync());
 

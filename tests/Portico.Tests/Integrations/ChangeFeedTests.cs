@@ -62,6 +62,19 @@ public sealed class ChangeFeedTests(PorticoApp app) : AppTests
     private Task<Portico.Infrastructure.Web.Outcome<Integration>> ReadChangesFromAsync(Guid integrationId, string? url) =>
         app.WithDbAsync((_, services) => services.GetRequiredService<ManageIntegrations>().SetChangeFeedAsync(integrationId, url, CancellationToken.None));
 
+    /// Points the integration at the source until the answer is disposed: the poller reads every integration with a feed,
+    /// so one left pointing at a stopped source would keep failing while later tests run.
+    private async Task<IAsyncDisposable> ReadingChangesFromAsync(Guid integrationId, ChangeFeedSource source)
+    {
+        Assert.NotNull((await ReadChangesFromAsync(integrationId, source.Url)).Value);
+        return new StopReading(() => ReadChangesFromAsync(integrationId, null));
+    }
+
+    private sealed class StopReading(Func<Task> stop) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync() => await stop();
+    }
+
     /// Waits for the background poller, which reads due feeds every 200 ms in tests.
     private async Task<Integration> WaitForAsync(Guid integrationId, Func<Integration, bool> condition)
     {
@@ -88,22 +101,15 @@ public sealed class ChangeFeedTests(PorticoApp app) : AppTests
         source.Pages[""] = ChangeFeedSource.Page("c1", hasMore: true, invoices: [Versioned(InvoiceJson(a, account.ExternalId!, number: "INV-A1"), 1), Versioned(InvoiceJson(b, account.ExternalId!), 1)]);
         source.Pages["c1"] = ChangeFeedSource.Page("c2", invoices: [Versioned(InvoiceJson(a, account.ExternalId!, number: "INV-A2"), 2), new JsonObject { ["externalId"] = b, ["deleted"] = true, ["version"] = 2 }]);
         source.Pages["c2"] = ChangeFeedSource.Page("c2");
-        try
-        {
-            Assert.NotNull((await ReadChangesFromAsync(integration.Id, source.Url)).Value);
+        await using var reading = await ReadingChangesFromAsync(integration.Id, source);
 
-            var read = await WaitForAsync(integration.Id, i => i.ChangeFeedCursor == "c2" && source.Requested.Count(c => c == "c2") >= 2);
+        var read = await WaitForAsync(integration.Id, i => i.ChangeFeedCursor == "c2" && source.Requested.Count(c => c == "c2") >= 2);
 
-            Assert.Equal([null, "c1", "c2", "c2"], source.Requested.Take(4));
-            var invoice = Assert.Single(await app.InvoicesOfAsync(integration.Id));
-            Assert.Equal((a, "INV-A2", (long?)2), (invoice.ExternalId, invoice.Number, invoice.SourceVersion));
-            Assert.NotNull(read.LastSuccessAt);
-            Assert.Equal(0, read.PollFailures);
-        }
-        finally
-        {
-            await ReadChangesFromAsync(integration.Id, null);
-        }
+        Assert.Equal([null, "c1", "c2", "c2"], source.Requested.Take(4));
+        var invoice = Assert.Single(await app.InvoicesOfAsync(integration.Id));
+        Assert.Equal((a, "INV-A2", (long?)2), (invoice.ExternalId, invoice.Number, invoice.SourceVersion));
+        Assert.NotNull(read.LastSuccessAt);
+        Assert.Equal(0, read.PollFailures);
     }
 
     [Fact]
@@ -116,40 +122,33 @@ public sealed class ChangeFeedTests(PorticoApp app) : AppTests
         source.Pages[""] = ChangeFeedSource.Page("c1", invoices: [Versioned(InvoiceJson(id, account.ExternalId!), 1)]);
         source.Pages["c1"] = ChangeFeedSource.Page("c2", invoices: [Versioned(InvoiceJson(id, account.ExternalId!, number: "INV-AFTER"), 2)]);
         source.Pages["c2"] = ChangeFeedSource.Page("c2");
-        try
-        {
-            await ReadChangesFromAsync(integration.Id, source.Url);
-            await WaitForAsync(integration.Id, i => i.ChangeFeedCursor is not null);
-            source.Outage = StatusCodes.Status503ServiceUnavailable;
-            await app.WithDbAsync(db => db.Integrations.Where(i => i.Id == integration.Id).ExecuteUpdateAsync(u => u.SetProperty(i => i.NextPollAt, (DateTime?)null)));
+        await using var reading = await ReadingChangesFromAsync(integration.Id, source);
+        await WaitForAsync(integration.Id, i => i.ChangeFeedCursor is not null);
+        source.Outage = StatusCodes.Status503ServiceUnavailable;
+        await app.WithDbAsync(db => db.Integrations.Where(i => i.Id == integration.Id).ExecuteUpdateAsync(u => u.SetProperty(i => i.NextPollAt, (DateTime?)null)));
 
-            var failing = await WaitForAsync(integration.Id, i => i.PollFailures >= 3);
+        var failing = await WaitForAsync(integration.Id, i => i.PollFailures >= 3);
 
-            Assert.Contains("503", failing.LastError, StringComparison.Ordinal);
-            Assert.Equal("c1", failing.ChangeFeedCursor);
-            // The wait doubles: 200 ms, 400 ms, 800 ms, then 1 s at most in tests.
-            Assert.True(failing.NextPollAt - failing.LastFailureAt >= TimeSpan.FromMilliseconds(800), $"Next poll {failing.NextPollAt:O} after failure {failing.LastFailureAt:O}");
-            await app.WithDbAsync(db => db.Integrations.Where(i => i.Id == integration.Id)
-                .ExecuteUpdateAsync(u => u.SetProperty(i => i.LastSuccessAt, DateTime.UtcNow.AddHours(-2))));
-            var admin = await app.CreateUserAsync(staffRole: StaffRole.Admin);
-            using var browser = await app.SignInAsync(admin);
-            var page = await PorticoClient.ParseAsync(await browser.Http.GetAsync(new Uri("/staff/integrations", UriKind.Relative)));
-            var card = page.QuerySelectorAll("[data-testid=integration]").Single(c => c.TextContent.Contains(integration.Name, StringComparison.Ordinal));
-            Assert.Contains("Late", card.QuerySelector("h3")!.TextContent, StringComparison.Ordinal);
-            Assert.Contains("503", card.TextContent, StringComparison.Ordinal);
-            Assert.Contains("failed polls in a row", card.QuerySelector("[data-testid=change-feed]")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("503", failing.LastError, StringComparison.Ordinal);
+        Assert.Equal("c1", failing.ChangeFeedCursor);
+        // The wait doubles: 200 ms, 400 ms, 800 ms, then 1 s at most in tests.
+        Assert.True(failing.NextPollAt - failing.LastFailureAt >= TimeSpan.FromMilliseconds(800), $"Next poll {failing.NextPollAt:O} after failure {failing.LastFailureAt:O}");
+        await app.WithDbAsync(db => db.Integrations.Where(i => i.Id == integration.Id)
+            .ExecuteUpdateAsync(u => u.SetProperty(i => i.LastSuccessAt, DateTime.UtcNow.AddHours(-2))));
+        var admin = await app.CreateUserAsync(staffRole: StaffRole.Admin);
+        using var browser = await app.SignInAsync(admin);
+        var page = await PorticoClient.ParseAsync(await browser.Http.GetAsync(new Uri("/staff/integrations", UriKind.Relative)));
+        var card = page.QuerySelectorAll("[data-testid=integration]").Single(c => c.TextContent.Contains(integration.Name, StringComparison.Ordinal));
+        Assert.Contains("Late", card.QuerySelector("h3")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("503", card.TextContent, StringComparison.Ordinal);
+        Assert.Contains("failed polls in a row", card.QuerySelector("[data-testid=change-feed]")!.TextContent, StringComparison.Ordinal);
 
-            source.Outage = null;
-            var recovered = await WaitForAsync(integration.Id, i => i.ChangeFeedCursor == "c2");
+        source.Outage = null;
+        var recovered = await WaitForAsync(integration.Id, i => i.ChangeFeedCursor == "c2");
 
-            Assert.Equal(0, recovered.PollFailures);
-            Assert.False(recovered.IsStale(DateTime.UtcNow));
-            Assert.Equal("INV-AFTER", Assert.Single(await app.InvoicesOfAsync(integration.Id)).Number);
-        }
-        finally
-        {
-            await ReadChangesFromAsync(integration.Id, null);
-        }
+        Assert.Equal(0, recovered.PollFailures);
+        Assert.False(recovered.IsStale(DateTime.UtcNow));
+        Assert.Equal("INV-AFTER", Assert.Single(await app.InvoicesOfAsync(integration.Id)).Number);
     }
 
     [Fact]
@@ -159,23 +158,16 @@ public sealed class ChangeFeedTests(PorticoApp app) : AppTests
         using var _ = client;
         await using var source = await ChangeFeedSource.StartAsync();
         source.Pages[""] = ChangeFeedSource.Page("old");
-        try
-        {
-            await ReadChangesFromAsync(integration.Id, source.Url);
-            await WaitForAsync(integration.Id, i => i.ChangeFeedCursor == "old");
-            // The source forgot "old" and starts over with other pages.
-            source.Pages[""] = ChangeFeedSource.Page("new", invoices: [Versioned(InvoiceJson(NewExternalId("G"), account.ExternalId!), 1)]);
+        await using var reading = await ReadingChangesFromAsync(integration.Id, source);
+        await WaitForAsync(integration.Id, i => i.ChangeFeedCursor == "old");
+        // The source forgot "old" and starts over with other pages.
+        source.Pages[""] = ChangeFeedSource.Page("new", invoices: [Versioned(InvoiceJson(NewExternalId("G"), account.ExternalId!), 1)]);
 
-            var failed = await WaitForAsync(integration.Id, i => i.LastError is not null);
+        var failed = await WaitForAsync(integration.Id, i => i.LastError is not null);
 
-            Assert.Contains("no longer knows cursor \"old\"", failed.LastError, StringComparison.Ordinal);
-            Assert.Equal("old", failed.ChangeFeedCursor);
-            Assert.Empty(await app.InvoicesOfAsync(integration.Id));
-        }
-        finally
-        {
-            await ReadChangesFromAsync(integration.Id, null);
-        }
+        Assert.Contains("no longer knows cursor \"old\"", failed.LastError, StringComparison.Ordinal);
+        Assert.Equal("old", failed.ChangeFeedCursor);
+        Assert.Empty(await app.InvoicesOfAsync(integration.Id));
     }
 
     [Fact]
@@ -188,22 +180,15 @@ public sealed class ChangeFeedTests(PorticoApp app) : AppTests
         await using var source = await ChangeFeedSource.StartAsync();
         source.Pages[""] = ChangeFeedSource.Page("c1", invoices: [Versioned(InvoiceJson(NewExternalId("P"), account.ExternalId!), 1)],
             orders: [OrderJson(NewExternalId("P"), account.ExternalId!)]);
-        try
-        {
-            await ReadChangesFromAsync(integration.Id, source.Url);
+        await using var reading = await ReadingChangesFromAsync(integration.Id, source);
 
-            var failed = await WaitForAsync(integration.Id, i => i.LastError is not null);
+        var failed = await WaitForAsync(integration.Id, i => i.LastError is not null);
 
-            Assert.Contains("sent orders", failed.LastError, StringComparison.Ordinal);
-            Assert.Contains("Nothing of the page was applied", failed.LastError, StringComparison.Ordinal);
-            Assert.Null(failed.ChangeFeedCursor);
-            Assert.Empty(await app.InvoicesOfAsync(integration.Id));
-            Assert.NotEqual(other.Id, integration.Id);
-        }
-        finally
-        {
-            await ReadChangesFromAsync(integration.Id, null);
-        }
+        Assert.Contains("sent orders", failed.LastError, StringComparison.Ordinal);
+        Assert.Contains("Nothing of the page was applied", failed.LastError, StringComparison.Ordinal);
+        Assert.Null(failed.ChangeFeedCursor);
+        Assert.Empty(await app.InvoicesOfAsync(integration.Id));
+        Assert.NotEqual(other.Id, integration.Id);
     }
 
     [Theory]

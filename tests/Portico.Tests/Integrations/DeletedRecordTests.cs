@@ -10,13 +10,20 @@ public sealed class DeletedRecordTests(PorticoApp app) : AppTests
     private static JsonObject DeleteOf(string externalId, long version) =>
         new() { ["externalId"] = externalId, ["deleted"] = true, ["version"] = version };
 
+    /// An owner of invoices, and an invoice of an account it knows stored at the version.
+    private async Task<(Integration Integration, HttpClient Client, Account Account, string Id)> StoredInvoiceAsync(string idPrefix, long version)
+    {
+        var (integration, client, account) = await app.OwnerAndMappedAccountAsync(Invoices);
+        var id = NewExternalId(idPrefix);
+        await OkAsync(await client.PutBatchAsync(Invoices, Versioned(InvoiceJson(id, account.ExternalId!), version)));
+        return (integration, client, account, id);
+    }
+
     [Fact]
     public async Task An_invoice_deleted_in_a_batch_is_not_brought_back_by_an_older_update_sent_later()
     {
-        var (integration, client, account) = await app.OwnerAndMappedAccountAsync(Invoices);
+        var (integration, client, account, id) = await StoredInvoiceAsync("T", version: 3);
         using var _ = client;
-        var id = NewExternalId("T");
-        await OkAsync(await client.PutBatchAsync(Invoices, Versioned(InvoiceJson(id, account.ExternalId!), 3)));
 
         var delete = await OkAsync(await client.PutBatchAsync(Invoices, DeleteOf(id, 4)));
         Assert.Equal(("deleted", 1), (delete.Outcome(0), delete.GetProperty("deleted").GetInt32()));
@@ -54,10 +61,8 @@ public sealed class DeletedRecordTests(PorticoApp app) : AppTests
     [Fact]
     public async Task A_delete_older_than_the_stored_record_keeps_it_and_is_reported_as_stale()
     {
-        var (integration, client, account) = await app.OwnerAndMappedAccountAsync(Invoices);
-        using var _ = client;
-        var id = NewExternalId("K");
-        await OkAsync(await client.PutBatchAsync(Invoices, Versioned(InvoiceJson(id, account.ExternalId!), 7)));
+        var (integration, client, _, id) = await StoredInvoiceAsync("K", version: 7);
+        using var __ = client;
 
         var batch = await OkAsync(await client.PutBatchAsync(Invoices, DeleteOf(id, 6)));
         var byId = await client.DeleteAsync(new Uri($"/api/integration/invoices/{id}?version=5", UriKind.Relative));
@@ -86,10 +91,8 @@ public sealed class DeletedRecordTests(PorticoApp app) : AppTests
     [Fact]
     public async Task A_delete_by_id_with_a_malformed_version_is_refused_and_changes_nothing()
     {
-        var (integration, client, account) = await app.OwnerAndMappedAccountAsync(Invoices);
-        using var _ = client;
-        var id = NewExternalId("M");
-        await OkAsync(await client.PutBatchAsync(Invoices, Versioned(InvoiceJson(id, account.ExternalId!), 1)));
+        var (integration, client, _, id) = await StoredInvoiceAsync("M", version: 1);
+        using var __ = client;
 
         var badVersion = await client.DeleteAsync(new Uri($"/api/integration/invoices/{id}?version=-1", UriKind.Relative));
         var noZone = await client.DeleteAsync(new Uri($"/api/integration/invoices/{id}?updatedAt=2026-11-30T10:00:00", UriKind.Relative));

@@ -70,6 +70,10 @@ internal static class IntegrationSteps
     public static Task<HttpResponseMessage> DeleteRecordAsync(this HttpClient client, string objectType, string externalId) =>
         client.DeleteAsync(new Uri($"/api/integration/{objectType}/{Uri.EscapeDataString(externalId)}", UriKind.Relative));
 
+    /// The source's answer to a change the portal wrote back: accepted, or refused with a reason.
+    public static Task<HttpResponseMessage> AnswerWriteBackAsync(this HttpClient client, object writeBackId, object body) =>
+        client.PostAsJsonAsync(new Uri($"/api/integration/write-backs/{writeBackId}/acknowledgement", UriKind.Relative), body);
+
     public static async Task<JsonElement> JsonAsync(this HttpResponseMessage response) =>
         JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
 

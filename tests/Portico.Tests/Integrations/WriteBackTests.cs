@@ -25,9 +25,6 @@ public sealed class WriteBackTests(PorticoApp app) : AppTests
         return (integration, client, account, await app.SignInAsync(user), writeBack);
     }
 
-    private static Task<HttpResponseMessage> AnswerAsync(HttpClient client, object writeBackId, object body) =>
-        client.PostAsJsonAsync(new Uri($"/api/integration/write-backs/{writeBackId}/acknowledgement", UriKind.Relative), body);
-
     private Task<WriteBack> ReloadAsync(Guid id) => app.WithDbAsync((db, _) => db.WriteBacks.IgnoreQueryFilters().AsNoTracking().SingleAsync(w => w.Id == id));
 
     private Task<DataQualityIncident?> IncidentAsync(Guid integrationId, string externalId) => app.WithDbAsync((db, _) =>
@@ -44,12 +41,12 @@ public sealed class WriteBackTests(PorticoApp app) : AppTests
         var waiting = await customer.GetPageAsync($"/a/{account.Id}/company");
         Assert.Contains($"Waiting for {integration.Name}", waiting.QuerySelector("[data-testid=write-back]")!.TextContent, StringComparison.Ordinal);
 
-        var answer = await OkAsync(await AnswerAsync(client, writeBack.Id, new { accepted = true }));
+        var answer = await OkAsync(await client.AnswerWriteBackAsync(writeBack.Id, new { accepted = true }));
 
         Assert.Equal("Acknowledged", answer.GetProperty("state").GetString());
         Assert.Equal(WriteBackState.Acknowledged, (await ReloadAsync(writeBack.Id)).State);
         Assert.Null((await customer.GetPageAsync($"/a/{account.Id}/company")).QuerySelector("[data-testid=write-back]"));
-        Assert.Equal(HttpStatusCode.Conflict, (await AnswerAsync(client, writeBack.Id, new { accepted = false, reason = "late" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await client.AnswerWriteBackAsync(writeBack.Id, new { accepted = false, reason = "late" })).StatusCode);
         Assert.Null(await IncidentAsync(integration.Id, account.ExternalId!));
     }
 
@@ -61,7 +58,7 @@ public sealed class WriteBackTests(PorticoApp app) : AppTests
         using var __ = customer;
         var reason = "Postal code does not match the city " + PorticoApp.Unique();
 
-        await OkAsync(await AnswerAsync(client, writeBack.Id, new { accepted = false, reason }));
+        await OkAsync(await client.AnswerWriteBackAsync(writeBack.Id, new { accepted = false, reason }));
 
         Assert.Equal((WriteBackState.Refused, reason), ((await ReloadAsync(writeBack.Id)).State, (await ReloadAsync(writeBack.Id)).Reason));
         var incident = await IncidentAsync(integration.Id, account.ExternalId!);
@@ -101,11 +98,11 @@ public sealed class WriteBackTests(PorticoApp app) : AppTests
         var (_, otherClient) = await app.CreateIntegrationWithKeyAsync();
         using var ___ = otherClient;
 
-        var foreign = await AnswerAsync(otherClient, writeBack.Id, new { accepted = false, reason = "not mine" });
-        var unknown = await AnswerAsync(client, Guid.NewGuid(), new { accepted = true });
-        var malformed = await AnswerAsync(client, "not-an-id", new { accepted = true });
-        var noAnswer = await AnswerAsync(client, writeBack.Id, new { reason = "?" });
-        var noReason = await AnswerAsync(client, writeBack.Id, new { accepted = false });
+        var foreign = await otherClient.AnswerWriteBackAsync(writeBack.Id, new { accepted = false, reason = "not mine" });
+        var unknown = await client.AnswerWriteBackAsync(Guid.NewGuid(), new { accepted = true });
+        var malformed = await client.AnswerWriteBackAsync("not-an-id", new { accepted = true });
+        var noAnswer = await client.AnswerWriteBackAsync(writeBack.Id, new { reason = "?" });
+        var noReason = await client.AnswerWriteBackAsync(writeBack.Id, new { accepted = false });
 
         Assert.Equal((HttpStatusCode.NotFound, HttpStatusCode.NotFound, HttpStatusCode.NotFound, HttpStatusCode.BadRequest, HttpStatusCode.BadRequest),
             (foreign.StatusCode, unknown.StatusCode, malformed.StatusCode, noAnswer.StatusCode, noReason.StatusCode));

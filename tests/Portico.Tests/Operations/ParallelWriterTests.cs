@@ -33,9 +33,15 @@ public sealed class ParallelWriterTests : OwnStartedAppTests<PorticoApp>
         Assert.True(result.IsIntact, result.Problem);
     }
 
-    private async Task<List<PorticoClient>> MembersSignedInAsync(Account account, int count, string role)
+    /// The signed-in browsers of one test, closed together when it ends.
+    private sealed class Browsers : List<PorticoClient>, IDisposable
     {
-        var clients = new List<PorticoClient>();
+        public void Dispose() => ForEach(client => client.Dispose());
+    }
+
+    private async Task<Browsers> MembersSignedInAsync(Account account, int count, string role)
+    {
+        var clients = new Browsers();
         for (var i = 0; i < count; i++)
         {
             var user = await App.CreateUserAsync();
@@ -51,7 +57,7 @@ public sealed class ParallelWriterTests : OwnStartedAppTests<PorticoApp>
         const int Customers = 16, RequestsEach = 3;
         var account = await App.CreateAccountAsync();
         var type = await App.CreateRequestTypeAsync();
-        var clients = await MembersSignedInAsync(account, Customers, BuiltInRoles.Owner);
+        using var clients = await MembersSignedInAsync(account, Customers, BuiltInRoles.Owner);
         var api = $"/api/accounts/{account.Id}/requests";
         // One request everybody answers at once, as on an incident the whole office follows.
         var shared = await clients[0].Http.PostAsJsonAsync(api, new { typeId = type.Id, subject = "Everyone is affected", shared = true });
@@ -82,10 +88,6 @@ public sealed class ParallelWriterTests : OwnStartedAppTests<PorticoApp>
         Assert.Equal(Enumerable.Range(1, 1 + Customers * RequestsEach), numbers);
         var sharedReplies = await App.WithDbAsync((db, _) => db.RequestMessages.CountAsync(m => m.RequestId == sharedId));
         Assert.Equal(Customers * RequestsEach, sharedReplies);
-        foreach (var client in clients)
-        {
-            client.Dispose();
-        }
         await AuditChainIsIntactAsync();
     }
 
@@ -95,7 +97,7 @@ public sealed class ParallelWriterTests : OwnStartedAppTests<PorticoApp>
         const int Uploads = 12;
         var account = await App.CreateAccountAsync();
         var folder = await App.CreateFolderAsync(account);
-        var clients = await MembersSignedInAsync(account, 4, BuiltInRoles.Owner);
+        using var clients = await MembersSignedInAsync(account, 4, BuiltInRoles.Owner);
 
         var answers = await AllAtOnceAsync(Uploads, i =>
             clients[i % clients.Count].UploadByApiAsync(account.Id, folder.Id, "Minutes.txt", DocumentKit.Text($"Minutes, draft {i}")));
@@ -105,10 +107,6 @@ public sealed class ParallelWriterTests : OwnStartedAppTests<PorticoApp>
         var document = Assert.Single(await App.DocumentsInAsync(folder.Id));
         Assert.Equal(Uploads, document.VersionCount);
         Assert.Equal(Enumerable.Range(1, Uploads), (await App.VersionsOfAsync(document.Id)).Select(v => v.Number).Order());
-        foreach (var client in clients)
-        {
-            client.Dispose();
-        }
         await AuditChainIsIntactAsync();
     }
 
@@ -221,7 +219,7 @@ public sealed class ParallelWriterTests : OwnStartedAppTests<PorticoApp>
         var mapped = await App.CreateMappedAccountAsync();
         var ids = Enumerable.Range(0, 5).Select(_ => IntegrationSteps.NewExternalId("INV")).ToList();
         var type = await App.CreateRequestTypeAsync();
-        var clients = await MembersSignedInAsync(mapped, Customers, BuiltInRoles.Owner);
+        using var clients = await MembersSignedInAsync(mapped, Customers, BuiltInRoles.Owner);
 
         // Batches write in a transaction of their own while customers' requests append to the audit chain.
         var answers = await AllAtOnceAsync(Batches + Customers, async i => i < Batches
@@ -235,10 +233,6 @@ public sealed class ParallelWriterTests : OwnStartedAppTests<PorticoApp>
         var stored = await App.WithDbAsync((db, _) => db.Invoices.IgnoreQueryFilters().Where(x => ids.Contains(x.ExternalId)).Select(x => x.ExternalId).ToListAsync());
         Assert.Equal(ids.Order(), stored.Order());
         source.Dispose();
-        foreach (var client in clients)
-        {
-            client.Dispose();
-        }
         await AuditChainIsIntactAsync();
     }
 
@@ -252,7 +246,7 @@ public sealed class ParallelWriterTests : OwnStartedAppTests<PorticoApp>
             var first = await App.CreateUserAsync();
             var second = await App.CreateUserAsync();
             var memberships = new[] { await App.AddMemberAsync(account, first, BuiltInRoles.Owner), await App.AddMemberAsync(account, second, BuiltInRoles.Owner) };
-            var clients = new[] { await App.SignInAsync(first), await App.SignInAsync(second) };
+            using var clients = new Browsers { await App.SignInAsync(first), await App.SignInAsync(second) };
             var pages = new[] { await clients[0].GetPageAsync($"/a/{account.Id}/contacts"), await clients[1].GetPageAsync($"/a/{account.Id}/contacts") };
             // Even rounds remove, odd rounds demote: each Owner acts on the other at the same moment.
             var responses = await AllAtOnceAsync(2, i => clients[i].PostFormAsync($"/a/{account.Id}/contacts?handler={(round % 2 == 0 ? "Remove" : "Role")}", pages[i],
@@ -261,10 +255,6 @@ public sealed class ParallelWriterTests : OwnStartedAppTests<PorticoApp>
             var owners = await App.WithDbAsync((db, _) => db.Memberships.CountAsync(m => m.AccountId == account.Id && m.Role.Name == BuiltInRoles.Owner));
             Assert.Equal(1, owners);
             Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Redirect);
-            foreach (var client in clients)
-            {
-                client.Dispose();
-            }
         }
         await AuditChainIsIntactAsync();
     }

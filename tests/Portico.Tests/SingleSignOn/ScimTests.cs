@@ -31,6 +31,34 @@ public sealed class ScimTests(PorticoApp app) : AppTests
         Operations = new object[] { new { op = "Replace", path = "active", value = "False" } },
     };
 
+    /// A person of the provider's domain with the role in its account, signed in in a browser of their own.
+    private async Task<(PorticoUser Person, PorticoClient Browser)> SignedInMemberAsync(Provider p, string role)
+    {
+        var person = await app.CreateUserAsync($"ada-{PorticoApp.Unique()}@{p.Domain}");
+        await app.AddMemberAsync(p.Account, person, role);
+        return (person, await app.SignInAsync(person));
+    }
+
+    private static async Task AssertStillSignedInAsync(PorticoClient browser) =>
+        Assert.Equal(HttpStatusCode.OK, (await browser.Http.GetAsync(new Uri("/account/profile", UriKind.Relative))).StatusCode);
+
+    /// The session ended at once: the next page sends the browser to sign in.
+    private static async Task AssertSignedOutAsync(PorticoClient browser)
+    {
+        var refused = await browser.Http.GetAsync(new Uri("/account/profile", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.Redirect, refused.StatusCode);
+        Assert.Equal("/login", refused.Headers.Location!.AbsolutePath);
+    }
+
+    /// The answer to a deactivation shows the person inactive, their session is gone and they belong to no account.
+    private async Task AssertDeactivatedAsync((HttpStatusCode Status, JsonObject? Body) answer, PorticoUser person, PorticoClient browser)
+    {
+        Assert.Equal(HttpStatusCode.OK, answer.Status);
+        Assert.False(answer.Body!["active"]!.GetValue<bool>());
+        await AssertSignedOutAsync(browser);
+        Assert.False(await app.WithDbAsync((db, _) => db.Memberships.IgnoreQueryFilters().AnyAsync(m => m.UserId == person.Id)));
+    }
+
     private static void AssertError(HttpStatusCode expected, (HttpStatusCode Status, JsonObject? Body) answer, string? scimType = null)
     {
         Assert.Equal(expected, answer.Status);
@@ -90,19 +118,13 @@ public sealed class ScimTests(PorticoApp app) : AppTests
     public async Task Deactivating_a_person_ends_their_memberships_and_sessions_at_once_and_activating_restores_membership()
     {
         var p = await ProviderAsync();
-        var person = await app.CreateUserAsync($"ada-{PorticoApp.Unique()}@{p.Domain}");
-        await app.AddMemberAsync(p.Account, person, BuiltInRoles.Requester);
-        using var browser = await app.SignInAsync(person);
-        Assert.Equal(HttpStatusCode.OK, (await browser.Http.GetAsync(new Uri("/account/profile", UriKind.Relative))).StatusCode);
+        var (person, browser) = await SignedInMemberAsync(p, BuiltInRoles.Requester);
+        using var _ = browser;
+        await AssertStillSignedInAsync(browser);
 
-        var (status, body) = await SendAsync(HttpMethod.Patch, $"{Users(p)}/{person.Id}", p.Token, Deactivate);
+        var answer = await SendAsync(HttpMethod.Patch, $"{Users(p)}/{person.Id}", p.Token, Deactivate);
 
-        Assert.Equal(HttpStatusCode.OK, status);
-        Assert.False(body!["active"]!.GetValue<bool>());
-        var refused = await browser.Http.GetAsync(new Uri("/account/profile", UriKind.Relative));
-        Assert.Equal(HttpStatusCode.Redirect, refused.StatusCode);
-        Assert.Equal("/login", refused.Headers.Location!.AbsolutePath);
-        Assert.False(await app.WithDbAsync((db, _) => db.Memberships.IgnoreQueryFilters().AnyAsync(m => m.UserId == person.Id)));
+        await AssertDeactivatedAsync(answer, person, browser);
         Assert.Equal(1, await app.AuditCountAsync(AuditActions.ScimPersonDeactivated, person.Id.ToString()));
         // Still the provider's to see and bring back.
         var (_, seen) = await SendAsync(HttpMethod.Get, $"{Users(p)}/{person.Id}", p.Token);
@@ -122,21 +144,18 @@ public sealed class ScimTests(PorticoApp app) : AppTests
     public async Task Deleting_a_person_ends_their_memberships_in_the_providers_accounts_and_their_sessions_at_once()
     {
         var p = await ProviderAsync();
-        var person = await app.CreateUserAsync($"ada-{PorticoApp.Unique()}@{p.Domain}");
-        await app.AddMemberAsync(p.Account, person, BuiltInRoles.Requester);
+        var (person, browser) = await SignedInMemberAsync(p, BuiltInRoles.Requester);
+        using var _ = browser;
         var elsewhere = await app.CreateAccountAsync();
         await app.AddMemberAsync(elsewhere, person, BuiltInRoles.Owner);
         var (_, group) = await SendAsync(HttpMethod.Post, $"/scim/v2/{p.Saved.Id}/Groups", p.Token,
             new { displayName = "everyone", members = new[] { new { value = person.Id.ToString() } } });
-        using var browser = await app.SignInAsync(person);
-        Assert.Equal(HttpStatusCode.OK, (await browser.Http.GetAsync(new Uri("/account/profile", UriKind.Relative))).StatusCode);
+        await AssertStillSignedInAsync(browser);
 
         var (status, body) = await SendAsync(HttpMethod.Delete, $"{Users(p)}/{person.Id}", p.Token);
 
         Assert.Equal((HttpStatusCode.NoContent, null), (status, body));
-        var refused = await browser.Http.GetAsync(new Uri("/account/profile", UriKind.Relative));
-        Assert.Equal(HttpStatusCode.Redirect, refused.StatusCode);
-        Assert.Equal("/login", refused.Headers.Location!.AbsolutePath);
+        await AssertSignedOutAsync(browser);
         Assert.Equal([elsewhere.Id], await app.WithDbAsync((db, _) => db.Memberships.IgnoreQueryFilters().Where(m => m.UserId == person.Id).Select(m => m.AccountId).ToListAsync()));
         Assert.Equal(1, await app.AuditCountAsync(AuditActions.ScimPersonDeleted, person.Id.ToString()));
         AssertError(HttpStatusCode.NotFound, await SendAsync(HttpMethod.Get, $"{Users(p)}/{person.Id}", p.Token));
@@ -149,15 +168,14 @@ public sealed class ScimTests(PorticoApp app) : AppTests
     public async Task Deleting_an_accounts_last_owner_is_refused_and_changes_nothing_until_someone_else_is_owner()
     {
         var p = await ProviderAsync();
-        var owner = await app.CreateUserAsync($"ada-{PorticoApp.Unique()}@{p.Domain}");
-        await app.AddMemberAsync(p.Account, owner, BuiltInRoles.Owner);
-        using var browser = await app.SignInAsync(owner);
+        var (owner, browser) = await SignedInMemberAsync(p, BuiltInRoles.Owner);
+        using var _ = browser;
 
         var refused = await SendAsync(HttpMethod.Delete, $"{Users(p)}/{owner.Id}", p.Token);
 
         AssertError(HttpStatusCode.Conflict, refused);
         Assert.Contains("last Owner", refused.Body!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.OK, (await browser.Http.GetAsync(new Uri("/account/profile", UriKind.Relative))).StatusCode);
+        await AssertStillSignedInAsync(browser);
         Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Get, $"{Users(p)}/{owner.Id}", p.Token)).Status);
         Assert.Equal(0, await app.AuditCountAsync(AuditActions.ScimPersonDeleted, owner.Id.ToString()));
 
@@ -170,9 +188,8 @@ public sealed class ScimTests(PorticoApp app) : AppTests
     public async Task Deactivating_an_accounts_last_owner_is_refused_and_changes_nothing_until_someone_else_is_owner()
     {
         var p = await ProviderAsync();
-        var owner = await app.CreateUserAsync($"ada-{PorticoApp.Unique()}@{p.Domain}");
-        await app.AddMemberAsync(p.Account, owner, BuiltInRoles.Owner);
-        using var browser = await app.SignInAsync(owner);
+        var (owner, browser) = await SignedInMemberAsync(p, BuiltInRoles.Owner);
+        using var _ = browser;
 
         var refused = await SendAsync(HttpMethod.Patch, $"{Users(p)}/{owner.Id}", p.Token, Deactivate);
 
@@ -180,7 +197,7 @@ public sealed class ScimTests(PorticoApp app) : AppTests
         Assert.Contains($"last Owner of {p.Account.Name}", refused.Body!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         AssertError(HttpStatusCode.Conflict, await SendAsync(HttpMethod.Put, $"{Users(p)}/{owner.Id}", p.Token,
             new { schemas = UserSchemas, userName = owner.Email, displayName = "Ada L.", active = false }));
-        Assert.Equal(HttpStatusCode.OK, (await browser.Http.GetAsync(new Uri("/account/profile", UriKind.Relative))).StatusCode);
+        await AssertStillSignedInAsync(browser);
         var (_, seen) = await SendAsync(HttpMethod.Get, $"{Users(p)}/{owner.Id}", p.Token);
         Assert.True(seen!["active"]!.GetValue<bool>());
         Assert.NotEqual("Ada L.", seen["displayName"]!.GetValue<string>());
@@ -189,14 +206,9 @@ public sealed class ScimTests(PorticoApp app) : AppTests
         Assert.Equal(0, await app.AuditCountAsync(AuditActions.ScimPersonDeactivated, owner.Id.ToString()));
 
         await app.AddMemberAsync(p.Account, await app.CreateUserAsync(), BuiltInRoles.Owner);
-        var (status, body) = await SendAsync(HttpMethod.Patch, $"{Users(p)}/{owner.Id}", p.Token, Deactivate);
+        var answer = await SendAsync(HttpMethod.Patch, $"{Users(p)}/{owner.Id}", p.Token, Deactivate);
 
-        Assert.Equal(HttpStatusCode.OK, status);
-        Assert.False(body!["active"]!.GetValue<bool>());
-        var ended = await browser.Http.GetAsync(new Uri("/account/profile", UriKind.Relative));
-        Assert.Equal(HttpStatusCode.Redirect, ended.StatusCode);
-        Assert.Equal("/login", ended.Headers.Location!.AbsolutePath);
-        Assert.False(await app.WithDbAsync((db, _) => db.Memberships.IgnoreQueryFilters().AnyAsync(m => m.UserId == owner.Id)));
+        await AssertDeactivatedAsync(answer, owner, browser);
     }
 
     [Fact]

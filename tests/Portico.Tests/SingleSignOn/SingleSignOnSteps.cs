@@ -31,6 +31,10 @@ public sealed class SingleSignOnBrowser(PorticoApp app) : IDisposable
         return response.Headers.Location!;
     }
 
+    /// As far as the provider for the person with the email: the portal's callback address, not yet opened.
+    public async Task<Uri> CallbackForAsync(string email) =>
+        await AtProviderAsync(await StartAsync(email), new Dictionary<string, string> { ["email"] = email });
+
     public Task<HttpResponseMessage> CallbackAsync(Uri callback) => Portal.Http.GetAsync(new Uri(callback.PathAndQuery, UriKind.Relative));
 
     /// The whole journey; the portal's last answer.

@@ -74,8 +74,7 @@ public sealed class SingleSignOnTests(PorticoApp app) : AppTests, IAsyncLifetime
         var browsers = Enumerable.Range(0, 8).Select(_ => new SingleSignOnBrowser(app)).ToList();
         try
         {
-            var callbacks = await Task.WhenAll(browsers.Select(async b =>
-                await SingleSignOnBrowser.AtProviderAsync(await b.StartAsync(email), new Dictionary<string, string> { ["email"] = email })));
+            var callbacks = await Task.WhenAll(browsers.Select(b => b.CallbackForAsync(email)));
 
             var answers = await Task.WhenAll(browsers.Zip(callbacks, (b, c) => b.CallbackAsync(c)));
 
@@ -236,7 +235,7 @@ public sealed class SingleSignOnTests(PorticoApp app) : AppTests, IAsyncLifetime
         var provider = await app.AddProviderAsync(_idp, domain);
         var email = $"state@{domain}";
         using var victim = new SingleSignOnBrowser(app);
-        var callback = await SingleSignOnBrowser.AtProviderAsync(await victim.StartAsync(email), new Dictionary<string, string> { ["email"] = email });
+        var callback = await victim.CallbackForAsync(email);
         var state = System.Web.HttpUtility.ParseQueryString(callback.Query)["state"]!;
 
         var changed = await victim.CallbackAsync(new Uri(callback.ToString().Replace(Uri.EscapeDataString(state), Uri.EscapeDataString(state[..^4] + "AAAA"), StringComparison.Ordinal)));
@@ -257,7 +256,7 @@ public sealed class SingleSignOnTests(PorticoApp app) : AppTests, IAsyncLifetime
         var provider = await app.AddProviderAsync(_idp, domain);
         var email = $"late@{domain}";
         using var browser = new SingleSignOnBrowser(app);
-        var callback = await SingleSignOnBrowser.AtProviderAsync(await browser.StartAsync(email), new Dictionary<string, string> { ["email"] = email });
+        var callback = await browser.CallbackForAsync(email);
         await app.WithDbAsync(async db =>
         {
             var stored = await db.SingleSignOnProviders.Include(p => p.Domains).Include(p => p.Accounts).Include(p => p.GroupRoles).SingleAsync(p => p.Id == provider.Id);
@@ -282,7 +281,7 @@ public sealed class SingleSignOnTests(PorticoApp app) : AppTests, IAsyncLifetime
         var providerA = await app.AddProviderAsync(_idp, domainA, tenant: "a");
         await app.AddProviderAsync(_idp, domainB, tenant: "b");
         using var browser = new SingleSignOnBrowser(app);
-        var callbackA = await SingleSignOnBrowser.AtProviderAsync(await browser.StartAsync($"eve@{domainA}"), new Dictionary<string, string> { ["email"] = $"eve@{domainA}" });
+        var callbackA = await browser.CallbackForAsync($"eve@{domainA}");
         using var other = new SingleSignOnBrowser(app);
         var callbackB = await SingleSignOnBrowser.AtProviderAsync(await other.StartAsync($"eve@{domainB}"), new Dictionary<string, string> { ["email"] = $"eve@{domainA}" });
         var codeB = System.Web.HttpUtility.ParseQueryString(callbackB.Query)["code"]!;

@@ -7,6 +7,15 @@ public sealed class MembershipRoleTests(PorticoApp app) : AppTests
     private Task<string> RoleOfAsync(Guid membershipId) =>
         app.WithDbAsync((db, _) => db.Memberships.IgnoreQueryFilters().Where(m => m.Id == membershipId).Select(m => m.Role.Name).SingleAsync());
 
+    /// A person with the role in a new account, and a staff member with the staff role signed in to the console.
+    private async Task<(Account Account, PorticoUser Person, Membership Membership, PorticoClient Staff)> MemberAndStaffAsync(string role, StaffRole staffRole = StaffRole.Admin)
+    {
+        var account = await app.CreateAccountAsync();
+        var person = await app.CreateUserAsync();
+        var membership = await app.AddMemberAsync(account, person, role);
+        return (account, person, membership, await app.SignInAsync(await app.CreateUserAsync(staffRole: staffRole)));
+    }
+
     /// Staff open the account in the console and change the membership's role there.
     private async Task<HttpResponseMessage> ChangeRoleAsync(PorticoClient staff, Guid accountId, Guid membershipId, string roleName)
     {
@@ -21,11 +30,9 @@ public sealed class MembershipRoleTests(PorticoApp app) : AppTests
     [Fact]
     public async Task An_admin_changes_a_role_which_is_audited_and_emailed_to_the_person()
     {
-        var account = await app.CreateAccountAsync();
-        var owner = await app.CreateMemberAsync(account, BuiltInRoles.Owner);
-        var person = await app.CreateUserAsync();
-        var membership = await app.AddMemberAsync(account, person, BuiltInRoles.Viewer);
-        using var client = await app.SignInAsync(await app.CreateUserAsync(staffRole: StaffRole.Admin));
+        var (account, person, membership, client) = await MemberAndStaffAsync(BuiltInRoles.Viewer);
+        using var _ = client;
+        await app.CreateMemberAsync(account, BuiltInRoles.Owner);
 
         // A role no approval rule covers is changed at once (Billing and Owner wait for approval).
         var response = await ChangeRoleAsync(client, account.Id, membership.Id, BuiltInRoles.Requester);
@@ -42,10 +49,8 @@ public sealed class MembershipRoleTests(PorticoApp app) : AppTests
     public async Task A_membership_id_from_another_account_answers_404_and_changes_nothing()
     {
         var (account, _) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
-        var other = await app.CreateAccountAsync();
-        var victim = await app.CreateUserAsync();
-        var foreign = await app.AddMemberAsync(other, victim, BuiltInRoles.Viewer);
-        using var client = await app.SignInAsync(await app.CreateUserAsync(staffRole: StaffRole.Admin));
+        var (_, _, foreign, client) = await MemberAndStaffAsync(BuiltInRoles.Viewer);
+        using var __ = client;
 
         var response = await ChangeRoleAsync(client, account.Id, foreign.Id, BuiltInRoles.Owner);
 
@@ -56,27 +61,20 @@ public sealed class MembershipRoleTests(PorticoApp app) : AppTests
     [Fact]
     public async Task The_last_owner_cannot_be_demoted()
     {
-        var account = await app.CreateAccountAsync();
-        var owner = await app.CreateUserAsync();
-        var membership = await app.AddMemberAsync(account, owner, BuiltInRoles.Owner);
-        using var client = await app.SignInAsync(await app.CreateUserAsync(staffRole: StaffRole.Admin));
+        var (account, _, membership, client) = await MemberAndStaffAsync(BuiltInRoles.Owner);
+        using var __ = client;
 
         var response = await ChangeRoleAsync(client, account.Id, membership.Id, BuiltInRoles.Viewer);
 
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
-        var after = await PorticoClient.ParseAsync(response);
-        Assert.Contains("last Owner", after.QuerySelector("[data-testid=action-error]")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("last Owner", await PorticoClient.ActionErrorAsync(response, HttpStatusCode.UnprocessableEntity), StringComparison.Ordinal);
         Assert.Equal(BuiltInRoles.Owner, await RoleOfAsync(membership.Id));
     }
 
     [Fact]
     public async Task Agents_see_accounts_but_cannot_change_roles()
     {
-        var account = await app.CreateAccountAsync();
-        var person = await app.CreateUserAsync();
-        var membership = await app.AddMemberAsync(account, person, BuiltInRoles.Viewer);
-        var agent = await app.CreateUserAsync(staffRole: StaffRole.Agent);
-        using var client = await app.SignInAsync(agent);
+        var (account, _, membership, client) = await MemberAndStaffAsync(BuiltInRoles.Viewer, StaffRole.Agent);
+        using var __ = client;
         var page = await client.GetPageAsync($"/staff/accounts/{account.Id}");
         Assert.Empty(page.QuerySelectorAll("select[name=roleId]"));
 

@@ -70,6 +70,15 @@ public sealed class AccountIsolationTests(PorticoApp app) : AppTests
         };
     }
 
+    /// A customer account with its Owner, and the objects every route shows.
+    private async Task<(Account Account, PorticoUser Owner, Dictionary<string, string> Ids)> AccountWithObjectsAsync()
+    {
+        var (account, owner) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
+        return (account, owner, await ObjectsAsync(account, owner));
+    }
+
+    private Task<int> DocumentCountAsync(Account account) => app.WithDbAsync((db, _) => db.Documents.CountAsync(d => d.AccountId == account.Id));
+
     private static Task<HttpResponseMessage> CallAsync(PorticoClient client, string method, string pattern, Dictionary<string, string> ids)
     {
         var url = "/" + ids.Where(kv => kv.Key.StartsWith('{')).Aggregate(pattern, (u, kv) => u.Replace(kv.Key, kv.Value, StringComparison.Ordinal));
@@ -107,8 +116,7 @@ public sealed class AccountIsolationTests(PorticoApp app) : AppTests
     [MemberData(nameof(AccountRoutes))]
     public async Task A_member_with_the_permission_sees_their_own_account(string pattern, string permission, string method)
     {
-        var (account, user) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
-        var ids = await ObjectsAsync(account, user);
+        var (account, user, ids) = await AccountWithObjectsAsync();
         Assert.Contains(permission, Permissions.All);
         using var client = await app.SignInAsync(user);
 
@@ -117,7 +125,7 @@ public sealed class AccountIsolationTests(PorticoApp app) : AppTests
         Assert.Equal(method == "POST" && !pattern.EndsWith("/replies", StringComparison.Ordinal) ? HttpStatusCode.Created : HttpStatusCode.OK, response.StatusCode);
         if (pattern.Contains("/files", StringComparison.Ordinal) && method == "POST")
         {
-            Assert.Equal(2, await app.WithDbAsync((db, _) => db.Documents.CountAsync(d => d.AccountId == account.Id)));
+            Assert.Equal(2, await DocumentCountAsync(account));
         }
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(body.Contains(account.Name, StringComparison.Ordinal) || body.Contains(user.Email!, StringComparison.Ordinal),
@@ -128,8 +136,7 @@ public sealed class AccountIsolationTests(PorticoApp app) : AppTests
     [MemberData(nameof(AccountRoutes))]
     public async Task A_member_of_another_account_gets_404_and_none_of_its_data(string pattern, string permission, string method)
     {
-        var (victim, victimUser) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
-        var ids = await ObjectsAsync(victim, victimUser);
+        var (victim, victimUser, ids) = await AccountWithObjectsAsync();
         var (_, intruder, client) = await app.SignedInCustomerAsync(BuiltInRoles.Owner);
 
         var response = await CallAsync(client, method, pattern, ids);
@@ -138,7 +145,7 @@ public sealed class AccountIsolationTests(PorticoApp app) : AppTests
         var body = await response.Content.ReadAsStringAsync();
         Assert.DoesNotContain(victim.Name, body, StringComparison.Ordinal);
         Assert.DoesNotContain(victimUser.Email!, body, StringComparison.Ordinal);
-        Assert.Equal(1, await app.WithDbAsync((db, _) => db.Documents.CountAsync(d => d.AccountId == victim.Id)));
+        Assert.Equal(1, await DocumentCountAsync(victim));
         Assert.Equal(1, await app.WithDbAsync((db, _) => db.Requests.CountAsync(r => r.AccountId == victim.Id)));
         Assert.NotNull(permission);
     }
@@ -147,8 +154,7 @@ public sealed class AccountIsolationTests(PorticoApp app) : AppTests
     [MemberData(nameof(AccountRoutes))]
     public async Task A_member_without_the_permission_gets_nothing(string pattern, string permission, string method)
     {
-        var (account, owner) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
-        var ids = await ObjectsAsync(account, owner);
+        var (account, owner, ids) = await AccountWithObjectsAsync();
         var roleName = "All but " + permission + " " + PorticoApp.Unique();
         await app.WithDbAsync(async db =>
         {
@@ -166,7 +172,7 @@ public sealed class AccountIsolationTests(PorticoApp app) : AppTests
         Assert.DoesNotContain(owner.Email!, body, StringComparison.Ordinal);
         Assert.DoesNotContain("Request about", body, StringComparison.Ordinal);
         Assert.DoesNotContain("Contents for", body, StringComparison.Ordinal);
-        Assert.Equal(1, await app.WithDbAsync((db, _) => db.Documents.CountAsync(d => d.AccountId == account.Id)));
+        Assert.Equal(1, await DocumentCountAsync(account));
     }
 
     [Theory]
@@ -190,8 +196,7 @@ public sealed class AccountIsolationTests(PorticoApp app) : AppTests
     [MemberData(nameof(AccountRoutes))]
     public async Task Staff_do_not_reach_customer_routes_directly(string pattern, string permission, string method)
     {
-        var (account, customer) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
-        var ids = await ObjectsAsync(account, customer);
+        var (account, customer, ids) = await AccountWithObjectsAsync();
         var staff = await app.CreateUserAsync(staffRole: Features.Identity.StaffRole.Admin);
         using var client = await app.SignInAsync(staff);
 
@@ -205,8 +210,7 @@ public sealed class AccountIsolationTests(PorticoApp app) : AppTests
     [MemberData(nameof(AccountRoutes))]
     public async Task Anonymous_visitors_are_sent_to_sign_in(string pattern, string permission, string method)
     {
-        var (account, customer) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
-        var ids = await ObjectsAsync(account, customer);
+        var (account, customer, ids) = await AccountWithObjectsAsync();
         using var client = app.Anonymous();
 
         var response = await CallAsync(client, method, pattern, ids);

@@ -166,8 +166,7 @@ public sealed class InternalReceiverRefusalTests(NoInternalReceiversApp app) : I
             ["events"] = WebhookEvents.RequestCreated,
         });
 
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
-        var error = (await PorticoClient.ParseAsync(response)).QuerySelector("[data-testid=action-error]")!.TextContent;
+        var error = await PorticoClient.ActionErrorAsync(response, HttpStatusCode.UnprocessableEntity);
         Assert.Contains(reason, error, StringComparison.Ordinal);
         Assert.Contains("Webhooks:AllowedInternalNetworks", error, StringComparison.Ordinal);
         Assert.False(await app.WithDbAsync((db, _) => db.WebhookEndpoints.AnyAsync(e => e.Url == new Uri(url).ToString())));
