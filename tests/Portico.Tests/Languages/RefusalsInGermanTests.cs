@@ -25,6 +25,16 @@ public sealed class RefusalsInGermanTests(PorticoApp app)
         new("an account without a name", Reader.Admin, Needs.Nothing, _ => "/staff/accounts", Unprocessable,
             [(ActionError, "Geben Sie dem Konto einen Namen (höchstens 200 Zeichen).")],
             Sent.Form, _ => new() { ["name"] = "  ", ["ownerEmail"] = $"owner-{PorticoApp.Unique()}@example.com" }, "Create"),
+        new("a service level whose resolution is due before its first response", Reader.Admin, Needs.Nothing, _ => "/staff/request-types/edit",
+            Unprocessable, [(new Where(".alert.error", Part: true), "Hoch: Die Lösung kann nicht vor der ersten Antwort fällig sein.")], Sent.Multipart,
+            _ => new()
+            {
+                ["Form.Name"] = "Hardware " + PorticoApp.Unique(), ["Form.Description"] = "", ["Form.IsActive"] = "true",
+                ["Form.Sla[0].Priority"] = "Low", ["Form.Sla[0].FirstResponseHours"] = "24", ["Form.Sla[0].ResolutionHours"] = "120",
+                ["Form.Sla[1].Priority"] = "Normal", ["Form.Sla[1].FirstResponseHours"] = "8", ["Form.Sla[1].ResolutionHours"] = "40",
+                ["Form.Sla[2].Priority"] = "High", ["Form.Sla[2].FirstResponseHours"] = "4", ["Form.Sla[2].ResolutionHours"] = "1",
+                ["Form.Sla[3].Priority"] = "Urgent", ["Form.Sla[3].FirstResponseHours"] = "1", ["Form.Sla[3].ResolutionHours"] = "4",
+            }),
         new("a role without a name", Reader.Admin, Needs.Nothing, _ => "/staff/roles", null,
             [(new Where("main", Part: true), "Geben Sie der Rolle einen Namen.")],
             Sent.Form, _ => new() { ["Form.Name"] = "", ["Form.Permissions"] = "requests.view" }),

@@ -69,7 +69,7 @@ public sealed class SaveRequestType(PorticoDb db, StaffRequestActions actions, A
         }
         foreach (var (s, i) in form.Sla.Select((s, i) => (s, i)).Where(x => x.s.ResolutionHours < x.s.FirstResponseHours))
         {
-            Add($"Sla[{i}].ResolutionHours", text["{0}: resolution cannot be due before the first response.", s.Priority]);
+            Add($"Sla[{i}].ResolutionHours", text["{0}: resolution cannot be due before the first response.", s.Priority.Human()]);
         }
         if (errors.Count > 0 || !formIsValid)
         {
