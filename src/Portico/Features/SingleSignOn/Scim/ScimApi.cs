@@ -101,20 +101,20 @@ public static partial class ScimApi
         },
     };
 
-    /// The body as a JSON object, or the SCIM error saying why not.
     /// A create: the body read as a JSON object, or the refusal that says why it could not be.
-    internal static async Task<IResult> WithBodyAsync(HttpContext http, Func<JsonObject, Task<IResult>> write, CancellationToken ct)
+    private static async Task<IResult> WithBodyAsync(HttpContext http, Func<JsonObject, Task<IResult>> write, CancellationToken ct)
     {
         var (body, refused) = await ReadAsync(http, ct);
         return body is null ? refused! : await write(body);
     }
 
     /// A change to one resource: its body, then its id; an id that is not one of ours is a resource we do not have.
-    internal static Task<IResult> WithBodyAsync(HttpContext http, string id, string noSuch, Func<JsonObject, Guid, Task<IResult>> write, CancellationToken ct) =>
+    private static Task<IResult> WithBodyAsync(HttpContext http, string id, string noSuch, Func<JsonObject, Guid, Task<IResult>> write, CancellationToken ct) =>
         WithBodyAsync(http, body => Guid.TryParse(id, out var resourceId) ? write(body, resourceId)
             : Task.FromResult(Error(StatusCodes.Status404NotFound, noSuch)), ct);
 
-    internal static async Task<(JsonObject? Body, IResult? Refused)> ReadAsync(HttpContext http, CancellationToken ct)
+    /// The body as a JSON object, or the SCIM error saying why not.
+    private static async Task<(JsonObject? Body, IResult? Refused)> ReadAsync(HttpContext http, CancellationToken ct)
     {
         var type = http.Request.ContentType ?? "";
         if (!type.StartsWith(ContentType, StringComparison.OrdinalIgnoreCase) && !type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
