@@ -18,7 +18,7 @@ public sealed class ChangeCompanyAddress(PorticoDb db, ApprovalGate approvals, A
         if (await approvals.RuleForAsync(ChangeKinds.AccountAddress, null, ct) is { } rule)
         {
             var error = await approvals.HoldAsync(accountId, rule, ChangeTypes.Address, "address",
-                $"Change the company address to {address}", new AddressPayload(address.Lines, address.City, address.PostalCode, address.Country), requester, ct);
+                new AddressPayload(address.Lines, address.City, address.PostalCode, address.Country), requester, ct);
             return error is null ? Outcome.PendingApproval(text["The new address needs approval first. You can follow it under Approvals."]) : Outcome.Refused(text[error]);
         }
         await ApplyAsync(account, address, null, ct);

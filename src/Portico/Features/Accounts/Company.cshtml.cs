@@ -26,7 +26,7 @@ public sealed class AddressForm
 /// The company's details as the portal knows them; people with account.manage ask to change the address.
 [AccountPermission(Permissions.AccountView)]
 public sealed class CompanyModel(PorticoDb db, AccountContext account, ChangeCompanyAddress changeAddress, WriteBacks writeBacks,
-    IStringLocalizer<CompanyModel> text) : PageModel
+    ChangeSummaries summaries, IStringLocalizer<CompanyModel> text) : PageModel
 {
     public string Name { get; private set; } = "";
     public CompanyAddress? Address { get; private set; }
@@ -81,7 +81,8 @@ public sealed class CompanyModel(PorticoDb db, AccountContext account, ChangeCom
             ? await db.Users.AsNoTracking().Where(u => u.Id == managerId).Select(u => u.DisplayName).SingleOrDefaultAsync(ct)
             : null;
         PendingAddressChange = await db.ChangeRequests.AsNoTracking()
-            .Where(c => c.Type == ChangeTypes.Address && c.Status == ChangeStatus.Pending).Select(c => c.Summary).FirstOrDefaultAsync(ct);
+            .Where(c => c.Type == ChangeTypes.Address && c.Status == ChangeStatus.Pending).Select(c => new { c.Type, c.Payload }).FirstOrDefaultAsync(ct)
+            is { } pending ? summaries.Describe(pending.Type, pending.Payload) : null;
         WriteBack = await writeBacks.LatestAsync(account.Id, SyncedObjectTypes.Accounts, ct);
     }
 }

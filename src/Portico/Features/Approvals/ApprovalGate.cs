@@ -5,7 +5,7 @@ public sealed record Requester(Guid UserId, string Name);
 
 /// Decides whether a change waits for approval, and stores it as pending when it does.
 public sealed class ApprovalGate(PorticoDb db, AuditLog audit, EmailOutbox email, IOptions<BrandingOptions> branding, TimeProvider clock,
-    IStringLocalizer<ApprovalGate> text)
+    ChangeSummaries summaries, IStringLocalizer<ApprovalGate> text)
 {
     public Task<ApprovalRule?> RuleForAsync(string kind, string? roleName, CancellationToken ct)
     {
@@ -14,7 +14,7 @@ public sealed class ApprovalGate(PorticoDb db, AuditLog audit, EmailOutbox email
     }
 
     /// Saves the change as pending and applies nothing. Returns an error when the same thing already waits.
-    public async Task<string?> HoldAsync(Guid accountId, ApprovalRule rule, string type, string subject, string summary, object payload,
+    public async Task<string?> HoldAsync(Guid accountId, ApprovalRule rule, string type, string subject, object payload,
         Requester requester, CancellationToken ct)
     {
         var open = await db.ChangeRequests.AcrossAccounts()
@@ -31,7 +31,7 @@ public sealed class ApprovalGate(PorticoDb db, AuditLog audit, EmailOutbox email
         {
             approver = ApproverKind.AccountManager;
         }
-        var change = new ChangeRequest(accountId, type, rule.Kind, subject, summary, payload, approver,
+        var change = new ChangeRequest(accountId, type, rule.Kind, subject, summaries.InEnglish(payload), payload, approver,
             requester.UserId, requester.Name, now);
         db.ChangeRequests.Add(change);
         audit.Record(AuditActions.ApprovalRequested, accountId, nameof(ChangeRequest), change.Id.ToString(),
@@ -44,7 +44,7 @@ public sealed class ApprovalGate(PorticoDb db, AuditLog audit, EmailOutbox email
         {
             email.Queue(to, language, () => (text["A change at {0} is waiting for your approval", accountName], [
                 text["Hello,"],
-                text["{0} asked to make this change at {1}: {2}.", requester.Name, accountName, summary],
+                text["{0} asked to make this change at {1}: {2}.", requester.Name, accountName, summaries.Describe(payload)],
                 text["Approve or reject it with a reason: {0}", branding.Value.Link(link)]]));
         }
         await db.SaveChangesAsync(ct);

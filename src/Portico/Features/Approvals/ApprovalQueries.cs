@@ -1,7 +1,7 @@
 namespace Portico.Features.Approvals;
 
 public sealed record ChangeRow(
-    Guid Id, Guid AccountId, string AccountName, string Summary, ApproverKind Approver, Guid RequestedById, string RequestedByName,
+    Guid Id, Guid AccountId, string AccountName, string Type, string Payload, ApproverKind Approver, Guid RequestedById, string RequestedByName,
     DateTime RequestedAt, ChangeStatus Status, string? DecidedByName, DateTime? DecidedAt, string? Reason, Guid? AccountManagerId)
 {
     /// Set by the page for the person looking at it.
@@ -24,7 +24,7 @@ public static class ApprovalQueries
 
     private static IQueryable<ChangeRow> Rows(IQueryable<ChangeRequest> changes, PorticoDb db) =>
         changes.Join(db.Accounts, c => c.AccountId, a => a.Id, (c, a) => new ChangeRow(
-            c.Id, c.AccountId, a.Name, c.Summary, c.Approver, c.RequestedById, c.RequestedByName, c.RequestedAt, c.Status,
+            c.Id, c.AccountId, a.Name, c.Type, c.Payload, c.Approver, c.RequestedById, c.RequestedByName, c.RequestedAt, c.Status,
             c.DecidedByName, c.DecidedAt, c.Reason, a.AccountManagerId));
 }
 

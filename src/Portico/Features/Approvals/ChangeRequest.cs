@@ -71,6 +71,15 @@ public sealed class ChangeRequest : IAccountOwned
 
     public T Read<T>() => JsonSerializer.Deserialize<T>(Payload, Json) ?? throw new InvalidOperationException($"Change request {Id} has no payload.");
 
+    /// The payload record a change of this type keeps.
+    public static object PayloadOf(string type, string payload) => (type switch
+    {
+        ChangeTypes.RoleChange => JsonSerializer.Deserialize<RoleChangePayload>(payload, Json),
+        ChangeTypes.Invitation => JsonSerializer.Deserialize<InvitationPayload>(payload, Json),
+        ChangeTypes.Address => (object?)JsonSerializer.Deserialize<AddressPayload>(payload, Json),
+        _ => null,
+    }) ?? throw new InvalidOperationException($"A change of type {type} has no payload.");
+
     public void Approve(Guid by, string byName, string reason, DateTime now) => Decide(ChangeStatus.Approved, by, byName, reason, now);
 
     public void Reject(Guid by, string byName, string reason, DateTime now) => Decide(ChangeStatus.Rejected, by, byName, reason, now);

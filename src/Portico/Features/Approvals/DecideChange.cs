@@ -8,7 +8,7 @@ public sealed record Decider(Guid UserId, string Name, StaffRole? StaffRole, boo
 /// Approves, rejects or withdraws a pending change. Approval re-checks the change and applies it in the
 /// same save as the decision; anyone not allowed to decide is refused and the attempt is audited.
 public sealed class DecideChange(PorticoDb db, AuditLog audit, Insights.KeyEvents keyEvents, EmailOutbox email, ChangeMembershipRole changeRole, ManageContacts contacts,
-    ChangeCompanyAddress changeAddress, IOptions<BrandingOptions> branding, TimeProvider clock,
+    ChangeCompanyAddress changeAddress, IOptions<BrandingOptions> branding, TimeProvider clock, ChangeSummaries summaries,
     IStringLocalizer<DecideChange> text)
 {
     public static bool MayDecide(Guid requestedById, ApproverKind approver, Guid? accountManagerId, Decider who) =>
@@ -182,10 +182,11 @@ public sealed class DecideChange(PorticoDb db, AuditLog audit, Insights.KeyEvent
         {
             return;
         }
-        // In the requester's language, not the decider's. The change's summary was written when it was asked for and stays as it is.
+        // In the requester's language, not the decider's.
         email.Queue(to.Email, to.Language, () => (approved ? text["Your change at {0} was approved", account.Name] : text["Your change at {0} was rejected", account.Name], [
             text["Hello {0},", change.RequestedByName],
-            (approved ? text["{0} approved your change: {1}.", change.DecidedByName ?? "", change.Summary] : text["{0} rejected your change: {1}.", change.DecidedByName ?? "", change.Summary]),
+            approved ? text["{0} approved your change: {1}.", change.DecidedByName ?? "", summaries.Describe(change.Type, change.Payload)]
+                : text["{0} rejected your change: {1}.", change.DecidedByName ?? "", summaries.Describe(change.Type, change.Payload)],
             text["Reason: {0}", reason],
             text["See it at {0}", branding.Value.Link($"/a/{account.Id}/approvals")]]));
     }

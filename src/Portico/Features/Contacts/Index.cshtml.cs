@@ -4,7 +4,7 @@ namespace Portico.Features.Contacts;
 
 [AccountPermission(Permissions.ContactsView)]
 public sealed class IndexModel(ListContacts listContacts, ManageContacts manage, AccountContext account, PorticoDb db, Integrations.WriteBacks writeBacks,
-    IStringLocalizer<IndexModel> text) : PageModel
+    Approvals.ChangeSummaries summaries, IStringLocalizer<IndexModel> text) : PageModel
 {
     public IReadOnlyList<ContactRow> Contacts { get; private set; } = [];
     public IReadOnlyList<InvitationRow> Invitations { get; private set; } = [];
@@ -64,9 +64,10 @@ public sealed class IndexModel(ListContacts listContacts, ManageContacts manage,
         if (CanManage)
         {
             Invitations = await listContacts.OpenInvitationsAsync(account.AccountId!.Value, ct);
-            AwaitingApproval = await db.ChangeRequests.AsNoTracking()
+            var waiting = await db.ChangeRequests.AsNoTracking()
                 .Where(c => c.Status == Approvals.ChangeStatus.Pending && (c.Type == Approvals.ChangeTypes.RoleChange || c.Type == Approvals.ChangeTypes.Invitation))
-                .OrderBy(c => c.RequestedAt).Select(c => c.Summary).ToListAsync(ct);
+                .OrderBy(c => c.RequestedAt).Select(c => new { c.Type, c.Payload }).ToListAsync(ct);
+            AwaitingApproval = waiting.Select(c => summaries.Describe(c.Type, c.Payload)).ToList();
             // Only roles within the manager's own permissions are offered.
             var roles = await db.Roles.AsNoTracking().OrderBy(r => r.Name).ToListAsync(ct);
             Roles = roles.Where(r => r.Permissions.All(account.Permissions.Contains)).Select(r => new RoleOption(r.Id, r.Name)).ToList();

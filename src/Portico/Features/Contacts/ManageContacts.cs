@@ -61,7 +61,7 @@ public sealed class ManageContacts(PorticoDb db, AuditLog audit, Insights.KeyEve
             && await approvals.RuleForAsync(Approvals.ChangeKinds.RoleGrant, role.Name, ct) is { } rule)
         {
             var held = await approvals.HoldAsync(accountId, rule, Approvals.ChangeTypes.Invitation, "invitation:" + normalized,
-                $"Invite {clean} as {role.Name}", new Approvals.InvitationPayload(clean, role.Id, role.Name, accessUntil),
+                new Approvals.InvitationPayload(clean, role.Id, role.Name, accessUntil),
                 new Approvals.Requester(requesterId, actor.Name), ct);
             return held is null ? Outcome.PendingApproval(text[AwaitingApproval]) : Outcome.Refused(text[held]);
         }
@@ -254,7 +254,6 @@ public sealed class ManageContacts(PorticoDb db, AuditLog audit, Insights.KeyEve
                 return InLanguage(answer);
             }
             var held = await approvals.HoldAsync(accountId, rule, Approvals.ChangeTypes.RoleChange, "membership:" + membershipId,
-                $"Give {member.DisplayName} ({member.Email}) the {role.Name} role (now {current.Name})",
                 new Approvals.RoleChangePayload(membershipId, role.Id, role.Name, current.Name, member.DisplayName, member.Email ?? ""),
                 new Approvals.Requester(requesterId, actor.Name), ct);
             return held is null ? Outcome.PendingApproval(text[AwaitingApproval]) : Outcome.Refused(text[held]);
