@@ -81,6 +81,31 @@ public sealed class InsightsCacheTests : OwnAppTests<InsightsClockApp>
     }
 
     [Fact]
+    public async Task Filter_lists_asked_for_after_half_a_minute_are_shown_at_once_while_newer_ones_are_read_in_the_background()
+    {
+        var cache = App.Services.GetRequiredService<InsightFigureCache>();
+        var first = await cache.GetChoicesAsync(CancellationToken.None);
+        // Read for this test, so the lists in hand are its own however old another test's were.
+        App.Clock.Advance(InsightFigureCache.MaxAge);
+        first = await cache.GetChoicesAsync(CancellationToken.None);
+        var type = await App.CreateRequestTypeAsync();
+
+        App.Clock.Advance(InsightFigureCache.RefreshAfter);
+        Assert.Same(first, await cache.GetChoicesAsync(CancellationToken.None));
+        InsightChoices? newer = null;
+        for (var i = 0; i < 200 && newer is null; i++)
+        {
+            await Task.Delay(50);
+            var now = await cache.GetChoicesAsync(CancellationToken.None);
+            newer = ReferenceEquals(now, first) ? null : now;
+        }
+        Assert.NotNull(newer);
+        Assert.DoesNotContain(first.Types, t => t.Id == type.Id);
+        Assert.Contains(newer.Types, t => t.Id == type.Id);
+        Assert.Equal(App.Clock.GetUtcNow(), newer.ReadAt);
+    }
+
+    [Fact]
     public async Task While_the_background_reading_waits_for_idle_cores_the_figures_in_hand_serve_up_to_five_minutes_and_no_longer()
     {
         var (account, cache, filter) = await OneTaskAsync();

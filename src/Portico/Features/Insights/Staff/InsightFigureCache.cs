@@ -23,15 +23,21 @@ public sealed partial class InsightFigureCache(IServiceScopeFactory scopes, Idle
     private readonly ConcurrentDictionary<InsightFilter, Lazy<Task<CachedInsights>>> readings = new();
     private readonly ConcurrentDictionary<InsightFilter, Lazy<Task<CachedInsights>>> refreshes = new();
     private Task<InsightChoices>? choices;
+    private int refreshingChoices;
 
-    /// The filter lists, kept a minute like the figures: read on every view they were a third of the page's time.
+    /// The filter lists, kept a minute like the figures: read on every view they were a third of the page's time. Asked
+    /// for after half a minute they are read again in the background, so a page in regular use never waits for them.
     public async Task<InsightChoices> GetChoicesAsync(CancellationToken ct)
     {
         while (true)
         {
             var current = Volatile.Read(ref choices);
-            if (current is { IsCompletedSuccessfully: true } && clock.GetUtcNow() - current.Result.ReadAt < MaxAge)
+            if (current is { IsCompletedSuccessfully: true } && clock.GetUtcNow() - current.Result.ReadAt is var age && age < MaxAge)
             {
+                if (age >= RefreshAfter)
+                {
+                    RefreshChoices(current);
+                }
                 return current.Result;
             }
             if (current is { IsCompleted: false })
@@ -43,6 +49,34 @@ public sealed partial class InsightFigureCache(IServiceScopeFactory scopes, Idle
             {
                 return await next.WaitAsync(ct);
             }
+        }
+    }
+
+    private void RefreshChoices(Task<InsightChoices> inHand)
+    {
+        if (Interlocked.Exchange(ref refreshingChoices, 1) == 1)
+        {
+            return;
+        }
+        // Not part of the request that noticed the age: it neither waits for the reading nor owns it.
+        using (ExecutionContext.SuppressFlow())
+        {
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    _ = Interlocked.CompareExchange(ref choices, Task.FromResult(await ReadChoicesAsync()), inHand);
+                }
+                catch (Exception e)
+                {
+                    // The lists in hand stay until they run out; the next reading after that is a request's own.
+                    RefreshFailed(e);
+                }
+                finally
+                {
+                    Volatile.Write(ref refreshingChoices, 0);
+                }
+            });
         }
     }
 
@@ -136,6 +170,6 @@ public sealed partial class InsightFigureCache(IServiceScopeFactory scopes, Idle
         return new CachedInsights(report, asOf, clock.GetUtcNow());
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Reading the insights figures in the background failed.")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reading the insights figures or filter lists in the background failed.")]
     private partial void RefreshFailed(Exception? exception);
 }
