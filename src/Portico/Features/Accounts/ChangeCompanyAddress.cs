@@ -17,7 +17,7 @@ public sealed class ChangeCompanyAddress(PorticoDb db, ApprovalGate approvals, A
         }
         if (await approvals.RuleForAsync(ChangeKinds.AccountAddress, null, ct) is { } rule)
         {
-            var error = await approvals.HoldAsync(accountId, rule, ChangeTypes.Address, "address",
+            var error = await approvals.HoldAsync(accountId, rule, "address",
                 new AddressPayload(address.Lines, address.City, address.PostalCode, address.Country), requester, ct);
             return error is null ? Outcome.PendingApproval(text["The new address needs approval first. You can follow it under Approvals."]) : Outcome.Refused(text[error]);
         }

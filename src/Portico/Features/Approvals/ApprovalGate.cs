@@ -14,7 +14,7 @@ public sealed class ApprovalGate(PorticoDb db, AuditLog audit, EmailOutbox email
     }
 
     /// Saves the change as pending and applies nothing. Returns an error when the same thing already waits.
-    public async Task<string?> HoldAsync(Guid accountId, ApprovalRule rule, string type, string subject, object payload,
+    public async Task<string?> HoldAsync(Guid accountId, ApprovalRule rule, string subject, object payload,
         Requester requester, CancellationToken ct)
     {
         var open = await db.ChangeRequests.AcrossAccounts()
@@ -31,7 +31,7 @@ public sealed class ApprovalGate(PorticoDb db, AuditLog audit, EmailOutbox email
         {
             approver = ApproverKind.AccountManager;
         }
-        var change = new ChangeRequest(accountId, type, rule.Kind, subject, summaries.InEnglish(payload), payload, approver,
+        var change = new ChangeRequest(accountId, ChangeRequest.TypeOf(payload), rule.Kind, subject, summaries.InEnglish(payload), payload, approver,
             requester.UserId, requester.Name, now);
         db.ChangeRequests.Add(change);
         audit.Record(AuditActions.ApprovalRequested, accountId, nameof(ChangeRequest), change.Id.ToString(),

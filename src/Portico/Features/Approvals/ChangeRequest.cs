@@ -71,6 +71,15 @@ public sealed class ChangeRequest : IAccountOwned
 
     public T Read<T>() => JsonSerializer.Deserialize<T>(Payload, Json) ?? throw new InvalidOperationException($"Change request {Id} has no payload.");
 
+    /// The type of change a payload record is kept for.
+    public static string TypeOf(object payload) => payload switch
+    {
+        RoleChangePayload => ChangeTypes.RoleChange,
+        InvitationPayload => ChangeTypes.Invitation,
+        AddressPayload => ChangeTypes.Address,
+        _ => throw new ArgumentException($"{payload.GetType().Name} is not a change payload.", nameof(payload)),
+    };
+
     /// The payload record a change of this type keeps.
     public static object PayloadOf(string type, string payload) => (type switch
     {

@@ -183,12 +183,15 @@ public sealed class DecideChange(PorticoDb db, AuditLog audit, Insights.KeyEvent
             return;
         }
         // In the requester's language, not the decider's.
-        email.Queue(to.Email, to.Language, () => (approved ? text["Your change at {0} was approved", account.Name] : text["Your change at {0} was rejected", account.Name], [
-            text["Hello {0},", change.RequestedByName],
-            approved ? text["{0} approved your change: {1}.", change.DecidedByName ?? "", summaries.Describe(change.Type, change.Payload)]
-                : text["{0} rejected your change: {1}.", change.DecidedByName ?? "", summaries.Describe(change.Type, change.Payload)],
-            text["Reason: {0}", reason],
-            text["See it at {0}", branding.Value.Link($"/a/{account.Id}/approvals")]]));
+        email.Queue(to.Email, to.Language, () =>
+        {
+            var what = summaries.Describe(change.Type, change.Payload);
+            return (approved ? text["Your change at {0} was approved", account.Name] : text["Your change at {0} was rejected", account.Name], [
+                text["Hello {0},", change.RequestedByName],
+                approved ? text["{0} approved your change: {1}.", change.DecidedByName ?? "", what] : text["{0} rejected your change: {1}.", change.DecidedByName ?? "", what],
+                text["Reason: {0}", reason],
+                text["See it at {0}", branding.Value.Link($"/a/{account.Id}/approvals")]]);
+        });
     }
 
     private async Task<Outcome> SaveAsync(CancellationToken ct)

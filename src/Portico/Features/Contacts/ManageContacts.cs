@@ -60,7 +60,7 @@ public sealed class ManageContacts(PorticoDb db, AuditLog audit, Insights.KeyEve
         if (!approved && actor.UserId is { } requesterId
             && await approvals.RuleForAsync(Approvals.ChangeKinds.RoleGrant, role.Name, ct) is { } rule)
         {
-            var held = await approvals.HoldAsync(accountId, rule, Approvals.ChangeTypes.Invitation, "invitation:" + normalized,
+            var held = await approvals.HoldAsync(accountId, rule, "invitation:" + normalized,
                 new Approvals.InvitationPayload(clean, role.Id, role.Name, accessUntil),
                 new Approvals.Requester(requesterId, actor.Name), ct);
             return held is null ? Outcome.PendingApproval(text[AwaitingApproval]) : Outcome.Refused(text[held]);
@@ -253,7 +253,7 @@ public sealed class ManageContacts(PorticoDb db, AuditLog audit, Insights.KeyEve
             {
                 return InLanguage(answer);
             }
-            var held = await approvals.HoldAsync(accountId, rule, Approvals.ChangeTypes.RoleChange, "membership:" + membershipId,
+            var held = await approvals.HoldAsync(accountId, rule, "membership:" + membershipId,
                 new Approvals.RoleChangePayload(membershipId, role.Id, role.Name, current.Name, member.DisplayName, member.Email ?? ""),
                 new Approvals.Requester(requesterId, actor.Name), ct);
             return held is null ? Outcome.PendingApproval(text[AwaitingApproval]) : Outcome.Refused(text[held]);
