@@ -136,6 +136,27 @@ public sealed class ApprovalRefusalTests(PorticoApp app) : AppTests
     }
 
     [Fact]
+    public async Task Eight_asks_for_the_same_change_at_once_hold_one_and_refuse_the_rest_clearly()
+    {
+        var (account, owner) = await app.CreateCustomerAsync(BuiltInRoles.Owner);
+        await app.AddOwnerAsync(account);
+        using var ownerClient = await app.SignInAsync(owner);
+
+        // An Owner pressing Save again and again on a slow line: every post asks for an address change at once.
+        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => ownerClient.RequestAddressAsync(account.Id, $"{i + 1} Rush Street")));
+
+        var change = Assert.Single(await app.ChangesAsync(account.Id));
+        Assert.Equal(ChangeStatus.Pending, change.Status);
+        Assert.Single(answers, a => a.StatusCode == HttpStatusCode.Redirect);
+        foreach (var refused in answers.Where(a => a.StatusCode != HttpStatusCode.Redirect))
+        {
+            Assert.Contains("already waiting for approval", await PorticoClient.ActionErrorAsync(refused, HttpStatusCode.UnprocessableEntity), StringComparison.Ordinal);
+        }
+        Assert.Equal(1, await app.WithDbAsync((db, _) => db.AuditEvents.CountAsync(e => e.Action == AuditActions.ApprovalRequested && e.AccountId == account.Id)));
+        Assert.Null(await app.WithDbAsync((db, _) => db.Accounts.Where(a => a.Id == account.Id).Select(a => a.AddressLines).SingleAsync()));
+    }
+
+    [Fact]
     public async Task The_requester_withdraws_their_own_request_and_nobody_else_can()
     {
         var (account, owner) = await app.CreateCustomerAsync(BuiltInRoles.Owner);

@@ -21,7 +21,7 @@ public sealed class ApprovalGate(PorticoDb db, AuditLog audit, EmailOutbox email
             .AnyAsync(c => c.AccountId == accountId && c.Subject == subject && c.Status == ChangeStatus.Pending, ct);
         if (open)
         {
-            return "A change of this is already waiting for approval. Withdraw it or wait for the decision first.";
+            return AlreadyWaiting;
         }
         var approver = rule.Approver;
         var now = clock.GetUtcNow().UtcDateTime;
@@ -47,9 +47,20 @@ public sealed class ApprovalGate(PorticoDb db, AuditLog audit, EmailOutbox email
                 text["{0} asked to make this change at {1}: {2}.", requester.Name, accountName, summaries.Describe(payload)],
                 text["Approve or reject it with a reason: {0}", branding.Value.Link(link)]]));
         }
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (e.IsUniqueViolation())
+        {
+            // The same change asked for at once, and the other ask saved first: nothing of this one is kept, its mail neither.
+            db.ChangeTracker.Clear();
+            return AlreadyWaiting;
+        }
         return null;
     }
+
+    private const string AlreadyWaiting = "A change of this is already waiting for approval. Withdraw it or wait for the decision first.";
 
     /// Each address with its person's language.
     private async Task<List<(string Email, string? Language)>> OtherOwnerAddressesAsync(Guid accountId, Guid requesterId, DateTime now, CancellationToken ct) =>

@@ -127,6 +127,9 @@ internal sealed class ChangeRequestConfiguration : IEntityTypeConfiguration<Chan
         b.Property(c => c.Version).IsConcurrencyToken();
         b.HasIndex(c => new { c.AccountId, c.Status, c.RequestedAt });
         b.HasIndex(c => new { c.Status, c.Approver, c.RequestedAt });
+        // One waiting change per subject, however many asks arrive at once: the check before saving cannot see a
+        // parallel ask that has not committed yet.
+        b.HasIndex(c => new { c.AccountId, c.Subject }).IsUnique().HasFilter("\"Status\" = 'Pending'").HasDatabaseName("IX_ChangeRequests_Pending_Subject");
         b.HasOne<Accounts.Account>().WithMany().HasForeignKey(c => c.AccountId).OnDelete(DeleteBehavior.Cascade);
     }
 }

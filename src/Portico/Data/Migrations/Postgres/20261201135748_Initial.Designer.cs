@@ -494,6 +494,11 @@ namespace Portico.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("AccountId", "Subject")
+                        .IsUnique()
+                        .HasDatabaseName("IX_ChangeRequests_Pending_Subject")
+                        .HasFilter("\"Status\" = 'Pending'");
+
                     b.HasIndex("AccountId", "Status", "RequestedAt");
 
                     b.HasIndex("Status", "Approver", "RequestedAt");

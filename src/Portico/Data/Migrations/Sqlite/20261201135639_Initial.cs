@@ -1639,6 +1639,13 @@ namespace Portico.Data.Migrations.Sqlite
                 columns: new[] { "TargetId", "Sequence" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_ChangeRequests_Pending_Subject",
+                table: "ChangeRequests",
+                columns: new[] { "AccountId", "Subject" },
+                unique: true,
+                filter: "\"Status\" = 'Pending'");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_ChangeRequests_AccountId_Status_RequestedAt",
                 table: "ChangeRequests",
                 columns: new[] { "AccountId", "Status", "RequestedAt" });
