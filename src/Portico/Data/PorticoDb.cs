@@ -177,6 +177,22 @@ public abstract class PorticoDb(DbContextOptions options, AccountContext account
     /// Wakes the outbox worker; for handlers that commit a transaction of their own after saving messages.
     public void SignalOutbox() => outboxSignal?.Notify();
 
+    /// Saves, or returns false when a unique index refused the save: a parallel writer saved the same name or subject
+    /// after this one's check found it free. Nothing of this save is kept, so the caller answers as its check would have.
+    public async Task<bool> SaveUnlessTakenAsync(CancellationToken ct)
+    {
+        try
+        {
+            await SaveChangesAsync(ct);
+            return true;
+        }
+        catch (DbUpdateException e) when (e.IsUniqueViolation())
+        {
+            ChangeTracker.Clear();
+            return false;
+        }
+    }
+
     /// Runs work with one row locked before anything is read, so writers of the same row queue behind each other
     /// instead of deciding on what they read at the same time. lockRow is a no-op update of that row: it takes the
     /// row's lock on PostgreSQL and the database's write lock on SQLite. In a transaction of its own unless the

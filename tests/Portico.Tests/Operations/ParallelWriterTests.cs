@@ -1,3 +1,5 @@
+using Portico.Features.Help;
+using Portico.Features.Requests.Staff;
 using Portico.Tests.Documents;
 using Portico.Tests.Integrations;
 
@@ -274,6 +276,50 @@ public sealed class ParallelWriterTests : OwnStartedAppTests<PorticoApp>
         });
 
         Assert.Equal(Writers * 2, await App.WithDbAsync((db, _) => db.AuditEvents.CountAsync(e => e.Action == "test.parallel")));
+        await AuditChainIsIntactAsync();
+    }
+
+    [Fact]
+    public async Task Staff_adding_one_name_at_once_make_one_and_get_the_same_refusal_as_a_later_try_for_the_rest()
+    {
+        // Two admins, or one double-clicking: each check finds the name free before any of the saves lands.
+        var account = await App.CreateAccountAsync();
+        var category = (await App.WithDbAsync(async (db, services) =>
+        {
+            var name = "Parallel " + PorticoApp.Unique();
+            Assert.True((await services.GetRequiredService<ManageHelp>().AddCategoryAsync(name, default)).Succeeded);
+            return await db.HelpCategories.SingleAsync(c => c.Name == name);
+        })).Id;
+        var slas = Enum.GetValues<RequestPriority>().Select(p => new SlaInput { Priority = p, FirstResponseHours = 4, ResolutionHours = 24 }).ToList();
+        var creates = new (string What, string Refusal, Func<IServiceProvider, string, Task<Outcome>> Create, Func<PorticoDb, string, Task<int>> Count)[]
+        {
+            ("integration", "already exists", async (s, name) => (await s.GetRequiredService<ManageIntegrations>().CreateAsync(name, 60, default)).Status,
+                (db, name) => db.Integrations.CountAsync(i => i.Name == name)),
+            ("role", "already exists", async (s, name) => (await s.GetRequiredService<ChangeRoleCatalogue>().CreateAsync(name, "", [], default)).Status,
+                (db, name) => db.Roles.CountAsync(r => r.Name == name)),
+            ("folder", "already has a folder", async (s, name) => (await s.GetRequiredService<DocumentActions>().CreateFolderAsync(account.Id, name, false, [], [], default)).Status,
+                (db, name) => db.DocumentFolders.CountAsync(f => f.Name == name)),
+            ("help category", "already a category", (s, name) => s.GetRequiredService<ManageHelp>().AddCategoryAsync(name, default),
+                (db, name) => db.HelpCategories.CountAsync(c => c.Name == name)),
+            ("request type", "already has this name", async (s, name) => (await s.GetRequiredService<SaveRequestType>().SaveAsync(null,
+                new TypeInput { Name = name, Sla = slas }, true, default)).Status,
+                (db, name) => db.RequestTypes.CountAsync(t => t.Name == name)),
+            ("help article", "at the same moment", async (s, name) => (await s.GetRequiredService<ManageHelp>().SaveAsync(null,
+                new ArticleInput { CategoryId = category, Title = name, Body = "How to do it." }, false, default)).Status,
+                (db, name) => db.HelpArticles.CountAsync(a => a.DraftTitle == name)),
+        };
+        foreach (var (what, refusal, create, count) in creates)
+        {
+            var name = $"Parallel {what} {PorticoApp.Unique()}";
+
+            var outcomes = await AllAtOnceAsync(8, _ => App.WithDbAsync((_, services) => create(services, name)));
+
+            var made = outcomes.Count(o => o.Succeeded);
+            // Articles may share a title (the later is numbered in its address); every other name is one of a kind.
+            Assert.True(what == "help article" ? made >= 1 : made == 1, $"{what}: {string.Join(", ", outcomes.Select(o => o.Kind))}");
+            Assert.All(outcomes.Where(o => !o.Succeeded), o => Assert.Contains(refusal, o.Message, StringComparison.Ordinal));
+            Assert.Equal((what, made), (what, await App.WithDbAsync((db, _) => count(db, name))));
+        }
         await AuditChainIsIntactAsync();
     }
 }

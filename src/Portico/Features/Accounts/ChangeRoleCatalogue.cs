@@ -14,15 +14,15 @@ public sealed class ChangeRoleCatalogue(PorticoDb db, AuditLog audit, IStringLoc
             return Refused("Permissions", text[UnknownPermissionsRefusal]);
         }
         name = name.Trim();
+        var taken = Refused("Name", text["A role with this name already exists."]);
         if (await db.Roles.AnyAsync(r => r.Name == name, ct))
         {
-            return Refused("Name", text["A role with this name already exists."]);
+            return taken;
         }
         var role = new Role(name, description?.Trim() ?? "", permissions);
         db.Roles.Add(role);
         audit.Record(AuditActions.RoleCreated, targetType: "Role", targetId: role.Id.ToString(), details: new { role.Name, role.Permissions });
-        await db.SaveChangesAsync(ct);
-        return role;
+        return await db.SaveUnlessTakenAsync(ct) ? role : taken;
     }
 
     private static Outcome Refused(string field, string message) => Outcome.Refused(message, new Dictionary<string, string> { [field] = message });

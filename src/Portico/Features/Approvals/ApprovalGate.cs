@@ -47,17 +47,8 @@ public sealed class ApprovalGate(PorticoDb db, AuditLog audit, EmailOutbox email
                 text["{0} asked to make this change at {1}: {2}.", requester.Name, accountName, summaries.Describe(payload)],
                 text["Approve or reject it with a reason: {0}", branding.Value.Link(link)]]));
         }
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException e) when (e.IsUniqueViolation())
-        {
-            // The same change asked for at once, and the other ask saved first: nothing of this one is kept, its mail neither.
-            db.ChangeTracker.Clear();
-            return AlreadyWaiting;
-        }
-        return null;
+        // The same change asked for at once, and the other ask saved first: nothing of this one is kept, its mail neither.
+        return await db.SaveUnlessTakenAsync(ct) ? null : AlreadyWaiting;
     }
 
     private const string AlreadyWaiting = "A change of this is already waiting for approval. Withdraw it or wait for the decision first.";

@@ -107,9 +107,10 @@ public sealed class DocumentActions(PorticoDb db, DocumentAccess access, AuditLo
         {
             return Outcome.NotFound;
         }
+        var taken = Outcome.Refused($"This account already has a folder called {clean}.");
         if (await db.DocumentFolders.AnyAsync(f => f.AccountId == accountId && f.Name == clean, ct))
         {
-            return Outcome.Refused($"This account already has a folder called {clean}.");
+            return taken;
         }
         if (await UnknownRoleAsync(viewRoles.Concat(uploadRoles), ct) is { } error)
         {
@@ -118,8 +119,7 @@ public sealed class DocumentActions(PorticoDb db, DocumentAccess access, AuditLo
         var folder = new DocumentFolder(accountId, clean, staffOnly, viewRoles, uploadRoles, clock.GetUtcNow().UtcDateTime);
         db.DocumentFolders.Add(folder);
         audit.Record(AuditActions.FolderCreated, accountId, "DocumentFolder", folder.Id.ToString(), new { name = clean, staffOnly, viewRoles, uploadRoles });
-        await db.SaveChangesAsync(ct);
-        return folder;
+        return await db.SaveUnlessTakenAsync(ct) ? folder : taken;
     }
 
     public async Task<Outcome> ChangeFolderAccessAsync(Guid accountId, Guid folderId, bool staffOnly, IReadOnlyCollection<string> viewRoles,

@@ -78,15 +78,15 @@ public sealed class ManageHelp(PorticoDb db, AuditLog audit, IHttpContextAccesso
         {
             return NameRefused(text["Give the category a name of 1 to {0} characters.", HelpCategory.NameMaxLength]);
         }
+        var taken = NameRefused(text["There is already a category named {0}.", clean]);
         if (await db.HelpCategories.AnyAsync(c => c.Name == clean, ct))
         {
-            return NameRefused(text["There is already a category named {0}.", clean]);
+            return taken;
         }
         var category = new HelpCategory(clean, clock.GetUtcNow().UtcDateTime);
         db.HelpCategories.Add(category);
         audit.Record(AuditActions.HelpCategoryCreated, targetType: nameof(HelpCategory), targetId: category.Id.ToString(), details: new { name = clean });
-        await db.SaveChangesAsync(ct);
-        return Outcome.Done;
+        return await db.SaveUnlessTakenAsync(ct) ? Outcome.Done : taken;
     }
 
     /// Saves the draft of a new article (articleId null) or an existing one; publishes it too when asked.
@@ -178,8 +178,9 @@ public sealed class ManageHelp(PorticoDb db, AuditLog audit, IHttpContextAccesso
             audit.Record(AuditActions.HelpArticlePublished, targetType: nameof(HelpArticle), targetId: article.Id.ToString(),
                 details: new { title, article.Slug, version = version.Number });
         }
-        await db.SaveChangesAsync(ct);
-        return article;
+        // Two saves at once of one title (its address) or of one article's next version: the later is not kept.
+        return await db.SaveUnlessTakenAsync(ct) ? article
+            : Outcome.Refused(text["Someone saved an article with this title, or this article, at the same moment. Open it again and save once more."]);
     }
 
     private static Outcome NameRefused(string message) => Outcome.Refused(message, new Dictionary<string, string> { ["Name"] = message });

@@ -19,15 +19,15 @@ public sealed class ManageIntegrations(PorticoDb db, AuditLog audit, Webhooks.Re
         {
             return Outcome.Refused(text["The expected sync interval must be between 1 minute and 31 days."]);
         }
+        var taken = Outcome.Refused(text["An integration called {0} already exists.", clean]);
         if (await db.Integrations.AnyAsync(i => i.Name == clean, ct))
         {
-            return Outcome.Refused(text["An integration called {0} already exists.", clean]);
+            return taken;
         }
         var integration = new Integration(clean, expectedSyncMinutes, clock.GetUtcNow().UtcDateTime);
         db.Integrations.Add(integration);
         audit.Record(AuditActions.IntegrationSaved, null, "Integration", integration.Id.ToString(), new { name = clean, expectedSyncMinutes });
-        await db.SaveChangesAsync(ct);
-        return integration;
+        return await db.SaveUnlessTakenAsync(ct) ? integration : taken;
     }
 
     public async Task<Outcome<NewIntegrationKey>> CreateKeyAsync(Guid integrationId, string? name, CancellationToken ct)

@@ -24,9 +24,10 @@ public sealed class SaveRequestType(PorticoDb db, StaffRequestActions actions, A
         // A field with two problems shows both, in one line.
         void Add(string field, string error) => errors[field] = errors.TryGetValue(field, out var earlier) ? $"{earlier} {error}" : error;
         var name = form.Name?.Trim() ?? "";
+        string nameTaken = text["Another request type already has this name."];
         if (name.Length > 0 && await db.RequestTypes.AnyAsync(t => t.Name == name && t.Id != typeId, ct))
         {
-            Add("Name", text["Another request type already has this name."]);
+            Add("Name", nameTaken);
         }
         var unknownRoles = form.AllowedRoles.Except(submittingRoles).ToList();
         if (unknownRoles.Count > 0)
@@ -86,7 +87,6 @@ public sealed class SaveRequestType(PorticoDb db, StaffRequestActions actions, A
         type.CountAsRepetitive(form.IsRepetitive);
         audit.Record(AuditActions.RequestTypeSaved, null, "RequestType", type.Id.ToString(),
             new { name, fields = fields.Select(f => $"{f.Label} ({f.Kind}{(f.Required ? ", required" : "")})"), allowedRoles = form.AllowedRoles, active = form.IsActive, repetitive = form.IsRepetitive });
-        await db.SaveChangesAsync(ct);
-        return type;
+        return await db.SaveUnlessTakenAsync(ct) ? type : Outcome.Refused(nameTaken, new Dictionary<string, string> { ["Name"] = nameTaken });
     }
 }
