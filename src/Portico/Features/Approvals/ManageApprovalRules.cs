@@ -46,8 +46,9 @@ public sealed class ManageApprovalRules(PorticoDb db, AuditLog audit, TimeProvid
         }
         audit.Record(AuditActions.ApprovalRuleSaved, targetType: nameof(ApprovalRule), targetId: rule.Id.ToString(),
             details: new { rule.Kind, rule.RoleName, from = before?.ToString(), to = rule.Approver.ToString() });
-        await db.SaveChangesAsync(ct);
-        return Outcome.Done;
+        // A new rule saved by two admins at once: the later is not kept, and its admin sees the rules as they now are.
+        return await db.SaveUnlessTakenAsync(ct) ? Outcome.Done
+            : Outcome.Refused(text["Someone saved a rule for this change at the same moment. Look at the rules again and save once more."]);
     }
 
     /// Such changes apply at once afterwards.
