@@ -92,7 +92,7 @@ public sealed class BoundValueAttackTests(ITestOutputHelper output) : IAsyncLife
             db.RequestMessages.Add(message);
             var documentRequest = new DocumentRequest(account.Id, folder.Id, "Signed contract", "Please send it", DateOnly.FromDateTime(now).AddDays(7), "Staff", now);
             db.DocumentRequests.Add(documentRequest);
-            var change = new ChangeRequest(account.Id, ChangeTypes.RoleChange, ChangeKinds.RoleGrant, "membership:" + membership.Id,
+            var change = new ChangeRequest(account.Id, ChangeKinds.RoleGrant, "membership:" + membership.Id,
                 $"Make {colleague.DisplayName} a Requester", new RoleChangePayload(membership.Id, requester.Id, requester.Name, viewer.Name, colleague.DisplayName, colleague.Email!),
                 ApproverKind.AccountOwner, owner.Id, owner.DisplayName, now);
             db.ChangeRequests.Add(change);

@@ -31,7 +31,7 @@ public sealed class ApprovalGate(PorticoDb db, AuditLog audit, EmailOutbox email
         {
             approver = ApproverKind.AccountManager;
         }
-        var change = new ChangeRequest(accountId, ChangeRequest.TypeOf(payload), rule.Kind, subject, summaries.InEnglish(payload), payload, approver,
+        var change = new ChangeRequest(accountId, rule.Kind, subject, summaries.InEnglish(payload), payload, approver,
             requester.UserId, requester.Name, now);
         db.ChangeRequests.Add(change);
         audit.Record(AuditActions.ApprovalRequested, accountId, nameof(ChangeRequest), change.Id.ToString(),

@@ -54,11 +54,12 @@ public sealed class ChangeRequest : IAccountOwned
 
     private ChangeRequest() { }
 
-    public ChangeRequest(Guid accountId, string type, string kind, string subject, string summary, object payload,
+    public ChangeRequest(Guid accountId, string kind, string subject, string summary, object payload,
         ApproverKind approver, Guid requestedById, string requestedByName, DateTime now)
     {
         AccountId = accountId;
-        Type = type;
+        Type = Payloads.FirstOrDefault(p => p.Record == payload.GetType()).Type
+            ?? throw new ArgumentException($"{payload.GetType().Name} is not a change payload.", nameof(payload));
         Kind = kind;
         Subject = subject;
         Summary = summary;
@@ -71,23 +72,15 @@ public sealed class ChangeRequest : IAccountOwned
 
     public T Read<T>() => JsonSerializer.Deserialize<T>(Payload, Json) ?? throw new InvalidOperationException($"Change request {Id} has no payload.");
 
-    /// The type of change a payload record is kept for.
-    public static string TypeOf(object payload) => payload switch
-    {
-        RoleChangePayload => ChangeTypes.RoleChange,
-        InvitationPayload => ChangeTypes.Invitation,
-        AddressPayload => ChangeTypes.Address,
-        _ => throw new ArgumentException($"{payload.GetType().Name} is not a change payload.", nameof(payload)),
-    };
+    /// Each type of change with the payload record it keeps: the type is read from the record when a change is made,
+    /// and the record from the type when it is shown.
+    private static readonly (string Type, System.Type Record)[] Payloads =
+        [(ChangeTypes.RoleChange, typeof(RoleChangePayload)), (ChangeTypes.Invitation, typeof(InvitationPayload)), (ChangeTypes.Address, typeof(AddressPayload))];
 
     /// The payload record a change of this type keeps.
-    public static object PayloadOf(string type, string payload) => (type switch
-    {
-        ChangeTypes.RoleChange => JsonSerializer.Deserialize<RoleChangePayload>(payload, Json),
-        ChangeTypes.Invitation => JsonSerializer.Deserialize<InvitationPayload>(payload, Json),
-        ChangeTypes.Address => (object?)JsonSerializer.Deserialize<AddressPayload>(payload, Json),
-        _ => null,
-    }) ?? throw new InvalidOperationException($"A change of type {type} has no payload.");
+    public static object PayloadOf(string type, string payload) =>
+        (Payloads.FirstOrDefault(p => p.Type == type).Record is { } record ? JsonSerializer.Deserialize(payload, record, Json) : null)
+        ?? throw new InvalidOperationException($"A change of type {type} has no payload.");
 
     public void Approve(Guid by, string byName, string reason, DateTime now) => Decide(ChangeStatus.Approved, by, byName, reason, now);
 
